@@ -1,0 +1,555 @@
+"""The matching engine: a compiled lexicon that counts and locates hits.
+
+Two paths share one resolution routine and give identical results (a
+property-based test checks this against a naive reference):
+
+* :meth:`Matcher.count` is the scoring hot path.  It folds the text,
+  turns it into a space-delimited byte string in which every token is
+  a run of non-space bytes and every sentence break a ``|`` (a few
+  C-level ``translate``/``replace`` passes), counts tokens with
+  ``bytes.count`` and finds candidate tokens with one trie-shaped
+  regular expression anchored on spaces.  Only candidates reach Python.
+* :meth:`Matcher.find` tokenises with offsets (:mod:`framing.text`) and
+  returns every hit with character offsets into the original text.
+
+Matching semantics are documented in :mod:`framing.lexicon`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from .lexicon import Entry, Lexicon
+from .text import _STREAM, fold, fold_with_offsets
+
+__all__ = ["Matcher", "Counts", "RawHit", "VOICES"]
+
+VOICES: tuple[str, ...] = ("all", "outlet", "quoted")
+
+_TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0x80, 0x100))
+
+
+def _byte_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for c in _TOKEN_BYTES:
+        table[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[c] = c + 32
+    table[ord("'")] = ord("'")
+    table[ord(".")] = ord(".")
+    table[ord("!")] = ord("|")
+    table[ord("?")] = ord("|")
+    table[1] = 1
+    table[2] = 2
+    return bytes(table)
+
+
+_TABLE = _byte_table()
+_RUNS = bytes(b" "[0] if c == 32 else b"a"[0] for c in range(256))
+_TOK_CLASS = rb"a-z0-9\x80-\xff"
+_DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
+_APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
+_NONWORD_NONASCII = re.compile(r"[^\x00-\x7f\w]")
+_OPEN, _CLOSE = b"\x01", b"\x02"
+_CACHE_LIMIT = 400_000
+
+
+def _trie_add(trie: dict, key: bytes, leaf: int) -> None:
+    node = trie
+    for byte in key:
+        node = node.setdefault(byte, {})
+    node[leaf] = True
+
+
+def _render(node: dict) -> bytes:
+    """Render a byte trie as a regex.  Special keys: -1 end of an exact
+    word (optionally followed by a possessive ``'s``), -2 end of a glob
+    prefix.  Every alternative ends at a space, so a match is always a
+    whole token."""
+    alts = [re.escape(bytes([key])) + _render(node[key]) for key in sorted(k for k in node if k >= 0)]
+    if -2 in node:
+        alts.append(rb"[^ ]*(?= )")
+    if -1 in node:
+        alts.append(rb"(?:'s)?(?= )")
+    if len(alts) == 1:
+        return alts[0]
+    return b"(?:" + b"|".join(alts) + b")"
+
+
+# Very frequent English function words; a phrase is never found by one
+# of these when it has another word (only a speed choice: results are
+# the same whichever word anchors the phrase).
+_FREQUENT = frozenset(
+    "a an the of in on at to for by with from as and or but if so not no is are was were be been it its this that "
+    "these those there here he she they we you i me him her them us my our your their his up out off over down "
+    "into about than then too very can could will would may might must should do does did has have had all any "
+    "some more most much many what which who whom when where why how".split()
+)
+
+
+def _anchor_index(pattern: tuple[str, ...]) -> int:
+    """The word a phrase is found by: an exact word that is not a very
+    frequent function word, the longest such; else the longest word."""
+    return max(
+        range(len(pattern)),
+        key=lambda k: (
+            not pattern[k].endswith("*"),
+            pattern[k].rstrip("*") not in _FREQUENT,
+            len(pattern[k]),
+            k,
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Per-category results for one text and one voice.
+
+    ``count`` excludes negated hits; ``negated`` counts them apart;
+    ``weight`` sums the weights of the counted (non-negated) hits;
+    ``tokens`` is the denominator for that voice.
+    """
+
+    count: np.ndarray
+    negated: np.ndarray
+    weight: np.ndarray
+    tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    """A resolved hit before it is attached to a document."""
+
+    category: str
+    entry: str
+    start: int
+    end: int
+    sentence: int
+    negated: bool
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenInfo:
+    norm: str
+    singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
+    phrases: tuple[tuple[int, int], ...]  # (entry index, anchor position) of phrases anchored on this token
+    negator: bool
+
+
+def _word_matches(word: str, norm: str) -> bool:
+    if word.endswith("*"):
+        return norm.startswith(word[:-1])
+    return norm == word or norm == word + "'s"
+
+
+class Matcher:
+    """A lexicon compiled for fast, exact matching.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        A validated lexicon (:mod:`framing.lexicon_io` reads files).
+
+    Notes
+    -----
+    A matcher is cheap to pickle: it pickles its lexicon and recompiles
+    in the receiving process, so it can be sent to worker processes.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        if not isinstance(lexicon, Lexicon):
+            raise TypeError(f"lexicon must be a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+        self.lexicon = lexicon
+        self.categories: tuple[str, ...] = lexicon.category_names
+        self._cat_index = {name: i for i, name in enumerate(self.categories)}
+        self._windows = np.array([c.negation_window for c in lexicon.categories], dtype=np.int64)
+        self._max_window = int(self._windows.max()) if len(self._windows) else 0
+        self._windows_list = [int(w) for w in self._windows]
+        self._scope_lexicon = lexicon.nested_scope == "lexicon"
+        self.entries: tuple[Entry, ...] = lexicon.entries
+        self._entry_cat = [self._cat_index[e.category] for e in self.entries]
+        self._rank = [
+            (sum(w.endswith("*") for w in e.pattern), -sum(len(w) for w in e.pattern), e.term, i)
+            for i, e in enumerate(self.entries)
+        ]
+        self._negators = frozenset(lexicon.negators)
+        exact: dict[str, list[int]] = {}
+        globs: dict[str, list[int]] = {}
+        anchor_exact: dict[str, list[tuple[int, int]]] = {}
+        anchor_globs: dict[str, list[tuple[int, int]]] = {}
+        for i, entry in enumerate(self.entries):
+            if entry.is_phrase:
+                k = _anchor_index(entry.pattern)
+                word = entry.pattern[k]
+                target = anchor_globs if word.endswith("*") else anchor_exact
+                target.setdefault(word.rstrip("*"), []).append((i, k))
+            else:
+                word = entry.pattern[0]
+                target = globs if word.endswith("*") else exact
+                target.setdefault(word.rstrip("*"), []).append(i)
+        self._exact, self._globs = exact, globs
+        self._anchor_exact, self._anchor_globs = anchor_exact, anchor_globs
+        self._glob_lengths = sorted({len(k) for k in (*globs, *anchor_globs)})
+        self._trigger = self._compile_trigger()
+        self._has_negation = bool(self._max_window)
+        self._info: dict[bytes, _TokenInfo | None] = {}
+
+    # -- pickling: ship the lexicon, rebuild in the worker ------------------
+    def __reduce__(self):
+        return (Matcher, (self.lexicon,))
+
+    def _compile_trigger(self) -> re.Pattern[bytes]:
+        """One regex for single-token entries: `` (token)`` at a space."""
+        trie: dict = {}
+        for key in (*self._exact, *self._anchor_exact):
+            _trie_add(trie, key.encode("utf-8"), -1)
+        for key in (*self._globs, *self._anchor_globs):
+            _trie_add(trie, key.encode("utf-8"), -2)
+        if not trie:
+            return re.compile(rb"(?!)")
+        return re.compile(b" (" + _render(trie) + b")")
+
+    # -- token classification (cached per distinct token) -------------------
+    def _classify(self, norm: str) -> _TokenInfo | None:
+        candidates: list[int] = []
+        phrases: list[tuple[int, int]] = []
+        keys = [norm]
+        if norm.endswith("'s"):
+            keys.append(norm[:-2])
+        for key in keys:
+            candidates.extend(self._exact.get(key, ()))
+            phrases.extend(self._anchor_exact.get(key, ()))
+        for length in self._glob_lengths:
+            if length > len(norm):
+                break
+            prefix = norm[:length]
+            candidates.extend(self._globs.get(prefix, ()))
+            phrases.extend(self._anchor_globs.get(prefix, ()))
+        negator = norm in self._negators or norm.endswith("n't")
+        if not candidates and not phrases and not negator:
+            return None
+        best: dict[int, int] = {}
+        for i in candidates:
+            cat = self._entry_cat[i]
+            if cat not in best or self._rank[i] < self._rank[best[cat]]:
+                best[cat] = i
+        return _TokenInfo(norm, tuple(sorted(best.items())), tuple(sorted(set(phrases))), negator)
+
+    def _info_bytes(self, token: bytes) -> _TokenInfo | None:
+        try:
+            return self._info[token]
+        except KeyError:
+            if len(self._info) >= _CACHE_LIMIT:
+                self._info.clear()
+            info = self._classify(token.decode("utf-8"))
+            self._info[token] = info
+            return info
+
+    def _is_negator(self, norm: str) -> bool:
+        return norm in self._negators or norm.endswith("n't")
+
+    # -- shared resolution --------------------------------------------------
+    def _resolve(self, cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Leftmost-longest resolution.
+
+        ``cands`` holds ``(start_key, last_key, ntokens, entry_index)``
+        where keys are positions of the first and last token (any
+        increasing measure).  Returns the kept candidates.
+        """
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c[0], -c[2], self._rank[c[3]]))
+        kept: list[tuple[int, int, int, int]] = []
+        if self._scope_lexicon:
+            last = -1
+            i = 0
+            while i < len(cands):
+                start, _, length, _ = cands[i]
+                j = i
+                while j < len(cands) and cands[j][0] == start:
+                    j += 1
+                if start > last:
+                    seen: set[int] = set()
+                    for cand in cands[i:j]:
+                        if cand[2] != length:
+                            break
+                        cat = self._entry_cat[cand[3]]
+                        if cat not in seen:
+                            seen.add(cat)
+                            kept.append(cand)
+                    last = cands[i][1]
+                i = j
+            return kept
+        last_by_cat: dict[int, int] = {}
+        for cand in cands:
+            cat = self._entry_cat[cand[3]]
+            if cand[0] > last_by_cat.get(cat, -1):
+                kept.append(cand)
+                last_by_cat[cat] = cand[1]
+        return kept
+
+    # -- fast path ----------------------------------------------------------
+    def _prepare(self, text: str) -> bytes:
+        folded = fold(text)
+        if folded.isascii():
+            raw = folded.encode("ascii")
+        else:
+            raw = _NONWORD_NONASCII.sub(" ", folded).encode("utf-8")
+        b = (b" " + raw + b" ").translate(_TABLE)
+        if b"." in b:
+            # a full stop before a space never joins: the common case in C
+            b = b.replace(b". ", b"| ")
+            if b"." in b:
+                b = _DOT_BREAK.sub(b"|", b)
+        if b"'" in b:
+            b = _APOS_SEP.sub(b" ", b)
+        if b"|" in b:
+            b = b.replace(b"|", b" | ")
+        return b
+
+    @staticmethod
+    def _after(b: bytes, end: int, n: int) -> list[tuple[bytes, int]]:
+        """Up to ``n`` ``(token, start)`` pairs after byte ``end`` (the end
+        of a token), skipping quote markers, stopping at a break."""
+        out: list[tuple[bytes, int]] = []
+        size = len(b)
+        while len(out) < n:
+            start = end
+            while start < size and b[start] == 32:
+                start += 1
+            if start >= size:
+                break
+            end = b.index(b" ", start)
+            token = b[start:end]
+            if token == b"|":
+                break
+            if token != _OPEN and token != _CLOSE:
+                out.append((token, start))
+        return out
+
+    @staticmethod
+    def _before(b: bytes, start: int, n: int) -> list[tuple[bytes, int]]:
+        """Up to ``n`` ``(token, start)`` pairs before byte ``start``,
+        nearest first, skipping quote markers, stopping at a break."""
+        out: list[tuple[bytes, int]] = []
+        while len(out) < n:
+            end = start
+            while end > 0 and b[end - 1] == 32:
+                end -= 1
+            if end == 0:
+                break
+            start = b.rfind(b" ", 0, end) + 1
+            token = b[start:end]
+            if token == b"|":
+                break
+            if token != _OPEN and token != _CLOSE:
+                out.append((token, start))
+        return out
+
+    def _phrases_at(self, b: bytes, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
+        """Phrase matches anchored on the token at ``[start, end)``."""
+        found = []
+        for entry, k in info.phrases:
+            pattern = self.entries[entry].pattern
+            before = self._before(b, start, k) if k else []
+            if len(before) < k:
+                continue
+            after = self._after(b, end, len(pattern) - k - 1)
+            if len(after) < len(pattern) - k - 1:
+                continue
+            words = [self._norm_bytes(tok) for tok, _ in reversed(before)]
+            words.append(info.norm)
+            words.extend(self._norm_bytes(tok) for tok, _ in after)
+            if all(_word_matches(w, t) for w, t in zip(pattern, words)):
+                first = before[-1][1] if before else start
+                last = after[-1][1] if after else start
+                found.append((first, last, len(pattern), entry))
+        return found
+
+    def count(self, text: str, *, quoted: tuple[tuple[int, int], ...] | None = None) -> dict[str, Counts]:
+        """Count hits and tokens in ``text``.
+
+        Parameters
+        ----------
+        text : str
+        quoted : tuple of (start, end), optional
+            Merged, sorted quoted-speech intervals (offsets into
+            ``text``, from :func:`framing.quotes.quoted_intervals`).  When
+            given, the result has the keys ``"all"``, ``"outlet"`` and
+            ``"quoted"``; otherwise only ``"all"``.
+
+        Returns
+        -------
+        dict of str to Counts
+        """
+        if quoted:
+            pieces = []
+            pos = 0
+            for s, e in quoted:
+                pieces.append(text[pos:s])
+                pieces.append(" \x01 ")
+                pieces.append(text[s:e])
+                pieces.append(" \x02 ")
+                pos = e
+            pieces.append(text[pos:])
+            text = "".join(pieces)
+        b = self._prepare(text)
+        runs = b.translate(_RUNS)
+        n_markers = 2 * len(quoted) if quoted else 0
+        total_tokens = runs.count(b" a") - b.count(b"|") - n_markers
+        ncat = len(self.categories)
+        tokens = Counter(self._trigger.findall(b))
+        phrase_hits: list[tuple[int, int, int, int]] = []
+        info_of = self._info_bytes
+        infos = []
+        for token, n in tokens.items():
+            info = info_of(token)
+            if info is None:
+                continue
+            infos.append((info, n))
+            if info.phrases:
+                needle = b" " + token + b" "
+                pos = b.find(needle)
+                while pos >= 0:
+                    phrase_hits.extend(self._phrases_at(b, pos + 1, pos + 1 + len(token), info))
+                    pos = b.find(needle, pos + len(token) + 1)
+        if not quoted and not phrase_hits:
+            simple = self._tally_simple(infos, total_tokens, ncat)
+            if simple is not None:
+                return {"all": simple}
+        cands = phrase_hits
+        for m in self._trigger.finditer(b):
+            info = info_of(m.group(1))
+            if info is not None:
+                start = m.start(1)
+                for _, entry in info.singles:
+                    cands.append((start, start, 1, entry))
+        kept = self._resolve(cands)
+        negated = self._negation_fast(b, kept) if self._has_negation else [False] * len(kept)
+        if not quoted:
+            return {"all": self._tally(kept, negated, range(len(kept)), total_tokens, ncat)}
+        opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
+        closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
+        quoted_tokens = 0
+        for o, c in zip(opens, closes):
+            quoted_tokens += runs.count(b" a", o, c) - b.count(b"|", o, c)
+        in_quote = [bisect_left(opens, k[0]) > bisect_left(closes, k[0]) for k in kept]
+        return {
+            "all": self._tally(kept, negated, range(len(kept)), total_tokens, ncat),
+            "outlet": self._tally(
+                kept, negated, [i for i, q in enumerate(in_quote) if not q], total_tokens - quoted_tokens, ncat
+            ),
+            "quoted": self._tally(kept, negated, [i for i, q in enumerate(in_quote) if q], quoted_tokens, ncat),
+        }
+
+    def _tally_simple(self, infos, tokens: int, ncat: int) -> Counts | None:
+        """Counts without positions (no phrase occurred): each candidate
+        token adds its best entry per category once per occurrence.
+        Returns None when a negation window needs positions."""
+        count = [0] * ncat
+        weight = [0.0] * ncat
+        windows = self._windows_list
+        for info, n in infos:
+            for cat, entry in info.singles:
+                if windows[cat]:
+                    return None
+                count[cat] += n
+                weight[cat] += n * self.entries[entry].weight
+        return Counts(np.array(count, dtype=np.int64), np.zeros(ncat, dtype=np.int64), np.array(weight), tokens)
+
+    def _tally(self, kept, negated, indices, tokens: int, ncat: int) -> Counts:
+        count = [0] * ncat
+        neg = [0] * ncat
+        weight = [0.0] * ncat
+        for i in indices:
+            entry = kept[i][3]
+            cat = self._entry_cat[entry]
+            if negated[i]:
+                neg[cat] += 1
+            else:
+                count[cat] += 1
+                weight[cat] += self.entries[entry].weight
+        return Counts(np.array(count, dtype=np.int64), np.array(neg, dtype=np.int64), np.array(weight), tokens)
+
+    def _negation_fast(self, b: bytes, kept) -> list[bool]:
+        out = []
+        windows = self._windows_list
+        for start, _, _, entry in kept:
+            window = windows[self._entry_cat[entry]]
+            if not window:
+                out.append(False)
+                continue
+            before = self._before(b, start, window)
+            out.append(any(self._is_negator(self._norm_bytes(tok)) for tok, _ in before))
+        return out
+
+    def _norm_bytes(self, token: bytes) -> str:
+        info = self._info_bytes(token)
+        return info.norm if info is not None else token.decode("utf-8")
+
+    # -- located path ---------------------------------------------------------
+    def find(self, text: str) -> list[RawHit]:
+        """Every resolved hit in ``text`` with offsets into ``text``.
+
+        Hits are sorted by ``(start, category order)``.
+        """
+        ft = fold_with_offsets(text)
+        norms: list[str] = []
+        spans: list[tuple[int, int]] = []
+        sentences: list[int] = []
+        sentence = 0
+        after_break = False
+        for m in _STREAM.finditer(ft.folded):
+            norm = m.group(1)
+            if norm is None:
+                after_break = True
+                continue
+            if after_break and norms:
+                sentence += 1
+            after_break = False
+            norms.append(norm)
+            spans.append((m.start(), m.end()))
+            sentences.append(sentence)
+        breaks_before = [False] * len(norms)
+        # a break between token i-1 and i  <=>  sentence number changes
+        for i in range(1, len(norms)):
+            breaks_before[i] = sentences[i] != sentences[i - 1]
+        cands: list[tuple[int, int, int, int]] = []
+        for i, norm in enumerate(norms):
+            info = self._classify(norm)
+            if info is None:
+                continue
+            for _, entry in info.singles:
+                cands.append((i, i, 1, entry))
+            for entry, k in info.phrases:
+                pattern = self.entries[entry].pattern
+                first, last = i - k, i - k + len(pattern) - 1
+                if first < 0 or last >= len(norms) or any(breaks_before[j] for j in range(first + 1, last + 1)):
+                    continue
+                if all(_word_matches(w, norms[first + j]) for j, w in enumerate(pattern)):
+                    cands.append((first, last, len(pattern), entry))
+        kept = self._resolve(cands)
+        hits = []
+        for first, last, _, entry in kept:
+            cat = self._entry_cat[entry]
+            window = int(self._windows[cat])
+            negated = False
+            if window:
+                k = first - 1
+                while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
+                    if self._is_negator(norms[k]):
+                        negated = True
+                        break
+                    k -= 1
+            start, _ = ft.span(*spans[first])
+            _, end = ft.span(*spans[last])
+            e = self.entries[entry]
+            hits.append(RawHit(e.category, e.term, start, end, sentences[first], negated, e.weight))
+        hits.sort(key=lambda h: (h.start, self._cat_index[h.category]))
+        return hits

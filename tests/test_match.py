@@ -1,0 +1,296 @@
+"""The fast scorer and the located path agree exactly with a naive
+reference implementation of the documented semantics."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from framing.lexicon import Category, Lexicon
+from framing.match import Matcher
+from framing.text import fold_char
+
+# ---------------------------------------------------------------- reference
+
+
+def ref_fold(text: str) -> tuple[str, list[int]]:
+    chars: list[str] = []
+    src: list[int] = []
+    for i, c in enumerate(text):
+        f = fold_char(c)
+        chars.append(f)
+        src.extend([i] * len(f))
+    return "".join(chars), src
+
+
+def ref_tokens(text: str):
+    """[(norm, sentence, orig_start, orig_end)] by a character loop."""
+    folded, src = ref_fold(text)
+    out = []
+    sentence, pending_break = 0, False
+    i, n = 0, len(folded)
+    while i < n:
+        c = folded[i]
+        if c.isalnum():
+            j = i + 1
+            while j < n:
+                if folded[j].isalnum():
+                    j += 1
+                elif folded[j] in ".'" and j + 1 < n and folded[j + 1].isalnum():
+                    j += 2
+                else:
+                    break
+            if pending_break and out:
+                sentence += 1
+            pending_break = False
+            out.append((folded[i:j], sentence, src[i], src[j - 1] + 1))
+            i = j
+        else:
+            if c in ".!?":
+                pending_break = True
+            i += 1
+    return out
+
+
+def word_ok(word: str, token: str) -> bool:
+    if word.endswith("*"):
+        return token.startswith(word[:-1])
+    return token == word or token == word + "'s"
+
+
+def rank(entry):
+    return (sum(w.endswith("*") for w in entry.pattern), -sum(len(w) for w in entry.pattern), entry.term)
+
+
+def ref_hits(text: str, lexicon: Lexicon):
+    toks = ref_tokens(text)
+    cands = []
+    for e_index, entry in enumerate(lexicon.entries):
+        size = len(entry.pattern)
+        for i in range(len(toks) - size + 1):
+            window = toks[i : i + size]
+            if len({t[1] for t in window}) != 1:
+                continue
+            if all(word_ok(w, t[0]) for w, t in zip(entry.pattern, window)):
+                cands.append((i, i + size - 1, size, e_index))
+    entries = lexicon.entries
+    cats = list(lexicon.category_names)
+    kept = []
+    if lexicon.nested_scope == "category":
+        for cat in cats:
+            mine = sorted(
+                (c for c in cands if entries[c[3]].category == cat),
+                key=lambda c: (c[0], -c[2], rank(entries[c[3]])),
+            )
+            last = -1
+            for c in mine:
+                if c[0] > last:
+                    kept.append(c)
+                    last = c[1]
+    else:
+        last = -1
+        for start in sorted({c[0] for c in cands}):
+            if start <= last:
+                continue
+            here = [c for c in cands if c[0] == start]
+            longest = max(c[2] for c in here)
+            best = {}
+            for c in sorted(here, key=lambda c: rank(entries[c[3]])):
+                if c[2] == longest:
+                    best.setdefault(entries[c[3]].category, c)
+            kept.extend(best.values())
+            last = start + longest - 1
+    negators = set(lexicon.negators)
+    out = []
+    for first, last_i, _, e_index in kept:
+        entry = entries[e_index]
+        window = lexicon.category(entry.category).negation_window
+        negated = False
+        for k in range(first - 1, first - window - 1, -1):
+            if k < 0 or toks[k][1] != toks[first][1]:
+                break
+            if toks[k][0] in negators or toks[k][0].endswith("n't"):
+                negated = True
+                break
+        out.append((entry.category, entry.term, toks[first][2], toks[last_i][3], negated))
+    return sorted(out, key=lambda h: (h[2], cats.index(h[0]))), toks
+
+
+def ref_counts(text, lexicon, intervals=()):
+    found, toks = ref_hits(text, lexicon)
+
+    def quoted(pos):
+        return any(s <= pos < e for s, e in intervals)
+
+    cats = list(lexicon.category_names)
+    result = {}
+    for voice in ("all", "outlet", "quoted"):
+        keep = (lambda p: True) if voice == "all" else (lambda p, v=voice: quoted(p) == (v == "quoted"))
+        count = np.zeros(len(cats), dtype=int)
+        negated = np.zeros(len(cats), dtype=int)
+        for cat, _, start, _, neg in found:
+            if keep(start):
+                (negated if neg else count)[cats.index(cat)] += 1
+        tokens = sum(1 for t in toks if keep(t[2]))
+        result[voice] = (count.tolist(), negated.tolist(), tokens)
+    return result
+
+
+# ---------------------------------------------------------------- strategies
+
+WORDS = ["ab", "abc", "ba", "b", "cab", "façade", "facade", "naïve", "no", "not", "don't", "x.y", "ab's", "ßa", "ﬁx"]
+PIECES = WORDS + ["AB", "Ab", "FAÇADE", "A", "c", "1", "3.5", "é", "bß", "\u00ad", "fix"]
+SEPS = [" ", "  ", "\n", "-", "\u2014", ". ", "! ", "? ", ", ", "'", "\u2019", " '", "' ", '"', "\u201c", "\u201d", "...", "\u00a0", ".", "_", "\u2026"]
+TERMS = ["ab", "abc", "ab*", "b", "ba*", "c*", "facade", "naive", "ab ba", "ab-b", "b ab*", "cab ab ba", "fix", "x.y", "don't", "ss*"]
+
+
+@st.composite
+def texts(draw):
+    parts = draw(st.lists(st.tuples(st.sampled_from(PIECES), st.sampled_from(SEPS)), max_size=25))
+    return "".join(p + s for p, s in parts)
+
+
+@st.composite
+def lexicons(draw):
+    n_cats = draw(st.integers(1, 3))
+    cats = [Category(f"c{i}", negation_window=draw(st.integers(0, 2))) for i in range(n_cats)]
+    entries = []
+    seen = set()
+    for term in draw(st.lists(st.sampled_from(TERMS), min_size=1, max_size=10)):
+        cat = f"c{draw(st.integers(0, n_cats - 1))}"
+        if (term, cat) in seen:
+            continue
+        seen.add((term, cat))
+        entries.append((term, cat, float(draw(st.integers(1, 3))), None))
+    used = {c for _, c, _, _ in entries}
+    cats = [c for c in cats if c.name in used]
+    scope = draw(st.sampled_from(["category", "lexicon"]))
+    return Lexicon.build("t", cats, entries, nested_scope=scope, negators=["no", "not"], on_duplicate="warn")
+
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(texts(), lexicons())
+def test_count_matches_reference(text, lexicon):
+    matcher = Matcher(lexicon)
+    got = matcher.count(text)["all"]
+    expected = ref_counts(text, lexicon)["all"]
+    assert (got.count.tolist(), got.negated.tolist(), got.tokens) == expected
+
+
+@SETTINGS
+@given(texts(), lexicons())
+def test_find_matches_reference(text, lexicon):
+    matcher = Matcher(lexicon)
+    got = [(h.category, h.entry, h.start, h.end, h.negated) for h in matcher.find(text)]
+    expected, _ = ref_hits(text, lexicon)
+    assert got == expected
+    for h in matcher.find(text):
+        assert text[h.start : h.end].strip() != ""
+
+
+@SETTINGS
+@given(texts(), lexicons(), st.lists(st.tuples(st.integers(0, 40), st.integers(1, 20)), max_size=3))
+def test_voice_counts_match_reference(text, lexicon, raw_spans):
+    # quoted intervals must begin and end on non-token characters, as
+    # the quote detector guarantees (they start and end at quote marks)
+    seps = [i for i, c in enumerate(text) if fold_char(c) in (" ", '"', "-", ",", "\n")]
+    intervals = []
+    last = -1
+    for a, length in raw_spans:
+        if not seps:
+            break
+        s = seps[a % len(seps)]
+        e_candidates = [i for i in seps if i > s and i >= s + length]
+        if s <= last or not e_candidates:
+            continue
+        e = e_candidates[0]
+        intervals.append((s, e + 1))
+        last = e
+    intervals = [iv for iv in intervals if iv[1] <= len(text)]
+    if not intervals:
+        return
+    matcher = Matcher(lexicon)
+    got = matcher.count(text, quoted=tuple(intervals))
+    expected = ref_counts(text, lexicon, intervals)
+    for voice in ("all", "outlet", "quoted"):
+        g = got[voice]
+        assert (g.count.tolist(), g.negated.tolist(), g.tokens) == expected[voice], voice
+
+
+# ---------------------------------------------------------------- examples
+
+def _lex(scope="category"):
+    cats = [Category("insinuation", negation_window=3), Category("escalation")]
+    entries = [
+        ("façade", "insinuation", 1.0, None),
+        ("pretens*", "insinuation", 1.0, None),
+        ("so-called", "insinuation", 2.0, None),
+        ("harsh blow", "escalation", 1.0, None),
+        ("harsh", "escalation", 1.0, None),
+        ("ratchet up", "escalation", 1.0, None),
+        ("blow", "insinuation", 1.0, None),
+    ]
+    return Lexicon.build("t", cats, entries, nested_scope=scope)
+
+
+def test_seed_sentences():
+    m = Matcher(_lex())
+    text = "They build a FAÇADE of alliance on the pretense of the issue, a harsh blow, and ratchet-up\npressure."
+    hits = m.find(text)
+    assert [(h.category, h.entry, text[h.start : h.end]) for h in hits] == [
+        ("insinuation", "façade", "FAÇADE"),
+        ("insinuation", "pretens*", "pretense"),
+        ("escalation", "harsh blow", "harsh blow"),
+        ("insinuation", "blow", "blow"),
+        ("escalation", "ratchet up", "ratchet-up"),
+    ]
+    counts = m.count(text)["all"]
+    assert counts.count.tolist() == [3, 2]
+    assert counts.weight.tolist() == [3.0, 2.0]
+
+
+def test_scope_lexicon_suppresses_shorter_other_category():
+    m = Matcher(_lex("lexicon"))
+    hits = m.find("a harsh blow")
+    assert [(h.category, h.entry) for h in hits] == [("escalation", "harsh blow")]
+
+
+def test_phrase_does_not_cross_sentence_break():
+    m = Matcher(_lex())
+    assert [h.entry for h in m.find("It was harsh. Blow after blow.")] == ["harsh", "blow", "blow"]
+
+
+def test_negation_window_and_sentence():
+    m = Matcher(_lex())
+    hits = m.find("This is not a mere façade. Façade! It isn't really a pretense.")
+    assert [(h.entry, h.negated, h.sentence) for h in hits] == [
+        ("façade", True, 0),
+        ("façade", False, 1),
+        ("pretens*", True, 2),
+    ]
+    counts = m.count("This is not a mere façade. Façade! It isn't really a pretense.")["all"]
+    assert counts.count.tolist()[0] == 1 and counts.negated.tolist()[0] == 2
+
+
+def test_possessive_and_glob_inside_word():
+    cats = [Category("c")]
+    lex = Lexicon.build("t", cats, [("regime", "c", 1.0, None), ("press*", "c", 1.0, None)])
+    m = Matcher(lex)
+    assert [h.entry for h in m.find("The regime’s pressure; a depressing oppression")] == ["regime", "press*"]
+
+
+def test_matcher_type_error():
+    with pytest.raises(TypeError, match="lexicon must be a framing.lexicon.Lexicon"):
+        Matcher("framing-cues")
+
+
+def test_matcher_pickles():
+    import pickle
+
+    m = pickle.loads(pickle.dumps(Matcher(_lex())))
+    assert m.count("a façade")["all"].count.tolist() == [1, 0]
