@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -207,7 +206,8 @@ class Matcher:
     def _compile_trigger(self) -> re.Pattern[bytes]:
         """One regex for single-token entries: `` (token)`` at a space."""
         trie: dict = {}
-        for key in (*self._exact, *self._anchor_exact):
+        negators = self._negators if self._max_window else ()
+        for key in (*self._exact, *self._anchor_exact, *negators):
             _trie_add(trie, key.encode("utf-8"), -1)
         for key in (*self._globs, *self._anchor_globs):
             _trie_add(trie, key.encode("utf-8"), -2)
@@ -404,34 +404,37 @@ class Matcher:
         n_markers = 2 * len(quoted) if quoted else 0
         total_tokens = runs.count(b" a") - b.count(b"|") - n_markers
         ncat = len(self.categories)
-        tokens = Counter(self._trigger.findall(b))
-        phrase_hits: list[tuple[int, int, int, int]] = []
+        # one scan: every candidate token with its byte position
+        positions: dict[bytes, list[int]] = {}
+        for m in self._trigger.finditer(b):
+            positions.setdefault(m.group(1), []).append(m.start(1))
         info_of = self._info_bytes
         infos = []
-        for token, n in tokens.items():
+        phrase_hits: list[tuple[int, int, int, int]] = []
+        for token, starts in positions.items():
             info = info_of(token)
             if info is None:
                 continue
-            infos.append((info, n))
+            infos.append((info, starts, token))
             if info.phrases:
-                needle = b" " + token + b" "
-                pos = b.find(needle)
-                while pos >= 0:
-                    phrase_hits.extend(self._phrases_at(b, pos + 1, pos + 1 + len(token), info))
-                    pos = b.find(needle, pos + len(token) + 1)
+                for start in starts:
+                    phrase_hits.extend(self._phrases_at(b, start, start + len(token), info))
+        negators = None
+        if self._has_negation and any(self._windows_list[c] for info, _, _ in infos for c, _ in info.singles):
+            negators = self._negator_positions(b, infos)
         if not quoted and not phrase_hits:
-            simple = self._tally_simple(infos, total_tokens, ncat)
-            if simple is not None:
-                return {"all": simple}
+            return {"all": self._tally_simple(b, runs, infos, negators, total_tokens, ncat)}
         cands = phrase_hits
-        for m in self._trigger.finditer(b):
-            info = info_of(m.group(1))
-            if info is not None:
-                start = m.start(1)
-                for _, entry in info.singles:
-                    cands.append((start, start, 1, entry))
+        for info, starts, _ in infos:
+            for _, entry in info.singles:
+                cands.extend((start, start, 1, entry) for start in starts)
         kept = self._resolve(cands)
-        negated = self._negation_fast(b, kept) if self._has_negation else [False] * len(kept)
+        windows = self._windows_list
+        negated = [
+            bool(negators) and bool(windows[self._entry_cat[k[3]]])
+            and self._negated_at(b, runs, k[0], windows[self._entry_cat[k[3]]], negators)
+            for k in kept
+        ]
         if not quoted:
             return {"all": self._tally(kept, negated, range(len(kept)), total_tokens, ncat)}
         opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
@@ -448,20 +451,50 @@ class Matcher:
             "quoted": self._tally(kept, negated, [i for i, q in enumerate(in_quote) if q], quoted_tokens, ncat),
         }
 
-    def _tally_simple(self, infos, tokens: int, ncat: int) -> Counts | None:
-        """Counts without positions (no phrase occurred): each candidate
-        token adds its best entry per category once per occurrence.
-        Returns None when a negation window needs positions."""
+    @staticmethod
+    def _negator_positions(b: bytes, infos) -> list[tuple[int, int]]:
+        """``(start, end)`` of every negator token, sorted: the lexicon's
+        negators (found by the trigger scan) and tokens ending in n't."""
+        out = [(start, start + len(token)) for info, starts, token in infos if info.negator for start in starts]
+        pos = b.find(b"n't ")
+        while pos >= 0:
+            out.append((b.rfind(b" ", 0, pos) + 1, pos + 3))
+            pos = b.find(b"n't ", pos + 4)
+        return sorted(set(out))
+
+    @staticmethod
+    def _negated_at(b: bytes, runs: bytes, start: int, window: int, negators: list[tuple[int, int]]) -> bool:
+        """Is there a negator among the ``window`` tokens before the token
+        at byte ``start``, in the same sentence?  Only the nearest negator
+        before it matters: a farther one is farther in tokens too."""
+        i = bisect_left(negators, (start, -1)) - 1
+        if i < 0:
+            return False
+        neg_end = negators[i][1]
+        if b.count(b"|", neg_end, start):
+            return False
+        between = runs.count(b" a", neg_end, start) - b.count(_OPEN, neg_end, start) - b.count(_CLOSE, neg_end, start)
+        return between < window
+
+    def _tally_simple(self, b: bytes, runs: bytes, infos, negators, tokens: int, ncat: int) -> Counts:
+        """Counts when no phrase occurred, so no overlap can arise: each
+        candidate token adds its best entry per category once per
+        occurrence; occurrences in a negation category are located (only
+        when the text has a negator) and checked one by one."""
         count = [0] * ncat
+        neg = [0] * ncat
         weight = [0.0] * ncat
         windows = self._windows_list
-        for info, n in infos:
+        entries = self.entries
+        for info, starts, _ in infos:
+            n = len(starts)
             for cat, entry in info.singles:
-                if windows[cat]:
-                    return None
-                count[cat] += n
-                weight[cat] += n * self.entries[entry].weight
-        return Counts(np.array(count, dtype=np.int64), np.zeros(ncat, dtype=np.int64), np.array(weight), tokens)
+                window = windows[cat]
+                k = sum(1 for pos in starts if self._negated_at(b, runs, pos, window, negators)) if window and negators else 0
+                count[cat] += n - k
+                neg[cat] += k
+                weight[cat] += (n - k) * entries[entry].weight
+        return Counts(np.array(count, dtype=np.int64), np.array(neg, dtype=np.int64), np.array(weight), tokens)
 
     def _tally(self, kept, negated, indices, tokens: int, ncat: int) -> Counts:
         count = [0] * ncat
@@ -476,18 +509,6 @@ class Matcher:
                 count[cat] += 1
                 weight[cat] += self.entries[entry].weight
         return Counts(np.array(count, dtype=np.int64), np.array(neg, dtype=np.int64), np.array(weight), tokens)
-
-    def _negation_fast(self, b: bytes, kept) -> list[bool]:
-        out = []
-        windows = self._windows_list
-        for start, _, _, entry in kept:
-            window = windows[self._entry_cat[entry]]
-            if not window:
-                out.append(False)
-                continue
-            before = self._before(b, start, window)
-            out.append(any(self._is_negator(self._norm_bytes(tok)) for tok, _ in before))
-        return out
 
     def _norm_bytes(self, token: bytes) -> str:
         info = self._info_bytes(token)
