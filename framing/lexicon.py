@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass, field
 
 from .text import fold, term_tokens
@@ -135,6 +136,7 @@ class Lexicon:
     nested_scope: str = "category"
     source: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    license: str = ""
 
     @property
     def category_names(self) -> tuple[str, ...]:
@@ -155,7 +157,7 @@ class Lexicon:
             raise ValueError(f"nested_scope must be one of {NESTED_SCOPES}, got {nested_scope!r}")
         return Lexicon(
             self.name, self.categories, self.entries, self.version, self.description, self.citation,
-            self.negators, nested_scope, self.source, self.warnings,
+            self.negators, nested_scope, self.source, self.warnings, self.license,
         )
 
     def content_hash(self) -> str:
@@ -186,6 +188,7 @@ class Lexicon:
         source: str | None = None,
         on_duplicate: str = "error",
         warnings: tuple[str, ...] = (),
+        license: str = "",
     ) -> "Lexicon":
         """Validate and build a lexicon.
 
@@ -211,12 +214,16 @@ class Lexicon:
             raise ValueError(f"on_duplicate must be 'error' or 'warn', got {on_duplicate!r}")
         if nested_scope not in NESTED_SCOPES:
             raise LexiconError(f"{_where(source, None)}: nested_scope must be one of {NESTED_SCOPES}, got {nested_scope!r}")
+        if not isinstance(name, str) or not name.strip():
+            raise LexiconError(f"{_where(source, None)}: the lexicon name must be a non-empty string, got {name!r}")
         cats = tuple(categories)
         if not cats:
             raise LexiconError(f"{_where(source, None)}: the lexicon defines no category")
         seen_cats: dict[str, Category] = {}
         for cat in cats:
-            if not cat.name or not cat.name.strip():
+            if not isinstance(cat, Category):
+                raise LexiconError(f"{_where(source, None)}: categories must be Category records, got {type(cat).__name__}")
+            if not isinstance(cat.name, str) or not cat.name.strip():
                 raise LexiconError(f"{_where(source, cat.line)}: a category has an empty name")
             if cat.name in seen_cats:
                 raise LexiconError(f"{_where(source, cat.line)}: category {cat.name!r} is defined twice")
@@ -232,16 +239,22 @@ class Lexicon:
         for raw in entries:
             if isinstance(raw, Entry):
                 term, category, weight, line = raw.term, raw.category, raw.weight, raw.line
-            else:
+            elif isinstance(raw, tuple) and len(raw) == 4:
                 term, category, weight, line = raw
+            else:
+                raise LexiconError(
+                    f"{_where(source, None)}: each entry must be an Entry or a (term, category, weight, line) tuple, got {raw!r}"
+                )
             where = _where(source, line)
+            if not isinstance(term, str):
+                raise LexiconError(f"{where}: entry term must be a string, got {type(term).__name__} {term!r}")
             if category not in seen_cats:
                 raise LexiconError(
                     f"{where}: entry {term!r} names category {category!r}, which is not defined; "
                     f"defined: {', '.join(sorted(seen_cats))}"
                 )
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight != weight:
-                raise LexiconError(f"{where}: entry {term!r}: weight must be a number, got {weight!r}")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+                raise LexiconError(f"{where}: entry {term!r}: weight must be a finite number, got {weight!r}")
             try:
                 pattern = term_tokens(term)
             except ValueError as exc:
@@ -272,7 +285,12 @@ class Lexicon:
         negs = DEFAULT_NEGATORS if negators is None else tuple(negators)
         folded_negs = []
         for neg in negs:
-            words = term_tokens(neg)
+            if not isinstance(neg, str):
+                raise LexiconError(f"{_where(source, None)}: negator must be a string, got {type(neg).__name__} {neg!r}")
+            try:
+                words = term_tokens(neg)
+            except ValueError as exc:
+                raise LexiconError(f"{_where(source, None)}: negator {neg!r}: {exc}") from None
             if len(words) != 1 or words[0].endswith("*"):
                 raise LexiconError(f"{_where(source, None)}: negator {neg!r} must be a single word without '*'")
             folded_negs.append(words[0])
@@ -287,6 +305,7 @@ class Lexicon:
             nested_scope=nested_scope,
             source=source,
             warnings=tuple(extra_warnings),
+            license=license,
         )
 
 
