@@ -65,12 +65,22 @@ def _trie_add(trie: dict, key: bytes, leaf: int) -> None:
     node[leaf] = True
 
 
+_GLOB_REST, _WORD_END, _SEP = -3, -4, -5
+
+
 def _render(node: dict) -> bytes:
     """Render a byte trie as a regex.  Special keys: -1 end of an exact
     word (optionally followed by a possessive ``'s``), -2 end of a glob
-    prefix.  Every alternative ends at a space, so a match is always a
-    whole token."""
+    prefix; inside phrases -3 the rest of a glob word, -4 the end of an
+    exact word (optional ``'s``), -5 the separator between words.  Every
+    alternative ends at a space, so a match always covers whole tokens."""
     alts = [re.escape(bytes([key])) + _render(node[key]) for key in sorted(k for k in node if k >= 0)]
+    if _SEP in node:
+        alts.append(rb" +(?:[\x01\x02] +)*" + _render(node[_SEP]))
+    if _GLOB_REST in node:
+        alts.append(rb"[^ ]*" + _render(node[_GLOB_REST]))
+    if _WORD_END in node:
+        alts.append(rb"(?:'s)?" + _render(node[_WORD_END]))
     if -2 in node:
         alts.append(rb"[^ ]*(?= )")
     if -1 in node:
@@ -80,29 +90,64 @@ def _render(node: dict) -> bytes:
     return b"(?:" + b"|".join(alts) + b")"
 
 
-# Very frequent English function words; a phrase is never found by one
-# of these when it has another word (only a speed choice: results are
-# the same whichever word anchors the phrase).
-_FREQUENT = frozenset(
-    "a an the of in on at to for by with from as and or but if so not no is are was were be been it its this that "
-    "these those there here he she they we you i me him her them us my our your their his up out off over down "
-    "into about than then too very can could will would may might must should do does did has have had all any "
-    "some more most much many what which who whom when where why how".split()
-)
+class _PhraseNode:
+    """A word-level trie over phrase patterns (exact words and globs)."""
 
+    __slots__ = ("exact", "globs", "glob_lengths", "ends")
 
-def _anchor_index(pattern: tuple[str, ...]) -> int:
-    """The word a phrase is found by: an exact word that is not a very
-    frequent function word, the longest such; else the longest word."""
-    return max(
-        range(len(pattern)),
-        key=lambda k: (
-            not pattern[k].endswith("*"),
-            pattern[k].rstrip("*") not in _FREQUENT,
-            len(pattern[k]),
-            k,
-        ),
-    )
+    def __init__(self) -> None:
+        self.exact: dict[str, _PhraseNode] = {}
+        self.globs: dict[str, _PhraseNode] = {}
+        self.glob_lengths: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, pattern: tuple[str, ...], entry: int) -> None:
+        node = self
+        for word in pattern:
+            if word.endswith("*"):
+                prefix = word[:-1]
+                if prefix not in node.globs:
+                    node.globs[prefix] = _PhraseNode()
+                    node.glob_lengths = sorted({*node.glob_lengths, len(prefix)})
+                node = node.globs[prefix]
+            else:
+                node = node.exact.setdefault(word, _PhraseNode())
+        node.ends.append(entry)
+
+    def step(self, norm: str) -> list["_PhraseNode"]:
+        """Children whose word matches the token ``norm``."""
+        out = []
+        child = self.exact.get(norm)
+        if child is not None:
+            out.append(child)
+        if norm.endswith("'s"):
+            child = self.exact.get(norm[:-2])
+            if child is not None:
+                out.append(child)
+        for length in self.glob_lengths:
+            if length > len(norm):
+                break
+            child = self.globs.get(norm[:length])
+            if child is not None:
+                out.append(child)
+        return out
+
+    def walk(self, norms: list[str]) -> list[tuple[int, int]]:
+        """``(entry, n_words)`` for every phrase matching a prefix of
+        ``norms`` (at least two words)."""
+        found = []
+        frontier = [self]
+        for depth, norm in enumerate(norms, start=1):
+            nxt = []
+            for node in frontier:
+                nxt.extend(node.step(norm))
+            if not nxt:
+                break
+            if depth >= 2:
+                for node in nxt:
+                    found.extend((entry, depth) for entry in node.ends)
+            frontier = nxt
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +182,7 @@ class RawHit:
 class _TokenInfo:
     norm: str
     singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
-    phrases: tuple[tuple[int, int], ...]  # (entry index, anchor position) of phrases anchored on this token
+    phrases: tuple[tuple[int, int], ...]  # (entry index, 0) of phrases whose first word matches this token
     negator: bool
 
 
@@ -180,22 +225,28 @@ class Matcher:
         self._negators = frozenset(lexicon.negators)
         exact: dict[str, list[int]] = {}
         globs: dict[str, list[int]] = {}
-        anchor_exact: dict[str, list[tuple[int, int]]] = {}
-        anchor_globs: dict[str, list[tuple[int, int]]] = {}
+        phrase_first_exact: dict[str, list[tuple[int, int]]] = {}
+        phrase_first_globs: dict[str, list[tuple[int, int]]] = {}
         for i, entry in enumerate(self.entries):
             if entry.is_phrase:
-                k = _anchor_index(entry.pattern)
-                word = entry.pattern[k]
-                target = anchor_globs if word.endswith("*") else anchor_exact
-                target.setdefault(word.rstrip("*"), []).append((i, k))
+                word = entry.pattern[0]
+                target = phrase_first_globs if word.endswith("*") else phrase_first_exact
+                target.setdefault(word.rstrip("*"), []).append((i, 0))
             else:
                 word = entry.pattern[0]
                 target = globs if word.endswith("*") else exact
                 target.setdefault(word.rstrip("*"), []).append(i)
         self._exact, self._globs = exact, globs
-        self._anchor_exact, self._anchor_globs = anchor_exact, anchor_globs
-        self._glob_lengths = sorted({len(k) for k in (*globs, *anchor_globs)})
+        self._phrase_first_exact, self._phrase_first_globs = phrase_first_exact, phrase_first_globs
+        self._glob_lengths = sorted({len(k) for k in (*globs, *phrase_first_globs)})
         self._trigger = self._compile_trigger()
+        self._phrase_re = self._compile_phrases()
+        self._phrase_trie = _PhraseNode()
+        self._max_phrase = 1
+        for i, entry in enumerate(self.entries):
+            if entry.is_phrase:
+                self._phrase_trie.add(entry.pattern, i)
+                self._max_phrase = max(self._max_phrase, len(entry.pattern))
         self._has_negation = bool(self._max_window)
         self._info: dict[bytes, _TokenInfo | None] = {}
 
@@ -207,13 +258,34 @@ class Matcher:
         """One regex for single-token entries: `` (token)`` at a space."""
         trie: dict = {}
         negators = self._negators if self._max_window else ()
-        for key in (*self._exact, *self._anchor_exact, *negators):
+        for key in (*self._exact, *negators):
             _trie_add(trie, key.encode("utf-8"), -1)
-        for key in (*self._globs, *self._anchor_globs):
+        for key in self._globs:
             _trie_add(trie, key.encode("utf-8"), -2)
         if not trie:
             return re.compile(rb"(?!)")
         return re.compile(b" (" + _render(trie) + b")")
+
+    def _compile_phrases(self) -> re.Pattern[bytes] | None:
+        """A zero-width regex that matches at the space before every token
+        where some phrase matches in full (words separated by spaces or
+        quote markers, never by a break).  Only those places reach
+        Python, where the phrase is verified and resolved."""
+        trie: dict = {}
+        for entry in self.entries:
+            if not entry.is_phrase:
+                continue
+            node = trie
+            for k, word in enumerate(entry.pattern):
+                if k:
+                    node = node.setdefault(_SEP, {})
+                for byte in word.rstrip("*").encode("utf-8"):
+                    node = node.setdefault(byte, {})
+                node = node.setdefault(_GLOB_REST if word.endswith("*") else _WORD_END, {})
+            node[-1] = True
+        if not trie:
+            return None
+        return re.compile(b" (?=" + _render(trie) + b")")
 
     # -- token classification (cached per distinct token) -------------------
     def _classify(self, norm: str) -> _TokenInfo | None:
@@ -224,13 +296,13 @@ class Matcher:
             keys.append(norm[:-2])
         for key in keys:
             candidates.extend(self._exact.get(key, ()))
-            phrases.extend(self._anchor_exact.get(key, ()))
+            phrases.extend(self._phrase_first_exact.get(key, ()))
         for length in self._glob_lengths:
             if length > len(norm):
                 break
             prefix = norm[:length]
             candidates.extend(self._globs.get(prefix, ()))
-            phrases.extend(self._anchor_globs.get(prefix, ()))
+            phrases.extend(self._phrase_first_globs.get(prefix, ()))
         negator = norm in self._negators or norm.endswith("n't")
         if not candidates and not phrases and not negator:
             return None
@@ -353,24 +425,12 @@ class Matcher:
         return out
 
     def _phrases_at(self, b: bytes, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
-        """Phrase matches anchored on the token at ``[start, end)``."""
-        found = []
-        for entry, k in info.phrases:
-            pattern = self.entries[entry].pattern
-            before = self._before(b, start, k) if k else []
-            if len(before) < k:
-                continue
-            after = self._after(b, end, len(pattern) - k - 1)
-            if len(after) < len(pattern) - k - 1:
-                continue
-            words = [self._norm_bytes(tok) for tok, _ in reversed(before)]
-            words.append(info.norm)
-            words.extend(self._norm_bytes(tok) for tok, _ in after)
-            if all(_word_matches(w, t) for w, t in zip(pattern, words)):
-                first = before[-1][1] if before else start
-                last = after[-1][1] if after else start
-                found.append((first, last, len(pattern), entry))
-        return found
+        """Phrase matches whose first word is the token at ``[start, end)``."""
+        after = self._after(b, end, self._max_phrase - 1)
+        norms = [info.norm, *(self._norm_bytes(tok) for tok, _ in after)]
+        return [
+            (start, after[n - 2][1], n, entry) for entry, n in self._phrase_trie.walk(norms)
+        ]
 
     def count(self, text: str, *, quoted: tuple[tuple[int, int], ...] | None = None) -> dict[str, Counts]:
         """Count hits and tokens in ``text``.
@@ -410,15 +470,18 @@ class Matcher:
             positions.setdefault(m.group(1), []).append(m.start(1))
         info_of = self._info_bytes
         infos = []
-        phrase_hits: list[tuple[int, int, int, int]] = []
         for token, starts in positions.items():
             info = info_of(token)
-            if info is None:
-                continue
-            infos.append((info, starts, token))
-            if info.phrases:
-                for start in starts:
-                    phrase_hits.extend(self._phrases_at(b, start, start + len(token), info))
+            if info is not None:
+                infos.append((info, starts, token))
+        phrase_hits: list[tuple[int, int, int, int]] = []
+        if self._phrase_re is not None:
+            for m in self._phrase_re.finditer(b):
+                start = m.start() + 1
+                end = b.index(b" ", start)
+                info = info_of(b[start:end])
+                if info is not None and info.phrases:
+                    phrase_hits.extend(self._phrases_at(b, start, end, info))
         negators = None
         if self._has_negation and any(self._windows_list[c] for info, _, _ in infos for c, _ in info.singles):
             negators = self._negator_positions(b, infos)
@@ -548,13 +611,12 @@ class Matcher:
                 continue
             for _, entry in info.singles:
                 cands.append((i, i, 1, entry))
-            for entry, k in info.phrases:
-                pattern = self.entries[entry].pattern
-                first, last = i - k, i - k + len(pattern) - 1
-                if first < 0 or last >= len(norms) or any(breaks_before[j] for j in range(first + 1, last + 1)):
-                    continue
-                if all(_word_matches(w, norms[first + j]) for j, w in enumerate(pattern)):
-                    cands.append((first, last, len(pattern), entry))
+            if info.phrases:
+                stop = i + 1
+                while stop < len(norms) and stop < i + self._max_phrase and not breaks_before[stop]:
+                    stop += 1
+                for entry, n in self._phrase_trie.walk(norms[i:stop]):
+                    cands.append((i, i + n - 1, n, entry))
         kept = self._resolve(cands)
         hits = []
         for first, last, _, entry in kept:
