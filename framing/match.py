@@ -483,7 +483,11 @@ class Matcher:
                 if info is not None and info.phrases:
                     phrase_hits.extend(self._phrases_at(b, start, end, info))
         negators = None
-        if self._has_negation and any(self._windows_list[c] for info, _, _ in infos for c, _ in info.singles):
+        windows = self._windows_list
+        if self._has_negation and (
+            any(windows[c] for info, _, _ in infos for c, _ in info.singles)
+            or any(windows[self._entry_cat[h[3]]] for h in phrase_hits)
+        ):
             negators = self._negator_positions(b, infos)
         if not quoted and not phrase_hits:
             return {"all": self._tally_simple(b, runs, infos, negators, total_tokens, ncat)}

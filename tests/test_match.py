@@ -294,3 +294,13 @@ def test_matcher_pickles():
 
     m = pickle.loads(pickle.dumps(Matcher(_lex())))
     assert m.count("a façade")["all"].count.tolist() == [1, 0]
+
+
+def test_negated_phrase_counted_as_negated():
+    cats = [Category("boosters", negation_window=3)]
+    lex = Lexicon.build("t", cats, [("of course", "boosters", 1.0, None), ("clearly", "boosters", 1.0, None)])
+    m = Matcher(lex)
+    text = "It is not of course true."
+    assert [(h.entry, h.negated) for h in m.find(text)] == [("of course", True)]
+    counts = m.count(text)["all"]
+    assert (counts.count.tolist(), counts.negated.tolist()) == ([0], [1])
