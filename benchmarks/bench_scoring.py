@@ -1,0 +1,251 @@
+"""Scoring throughput, memory and baselines.
+
+Usage::
+
+    python benchmarks/bench_scoring.py [--data PATH] [--lexicon NAME] [--baseline-mb 20]
+
+Corpus: the AllSides articles of Baly et al. (2020) at
+``../shared/data/abp/abp_media_train_valid.jsonl.gz`` when present (or
+``--data``), else a generated corpus of similar size (seeded).
+
+Prints, for framing's scorer: MB/s per core (UTF-8 bytes of text per
+second of CPU-bound scoring in one process), tokens/s, MB/s with two
+worker processes, and the peak resident memory of a *streamed* run (the
+corpus is read line by line from disk, never held in memory).  In the
+same run and on the same text (the first ``--baseline-mb`` MB) it prints
+the same throughput for: framing, a naive NLTK Treebank-tokenise +
+dict-lookup scorer (single words and prefix globs only), and the
+``liwc`` and ``empath`` PyPI packages when they are installed (``pip
+install 'framing-toolkit[bench]'``).  The baselines lack phrases,
+negation and quote voices; empath scores its own built-in categories.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from framing.lexicon_io import load_lexicon
+from framing.match import Matcher
+from framing.scoring import score
+from framing.text import count_tokens
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_DATA = HERE.parent.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+
+
+def load_texts(path: Path | None, n_docs: int, seed: int) -> tuple[list[str], str]:
+    if path is not None and path.exists():
+        texts = []
+        with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8") as fh:
+            for line in fh:
+                texts.append(json.loads(line)["text"])
+        return texts, str(path)
+    return generate_texts(n_docs, seed), f"generated ({n_docs} documents, seed {seed})"
+
+
+def generate_texts(n_docs: int, seed: int) -> list[str]:
+    """News-like texts: Zipf-distributed words, sentences, curly quotes,
+    hyphens and possessives, ~12 KB a document like the AllSides set."""
+    rng = np.random.default_rng(seed)
+    syll = ["ta", "ro", "mi", "ne", "ka", "lo", "su", "ve", "di", "pa", "re", "co", "an", "el", "is", "or"]
+    vocab = ["".join(rng.choice(syll, size=rng.integers(1, 4))) for _ in range(20000)]
+    vocab += ["claimed", "alleged", "so-called", "crisis", "threat", "clearly", "may", "could", "escalated",
+              "façade", "pretense", "sham", "reckless", "regime’s", "said", "not", "hardline"]
+    weights = 1.0 / np.arange(1, len(vocab) + 1) ** 1.05
+    weights /= weights.sum()
+    texts = []
+    for _ in range(n_docs):
+        words = rng.choice(len(vocab), size=int(rng.integers(900, 2600)), p=weights)
+        out = []
+        for i, w in enumerate(words):
+            word = vocab[w]
+            if i % 17 == 0:
+                word = word.capitalize()
+            out.append(word)
+            if i % 19 == 18:
+                out.append(".")
+            if i % 53 == 0:
+                out.append("“quoted words”")
+        texts.append(" ".join(out).replace(" .", "."))
+    return texts
+
+
+def mb(texts: list[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+
+def time_it(fn, texts):
+    start = time.perf_counter()
+    fn(texts)
+    return time.perf_counter() - start
+
+
+def framing_scorer(lexicon):
+    matcher = Matcher(lexicon)
+
+    def run(texts):
+        for t in texts:
+            matcher.count(t)
+
+    return run
+
+
+def naive_nltk_scorer(lexicon):
+    from nltk.tokenize import TreebankWordTokenizer
+
+    tok = TreebankWordTokenizer()
+    exact, globs = {}, {}
+    for e in lexicon.entries:
+        if len(e.pattern) == 1:
+            w = e.pattern[0]
+            (globs if w.endswith("*") else exact).setdefault(w.rstrip("*"), set()).add(e.category)
+    lengths = sorted({len(g) for g in globs})
+
+    def run(texts):
+        for t in texts:
+            counts: dict[str, int] = {}
+            for token in tok.tokenize(t.lower()):
+                cats = exact.get(token)
+                if cats is None:
+                    for n in lengths:
+                        cats = globs.get(token[:n])
+                        if cats:
+                            break
+                if cats:
+                    for c in cats:
+                        counts[c] = counts.get(c, 0) + 1
+
+    return run
+
+
+def liwc_scorer(lexicon, workdir: Path):
+    import liwc
+
+    ids = {c: i + 1 for i, c in enumerate(lexicon.category_names)}
+    path = workdir / "framing-cues.dic"
+    lines = ["%"] + [f"{i}\t{c}" for c, i in ids.items()] + ["%"]
+    by_word: dict[str, list[int]] = {}
+    for e in lexicon.entries:
+        if len(e.pattern) == 1:
+            by_word.setdefault(e.pattern[0], []).append(ids[e.category])
+    lines += [f"{w}\t" + "\t".join(map(str, sorted(set(v)))) for w, v in sorted(by_word.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parse, _ = liwc.load_token_parser(str(path))
+    word = re.compile(r"\w+")
+
+    def run(texts):
+        for t in texts:
+            counts: dict[str, int] = {}
+            for m in word.finditer(t.lower()):
+                for c in parse(m.group()):
+                    counts[c] = counts.get(c, 0) + 1
+
+    return run
+
+
+def empath_scorer():
+    from empath import Empath
+
+    lex = Empath()
+
+    def run(texts):
+        for t in texts:
+            lex.analyze(t, normalize=False)
+
+    return run
+
+
+STREAM_SCRIPT = r"""
+import resource, sys, json, gzip
+from framing.corpus import iter_documents
+from framing.scoring import score
+path, lexicon, n_jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+scores = score(iter_documents(path, fields={"outlet": "source", "doc_id": "id"}), lexicon, n_jobs=n_jobs, chunk_size=128)
+self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"docs": int(scores["doc_id"].nunique()), "self_mb": self_kb / 1024, "child_mb": child_kb / 1024}))
+"""
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--lexicon", default="framing-cues")
+    ap.add_argument("--baseline-mb", type=float, default=20.0)
+    ap.add_argument("--docs", type=int, default=29000, help="documents to generate when no data is present")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--skip-memory", action="store_true")
+    args = ap.parse_args(argv)
+
+    lexicon = load_lexicon(args.lexicon)
+    texts, source = load_texts(args.data, args.docs, args.seed)
+    total_mb = mb(texts)
+    print(f"corpus: {source}: {len(texts)} documents, {total_mb:.1f} MB of UTF-8 text")
+    print(f"lexicon: {lexicon.name} {lexicon.version}: {len(lexicon.categories)} categories, {len(lexicon.entries)} entries")
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+
+    # warm the per-token cache the way a long run would, then time the full corpus
+    run = framing_scorer(lexicon)
+    run(texts[:200])
+    secs = time_it(run, texts)
+    n_tokens = sum(count_tokens(t) for t in texts)
+    print(f"\nframing, 1 process : {total_mb / secs:6.1f} MB/s per core, {n_tokens / secs / 1e6:5.2f} M tokens/s "
+          f"({secs:.1f} s for {total_mb:.0f} MB)")
+
+    from framing.records import Document
+
+    docs = [Document(doc_id=str(i), outlet="x", text=t) for i, t in enumerate(texts)]
+    start = time.perf_counter()
+    score(docs, lexicon, n_jobs=2, chunk_size=256)
+    secs2 = time.perf_counter() - start
+    print(f"framing, n_jobs=2  : {total_mb / secs2:6.1f} MB/s total ({secs2:.1f} s, including sending texts to workers)")
+
+    if not args.skip_memory and args.data is not None and args.data.exists():
+        for n_jobs in (1, 2):
+            out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(args.data), args.lexicon, str(n_jobs)],
+                                 capture_output=True, text=True, check=True)
+            mem = json.loads(out.stdout.strip().splitlines()[-1])
+            print(f"peak memory, streamed from disk, n_jobs={n_jobs}: main process {mem['self_mb']:.0f} MB, "
+                  f"largest worker {mem['child_mb']:.0f} MB ({mem['docs']} documents)")
+
+    # baselines on the same text
+    sample, size = [], 0.0
+    for t in texts:
+        sample.append(t)
+        size += len(t.encode("utf-8")) / 1e6
+        if size >= args.baseline_mb:
+            break
+    print(f"\nSame text for every scorer: the first {len(sample)} documents, {size:.1f} MB")
+    rows = [("framing (phrases, globs, negation, offsets-exact)", framing_scorer(lexicon))]
+    rows.append(("naive NLTK Treebank + dict lookup (words, globs)", naive_nltk_scorer(lexicon)))
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            rows.append(("liwc 0.5 package, same lexicon's words/globs", liwc_scorer(lexicon, Path(tmp))))
+        except ImportError:
+            print("liwc: not installed (pip install 'framing-toolkit[bench]')")
+        try:
+            rows.append(("empath package (its own 194 categories)", empath_scorer()))
+        except ImportError:
+            print("empath: not installed (pip install 'framing-toolkit[bench]')")
+        base = None
+        for name, fn in rows:
+            secs = time_it(fn, sample)
+            rate = size / secs
+            base = base or rate
+            print(f"  {name:<52} {rate:6.1f} MB/s   ({rate / base:4.2f}x framing)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
