@@ -7,8 +7,12 @@ property-based test checks this against a naive reference):
   turns it into a space-delimited byte string in which every token is
   a run of non-space bytes and every sentence break a ``|`` (a few
   C-level ``translate``/``replace`` passes), counts tokens with
-  ``bytes.count`` and finds candidate tokens with one trie-shaped
-  regular expression anchored on spaces.  Only candidates reach Python.
+  ``bytes.count``, finds candidate tokens with one trie-shaped regular
+  expression anchored on spaces, and phrase starts with a second,
+  zero-width one over the phrases' full byte patterns.  Only candidates
+  reach Python: a word trie verifies phrases, negation windows are
+  checked by bisecting to the nearest negator, and when no phrase
+  occurred counts need no positions at all.
 * :meth:`Matcher.find` tokenises with offsets (:mod:`framing.text`) and
   returns every hit with character offsets into the original text.
 
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .lexicon import Entry, Lexicon
-from .text import _STREAM, fold, fold_with_offsets
+from .text import fold, fold_with_offsets, folded_tokens
 
 __all__ = ["Matcher", "Counts", "RawHit", "VOICES"]
 
@@ -184,12 +188,6 @@ class _TokenInfo:
     singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
     phrases: tuple[tuple[int, int], ...]  # (entry index, 0) of phrases whose first word matches this token
     negator: bool
-
-
-def _word_matches(word: str, norm: str) -> bool:
-    if word.endswith("*"):
-        return norm.startswith(word[:-1])
-    return norm == word or norm == word + "'s"
 
 
 class Matcher:
@@ -405,25 +403,6 @@ class Matcher:
                 out.append((token, start))
         return out
 
-    @staticmethod
-    def _before(b: bytes, start: int, n: int) -> list[tuple[bytes, int]]:
-        """Up to ``n`` ``(token, start)`` pairs before byte ``start``,
-        nearest first, skipping quote markers, stopping at a break."""
-        out: list[tuple[bytes, int]] = []
-        while len(out) < n:
-            end = start
-            while end > 0 and b[end - 1] == 32:
-                end -= 1
-            if end == 0:
-                break
-            start = b.rfind(b" ", 0, end) + 1
-            token = b[start:end]
-            if token == b"|":
-                break
-            if token != _OPEN and token != _CLOSE:
-                out.append((token, start))
-        return out
-
     def _phrases_at(self, b: bytes, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
         """Phrase matches whose first word is the token at ``[start, end)``."""
         after = self._after(b, end, self._max_phrase - 1)
@@ -591,18 +570,9 @@ class Matcher:
         norms: list[str] = []
         spans: list[tuple[int, int]] = []
         sentences: list[int] = []
-        sentence = 0
-        after_break = False
-        for m in _STREAM.finditer(ft.folded):
-            norm = m.group(1)
-            if norm is None:
-                after_break = True
-                continue
-            if after_break and norms:
-                sentence += 1
-            after_break = False
+        for norm, start, end, sentence in folded_tokens(ft):
             norms.append(norm)
-            spans.append((m.start(), m.end()))
+            spans.append((start, end))
             sentences.append(sentence)
         breaks_before = [False] * len(norms)
         # a break between token i-1 and i  <=>  sentence number changes

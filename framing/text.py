@@ -61,7 +61,7 @@ __all__ = [
     "fold_with_offsets",
     "tokenize",
     "count_tokens",
-    "stream",
+    "folded_tokens",
     "sentence_spans",
     "term_tokens",
 ]
@@ -201,31 +201,31 @@ class Token:
     sentence: int
 
 
-def stream(text: str) -> Iterator[tuple[str | None, int, int]]:
-    """Yield ``(norm, fstart, fend)`` for tokens and ``(None, fstart,
-    fend)`` for sentence breaks, in order, over ``fold(text)`` offsets."""
-    for match in _STREAM.finditer(fold(text)):
-        yield match.group(1), match.start(), match.end()
+def folded_tokens(ft: FoldedText) -> Iterator[tuple[str, int, int, int]]:
+    """Yield ``(norm, fstart, fend, sentence)`` for every token of a
+    folded text: offsets into ``ft.folded``, sentence numbers counting
+    runs of breaks (the one loop behind :func:`tokenize` and the located
+    matching path)."""
+    sentence = 0
+    after_break = False
+    seen = False
+    for match in _STREAM.finditer(ft.folded):
+        norm = match.group(1)
+        if norm is None:
+            after_break = True
+            continue
+        if after_break and seen:
+            sentence += 1
+        after_break = False
+        seen = True
+        yield norm, match.start(), match.end(), sentence
 
 
 def tokenize(text: str) -> list[Token]:
     """Tokenise ``text`` under the documented rules, with original
     offsets and sentence numbers."""
     ft = fold_with_offsets(text)
-    out: list[Token] = []
-    sentence = 0
-    after_break = False
-    for match in _STREAM.finditer(ft.folded):
-        norm = match.group(1)
-        if norm is None:
-            after_break = True
-            continue
-        if after_break and out:
-            sentence += 1
-        after_break = False
-        start, end = ft.span(match.start(), match.end())
-        out.append(Token(norm, start, end, sentence))
-    return out
+    return [Token(norm, *ft.span(start, end), sentence) for norm, start, end, sentence in folded_tokens(ft)]
 
 
 def count_tokens(text: str) -> int:
