@@ -10,7 +10,7 @@ Corpus: the AllSides articles of Baly et al. (2020) at
 
 Prints, for framing's scorer: MB/s per core (UTF-8 bytes of text per
 second of CPU-bound scoring in one process), tokens/s, MB/s with two
-worker processes, and the peak resident memory of a *streamed* run (the
+worker processes, and the peak resident memory (RUSAGE maxrss) of a *streamed* run (the
 corpus is read line by line from disk, never held in memory).  In the
 same run and on the same text (the first ``--baseline-mb`` MB) it prints
 the same throughput for: framing, a naive NLTK Treebank-tokenise +
@@ -189,6 +189,18 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     lexicon = load_lexicon(args.lexicon)
+    # Memory first, in fresh processes, while this one is still small: Linux
+    # keeps a process's peak RSS across execve, so a child started after the
+    # corpus is loaded here would report this process's peak.
+    memory: list[str] = []
+    if not args.skip_memory and args.data is not None and args.data.exists():
+        for n_jobs in (1, 2):
+            out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(args.data), args.lexicon, str(n_jobs)],
+                                 capture_output=True, text=True, check=True)
+            mem = json.loads(out.stdout.strip().splitlines()[-1])
+            memory.append(f"peak memory, streamed from disk, n_jobs={n_jobs}: main process {mem['self_mb']:.0f} MB, "
+                  f"largest worker {mem['child_mb']:.0f} MB ({mem['docs']} documents)")
+
     texts, source = load_texts(args.data, args.docs, args.seed)
     total_mb = mb(texts)
     print(f"corpus: {source}: {len(texts)} documents, {total_mb:.1f} MB of UTF-8 text")
@@ -210,14 +222,8 @@ def main(argv=None) -> int:
     score(docs, lexicon, n_jobs=2, chunk_size=256)
     secs2 = time.perf_counter() - start
     print(f"framing, n_jobs=2  : {total_mb / secs2:6.1f} MB/s total ({secs2:.1f} s, including sending texts to workers)")
-
-    if not args.skip_memory and args.data is not None and args.data.exists():
-        for n_jobs in (1, 2):
-            out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(args.data), args.lexicon, str(n_jobs)],
-                                 capture_output=True, text=True, check=True)
-            mem = json.loads(out.stdout.strip().splitlines()[-1])
-            print(f"peak memory, streamed from disk, n_jobs={n_jobs}: main process {mem['self_mb']:.0f} MB, "
-                  f"largest worker {mem['child_mb']:.0f} MB ({mem['docs']} documents)")
+    for line in memory:
+        print(line)
 
     # baselines on the same text
     sample, size = [], 0.0

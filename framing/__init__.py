@@ -2,7 +2,7 @@
 
 Stages, lowest first (each imports only those before it):
 ``records`` → ``text``/``quotes`` → ``rawtext``/``corpus`` → ``lexicon``/``lexicon_io``
-→ ``match`` → ``scoring`` → ``cli``.
+→ ``match`` → ``scoring`` → ``vectorize`` → ``cli``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ _EXPORTS = {
     "hits": "scoring",
     "kwic": "scoring",
     "aggregate": "scoring",
-    "CueVectorizer": "scoring",
+    "CueVectorizer": "vectorize",
 }
 
 __all__ = ["__version__", *sorted(_EXPORTS)]
