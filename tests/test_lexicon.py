@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from framing.lexicon import DEFAULT_NEGATORS, NESTED_SCOPES, Category, Entry, Lexicon, LexiconError, normalize_term
+from framing.lexicon import (
+    DEFAULT_NEGATORS,
+    NESTED_SCOPES,
+    Category,
+    Entry,
+    Lexicon,
+    LexiconError,
+    normalize_term,
+)
 
 SRC = "cues.toml"
 

@@ -5,7 +5,6 @@ import math
 import pandas as pd
 import pytest
 
-from framing.lexicon import Category, Lexicon
 from framing.records import Document
 from framing.scoring import (
     AGGREGATE_COLUMNS,
@@ -17,36 +16,6 @@ from framing.scoring import (
     kwic,
     score,
 )
-
-
-@pytest.fixture
-def lexicon():
-    cats = [Category("insinuation", "delegitimising", negation_window=3), Category("escalation", "conflict")]
-    entries = [
-        ("façade", "insinuation", 1.0, None),
-        ("pretens*", "insinuation", 1.0, None),
-        ("sham", "insinuation", 2.0, None),
-        ("harsh blow", "escalation", 1.0, None),
-        ("ratchet up", "escalation", 1.0, None),
-    ]
-    return Lexicon.build("tiny", cats, entries)
-
-
-@pytest.fixture
-def corpus():
-    return pd.DataFrame(
-        {
-            "doc_id": ["a1", "a2", "b1", "b2"],
-            "outlet": ["A", "A", "B", "B"],
-            "text": [
-                "They built a façade of unity. A harsh blow followed.",
-                "The minister called it \u201ca sham\u201d. It was not a façade.",
-                "Officials will ratchet up pressure on the pretense of security.",
-                "",
-            ],
-            "captions": [None, "A sham photo /VCG Photo", None, None],
-        }
-    )
 
 
 def test_score_schema_and_values(corpus, lexicon):

@@ -9,38 +9,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 
-from framing.lexicon import Category, Lexicon
 from framing.vectorize import CueVectorizer
-
-
-@pytest.fixture
-def lexicon():
-    cats = [Category("insinuation", "delegitimising", negation_window=3), Category("escalation", "conflict")]
-    entries = [
-        ("façade", "insinuation", 1.0, None),
-        ("pretens*", "insinuation", 1.0, None),
-        ("sham", "insinuation", 2.0, None),
-        ("harsh blow", "escalation", 1.0, None),
-        ("ratchet up", "escalation", 1.0, None),
-    ]
-    return Lexicon.build("tiny", cats, entries)
-
-
-@pytest.fixture
-def corpus():
-    return pd.DataFrame(
-        {
-            "doc_id": ["a1", "a2", "b1", "b2"],
-            "outlet": ["A", "A", "B", "B"],
-            "text": [
-                "They built a façade of unity. A harsh blow followed.",
-                "The minister called it \u201ca sham\u201d. It was not a façade.",
-                "Officials will ratchet up pressure on the pretense of security.",
-                "",
-            ],
-            "captions": [None, "A sham photo /VCG Photo", None, None],
-        }
-    )
 
 
 def test_cue_vectorizer(corpus, lexicon):
