@@ -13,7 +13,7 @@ second of CPU-bound scoring in one process), tokens/s, MB/s with two
 worker processes, and the peak resident memory (RUSAGE maxrss) of a *streamed* run (the
 corpus is read line by line from disk, never held in memory).  In the
 same run and on the same text (the first ``--baseline-mb`` MB) it prints
-the same throughput for: framing, a naive NLTK Treebank-tokenise +
+the same throughput for: framing, plain regex tokenising (for scale), a naive NLTK Treebank-tokenise +
 dict-lookup scorer (single words and prefix globs only), and the
 ``liwc`` and ``empath`` PyPI packages when they are installed (``pip
 install 'framing-toolkit[bench]'``).  The baselines lack phrases,
@@ -154,6 +154,18 @@ def liwc_scorer(lexicon, workdir: Path):
     return run
 
 
+def tokenise_only():
+    """Not a scorer: the cost of just tokenising (re.findall of \\w+) and
+    counting tokens, for scale."""
+    word = re.compile(r"\w+")
+
+    def run(texts):
+        for t in texts:
+            len(word.findall(t))
+
+    return run
+
+
 def empath_scorer():
     from empath import Empath
 
@@ -234,6 +246,7 @@ def main(argv=None) -> int:
             break
     print(f"\nSame text for every scorer: the first {len(sample)} documents, {size:.1f} MB")
     rows = [("framing (phrases, globs, negation, offsets-exact)", framing_scorer(lexicon))]
+    rows.append(("for scale: re.findall(r'\\w+') tokenising only", tokenise_only()))
     rows.append(("naive NLTK Treebank + dict lookup (words, globs)", naive_nltk_scorer(lexicon)))
     with tempfile.TemporaryDirectory() as tmp:
         try:
