@@ -304,3 +304,41 @@ def test_negated_phrase_counted_as_negated():
     assert [(h.entry, h.negated) for h in m.find(text)] == [("of course", True)]
     counts = m.count(text)["all"]
     assert (counts.count.tolist(), counts.negated.tolist()) == ([0], [1])
+
+
+# A dense variant: few words, many phrases and negators, so that phrases,
+# overlaps across categories, negation windows and breaks collide often.
+DENSE_PIECES = ["ab", "ba", "b", "cab", "not", "no", "don't", "x", "ab's"]
+DENSE_SEPS = [" ", " ", "-", ". ", "\n", ", "]
+DENSE_TERMS = ["ab ba", "b ab*", "cab ab ba", "ab", "ba*", "x ab", "ab ba b", "b"]
+
+
+@st.composite
+def dense_texts(draw):
+    parts = draw(st.lists(st.tuples(st.sampled_from(DENSE_PIECES), st.sampled_from(DENSE_SEPS)), max_size=30))
+    return "".join(p + s for p, s in parts)
+
+
+@st.composite
+def dense_lexicons(draw):
+    n_cats = draw(st.integers(1, 3))
+    entries, seen = [], set()
+    for term in draw(st.lists(st.sampled_from(DENSE_TERMS), min_size=1, max_size=8)):
+        cat = f"c{draw(st.integers(0, n_cats - 1))}"
+        if (term, cat) not in seen:
+            seen.add((term, cat))
+            entries.append((term, cat, 1.0, None))
+    used = sorted({c for _, c, _, _ in entries})
+    cats = [Category(c, negation_window=draw(st.integers(0, 3))) for c in used]
+    scope = draw(st.sampled_from(["category", "lexicon"]))
+    return Lexicon.build("dense", cats, entries, nested_scope=scope, negators=["no", "not"])
+
+
+@SETTINGS
+@given(dense_texts(), dense_lexicons())
+def test_dense_count_and_find_match_reference(text, lexicon):
+    matcher = Matcher(lexicon)
+    got = matcher.count(text)["all"]
+    assert (got.count.tolist(), got.negated.tolist(), got.tokens) == ref_counts(text, lexicon)["all"]
+    expected, _ = ref_hits(text, lexicon)
+    assert [(h.category, h.entry, h.start, h.end, h.negated) for h in matcher.find(text)] == expected
