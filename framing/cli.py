@@ -177,7 +177,7 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
 
 
 def _cmd_lexicon_check(args: argparse.Namespace) -> int:
-    from .lexicon_io import check_lexicon
+    from .lexicon_check import check_lexicon
 
     report = check_lexicon(args.file)
     print(report.summary())

@@ -74,7 +74,6 @@ the file is decoded with it and a warning names the first bad line;
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import csv
 import io
@@ -83,23 +82,18 @@ import os
 import re
 import tomllib
 import warnings as _warnings
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .lexicon import DEFAULT_NEGATORS, NESTED_SCOPES, Category, Entry, Lexicon, LexiconError
+from .lexicon import DEFAULT_NEGATORS, NESTED_SCOPES, Category, Lexicon, LexiconError
+from .lexicon_dic import read_dic
 from .text import term_tokens
 
 __all__ = [
     "FORMATS",
-    "CategorySummary",
-    "GlobOverlap",
-    "LexiconReport",
     "LexiconWarning",
-    "SharedTerm",
     "bundled_lexicons",
-    "check_lexicon",
     "load_lexicon",
     "read_lexicon",
     "write_lexicon_toml",
@@ -338,203 +332,6 @@ class _TomlReader:
         return term, float(weight)
 
 
-# ------------------------------------------------------------------ LIWC .dic
-
-_ID = r"\d+(?:\.\d+)*"
-_ID_RE = re.compile(rf"^{_ID}$")
-_HEADER_LINE = re.compile(rf"^({_ID})\s+(.*\S)\s*$")
-_NAME_DEF = re.compile(r"^(.*?\S)\s*\(([^()]*)\)$")
-_CONDITIONAL = re.compile(rf"^\(\s*{_ID}(?:[\s,]+{_ID})*\s*\){_ID}(?:/{_ID})?$")
-_NEXT_WORD = re.compile(rf"^<[^<>\s]+>{_ID}(?:/{_ID})?$")
-_SPLIT_GLOB = re.compile(r"^(.*[^\W_])[-/]+\*$")
-_DIC_TOKEN = re.compile(r"\([^()]*\)\S*|<[^<>]*>\S*|\S+")
-
-
-def _norm_id(token: str) -> str:
-    return ".".join(str(int(part)) for part in token.split("."))
-
-
-def _is_code(token: str) -> bool:
-    return bool(_ID_RE.match(token) or _CONDITIONAL.match(token) or _NEXT_WORD.match(token))
-
-
-def _describe_conditional(code: str) -> str:
-    if code.startswith("<"):
-        context, rest = code[1:].split(">", 1)
-        rule = f"if the next word is {context!r}"
-    else:
-        context, rest = code[1:].split(")", 1)
-        ids = context.replace(",", " ").split()
-        rule = f"if the previous word is in categor{'ies' if len(ids) > 1 else 'y'} {' '.join(ids)}"
-    then, _, otherwise = rest.partition("/")
-    return f"{code!r} (category {then} {rule}, else {otherwise or 'none'})"
-
-
-def _is_skippable(stripped: str) -> bool:
-    return not stripped or stripped.startswith(("#", "//"))
-
-
-@dataclass(slots=True)
-class _DicWord:
-    term: str
-    line: int
-    ids: list[str]
-
-
-class _DicReader:
-    def __init__(self, source: str, on_error: str, conditional: str, names: str, notes: list[str]) -> None:
-        self.source = source
-        self.on_error = on_error
-        self.conditional = conditional
-        self.names = names
-        self.notes = notes
-
-    def problem(self, line: int, message: str, *, hint: str = " (pass on_error='warn' to skip it)") -> None:
-        text = f"{_where(self.source, line)}: {message}"
-        if self.on_error == "raise":
-            raise LexiconError(text + hint)
-        self.notes.append(text + "; skipped")
-
-    def read(self, text: str, on_duplicate: str) -> Lexicon:
-        lines = text.split("\n")
-        start = next((i for i, line in enumerate(lines) if not _is_skippable(line.strip())), None)
-        if start is None or lines[start].strip() != "%":
-            got = "an empty file" if start is None else repr(lines[start].strip())
-            raise LexiconError(f"{_where(self.source, None if start is None else start + 1)}: a LIWC .dic file "
-                               f"must start with a '%' line opening the category header, got {got}")
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "%"), None)
-        if end is None:
-            raise LexiconError(f"{_where(self.source, start + 1)}: the category header opened here is never closed "
-                               f"by a second '%' line")
-        header = self.header(lines, start + 1, end)
-        words = self.body(lines, end + 1, header)
-        if not words:
-            raise LexiconError(f"{_where(self.source, end + 1)}: no entries after the category header")
-        used = {i for w in words for i in w.ids}
-        categories: list[Category] = []
-        for key, (literal, name, definition, line) in header.items():
-            if key not in used:
-                self.notes.append(
-                    f"{_where(self.source, line)}: category {name!r} (id {literal}) has no entries; dropped"
-                )
-                continue
-            categories.append(Category(name, definition, line=line))
-        entries = [(w.term, header[i][1], 1.0, w.line) for w in words for i in w.ids]
-        return Lexicon.build(Path(self.source).stem, categories, entries, source=self.source,
-                             on_duplicate=on_duplicate, warnings=tuple(self.notes))
-
-    def header(self, lines: list[str], first: int, end: int) -> dict[str, tuple[str, str, str, int]]:
-        """Map normalised id -> (id as written, category name, definition, line)."""
-        header: dict[str, tuple[str, str, str, int]] = {}
-        for i in range(first, end):
-            stripped = lines[i].strip()
-            if _is_skippable(stripped):
-                continue
-            match = _HEADER_LINE.match(stripped)
-            if match is None:
-                if _ID_RE.match(stripped):
-                    raise LexiconError(f"{_where(self.source, i + 1)}: category id {stripped} has no name")
-                self.notes.append(f"{_where(self.source, i + 1)}: header line {stripped!r} has no category id "
-                                  f"(a group heading); ignored")
-                continue
-            literal, rest = match.groups()
-            key = _norm_id(literal)
-            if key in header:
-                raise LexiconError(f"{_where(self.source, i + 1)}: category id {literal} is defined twice "
-                                   f"(first at line {header[key][3]})")
-            named = _NAME_DEF.match(rest)
-            name, definition = (named.group(1), named.group(2).strip()) if named else (rest, "")
-            header[key] = (literal, literal if self.names == "id" else name, definition, i + 1)
-        if not header:
-            raise LexiconError(f"{_where(self.source, first)}: the category header defines no category "
-                               f"(expected lines 'id<TAB>name')")
-        return header
-
-    def split(self, stripped: str) -> tuple[str, list[str]]:
-        if "\t" in stripped:
-            word, _, rest = stripped.partition("\t")
-            return word.strip(), _DIC_TOKEN.findall(rest)
-        tokens = _DIC_TOKEN.findall(stripped)
-        j = len(tokens)
-        while j > 1 and _is_code(tokens[j - 1]):
-            j -= 1
-        return " ".join(tokens[:j]), tokens[j:]
-
-    def body(self, lines: list[str], first: int, header: dict[str, tuple[str, str, str, int]]) -> list[_DicWord]:
-        words: dict[tuple[str, ...], _DicWord] = {}
-        for i in range(first, len(lines)):
-            stripped = lines[i].strip()
-            if _is_skippable(stripped):
-                continue
-            lineno = i + 1
-            if stripped == "%":
-                raise LexiconError(f"{_where(self.source, lineno)}: unexpected third '%' line; the header "
-                                   f"is the part between the first two")
-            word, codes = self.split(stripped)
-            ids = self.codes(word, codes, lineno, header)
-            if ids is None:
-                continue
-            split_glob = _SPLIT_GLOB.match(word)
-            if split_glob:
-                self.notes.append(
-                    f"{_where(self.source, lineno)}: entry {word!r} (LIWC: words starting with "
-                    f"{word[:-1]!r}) is read as {split_glob.group(1)!r}: a hyphen or slash splits tokens, so "
-                    f"{split_glob.group(1)!r} matches the first part of such words, and also the word alone"
-                )
-                word = split_glob.group(1)
-            try:
-                pattern = term_tokens(word)
-            except ValueError as exc:
-                self.problem(lineno, f"invalid term: {exc}")
-                continue
-            prior = words.get(pattern)
-            if prior is None:
-                words[pattern] = _DicWord(word, lineno, ids)
-                continue
-            added = [x for x in ids if x not in prior.ids]
-            prior.ids.extend(added)
-            self.notes.append(f"{_where(self.source, lineno)}: word {word!r} repeats line {prior.line}; "
-                              f"merged ({len(added)} new categor{'y' if len(added) == 1 else 'ies'})")
-        return list(words.values())
-
-    def codes(
-        self, word: str, codes: list[str], lineno: int, header: dict[str, tuple[str, str, str, int]]
-    ) -> list[str] | None:
-        """The normalised plain ids of an entry line, or None to skip it."""
-        ids: list[str] = []
-        skipped: list[str] = []
-        for code in codes:
-            if _ID_RE.match(code):
-                key = _norm_id(code)
-                if key not in header:
-                    self.problem(lineno, f"entry {word!r} uses category id {code}, which the header does not "
-                                         f"define; defined ids: {', '.join(v[0] for v in header.values())}")
-                elif key in ids:
-                    self.notes.append(f"{_where(self.source, lineno)}: entry {word!r} lists category id {code} twice")
-                else:
-                    ids.append(key)
-            elif _CONDITIONAL.match(code) or _NEXT_WORD.match(code):
-                skipped.append(code)
-            else:
-                self.problem(lineno, f"entry {word!r}: cannot read {code!r} as a category id "
-                                     f"(expected ids such as 12, or LIWC conditional codes such as (02 134)125/464)")
-                return None
-        if skipped:
-            kinds = "; ".join(_describe_conditional(c) for c in skipped)
-            message = f"{_where(self.source, lineno)}: entry {word!r} has LIWC conditional codes {kinds}"
-            if self.conditional == "error":
-                raise LexiconError(message + "; they cannot be represented (pass conditional='skip' to drop them)")
-            if ids:
-                kept = f"kept plain ids {', '.join(header[x][0] for x in ids)}"
-            else:
-                kept = "no plain id left, entry skipped"
-            self.notes.append(f"{message}; dropped, {kept}")
-        elif not codes:
-            self.problem(lineno, f"entry {word!r} has no category id")
-            return None
-        return ids or None
-
-
 # ------------------------------------------------------------------ CSV / TSV
 
 _CSV_COLUMNS = ("term", "category", "weight")
@@ -651,7 +448,8 @@ def _read(path: str | os.PathLike[str], *, format: str | None = None, encoding: 
     if fmt == "toml":
         return _TomlReader(text, source).read(on_duplicate, notes)
     if fmt == "dic":
-        return _DicReader(source, on_error, conditional, names, notes).read(text, on_duplicate)
+        return read_dic(text, source, on_error=on_error, conditional=conditional, names=names,
+                        on_duplicate=on_duplicate, notes=notes)
     return _read_csv(text, source, _csv_delimiter(text, fmt, suffix), on_duplicate, on_error, notes)
 
 
@@ -867,173 +665,3 @@ def write_lexicon_toml(
         out.append("]")
     p.write_text("\n".join(out) + "\n", encoding="utf-8")
     return p
-
-
-# ------------------------------------------------------------------ checking
-
-
-@dataclass(frozen=True, slots=True)
-class CategorySummary:
-    """Entry counts of one category (a glob is any entry with a ``*`` word)."""
-
-    name: str
-    entries: int
-    phrases: int
-    globs: int
-    negation_window: int
-
-
-@dataclass(frozen=True, slots=True)
-class GlobOverlap:
-    """A glob entry that also matches another entry of its own category
-    (same number of words; e.g. ``pretens*`` and ``pretense``).  Both can
-    match the same token; the tie rules of :mod:`framing.lexicon` pick the
-    exact word (or the longer glob), so the glob's weight does not apply."""
-
-    category: str
-    glob: str
-    term: str
-    glob_line: int | None
-    term_line: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class SharedTerm:
-    """A term (folded pattern, words joined by spaces) listed in several
-    categories; each of them counts it."""
-
-    term: str
-    categories: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LexiconReport:
-    """The result of :func:`check_lexicon`; ``summary()`` renders it."""
-
-    name: str
-    version: str
-    source: str | None
-    n_categories: int
-    n_entries: int
-    categories: tuple[CategorySummary, ...]
-    warnings: tuple[str, ...]
-    glob_overlaps: tuple[GlobOverlap, ...]
-    shared_terms: tuple[SharedTerm, ...]
-
-    def summary(self, *, limit: int = 20) -> str:
-        """Readable text; each list shows at most ``limit`` items."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be an integer >= 1, got {limit!r}")
-        phrases = sum(c.phrases for c in self.categories)
-        globs = sum(c.globs for c in self.categories)
-        title = f"Lexicon {self.name}" + (f" {self.version}" if self.version else "")
-        lines = [title + (f" ({self.source})" if self.source else ""),
-                 f"{_count(self.n_categories, 'category', 'categories')}, {_count(self.n_entries, 'entry', 'entries')} "
-                 f"({_count(phrases, 'phrase', 'phrases')}, {_count(globs, 'glob', 'globs')})", ""]
-        width = max(len("category"), *(len(c.name) for c in self.categories))
-        lines.append(f"  {'category':<{width}}  entries  phrases  globs  negation_window")
-        for c in self.categories:
-            lines.append(f"  {c.name:<{width}}  {c.entries:>7}  {c.phrases:>7}  {c.globs:>5}  {c.negation_window:>15}")
-
-        def section(title: str, items: list[str]) -> None:
-            if not items:
-                return
-            lines.extend(["", f"{title} ({len(items)}):"])
-            lines.extend(f"  - {item}" for item in items[:limit])
-            if len(items) > limit:
-                lines.append(f"  ... and {len(items) - limit} more")
-
-        section("Warnings", list(self.warnings))
-        section("Glob overlaps (a glob also matches another entry of its category; the exact or longer entry wins)",
-                [f"{g.category}: {g.glob!r} (line {g.glob_line}) also matches {g.term!r} (line {g.term_line})"
-                 for g in self.glob_overlaps])
-        section("Terms in several categories (counted in each)",
-                [f"{s.term!r}: {', '.join(s.categories)}" for s in self.shared_terms])
-        if not (self.warnings or self.glob_overlaps or self.shared_terms):
-            lines.extend(["", "No warnings, glob overlaps or shared terms."])
-        return "\n".join(lines)
-
-
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _word_covers(glob: str, word: str) -> bool:
-    if glob.endswith("*"):
-        return word.rstrip("*").startswith(glob[:-1]) and len(word.rstrip("*")) >= len(glob) - 1
-    return word == glob
-
-
-def _glob_overlaps(lexicon: Lexicon) -> list[GlobOverlap]:
-    found: list[GlobOverlap] = []
-    for cat in lexicon.categories:
-        entries = lexicon.entries_of(cat.name)
-        by_first: dict[str, list[Entry]] = {}
-        for e in entries:
-            by_first.setdefault(e.pattern[0], []).append(e)
-        firsts = sorted(by_first)
-        for g in entries:
-            if not g.is_glob:
-                continue
-            head = g.pattern[0]
-            if head.endswith("*"):
-                lo = bisect.bisect_left(firsts, head[:-1])
-                keys = []
-                for key in firsts[lo:]:
-                    if not key.startswith(head[:-1]):
-                        break
-                    keys.append(key)
-            else:
-                keys = [head] if head in by_first else []
-            for key in keys:
-                for other in by_first[key]:
-                    if other is g or len(other.pattern) != len(g.pattern):
-                        continue
-                    if all(_word_covers(a, b) for a, b in zip(g.pattern, other.pattern)):
-                        found.append(GlobOverlap(cat.name, g.term, other.term, g.line, other.line))
-    return found
-
-
-def _shared_terms(lexicon: Lexicon) -> list[SharedTerm]:
-    order = {name: i for i, name in enumerate(lexicon.category_names)}
-    groups: dict[tuple[str, ...], set[str]] = {}
-    for e in lexicon.entries:
-        groups.setdefault(e.pattern, set()).add(e.category)
-    shared = [SharedTerm(" ".join(p), tuple(sorted(c, key=order.__getitem__))) for p, c in groups.items() if len(c) > 1]
-    return sorted(shared, key=lambda s: s.term)
-
-
-def check_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> LexiconReport:
-    """Validate a lexicon and summarise it.
-
-    Parameters
-    ----------
-    spec : str, path-like or Lexicon
-        A lexicon file, a bundled lexicon name or a :class:`Lexicon`.
-    **options
-        Passed to :func:`read_lexicon` (``format``, ``encoding``,
-        ``on_duplicate``, ...).
-
-    Returns
-    -------
-    LexiconReport
-        Counts per category, the reader's warnings (not emitted again as
-        Python warnings), glob overlaps within categories and terms shared
-        by several categories.
-
-    Raises
-    ------
-    LexiconError
-        If the lexicon is invalid (the message names the file and line).
-    """
-    lexicon = spec if isinstance(spec, Lexicon) else _resolve(spec, **options)
-    cats = tuple(
-        CategorySummary(c.name, len(es := lexicon.entries_of(c.name)), sum(e.is_phrase for e in es),
-                        sum(e.is_glob for e in es), c.negation_window)
-        for c in lexicon.categories
-    )
-    return LexiconReport(
-        name=lexicon.name, version=lexicon.version, source=lexicon.source, n_categories=len(lexicon.categories),
-        n_entries=len(lexicon.entries), categories=cats, warnings=lexicon.warnings,
-        glob_overlaps=tuple(_glob_overlaps(lexicon)), shared_terms=tuple(_shared_terms(lexicon)),
-    )

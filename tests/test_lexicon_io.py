@@ -9,14 +9,11 @@ from pathlib import Path
 import pytest
 
 from framing.lexicon import DEFAULT_NEGATORS, Category, Lexicon, LexiconError
+from framing.lexicon_check import GlobOverlap, LexiconReport, SharedTerm, check_lexicon
 from framing.lexicon_io import (
     FORMATS,
-    GlobOverlap,
-    LexiconReport,
     LexiconWarning,
-    SharedTerm,
     bundled_lexicons,
-    check_lexicon,
     load_lexicon,
     read_lexicon,
     write_lexicon_toml,
