@@ -74,9 +74,7 @@ def _read(args: argparse.Namespace):
         on_error=args.on_error,
         fallback_encoding=args.fallback_encoding,
     )
-    report = corpus.report
-    if report.n_skipped or report.warnings or report.duplicates:
-        print(report.summary(), file=sys.stderr)
+    _show_report(corpus.report)
     return corpus
 
 
@@ -99,19 +97,21 @@ def _write(frame: pd.DataFrame, output: str | None) -> None:
 
 
 def _outlet_table(agg: pd.DataFrame) -> str:
-    """A readable category × group table of pooled rates (groups as
-    columns: there are usually fewer groups than categories)."""
+    """A readable table of pooled rates: groups as columns when there are
+    no more groups than categories (the usual outlet comparison), else
+    groups as rows (e.g. 150 outlets)."""
     if agg.empty:
         return "(no documents scored)"
-    wide = agg.pivot(index="category", columns="group", values="pooled_rate")
-    wide = wide.loc[list(pd.unique(agg["category"]))]
-    docs = agg.groupby("group", sort=True)["n_docs"].max()
-    tokens = agg.groupby("group", sort=True)["tokens"].max()
-    header = pd.DataFrame([docs, tokens], index=["documents", "tokens"])
-    body = wide.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
-    table = pd.concat([header.astype(str), body])
-    table.index.name = None
-    table.columns.name = agg["by"].iloc[0]
+    categories = list(pd.unique(agg["category"]))
+    wide = agg.pivot(index="group", columns="category", values="pooled_rate")[categories]
+    rates = wide.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
+    counts = agg.groupby("group", sort=True)[["n_docs", "tokens"]].max().rename(columns={"n_docs": "documents"})
+    table = pd.concat([counts.astype(str), rates], axis=1)
+    if len(table) <= len(categories):
+        table = table.T
+        table.columns.name = agg["by"].iloc[0]
+    else:
+        table.index.name = agg["by"].iloc[0]
     scale = {"per_1000_tokens": "hits per 1,000 tokens", "per_token": "hits per token", "raw": "hits"}[
         agg["denominator"].iloc[0]
     ]
@@ -122,24 +122,43 @@ def _outlet_table(agg: pd.DataFrame) -> str:
     return title + "\n" + table.to_string()
 
 
+def _show_report(report) -> None:
+    if report.n_skipped or report.warnings or report.duplicates:
+        print(report.summary(), file=sys.stderr)
+
+
 def _cmd_score(args: argparse.Namespace) -> int:
+    from .corpus import iter_documents
     from .lexicon_io import load_lexicon
     from .scoring import aggregate, score
 
     lexicon = load_lexicon(args.lexicon)
-    corpus = _read(args)
-    progress = Progress(len(corpus.frame), stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
-    scores = score(
-        corpus.frame, lexicon, normalize=args.normalize, voice=args.voice, part=args.part, n_jobs=args.n_jobs,
-        progress=progress,
-    )
+    progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    frame = None
+    if args.by == "outlet":
+        # stream: the corpus is never held in memory
+        reports = []
+        documents = iter_documents(
+            args.corpus, fields=_fields(args.field), on_error=args.on_error,
+            fallback_encoding=args.fallback_encoding, report=reports.append,
+        )
+        scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                       n_jobs=args.n_jobs, progress=progress)
+        for report in reports:
+            _show_report(report)
+    else:
+        frame = _read(args).frame
+        progress.total = len(frame)
+        scores = score(frame, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                       n_jobs=args.n_jobs, progress=progress)
     progress.close()
     if args.output:
         _write(scores, args.output)
-    agg = aggregate(scores, by=args.by, corpus=corpus.frame)
+    agg = aggregate(scores, by=args.by, corpus=frame)
     if args.by_output:
         _write(agg, args.by_output)
-    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {len(corpus.frame)} documents")
+    n_docs = scores["doc_id"].nunique()
+    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_docs} documents")
     print(_outlet_table(agg))
     if args.output:
         print(f"per-document scores written to {args.output}")
@@ -211,7 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     _corpus_options(p)
     p.add_argument("--normalize", choices=["per_1000_tokens", "per_token", "raw"], default="per_1000_tokens",
                    help="denominator of the rate (default: per_1000_tokens)")
-    p.add_argument("--by", default="outlet", help="column to aggregate by (default: outlet)")
+    p.add_argument("--by", default="outlet",
+                   help="corpus column to aggregate by (default: outlet; the corpus is then streamed, "
+                        "otherwise read into memory)")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--output", "-o", help="write per-document scores (.csv, .tsv or .parquet)")
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")

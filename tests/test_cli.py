@@ -140,3 +140,19 @@ def test_console_script_on_sample():
     assert result.returncode == 0, result.stderr
     for outlet in ("meridian-ledger", "harbor-watch", "civic-sentinel"):
         assert outlet in result.stdout
+
+
+def test_score_by_other_column_and_skip_report(tmp_path, files, capsys):
+    _, lexicon = files
+    corpus = tmp_path / "grouped.jsonl"
+    rows = [
+        {"doc_id": "1", "outlet": "A", "group": "g1", "text": "A façade."},
+        {"doc_id": "2", "outlet": "B", "group": "g1", "text": ""},
+        {"doc_id": "3", "outlet": "C", "group": "g2", "text": "A harsh blow."},
+    ]
+    corpus.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    for by in ("group", "outlet"):
+        assert main(["score", str(corpus), "--lexicon", str(lexicon), "--by", by, "--on-error", "skip"]) == 0
+        captured = capsys.readouterr()
+        assert f"Cue rates by {by}" in captured.out and "2 documents" in captured.out
+        assert "skipped" in captured.err
