@@ -169,6 +169,10 @@ class Counts:
     tokens: int
 
 
+def _counts(count: list[int], negated: list[int], weight: list[float], tokens: int) -> Counts:
+    return Counts(np.array(count, dtype=np.int64), np.array(negated, dtype=np.int64), np.array(weight), tokens)
+
+
 @dataclass(frozen=True, slots=True)
 class RawHit:
     """A resolved hit before it is attached to a document."""
@@ -186,7 +190,7 @@ class RawHit:
 class _TokenInfo:
     norm: str
     singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
-    phrases: tuple[tuple[int, int], ...]  # (entry index, 0) of phrases whose first word matches this token
+    phrase_start: bool  # the token matches the first word of some phrase
     negator: bool
 
 
@@ -210,9 +214,8 @@ class Matcher:
         self.lexicon = lexicon
         self.categories: tuple[str, ...] = lexicon.category_names
         self._cat_index = {name: i for i, name in enumerate(self.categories)}
-        self._windows = np.array([c.negation_window for c in lexicon.categories], dtype=np.int64)
-        self._max_window = int(self._windows.max()) if len(self._windows) else 0
-        self._windows_list = [int(w) for w in self._windows]
+        self._windows = [c.negation_window for c in lexicon.categories]
+        self._has_negation = any(self._windows)
         self._scope_lexicon = lexicon.nested_scope == "lexicon"
         self.entries: tuple[Entry, ...] = lexicon.entries
         self._entry_cat = [self._cat_index[e.category] for e in self.entries]
@@ -223,29 +226,20 @@ class Matcher:
         self._negators = frozenset(lexicon.negators)
         exact: dict[str, list[int]] = {}
         globs: dict[str, list[int]] = {}
-        phrase_first_exact: dict[str, list[tuple[int, int]]] = {}
-        phrase_first_globs: dict[str, list[tuple[int, int]]] = {}
-        for i, entry in enumerate(self.entries):
-            if entry.is_phrase:
-                word = entry.pattern[0]
-                target = phrase_first_globs if word.endswith("*") else phrase_first_exact
-                target.setdefault(word.rstrip("*"), []).append((i, 0))
-            else:
-                word = entry.pattern[0]
-                target = globs if word.endswith("*") else exact
-                target.setdefault(word.rstrip("*"), []).append(i)
-        self._exact, self._globs = exact, globs
-        self._phrase_first_exact, self._phrase_first_globs = phrase_first_exact, phrase_first_globs
-        self._glob_lengths = sorted({len(k) for k in (*globs, *phrase_first_globs)})
-        self._trigger = self._compile_trigger()
-        self._phrase_re = self._compile_phrases()
         self._phrase_trie = _PhraseNode()
         self._max_phrase = 1
         for i, entry in enumerate(self.entries):
             if entry.is_phrase:
                 self._phrase_trie.add(entry.pattern, i)
                 self._max_phrase = max(self._max_phrase, len(entry.pattern))
-        self._has_negation = bool(self._max_window)
+            else:
+                word = entry.pattern[0]
+                target = globs if word.endswith("*") else exact
+                target.setdefault(word.rstrip("*"), []).append(i)
+        self._exact, self._globs = exact, globs
+        self._glob_lengths = sorted({len(k) for k in globs})
+        self._trigger = self._compile_trigger()
+        self._phrase_re = self._compile_phrases()
         self._info: dict[bytes, _TokenInfo | None] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
@@ -255,7 +249,7 @@ class Matcher:
     def _compile_trigger(self) -> re.Pattern[bytes]:
         """One regex for single-token entries: `` (token)`` at a space."""
         trie: dict = {}
-        negators = self._negators if self._max_window else ()
+        negators = self._negators if self._has_negation else ()
         for key in (*self._exact, *negators):
             _trie_add(trie, key.encode("utf-8"), -1)
         for key in self._globs:
@@ -288,28 +282,25 @@ class Matcher:
     # -- token classification (cached per distinct token) -------------------
     def _classify(self, norm: str) -> _TokenInfo | None:
         candidates: list[int] = []
-        phrases: list[tuple[int, int]] = []
         keys = [norm]
         if norm.endswith("'s"):
             keys.append(norm[:-2])
         for key in keys:
             candidates.extend(self._exact.get(key, ()))
-            phrases.extend(self._phrase_first_exact.get(key, ()))
         for length in self._glob_lengths:
             if length > len(norm):
                 break
-            prefix = norm[:length]
-            candidates.extend(self._globs.get(prefix, ()))
-            phrases.extend(self._phrase_first_globs.get(prefix, ()))
-        negator = norm in self._negators or norm.endswith("n't")
-        if not candidates and not phrases and not negator:
+            candidates.extend(self._globs.get(norm[:length], ()))
+        phrase_start = bool(self._phrase_trie.step(norm))
+        negator = self._is_negator(norm)
+        if not candidates and not phrase_start and not negator:
             return None
         best: dict[int, int] = {}
         for i in candidates:
             cat = self._entry_cat[i]
             if cat not in best or self._rank[i] < self._rank[best[cat]]:
                 best[cat] = i
-        return _TokenInfo(norm, tuple(sorted(best.items())), tuple(sorted(set(phrases))), negator)
+        return _TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator)
 
     def _info_bytes(self, token: bytes) -> _TokenInfo | None:
         try:
@@ -420,8 +411,8 @@ class Matcher:
         quoted : tuple of (start, end), optional
             Merged, sorted quoted-speech intervals (offsets into
             ``text``, from :func:`framing.quotes.quoted_intervals`).  When
-            given, the result has the keys ``"all"``, ``"outlet"`` and
-            ``"quoted"``; otherwise only ``"all"``.
+            given (even empty), the result has the keys ``"all"``,
+            ``"outlet"`` and ``"quoted"``; when None only ``"all"``.
 
         Returns
         -------
@@ -459,30 +450,29 @@ class Matcher:
                 start = m.start() + 1
                 end = b.index(b" ", start)
                 info = info_of(b[start:end])
-                if info is not None and info.phrases:
+                if info is not None and info.phrase_start:
                     phrase_hits.extend(self._phrases_at(b, start, end, info))
         negators = None
-        windows = self._windows_list
+        windows = self._windows
         if self._has_negation and (
             any(windows[c] for info, _, _ in infos for c, _ in info.singles)
             or any(windows[self._entry_cat[h[3]]] for h in phrase_hits)
         ):
             negators = self._negator_positions(b, infos)
         if not quoted and not phrase_hits:
-            return {"all": self._tally_simple(b, runs, infos, negators, total_tokens, ncat)}
+            return self._voices(self._tally_simple(b, runs, infos, negators, total_tokens, ncat), quoted)
         cands = phrase_hits
         for info, starts, _ in infos:
             for _, entry in info.singles:
                 cands.extend((start, start, 1, entry) for start in starts)
         kept = self._resolve(cands)
-        windows = self._windows_list
         negated = [
             bool(negators) and bool(windows[self._entry_cat[k[3]]])
             and self._negated_at(b, runs, k[0], windows[self._entry_cat[k[3]]], negators)
             for k in kept
         ]
         if not quoted:
-            return {"all": self._tally(kept, negated, range(len(kept)), total_tokens, ncat)}
+            return self._voices(self._tally(kept, negated, range(len(kept)), total_tokens, ncat), quoted)
         opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
         closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
         quoted_tokens = 0
@@ -496,6 +486,14 @@ class Matcher:
             ),
             "quoted": self._tally(kept, negated, [i for i, q in enumerate(in_quote) if q], quoted_tokens, ncat),
         }
+
+    def _voices(self, result: Counts, quoted) -> dict[str, Counts]:
+        """The result of a text with no quoted span: all of it is the
+        outlet's voice (the split is returned only when asked for)."""
+        if quoted is None:
+            return {"all": result}
+        ncat = len(self.categories)
+        return {"all": result, "outlet": result, "quoted": _counts([0] * ncat, [0] * ncat, [0.0] * ncat, 0)}
 
     @staticmethod
     def _negator_positions(b: bytes, infos) -> list[tuple[int, int]]:
@@ -530,7 +528,7 @@ class Matcher:
         count = [0] * ncat
         neg = [0] * ncat
         weight = [0.0] * ncat
-        windows = self._windows_list
+        windows = self._windows
         entries = self.entries
         for info, starts, _ in infos:
             n = len(starts)
@@ -540,7 +538,7 @@ class Matcher:
                 count[cat] += n - k
                 neg[cat] += k
                 weight[cat] += (n - k) * entries[entry].weight
-        return Counts(np.array(count, dtype=np.int64), np.array(neg, dtype=np.int64), np.array(weight), tokens)
+        return _counts(count, neg, weight, tokens)
 
     def _tally(self, kept, negated, indices, tokens: int, ncat: int) -> Counts:
         count = [0] * ncat
@@ -554,7 +552,7 @@ class Matcher:
             else:
                 count[cat] += 1
                 weight[cat] += self.entries[entry].weight
-        return Counts(np.array(count, dtype=np.int64), np.array(neg, dtype=np.int64), np.array(weight), tokens)
+        return _counts(count, neg, weight, tokens)
 
     def _norm_bytes(self, token: bytes) -> str:
         info = self._info_bytes(token)
@@ -580,12 +578,12 @@ class Matcher:
             breaks_before[i] = sentences[i] != sentences[i - 1]
         cands: list[tuple[int, int, int, int]] = []
         for i, norm in enumerate(norms):
-            info = self._classify(norm)
+            info = self._info_bytes(norm.encode("utf-8"))
             if info is None:
                 continue
             for _, entry in info.singles:
                 cands.append((i, i, 1, entry))
-            if info.phrases:
+            if info.phrase_start:
                 stop = i + 1
                 while stop < len(norms) and stop < i + self._max_phrase and not breaks_before[stop]:
                     stop += 1
@@ -595,7 +593,7 @@ class Matcher:
         hits = []
         for first, last, _, entry in kept:
             cat = self._entry_cat[entry]
-            window = int(self._windows[cat])
+            window = self._windows[cat]
             negated = False
             if window:
                 k = first - 1

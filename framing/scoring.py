@@ -151,24 +151,13 @@ def score_texts(matcher: Matcher, texts: Sequence[str | None], voice: str) -> tu
     for i, text in enumerate(texts):
         if not text:
             continue
-        if voice == "all":
-            result = matcher.count(text)["all"]
-        else:
-            intervals = quoted_intervals(text)
-            result = matcher.count(text, quoted=intervals)[voice] if intervals else _single_voice(matcher, text, voice)
+        quoted = None if voice == "all" else quoted_intervals(text)
+        result = matcher.count(text, quoted=quoted)[voice]
         count[i] = result.count
         negated[i] = result.negated
         weight[i] = result.weight
         tokens[i] = result.tokens
     return count, negated, weight, tokens
-
-
-def _single_voice(matcher: Matcher, text: str, voice: str):
-    result = matcher.count(text)["all"]
-    if voice == "outlet":
-        return result
-    zero = np.zeros(len(matcher.categories), dtype=np.int64)
-    return type(result)(zero, zero.copy(), np.zeros(len(zero)), 0)
 
 
 _WORKER: dict[str, Matcher] = {}

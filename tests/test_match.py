@@ -342,3 +342,9 @@ def test_dense_count_and_find_match_reference(text, lexicon):
     assert (got.count.tolist(), got.negated.tolist(), got.tokens) == ref_counts(text, lexicon)["all"]
     expected, _ = ref_hits(text, lexicon)
     assert [(h.category, h.entry, h.start, h.end, h.negated) for h in matcher.find(text)] == expected
+
+
+def test_count_with_no_quotes_splits_voices():
+    result = Matcher(_lex()).count("a façade and a harsh blow", quoted=())
+    assert result["outlet"] is result["all"]
+    assert result["quoted"].tokens == 0 and result["quoted"].count.tolist() == [0, 0]
