@@ -10,14 +10,13 @@ Datasets*, ch. 3), then confirmed with the exact Jaccard similarity.
 from __future__ import annotations
 
 import hashlib
-import re
 import zlib
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .text import TOKEN_PATTERN, fold
+from .text import fold, token_norms
 
 __all__ = ["find_duplicates", "find_near_duplicates", "text_hash"]
 
@@ -75,12 +74,11 @@ def find_duplicates(frame: Any) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["group", "doc_id", "outlet", "text_hash"])
 
 
-_WORD = re.compile(TOKEN_PATTERN)
 _PRIME = (1 << 31) - 1
 
 
 def _shingles(text: str, size: int) -> set[str]:
-    words = _WORD.findall(fold(text))
+    words = token_norms(text)
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i:i + size]) for i in range(len(words) - size + 1)}

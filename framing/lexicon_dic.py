@@ -7,14 +7,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .lexicon import Category, Lexicon, LexiconError
+from .lexicon import Category, Lexicon, LexiconError, _where
 from .text import term_tokens
 
 __all__ = ["read_dic"]
-
-
-def _where(source: str, line: int | None) -> str:
-    return source if line is None else f"{source}, line {line}"
 
 
 _ID = r"\d+(?:\.\d+)*"

@@ -86,7 +86,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
-from .lexicon import DEFAULT_NEGATORS, NESTED_SCOPES, Category, Lexicon, LexiconError
+from .lexicon import (
+    DEFAULT_NEGATORS,
+    NESTED_SCOPES,
+    Category,
+    Lexicon,
+    LexiconError,
+    _where,
+)
 from .lexicon_dic import read_dic
 from .text import term_tokens
 
@@ -105,10 +112,6 @@ _SUFFIXES = {".toml": "toml", ".dic": "dic", ".csv": "csv", ".tsv": "tsv"}
 
 class LexiconWarning(UserWarning):
     """A lexicon file was read with repairs; details in ``Lexicon.warnings``."""
-
-
-def _where(source: str, line: int | None) -> str:
-    return source if line is None else f"{source}, line {line}"
 
 
 def _choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:

@@ -60,6 +60,7 @@ __all__ = [
     "fold_char",
     "fold_with_offsets",
     "tokenize",
+    "token_norms",
     "count_tokens",
     "folded_tokens",
     "sentence_spans",
@@ -228,9 +229,14 @@ def tokenize(text: str) -> list[Token]:
     return [Token(norm, *ft.span(start, end), sentence) for norm, start, end, sentence in folded_tokens(ft)]
 
 
+def token_norms(text: str) -> list[str]:
+    """The folded tokens of ``text``, in order (no offsets)."""
+    return _TOKEN.findall(fold(text))
+
+
 def count_tokens(text: str) -> int:
     """Number of tokens in ``text`` (the denominator of every rate)."""
-    return len(_TOKEN.findall(fold(text)))
+    return len(token_norms(text))
 
 
 def sentence_spans(text: str, *, method: str = "rules", punkt=None) -> list[tuple[int, int]]:
