@@ -117,7 +117,7 @@ import numpy as np
 import pandas as pd
 
 from .dedupe import text_hash
-from .rawtext import looks_like_raw_article, parse_raw_article
+from .rawtext import RawArticleError, looks_like_raw_article, parse_raw_article
 from .records import KNOWN_FIELDS, Document
 
 __all__ = [
@@ -876,11 +876,9 @@ def _folder_items(root: Path, session: _Session) -> Iterator[_Item]:
         if opts.raw is True or (opts.raw == "auto" and looks_like_raw_article(text)):
             try:
                 art = parse_raw_article(text)
-            except ValueError as exc:
-                found = re.match(r"raw article, line (\d+): (.*)", str(exc), re.DOTALL)
-                line, message = (int(found.group(1)), found.group(2)) if found else (None, str(exc))
-                yield _Item(None, CorpusError(message, source=str(path), line=line, reason="unreadable article", doc_id=key),
-                            str(path))
+            except RawArticleError as exc:
+                yield _Item(None, CorpusError(exc.reason, source=str(path), line=exc.line, reason="unreadable article",
+                                              doc_id=key), str(path))
                 continue
             defaults.update(title=art.title, genre=art.genre, authors=list(art.authors), tags=list(art.tags))
             forced = {"text": art.body, "captions": "\n".join(art.captions) or None,

@@ -73,6 +73,7 @@ __all__ = [
     "GENRE_PREFIXES",
     "BOILERPLATE_PATTERNS",
     "RawArticle",
+    "RawArticleError",
     "parse_raw_article",
     "raw_article_to_document",
     "looks_like_raw_article",
@@ -183,8 +184,15 @@ def _lines(text: str) -> list[str]:
     return [line.strip(_STRIP) for line in _LINE_END.split(text)]
 
 
-def _where(source: str | None, line: int) -> str:
-    return f"{source or 'raw article'}, line {line}"
+class RawArticleError(ValueError):
+    """A raw article cannot be parsed; ``source``, ``line`` and
+    ``reason`` say where and why (the message joins them)."""
+
+    def __init__(self, source: str | None, line: int, reason: str) -> None:
+        super().__init__(f"{source or 'raw article'}, line {line}: {reason}")
+        self.source = source
+        self.line = line
+        self.reason = reason
 
 
 def _is_name(name: str) -> bool:
@@ -220,9 +228,11 @@ def _tags(line: str, source: str | None, lineno: int) -> tuple[str, ...] | None:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{_where(source, lineno)}: tags line looks like a JSON list but does not parse ({exc.msg}): {line[:80]!r}") from None
+        raise RawArticleError(
+            source, lineno, f"tags line looks like a JSON list but does not parse ({exc.msg}): {line[:80]!r}"
+        ) from None
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{_where(source, lineno)}: tags line must be a JSON list of strings, got {line[:80]!r}")
+        raise RawArticleError(source, lineno, f"tags line must be a JSON list of strings, got {line[:80]!r}")
     return tuple(v.strip() for v in value if v.strip())
 
 
@@ -265,16 +275,16 @@ def parse_raw_article(text: str, *, source: str | None = None) -> RawArticle:
     ------
     TypeError
         If ``text`` is not a string.
-    ValueError
-        If the article is empty (no title line), or a tags line looks like
-        JSON but is not a JSON list of strings; the message names the
-        source and the 1-based line.
+    RawArticleError
+        A ``ValueError`` with ``source``, ``line`` (1-based) and
+        ``reason``: the article is empty (no title line), or a tags line
+        looks like JSON but is not a JSON list of strings.
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     numbered = [(i, line) for i, line in enumerate(_lines(text), start=1) if line]
     if not numbered:
-        raise ValueError(f"{_where(source, 1)}: empty article (no title line)")
+        raise RawArticleError(source, 1, "empty article (no title line)")
     title, genre = numbered[0][1], None
     match = _GENRE.match(title)
     if match is not None:

@@ -190,3 +190,12 @@ def test_real_example():
     assert "/VCG Photo" not in art.body and "Photo" not in art.body
     assert any("reflects the authors" in b for b in art.boilerplate)
     assert "reflects the authors" not in art.body
+
+
+def test_raw_article_error_carries_its_location():
+    from framing.rawtext import RawArticleError
+
+    with pytest.raises(RawArticleError, match=r"x\.txt, line 3: tags line must be a JSON list of strings") as exc:
+        parse_raw_article("Title\nBy Ann Lee\n[\"a\", 1]\nBody.", source="x.txt")
+    assert (exc.value.source, exc.value.line) == ("x.txt", 3)
+    assert exc.value.reason.startswith("tags line must be a JSON list of strings")
