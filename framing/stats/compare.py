@@ -1,0 +1,612 @@
+"""Comparing cue rates between sources: tests with effect sizes first.
+
+Documents are the unit of inference: a cue's per-document rate is one
+observation per document, because tokens from one article are not
+independent draws (words are bursty; a token-level chi-square on
+AllSides rejects a true null most of the time, see
+``benchmarks/bench_calibration.py``).  When the claim is about classes
+of outlets (left vs right media), pass ``cluster="outlet"``: each
+outlet's mean rate is then one observation, and permutations move whole
+outlets.
+
+Tests (``methods``)
+-------------------
+``"permutation"``
+    Difference in mean rates, group labels shuffled over units (over
+    documents; over clusters with ``cluster=``; within strata with
+    ``strata=``, using the stratum-weighted difference of
+    :mod:`framing.stats.effects`).  When the number of distinct
+    relabelings is at most ``n_resamples`` (few clusters), all of them are
+    enumerated and the p-value is exact; otherwise
+    :math:`p = (1 + \\#\\{|T^*| \\ge |T|\\}) / (1 + B)` (Phipson & Smyth
+    2010), which is never 0.
+``"welch"``
+    Welch's t test on the units' rates (:func:`scipy.stats.ttest_ind`
+    with ``equal_var=False``).
+``"mannwhitney"``
+    Mann–Whitney U (:func:`scipy.stats.mannwhitneyu`, ``method="auto"``:
+    exact for small samples without ties, else the normal approximation
+    with tie correction).  ``statistic`` is :math:`U_a`.
+``"bootstrap"``
+    Bootstrap test of equal means (Efron & Tibshirani 1993, Algorithm
+    16.2): both groups are shifted to the pooled mean, resampled within
+    group, and the Welch t of each replicate is compared with the
+    observed one.
+
+With ``strata=`` only ``"permutation"`` applies.  Every row also
+carries one effect size (``effect=``) with its percentile bootstrap CI
+(:mod:`framing.stats.effects`).
+
+Multiple comparisons
+--------------------
+For each method, the family is every category × pair in the result;
+``p_adj`` applies ``correction`` (:mod:`framing.stats.multitest`,
+Benjamini–Hochberg by default) across it.
+
+References
+----------
+Benjamini, Y., & Hochberg, Y. (1995). Controlling the false discovery
+rate. *JRSS B*, 57(1), 289–300.
+
+Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the
+Bootstrap*. Chapman & Hall.
+
+Kruskal, W. H., & Wallis, W. A. (1952). Use of ranks in one-criterion
+variance analysis. *JASA*, 47(260), 583–621.
+
+Phipson, B., & Smyth, G. K. (2010). Permutation p-values should never
+be zero. *Statistical Applications in Genetics and Molecular Biology*,
+9(1), Article 39.
+
+Welch, B. L. (1947). The generalization of "Student's" problem when
+several different population variances are involved. *Biometrika*,
+34(1–2), 28–35.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+import scipy.stats
+
+from ._data import RateTable, check_common, child_rng, group_pairs, rate_table
+from ._warnings import StatsWarning
+from .effects import (
+    EFFECT_COLUMNS,
+    PairData,
+    check_effects,
+    check_resampling,
+    cluster_means,
+    effect_rows,
+    pair_data,
+    sort_rows,
+)
+from .multitest import CORRECTIONS, adjust_pvalues
+
+__all__ = [
+    "METHODS",
+    "OMNIBUS_METHODS",
+    "ALTERNATIVES",
+    "COMPARE_COLUMNS",
+    "OMNIBUS_COLUMNS",
+    "compare",
+    "omnibus",
+    "permutation_test",
+]
+
+METHODS: tuple[str, ...] = ("permutation", "welch", "mannwhitney", "bootstrap")
+OMNIBUS_METHODS: tuple[str, ...] = ("permutation", "kruskal")
+ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
+COMPARE_COLUMNS: tuple[str, ...] = (
+    *EFFECT_COLUMNS[: EFFECT_COLUMNS.index("ci_method")],
+    "method",
+    "statistic",
+    "p_value",
+    "p_adj",
+    "correction",
+    "alternative",
+    "confidence",
+    "n_resamples",
+)
+OMNIBUS_COLUMNS: tuple[str, ...] = (
+    "category",
+    "n_groups",
+    "n_docs",
+    "n_units",
+    "unit",
+    "strata",
+    "n_strata",
+    "method",
+    "statistic",
+    "p_value",
+    "p_adj",
+    "correction",
+    "n_resamples",
+)
+_BATCH_ELEMENTS = 2_000_000
+_TIES_SHARE = 0.5
+
+
+def _tail_count(null: np.ndarray, observed: np.ndarray, alternative: str) -> np.ndarray:
+    """How many null statistics are at least as extreme as observed.
+
+    A relative tolerance of 1e-9 counts floating-point ties as ties."""
+    tol = 1e-9 * np.maximum(np.abs(observed), 1e-12)
+    if alternative == "two-sided":
+        return (np.abs(null) >= np.abs(observed) - tol).sum(axis=0)
+    if alternative == "greater":
+        return (null >= observed - tol).sum(axis=0)
+    return (null <= observed + tol).sum(axis=0)
+
+
+def _stratum_design(pair: PairData):
+    """Combined observations sorted by stratum, with the indicator matrix."""
+    x = np.vstack([pair.xa, pair.xb])
+    labels = np.concatenate([np.ones(len(pair.xa)), np.zeros(len(pair.xb))])
+    strata = np.concatenate([pair.sa, pair.sb])
+    order = np.argsort(strata, kind="stable")
+    x, labels, strata = x[order], labels[order], strata[order]
+    n = len(strata)
+    z = sp.csr_matrix((np.ones(n), (np.arange(n), strata)), shape=(n, pair.n_strata))
+    return x, labels, strata, z
+
+
+def _stratified_stat(masks: np.ndarray, x: np.ndarray, z: sp.csr_matrix, na_s, nb_s, total_s, w) -> np.ndarray:
+    """Stratum-weighted mean difference for label masks (replicates × units).
+
+    ``na_s``/``nb_s``/``w`` are per stratum, ``total_s`` strata ×
+    categories; within-stratum permutations keep them fixed."""
+    out = np.empty((masks.shape[0], x.shape[1]))
+    for j in range(x.shape[1]):
+        sums_a = np.asarray((z.T @ (masks * x[:, j]).T).T)
+        diff = sums_a / na_s - (total_s[:, j] - sums_a) / nb_s
+        out[:, j] = diff @ w / w.sum()
+    return out
+
+
+def permutation_test(
+    pair: PairData, *, n_resamples: int, rng: np.random.Generator, alternative: str = "two-sided"
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Permutation test of the (stratum-weighted) difference in means.
+
+    Returns
+    -------
+    statistic, p_value : ndarray, shape (categories,)
+    n_used : int
+        Relabelings used: all of them when enumerated exactly, else
+        ``n_resamples``.
+    """
+    if pair.stratified:
+        x, labels, strata, z = _stratum_design(pair)
+        na_s = np.bincount(strata, weights=labels, minlength=pair.n_strata)
+        nb_s = np.bincount(strata, weights=1 - labels, minlength=pair.n_strata)
+        total_s = np.asarray(z.T @ x)
+        w = na_s * nb_s / (na_s + nb_s)
+        observed = _stratified_stat(labels[None, :], x, z, na_s, nb_s, total_s, w)[0]
+        batch = max(1, _BATCH_ELEMENTS // max(len(x), 1))
+        count = np.zeros(x.shape[1])
+        for start in range(0, n_resamples, batch):
+            b = min(batch, n_resamples - start)
+            keys = strata[None, :] + rng.random((b, len(x)))
+            masks = labels[np.argsort(keys, axis=1)]
+            null = _stratified_stat(masks, x, z, na_s, nb_s, total_s, w)
+            count += _tail_count(null, observed, alternative)
+        return observed, (1 + count) / (1 + n_resamples), n_resamples
+    x = np.vstack([pair.xa, pair.xb])
+    na, nb = len(pair.xa), len(pair.xb)
+    total = x.sum(axis=0)
+    observed = pair.xa.mean(axis=0) - pair.xb.mean(axis=0)
+
+    def stat(masks: np.ndarray) -> np.ndarray:
+        sums = masks @ x
+        return sums / na - (total - sums) / nb
+
+    n = na + nb
+    if math.comb(n, na) <= n_resamples:
+        combos = np.array(list(itertools.combinations(range(n), na)))
+        masks = np.zeros((len(combos), n))
+        np.put_along_axis(masks, combos, 1.0, axis=1)
+        count = _tail_count(stat(masks), observed, alternative)
+        return observed, count / len(combos), len(combos)
+    base = np.concatenate([np.ones(na), np.zeros(nb)])
+    batch = max(1, _BATCH_ELEMENTS // max(n, 1))
+    count = np.zeros(x.shape[1])
+    for start in range(0, n_resamples, batch):
+        b = min(batch, n_resamples - start)
+        masks = rng.permuted(np.tile(base, (b, 1)), axis=1)
+        count += _tail_count(stat(masks), observed, alternative)
+    return observed, (1 + count) / (1 + n_resamples), n_resamples
+
+
+def _welch_parts(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (xa.mean(0) - xb.mean(0)) / np.sqrt(xa.var(0, ddof=1) / len(xa) + xb.var(0, ddof=1) / len(xb))
+
+
+def bootstrap_test(
+    pair: PairData, *, n_resamples: int, rng: np.random.Generator, alternative: str = "two-sided"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap test of equal means (Efron & Tibshirani 1993, Alg. 16.2)."""
+    xa, xb = pair.xa, pair.xb
+    na, nb = len(xa), len(xb)
+    observed = _welch_parts(xa, xb)
+    pooled = np.vstack([xa, xb]).mean(axis=0)
+    ya, yb = xa - xa.mean(0) + pooled, xb - xb.mean(0) + pooled
+    count = np.zeros(xa.shape[1])
+    batch = max(1, _BATCH_ELEMENTS // max((na + nb) * xa.shape[1], 1))
+    for start in range(0, n_resamples, batch):
+        b = min(batch, n_resamples - start)
+        wa = rng.multinomial(na, np.full(na, 1.0 / na), size=b).astype(float)
+        wb = rng.multinomial(nb, np.full(nb, 1.0 / nb), size=b).astype(float)
+        ma, mb = wa @ ya / na, wb @ yb / nb
+        va = (wa @ ya**2 - na * ma**2) / (na - 1)
+        vb = (wb @ yb**2 - nb * mb**2) / (nb - 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = (ma - mb) / np.sqrt(np.maximum(va, 0) / na + np.maximum(vb, 0) / nb)
+        t = np.where(np.isnan(t), 0.0, t)
+        count += _tail_count(t, observed, alternative)
+    p = (1 + count) / (1 + n_resamples)
+    return observed, np.where(np.isnan(observed), np.nan, p)
+
+
+def _scipy_test(method: str, pair: PairData, alternative: str) -> tuple[np.ndarray, np.ndarray]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "welch":
+            res = scipy.stats.ttest_ind(pair.xa, pair.xb, equal_var=False, axis=0, alternative=alternative)
+        else:
+            res = scipy.stats.mannwhitneyu(pair.xa, pair.xb, axis=0, alternative=alternative, method="auto")
+    stat = np.atleast_1d(np.asarray(res.statistic, dtype=float))
+    p = np.atleast_1d(np.asarray(res.pvalue, dtype=float))
+    if method == "mannwhitney":
+        # all values identical: no information, not p = 1 by accident of the approximation
+        constant = np.all(np.vstack([pair.xa, pair.xb]) == pair.xa[:1], axis=0)
+        p = np.where(constant, np.nan, p)
+    return stat, p
+
+
+def _check_options(methods, alternative, correction, strata, cluster) -> list[str]:
+    names = [methods] if isinstance(methods, str) else list(methods)
+    unknown = [m for m in names if m not in METHODS]
+    if unknown or not names:
+        raise ValueError(f"methods: unknown method(s) {unknown or names}; choose from {', '.join(METHODS)}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"methods: {names} lists a method twice")
+    if alternative not in ALTERNATIVES:
+        raise ValueError(f"alternative: expected one of {ALTERNATIVES}, got {alternative!r}")
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction: unknown correction {correction!r}; choose one of {', '.join(CORRECTIONS)}")
+    if strata is not None:
+        other = [m for m in names if m != "permutation"]
+        if other:
+            raise ValueError(
+                f"methods: {other} are not stratified tests; with strata={strata!r} use methods=['permutation'] "
+                "(or framing.stats.paired for same-story differences)"
+            )
+    return names
+
+
+def _warn_ties(table: RateTable, methods: Sequence[str]) -> None:
+    if "mannwhitney" not in methods:
+        return
+    heavy = []
+    for j, category in enumerate(table.categories):
+        _, counts = np.unique(table.rates[:, j], return_counts=True)
+        if counts.max() / len(table.rates) > _TIES_SHARE:
+            heavy.append(category)
+    if heavy:
+        warnings.warn(
+            f"categories {heavy}: more than half of the documents share one rate (usually 0); Mann-Whitney U and "
+            "Cliff's delta are dominated by ties there. Prefer the permutation test and rate differences",
+            StatsWarning,
+            stacklevel=3,
+        )
+
+
+def compare(
+    scores: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    corpus: Any = None,
+    methods: Sequence[str] = ("permutation", "welch", "mannwhitney"),
+    effect: str = "rate_difference",
+    pairs: str = "all",
+    reference: str | None = None,
+    cluster: str | None = None,
+    strata: str | None = None,
+    unmatched: str = "error",
+    correction: str = "bh",
+    alternative: str = "two-sided",
+    categories: Sequence[str] | None = None,
+    part: str | None = None,
+    voice: str | None = None,
+    confidence: float = 0.95,
+    n_resamples: int = 4999,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Compare per-document cue rates between pairs of groups.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Per-document scores from :func:`framing.scoring.score`.
+    by : str, default "outlet"
+        The grouping column (of ``scores``, or of ``corpus``).
+    corpus : Corpus or DataFrame, optional
+        Source of ``by``/``cluster``/``strata`` columns missing from
+        ``scores``.
+    methods : sequence of str, default ("permutation", "welch", "mannwhitney")
+        Tests from ``METHODS``; see the module docstring.
+    effect : str, default "rate_difference"
+        The effect size reported on every row, with its bootstrap CI (one of
+        :data:`framing.stats.effects.EFFECTS`; all of them at once:
+        :func:`framing.stats.effects.effects`).
+    pairs : {"all", "reference"}, default "all"
+    reference : str, optional
+        With ``pairs="reference"``: each group is compared with it
+        (``group_b`` is the reference).
+    cluster : str, optional
+        Unit of inference when groups are classes of outlets (e.g.
+        ``by="outlet_group", cluster="outlet"``).
+    strata : str, optional
+        Compare within strata (e.g. ``"story_id"``, ``"topic"``); only the
+        permutation test applies.
+    unmatched : {"error", "drop"}, default "error"
+        Strata holding only one of a pair's groups: an error, or dropped
+        and counted in ``n_strata_dropped``.
+    correction : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
+        Applied per method across categories × pairs.
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        "greater" tests whether group_a's rate is higher.
+    categories, part, voice : optional
+        Restrict categories; choose a part/voice when several are scored.
+    confidence : float, default 0.95
+    n_resamples : int, default 4999
+        Permutations, bootstrap-test replicates and bootstrap CI replicates.
+    random_state : int or None, default 0
+        Root seed; every pair, method and effect gets its own derived
+        stream, so a row does not change when other groups or categories
+        are added.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``COMPARE_COLUMNS``: the identification and effect columns
+        of ``framing.stats.effects.EFFECT_COLUMNS`` (``category, group_a,
+        group_b, n_docs_a, n_docs_b, n_units_a, n_units_b, unit, strata,
+        n_strata, n_strata_dropped, rate_a, rate_b, effect, estimate,
+        ci_low, ci_high``) then ``method, statistic, p_value, p_adj,
+        correction, alternative, confidence, n_resamples``.  ``statistic``
+        is the mean difference (permutation), Welch's t (welch, bootstrap)
+        or :math:`U_a` (mannwhitney).  Sorted by category (lexicon order),
+        group_a, group_b, method (``METHODS`` order).  A test that cannot
+        be computed (e.g. every rate equal) has NaN ``p_value`` and is
+        left out of the correction family.
+
+    Raises
+    ------
+    ValueError
+        Unknown method, effect, correction or alternative; a group with
+        fewer than 2 documents (or clusters); a category with no hit in
+        any document; unmatched strata; non-stratified methods with
+        ``strata``; ``cluster`` with ``strata``.
+
+    Warns
+    -----
+    StatsWarning
+        Fewer than 5 clusters per group; heavy ties with Mann–Whitney.
+    """
+    names = _check_options(methods, alternative, correction, strata, cluster)
+    check_effects([effect])
+    check_resampling(n_resamples, confidence)
+    table = rate_table(
+        scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
+    )
+    check_common(table)
+    _warn_ties(table, names)
+    rows: list[dict[str, Any]] = []
+    for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
+        pair = pair_data(table, a, b, unmatched=unmatched)
+        base = effect_rows(
+            pair,
+            table.categories,
+            effect,
+            confidence=confidence,
+            n_resamples=n_resamples,
+            random_state=random_state,
+            strata_name=strata,
+        )
+        for method in names:
+            rng = child_rng(random_state, "test", method, a, b)
+            if method == "permutation":
+                stat, p, _ = permutation_test(pair, n_resamples=n_resamples, rng=rng, alternative=alternative)
+            elif method == "bootstrap":
+                stat, p = bootstrap_test(pair, n_resamples=n_resamples, rng=rng, alternative=alternative)
+            else:
+                stat, p = _scipy_test(method, pair, alternative)
+            for j, row in enumerate(base):
+                out = {c: row[c] for c in COMPARE_COLUMNS if c in row}
+                out.update(
+                    method=method,
+                    statistic=float(stat[j]),
+                    p_value=float(p[j]),
+                    correction=correction,
+                    alternative=alternative,
+                )
+                rows.append(out)
+    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
+    for method in names:
+        sel = frame["method"] == method
+        frame.loc[sel, "p_adj"] = adjust_pvalues(frame.loc[sel, "p_value"].to_numpy(dtype=float), method=correction)
+    frame["p_adj"] = frame["p_adj"].astype(float)
+    return sort_rows(frame, table.categories, "method", METHODS)
+
+
+def _omnibus_units(table: RateTable) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Observations (units × categories), their group codes, stratum codes."""
+    names = table.group_names
+    if table.cluster is None:
+        codes = pd.Categorical(table.groups, categories=names).codes.astype(np.int64)
+        strata = None if table.strata is None else pd.factorize(pd.Series(table.strata), sort=True)[0]
+        return table.rates, codes, strata
+    xs, codes = [], []
+    for g, name in enumerate(names):
+        x, _ = cluster_means(table, table.groups == name)
+        xs.append(x)
+        codes.append(np.full(len(x), g))
+    return np.vstack(xs), np.concatenate(codes), None
+
+
+def _between_ss(labels: np.ndarray, x: np.ndarray, expected: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """Between-group statistic for label rows (replicates × units):
+    :math:`\\sum_g D_g^2 / n_g` with :math:`D_g = \\sum_{i \\in g} x_i - E_g`,
+    where :math:`E_g = \\sum_s n_{gs} \\bar x_s` is group g's expected sum
+    given its stratum sizes (fixed under permutation within strata).
+    Without strata this is the between-group sum of squares
+    :math:`\\sum_g n_g (\\bar x_g - \\bar x)^2`."""
+    out = np.zeros((labels.shape[0], x.shape[1]))
+    for g in range(len(sizes)):
+        dev = (labels == g).astype(float) @ x - expected[g]
+        out += dev**2 / sizes[g]
+    return out
+
+
+def omnibus(
+    scores: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    corpus: Any = None,
+    methods: Sequence[str] = ("permutation", "kruskal"),
+    cluster: str | None = None,
+    strata: str | None = None,
+    correction: str = "bh",
+    categories: Sequence[str] | None = None,
+    part: str | None = None,
+    voice: str | None = None,
+    n_resamples: int = 4999,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Do the groups' rates differ at all?  One test per category across k groups.
+
+    ``"permutation"``: the between-group sum of squares of the units'
+    rates, :math:`\\sum_g n_g(\\bar x_g - \\bar x)^2` (equivalent under
+    permutation to the one-way ANOVA F), with labels shuffled over units.
+    With ``strata``, labels are shuffled within strata and the statistic
+    is :math:`\\sum_g D_g^2/n_g`, :math:`D_g = \\sum_{i\\in g} x_i -
+    \\sum_s n_{gs}\\bar x_s` (each group's excess over what its stratum
+    mix predicts).  ``statistic`` is reported as the one-way F for the
+    unstratified test and as :math:`\\sum_g D_g^2/n_g` otherwise.
+    ``"kruskal"``: Kruskal–Wallis H (:func:`scipy.stats.kruskal`);
+    not available with strata.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``OMNIBUS_COLUMNS``: ``category, n_groups, n_docs,
+        n_units, unit, strata, n_strata, method, statistic, p_value,
+        p_adj, correction, n_resamples``; sorted by category then method.
+        ``p_adj`` corrects across categories, per method.
+
+    Raises
+    ------
+    ValueError
+        Unknown method or correction; ``kruskal`` with strata; a group
+        with fewer than 2 documents; a category with no hit at all.
+    """
+    names = [methods] if isinstance(methods, str) else list(methods)
+    unknown = [m for m in names if m not in OMNIBUS_METHODS]
+    if unknown or not names:
+        raise ValueError(f"methods: unknown omnibus method(s) {unknown or names}; choose from {', '.join(OMNIBUS_METHODS)}")
+    if correction not in CORRECTIONS:
+        raise ValueError(f"correction: unknown correction {correction!r}; choose one of {', '.join(CORRECTIONS)}")
+    if strata is not None and "kruskal" in names:
+        raise ValueError(f"methods: 'kruskal' is not a stratified test; with strata={strata!r} use methods=['permutation']")
+    if strata is not None and cluster is not None:
+        raise ValueError("cluster and strata cannot be combined: pick the outlet (cluster) or the stratum as the unit")
+    check_resampling(n_resamples, 0.95)
+    table = rate_table(
+        scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
+    )
+    check_common(table)
+    x, labels, strata_codes = _omnibus_units(table)
+    k = len(table.group_names)
+    n = len(x)
+    rows: list[dict[str, Any]] = []
+    common = {
+        "n_groups": k,
+        "n_docs": len(table.rates),
+        "n_units": n,
+        "unit": "cluster" if cluster is not None else "document",
+        "strata": strata or "",
+        "n_strata": 0 if strata_codes is None else int(strata_codes.max() + 1),
+        "correction": correction,
+    }
+    for method in names:
+        if method == "kruskal":
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                stats, ps = [], []
+                for j in range(x.shape[1]):
+                    samples = [x[labels == g, j] for g in range(k)]
+                    if np.all(x[:, j] == x[0, j]):
+                        stats.append(np.nan)
+                        ps.append(np.nan)
+                        continue
+                    res = scipy.stats.kruskal(*samples)
+                    stats.append(float(res.statistic))
+                    ps.append(float(res.pvalue))
+            used = 0
+        else:
+            rng = child_rng(random_state, "omnibus", *table.group_names)
+            s_codes = np.zeros(n, dtype=np.int64) if strata_codes is None else strata_codes
+            n_s = np.bincount(s_codes)
+            mean_s = np.zeros((len(n_s), x.shape[1]))
+            np.add.at(mean_s, s_codes, x)
+            mean_s /= n_s[:, None]
+            sizes = np.bincount(labels, minlength=k).astype(float)
+            expected = np.zeros((k, x.shape[1]))
+            np.add.at(expected, labels, mean_s[s_codes])
+            observed = _between_ss(labels[None, :], x, expected, sizes)[0]
+            order = np.argsort(s_codes, kind="stable")
+            xs, ls, ss = x[order], labels[order], s_codes[order]
+            count = np.zeros(x.shape[1])
+            batch = max(1, _BATCH_ELEMENTS // max(n * k, 1))
+            for start in range(0, n_resamples, batch):
+                b = min(batch, n_resamples - start)
+                keys = ss[None, :] + rng.random((b, n))
+                null = _between_ss(ls[np.argsort(keys, axis=1)], xs, expected, sizes)
+                count += _tail_count(null, observed, "greater")
+            ps = list((1 + count) / (1 + n_resamples))
+            constant = np.all(x == x[:1], axis=0)
+            ps = [np.nan if c else p for c, p in zip(constant, ps)]
+            if strata_codes is None:
+                sst = ((x - x.mean(axis=0)) ** 2).sum(axis=0)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    stats = list((observed / (k - 1)) / ((sst - observed) / (n - k)))
+            else:
+                stats = list(observed)
+            used = n_resamples
+        adjusted = adjust_pvalues(np.asarray(ps, dtype=float), method=correction)
+        for j, category in enumerate(table.categories):
+            rows.append(
+                {
+                    "category": category,
+                    **common,
+                    "method": method,
+                    "statistic": float(stats[j]),
+                    "p_value": float(ps[j]),
+                    "p_adj": float(adjusted[j]),
+                    "n_resamples": used,
+                }
+            )
+    frame = pd.DataFrame(rows, columns=list(OMNIBUS_COLUMNS))
+    rank = {c: i for i, c in enumerate(table.categories)}
+    mrank = {m: i for i, m in enumerate(OMNIBUS_METHODS)}
+    frame = frame.assign(_c=frame["category"].map(rank), _m=frame["method"].map(mrank))
+    return frame.sort_values(["_c", "_m"], kind="mergesort").drop(columns=["_c", "_m"]).reset_index(drop=True)

@@ -1,0 +1,553 @@
+"""Effect sizes for two groups of per-document cue rates, with bootstrap CIs.
+
+Effects
+-------
+With :math:`x_i` the rates of group *a*'s units and :math:`y_j` those of
+group *b* (units are documents, or clusters such as outlets; see
+``unit`` below), :math:`\\bar x, \\bar y` their means and :math:`s_x, s_y`
+their standard deviations (``ddof=1``):
+
+``rate_difference``
+    :math:`\\bar x - \\bar y`, on the scores' rate scale (e.g. per 1,000
+    tokens).
+``rate_ratio``
+    :math:`\\bar x / \\bar y`: a ratio of *mean per-document* rates (each
+    document weighs the same), not of pooled token rates.
+``cohens_d``
+    :math:`(\\bar x - \\bar y) / s_p`, with the pooled SD
+    :math:`s_p^2 = ((n_a-1)s_x^2 + (n_b-1)s_y^2)/(n_a+n_b-2)` (Cohen 1988).
+``hedges_g``
+    :math:`J \\cdot d` with the exact small-sample correction
+    :math:`J = \\Gamma(\\nu/2) / (\\sqrt{\\nu/2}\\,\\Gamma((\\nu-1)/2))`,
+    :math:`\\nu = n_a+n_b-2` (Hedges 1981).
+``cliffs_delta``
+    :math:`P(X>Y) - P(X<Y)` over all pairs (Cliff 1993), equal to
+    :math:`2U_a/(n_a n_b) - 1` with :math:`U_a` the Mann–Whitney statistic
+    (ties count one half).
+
+Units
+-----
+``unit="document"``: the observations are documents.  With
+``cluster=`` (e.g. ``"outlet"`` when comparing outlet groups), the
+observations are clusters: each cluster's value is the mean rate of its
+documents, so every outlet weighs the same and the effective sample size
+is the number of outlets (``unit="cluster"``).
+
+Strata
+------
+With ``strata=`` (e.g. ``"story_id"``), groups are compared *within*
+strata, so that differences in what outlets cover are separated from
+how they frame it.  Strata that hold only one of the two groups cannot
+contribute; by default (``unmatched="error"``) they are an error,
+with ``unmatched="drop"`` they are left out and counted
+(``n_strata_dropped``).  Per-stratum effects are pooled with the weights
+:math:`w_s = n_{as} n_{bs} / (n_{as}+n_{bs})` (inverse of the variance
+factor of a difference of two means; one document per cell gives equal
+weights):
+
+* ``rate_difference``: :math:`\\sum_s w_s(\\bar x_s - \\bar y_s) / \\sum_s w_s`;
+* ``rate_ratio``: :math:`\\sum_s w_s \\bar x_s / \\sum_s w_s \\bar y_s`
+  (a Mantel–Haenszel-type ratio);
+* ``cohens_d`` / ``hedges_g``: the pooled difference divided by the
+  pooled SD of the two groups (not within strata, so that *d* keeps the
+  scale of an unstratified *d*);
+* ``cliffs_delta``: :math:`\\sum_s w_s \\delta_s / \\sum_s w_s`.
+
+Confidence intervals
+--------------------
+Percentile bootstrap (Efron & Tibshirani 1993, ch. 13) with
+``n_resamples`` replicates: units are resampled with replacement within
+each group; with strata, whole strata are resampled (the stratum, e.g. a
+story, is then the independent unit).  Replicates where an effect is
+undefined (a zero denominator) are ignored; the share of such replicates
+is not reported, so check ``estimate`` for NaN/inf first.
+
+References
+----------
+Cliff, N. (1993). Dominance statistics: ordinal analyses to answer
+ordinal questions. *Psychological Bulletin*, 114(3), 494–509.
+
+Cohen, J. (1988). *Statistical Power Analysis for the Behavioral
+Sciences* (2nd ed.). Erlbaum.
+
+Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the
+Bootstrap*. Chapman & Hall.
+
+Hedges, L. V. (1981). Distribution theory for Glass's estimator of
+effect size and related estimators. *Journal of Educational
+Statistics*, 6(2), 107–128.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaln
+from scipy.stats import rankdata
+
+from ._data import RateTable, check_common, child_rng, group_pairs, rate_table
+from ._warnings import StatsWarning
+
+__all__ = ["EFFECTS", "EFFECT_COLUMNS", "UNMATCHED", "effects"]
+
+EFFECTS: tuple[str, ...] = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
+UNMATCHED: tuple[str, ...] = ("error", "drop")
+EFFECT_COLUMNS: tuple[str, ...] = (
+    "category",
+    "group_a",
+    "group_b",
+    "n_docs_a",
+    "n_docs_b",
+    "n_units_a",
+    "n_units_b",
+    "unit",
+    "strata",
+    "n_strata",
+    "n_strata_dropped",
+    "rate_a",
+    "rate_b",
+    "effect",
+    "estimate",
+    "ci_low",
+    "ci_high",
+    "ci_method",
+    "confidence",
+    "n_resamples",
+)
+_MIN_CLUSTERS = 5
+_BATCH_ELEMENTS = 2_000_000
+
+
+@dataclass(frozen=True)
+class PairData:
+    """Observations of one pair of groups, ready for effects and tests.
+
+    ``xa``/``xb`` are units × categories; ``sa``/``sb`` the units' stratum
+    codes (0..n_strata-1) or None.
+    """
+
+    group_a: str
+    group_b: str
+    xa: np.ndarray
+    xb: np.ndarray
+    sa: np.ndarray | None
+    sb: np.ndarray | None
+    n_docs_a: int
+    n_docs_b: int
+    unit: str
+    n_strata: int
+    n_strata_dropped: int
+
+    @property
+    def stratified(self) -> bool:
+        return self.sa is not None
+
+
+def cluster_means(table: RateTable, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean rate per cluster among the masked documents (clusters sorted)."""
+    codes, names = pd.factorize(pd.Series(table.clusters[mask]), sort=True)
+    sums = np.zeros((len(names), table.rates.shape[1]))
+    np.add.at(sums, codes, table.rates[mask])
+    sizes = np.bincount(codes, minlength=len(names))
+    return sums / sizes[:, None], np.asarray(names, dtype=object)
+
+
+def pair_data(table: RateTable, group_a: str, group_b: str, *, unmatched: str) -> PairData:
+    """Collect the observations of groups *a* and *b*; collapse clusters;
+    match strata."""
+    if unmatched not in UNMATCHED:
+        raise ValueError(f"unmatched: expected one of {UNMATCHED}, got {unmatched!r}")
+    in_a = table.groups == group_a
+    in_b = table.groups == group_b
+    n_docs_a, n_docs_b = int(in_a.sum()), int(in_b.sum())
+    if table.cluster is not None and table.strata is not None:
+        raise ValueError("cluster and strata cannot be combined: pick the outlet (cluster) or the stratum as the unit")
+    if table.cluster is not None:
+        xa, _ = cluster_means(table, in_a)
+        xb, _ = cluster_means(table, in_b)
+        for name, x in ((group_a, xa), (group_b, xb)):
+            if len(x) < 2:
+                raise ValueError(
+                    f"cluster={table.cluster!r}: group {name!r} has {len(x)} cluster(s); a cluster-level "
+                    "comparison needs at least 2 per group"
+                )
+            if len(x) < _MIN_CLUSTERS:
+                warnings.warn(
+                    f"group {name!r} has only {len(x)} {table.cluster} clusters; cluster bootstrap CIs and "
+                    "tests with so few clusters are coarse (permutation p-values cannot fall below "
+                    "1 / number of relabelings)",
+                    StatsWarning,
+                    stacklevel=4,
+                )
+        return PairData(group_a, group_b, xa, xb, None, None, n_docs_a, n_docs_b, "cluster", 0, 0)
+    if table.strata is None:
+        return PairData(group_a, group_b, table.rates[in_a], table.rates[in_b], None, None, n_docs_a, n_docs_b, "document", 0, 0)
+    strata_a = set(table.strata[in_a].tolist())
+    strata_b = set(table.strata[in_b].tolist())
+    shared = sorted(strata_a & strata_b)
+    lonely = sorted((strata_a | strata_b) - set(shared))
+    if lonely and unmatched == "error":
+        raise ValueError(
+            f"strata={table.strata_name!r}: {len(lonely)} stratum/strata hold only one of the groups "
+            f"{group_a!r} and {group_b!r} (e.g. {lonely[:3]}); a within-stratum comparison cannot use them. "
+            "Pass unmatched='drop' to leave them out (they are counted in n_strata_dropped)"
+        )
+    if not shared:
+        raise ValueError(
+            f"strata={table.strata_name!r}: no stratum holds both {group_a!r} and {group_b!r}; "
+            "there is nothing to compare within strata"
+        )
+    code = {s: i for i, s in enumerate(shared)}
+    keep_a = in_a & np.isin(table.strata, shared)
+    keep_b = in_b & np.isin(table.strata, shared)
+    sa = np.array([code[s] for s in table.strata[keep_a]], dtype=np.int64)
+    sb = np.array([code[s] for s in table.strata[keep_b]], dtype=np.int64)
+    return PairData(
+        group_a,
+        group_b,
+        table.rates[keep_a],
+        table.rates[keep_b],
+        sa,
+        sb,
+        int(keep_a.sum()),
+        int(keep_b.sum()),
+        "document",
+        len(shared),
+        len(lonely),
+    )
+
+
+# ----------------------------------------------------------------- formulas
+
+
+def hedges_j(df: np.ndarray | float) -> np.ndarray:
+    """Exact small-sample correction factor of Hedges (1981)."""
+    df = np.asarray(df, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.exp(gammaln(df / 2) - 0.5 * np.log(df / 2) - gammaln((df - 1) / 2))
+
+
+def cliffs_delta(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
+    """Cliff's delta per column: :math:`2U_a/(n_a n_b) - 1`."""
+    na, nb = len(xa), len(xb)
+    ranks = rankdata(np.concatenate([xa, xb]), axis=0)
+    u_a = ranks[:na].sum(axis=0) - na * (na + 1) / 2
+    return 2 * u_a / (na * nb) - 1
+
+
+def _combine(effect: str, ma, mb, diff, ra, rb, na, nb, t1a, t2a, t1b, t2b, delta) -> np.ndarray:
+    """One effect from (possibly resampled) sufficient statistics.
+
+    ``ma``/``mb`` feed the ratio numerator/denominator, ``diff`` the
+    difference; ``na, t1a, t2a`` (count, sum, sum of squares) the pooled SD.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if effect == "rate_difference":
+            return diff
+        if effect == "rate_ratio":
+            return ra / rb
+        if effect in ("cohens_d", "hedges_g"):
+            va = (t2a - t1a**2 / na) / (na - 1)
+            vb = (t2b - t1b**2 / nb) / (nb - 1)
+            pooled = ((na - 1) * va + (nb - 1) * vb) / (na + nb - 2)
+            d = diff / np.sqrt(np.maximum(pooled, 0.0))
+            if effect == "hedges_g":
+                d = d * hedges_j(na + nb - 2)
+            return d
+        if effect == "cliffs_delta":
+            return delta
+    raise ValueError(f"effect: unknown effect {effect!r}; choose from {EFFECTS}")
+
+
+def check_effects(effects: Sequence[str] | str) -> list[str]:
+    names = [effects] if isinstance(effects, str) else list(effects)
+    unknown = [e for e in names if e not in EFFECTS]
+    if unknown or not names:
+        raise ValueError(f"effects: unknown effect(s) {unknown or names}; choose from {', '.join(EFFECTS)}")
+    return names
+
+
+class _Strata:
+    """Per-stratum sufficient statistics of one pair (strata × categories)."""
+
+    def __init__(self, pair: PairData) -> None:
+        s = pair.n_strata
+        k = pair.xa.shape[1]
+        self.na = np.bincount(pair.sa, minlength=s).astype(float)
+        self.nb = np.bincount(pair.sb, minlength=s).astype(float)
+        self.s1a = np.zeros((s, k))
+        self.s2a = np.zeros((s, k))
+        self.s1b = np.zeros((s, k))
+        self.s2b = np.zeros((s, k))
+        np.add.at(self.s1a, pair.sa, pair.xa)
+        np.add.at(self.s2a, pair.sa, pair.xa**2)
+        np.add.at(self.s1b, pair.sb, pair.xb)
+        np.add.at(self.s2b, pair.sb, pair.xb**2)
+        self.w = self.na * self.nb / (self.na + self.nb)
+        self.ma = self.s1a / self.na[:, None]
+        self.mb = self.s1b / self.nb[:, None]
+        self.delta = np.zeros((s, k))
+        for i in range(s):
+            self.delta[i] = cliffs_delta(pair.xa[pair.sa == i], pair.xb[pair.sb == i])
+
+    def evaluate(self, effect: str, c: np.ndarray) -> np.ndarray:
+        """Effect for stratum multiplicities ``c`` (replicates × strata)."""
+        cw = c * self.w
+        total = cw.sum(axis=1)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            diff = cw @ (self.ma - self.mb) / total
+            ra, rb = cw @ self.ma / total, cw @ self.mb / total
+            delta = cw @ self.delta / total
+        na = (c @ self.na)[:, None]
+        nb = (c @ self.nb)[:, None]
+        return _combine(effect, None, None, diff, ra, rb, na, nb, c @ self.s1a, c @ self.s2a, c @ self.s1b, c @ self.s2b, delta)
+
+
+def group_rates(pair: PairData) -> tuple[np.ndarray, np.ndarray]:
+    """The two groups' mean rates on the comparison's own footing
+    (stratum-weighted when stratified)."""
+    if pair.stratified:
+        st = _Strata(pair)
+        ones = np.ones((1, pair.n_strata))
+        cw = ones * st.w
+        return (cw @ st.ma / cw.sum())[0], (cw @ st.mb / cw.sum())[0]
+    return pair.xa.mean(axis=0), pair.xb.mean(axis=0)
+
+
+def point_estimate(pair: PairData, effect: str) -> np.ndarray:
+    """The effect per category."""
+    if pair.stratified:
+        return _Strata(pair).evaluate(effect, np.ones((1, pair.n_strata)))[0]
+    xa, xb = pair.xa, pair.xb
+    na, nb = float(len(xa)), float(len(xb))
+    ma, mb = xa.mean(axis=0), xb.mean(axis=0)
+    delta = cliffs_delta(xa, xb) if effect == "cliffs_delta" else None
+    return _combine(effect, ma, mb, ma - mb, ma, mb, na, nb, xa.sum(0), (xa**2).sum(0), xb.sum(0), (xb**2).sum(0), delta)
+
+
+def _weighted_delta(xa: np.ndarray, xb: np.ndarray, wa: np.ndarray, wb: np.ndarray) -> np.ndarray:
+    """Cliff's delta for bootstrap weights (replicates × units), one column.
+
+    For each x_i, the weighted number of y below and above it comes from a
+    cumulative sum of the y weights in sorted order, so a replicate costs
+    O(n_a + n_b) instead of O(n_a n_b)."""
+    order = np.argsort(xb, kind="stable")
+    ys = xb[order]
+    lo = np.searchsorted(ys, xa, side="left")
+    hi = np.searchsorted(ys, xa, side="right")
+    cum = np.zeros((wb.shape[0], len(xb) + 1))
+    np.cumsum(wb[:, order], axis=1, out=cum[:, 1:])
+    below = cum[:, lo]
+    above = cum[:, -1:] - cum[:, hi]
+    return (wa * (below - above)).sum(axis=1) / (len(xa) * len(xb))
+
+
+def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Bootstrap replicates of an effect, shape (n_resamples, categories)."""
+    k = pair.xa.shape[1]
+    out = np.empty((n_resamples, k))
+    if pair.stratified:
+        st = _Strata(pair)
+        s = pair.n_strata
+        batch = max(1, _BATCH_ELEMENTS // max(s * k, 1))
+        for start in range(0, n_resamples, batch):
+            b = min(batch, n_resamples - start)
+            c = rng.multinomial(s, np.full(s, 1.0 / s), size=b).astype(float)
+            out[start : start + b] = st.evaluate(effect, c)
+        return out
+    xa, xb = pair.xa, pair.xb
+    na, nb = len(xa), len(xb)
+    batch = max(1, _BATCH_ELEMENTS // max((na + nb) * max(k, 1), 1))
+    for start in range(0, n_resamples, batch):
+        b = min(batch, n_resamples - start)
+        wa = rng.multinomial(na, np.full(na, 1.0 / na), size=b).astype(float)
+        wb = rng.multinomial(nb, np.full(nb, 1.0 / nb), size=b).astype(float)
+        if effect == "cliffs_delta":
+            out[start : start + b] = np.column_stack([_weighted_delta(xa[:, j], xb[:, j], wa, wb) for j in range(k)])
+            continue
+        ma, mb = wa @ xa / na, wb @ xb / nb
+        out[start : start + b] = _combine(
+            effect, ma, mb, ma - mb, ma, mb, float(na), float(nb), wa @ xa, wa @ xa**2, wb @ xb, wb @ xb**2, None
+        )
+    return out
+
+
+def percentile_ci(replicates: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval per column, ignoring undefined (NaN) replicates.
+
+    Order statistics (``method="inverted_cdf"``), not interpolation, so an
+    infinite replicate (a ratio over a zero rate) yields an infinite bound
+    instead of NaN."""
+    alpha = 1 - confidence
+    quantile = np.nanquantile if np.isnan(replicates).any() else np.quantile
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        low, high = quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0, method="inverted_cdf")
+    return low, high
+
+
+def check_resampling(n_resamples: int, confidence: float) -> None:
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
+        raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
+    if not isinstance(confidence, (float, int)) or not 0 < confidence < 1:
+        raise ValueError(f"confidence: expected a number strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
+
+
+def effect_rows(
+    pair: PairData,
+    categories: Sequence[str],
+    effect: str,
+    *,
+    confidence: float,
+    n_resamples: int,
+    random_state: int | None,
+    strata_name: str | None,
+) -> list[dict[str, Any]]:
+    """Rows of ``EFFECT_COLUMNS`` for one pair and one effect."""
+    estimate = point_estimate(pair, effect)
+    rng = child_rng(random_state, "effect", effect, pair.group_a, pair.group_b)
+    low, high = percentile_ci(bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng), confidence)
+    rate_a, rate_b = group_rates(pair)
+    rows = []
+    for j, category in enumerate(categories):
+        rows.append(
+            {
+                "category": category,
+                "group_a": pair.group_a,
+                "group_b": pair.group_b,
+                "n_docs_a": pair.n_docs_a,
+                "n_docs_b": pair.n_docs_b,
+                "n_units_a": len(pair.xa),
+                "n_units_b": len(pair.xb),
+                "unit": pair.unit,
+                "strata": strata_name or "",
+                "n_strata": pair.n_strata,
+                "n_strata_dropped": pair.n_strata_dropped,
+                "rate_a": float(rate_a[j]),
+                "rate_b": float(rate_b[j]),
+                "effect": effect,
+                "estimate": float(estimate[j]),
+                "ci_low": float(low[j]),
+                "ci_high": float(high[j]),
+                "ci_method": "percentile_bootstrap_strata" if pair.stratified else "percentile_bootstrap",
+                "confidence": float(confidence),
+                "n_resamples": int(n_resamples),
+            }
+        )
+    return rows
+
+
+def sort_rows(frame: pd.DataFrame, categories: Sequence[str], last: str, order: Sequence[str]) -> pd.DataFrame:
+    """Sort by category (lexicon order), group_a, group_b, then ``last`` in ``order``."""
+    if frame.empty:
+        return frame.reset_index(drop=True)
+    cat_rank = {c: i for i, c in enumerate(categories)}
+    last_rank = {m: i for i, m in enumerate(order)}
+    keyed = frame.assign(_c=frame["category"].map(cat_rank), _m=frame[last].map(last_rank))
+    keyed = keyed.sort_values(["_c", "group_a", "group_b", "_m"], kind="mergesort")
+    return keyed.drop(columns=["_c", "_m"]).reset_index(drop=True)
+
+
+def effects(
+    scores: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    corpus: Any = None,
+    effects: Sequence[str] = EFFECTS,
+    pairs: str = "all",
+    reference: str | None = None,
+    cluster: str | None = None,
+    strata: str | None = None,
+    unmatched: str = "error",
+    categories: Sequence[str] | None = None,
+    part: str | None = None,
+    voice: str | None = None,
+    confidence: float = 0.95,
+    n_resamples: int = 2000,
+    random_state: int | None = 0,
+) -> pd.DataFrame:
+    """Effect sizes with bootstrap confidence intervals for pairs of groups.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Per-document scores from :func:`framing.scoring.score`.
+    by : str, default "outlet"
+        The grouping column (of ``scores``, or of ``corpus`` joined on
+        ``doc_id``).
+    corpus : Corpus or DataFrame, optional
+        Source of ``by``/``cluster``/``strata`` columns missing from
+        ``scores`` (e.g. ``outlet_group``, ``story_id``).
+    effects : sequence of str
+        Any of ``EFFECTS`` (see the module docstring for formulas).
+    pairs : {"all", "reference"}
+        All pairs of groups (sorted, ``group_a < group_b``), or every group
+        against ``reference`` (``group_b`` is the reference).
+    cluster : str, optional
+        Resampling unit when groups are classes of outlets (e.g.
+        ``cluster="outlet"`` with ``by="outlet_group"``).
+    strata : str, optional
+        Compare within strata (e.g. ``"story_id"``).
+    unmatched : {"error", "drop"}
+        What to do with strata holding only one of the two groups.
+    categories, part, voice : optional
+        Restrict to some categories; choose the part/voice when the
+        scores hold several.
+    confidence : float, default 0.95
+    n_resamples : int, default 2000
+        Bootstrap replicates.
+    random_state : int or None, default 0
+        Root seed; each pair and effect gets its own stream derived from
+        it (see :func:`framing.stats._data.child_rng`), so results are
+        identical for the same seed under any ``PYTHONHASHSEED``.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``EFFECT_COLUMNS``: ``category, group_a, group_b,
+        n_docs_a, n_docs_b`` (documents used), ``n_units_a, n_units_b``
+        (documents or clusters), ``unit`` ("document" or "cluster"),
+        ``strata`` (column name or ""), ``n_strata``, ``n_strata_dropped``,
+        ``rate_a, rate_b`` (the groups' mean rates, stratum-weighted when
+        stratified), ``effect``, ``estimate``, ``ci_low``, ``ci_high``,
+        ``ci_method``, ``confidence``, ``n_resamples``.  Sorted by category
+        (lexicon order), group_a, group_b, effect (``EFFECTS`` order).
+
+    Raises
+    ------
+    ValueError
+        Unknown effects, a group with fewer than 2 documents (or
+        clusters), a category with no hit in any document, unmatched
+        strata (unless ``unmatched="drop"``), invalid resampling options.
+
+    See Also
+    --------
+    framing.stats.compare.compare : tests with p-values and FDR control.
+    """
+    names = check_effects(effects)
+    check_resampling(n_resamples, confidence)
+    table = rate_table(
+        scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
+    )
+    check_common(table)
+    rows: list[dict[str, Any]] = []
+    for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
+        pair = pair_data(table, a, b, unmatched=unmatched)
+        for effect in names:
+            rows.extend(
+                effect_rows(
+                    pair,
+                    table.categories,
+                    effect,
+                    confidence=confidence,
+                    n_resamples=n_resamples,
+                    random_state=random_state,
+                    strata_name=strata,
+                )
+            )
+    frame = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))
+    return sort_rows(frame, table.categories, "effect", EFFECTS)

@@ -1,0 +1,169 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats
+
+from framing.stats.effects import EFFECT_COLUMNS, EFFECTS, cliffs_delta, effects, hedges_j
+
+from .conftest import make_scores
+
+
+def test_hand_computed_effects(two_groups):
+    # A = 10, 20, 30 (mean 20, var 100); B = 0, 10 (mean 5, var 50)
+    out = effects(two_groups, n_resamples=200).set_index("effect")
+    assert list(effects(two_groups, n_resamples=10).columns) == list(EFFECT_COLUMNS)
+    assert out.loc["rate_difference", "estimate"] == pytest.approx(15.0)
+    assert out.loc["rate_ratio", "estimate"] == pytest.approx(4.0)
+    sp = math.sqrt((2 * 100 + 1 * 50) / 3)  # pooled SD 9.1287
+    assert out.loc["cohens_d", "estimate"] == pytest.approx(15 / sp)
+    j = math.gamma(1.5) / (math.sqrt(1.5) * math.gamma(1.0))  # exact J for 3 df = 0.7236
+    assert out.loc["hedges_g", "estimate"] == pytest.approx(j * 15 / sp)
+    # pairs: 10>0, 10=10, 20>0, 20>10, 30>0, 30>10 -> (5 - 0) / 6
+    assert out.loc["cliffs_delta", "estimate"] == pytest.approx(5 / 6)
+    assert out["rate_a"].tolist() == pytest.approx([20.0] * 5) and out["rate_b"].tolist() == pytest.approx([5.0] * 5)
+    assert (out["ci_low"] <= out["estimate"]).all() and (out["estimate"] <= out["ci_high"]).all()
+
+
+def test_hedges_j_matches_approximation():
+    df = np.array([10.0, 50.0, 200.0])
+    assert hedges_j(df) == pytest.approx(1 - 3 / (4 * df - 1), rel=1e-3)
+
+
+def test_cliffs_delta_matches_mannwhitney():
+    rng = np.random.default_rng(0)
+    xa, xb = rng.poisson(2, size=(30, 3)).astype(float), rng.poisson(3, size=(20, 3)).astype(float)
+    u = scipy.stats.mannwhitneyu(xa, xb, axis=0).statistic
+    assert cliffs_delta(xa, xb) == pytest.approx(2 * u / (30 * 20) - 1)
+
+
+def test_bootstrap_cliffs_delta_matches_brute_force():
+    # the weighted cumulative-sum shortcut equals counting every weighted pair
+    from framing.stats.effects import _weighted_delta
+
+    rng = np.random.default_rng(1)
+    xa, xb = rng.integers(0, 4, 7).astype(float), rng.integers(0, 4, 5).astype(float)
+    wa, wb = rng.multinomial(7, np.full(7, 1 / 7), size=3).astype(float), rng.multinomial(5, np.full(5, 1 / 5), size=3).astype(float)
+    sign = np.sign(xa[:, None] - xb[None, :])
+    brute = np.einsum("ri,rj,ij->r", wa, wb, sign) / 35
+    assert _weighted_delta(xa, xb, wa, wb) == pytest.approx(brute)
+
+
+def stratified_scores():
+    # stratum s1: A 10, 30 ; B 0      stratum s2: A 50 ; B 20, 40
+    rows = [
+        ("a1", "A", "x", 1, 100, {"story": "s1"}),
+        ("a2", "A", "x", 3, 100, {"story": "s1"}),
+        ("b1", "B", "x", 0, 100, {"story": "s1"}),
+        ("a3", "A", "x", 5, 100, {"story": "s2"}),
+        ("b2", "B", "x", 2, 100, {"story": "s2"}),
+        ("b3", "B", "x", 4, 100, {"story": "s2"}),
+    ]
+    return make_scores(rows)
+
+
+def test_stratified_effects_hand_computed():
+    scores = stratified_scores()
+    out = effects(scores, strata="story", effects=["rate_difference", "rate_ratio", "cliffs_delta"], n_resamples=50)
+    out = out.set_index("effect")
+    # w1 = 2*1/3 = w2 ; differences 20 and 20 -> 20 (unstratified: 30 - 20 = 10)
+    assert out.loc["rate_difference", "estimate"] == pytest.approx(20.0)
+    assert out.loc["rate_ratio", "estimate"] == pytest.approx((20 + 50) / (0 + 30))
+    # s1: 10>0, 30>0 -> 1 ; s2: 50>20, 50>40 -> 1
+    assert out.loc["cliffs_delta", "estimate"] == pytest.approx(1.0)
+    assert (out["n_strata"] == 2).all() and (out["strata"] == "story").all()
+    assert effects(scores, effects=["rate_difference"], n_resamples=10)["estimate"].iloc[0] == pytest.approx(10.0)
+
+
+def test_unmatched_strata():
+    scores = pd.concat([stratified_scores(), make_scores([("a9", "A", "x", 1, 100, {"story": "s3"})])])
+    with pytest.raises(ValueError, match=r"1 stratum/strata hold only one of the groups 'A' and 'B' \(e.g. \['s3'\]\).*unmatched='drop'"):
+        effects(scores, strata="story", n_resamples=10)
+    out = effects(scores, strata="story", unmatched="drop", effects=["rate_difference"], n_resamples=10)
+    assert out["n_strata_dropped"].iloc[0] == 1 and out["estimate"].iloc[0] == pytest.approx(20.0)
+
+
+def test_no_shared_stratum():
+    scores = make_scores(
+        [(f"a{i}", "A", "x", i, 100, {"story": "s1"}) for i in range(3)]
+        + [(f"b{i}", "B", "x", i, 100, {"story": "s2"}) for i in range(3)]
+    )
+    with pytest.raises(ValueError, match="no stratum holds both 'A' and 'B'"):
+        effects(scores, strata="story", unmatched="drop", n_resamples=10)
+
+
+def test_determinism_and_seed_streams(two_groups):
+    a = effects(two_groups, n_resamples=300, random_state=7)
+    b = effects(two_groups, n_resamples=300, random_state=7)
+    c = effects(two_groups, n_resamples=300, random_state=8)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["ci_low"].equals(c["ci_low"])
+
+
+def test_adding_a_group_does_not_change_other_rows(two_groups):
+    extra = make_scores([("c1", "C", "x", 4, 100), ("c2", "C", "x", 5, 100)])
+    a = effects(two_groups, n_resamples=200)
+    b = effects(pd.concat([two_groups, extra]), n_resamples=200)
+    pd.testing.assert_frame_equal(a, b[(b.group_a == "A") & (b.group_b == "B")].reset_index(drop=True))
+
+
+def test_pairs_reference_and_sorting():
+    rows = [(f"{g}{i}", g, c, i + k, 100) for k, g in enumerate("ABC") for i in range(3) for c in ("y", "x")]
+    scores = make_scores(rows)
+    out = effects(scores, pairs="reference", reference="B", effects=["rate_difference"], n_resamples=10)
+    assert list(zip(out.category, out.group_a, out.group_b)) == [("y", "A", "B"), ("y", "C", "B"), ("x", "A", "B"), ("x", "C", "B")]
+    with pytest.raises(ValueError, match="pairs='reference' needs reference=<group name>"):
+        effects(scores, pairs="reference")
+    with pytest.raises(ValueError, match=r"reference='Z' is not one of the groups \['A', 'B', 'C'\]"):
+        effects(scores, pairs="reference", reference="Z")
+    with pytest.raises(ValueError, match="pairs: expected 'all' or 'reference', got 'some'"):
+        effects(scores, pairs="some")
+
+
+def test_cluster_unit_uses_outlet_means():
+    rows = []
+    for grp, outlets in (("L", ["o1", "o2", "o3"]), ("R", ["o4", "o5", "o6"])):
+        for k, outlet in enumerate(outlets):
+            for i in range(k + 1):  # unequal outlet sizes: each outlet still weighs the same
+                rows.append((f"{outlet}-{i}", outlet, "x", k + i + (2 if grp == "R" else 0), 100, {"side": grp}))
+    scores = make_scores(rows)
+    with pytest.warns(UserWarning, match="only 3 outlet clusters"):
+        out = effects(scores, by="side", cluster="outlet", effects=["rate_difference"], n_resamples=100)
+    means = scores.groupby(["side", "outlet"])["rate"].mean().groupby("side").mean()
+    assert out["estimate"].iloc[0] == pytest.approx(means["L"] - means["R"])
+    assert out["unit"].iloc[0] == "cluster" and out["n_units_a"].iloc[0] == 3 and out["n_docs_a"].iloc[0] == 6
+
+
+def test_cluster_must_nest():
+    scores = make_scores(
+        [(f"d{i}", "o1" if i < 3 else "o2", "x", i, 100, {"side": "L" if i % 2 else "R"}) for i in range(6)]
+    )
+    with pytest.raises(ValueError, match="cluster 'o1' spans groups"):
+        effects(scores, by="side", cluster="outlet", n_resamples=10)
+
+
+def test_errors(two_groups):
+    with pytest.raises(ValueError, match=r"effects: unknown effect\(s\) \['glass'\]"):
+        effects(two_groups, effects=["glass"])
+    with pytest.raises(ValueError, match="n_resamples: expected a positive integer, got 0"):
+        effects(two_groups, n_resamples=0)
+    with pytest.raises(ValueError, match="confidence: expected a number strictly between 0 and 1"):
+        effects(two_groups, confidence=95)
+    small = two_groups[two_groups.doc_id != "b2"]
+    with pytest.raises(ValueError, match="group 'B' has 1 scored document\\(s\\); each group needs at least 2"):
+        effects(small)
+    with pytest.raises(ValueError, match="cluster='o' and strata='story' cannot be combined"):
+        effects(two_groups.assign(story="s", o="o"), cluster="o", strata="story")
+
+
+def test_coverage_of_bootstrap_ci_under_the_null():
+    # 600 independent null categories (bursty counts): the 95% CI of the
+    # rate difference must cover 0 in 93-97% of them.
+    from .conftest import null_scores
+
+    rng = np.random.default_rng(11)
+    scores = null_scores(n_cats=600, groups=["A", "B"], n_docs=60, rng=rng, dispersion=0.5, rate=0.02)
+    out = effects(scores, effects=["rate_difference"], n_resamples=999)
+    covered = ((out["ci_low"] <= 0) & (out["ci_high"] >= 0)).mean()
+    assert 0.93 <= covered <= 0.97

@@ -1,0 +1,73 @@
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.stats
+
+from framing.stats.compare import COMPARE_COLUMNS
+from framing.stats.paired import paired
+
+from .conftest import make_scores
+
+
+def story_scores(a=(1, 2, 3, 4), b=(0, 1, 1, 2)):
+    rows = [(f"a{i}", "A", "x", c, 100, {"story": f"s{i}"}) for i, c in enumerate(a)]
+    rows += [(f"b{i}", "B", "x", c, 100, {"story": f"s{i}"}) for i, c in enumerate(b)]
+    return make_scores(rows)
+
+
+def test_hand_computed_sign_flip_and_effects():
+    # rates A 10 20 30 40, B 0 10 10 20: d = 10 10 20 20, mean 15.
+    # 2^4 = 16 sign vectors, |mean| >= 15 only for all + and all -: p = 2/16
+    out = paired(story_scores(), pair_on="story", methods=["sign_flip", "wilcoxon", "paired_t"], n_resamples=999)
+    assert list(out.columns) == list(COMPARE_COLUMNS)
+    rows = out.set_index("method")
+    assert rows.loc["sign_flip", "statistic"] == pytest.approx(15.0)
+    assert rows.loc["sign_flip", "p_value"] == pytest.approx(2 / 16)
+    d = [10.0, 10.0, 20.0, 20.0]
+    assert rows.loc["wilcoxon", "p_value"] == pytest.approx(scipy.stats.wilcoxon(d).pvalue)
+    assert rows.loc["paired_t", "statistic"] == pytest.approx(scipy.stats.ttest_1samp(d, 0).statistic)
+    assert (out["unit"] == "story").all() and (out["n_strata"] == 4).all()
+    ratio = paired(story_scores(), pair_on="story", effect="rate_ratio", methods=["paired_t"], n_resamples=99)
+    assert ratio["estimate"].iloc[0] == pytest.approx(100 / 40)
+    dz = paired(story_scores(), pair_on="story", effect="cohens_dz", methods=["paired_t"], n_resamples=99)
+    assert dz["estimate"].iloc[0] == pytest.approx(15 / np.std(d, ddof=1))
+
+
+def test_several_documents_of_one_outlet_per_story_are_averaged():
+    scores = pd.concat([story_scores(), make_scores([("a9", "A", "x", 3, 100, {"story": "s0"})])])
+    out = paired(scores, pair_on="story", methods=["paired_t"], n_resamples=99)
+    # story s0: A = mean(10, 30) = 20 -> d = 20 10 20 20
+    assert out["estimate"].iloc[0] == pytest.approx(17.5)
+    assert out["n_docs_a"].iloc[0] == 5
+
+
+def test_unmatched_stories():
+    scores = pd.concat([story_scores(), make_scores([("a9", "A", "x", 3, 100, {"story": "s9"})])])
+    with pytest.raises(ValueError, match=r"1 story/stories are covered by only one of 'A' and 'B' \(e.g. \['s9'\]\)"):
+        paired(scores, pair_on="story")
+    out = paired(scores, pair_on="story", unmatched="drop", methods=["sign_flip"], n_resamples=99)
+    assert out["n_strata_dropped"].iloc[0] == 1 and out["n_strata"].iloc[0] == 4
+
+
+def test_monte_carlo_sign_flip_matches_exact():
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, 6, 12), rng.integers(0, 6, 12)
+    scores = story_scores(tuple(int(v) for v in a), tuple(int(v) for v in b))
+    exact = paired(scores, pair_on="story", methods=["sign_flip"], n_resamples=4096)["p_value"].iloc[0]
+    mc = paired(scores, pair_on="story", methods=["sign_flip"], n_resamples=20000)["p_value"].iloc[0]
+    assert mc == pytest.approx(exact, abs=0.015)
+
+
+def test_paired_errors():
+    scores = story_scores()
+    with pytest.raises(ValueError, match=r"methods: unknown paired method\(s\) \['welch'\]"):
+        paired(scores, pair_on="story", methods=["welch"])
+    with pytest.raises(ValueError, match="effect: 'cliffs_delta' is not a paired effect"):
+        paired(scores, pair_on="story", effect="cliffs_delta")
+    with pytest.raises(ValueError, match="unmatched: expected 'error' or 'drop', got 'keep'"):
+        paired(scores, pair_on="story", unmatched="keep")
+    one = story_scores((1,), (2,))
+    with pytest.raises(ValueError, match="'A' and 'B' share 1 story/stories; a paired comparison needs at least 2"):
+        paired(one, pair_on="story")
+    with pytest.raises(ValueError, match="pair_on='topic' is neither a column of scores nor of the corpus"):
+        paired(scores, pair_on="topic")

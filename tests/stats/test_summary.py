@@ -1,0 +1,96 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.stats.summary import SUMMARY_COLUMNS, TIMESERIES_COLUMNS, summarize, timeseries
+
+from .conftest import make_scores
+
+
+def test_summary_rates(two_groups):
+    out = summarize(two_groups, n_resamples=500)
+    assert list(out.columns) == list(SUMMARY_COLUMNS)
+    a = out.set_index("group").loc["A"]
+    assert a["mean_rate"] == pytest.approx(20.0) and a["pooled_rate"] == pytest.approx(1000 * 6 / 300)
+    assert a["n_docs"] == 3 and a["tokens"] == 300 and a["count"] == 6
+    assert 10 <= a["mean_low"] <= 20 <= a["mean_high"] <= 30
+
+
+def test_pooled_and_mean_rates_differ_with_lengths():
+    scores = make_scores([("a1", "A", "x", 1, 100), ("a2", "A", "x", 1, 900)])
+    row = summarize(scores, n_resamples=50).iloc[0]
+    assert row["mean_rate"] == pytest.approx((10 + 1000 / 900) / 2)
+    assert row["pooled_rate"] == pytest.approx(2)
+
+
+def test_cluster_summary_weights_outlets_equally():
+    rows = [("d1", "o1", "x", 1, 100, {"side": "L"}), ("d2", "o1", "x", 1, 100, {"side": "L"}), ("d3", "o2", "x", 4, 100, {"side": "L"})]
+    scores = make_scores(rows)
+    with pytest.warns(UserWarning, match="group 'L' has only 2 outlet cluster"):
+        row = summarize(scores, by="side", cluster="outlet", n_resamples=200).iloc[0]
+    assert row["mean_rate"] == pytest.approx((10 + 40) / 2) and row["n_units"] == 2 and row["unit"] == "cluster"
+    assert row["pooled_rate"] == pytest.approx(1000 * 6 / 300)
+
+
+def test_part_voice_selection():
+    scores = make_scores([("a1", "A", "x", 1, 100), ("a2", "A", "x", 2, 100)])
+    both = pd.concat([scores, scores.assign(voice="quoted")])
+    with pytest.raises(ValueError, match=r"voice: the scores hold several voice values \['all', 'quoted'\]; choose one with voice=..."):
+        summarize(both)
+    assert len(summarize(both, voice="quoted", n_resamples=10)) == 1
+    with pytest.raises(ValueError, match=r"voice='outlet' is not in the scores; they hold \['all', 'quoted'\]"):
+        summarize(both, voice="outlet")
+
+
+def test_input_errors(two_groups):
+    with pytest.raises(TypeError, match="scores: expected a pandas DataFrame"):
+        summarize([1, 2])
+    with pytest.raises(ValueError, match=r"scores: missing columns \['rate'\]"):
+        summarize(two_groups.drop(columns="rate"))
+    with pytest.raises(ValueError, match="denominator 'raw' is not a rate; score with normalize="):
+        summarize(two_groups.assign(denominator="raw"))
+    with pytest.raises(ValueError, match=r"categories: \['y'\] not in the scores"):
+        summarize(two_groups, categories=["y"])
+    with pytest.raises(ValueError, match="by='side' is neither a column of scores nor of the corpus"):
+        summarize(two_groups, by="side")
+    with pytest.raises(ValueError, match="by='side': document 'a1' has no value"):
+        summarize(two_groups, by="side", corpus=pd.DataFrame({"doc_id": ["a2"], "side": ["L"]}))
+
+
+def test_zero_token_documents_are_excluded_with_a_warning(two_groups):
+    scores = pd.concat([two_groups, make_scores([("a0", "A", "x", 0, 0)])])
+    with pytest.warns(UserWarning, match="1 document\\(s\\) have no tokens"):
+        out = summarize(scores, n_resamples=10)
+    assert out.set_index("group").loc["A", "n_docs"] == 3
+
+
+def test_corpus_join():
+    scores = make_scores([("a1", "A", "x", 1, 100), ("a2", "A", "x", 2, 100), ("b1", "B", "x", 0, 100)])
+    corpus = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "side": ["L", "L", "R"], "text": ["", "", ""]})
+    out = summarize(scores, by="side", corpus=corpus, n_resamples=10)
+    assert out["group"].tolist() == ["L", "R"] and out["n_docs"].tolist() == [2, 1]
+    assert np.isnan(out.loc[1, "mean_low"])
+
+
+def test_timeseries():
+    rows = [
+        ("a1", "A", "x", 1, 100, {"date": "2024-01-03"}),
+        ("a2", "A", "x", 3, 100, {"date": "2024-01-30"}),
+        ("a3", "A", "x", 2, 100, {"date": "2024-02-01"}),
+        ("a4", "A", "x", 2, 100, {"date": "2024-02-11T10:00:00"}),
+    ]
+    out = timeseries(make_scores(rows), freq="month", n_resamples=100)
+    assert list(out.columns) == list(TIMESERIES_COLUMNS)
+    assert out["period"].tolist() == ["2024-01-01", "2024-02-01"]
+    assert out["mean_rate"].tolist() == pytest.approx([20.0, 20.0])
+    weekly = timeseries(make_scores(rows), freq="week", n_resamples=10)
+    assert weekly["period"].tolist()[0] == "2024-01-01"  # Monday of the ISO week
+    with pytest.raises(ValueError, match="freq: expected one of day, week, month, quarter, year, got 'hour'"):
+        timeseries(make_scores(rows), freq="hour")
+    bad = make_scores([("a1", "A", "x", 1, 100, {"date": "soon"})])
+    with pytest.raises(ValueError, match="date='date': document 'a1' has date 'soon', which is not an ISO date"):
+        timeseries(bad)
+
+
+def test_same_seed_same_output(two_groups):
+    pd.testing.assert_frame_equal(summarize(two_groups, random_state=5), summarize(two_groups, random_state=5))
