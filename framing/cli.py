@@ -10,90 +10,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Sequence
 
 import pandas as pd
 
 from . import __version__
+from .cli_common import Progress, corpus_options, parse_fields, read_corpus_args, show_report, write_table
 
 __all__ = ["main", "build_parser"]
-
-
-class Progress:
-    """A minimal progress bar on a stream (no dependency)."""
-
-    def __init__(self, total: int | None, *, stream: TextIO, enabled: bool, label: str = "scoring") -> None:
-        self.total = total
-        self.stream = stream
-        self.enabled = enabled
-        self.label = label
-        self.done = 0
-        self.started = time.monotonic()
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        if not self.enabled:
-            return
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = self.done / elapsed
-        if self.total:
-            frac = min(self.done / self.total, 1.0)
-            bar = "#" * int(frac * 30)
-            msg = f"\r{self.label} [{bar:<30}] {self.done}/{self.total} docs  {rate:,.0f} docs/s"
-        else:
-            msg = f"\r{self.label} {self.done} docs  {rate:,.0f} docs/s"
-        self.stream.write(msg)
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
-def _fields(pairs: Sequence[str] | None) -> dict[str, str] | None:
-    if not pairs:
-        return None
-    out: dict[str, str] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise ValueError(f"--field takes NAME=COLUMN (e.g. text=content_original), got {pair!r}")
-        name, column = pair.split("=", 1)
-        out[name.strip()] = column.strip()
-    return out
-
-
-def _read(args: argparse.Namespace):
-    from .corpus import read_corpus
-
-    corpus = read_corpus(
-        args.corpus,
-        fields=_fields(args.field),
-        on_error=args.on_error,
-        fallback_encoding=args.fallback_encoding,
-    )
-    _show_report(corpus.report)
-    return corpus
-
-
-def _write(frame: pd.DataFrame, output: str | None) -> None:
-    if output is None:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return
-    path = Path(output)
-    if path.suffix == ".parquet":
-        try:
-            frame.to_parquet(path, index=False)
-        except ImportError as exc:
-            raise ValueError(
-                f"writing {output}: Parquet output needs pyarrow (pip install 'framing-toolkit[parquet]')"
-            ) from exc
-    elif path.suffix in (".csv", ".tsv"):
-        frame.to_csv(path, index=False, sep="\t" if path.suffix == ".tsv" else ",", lineterminator="\n")
-    else:
-        raise ValueError(f"--output {output}: use a .csv, .tsv or .parquet file name")
 
 
 def _outlet_table(agg: pd.DataFrame) -> str:
@@ -122,11 +46,6 @@ def _outlet_table(agg: pd.DataFrame) -> str:
     return title + "\n" + table.to_string()
 
 
-def _show_report(report) -> None:
-    if report.n_skipped or report.warnings or report.duplicates:
-        print(report.summary(), file=sys.stderr)
-
-
 def _cmd_score(args: argparse.Namespace) -> int:
     from .corpus import iter_documents
     from .lexicon_io import load_lexicon
@@ -139,24 +58,24 @@ def _cmd_score(args: argparse.Namespace) -> int:
         # stream: the corpus is never held in memory
         reports = []
         documents = iter_documents(
-            args.corpus, fields=_fields(args.field), on_error=args.on_error,
+            args.corpus, fields=parse_fields(args.field), on_error=args.on_error,
             fallback_encoding=args.fallback_encoding, report=reports.append,
         )
         scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
                        n_jobs=args.n_jobs, progress=progress)
         for report in reports:
-            _show_report(report)
+            show_report(report)
     else:
-        frame = _read(args).frame
+        frame = read_corpus_args(args).frame
         progress.total = len(frame)
         scores = score(frame, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
                        n_jobs=args.n_jobs, progress=progress)
     progress.close()
     if args.output:
-        _write(scores, args.output)
+        write_table(scores, args.output)
     agg = aggregate(scores, by=args.by, corpus=frame)
     if args.by_output:
-        _write(agg, args.by_output)
+        write_table(agg, args.by_output)
     n_docs = scores["doc_id"].nunique()
     print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_docs} documents")
     print(_outlet_table(agg))
@@ -170,8 +89,8 @@ def _cmd_hits(args: argparse.Namespace) -> int:
     from .scoring import hits
 
     lexicon = load_lexicon(args.lexicon)
-    corpus = _read(args)
-    _write(hits(corpus.frame, lexicon, part=args.part, voice=args.voice), args.output)
+    corpus = read_corpus_args(args)
+    write_table(hits(corpus.frame, lexicon, part=args.part, voice=args.voice), args.output)
     return 0
 
 
@@ -180,13 +99,13 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
     from .scoring import kwic
 
     lexicon = load_lexicon(args.lexicon)
-    corpus = _read(args)
+    corpus = read_corpus_args(args)
     lines = kwic(
         corpus.frame, lexicon, width=args.width, categories=args.category, part=args.part, voice=args.voice,
         limit=args.limit,
     )
     if args.output:
-        _write(lines, args.output)
+        write_table(lines, args.output)
         return 0
     for row in lines.itertuples(index=False):
         mark = " [negated]" if row.negated else ""
@@ -203,22 +122,6 @@ def _cmd_lexicon_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _corpus_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("corpus", help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt)")
-    p.add_argument("--field", action="append", metavar="NAME=COLUMN",
-                   help="map a framing field to a source column, e.g. --field text=content --field outlet=source")
-    p.add_argument("--on-error", choices=["raise", "skip", "warn"], default="raise",
-                   help="bad records: stop with an error (default) or skip them and report the count")
-    p.add_argument("--fallback-encoding", default=None, metavar="ENC",
-                   help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
-    p.add_argument("--lexicon", default="framing-cues", help="bundled lexicon name or lexicon file (default: framing-cues)")
-    p.add_argument("--part", choices=["text", "title", "captions", "boilerplate"], default="text",
-                   help="which part of each document to score (default: the body text)")
-    p.add_argument("--voice", choices=["all", "outlet", "quoted"], default="all",
-                   help="score all tokens, only the outlet's own voice, or only quoted speech")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="framing", description="Measure and compare how news outlets frame events.")
     parser.add_argument("--version", action="version", version=f"framing {__version__}")
@@ -227,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet",
                        description="Score every document on every lexicon category; print a per-outlet table.")
-    _corpus_options(p)
+    corpus_options(p)
     p.add_argument("--normalize", choices=["per_1000_tokens", "per_token", "raw"], default="per_1000_tokens",
                    help="denominator of the rate (default: per_1000_tokens)")
     p.add_argument("--by", default="outlet",
@@ -238,15 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
     p.set_defaults(func=_cmd_score)
 
+    from .stats_cli import register as register_stats
+
+    register_stats(sub)
+
     p = sub.add_parser("hits", help="list every hit with character offsets",
                        description="List every lexicon hit with offsets, sentence, voice and negation.")
-    _corpus_options(p)
+    corpus_options(p)
     p.add_argument("--output", "-o", help="output file (.csv, .tsv, .parquet); default: CSV on stdout")
     p.set_defaults(func=_cmd_hits)
 
     p = sub.add_parser("kwic", help="keyword-in-context lines for hits",
                        description="Print keyword-in-context lines for lexicon hits.")
-    _corpus_options(p)
+    corpus_options(p)
     p.add_argument("--category", action="append", help="only these categories (repeatable)")
     p.add_argument("--width", type=int, default=40, help="characters of context on each side (default: 40)")
     p.add_argument("--limit", type=int, default=None, help="at most this many lines per category")
