@@ -18,7 +18,7 @@ def make_scores(rows, *, denominator="per_1000_tokens"):
             {
                 "doc_id": doc_id,
                 "outlet": group,
-                "part": "body",
+                "part": "text",
                 "voice": "all",
                 "category": category,
                 "count": count,
