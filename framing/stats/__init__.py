@@ -21,3 +21,32 @@ Modules (each a pure-function family with one fixed output schema):
 * :mod:`framing.stats.simulate` — corpora with planted effects for
   calibration checks and power analyses.
 """
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "adjust_pvalues": "multitest",
+    "summarize": "summary",
+    "timeseries": "summary",
+    "effects": "effects",
+    "compare": "compare",
+    "omnibus": "compare",
+    "paired": "paired",
+    "distinctiveness": "distinct",
+    "term_contributions": "distinct",
+    "simulate_scores": "simulate",
+    "simulate_term_counts": "simulate",
+    "StatsWarning": "_warnings",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'framing.stats' has no attribute {name!r}")
+    return getattr(import_module(f"framing.stats.{module}"), name)
