@@ -131,7 +131,7 @@ __all__ = ["DISTINCT_COLUMNS", "ESTIMATORS", "TERM_CONTRIBUTION_COLUMNS", "disti
 DISTINCT_COLUMNS: tuple[str, ...] = (
     "group_a", "group_b", "estimator", "estimate", "ci_low", "ci_high", "null_mean", "null_low", "null_high",
     "p_value", "n_docs_a", "n_docs_b", "n_units_a", "n_units_b", "n_terms", "n_excluded", "unit", "n_resamples",
-    "confidence_level",
+    "confidence",
 )
 #: Columns of :func:`term_contributions`, in order.
 TERM_CONTRIBUTION_COLUMNS: tuple[str, ...] = (
@@ -380,15 +380,15 @@ def _bootstrap_weights(d: _Design, rng: np.random.Generator) -> np.ndarray:
     return cluster_weights[d.clusters]
 
 
-def _check_options(n_resamples: Any, confidence_level: Any, random_state: Any) -> None:
+def _check_options(n_resamples: Any, confidence: Any, random_state: Any) -> None:
     if isinstance(n_resamples, (bool, np.bool_)) or not isinstance(n_resamples, (int, np.integer)):
         raise TypeError(f"n_resamples: expected an int (0 to skip resampling), got {type(n_resamples).__name__}")
     if n_resamples < 0:
         raise ValueError(f"n_resamples: expected 0 (no resampling) or a positive int, got {n_resamples}")
-    if isinstance(confidence_level, (bool, np.bool_)) or not isinstance(confidence_level, (int, float, np.floating)):
-        raise TypeError(f"confidence_level: expected a float in (0, 1), got {type(confidence_level).__name__}")
-    if not 0.0 < float(confidence_level) < 1.0:
-        raise ValueError(f"confidence_level: expected a float in (0, 1), got {confidence_level!r}")
+    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.floating)):
+        raise TypeError(f"confidence: expected a float in (0, 1), got {type(confidence).__name__}")
+    if not 0.0 < float(confidence) < 1.0:
+        raise ValueError(f"confidence: expected a float in (0, 1), got {confidence!r}")
     _check_random_state(random_state)
 
 
@@ -402,8 +402,8 @@ def distinctiveness(
     group_a: Any = None,
     clusters: Any = None,
     n_resamples: int = 999,
-    confidence_level: float = 0.95,
-    random_state: int | None = None,
+    confidence: float = 0.95,
+    random_state: int | None = 0,
 ) -> pd.DataFrame:
     r"""Leave-out and plug-in distinctiveness of two groups' term use (GST 2019).
 
@@ -430,11 +430,11 @@ def distinctiveness(
     n_resamples : int, default 999
         Number of permutations and, separately, of bootstrap replicates.
         0 skips both (resampling columns are NaN).
-    confidence_level : float, default 0.95
+    confidence : float, default 0.95
         Level of the bootstrap percentile interval and of the central
         interval of the permutation null (0.95: the 2.5% and 97.5%
         quantiles).
-    random_state : int or None
+    random_state : int or None, default 0
         Seed of a local :func:`numpy.random.default_rng`; the permutations
         are drawn first, then the bootstrap replicates.  Same seed →
         identical output.
@@ -458,7 +458,7 @@ def distinctiveness(
             order of its sampling error, so an interval around it would
             mislead; NaN when ``n_resamples == 0``.
         ``null_mean``, ``null_low``, ``null_high``
-            Mean and central ``confidence_level`` interval of the estimator
+            Mean and central ``confidence`` interval of the estimator
             over label permutations (the distribution of the estimator
             when group membership carries no information).  Near 0.5 for
             the leave-out; above it for the plug-in.
@@ -479,7 +479,7 @@ def distinctiveness(
             Documents excluded because their row sums to 0.
         ``unit``
             ``"document"`` or ``"cluster"``.
-        ``n_resamples``, ``confidence_level``
+        ``n_resamples``, ``confidence``
             As passed.
 
     Raises
@@ -546,7 +546,7 @@ def distinctiveness(
     >>> out[["estimator", "estimate"]].round(4).values.tolist()
     [['leave_out', 0.5333], ['plug_in', 0.625]]
     """
-    _check_options(n_resamples, confidence_level, random_state)
+    _check_options(n_resamples, confidence, random_state)
     d = _design(counts, groups, group_a, clusters)
     if d.clusters is not None:
         units_a, units_b = int(d.cluster_is_a.sum()), int((~d.cluster_is_a).sum())
@@ -568,7 +568,7 @@ def distinctiveness(
     null = [(nan, nan, nan, nan), (nan, nan, nan, nan)]
     if n_resamples > 0:
         rng = np.random.default_rng(random_state)
-        tail = (1.0 - float(confidence_level)) / 2.0
+        tail = (1.0 - float(confidence)) / 2.0
         perm = np.array([_estimates(d, ones, _permuted_labels(d, rng)) for _ in range(n_resamples)])
         for k in range(2):
             values = perm[:, k]
@@ -602,7 +602,7 @@ def distinctiveness(
         "n_excluded": d.n_excluded,
         "unit": "cluster" if d.clusters is not None else "document",
         "n_resamples": int(n_resamples),
-        "confidence_level": float(confidence_level),
+        "confidence": float(confidence),
     }
     records = []
     for k, estimator in enumerate(ESTIMATORS):
@@ -626,7 +626,7 @@ def distinctiveness(
             "estimate": "float64", "ci_low": "float64", "ci_high": "float64", "null_mean": "float64",
             "null_low": "float64", "null_high": "float64", "p_value": "float64", "n_docs_a": "int64",
             "n_docs_b": "int64", "n_units_a": "int64", "n_units_b": "int64", "n_terms": "int64",
-            "n_excluded": "int64", "n_resamples": "int64", "confidence_level": "float64",
+            "n_excluded": "int64", "n_resamples": "int64", "confidence": "float64",
         }
     )
 

@@ -93,7 +93,7 @@ Output schema (:data:`KEYNESS_COLUMNS`, the same for every function)
     elsewhere).
 ``params``
     The remaining options of the call as a JSON object with sorted keys
-    (``conf_level``, ``min_count``, ``alpha``, ``n_resamples``,
+    (``confidence``, ``min_count``, ``alpha``, ``n_resamples``,
     ``random_state``), so that every row says how it was computed.
 
 Row order
@@ -110,7 +110,7 @@ table has cells ``a = y_a``, ``b = y_b``, ``c = n_a - y_a``,
 ``d = n_b - y_b``, row totals ``R1 = a + b``, ``R2 = c + d``, column
 totals ``C1 = n_a``, ``C2 = n_b`` and expected counts
 ``E = row total × column total / N``.  ``z_q`` is the standard normal
-quantile for ``conf_level``.
+quantile for ``confidence``.
 
 ``log_odds`` (Monroe et al. 2008, eqs. 15–18 with an informative Dirichlet prior)
     ``delta = log((y_a + α_w) / (n_a + α0 - y_a - α_w)) - log((y_b + α_w) / (n_b + α0 - y_b - α_w))``;
@@ -495,8 +495,8 @@ def _tested(ya: np.ndarray, yb: np.ndarray, min_count: int, pooled_b: bool) -> n
     return np.flatnonzero(together >= min_count)
 
 
-def _zcrit(conf_level: float) -> float:
-    return float(stats.norm.ppf(0.5 + conf_level / 2))
+def _zcrit(confidence: float) -> float:
+    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def _two_sided_normal(z: np.ndarray) -> np.ndarray:
@@ -547,7 +547,7 @@ def keyness(
     comparison: str = "pairwise",
     correction: str = "none",
     min_count: int = 1,
-    conf_level: float = 0.95,
+    confidence: float = 0.95,
     p_adjust: str = "bh",
 ) -> pd.DataFrame:
     """Token-level keyness statistics (descriptive) for every term.
@@ -573,7 +573,7 @@ def keyness(
     min_count : int, default 1
         A term is tested when its count on the two sides together is at
         least this (1 = only terms absent from both are left out).
-    conf_level : float, default 0.95
+    confidence : float, default 0.95
         Level of the Wald CIs (log_ratio, odds_ratio).
     p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
         Adjustment of ``p_adj`` over all rows of one method.
@@ -603,11 +603,11 @@ def keyness(
                          f"{', '.join(map(repr, methods))}; use correction='none'")
     _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
     min_count = _min_count(min_count)
-    conf_level = _number("conf_level", conf_level, low=0.0, high=1.0)
+    confidence = _number("confidence", confidence, low=0.0, high=1.0)
     setup = _setup(matrix, groups, comparison, allow_pooled=False)
     pooled = _pooled(setup)
-    zq = _zcrit(conf_level)
-    params = _params(conf_level=conf_level, min_count=min_count)
+    zq = _zcrit(confidence)
+    params = _params(confidence=confidence, min_count=min_count)
     blocks: list[pd.DataFrame] = []
     small_expected = smoothed = infinite = 0
     for side_a, side_b in setup.pairs:
@@ -679,7 +679,7 @@ def log_odds(
     background: Any = None,
     variance: str = "monroe",
     min_count: int = 1,
-    conf_level: float = 0.95,
+    confidence: float = 0.95,
     p_adjust: str = "bh",
 ) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008).
@@ -723,7 +723,7 @@ def log_odds(
     min_count : int, default 1
         A term is tested when its count on the two sides together (the
         whole corpus for ``vs_pooled``) is at least this.
-    conf_level : float, default 0.95
+    confidence : float, default 0.95
         Level of the normal CI of delta.
     p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
 
@@ -761,7 +761,7 @@ def log_odds(
     _choice("variance", variance, VARIANCES)
     _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
     min_count = _min_count(min_count)
-    conf_level = _number("conf_level", conf_level, low=0.0, high=1.0)
+    confidence = _number("confidence", confidence, low=0.0, high=1.0)
     setup = _setup(matrix, groups, comparison, allow_pooled=True)
     n_terms = matrix.shape[1]
     if prior != "background" and background is not None:
@@ -773,7 +773,7 @@ def log_odds(
         alpha = _number("alpha", alpha, low=0.0, what=" (the uniform per-term pseudo-count)")
         prior_w = np.full(n_terms, alpha)
         a0 = alpha * n_terms
-        params = _params(alpha=alpha, conf_level=conf_level, min_count=min_count)
+        params = _params(alpha=alpha, confidence=confidence, min_count=min_count)
     else:
         if alpha0 is None:
             raise ValueError(f"alpha0: prior={prior!r} needs alpha0, the total prior mass (e.g. alpha0=1000)")
@@ -794,9 +794,9 @@ def log_odds(
             # occur get α_w = 0 but are never tested (min_count >= 1)
             totals = np.asarray(matrix.counts.sum(axis=0), dtype=float).ravel()
             prior_w = a0 * totals / totals.sum()
-        params = _params(conf_level=conf_level, min_count=min_count)
+        params = _params(confidence=confidence, min_count=min_count)
     pooled = _pooled(setup)
-    zq = _zcrit(conf_level)
+    zq = _zcrit(confidence)
     blocks: list[pd.DataFrame] = []
     zero_rows = n_rows = 0
     for side_a, side_b in setup.pairs:
@@ -933,8 +933,8 @@ def document_keyness(
     comparison: str = "pairwise",
     min_count: int = 1,
     n_resamples: int = 999,
-    random_state: int | None = None,
-    conf_level: float = 0.95,
+    random_state: int | None = 0,
+    confidence: float = 0.95,
     p_adjust: str = "bh",
 ) -> pd.DataFrame:
     """Document-level keyness: per-document rates compared between groups.
@@ -964,12 +964,12 @@ def document_keyness(
     n_resamples : int, default 999
         Shuffles per comparison for ``"permutation"``; the smallest
         possible p is ``1 / (n_resamples + 1)``.
-    random_state : int or None, default None
+    random_state : int or None, default 0
         Seed of the local generator ``numpy.random.default_rng``; one
         child generator is spawned per comparison.  ``None`` draws fresh
         entropy (results then differ between runs): pass an int for
         reproducible numbers.
-    conf_level : float, default 0.95
+    confidence : float, default 0.95
         Level of the Welch CI.
     p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
         Adjustment over all rows (terms × comparisons) of one test.
@@ -984,7 +984,7 @@ def document_keyness(
     ------
     ValueError
         An unknown test, comparison or p_adjust; bad n_resamples,
-        random_state or conf_level; groups misaligned with the matrix; a
+        random_state or confidence; groups misaligned with the matrix; a
         group with fewer than 2 documents that have tokens.
 
     Warns
@@ -998,7 +998,7 @@ def document_keyness(
     tests = _choices("test", test, DOCUMENT_TESTS)
     _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
     min_count = _min_count(min_count)
-    conf_level = _number("conf_level", conf_level, low=0.0, high=1.0)
+    confidence = _number("confidence", confidence, low=0.0, high=1.0)
     if "permutation" in tests:
         if not isinstance(n_resamples, (int, np.integer)) or isinstance(n_resamples, bool) or n_resamples < 1:
             raise ValueError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
@@ -1019,7 +1019,7 @@ def document_keyness(
     rates.eliminate_zeros()
     children = ([np.random.default_rng(seed) for seed in np.random.SeedSequence(random_state).spawn(len(setup.pairs))]
                 if "permutation" in tests else [])
-    params_base: dict[str, Any] = {"conf_level": conf_level, "min_count": min_count}
+    params_base: dict[str, Any] = {"confidence": confidence, "min_count": min_count}
     blocks: list[pd.DataFrame] = []
     undefined = heavy_ties = mw_rows = 0
     for index, (side_a, side_b) in enumerate(setup.pairs):
@@ -1032,7 +1032,7 @@ def document_keyness(
         pair = sp.vstack([ra, rb]).tocsr()
         in_a = np.zeros(len(rows_a) + len(rows_b), dtype=bool)
         in_a[: len(rows_a)] = True
-        mean_a, mean_b, diff, se, t, lo, hi, p_welch = _welch(ra, rb, cols, conf_level)
+        mean_a, mean_b, diff, se, t, lo, hi, p_welch = _welch(ra, rb, cols, confidence)
         common = dict(count_a=ya_all[cols], count_b=yb_all[cols], total_a=int(doc_tokens[rows_a].sum()),
                       total_b=int(doc_tokens[rows_b].sum()), docs_a=len(rows_a), docs_b=len(rows_b), rate_a=mean_a,
                       rate_b=mean_b, unit="document", p_adjust=p_adjust)

@@ -280,7 +280,7 @@ def test_schema_and_dtypes():
     assert out[["ci_low", "ci_high", "null_mean", "null_low", "null_high", "p_value"]].isna().all().all()
     for col in ("n_docs_a", "n_docs_b", "n_units_a", "n_units_b", "n_terms", "n_excluded", "n_resamples"):
         assert out[col].dtype == np.int64
-    assert out["estimate"].dtype == np.float64 and out["confidence_level"].tolist() == [0.95, 0.95]
+    assert out["estimate"].dtype == np.float64 and out["confidence"].tolist() == [0.95, 0.95]
 
 
 def test_determinism():
@@ -373,16 +373,16 @@ def test_no_warning_in_ordinary_use():
         (
             TOY1,
             TOY1_GROUPS,
-            {"confidence_level": "95"},
+            {"confidence": "95"},
             TypeError,
-            r"confidence_level: expected a float in \(0, 1\), got str",
+            r"confidence: expected a float in \(0, 1\), got str",
         ),
         (
             TOY1,
             TOY1_GROUPS,
-            {"confidence_level": 95},
+            {"confidence": 95},
             ValueError,
-            r"confidence_level: expected a float in \(0, 1\), got 95",
+            r"confidence: expected a float in \(0, 1\), got 95",
         ),
         (TOY1, TOY1_GROUPS, {"random_state": 1.0}, TypeError, r"random_state: expected an int seed or None, got float"),
         (

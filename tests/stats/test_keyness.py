@@ -119,7 +119,7 @@ def test_pct_diff_hand_computed():
 
 
 def test_odds_ratio_hand_computed_with_haldane():
-    k = keyness(TABLE, GROUPS, method="odds_ratio", conf_level=0.9)
+    k = keyness(TABLE, GROUPS, method="odds_ratio", confidence=0.9)
     r = row(k, "x")
     # OR = (10 × 280) / (20 × 90) = 14/9; Woolf se = sqrt(1/10 + 1/20 + 1/90 + 1/280)
     se = math.sqrt(1 / 10 + 1 / 20 + 1 / 90 + 1 / 280)
@@ -129,7 +129,7 @@ def test_odds_ratio_hand_computed_with_haldane():
     assert r.ci_low == pytest.approx(math.exp(math.log(14 / 9) - z90 * se), rel=1e-12)
     assert r.ci_high == pytest.approx(math.exp(math.log(14 / 9) + z90 * se), rel=1e-12)
     assert r.p_value == pytest.approx(2 * ss.norm.sf(math.log(14 / 9) / se), rel=1e-12)
-    assert '"conf_level": 0.9' in r.params
+    assert '"confidence": 0.9' in r.params
     z = row(k, "z")
     # cells 3, 0, 97, 300 → Haldane: 3.5, 0.5, 97.5, 300.5
     assert z.estimate == pytest.approx(3.5 * 300.5 / (0.5 * 97.5), rel=1e-12)
@@ -228,7 +228,7 @@ def random_matrix(seed: int, n_a: int = 12, n_b: int = 15, n_terms: int = 25) ->
 
 def test_welch_matches_scipy():
     m, groups, rates = random_matrix(1)
-    out = document_keyness(m, groups, test="welch", conf_level=0.9)
+    out = document_keyness(m, groups, test="welch", confidence=0.9)
     assert (out["unit"] == "document").all() and (out["method"] == "welch").all()
     for r in out.itertuples():
         j = int(r.term[1:])
@@ -354,7 +354,7 @@ def test_no_warning_for_clean_input():
          "correction: 'yates' applies to method 'chi2' or 'g2', but method is 'log_ratio'"),
         (lambda: keyness(TABLE, GROUPS, p_adjust="fdr"), "p_adjust: unknown value 'fdr'"),
         (lambda: keyness(TABLE, GROUPS, min_count=0), "min_count must be an integer >= 1"),
-        (lambda: keyness(TABLE, GROUPS, conf_level=95), r"conf_level must be a number in \(0.0, 1.0\), got 95"),
+        (lambda: keyness(TABLE, GROUPS, confidence=95), r"confidence must be a number in \(0.0, 1.0\), got 95"),
         (lambda: keyness(TABLE, ["A", "A", "B"]), "groups: got 3 labels for a matrix with 4 documents"),
         (lambda: keyness(TABLE, ["A", "A", "A", "B"]), r"every group needs at least 2 documents; too few in 'B' \(1\)"),
         (lambda: keyness(TABLE, ["A"] * 4), r"need at least 2 groups to compare, got 1 \('A'\)"),
