@@ -1,4 +1,4 @@
-"""``framing compare``: score a corpus and compare groups with valid inference.
+"""``framing compare`` and ``framing keyness``: comparing groups with valid inference.
 
 The command scores every document, then compares per-document cue rates
 between groups (:func:`framing.stats.compare.compare`, or
@@ -191,8 +191,92 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
+_TOKEN_METHODS = ("log_odds", "g2", "chi2", "log_ratio", "odds_ratio", "pct_diff")
+_DOC_TESTS = ("welch", "mannwhitney", "permutation")
+
+
+def _read_words(path: str | None) -> list[str] | None:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [line.strip() for line in fh if line.strip() and not line.startswith("#")]
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"--stop-words {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+
+
+def _cmd_keyness(args: argparse.Namespace) -> int:
+    from .stats.keyness import document_keyness, keyness, log_odds
+    from .terms import term_matrix
+
+    if args.top < 1:
+        raise ValueError(f"--top: expected a positive number of terms, got {args.top}")
+    corpus = read_corpus_args(args)
+    frame = corpus.frame
+    if args.by not in frame.columns:
+        raise ValueError(f"--by {args.by}: not a column of the corpus; it has {sorted(frame.columns)}")
+    if args.groups:
+        wanted = [g.strip() for g in args.groups.split(",") if g.strip()]
+        present = sorted(frame[args.by].dropna().astype(str).unique())
+        missing = [g for g in wanted if g not in present]
+        if missing:
+            raise ValueError(f"--groups: {missing} not found in column {args.by!r}; it holds {present[:20]}")
+        frame = frame[frame[args.by].astype(str).isin(wanted)]
+    matrix = term_matrix(
+        frame,
+        ngram_range=(1, args.ngram),
+        min_count=args.min_count,
+        min_docs=args.min_docs,
+        stop_words=_read_words(args.stop_words),
+        part=args.part,
+    )
+    groups = frame.set_index(frame["doc_id"].astype(str))[args.by].astype(str).reindex(list(matrix.doc_ids)).to_numpy()
+    comparison = "one_vs_rest" if args.one_vs_rest else "pairwise"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if args.method == "document":
+            result = document_keyness(matrix, groups, test=args.test, comparison=comparison,
+                                      n_resamples=args.n_resamples, random_state=args.seed, p_adjust=args.p_adjust)
+        elif args.method == "log_odds":
+            result = log_odds(matrix, groups, comparison=comparison, prior=args.prior, alpha=args.alpha_prior,
+                              alpha0=args.alpha0, variance=args.variance, p_adjust=args.p_adjust)
+        else:
+            result = keyness(matrix, groups, method=args.method, comparison=comparison, correction=args.correction,
+                             p_adjust=args.p_adjust)
+    for warning in caught:
+        print(f"warning: {warning.message}", file=sys.stderr)
+    if args.output:
+        write_table(result, args.output)
+    unit = result["unit"].iloc[0] if len(result) else ""
+    print(f"{args.corpus}: {matrix.shape[0]} documents, {matrix.shape[1]} terms "
+          f"(min_count={args.min_count}, min_docs={args.min_docs}); method {args.method}"
+          + (f" ({args.test})" if args.method == "document" else ""))
+    if unit == "token":
+        print("unit: token — descriptive ranking only; tokens of one article are not independent draws. "
+              "For claims use --method document.")
+    for (a, b), sub in result.groupby(["group_a", "group_b"], sort=True):
+        score = sub["statistic"].where(sub["statistic"].notna(), sub["estimate"])
+        for label, part in ((a, sub[score > 0]), (b, sub[score < 0])):
+            top = part.head(args.top)
+            if top.empty:
+                continue
+            print(f"\n{a} vs {b}: terms more frequent in {label}")
+            shown = pd.DataFrame({
+                "term": top["term"],
+                f"count {a}": top["count_a"],
+                f"count {b}": top["count_b"],
+                "estimate": top["estimate"].map(lambda v: "NA" if pd.isna(v) else f"{v:.3g}"),
+                "statistic": top["statistic"].map(_number),
+                "p_adj": top["p_adj"].map(_p),
+            })
+            print(shown.to_string(index=False))
+    if args.output:
+        print(f"\nkeyness table written to {args.output}")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction) -> None:
-    """Add the ``compare`` sub-command to the ``framing`` parser."""
+    """Add the ``compare`` and ``keyness`` sub-commands to the ``framing`` parser."""
     p = sub.add_parser(
         "compare",
         help="compare cue rates between outlets (or any grouping) with CIs and adjusted p-values",
@@ -227,3 +311,39 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--summary-output", help="write per-group rates with CIs")
     p.add_argument("--omnibus-output", help="write the k-group omnibus tests")
     p.set_defaults(func=_cmd_compare)
+
+    p = sub.add_parser(
+        "keyness",
+        help="which terms distinguish groups (document-level tests, or token-level descriptive statistics)",
+        description=(
+            "Rank the terms that distinguish groups of documents. The default, --method document, compares "
+            "per-document relative frequencies (Welch t, BH across terms): valid for claims. Token-level "
+            "methods (log_odds: Monroe et al. 2008; g2: Dunning 1993; chi2; log_ratio; odds_ratio; pct_diff) "
+            "are descriptive."
+        ),
+    )
+    corpus_options(p)
+    p.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
+    p.add_argument("--groups", help="comma-separated groups to keep, e.g. --groups 'CNN,Fox News'")
+    p.add_argument("--one-vs-rest", action="store_true", help="each group against all others instead of all pairs")
+    p.add_argument("--method", choices=["document", *_TOKEN_METHODS], default="document",
+                   help="document (default) or a token-level statistic")
+    p.add_argument("--test", choices=list(_DOC_TESTS), default="welch", help="document-level test (default: welch)")
+    p.add_argument("--variance", choices=["monroe", "full"], default="monroe", help="log_odds variance (default: monroe)")
+    p.add_argument("--prior", choices=["uniform", "pooled"], default="uniform", help="log_odds prior (default: uniform)")
+    p.add_argument("--alpha-prior", type=float, default=0.01, help="uniform prior pseudo-count per term (default: 0.01)")
+    p.add_argument("--alpha0", type=float, default=None, help="total prior mass for --prior pooled")
+    p.add_argument("--correction", choices=["none", "yates", "williams"], default="none",
+                   help="chi2/g2 correction (default: none)")
+    p.add_argument("--p-adjust", choices=["bh", "by", "holm", "bonferroni", "none"], default="bh",
+                   help="multiple-comparison adjustment across terms (default: bh)")
+    p.add_argument("--min-count", type=int, required=True,
+                   help="keep terms with at least this many occurrences in the corpus (explicit: no silent default)")
+    p.add_argument("--min-docs", type=int, default=1, help="keep terms in at least this many documents (default: 1)")
+    p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3], help="longest n-gram (default: 1)")
+    p.add_argument("--stop-words", metavar="FILE", help="file of stop words, one per line (none by default)")
+    p.add_argument("--top", type=int, default=15, help="terms to print per direction (default: 15)")
+    p.add_argument("--n-resamples", type=int, default=999, help="permutations for --test permutation")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--output", "-o", help="write the full table (.csv, .tsv or .parquet)")
+    p.set_defaults(func=_cmd_keyness)

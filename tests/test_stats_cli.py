@@ -73,3 +73,38 @@ def test_format_comparison_truncates():
     assert "... 3 more rows" in text
     assert text.index(" d ") < text.index(" b ")
     assert format_comparison(rows.iloc[:0]) == "(no comparisons)"
+
+
+def test_keyness_document_level(tmp_path, capsys):
+    out = tmp_path / "k.csv"
+    code = main(["keyness", SAMPLE, "--min-count", "5", "--groups", "civic-sentinel,meridian-ledger", "--top", "3",
+                 "-o", str(out), "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "50 documents" in printed and "method document (welch)" in printed
+    assert "terms more frequent in meridian-ledger" in printed
+    table = pd.read_csv(out)
+    assert (table["unit"] == "document").all()
+    said = table[table.term == "said"].iloc[0]
+    assert said["statistic"] < 0 and said["p_adj"] < 0.05
+
+
+def test_keyness_token_level_is_labelled_descriptive(tmp_path, capsys):
+    stop = tmp_path / "stop.txt"
+    stop.write_text("# stop words\nthe\na\n", encoding="utf-8")
+    assert main(["keyness", SAMPLE, "--min-count", "5", "--method", "g2", "--stop-words", str(stop), "--top", "2",
+                 "--one-vs-rest", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "unit: token — descriptive ranking only" in printed and "(rest)" in printed
+
+
+def test_keyness_errors(capsys):
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE])  # --min-count is required: cut-offs are never silent
+    capsys.readouterr()
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--groups", "nowhere", "--quiet"]) == 1
+    assert "--groups: ['nowhere'] not found in column 'outlet'" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--by", "colour", "--quiet"]) == 1
+    assert "--by colour: not a column of the corpus" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--top", "0", "--quiet"]) == 1
+    assert "--top: expected a positive number of terms, got 0" in capsys.readouterr().err
