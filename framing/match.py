@@ -6,13 +6,19 @@ property-based test checks this against a naive reference):
 * :meth:`Matcher.count` is the scoring hot path.  It folds the text,
   turns it into a space-delimited byte string in which every token is
   a run of non-space bytes and every sentence break a ``|`` (a few
-  C-level ``translate``/``replace`` passes), counts tokens with
-  ``bytes.count``, finds candidate tokens with one trie-shaped regular
-  expression anchored on spaces, and phrase starts with a second,
-  zero-width one over the phrases' full byte patterns.  Only candidates
-  reach Python: a word trie verifies phrases, negation windows are
-  checked by bisecting to the nearest negator, and when no phrase
-  occurred counts need no positions at all.
+  C-level ``translate``/``replace`` passes), counts tokens with one
+  vectorised pass, and finds every candidate with ONE scan of a
+  multi-pattern (Aho-Corasick) automaton, :mod:`ahocorasick`, over that
+  string: single-word entries and negators are keyed with the spaces
+  around them (`` word ``, `` word's ``, or `` prefix`` for a glob), and
+  phrases by their words joined with single spaces.  Only candidates
+  reach Python.  A phrase whose words are separated by anything but one
+  space (a comma, a dash, a quote marker) is caught by a second kind of
+  key (its leading words followed by a second space or a marker) and,
+  when the next token can continue the phrase, verified by the word
+  trie.  Negation windows are checked by bisecting to the nearest
+  negator; single-token hits that no phrase candidate spans need no
+  resolution, and are counted per distinct token.
 * :meth:`Matcher.find` tokenises with offsets (:mod:`framing.text`) and
   returns every hit with character offsets into the original text.
 
@@ -21,14 +27,17 @@ Matching semantics are documented in :mod:`framing.lexicon`.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
+from functools import reduce
 
+import ahocorasick
 import numpy as np
 
 from .lexicon import Entry, Lexicon
-from .text import fold, fold_with_offsets, folded_tokens
+from .text import _fold_cased, fold_with_offsets, folded_tokens
 
 __all__ = ["Matcher", "Counts", "RawHit", "VOICES"]
 
@@ -53,45 +62,39 @@ def _byte_table() -> bytes:
 
 
 _TABLE = _byte_table()
-_RUNS = bytes(b" "[0] if c == 32 else b"a"[0] for c in range(256))
 _TOK_CLASS = rb"a-z0-9\x80-\xff"
 _DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
 _APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
 _NONWORD_NONASCII = re.compile(r"[^\x00-\x7f\w]")
 _OPEN, _CLOSE = b"\x01", b"\x02"
 _CACHE_LIMIT = 400_000
+# What may follow a phrase's word when the separator before the next word
+# is not exactly one space: a second space (a run of them, from
+# punctuation) or a quote marker.  Keys ending so send their place to the
+# verified (trie) path.
+_LOOSE_SEPARATORS = ("  ", " \x01", " \x02")
+# the token after a loose separator (spaces and quote markers skipped)
+_NEXT_TOKEN = re.compile("[ \x01\x02]*([^ ]*)")
+# Weights that are multiples of 2**-10 no larger than 2**20 in magnitude
+# sum exactly (every partial sum is a representable double while a text
+# has fewer than 2**23 tokens), so their sums do not depend on the order
+# of the additions and hits can be summed per token instead of one by one.
+_EXACT_WEIGHT_SCALE, _EXACT_WEIGHT_MAX, _EXACT_TOKENS_MAX = 2.0**10, 2.0**20, 2**23
 
 
-def _trie_add(trie: dict, key: bytes, leaf: int) -> None:
-    node = trie
-    for byte in key:
-        node = node.setdefault(byte, {})
-    node[leaf] = True
+def _latin(raw: bytes) -> str:
+    """Bytes as a str of the same length (one character per byte): the
+    automaton searches str, and positions must stay byte positions."""
+    return raw.decode("latin-1")
 
 
-_GLOB_REST, _WORD_END, _SEP = -3, -4, -5
-
-
-def _render(node: dict) -> bytes:
-    """Render a byte trie as a regex.  Special keys: -1 end of an exact
-    word (optionally followed by a possessive ``'s``), -2 end of a glob
-    prefix; inside phrases -3 the rest of a glob word, -4 the end of an
-    exact word (optional ``'s``), -5 the separator between words.  Every
-    alternative ends at a space, so a match always covers whole tokens."""
-    alts = [re.escape(bytes([key])) + _render(node[key]) for key in sorted(k for k in node if k >= 0)]
-    if _SEP in node:
-        alts.append(rb" +(?:[\x01\x02] +)*" + _render(node[_SEP]))
-    if _GLOB_REST in node:
-        alts.append(rb"[^ ]*" + _render(node[_GLOB_REST]))
-    if _WORD_END in node:
-        alts.append(rb"(?:'s)?" + _render(node[_WORD_END]))
-    if -2 in node:
-        alts.append(rb"[^ ]*(?= )")
-    if -1 in node:
-        alts.append(rb"(?:'s)?(?= )")
-    if len(alts) == 1:
-        return alts[0]
-    return b"(?:" + b"|".join(alts) + b")"
+def _variants(words: tuple[str, ...]) -> list[str]:
+    """Every way to write exact ``words`` as tokens joined by single
+    spaces, each word alone or with a possessive ``'s``."""
+    out = [""]
+    for word in words:
+        out = [f"{head} {form}" if head else form for head in out for form in (word, word + "'s")]
+    return out
 
 
 class _PhraseNode:
@@ -192,6 +195,7 @@ class _TokenInfo:
     singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
     phrase_start: bool  # the token matches the first word of some phrase
     negator: bool
+    windowed: bool  # some of ``singles`` is in a category with a negation window
 
 
 class Matcher:
@@ -238,46 +242,92 @@ class Matcher:
                 target.setdefault(word.rstrip("*"), []).append(i)
         self._exact, self._globs = exact, globs
         self._glob_lengths = sorted({len(k) for k in globs})
-        self._trigger = self._compile_trigger()
-        self._phrase_re = self._compile_phrases()
-        self._info: dict[bytes, _TokenInfo | None] = {}
+        self._weights = [e.weight for e in self.entries]
+        self._exact_weights = all(
+            abs(w) <= _EXACT_WEIGHT_MAX and (w * _EXACT_WEIGHT_SCALE).is_integer() for w in self._weights
+        )
+        self._scanner = self._compile_scanner()
+        # token (as a latin-1 str of its UTF-8 bytes) -> classification
+        self._info: dict[str, _TokenInfo | None] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
         return (Matcher, (self.lexicon,))
 
-    def _compile_trigger(self) -> re.Pattern[bytes]:
-        """One regex for single-token entries: `` (token)`` at a space."""
-        trie: dict = {}
-        negators = self._negators if self._has_negation else ()
-        for key in (*self._exact, *negators):
-            _trie_add(trie, key.encode("utf-8"), -1)
-        for key in self._globs:
-            _trie_add(trie, key.encode("utf-8"), -2)
-        if not trie:
-            return re.compile(rb"(?!)")
-        return re.compile(b" (" + _render(trie) + b")")
+    def _compile_scanner(self) -> ahocorasick.Automaton:
+        """One automaton for every candidate of the fast path.
 
-    def _compile_phrases(self) -> re.Pattern[bytes] | None:
-        """A zero-width regex that matches at the space before every token
-        where some phrase matches in full (words separated by spaces or
-        quote markers, never by a break).  Only those places reach
-        Python, where the phrase is verified and resolved."""
-        trie: dict = {}
-        for entry in self.entries:
+        Keys are latin-1 strs of UTF-8 bytes, so that positions in the
+        searched string are byte positions.  Each value is ``(key length,
+        single, full, loose)``:
+
+        * ``single``: the key finds a single-word entry or a negator:
+          `` word `` / `` word's `` (the token itself) or `` prefix`` of a
+          glob (``""``: the token is read from the text);
+        * ``full``: the key is a whole phrase written with single spaces
+          (possessive variants of its inner words spelled out; the last
+          word open-ended): ``(offset of the last word, number of words,
+          entries whose last word is exact, entries whose last word is a
+          glob)``.  An exact last word still needs a space or ``'s `` after
+          the key;
+        * ``loose``: the key is the start of a phrase that the full keys
+          cannot see: its leading words followed by a separator other than
+          one space (``frozenset`` of the exact words that may come next,
+          or ``True`` when a glob may), or its words up to a glob that is
+          not the last word (``True``).  Such a place is walked in the
+          trie.
+        """
+        slots: dict[str, list] = {}
+
+        def slot(key: str) -> list:
+            return slots.setdefault(_latin(key.encode("utf-8")), [None, None, None])
+
+        def add_loose(key: str, following: str | None) -> None:
+            entry = slot(key)
+            if following is None or entry[2] is True:
+                entry[2] = True
+            else:
+                entry[2] = (entry[2] or set()) | {_latin(following.encode("utf-8"))}
+
+        negators = self._negators if self._has_negation else ()
+        for word in (*self._exact, *negators):
+            for token in (word, word + "'s"):
+                slot(f" {token} ")[0] = _latin(token.encode("utf-8"))
+        for prefix in self._globs:
+            slot(f" {prefix}")[0] = ""
+        full: dict[str, tuple[int, int, list[int], list[int]]] = {}
+        for i, entry in enumerate(self.entries):
             if not entry.is_phrase:
                 continue
-            node = trie
-            for k, word in enumerate(entry.pattern):
-                if k:
-                    node = node.setdefault(_SEP, {})
-                for byte in word.rstrip("*").encode("utf-8"):
-                    node = node.setdefault(byte, {})
-                node = node.setdefault(_GLOB_REST if word.endswith("*") else _WORD_END, {})
-            node[-1] = True
-        if not trie:
-            return None
-        return re.compile(b" (?=" + _render(trie) + b")")
+            words = entry.pattern
+            first_glob = next((k for k, w in enumerate(words) if w.endswith("*")), len(words))
+            # separators other than one space after any leading exact word
+            for k in range(1, min(first_glob, len(words) - 1) + 1):
+                following = None if words[k].endswith("*") else words[k]
+                for head in _variants(words[:k]):
+                    for sep in _LOOSE_SEPARATORS:
+                        add_loose(f" {head}{sep}", following)
+            if first_glob < len(words) - 1:
+                for head in _variants(words[:first_glob]):
+                    glob = words[first_glob][:-1]
+                    add_loose(f" {head} {glob}" if head else f" {glob}", None)
+                continue
+            last = words[-1]
+            for head in _variants(words[:-1]):
+                key = f" {head} {last.rstrip('*')}"
+                offset = len(f" {head} ".encode("utf-8")) - 1
+                group = full.setdefault(key, (offset, len(words), [], []))
+                group[3 if last.endswith("*") else 2].append(i)
+        for key, (offset, n, exact_last, glob_last) in full.items():
+            slot(key)[1] = (offset, n, tuple(exact_last), tuple(glob_last))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for key, (single, whole, loose) in slots.items():
+            if isinstance(loose, set):
+                loose = frozenset(loose)
+            automaton.add_word(key, (len(key), single, whole, loose))
+        if slots:
+            automaton.make_automaton()
+        return automaton
 
     # -- token classification (cached per distinct token) -------------------
     def _classify(self, norm: str) -> _TokenInfo | None:
@@ -300,15 +350,18 @@ class Matcher:
             cat = self._entry_cat[i]
             if cat not in best or self._rank[i] < self._rank[best[cat]]:
                 best[cat] = i
-        return _TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator)
+        windowed = any(self._windows[cat] for cat in best)
+        return _TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator, windowed)
 
-    def _info_bytes(self, token: bytes) -> _TokenInfo | None:
+    def _info_of(self, token: str) -> _TokenInfo | None:
+        """Classification of a token given as a latin-1 str of its UTF-8
+        bytes (how the fast path sees it), cached."""
         try:
             return self._info[token]
         except KeyError:
             if len(self._info) >= _CACHE_LIMIT:
                 self._info.clear()
-            info = self._classify(token.decode("utf-8"))
+            info = self._classify(token.encode("latin-1").decode("utf-8"))
             self._info[token] = info
             return info
 
@@ -357,7 +410,8 @@ class Matcher:
 
     # -- fast path ----------------------------------------------------------
     def _prepare(self, text: str) -> bytes:
-        folded = fold(text)
+        # ``_fold_cased`` leaves ASCII capitals alone: ``_TABLE`` lowers them
+        folded = _fold_cased(text)
         if folded.isascii():
             raw = folded.encode("ascii")
         else:
@@ -375,32 +429,86 @@ class Matcher:
         return b
 
     @staticmethod
-    def _after(b: bytes, end: int, n: int) -> list[tuple[bytes, int]]:
-        """Up to ``n`` ``(token, start)`` pairs after byte ``end`` (the end
-        of a token), skipping quote markers, stopping at a break."""
-        out: list[tuple[bytes, int]] = []
-        size = len(b)
+    def _after(s: str, end: int, n: int) -> list[tuple[str, int]]:
+        """Up to ``n`` ``(token, start)`` pairs after position ``end`` (the
+        end of a token), skipping quote markers, stopping at a break."""
+        out: list[tuple[str, int]] = []
+        size = len(s)
         while len(out) < n:
             start = end
-            while start < size and b[start] == 32:
+            while start < size and s[start] == " ":
                 start += 1
             if start >= size:
                 break
-            end = b.index(b" ", start)
-            token = b[start:end]
-            if token == b"|":
+            end = s.index(" ", start)
+            token = s[start:end]
+            if token == "|":
                 break
-            if token != _OPEN and token != _CLOSE:
+            if token != "\x01" and token != "\x02":
                 out.append((token, start))
         return out
 
-    def _phrases_at(self, b: bytes, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
+    def _phrases_at(self, s: str, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
         """Phrase matches whose first word is the token at ``[start, end)``."""
-        after = self._after(b, end, self._max_phrase - 1)
-        norms = [info.norm, *(self._norm_bytes(tok) for tok, _ in after)]
+        after = self._after(s, end, self._max_phrase - 1)
+        norms = [info.norm, *(self._norm_of(tok) for tok, _ in after)]
         return [
             (start, after[n - 2][1], n, entry) for entry, n in self._phrase_trie.walk(norms)
         ]
+
+    def _scan(self, s: str) -> tuple[dict[str, list[int]], list[tuple[int, int, int, int]]]:
+        """One pass of the automaton over the prepared text (as latin-1).
+
+        Returns the start of every occurrence of every candidate token
+        (single-word entries and negators), grouped by token in order of
+        first occurrence, and every phrase match ``(start, start of the
+        last word, words, entry)``.
+        """
+        positions: dict[str, list[int]] = {}
+        phrases: list[tuple[int, int, int, int]] = []
+        loose: list[int] = []
+        last = -1
+        index = s.index
+        for end, (size, single, full, follow) in self._scanner.iter(s):
+            start = end - size + 2  # keys start with the space before the token
+            if single is not None and start != last:
+                # several keys (globs, the exact word) may end in one token
+                last = start
+                token = single or s[start : index(" ", start)]
+                found = positions.get(token)
+                if found is None:
+                    positions[token] = [start]
+                else:
+                    found.append(start)
+            if full is not None:
+                offset, n, exact_last, glob_last = full
+                if exact_last and (s[end + 1] == " " or s.startswith("'s ", end + 1)):
+                    phrases.extend([(start, start + offset, n, entry) for entry in exact_last])
+                if glob_last:
+                    phrases.extend([(start, start + offset, n, entry) for entry in glob_last])
+            if follow is not None:
+                if follow is not True:
+                    # cheap test before the trie: the next token (past spaces
+                    # and quote markers) must be a possible next word
+                    token = _NEXT_TOKEN.match(s, end + 1).group(1)
+                    if token not in follow and not (token.endswith("'s") and token[:-2] in follow):
+                        continue
+                loose.append(start)
+        if loose:
+            # The trie finds every phrase starting at a walked place, so the
+            # full keys' matches there are dropped rather than doubled.
+            walked: set[int] = set()
+            found_there: list[tuple[int, int, int, int]] = []
+            for start in sorted(set(loose)):
+                end = index(" ", start)
+                info = self._info_of(s[start:end])
+                if info is not None and info.phrase_start:
+                    walked.add(start)
+                    found_there.extend(self._phrases_at(s, start, end, info))
+            if walked:
+                phrases = [h for h in phrases if h[0] not in walked]
+                phrases.extend(found_there)
+        return positions, phrases
 
     def count(self, text: str, *, quoted: tuple[tuple[int, int], ...] | None = None) -> dict[str, Counts]:
         """Count hits and tokens in ``text``.
@@ -418,145 +526,246 @@ class Matcher:
         -------
         dict of str to Counts
         """
+        out: dict[str, Counts] = {}
+        made: dict[int, Counts] = {}  # a voice that is the whole text shares its result
+        for voice, row in self._count_rows(text, quoted).items():
+            if id(row) not in made:
+                made[id(row)] = _counts(*row)
+            out[voice] = made[id(row)]
+        return out
+
+    def _count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
+        """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
+        (what the scorer copies into its arrays)."""
         if quoted:
             pieces = []
             pos = 0
-            for s, e in quoted:
-                pieces.append(text[pos:s])
+            for q_start, q_end in quoted:
+                pieces.append(text[pos:q_start])
                 pieces.append(" \x01 ")
-                pieces.append(text[s:e])
+                pieces.append(text[q_start:q_end])
                 pieces.append(" \x02 ")
-                pos = e
+                pos = q_end
             pieces.append(text[pos:])
             text = "".join(pieces)
         b = self._prepare(text)
-        runs = b.translate(_RUNS)
+        # token starts: a non-space byte after a space (``b`` starts with one);
+        # ``starts[i]`` is true when a token starts at ``i + 1``
+        nonspace = np.frombuffer(b, dtype=np.uint8) != 32
+        starts = nonspace[1:] > nonspace[:-1]
         n_markers = 2 * len(quoted) if quoted else 0
-        total_tokens = runs.count(b" a") - b.count(b"|") - n_markers
-        ncat = len(self.categories)
-        # one scan: every candidate token with its byte position
-        positions: dict[bytes, list[int]] = {}
-        for m in self._trigger.finditer(b):
-            positions.setdefault(m.group(1), []).append(m.start(1))
-        info_of = self._info_bytes
+        total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
+        s = _latin(b)
+        positions, phrase_hits = self._scan(s)
+        info_of = self._info_of
         infos = []
-        for token, starts in positions.items():
+        windowed = False
+        for token, found in positions.items():
             info = info_of(token)
             if info is not None:
-                infos.append((info, starts, token))
-        phrase_hits: list[tuple[int, int, int, int]] = []
-        if self._phrase_re is not None:
-            for m in self._phrase_re.finditer(b):
-                start = m.start() + 1
-                end = b.index(b" ", start)
-                info = info_of(b[start:end])
-                if info is not None and info.phrase_start:
-                    phrase_hits.extend(self._phrases_at(b, start, end, info))
+                infos.append((info, found, token))
+                windowed = windowed or info.windowed
         negators = None
-        windows = self._windows
-        if self._has_negation and (
-            any(windows[c] for info, _, _ in infos for c, _ in info.singles)
-            or any(windows[self._entry_cat[h[3]]] for h in phrase_hits)
-        ):
-            negators = self._negator_positions(b, infos)
-        if not quoted and not phrase_hits:
-            return self._voices(self._tally_simple(b, runs, infos, negators, total_tokens, ncat), quoted)
-        cands = phrase_hits
-        for info, starts, _ in infos:
-            for _, entry in info.singles:
-                cands.extend((start, start, 1, entry) for start in starts)
-        kept = self._resolve(cands)
-        negated = [
-            bool(negators) and bool(windows[self._entry_cat[k[3]]])
-            and self._negated_at(b, runs, k[0], windows[self._entry_cat[k[3]]], negators)
-            for k in kept
-        ]
+        if self._has_negation and (windowed or any(self._windows[self._entry_cat[h[3]]] for h in phrase_hits)):
+            negators = self._negator_positions(infos)
+            if not negators and b"n't " not in b:
+                negators = None
+        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < _EXACT_TOKENS_MAX)):
+            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens), quoted)
+        groups = self._kept_groups(phrase_hits, infos)
+        ncat = len(self.categories)
         if not quoted:
-            return self._voices(self._tally(kept, negated, range(len(kept)), total_tokens, ncat), quoted)
+            return self._voices(self._tally(b, starts, groups, negators, None, total_tokens, ncat), quoted)
         opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
         closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
         quoted_tokens = 0
         for o, c in zip(opens, closes):
-            quoted_tokens += runs.count(b" a", o, c) - b.count(b"|", o, c)
-        in_quote = [bisect_left(opens, k[0]) > bisect_left(closes, k[0]) for k in kept]
+            quoted_tokens += int(np.count_nonzero(starts[o : c - 1])) - b.count(b"|", o, c)
+        voices = self._tally(b, starts, groups, negators, (opens, closes), total_tokens, ncat)
         return {
-            "all": self._tally(kept, negated, range(len(kept)), total_tokens, ncat),
-            "outlet": self._tally(
-                kept, negated, [i for i, q in enumerate(in_quote) if not q], total_tokens - quoted_tokens, ncat
-            ),
-            "quoted": self._tally(kept, negated, [i for i, q in enumerate(in_quote) if q], quoted_tokens, ncat),
+            "all": voices[0],
+            "outlet": (voices[1][0], voices[1][1], voices[1][2], total_tokens - quoted_tokens),
+            "quoted": (voices[2][0], voices[2][1], voices[2][2], quoted_tokens),
         }
 
-    def _voices(self, result: Counts, quoted) -> dict[str, Counts]:
-        """The result of a text with no quoted span: all of it is the
+    def _kept_groups(self, phrase_hits, infos) -> list[tuple[int, list[int]]]:
+        """The resolved hits as ``(entry, starts)`` groups.
+
+        Only a phrase can overlap another hit, so single-token hits of a
+        category without a phrase hit in this text are all kept (under
+        ``nested_scope="lexicon"`` that holds only when no phrase occurred
+        at all); the rest go through :meth:`_resolve`.
+        """
+        entry_cat = self._entry_cat
+        contested = {entry_cat[h[3]] for h in phrase_hits}
+        scope_lexicon = self._scope_lexicon and bool(phrase_hits)
+        groups: list[tuple[int, list[int]]] = []
+        cands = list(phrase_hits)
+        for info, found, _ in infos:
+            for cat, entry in info.singles:
+                if scope_lexicon or cat in contested:
+                    cands.extend([(start, start, 1, entry) for start in found])
+                else:
+                    groups.append((entry, found))
+        groups.extend((k[3], [k[0]]) for k in self._resolve(cands))
+        return groups
+
+    def _voices(self, result, quoted) -> dict[str, tuple]:
+        """The rows of a text with no quoted span: all of it is the
         outlet's voice (the split is returned only when asked for)."""
         if quoted is None:
             return {"all": result}
         ncat = len(self.categories)
-        return {"all": result, "outlet": result, "quoted": _counts([0] * ncat, [0] * ncat, [0.0] * ncat, 0)}
+        return {"all": result, "outlet": result, "quoted": ([0] * ncat, [0] * ncat, [0.0] * ncat, 0)}
 
     @staticmethod
-    def _negator_positions(b: bytes, infos) -> list[tuple[int, int]]:
-        """``(start, end)`` of every negator token, sorted: the lexicon's
-        negators (found by the trigger scan) and tokens ending in n't."""
-        out = [(start, start + len(token)) for info, starts, token in infos if info.negator for start in starts]
-        pos = b.find(b"n't ")
-        while pos >= 0:
-            out.append((b.rfind(b" ", 0, pos) + 1, pos + 3))
-            pos = b.find(b"n't ", pos + 4)
-        return sorted(set(out))
+    def _negator_positions(infos) -> list[tuple[int, int]]:
+        """``(start, end)`` of every occurrence of the lexicon's negators
+        (found by the scan), sorted.  Tokens ending in n't are looked up
+        only where a hit needs them (:meth:`_negated_at`)."""
+        return sorted((start, start + len(token)) for info, found, token in infos if info.negator for start in found)
 
     @staticmethod
-    def _negated_at(b: bytes, runs: bytes, start: int, window: int, negators: list[tuple[int, int]]) -> bool:
+    def _negated_at(b: bytes, starts: np.ndarray, start: int, window: int, negators: list[tuple[int, int]]) -> bool:
         """Is there a negator among the ``window`` tokens before the token
         at byte ``start``, in the same sentence?  Only the nearest negator
-        before it matters: a farther one is farther in tokens too."""
+        before it matters (a farther one is farther in tokens too): the
+        nearest of the lexicon's, or the nearest token ending in n't."""
         i = bisect_left(negators, (start, -1)) - 1
-        if i < 0:
+        neg_start, neg_end = negators[i] if i >= 0 else (-1, -1)
+        pos = b.rfind(b"n't ", 0, start)
+        if pos >= 0:
+            token_start = b.rfind(b" ", 0, pos) + 1
+            if token_start > neg_start:
+                neg_start, neg_end = token_start, pos + 3
+        if neg_start < 0:
             return False
-        neg_end = negators[i][1]
-        if b.count(b"|", neg_end, start):
-            return False
-        between = runs.count(b" a", neg_end, start) - b.count(_OPEN, neg_end, start) - b.count(_CLOSE, neg_end, start)
+        if start - neg_end <= 256:
+            # a short gap (the usual case): split it, cheaper than numpy
+            gap = b[neg_end:start].split()
+            if b"|" in gap:
+                return False
+            between = len(gap) - gap.count(_OPEN) - gap.count(_CLOSE)
+        else:
+            if b.count(b"|", neg_end, start):
+                return False
+            between = int(np.count_nonzero(starts[neg_end : start - 1]))
+            between -= b.count(_OPEN, neg_end, start) + b.count(_CLOSE, neg_end, start)
         return between < window
 
-    def _tally_simple(self, b: bytes, runs: bytes, infos, negators, tokens: int, ncat: int) -> Counts:
-        """Counts when no phrase occurred, so no overlap can arise: each
-        candidate token adds its best entry per category once per
-        occurrence; occurrences in a negation category are located (only
-        when the text has a negator) and checked one by one."""
+    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int):
+        """Rows of the whole text, counting single-token hits per token.
+
+        Only a phrase can overlap another hit, so an occurrence of a
+        candidate token that no phrase candidate of its category (under
+        ``nested_scope="lexicon"``: of any category) spans is always kept
+        and cannot change what else is kept: it adds its best entry per
+        category without resolution.  The occurrences inside a phrase
+        candidate go through :meth:`_resolve` with the phrases.
+        Occurrences in a negation category are checked one by one (only
+        when the text has a negator).  Weights are added per token:
+        :meth:`_count_rows` comes here only when no phrase occurred (the
+        order the reference sums in) or the weights sum exactly.
+        """
+        ncat = len(self.categories)
         count = [0] * ncat
         neg = [0] * ncat
         weight = [0.0] * ncat
         windows = self._windows
-        entries = self.entries
-        for info, starts, _ in infos:
-            n = len(starts)
+        weights = self._weights
+        negated_at = self._negated_at
+        entry_cat = self._entry_cat
+        # token starts spanned by a phrase candidate, per category (or, for
+        # ``nested_scope="lexicon"``, for every category: key -1)
+        spanned: dict[int, set[int]] = {}
+        for first, last, n, entry in phrase_hits:
+            key = -1 if self._scope_lexicon else entry_cat[entry]
+            inside = spanned.setdefault(key, set())
+            inside.update((first, last))
+            if n > 2:
+                inside.update(start for _, start in self._after(s, s.index(" ", first), n - 2))
+        every = spanned.get(-1)
+        cands = list(phrase_hits)
+        for info, found, _ in infos:
             for cat, entry in info.singles:
+                rest = found
+                inside = spanned.get(cat, every)
+                if inside is not None:
+                    contested = [start for start in found if start in inside]
+                    if contested:
+                        cands.extend([(start, start, 1, entry) for start in contested])
+                        rest = [start for start in found if start not in inside]
+                n = len(rest)
                 window = windows[cat]
-                k = sum(1 for pos in starts if self._negated_at(b, runs, pos, window, negators)) if window and negators else 0
+                k = sum(1 for pos in rest if negated_at(b, starts, pos, window, negators)) if window and negators is not None else 0
                 count[cat] += n - k
                 neg[cat] += k
-                weight[cat] += (n - k) * entries[entry].weight
-        return _counts(count, neg, weight, tokens)
+                weight[cat] += (n - k) * weights[entry]
+        if cands:
+            for start, _, _, entry in self._resolve(cands):
+                cat = entry_cat[entry]
+                window = windows[cat]
+                if window and negators is not None and negated_at(b, starts, start, window, negators):
+                    neg[cat] += 1
+                else:
+                    count[cat] += 1
+                    weight[cat] += weights[entry]
+        return count, neg, weight, tokens
 
-    def _tally(self, kept, negated, indices, tokens: int, ncat: int) -> Counts:
-        count = [0] * ncat
-        neg = [0] * ncat
-        weight = [0.0] * ncat
-        for i in indices:
-            entry = kept[i][3]
-            cat = self._entry_cat[entry]
-            if negated[i]:
-                neg[cat] += 1
+    def _tally(self, b: bytes, starts: np.ndarray, groups, negators, markers, tokens: int, ncat: int):
+        """Rows of the resolved hits ``groups`` for the whole text and, when
+        ``markers`` (quote opens, closes) is given, for the outlet's and
+        the quoted voice (a hit's voice is that of its first token).
+
+        Weights are summed hit by hit in text order, as a reader would;
+        when they sum exactly (:data:`_EXACT_WEIGHT_SCALE`) any order gives
+        the same bits, so a group adds ``n * weight`` at once.
+        """
+        n_voices = 1 if markers is None else 3
+        rows = [([0] * ncat, [0] * ncat, [0.0] * ncat) for _ in range(n_voices)]
+        exact = self._exact_weights and tokens < _EXACT_TOKENS_MAX
+        pending = None if exact else [[[] for _ in range(ncat)] for _ in range(n_voices)]
+        windows = self._windows
+        weights = self._weights
+        entry_cat = self._entry_cat
+        negated_at = self._negated_at
+        for entry, found in groups:
+            cat = entry_cat[entry]
+            window = windows[cat]
+            w = weights[entry]
+            flags = [negated_at(b, starts, p, window, negators) for p in found] if window and negators is not None else None
+            if markers is None:
+                parts = [(found, flags)]
             else:
-                count[cat] += 1
-                weight[cat] += self.entries[entry].weight
-        return _counts(count, neg, weight, tokens)
+                opens, closes = markers
+                inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
+                parts = [(found, flags)]
+                for want in (False, True):
+                    parts.append((
+                        [p for p, q in zip(found, inside) if q is want],
+                        None if flags is None else [f for f, q in zip(flags, inside) if q is want],
+                    ))
+            for v, (ps, fs) in enumerate(parts):
+                count, neg, weight = rows[v]
+                k = sum(fs) if fs else 0
+                count[cat] += len(ps) - k
+                neg[cat] += k
+                if exact:
+                    weight[cat] += (len(ps) - k) * w
+                else:
+                    pending[v][cat].extend((p, w) for i, p in enumerate(ps) if not (fs and fs[i]))
+        if pending is not None:
+            for v in range(n_voices):
+                weight = rows[v][2]
+                for cat in range(ncat):
+                    weight[cat] = reduce(operator.add, [w for _, w in sorted(pending[v][cat])], 0.0)
+        if markers is None:
+            return (*rows[0], tokens)
+        return [(*row, tokens) for row in rows]
 
-    def _norm_bytes(self, token: bytes) -> str:
-        info = self._info_bytes(token)
-        return info.norm if info is not None else token.decode("utf-8")
+    def _norm_of(self, token: str) -> str:
+        info = self._info_of(token)
+        return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
 
     # -- located path ---------------------------------------------------------
     def find(self, text: str) -> list[RawHit]:
@@ -578,7 +787,7 @@ class Matcher:
             breaks_before[i] = sentences[i] != sentences[i - 1]
         cands: list[tuple[int, int, int, int]] = []
         for i, norm in enumerate(norms):
-            info = self._info_bytes(norm.encode("utf-8"))
+            info = self._info_of(_latin(norm.encode("utf-8")))
             if info is None:
                 continue
             for _, entry in info.singles:

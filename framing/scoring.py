@@ -148,15 +148,27 @@ def score_texts(matcher: Matcher, texts: Sequence[str | None], voice: str) -> tu
     negated = np.zeros((n, k), dtype=np.int64)
     weight = np.zeros((n, k), dtype=np.float64)
     tokens = np.zeros(n, dtype=np.int64)
+    # plain rows (no per-document Counts objects), copied into the arrays
+    # once per chunk
+    rows_count: list[list[int]] = []
+    rows_negated: list[list[int]] = []
+    rows_weight: list[list[float]] = []
+    filled: list[int] = []
+    count_rows = matcher._count_rows
     for i, text in enumerate(texts):
         if not text:
             continue
         quoted = None if voice == "all" else quoted_intervals(text)
-        result = matcher.count(text, quoted=quoted)[voice]
-        count[i] = result.count
-        negated[i] = result.negated
-        weight[i] = result.weight
-        tokens[i] = result.tokens
+        c, g, w, t = count_rows(text, quoted)[voice]
+        rows_count.append(c)
+        rows_negated.append(g)
+        rows_weight.append(w)
+        tokens[i] = t
+        filled.append(i)
+    if filled:
+        count[filled] = rows_count
+        negated[filled] = rows_negated
+        weight[filled] = rows_weight
     return count, negated, weight, tokens
 
 

@@ -114,14 +114,26 @@ def _fold_match(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Return the folded text (no offset map; the scoring hot path)."""
+    return _fold_cased(text).lower()
+
+
+def _fold_cased(text: str) -> str:
+    """:func:`fold` without its final ``str.lower`` pass.
+
+    Every non-ASCII character is already folded and lowered here (by
+    :func:`fold_char`, whose result is stable under ``str.lower``), so
+    the final pass only changes ASCII ``A-Z``.  The fast scorer maps
+    those itself in the byte translation it needs anyway, and skips a
+    copy of the text.
+    """
     if text.isascii():
-        return text.lower()
+        return text
     for char in _COMMON:
         if char in text:
             text = text.replace(char, PUNCT_MAP[char])
     if text.isascii():
-        return text.lower()
-    return _NONASCII.sub(_fold_match, text).lower()
+        return text
+    return _NONASCII.sub(_fold_match, text)
 
 
 @dataclass(frozen=True, slots=True)
