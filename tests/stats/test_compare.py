@@ -193,3 +193,24 @@ def test_cluster_level_false_positive_rate():
         assert 0.02 <= (sub["p_value"] < 0.05).mean() <= 0.08, method
     assert (docs["p_value"] < 0.05).mean() > 0.3
     assert (clustered["n_units_a"] == 6).all() and (clustered["unit"] == "cluster").all()
+
+
+def test_calibration_with_the_project_simulator():
+    # the generator users get for power analyses: 400 null categories with
+    # bursty counts and strong story effects (every outlet covers every story)
+    from framing.stats.paired import paired
+    from framing.stats.simulate import simulate_scores
+
+    sim = simulate_scores(outlets=["A", "B"], n_docs=30, categories=400, base_rate=8.0, dispersion=1.0, strata=10,
+                          stratum_sd=0.8, random_state=3)
+    strat = compare(sim, strata="story_id", methods=["permutation"], n_resamples=499, correction="none")
+    assert 0.03 <= (strat["p_value"] < 0.05).mean() <= 0.07
+    pair = paired(sim, pair_on="story_id", methods=["sign_flip", "paired_t"], n_resamples=499, correction="none")
+    for method, sub in pair.groupby("method"):
+        assert 0.03 <= (sub["p_value"] < 0.05).mean() <= 0.07, method
+    planted = simulate_scores(outlets=["A", "B"], n_docs=80, categories=20, base_rate=8.0, dispersion=0.5,
+                              outlet_effects={"A": {f"cat{i:02d}": 1.6 for i in range(1, 21)}}, random_state=4)
+    found = compare(planted, methods=["permutation"], n_resamples=499)
+    assert (found["p_adj"] < 0.05).mean() >= 0.8
+    ratios = compare(planted, methods=["welch"], effect="rate_ratio", n_resamples=499)
+    assert ((ratios["ci_low"] <= 1.6) & (ratios["ci_high"] >= 1.6)).mean() >= 0.8
