@@ -442,12 +442,17 @@ def compare(
                     alternative=alternative,
                 )
                 rows.append(out)
-    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    for method in names:
+    frame = adjust_per_method(pd.DataFrame(rows, columns=list(COMPARE_COLUMNS)), correction)
+    return sort_rows(frame, table.categories, "method", METHODS)
+
+
+def adjust_per_method(frame: pd.DataFrame, correction: str) -> pd.DataFrame:
+    """Fill ``p_adj``: one multiple-comparison family per ``method``."""
+    frame = frame.assign(p_adj=np.nan)
+    for method in pd.unique(frame["method"]):
         sel = frame["method"] == method
         frame.loc[sel, "p_adj"] = adjust_pvalues(frame.loc[sel, "p_value"].to_numpy(dtype=float), method=correction)
-    frame["p_adj"] = frame["p_adj"].astype(float)
-    return sort_rows(frame, table.categories, "method", METHODS)
+    return frame
 
 
 def _omnibus_units(table: RateTable) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:

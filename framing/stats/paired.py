@@ -52,9 +52,9 @@ import pandas as pd
 import scipy.stats
 
 from ._data import check_common, child_rng, group_pairs, rate_table
-from .compare import ALTERNATIVES, COMPARE_COLUMNS, _tail_count
+from .compare import ALTERNATIVES, COMPARE_COLUMNS, _tail_count, adjust_per_method
 from .effects import check_resampling, percentile_ci, sort_rows
-from .multitest import CORRECTIONS, adjust_pvalues
+from .multitest import CORRECTIONS
 
 __all__ = ["PAIRED_METHODS", "PAIRED_EFFECTS", "paired"]
 
@@ -257,9 +257,5 @@ def paired(
                         "n_resamples": int(n_resamples),
                     }
                 )
-    frame = pd.DataFrame(rows, columns=list(COMPARE_COLUMNS))
-    for method in names:
-        sel = frame["method"] == method
-        frame.loc[sel, "p_adj"] = adjust_pvalues(frame.loc[sel, "p_value"].to_numpy(dtype=float), method=correction)
-    frame["p_adj"] = frame["p_adj"].astype(float)
+    frame = adjust_per_method(pd.DataFrame(rows, columns=list(COMPARE_COLUMNS)), correction)
     return sort_rows(frame, table.categories, "method", PAIRED_METHODS)
