@@ -83,7 +83,8 @@ def test_timeseries():
     assert list(out.columns) == list(TIMESERIES_COLUMNS)
     assert out["period"].tolist() == ["2024-01-01", "2024-02-01"]
     assert out["mean_rate"].tolist() == pytest.approx([20.0, 20.0])
-    weekly = timeseries(make_scores(rows), freq="week", n_resamples=10)
+    with pytest.warns(UserWarning, match="2 group-period cell\\(s\\) hold a single document; their CIs are NaN"):
+        weekly = timeseries(make_scores(rows), freq="week", n_resamples=10)
     assert weekly["period"].tolist()[0] == "2024-01-01"  # Monday of the ISO week
     with pytest.raises(ValueError, match="freq: expected one of day, week, month, quarter, year, got 'hour'"):
         timeseries(make_scores(rows), freq="hour")
