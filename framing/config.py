@@ -1028,7 +1028,7 @@ def _assign(root: dict, dotted: str, value: Any, file: str | None, option: str) 
             child, slot = spec.sub[part], part
         elif spec.kind in ("map", "maplist"):
             child, slot = _K(_ELEMENT[spec.kind]), part
-        elif spec.kind in ("tables", "strs", "floats"):
+        else:  # an array (scalar kinds were refused one level up)
             if not part.isdigit():
                 raise check.error(label, f"{where} is an array; expected a 0-based index, got {part!r}")
             slot = int(part)
@@ -1037,25 +1037,25 @@ def _assign(root: dict, dotted: str, value: Any, file: str | None, option: str) 
                                          f"{'entry' if len(node) == 1 else 'entries'} in the file); set the whole "
                                          "array instead")
             child = _K("table", sub=spec.sub) if spec.kind == "tables" else _K(_ELEMENT[spec.kind])
-        else:
-            raise check.error(label, f"{where} is {_TYPES[spec.kind]}; it has no key {part!r}")
         here = _join(where, slot)
         if depth == len(parts) - 1:
             if not _type_ok(child.kind, value):
                 raise check.error(label, f"expected {_TYPES[child.kind]}, got {_describe(value)}")
             element = _ELEMENT.get(child.kind)
             members = value.values() if child.kind in ("map", "maplist") else value if element else ()
-            for i, member in enumerate(members):
+            for member in members:
                 if not _type_ok(element, member):
                     raise check.error(label, f"expected {_TYPES[child.kind]}, got an element that is {_describe(member)}")
             node[slot] = copy.deepcopy(value)
             return
+        if child.kind not in ("table", "map", "maplist", "tables", "strs", "floats"):
+            raise check.error(label, f"{here} is {_TYPES[child.kind]}; it has no key {parts[depth + 1]!r}")
         if isinstance(node, Mapping) and slot not in node:
             if child.kind in ("table", "map", "maplist"):
                 node[slot] = {}
-            else:
-                raise check.error(label, f"index {parts[depth + 1]} is past the end of {here} (not in the file); "
-                                         "set the whole array instead")
+            else:  # an absent array: the index below is past its end
+                node, spec, where = [], child, here
+                continue
         node = node[slot]
         if not _type_ok(child.kind, node):
             raise check.error(label, f"{here} in the file is {_describe(node)}, not {_TYPES[child.kind]}")
