@@ -920,7 +920,10 @@ figcaption { font-size: .9rem; color: #3d444d; margin-top: .3rem; }
 .doc { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: .8rem; color: #1f2328; }
 .cut { color: #8b949e; }
 mark, .q { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-mark.cue { background: #fde2ad; color: inherit; border-bottom: 2px solid #e69f00; padding: 0 .08em; }
+mark.cue { background: #fde2ad; color: inherit; border-bottom: 2px solid #e69f00; padding: 0; }
+mark.cue.cue-start { padding-left: .08em; }
+mark.cue.cue-end { padding-right: .08em; }
+mark.cue mark.cue { padding: 0; }
 mark.cue.neg { background: #ececec; border-bottom: 2px dashed #6e7781; text-decoration: line-through;
   text-decoration-thickness: 2px; color: #3d444d; }
 mark.cue.neg.cue-end::after { content: "negated"; display: inline-block; margin-left: .3em; padding: 0 .3em;
