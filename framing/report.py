@@ -100,7 +100,7 @@ RESERVED_IDS: tuple[str, ...] = ("contents", "run", "passages")
 MISSING = "\u2013"  # en dash for NaN / missing cells
 ELLIPSIS = "\u2026"
 
-_PASSAGE_FRAME_COLUMNS = ("doc_id", "outlet", "text")
+_PASSAGE_FRAME_COLUMNS = ("doc_id", "outlet")
 _ID = re.compile(r"[A-Za-z][A-Za-z0-9_-]*\Z")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -469,16 +469,16 @@ class _Document:
         return tuple((max(qs, s) - s, min(qe, e) - s) for qs, qe in self._quotes if qs < e and qe > s)
 
 
-def _documents(frame: pd.DataFrame, doc_ids: set[str]) -> dict[str, _Document]:
+def _documents(frame: pd.DataFrame, part: str, doc_ids: set[str]) -> dict[str, _Document]:
     ids = frame["doc_id"].astype(str)
     dupes = sorted(set(ids[ids.duplicated()]))
     if dupes:
         raise ValueError(f"frame has duplicate doc_id values: {', '.join(map(repr, dupes[:5]))}")
     keep = ids.isin(doc_ids).to_numpy()
     docs = {}
-    for doc_id, outlet, text in zip(ids[keep], frame["outlet"][keep], frame["text"][keep]):
+    for doc_id, outlet, text in zip(ids[keep], frame["outlet"][keep], frame[part][keep]):
         if not isinstance(text, str):
-            raise ValueError(f"frame text of document {doc_id!r} is {text!r}, but hits refer to it")
+            raise ValueError(f"frame {part} of document {doc_id!r} is {text!r}, but hits refer to it")
         docs[doc_id] = _Document(doc_id, str(outlet), text)
     unknown = sorted(doc_ids - docs.keys())
     if unknown:
@@ -490,7 +490,7 @@ def _check_hit(doc: _Document, outlet: str, start: int, end: int, matched: str) 
     if doc.outlet != outlet or not 0 <= start < end <= len(doc.text) or doc.text[start:end] != matched:
         raise ValueError(
             f"hit ({start}, {end}) {matched!r} of outlet {outlet!r} does not match document {doc.doc_id!r} "
-            f"(outlet {doc.outlet!r}, {len(doc.text)} characters); were the hits computed on this frame's text?"
+            f"(outlet {doc.outlet!r}, {len(doc.text)} characters); were the hits computed on this frame?"
         )
 
 
@@ -500,11 +500,14 @@ def select_passages(frame: pd.DataFrame, hits: pd.DataFrame, *, per_cell: int = 
     Parameters
     ----------
     frame : DataFrame
-        A corpus with columns ``doc_id``, ``outlet`` and ``text`` (other
-        columns are ignored); doc ids are compared as strings.
+        A corpus with columns ``doc_id``, ``outlet`` and the scored part
+        (``text`` usually; other columns are ignored); doc ids are
+        compared as strings.
     hits : DataFrame
-        Columns :data:`framing.scoring.HIT_COLUMNS`, offsets into
-        ``text`` (as from ``framing.scoring.hits(frame, part="text")``).
+        Columns :data:`framing.scoring.HIT_COLUMNS`, as from
+        ``framing.scoring.hits(frame, part=...)``: offsets into the
+        column named by ``part`` (one part for all rows), ``text``
+        below.
     per_cell : int, keyword-only
         Passages per (category, outlet) cell, at most; 0 gives none.
     width : int, keyword-only
@@ -538,21 +541,22 @@ def select_passages(frame: pd.DataFrame, hits: pd.DataFrame, *, per_cell: int = 
     Raises
     ------
     ValueError
-        If a column is missing, ``per_cell`` < 0 or ``width`` < 20, a
-        hit's ``part`` is not ``"text"``, a hit refers to a document not
+        If a column is missing, ``per_cell`` < 0 or ``width`` < 20, the
+        hits mix several parts, a hit refers to a document not
         in ``frame`` (or its offsets do not match the text), or doc ids
         repeat in ``frame``.
     TypeError
         If ``frame`` or ``hits`` is not a DataFrame, or ``per_cell`` or
         ``width`` is not an integer.
     """
-    _missing_columns("frame", frame, _PASSAGE_FRAME_COLUMNS)
     _missing_columns("hits", hits, HIT_COLUMNS)
+    parts = sorted(set(map(str, hits["part"].unique())))
+    if len(parts) > 1:
+        raise ValueError(f"hits mix the parts {', '.join(parts)}; pass the hits of one part (offsets into one column)")
+    part = parts[0] if parts else "text"
+    _missing_columns("frame", frame, (*_PASSAGE_FRAME_COLUMNS, part))
     per_cell = _check_int("per_cell", per_cell, minimum=0)
     width = _check_int("width", width, minimum=20)
-    parts = sorted(set(map(str, hits["part"].unique())) - {"text"})
-    if parts:
-        raise ValueError(f"hits must all be of part 'text' (offsets into frame['text']), got part(s) {', '.join(parts)}")
     if per_cell == 0 or hits.empty:
         return ()
     h = pd.DataFrame({
@@ -567,7 +571,7 @@ def select_passages(frame: pd.DataFrame, hits: pd.DataFrame, *, per_cell: int = 
     short = set(n_docs.index[n_docs < per_cell])
     # cells with fewer documents than per_cell take further hits of those documents
     wanted = set(chosen["doc_id"])
-    docs = _documents(frame, wanted)
+    docs = _documents(frame, part, wanted)
     pool = h[h["doc_id"].isin(wanted)]
     by_doc: dict[tuple[str, str], list[tuple[int, int, str, bool, str, str]]] = {}
     for cat, outlet, doc_id, start, end, entry, neg, matched in pool.itertuples(index=False, name=None):

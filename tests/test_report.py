@@ -200,6 +200,12 @@ def test_excerpt_stays_in_its_paragraph_and_never_cuts_a_hit(lexicon):
     assert "harsh blow" in p.text and len(p.text) <= 24
 
 
+def test_passages_of_another_part(lexicon):
+    frame = pd.DataFrame({"doc_id": ["t"], "outlet": ["X"], "text": ["Calm."], "title": ["A sham vote, critics say"]})
+    (p,) = select_passages(frame, find_hits(frame, lexicon, part="title"))
+    assert (p.text, p.offset, p.hits) == ("A sham vote, critics say", 0, ((2, 6, "sham", False),))
+
+
 def test_negated_hits_are_passages_too(lexicon):
     frame = pd.DataFrame({"doc_id": ["n"], "outlet": ["X"], "text": ["It was not a fa\u00e7ade."]})
     hits = find_hits(frame, lexicon)
@@ -223,11 +229,13 @@ def test_select_passages_errors(quoted_corpus, lexicon):
         select_passages(quoted_corpus, hits, per_cell=True)
     with pytest.raises(ValueError, match="width must be >= 20, got 5"):
         select_passages(quoted_corpus, hits, width=5)
-    with pytest.raises(ValueError, match=r"hits must all be of part 'text' .* got part\(s\) title"):
+    with pytest.raises(ValueError, match=r"hits mix the parts text, title; pass the hits of one part"):
+        select_passages(quoted_corpus, hits.assign(part=["title"] + ["text"] * (len(hits) - 1)))
+    with pytest.raises(ValueError, match=r"frame is missing column\(s\) title; it needs doc_id, outlet, title"):
         select_passages(quoted_corpus, hits.assign(part="title"))
     with pytest.raises(ValueError, match=r"hits refer to doc_id\(s\) not in frame: 'a1'"):
         select_passages(quoted_corpus[quoted_corpus.doc_id != "a1"], hits)
-    with pytest.raises(ValueError, match=r"does not match document 'b2'.*computed on this frame's text"):
+    with pytest.raises(ValueError, match=r"does not match document 'b2'.*computed on this frame\?"):
         select_passages(quoted_corpus.assign(text=quoted_corpus.text.str.upper()), hits)
     with pytest.raises(ValueError, match="frame has duplicate doc_id values: 'a1'"):
         select_passages(pd.concat([quoted_corpus, quoted_corpus.iloc[[1]]]), hits)
