@@ -56,7 +56,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
@@ -85,6 +85,7 @@ __all__ = [
     "group_shares",
     "top_features",
     "explain",
+    "resolve_lexicon",
 ]
 
 MODEL_KINDS: tuple[str, ...] = ("logreg", "svm", "baseline")
@@ -127,6 +128,11 @@ def _check_number(name: str, value: Any, *, low: float = 0.0, integer: bool = Fa
         raise ValueError(f"{name} must be {what} {'>' if strict else '>='} {low:g}, got {value!r}")
 
 
+def _check_confidence(confidence: Any) -> None:
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
+
+
 def _check_ngrams(name: str, value: Any) -> None:
     if value is None:
         return
@@ -134,6 +140,20 @@ def _check_ngrams(name: str, value: Any) -> None:
                                                                         for v in value) and 1 <= value[0] <= value[1]):
         raise ValueError(f"{name} must be None or a pair (min_n, max_n) of whole numbers with 1 <= min_n <= max_n, "
                          f"got {value!r}")
+
+
+def resolve_lexicon(cues: Any):
+    """A :class:`framing.lexicon.Lexicon` for ``cues`` (a Lexicon, a
+    bundled lexicon name or a lexicon file path)."""
+    from .lexicon import Lexicon
+
+    if isinstance(cues, Lexicon):
+        return cues
+    if isinstance(cues, str) or hasattr(cues, "__fspath__"):
+        from .lexicon_io import load_lexicon
+
+        return load_lexicon(cues)
+    raise TypeError(f"cues must be None, a Lexicon, a bundled lexicon name or a file path, got {type(cues).__name__}")
 
 
 # ---------------------------------------------------------------- transformers
@@ -393,8 +413,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         See :func:`make_pipeline`.
     C : float or sequence of float
         Inverse regularisation strength.  Several values: the best by
-        macro-F1 in a ``inner_cv``-fold (stratified) cross-validation on
-        the training data only (ties: the smaller C).
+        mean macro-F1 in an ``inner_cv``-fold cross-validation on the
+        training data only (stratified; grouped when :meth:`fit` gets
+        ``groups``; ties: the smaller C).  ``kind="baseline"`` uses
+        scikit-learn's default C=1 and refuses any other value.
     class_weight : "balanced", None or dict
     word_ngrams, char_ngrams, cues, marked, min_df, char_min_df, max_features, cue_weight, marked_weight
         Feature options of :func:`make_features`.  ``marked=True`` needs
@@ -438,7 +460,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
 
     def _feature_params(self) -> dict[str, Any]:
-        return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=self.cues, marked=self.marked,
+        cues = getattr(self, "_cues", self.cues)  # the lexicon resolved once per fit (see fit)
+        return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=cues, marked=self.marked,
                     min_df=self.min_df, char_min_df=self.char_min_df, max_features=self.max_features,
                     cue_weight=self.cue_weight, marked_weight=self.marked_weight)
 
@@ -476,10 +499,23 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y has a single class {classes.tolist()!r}; a classifier needs at least two")
         return False, classes, arr
 
-    def fit(self, X, y, *, marked_words=None):
+    def fit(self, X, y, *, marked_words=None, groups=None):
         """Fit on texts ``X`` (iterable of str, or a DataFrame with a
-        ``text`` column) and labels ``y``; ``marked_words`` (one list of
-        strings per text) feeds the ``marked`` features."""
+        ``text`` column) and labels ``y``.
+
+        Parameters
+        ----------
+        marked_words : sequence of lists of str, optional
+            One list of annotated words per text; feeds the ``marked``
+            features (required when ``marked=True``).
+        groups : sequence, optional
+            One group per text (e.g. the outlet).  With several ``C``
+            values the inner selection then uses
+            :class:`~sklearn.model_selection.GroupKFold`, so ``C`` is
+            chosen for unseen groups, as the outer grouped evaluation
+            measures; it needs at least ``inner_cv`` distinct groups.
+            Ignored with a single ``C``.
+        """
         if self.kind not in MODEL_KINDS:
             raise ValueError(f"kind must be one of {', '.join(map(repr, MODEL_KINDS))}, got {self.kind!r}")
         Cs = list(self.C) if isinstance(self.C, (list, tuple, np.ndarray)) else [self.C]
@@ -487,8 +523,15 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("C must be a positive number or a non-empty sequence of them, got an empty sequence")
         for c in Cs:
             _check_number("C", c)
+        if self.kind == "baseline" and [float(c) for c in Cs] != [1.0]:
+            raise ValueError(f"kind='baseline' is plain TF-IDF + logistic regression with scikit-learn defaults "
+                             f"(C=1.0) and does not use C={self.C!r}; leave C at 1.0 or use kind='logreg'")
         _check_number("inner_cv", self.inner_cv, low=1, integer=True)
         texts = _texts(X)
+        if groups is not None:
+            groups = np.asarray([str(g) for g in groups], dtype=object)
+            if len(groups) != len(texts):
+                raise ValueError(f"groups has {len(groups)} entries for {len(texts)} texts")
         if self.marked and self.kind != "baseline":
             if marked_words is None:
                 raise ValueError("marked=True needs marked_words= (one list of annotated words per text) in fit")
@@ -496,32 +539,43 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             if len(marked_words) != len(texts):
                 raise ValueError(f"marked_words has {len(marked_words)} entries for {len(texts)} texts")
         self.multilabel_, self.classes_, target = self._targets(y, len(texts))
+        # a lexicon name or path is read once here, not once per feature union of the inner selection
+        self._cues = resolve_lexicon(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
         frame = _frame(texts, marked_words if self.marked else None)
         self.c_scores_ = None
-        if len(Cs) > 1 and self.kind != "baseline":
-            self.C_, self.c_scores_ = self._select_C(frame, target, Cs)
+        if len(Cs) > 1:
+            self.C_, self.c_scores_ = self._select_C(frame, target, Cs, groups)
         else:
             self.C_ = float(Cs[0])
         self.pipeline_ = self._pipeline(self.C_).fit(frame, target)
         self.n_features_in_ = 1
         return self
 
-    def _select_C(self, frame: pd.DataFrame, target, Cs: list[float]) -> tuple[float, pd.DataFrame]:
-        if self.multilabel_:
-            splitter = KFold(self.inner_cv, shuffle=True, random_state=self.random_state)
-            splits = splitter.split(frame)
+    def _select_C(self, frame: pd.DataFrame, target, Cs: list[float], groups=None) -> tuple[float, pd.DataFrame]:
+        if groups is not None:
+            n_groups = len(set(groups.tolist()))
+            if n_groups < self.inner_cv:
+                raise ValueError(f"choosing C among {len(Cs)} values by a grouped inner cross-validation needs at "
+                                 f"least inner_cv={self.inner_cv} distinct groups in the training data, got "
+                                 f"{n_groups}; give a single C, fewer inner folds or more groups")
+            splits = GroupKFold(self.inner_cv).split(frame, target if not self.multilabel_ else None, groups)
+        elif self.multilabel_:
+            splits = KFold(self.inner_cv, shuffle=True, random_state=self.random_state).split(frame)
         else:
-            splitter = StratifiedKFold(self.inner_cv, shuffle=True, random_state=self.random_state)
-            splits = splitter.split(frame, target)
+            splits = StratifiedKFold(self.inner_cv, shuffle=True, random_state=self.random_state).split(frame, target)
+        labels = None if self.multilabel_ else self.classes_.tolist()
         scores = np.zeros(len(Cs))
         for train, test in splits:
+            if not self.multilabel_ and len(set(target[train].tolist())) < 2:
+                raise ValueError(f"an inner training fold for choosing C holds the single class "
+                                 f"{target[train][0]!r} (grouped folds keep whole groups together); give a single C")
             feats = make_features(random_state=self.random_state, **self._feature_params())
             A = feats.fit_transform(frame.iloc[train]).tocsr()
             B = feats.transform(frame.iloc[test]).tocsr()
             for j, c in enumerate(Cs):
                 model = _linear_model(self.kind, c, self.class_weight, self.random_state, self.multilabel_)
                 model.fit(A, target[train])
-                scores[j] += f1_score(target[test], model.predict(B), average="macro", zero_division=0)
+                scores[j] += f1_score(target[test], model.predict(B), labels=labels, average="macro", zero_division=0)
         scores /= self.inner_cv
         best = min(range(len(Cs)), key=lambda j: (-round(scores[j], 12), Cs[j]))
         return float(Cs[best]), pd.DataFrame({"C": [float(c) for c in Cs], "macro_f1": scores})
@@ -665,14 +719,14 @@ def document_shares(sentences: pd.DataFrame) -> pd.DataFrame:
     return out[list(DOCUMENT_COLUMNS)]
 
 
-def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = None, n_boot: int = 1000,
-                 level: float = 0.95, seed: int = 0) -> pd.DataFrame:
+def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = None, n_resamples: int = 1000,
+                 confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """Share of sentences predicted positive per outlet (or other group),
     with a percentile bootstrap CI over documents.
 
     The share is pooled (positive sentences / sentences of the group).
     Each bootstrap replicate resamples the group's documents with
-    replacement (``numpy.random.default_rng(seed)``, groups in sorted
+    replacement (``numpy.random.default_rng(random_state)``, groups in sorted
     order), so the CI reflects variation between documents, not between
     sentences of one document.
 
@@ -684,10 +738,11 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
         ``"outlet"`` or a corpus column (e.g. ``"story_id"``, ``"lean"``)
         joined on ``doc_id`` from ``corpus``.
     corpus : DataFrame or Corpus, optional
-    n_boot : int
-    level : float
+    n_resamples : int
+        Bootstrap replicates.
+    confidence : float
         Confidence level of the interval, in (0, 1).
-    seed : int
+    random_state : int
 
     Returns
     -------
@@ -697,9 +752,8 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
         score); sorted by group.  A group of one document has a
         zero-width CI.
     """
-    _check_number("n_boot", n_boot, integer=True)
-    if not (isinstance(level, float) and 0 < level < 1):
-        raise ValueError(f"level must be a float in (0, 1), got {level!r}")
+    _check_number("n_resamples", n_resamples, integer=True)
+    _check_confidence(confidence)
     docs = document_shares(sentences)
     docs = docs.merge(sentences.groupby("doc_id", sort=False)["score"].sum().rename("score_sum").reset_index(),
                       on="doc_id")
@@ -711,13 +765,13 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
             raise ValueError(f"by={by!r} is not a column of the corpus; columns: {', '.join(map(str, frame.columns))}")
         keys = frame[["doc_id", by]].drop_duplicates("doc_id").assign(doc_id=lambda f: f["doc_id"].astype(str))
         docs = docs.drop(columns=[by] if by in docs.columns else []).merge(keys, on="doc_id", how="left")
-    rng = np.random.default_rng(seed)
-    alpha = (1 - level) / 2
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - confidence) / 2
     rows = []
     for group, sub in sorted(docs.groupby(by, sort=False, dropna=False), key=lambda item: str(item[0])):
         pos = sub["n_positive"].to_numpy(float)
         cnt = sub["n_sentences"].to_numpy(float)
-        idx = rng.integers(0, len(sub), size=(n_boot, len(sub)))
+        idx = rng.integers(0, len(sub), size=(n_resamples, len(sub)))
         boot = pos[idx].sum(axis=1) / cnt[idx].sum(axis=1)
         rows.append((by, group, len(sub), int(cnt.sum()), int(pos.sum()), pos.sum() / cnt.sum(),
                      float(np.quantile(boot, alpha)), float(np.quantile(boot, 1 - alpha)),

@@ -56,7 +56,7 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.svm import LinearSVC
 
 from . import __version__
-from .classify import FrameClassifier, MarkedWordScorer, make_pipeline
+from .classify import MODEL_KINDS, FrameClassifier, MarkedWordScorer, make_pipeline
 
 __all__ = ["FORMAT", "ModelFileError", "data_sha256", "save_model", "load_model"]
 
@@ -238,6 +238,7 @@ def load_model(path: str | os.PathLike) -> FrameClassifier:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         got = manifest.get("format") if isinstance(manifest, dict) else type(manifest).__name__
         raise ModelFileError(f"{source}: format {got!r}; this framing reads {FORMAT!r}")
+    _check_manifest(manifest, source)
     saved, here = manifest["sklearn_version"].split(".")[:2], sklearn.__version__.split(".")[:2]
     if saved != here:
         raise ModelFileError(f"{source}: saved with scikit-learn {manifest['sklearn_version']}, this is "
@@ -251,7 +252,36 @@ def load_model(path: str | os.PathLike) -> FrameClassifier:
         if _sha(arrays[name]) != expected[name]:
             raise ModelFileError(f"{source}: array {name!r} does not match its SHA-256 in the manifest; the file was "
                                  f"modified or corrupted")
-    return _rebuild(manifest, arrays, source)
+    try:
+        return _rebuild(manifest, arrays, source)
+    except KeyError as exc:  # an array the manifest's parameters need but does not list
+        raise ModelFileError(f"{source}: array {exc.args[0]!r} needed by the model's parameters is missing") from None
+
+
+_MANIFEST = {"format": str, "framing_version": str, "sklearn_version": str, "params": dict, "C_": (int, float),
+             "classes": list, "multilabel": bool, "data_sha256": (str, type(None)), "branches": list,
+             "lexicon_sha256": (str, type(None)), "n_parts": int, "arrays": dict}
+
+
+def _check_manifest(manifest: dict, source: str) -> None:
+    """Keys and types of the manifest, so that a hand-made file fails with
+    a ModelFileError instead of a KeyError deep in the rebuild."""
+    for key, kind in _MANIFEST.items():
+        if key not in manifest:
+            raise ModelFileError(f"{source}: the manifest has no {key!r} key")
+        if not isinstance(manifest[key], kind) or (kind is int and isinstance(manifest[key], bool)):
+            raise ModelFileError(f"{source}: manifest key {key!r} has a {type(manifest[key]).__name__} value")
+    extra = sorted(set(manifest) - set(_MANIFEST))
+    if extra:
+        raise ModelFileError(f"{source}: unknown manifest key(s) {', '.join(map(repr, extra))}")
+    params = manifest["params"]
+    if sorted(params) != sorted(_PARAMS):
+        raise ModelFileError(f"{source}: manifest params {sorted(params)} differ from the expected {sorted(_PARAMS)}")
+    if params["kind"] not in MODEL_KINDS:
+        raise ModelFileError(f"{source}: unknown model kind {params['kind']!r}; expected one of "
+                             f"{', '.join(MODEL_KINDS)}")
+    if manifest["n_parts"] < 1:
+        raise ModelFileError(f"{source}: n_parts must be >= 1, got {manifest['n_parts']}")
 
 
 def _rebuild(manifest: dict, arrays: dict, source: str) -> FrameClassifier:

@@ -224,11 +224,11 @@ def test_sentences_documents_groups(data, fitted):
     assert sent["positive"].tolist() == (sent["label"] == "neutral").tolist()
     per_doc = document_shares(sent)
     assert per_doc.columns.tolist() == list(DOCUMENT_COLUMNS) and per_doc["n_sentences"].tolist() == [3] * 8
-    groups = group_shares(sent, n_boot=200, seed=1)
+    groups = group_shares(sent, n_resamples=200, random_state=1)
     assert groups.columns.tolist() == list(GROUP_COLUMNS) and groups["group"].tolist() == ["A", "B", "C", "D"]
     assert ((groups["ci_low"] <= groups["share"]) & (groups["share"] <= groups["ci_high"])).all()
-    assert group_shares(sent, n_boot=200, seed=1).equals(groups)  # deterministic
-    by_story = group_shares(sent, by="story_id", corpus=docs, n_boot=50)
+    assert group_shares(sent, n_resamples=200, random_state=1).equals(groups)  # deterministic
+    by_story = group_shares(sent, by="story_id", corpus=docs, n_resamples=50)
     assert by_story["by"].iloc[0] == "story_id" and by_story["n_docs"].sum() == 8
     biased = classify_sentences(fitted, docs, positive="biased")
     assert biased["score"].to_numpy() == pytest.approx(1 - sent["score"].to_numpy())
@@ -238,8 +238,8 @@ def test_sentences_documents_groups(data, fitted):
         group_shares(sent, by="story_id")
     with pytest.raises(ValueError, match="by='nope' is not a column of the corpus"):
         group_shares(sent, by="nope", corpus=docs)
-    with pytest.raises(ValueError, match=r"level must be a float in \(0, 1\), got 95"):
-        group_shares(sent, level=95)
+    with pytest.raises(ValueError, match=r"confidence must be a number strictly between 0 and 1 \(e.g. 0.95\), got 95"):
+        group_shares(sent, confidence=95)
     with pytest.raises(ValueError, match=r"sentences is missing column\(s\) score, positive"):
         document_shares(sent[["doc_id", "outlet"]])
     with pytest.raises(ValueError, match=r"corpus has no column\(s\) outlet"):
@@ -280,7 +280,7 @@ def test_explain(data, fitted):
 
 def test_cross_validate(data):
     model = FrameClassifier(cues=None, char_ngrams=None)
-    ev = cross_validate(data, "label", model=model, n_splits=4, n_boot=100)
+    ev = cross_validate(data, "label", model=model, n_splits=4, n_resamples=100)
     assert ev.predictions.columns.tolist() == list(PREDICTION_COLUMNS)
     assert ev.summary.columns.tolist() == list(SUMMARY_COLUMNS)
     assert ev.summary["metric"].tolist() == ["macro_f1", "accuracy", "brier"]
@@ -289,16 +289,16 @@ def test_cross_validate(data):
     assert ev.reliability.columns.tolist() == list(RELIABILITY_COLUMNS) and ev.reliability["count"].sum() == 40
     assert ev.folds.columns.tolist() == list(FOLD_COLUMNS) and ev.folds["n_test"].sum() == 40
     assert ev.value("macro_f1") > 0.9
-    again = cross_validate(data, "label", model=model, n_splits=4, n_boot=100)
+    again = cross_validate(data, "label", model=model, n_splits=4, n_resamples=100)
     assert again.summary.equals(ev.summary)  # fixed seeds
-    grouped = cross_validate(data, "label", model=model, groups="outlet", n_splits=4, n_boot=50)
+    grouped = cross_validate(data, "label", model=model, groups="outlet", n_splits=4, n_resamples=50)
     for fold in range(4):
         assert grouped.predictions[grouped.predictions["fold"] == fold]["group"].nunique() == 1
     marked = cross_validate(data, "label", model=FrameClassifier(cues=None, char_ngrams=None, marked=True),
-                            n_splits=2, marked="marked", n_boot=20)
+                            n_splits=2, marked="marked", n_resamples=20)
     assert len(marked.predictions) == 40
-    multi = cross_validate(data, "topic", model=model, n_splits=2, n_boot=20)
-    assert len(multi.reliability["class"].unique()) <= 6 and multi.probabilities.shape == (40, 7)
+    multi = cross_validate(data, "topic", model=model, n_splits=2, n_resamples=20)
+    assert len(multi.reliability["class"].unique()) <= 6 and multi.probabilities.shape == (240, 3)
     with pytest.raises(ValueError, match="unknown metric 'auc'; metrics: macro_f1, accuracy, brier"):
         ev.value("auc")
     with pytest.raises(ValueError, match="corpus has no column 'nope'"):
@@ -321,7 +321,7 @@ def test_cross_validate(data):
 def test_metrics_and_reliability_plot():
     y = ["a", "b", "b", "a"]
     proba = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.7, 0.3]])
-    table = metrics_table(y, ["a", "b", "a", "a"], proba, ["a", "b"], n_boot=50)
+    table = metrics_table(y, ["a", "b", "a", "a"], proba, ["a", "b"], n_resamples=50)
     brier = table.set_index("metric").loc["brier", "value"]
     from sklearn.metrics import f1_score
 
@@ -343,8 +343,8 @@ def test_metrics_and_reliability_plot():
         metrics_table(y, ["a"], proba, ["a", "b"])
     with pytest.raises(ValueError, match="n_bins must be a whole number > 0, got 0"):
         reliability_table(y, proba, ["a", "b"], n_bins=0)
-    with pytest.raises(ValueError, match="n_boot must be a whole number > 0, got 0"):
-        metrics_table(y, y, proba, ["a", "b"], n_boot=0)
+    with pytest.raises(ValueError, match="n_resamples must be a whole number > 0, got 0"):
+        metrics_table(y, y, proba, ["a", "b"], n_resamples=0)
 
 
 def test_save_and_load(tmp_path, data, fitted):
