@@ -12,34 +12,21 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
-from pathlib import Path
 
 import pandas as pd
+
+from .cli_common import parse_fields, show_report, write_table
 
 __all__ = ["register", "run", "main"]
 
 _KINDS = ("logreg", "svm", "baseline")
 
 
-def _fields(pairs: list[str] | None) -> dict[str, str] | None:
-    if not pairs:
-        return None
-    out: dict[str, str] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise ValueError(f"--field takes NAME=COLUMN (e.g. text=content_original), got {pair!r}")
-        name, column = pair.split("=", 1)
-        out[name.strip()] = column.strip()
-    return out
-
-
-def _read(path: str, fields: list[str] | None, on_error: str):
+def _read(path: str, fields: list[str] | None, on_error: str, fallback_encoding: str | None = None):
     from .corpus import read_corpus
 
-    corpus = read_corpus(path, fields=_fields(fields), on_error=on_error)
-    report = corpus.report
-    if report.n_skipped or report.warnings or report.duplicates:
-        print(report.summary(), file=sys.stderr)
+    corpus = read_corpus(path, fields=parse_fields(fields), on_error=on_error, fallback_encoding=fallback_encoding)
+    show_report(corpus.report)
     return corpus.frame
 
 
@@ -81,7 +68,7 @@ def _model(args: argparse.Namespace):
 def _cmd_train(args: argparse.Namespace) -> int:
     from .classify_io import data_sha256, save_model
 
-    frame, labels = _labels(_read(args.data, args.field, args.on_error), args.label, args.data)
+    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
     model = _model(args).fit(frame["text"].tolist(), labels)
     path = save_model(model, args.output, data_hash=data_sha256(frame["text"].tolist(), labels))
     print(f"trained {args.model} on {len(frame)} documents, classes {', '.join(map(str, model.classes_))}, "
@@ -93,7 +80,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from .classify_io import load_model
 
     model = load_model(args.model_file)
-    frame = _read(args.data, args.field, args.on_error)
+    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
     proba = model.predict_proba(frame["text"].tolist())
     out = pd.DataFrame({"doc_id": frame["doc_id"].astype(str)})
     classes = [str(c) for c in model.classes_]
@@ -108,34 +95,19 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         out["label"] = model.classes_[proba.argmax(axis=1)]
         for j, c in enumerate(classes):
             out[f"score_{c}"] = proba[:, j]
-    _write(out, args.output)
+    write_table(out, args.output)
     if args.output:
         print(f"{len(out)} predictions written to {args.output}")
     return 0
 
 
-def _write(frame: pd.DataFrame, output: str | None) -> None:
-    if output is None:
-        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
-        return
-    path = Path(output)
-    if path.suffix == ".parquet":
-        try:
-            frame.to_parquet(path, index=False)
-        except ImportError as exc:
-            raise ValueError(f"writing {output}: Parquet output needs pyarrow") from exc
-    elif path.suffix in (".csv", ".tsv"):
-        frame.to_csv(path, index=False, sep="\t" if path.suffix == ".tsv" else ",", lineterminator="\n")
-    else:
-        raise ValueError(f"--output {output}: use a .csv, .tsv or .parquet file name")
-
-
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from .classify_eval import cross_validate
 
-    frame, labels = _labels(_read(args.data, args.field, args.on_error), args.label, args.data)
+    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
     frame = frame.assign(**{args.label: labels})
-    ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds, seed=args.seed)
+    ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
+                        random_state=args.seed)
     how = f"grouped by {args.groups!r} (GroupKFold)" if args.groups else "stratified"
     print(f"{args.folds}-fold {how} cross-validation of {args.model} on {len(frame)} documents")
     print(ev.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
@@ -144,8 +116,11 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print()
     print("confusion (rows true, columns predicted)")
     print(ev.confusion.pivot(index="true", columns="predicted", values="count").to_string())
+    print()
+    print("C per fold: " + ", ".join(f"{c:g}" for c in ev.folds["C"])
+          + (" (chosen by an inner cross-validation on the training folds)" if len(args.C) > 1 else ""))
     if args.output:
-        _write(ev.predictions, args.output)
+        write_table(ev.predictions, args.output)
         print(f"out-of-fold predictions written to {args.output}")
     return 0
 
@@ -155,7 +130,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from .classify_io import load_model
 
     model = load_model(args.model_file)
-    frame = _read(args.data, args.field, args.on_error)
+    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
     rows = frame[frame["doc_id"].astype(str) == args.doc_id]
     if rows.empty:
         raise ValueError(f"--doc-id {args.doc_id!r} is not in {args.data} ({len(frame)} documents)")
@@ -178,7 +153,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
         print("\nspans:")
         print(ex.spans.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
     if args.output:
-        _write(ex.spans, args.output)
+        write_table(ex.spans, args.output)
     return 0
 
 
@@ -193,6 +168,8 @@ def _data_options(p: argparse.ArgumentParser) -> None:
                    help="map a framing field to a source column, e.g. --field text=content")
     p.add_argument("--on-error", choices=["raise", "skip", "warn"], default="raise",
                    help="bad records: stop with an error (default) or skip them")
+    p.add_argument("--fallback-encoding", default=None, metavar="ENC",
+                   help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:

@@ -145,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_stats(sub)
 
+    from .classify_cli import register as register_classify
+
+    register_classify(sub)
+
     p = sub.add_parser("hits", help="list every hit with character offsets",
                        description="List every lexicon hit with offsets, sentence, voice and negation.")
     corpus_options(p)

@@ -6,7 +6,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from framing.classify_cli import main, register
+from framing import cli
+from framing.classify import MODEL_KINDS
+from framing.classify_cli import _KINDS, main, register
 
 from test_classify import corpus
 
@@ -69,7 +71,8 @@ def test_multiclass_predict_and_evaluate(tmp_path, data_csv, capsys):
     out = capsys.readouterr().out
     assert "2-fold grouped by 'desk' (GroupKFold) cross-validation of logreg on 23 documents" in out
     assert "macro_f1" in out and "confusion" in out
-    assert pd.read_csv(out_csv).columns.tolist() == ["doc_id", "fold", "group", "y_true", "y_pred", "score"]
+    assert pd.read_csv(out_csv).columns.tolist() == ["doc_id", "fold", "group", "true", "predicted", "scored_class",
+                                                     "y_true", "score"]
 
 
 def test_multilabel_labels_from_list_literals(tmp_path, capsys):
@@ -121,4 +124,56 @@ def test_errors(tmp_path, data_csv, capsys):
     assert exc.value.code == 2
     with pytest.raises(SystemExit) as exc:
         main(["train", str(data_csv), "--label", "label", "--model", "tree", "--output", "m"])
+    assert exc.value.code == 2
+
+
+def test_kinds_match_the_models():
+    assert _KINDS == MODEL_KINDS
+
+
+def test_help_through_the_framing_command(capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["classify", "--help"])
+    assert exc.value.code == 0
+    out = capsys.readouterr().out
+    assert all(action in out for action in ("train", "predict", "evaluate", "explain"))
+    for action in ("train", "predict", "evaluate", "explain"):
+        with pytest.raises(SystemExit) as exc:
+            cli.main(["classify", action, "--help"])
+        assert exc.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: framing classify {action}")
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["classify"])
+    assert exc.value.code == 2
+    assert "required: ACTION" in capsys.readouterr().err
+
+
+def test_end_to_end_through_the_framing_command(tmp_path, data_csv, capsys):
+    model = tmp_path / "m.npz"
+    assert cli.main(["classify", "train", str(data_csv), "--label", "label", "--no-char", "--lexicon", TINY,
+                     "--C", "0.5", "2", "--output", str(model)]) == 0
+    assert "model written to" in capsys.readouterr().out
+    preds = tmp_path / "p.csv"
+    assert cli.main(["classify", "predict", str(model), str(data_csv), "-o", str(preds)]) == 0
+    assert pd.read_csv(preds).columns.tolist() == ["doc_id", "label", "score"]
+    capsys.readouterr()
+    assert cli.main(["classify", "evaluate", str(data_csv), "--label", "label", "--folds", "3", "--no-char",
+                     "--lexicon", TINY, "--C", "0.5", "2"]) == 0
+    out = capsys.readouterr().out
+    assert "3-fold stratified cross-validation of logreg on 23 documents" in out and "C per fold:" in out
+    assert cli.main(["classify", "explain", str(model), str(data_csv), "--doc-id", "d01"]) == 0
+    assert "d01: predicted" in capsys.readouterr().out
+    # data errors: status 1 and a message naming the problem
+    assert cli.main(["classify", "evaluate", str(data_csv), "--label", "label", "--groups", "nope"]) == 1
+    assert "framing classify: error: corpus has no column 'nope'" in capsys.readouterr().err
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes(b"not a model")
+    assert cli.main(["classify", "predict", str(broken), str(data_csv)]) == 1
+    assert "not a framing model file" in capsys.readouterr().err
+    assert cli.main(["classify", "train", str(data_csv), "--label", "label", "--model", "baseline", "--C", "3",
+                     "--output", str(model)]) == 1
+    assert "kind='baseline' is plain TF-IDF" in capsys.readouterr().err
+    # usage errors: status 2
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["classify", "predict", str(model)])
     assert exc.value.code == 2
