@@ -62,6 +62,10 @@ def _byte_table() -> bytes:
 
 
 _TABLE = _byte_table()
+# The batch path (:mod:`framing.match_batch`) joins documents with a
+# separator containing \x03, which this table keeps (texts that contain
+# \x01-\x03 themselves are counted one by one with ``_TABLE``).
+_BATCH_TABLE = _TABLE[:3] + b"\x03" + _TABLE[4:]
 _TOK_CLASS = rb"a-z0-9\x80-\xff"
 _DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
 _APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
@@ -246,9 +250,12 @@ class Matcher:
         self._exact_weights = all(
             abs(w) <= _EXACT_WEIGHT_MAX and (w * _EXACT_WEIGHT_SCALE).is_integer() for w in self._weights
         )
+        # the automaton's values index ``_keys`` (see :meth:`_compile_scanner`)
+        self._keys: list[tuple] = []
         self._scanner = self._compile_scanner()
         # token (as a latin-1 str of its UTF-8 bytes) -> classification
         self._info: dict[str, _TokenInfo | None] = {}
+        self._batch = None  # per-chunk tables of :mod:`framing.match_batch`, built on first use
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
@@ -258,8 +265,9 @@ class Matcher:
         """One automaton for every candidate of the fast path.
 
         Keys are latin-1 strs of UTF-8 bytes, so that positions in the
-        searched string are byte positions.  Each value is ``(key length,
-        single, full, loose)``:
+        searched string are byte positions.  Each value is an index into
+        ``self._keys``, whose items are ``(key length, single, full,
+        loose)``:
 
         * ``single``: the key finds a single-word entry or a negator:
           `` word `` / `` word's `` (the token itself) or `` prefix`` of a
@@ -324,8 +332,18 @@ class Matcher:
         for key, (single, whole, loose) in slots.items():
             if isinstance(loose, set):
                 loose = frozenset(loose)
-            automaton.add_word(key, (len(key), single, whole, loose))
-        if slots:
+            automaton.add_word(key, len(self._keys))
+            self._keys.append((len(key), single, whole, loose))
+        # ``n't`` ending a token: a negator whatever the lexicon says.  The
+        # per-text path looks these up only where a hit needs them; the
+        # batch path takes their places from the scan.  (Every other key
+        # starts with a space, so no other key is this one.)
+        self._nt_key = -1
+        if self._has_negation:
+            self._nt_key = len(self._keys)
+            automaton.add_word("n't ", self._nt_key)
+            self._keys.append((4, None, None, None))
+        if len(self._keys):
             automaton.make_automaton()
         return automaton
 
@@ -410,13 +428,27 @@ class Matcher:
 
     # -- fast path ----------------------------------------------------------
     def _prepare(self, text: str) -> bytes:
+        return self._bytes(self._raw(text))
+
+    @staticmethod
+    def _raw(text: str) -> bytes:
+        """The folded text as UTF-8 with every non-ASCII character that is
+        not a token character blanked (a character at a time, so the raw
+        bytes of a concatenation are the concatenation of the raw bytes)."""
         # ``_fold_cased`` leaves ASCII capitals alone: ``_TABLE`` lowers them
         folded = _fold_cased(text)
         if folded.isascii():
-            raw = folded.encode("ascii")
-        else:
-            raw = _NONWORD_NONASCII.sub(" ", folded).encode("utf-8")
-        b = (b" " + raw + b" ").translate(_TABLE)
+            return folded.encode("ascii")
+        return _NONWORD_NONASCII.sub(" ", folded).encode("utf-8")
+
+    @staticmethod
+    def _bytes(raw: bytes, table: bytes = _TABLE) -> bytes:
+        """The space-delimited byte string of :meth:`_raw` bytes: tokens
+        as runs of non-space bytes, sentence breaks as `` | ``.  Every rule
+        looks at most one byte to each side, so pieces of ``raw`` joined
+        by separators that start and end with a space come out as the
+        pieces would alone, joined by the separators' own bytes."""
+        b = (b" " + raw + b" ").translate(table)
         if b"." in b:
             # a full stop before a space never joins: the common case in C
             b = b.replace(b". ", b"| ")
@@ -465,11 +497,12 @@ class Matcher:
         last word, words, entry)``.
         """
         positions: dict[str, list[int]] = {}
-        phrases: list[tuple[int, int, int, int]] = []
-        loose: list[int] = []
+        others: list[tuple[int, int]] = []
+        keys = self._keys
         last = -1
         index = s.index
-        for end, (size, single, full, follow) in self._scanner.iter(s):
+        for end, kid in self._scanner.iter(s):
+            size, single, full, follow = keys[kid]
             start = end - size + 2  # keys start with the space before the token
             if single is not None and start != last:
                 # several keys (globs, the exact word) may end in one token
@@ -480,6 +513,24 @@ class Matcher:
                     positions[token] = [start]
                 else:
                     found.append(start)
+            if full is not None or follow is not None:
+                others.append((end, kid))
+        return positions, self._phrase_candidates(s, others)
+
+    def _phrase_candidates(self, s: str, matches) -> list[tuple[int, int, int, int]]:
+        """Phrase matches ``(start, start of the last word, words, entry)``
+        from the automaton's matches ``(end, key index)`` of phrase keys
+        (full or loose) in the prepared text ``s``, in order of ``end``.
+
+        Works on any prepared text, including many documents joined by
+        separators: a phrase never reads past a sentence break.
+        """
+        keys = self._keys
+        phrases: list[tuple[int, int, int, int]] = []
+        loose: list[int] = []
+        for end, kid in matches:
+            size, _, full, follow = keys[kid]
+            start = end - size + 2
             if full is not None:
                 offset, n, exact_last, glob_last = full
                 if exact_last and (s[end + 1] == " " or s.startswith("'s ", end + 1)):
@@ -499,6 +550,7 @@ class Matcher:
             # full keys' matches there are dropped rather than doubled.
             walked: set[int] = set()
             found_there: list[tuple[int, int, int, int]] = []
+            index = s.index
             for start in sorted(set(loose)):
                 end = index(" ", start)
                 info = self._info_of(s[start:end])
@@ -508,7 +560,20 @@ class Matcher:
             if walked:
                 phrases = [h for h in phrases if h[0] not in walked]
                 phrases.extend(found_there)
-        return positions, phrases
+        return phrases
+
+    def _spanned(self, s: str, phrase_hits) -> dict[int, set[int]]:
+        """Token starts spanned by a phrase candidate, per category (for
+        ``nested_scope="lexicon"``: for every category, key -1)."""
+        entry_cat = self._entry_cat
+        spanned: dict[int, set[int]] = {}
+        for first, last, n, entry in phrase_hits:
+            key = -1 if self._scope_lexicon else entry_cat[entry]
+            inside = spanned.setdefault(key, set())
+            inside.update((first, last))
+            if n > 2:
+                inside.update(start for _, start in self._after(s, s.index(" ", first), n - 2))
+        return spanned
 
     def count(self, text: str, *, quoted: tuple[tuple[int, int], ...] | None = None) -> dict[str, Counts]:
         """Count hits and tokens in ``text``.
@@ -538,16 +603,7 @@ class Matcher:
         """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
         (what the scorer copies into its arrays)."""
         if quoted:
-            pieces = []
-            pos = 0
-            for q_start, q_end in quoted:
-                pieces.append(text[pos:q_start])
-                pieces.append(" \x01 ")
-                pieces.append(text[q_start:q_end])
-                pieces.append(" \x02 ")
-                pos = q_end
-            pieces.append(text[pos:])
-            text = "".join(pieces)
+            text = self._mark(text, quoted)
         b = self._prepare(text)
         # token starts: a non-space byte after a space (``b`` starts with one);
         # ``starts[i]`` is true when a token starts at ``i + 1``
@@ -587,6 +643,21 @@ class Matcher:
             "outlet": (voices[1][0], voices[1][1], voices[1][2], total_tokens - quoted_tokens),
             "quoted": (voices[2][0], voices[2][1], voices[2][2], quoted_tokens),
         }
+
+    @staticmethod
+    def _mark(text: str, quoted) -> str:
+        """``text`` with `` \x01 `` before and `` \x02 `` after each quoted
+        interval (quote markers: tokens of their own)."""
+        pieces = []
+        pos = 0
+        for q_start, q_end in quoted:
+            pieces.append(text[pos:q_start])
+            pieces.append(" \x01 ")
+            pieces.append(text[q_start:q_end])
+            pieces.append(" \x02 ")
+            pos = q_end
+        pieces.append(text[pos:])
+        return "".join(pieces)
 
     def _kept_groups(self, phrase_hits, infos) -> list[tuple[int, list[int]]]:
         """The resolved hits as ``(entry, starts)`` groups.
@@ -675,15 +746,7 @@ class Matcher:
         weights = self._weights
         negated_at = self._negated_at
         entry_cat = self._entry_cat
-        # token starts spanned by a phrase candidate, per category (or, for
-        # ``nested_scope="lexicon"``, for every category: key -1)
-        spanned: dict[int, set[int]] = {}
-        for first, last, n, entry in phrase_hits:
-            key = -1 if self._scope_lexicon else entry_cat[entry]
-            inside = spanned.setdefault(key, set())
-            inside.update((first, last))
-            if n > 2:
-                inside.update(start for _, start in self._after(s, s.index(" ", first), n - 2))
+        spanned = self._spanned(s, phrase_hits)
         every = spanned.get(-1)
         cands = list(phrase_hits)
         for info, found, _ in infos:

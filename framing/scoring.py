@@ -40,6 +40,7 @@ import pandas as pd
 
 from .lexicon import Lexicon
 from .match import VOICES, Matcher
+from .match_batch import count_texts
 from .quotes import quoted_intervals
 from .records import Document
 
@@ -137,39 +138,14 @@ def _chunks(records: Iterator[tuple[str, str, str | None]], size: int) -> Iterat
 
 
 def score_texts(matcher: Matcher, texts: Sequence[str | None], voice: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The map step: counts for a chunk of texts in one voice.
+    """The map step: counts for a chunk of texts in one voice (one scan
+    of the chunk: :mod:`framing.match_batch`).
 
     Returns ``(count, negated, weight, tokens)`` with shapes
     ``(n, k)``, ``(n, k)``, ``(n, k)`` and ``(n,)``.
     """
-    k = len(matcher.categories)
-    n = len(texts)
-    count = np.zeros((n, k), dtype=np.int64)
-    negated = np.zeros((n, k), dtype=np.int64)
-    weight = np.zeros((n, k), dtype=np.float64)
-    tokens = np.zeros(n, dtype=np.int64)
-    # plain rows (no per-document Counts objects), copied into the arrays
-    # once per chunk
-    rows_count: list[list[int]] = []
-    rows_negated: list[list[int]] = []
-    rows_weight: list[list[float]] = []
-    filled: list[int] = []
-    count_rows = matcher._count_rows
-    for i, text in enumerate(texts):
-        if not text:
-            continue
-        quoted = None if voice == "all" else quoted_intervals(text)
-        c, g, w, t = count_rows(text, quoted)[voice]
-        rows_count.append(c)
-        rows_negated.append(g)
-        rows_weight.append(w)
-        tokens[i] = t
-        filled.append(i)
-    if filled:
-        count[filled] = rows_count
-        negated[filled] = rows_negated
-        weight[filled] = rows_weight
-    return count, negated, weight, tokens
+    quoted = None if voice == "all" else [quoted_intervals(text) if text else () for text in texts]
+    return count_texts(matcher, texts, voice, quoted)
 
 
 _WORKER: dict[str, Matcher] = {}

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from framing.lexicon import Category, Lexicon
-from framing.match import Matcher
+from framing.match import VOICES, Matcher
 from framing.text import fold_char
 
 # ---------------------------------------------------------------- reference
@@ -448,3 +448,128 @@ def test_inexact_weights_sum_in_text_order(text, lexicon):
     plain = matcher.count(text)["all"].weight.tolist()
     for value, c in zip(plain, matcher.categories):
         assert math.isclose(value, math.fsum(expected["all"][c]), rel_tol=1e-12, abs_tol=1e-12)
+
+
+# ---------------------------------------------------------------- batch path
+# framing.match_batch counts a chunk of texts in one scan; for every text
+# it must give what Matcher.count gives for that text alone.
+
+from framing import match_batch  # noqa: E402
+from framing.match_batch import count_texts  # noqa: E402
+from framing.quotes import quoted_intervals  # noqa: E402
+
+
+def _per_text(matcher, texts, voice):
+    rows = []
+    for text in texts:
+        if not text:
+            rows.append(([0] * len(matcher.categories), [0] * len(matcher.categories), [0.0] * len(matcher.categories), 0))
+            continue
+        c = matcher.count(text, quoted=None if voice == "all" else quoted_intervals(text))[voice]
+        rows.append((c.count.tolist(), c.negated.tolist(), c.weight.tolist(), c.tokens))
+    return rows
+
+
+def _batched(matcher, texts, voice):
+    quoted = None if voice == "all" else [quoted_intervals(t) if t else () for t in texts]
+    count, negated, weight, tokens = count_texts(matcher, texts, voice, quoted)
+    return [(count[i].tolist(), negated[i].tolist(), weight[i].tolist(), int(tokens[i])) for i in range(len(texts))]
+
+
+def _text_lists(inner):
+    return st.lists(st.one_of(inner, st.sampled_from(["", None, " ", "...", "not", "ab."])), max_size=6)
+
+
+@pytest.fixture
+def tiny_batches(monkeypatch):
+    # a few bytes per scan: batches split between (and inside) examples
+    monkeypatch.setattr(match_batch, "_BATCH_BYTES", 40)
+
+
+@SETTINGS
+@given(_text_lists(texts()), lexicons(), st.sampled_from(VOICES))
+def test_batch_matches_per_text(texts_, lexicon, voice):
+    matcher = Matcher(lexicon)
+    assert _batched(matcher, texts_, voice) == _per_text(matcher, texts_, voice)
+
+
+@SETTINGS
+@given(_text_lists(loose_texts()), dense_lexicons(), st.sampled_from(VOICES))
+def test_batch_matches_per_text_dense(texts_, lexicon, voice):
+    matcher = Matcher(lexicon)
+    assert _batched(matcher, texts_, voice) == _per_text(matcher, texts_, voice)
+
+
+@SETTINGS
+@given(_text_lists(dense_texts()), weighted_lexicons([0.5, 1.0, 1.25, 3.0]), st.sampled_from(VOICES))
+def test_batch_matches_per_text_weighted(texts_, lexicon, voice):
+    matcher = Matcher(lexicon)
+    assert _batched(matcher, texts_, voice) == _per_text(matcher, texts_, voice)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(_text_lists(loose_texts()), dense_lexicons(), st.sampled_from(VOICES))
+def test_batch_split_into_many_scans(tiny_batches, texts_, lexicon, voice):
+    matcher = Matcher(lexicon)
+    assert _batched(matcher, texts_, voice) == _per_text(matcher, texts_, voice)
+
+
+def test_batch_phrase_never_crosses_documents():
+    m = Matcher(_lex())
+    count, _, _, tokens = count_texts(m, ["a harsh", "blow up", "ratchet", "up so", "called"])
+    # escalation: harsh (doc 0); insinuation: blow (doc 1); no phrase anywhere
+    assert count.tolist() == [[0, 1], [1, 0], [0, 0], [0, 0], [0, 0]]
+    assert tokens.tolist() == [2, 2, 1, 2, 1]
+    # the same words in one text do make the phrases: so-called and blow;
+    # harsh blow (not harsh alone) and ratchet up
+    joined = "a harsh blow up ratchet up so called"
+    assert count_texts(m, [joined])[0].tolist() == [[2, 2]] == [m.count(joined)["all"].count.tolist()]
+
+
+def test_batch_negation_never_crosses_documents():
+    m = Matcher(_lex())
+    count, negated, _, _ = count_texts(m, ["it is not", "a façade", "not a façade", "don't", "façade"])
+    assert count[:, 0].tolist() == [0, 1, 0, 0, 1]
+    assert negated[:, 0].tolist() == [0, 0, 1, 0, 0]
+
+
+def test_batch_empty_and_none_texts():
+    m = Matcher(_lex())
+    count, negated, weight, tokens = count_texts(m, [None, "", "a façade", None, "  ", "!"])
+    assert count.shape == (6, 2) and weight.dtype == np.float64
+    assert count.tolist() == [[0, 0], [0, 0], [1, 0], [0, 0], [0, 0], [0, 0]]
+    assert tokens.tolist() == [0, 0, 2, 0, 0, 0]
+    assert count_texts(m, [])[0].shape == (0, 2)
+    assert count_texts(m, [None, ""])[3].tolist() == [0, 0]
+
+
+def test_batch_voices_with_quotes():
+    m = Matcher(_lex())
+    texts_ = ['He said "a harsh blow, a façade" today.', "none of it quoted: a façade", '"not a façade"', None]
+    quoted = [quoted_intervals(t) if t else () for t in texts_]
+    outlet = count_texts(m, texts_, "outlet", quoted)
+    inside = count_texts(m, texts_, "quoted", quoted)
+    whole = count_texts(m, texts_, "all", quoted)
+    # quoted: blow and façade (insinuation), harsh blow (escalation); the
+    # quoted "not" negates the quoted façade
+    assert inside[0].tolist() == [[2, 1], [0, 0], [0, 0], [0, 0]]
+    assert inside[1].tolist() == [[0, 0], [0, 0], [1, 0], [0, 0]]
+    assert outlet[0].tolist() == [[0, 0], [1, 0], [0, 0], [0, 0]]
+    assert outlet[3].tolist() == [3, 6, 0, 0] and inside[3].tolist() == [5, 0, 3, 0]
+    assert whole[3].tolist() == [8, 6, 3, 0]
+    for voice, got in (("outlet", outlet), ("quoted", inside)):
+        assert _batched(m, texts_, voice) == _per_text(m, texts_, voice)
+    with pytest.raises(ValueError, match="voice='outlet' needs the quoted intervals"):
+        count_texts(m, texts_, "outlet")
+    with pytest.raises(ValueError, match="voice must be 'all', 'outlet' or 'quoted', got 'both'"):
+        count_texts(m, texts_, "both", quoted)
+
+
+def test_batch_control_characters_and_inexact_weights_go_per_text():
+    m = Matcher(_lex())
+    texts_ = ["a\x01 façade", "so\x03called", "\x02harsh blow", "a façade"]
+    assert _batched(m, texts_, "all") == _per_text(m, texts_, "all")
+    cats = [Category("c", negation_window=2)]
+    inexact = Matcher(Lexicon.build("w", cats, [("ab", "c", 0.1, None), ("ab ba", "c", 0.3, None)], negators=["no"]))
+    texts_ = ["ab ab ba ab, no ab", "ab " * 7]
+    assert _batched(inexact, texts_, "all") == _per_text(inexact, texts_, "all")
