@@ -32,8 +32,8 @@ Conventions
   naming the argument and listing what is allowed.
 * Colours: the Okabe & Ito (2008) colour-blind-safe palette
   (:data:`PALETTE`); groups get colours in sorted group order, so a group
-  has the same colour in every figure of a run; categories likewise in
-  sorted order (beyond eight, colours repeat with hatching or line
+  has the same colour in every figure of a run (the keyness plot colours
+  its two sides instead); categories likewise in sorted order (beyond eight, colours repeat with hatching or line
   styles).  Effects use the diverging :data:`DIVERGING_CMAP` with limits
   symmetric about the null, and significance is marked with symbols, not
   by colour alone.  Categories and groups are ordered by sorted name in
@@ -75,6 +75,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from .stats.keyness import ALL, REST
 
@@ -161,6 +162,7 @@ _CORRECTIONS = {"bh": "BH-adjusted", "by": "BY-adjusted", "holm": "Holm-adjusted
 _DENOMINATORS = {"per_1000_tokens": "per 1,000 tokens", "per_token": "per token"}
 _UNITS = {"story": "stories", "document": "documents", "cluster": "clusters"}
 _RATES = {"mean": ("mean_rate", "mean_low", "mean_high"), "pooled": ("pooled_rate", "pooled_low", "pooled_high")}
+_KEYNESS_COLORS = (PALETTE[3], PALETTE[4])  # blue, vermillion
 _HATCHES = ("", "///", "...", "xxx")
 _LINESTYLES = ("-", "--", ":", "-.")
 _LABEL_ITERATIONS = 300
@@ -231,8 +233,15 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
         return fig.add_subplot()
     if not isinstance(ax, Axes):
         raise TypeError(f"ax: expected a matplotlib Axes or None, got {type(ax).__name__}")
+    # an Axes made elsewhere took the rcParams of its time: apply the house style to it
     ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=_RC["xtick.labelsize"])
+    ax.set_axisbelow(True)
     return ax
+
+
+def _grid(ax: Axes, axis: str = "both") -> None:
+    ax.grid(True, axis=axis, color=_RC["grid.color"], linewidth=_RC["grid.linewidth"])
 
 
 def _darker(color: str, amount: float = 0.3) -> tuple[float, float, float]:
@@ -301,7 +310,7 @@ def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str, colors: dict) -> None:
     ax.set_yticks(range(len(rows)), [f"{g} (n={n})" for g, n in zip(rows["group"], rows["n_docs"])])
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(left=0)
-    ax.grid(True, axis="x")
+    _grid(ax, "x")
     ax.set_xlabel(_rate_axis_label(rows, rate))
 
 
@@ -566,8 +575,11 @@ def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, a
     ``odds_ratio``; for ``chi2``/``g2``, which have no estimate, the
     statistic signed by ``rate_a - rate_b``; ``mannwhitney`` is centred at
     0.5).  Every term is a small grey point; the ``top`` terms at each end
-    are coloured (first group: its palette colour; the second: its colour,
-    or dark grey for ``(rest)``/``(all)``) and labelled without overlap
+    are coloured by side (``group_a`` blue, ``group_b`` vermillion, or dark
+    grey for ``(rest)``/``(all)``: a two-sided contrast, and a table
+    filtered to one comparison no longer knows every group, so the
+    per-group colours of the other figures could not be kept reliably)
+    and labelled without overlap
     (:func:`_place_labels`).  Terms with no finite value (e.g. a %DIFF of
     +inf) cannot be placed and are counted in the title.  Token-level
     tables are marked as descriptive (see :mod:`framing.stats.keyness`).
@@ -611,9 +623,7 @@ def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, a
     keep = np.isfinite(x) & np.isfinite(y)
     order_hi = sorted((i for i in np.flatnonzero(keep) if y[i] > centre), key=lambda i: (-y[i], terms[i]))[:top]
     order_lo = sorted((i for i in np.flatnonzero(keep) if y[i] < centre), key=lambda i: (y[i], terms[i]))[:top]
-    real = [g for g in (*keyness["group_a"], *keyness["group_b"]) if g not in (REST, ALL)]
-    colors = _colors(real)
-    color_a, color_b = colors[group_a], colors.get(group_b, "0.25")
+    color_a, color_b = _KEYNESS_COLORS[0], ("0.25" if group_b in (REST, ALL) else _KEYNESS_COLORS[1])
     with _style():
         ax = _new_axes(ax, (8.5, 5.8))
         ax.scatter(x[keep], y[keep], s=5, color="0.72", linewidths=0, zorder=1)
@@ -621,7 +631,7 @@ def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, a
             ax.scatter(x[order], y[order], s=16, color=color, linewidths=0, zorder=2,
                        label=f"top {len(order)}: {name}")
         ax.axhline(centre, color="0.45", linewidth=0.8, zorder=0)
-        ax.grid(True)
+        _grid(ax)
         span_x = max(float(np.ptp(x[keep])), 1.0) if keep.any() else 1.0
         span_y = max(float(np.ptp(y[keep])), 1.0) if keep.any() else 1.0
         if keep.any():
@@ -700,7 +710,8 @@ def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, ax: Axes | None 
 
     Bands are the ``mean_low``–``mean_high`` bootstrap CIs (missing for
     periods with a single document, which leave a gap in the band).
-    ``period`` holds ISO dates (the first day of each period).
+    ``period`` holds ISO dates (the first day of each period).  The
+    legend sits under the axes, so that small multiples stay readable.
     """
     _check_table(timeseries, "timeseries", ("group", "period", "category", "mean_rate", "mean_low", "mean_high",
                                             "denominator", "confidence", "unit"))
@@ -727,13 +738,17 @@ def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, ax: Axes | None 
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
         ax.set_ylim(bottom=0)
-        ax.grid(True, axis="y")
+        _grid(ax, "y")
         ax.set_xlabel("period start")
         label = _rate_axis_label(rows, "mean")
-        ax.set_ylabel(label[: label.rindex(",")])
-        ax.set_title(f"{category}: cue rate over time by group\nbands: {label[label.rindex(',') + 2:]} "
-                     "(periods with at least two units)", fontsize=9)
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.set_ylabel(label[: label.rindex(",")].replace(" (", "\n("))
+        ax.set_title(f"{category}: cue rate over time")
+        handles, names = ax.get_legend_handles_labels()
+        band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
+        below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-32, units="points")
+        ax.legend([*handles, band], [*names, label[label.rindex(",") + 2:]],
+                  loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=2,
+                  fontsize=7, frameon=False, handlelength=1.6, columnspacing=1.0)
     return ax
 
 
@@ -800,7 +815,7 @@ def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         ax.set_yticks(range(len(table)), [f"{c} · {a} vs {b}" for c, a, b in
                                           zip(table["category"], table["group_a"], table["group_b"])])
         ax.set_ylim(len(table) - 0.5, -0.5)
-        ax.grid(True, axis="x")
+        _grid(ax, "x")
         conf = _percent(_single(table, "confidence", "paired"))
         correction = _single(table, "correction", "paired")
         unit = str(_single(table, "unit", "paired"))
@@ -865,7 +880,7 @@ def plot_reliability(predictions: pd.DataFrame, *, n_bins: int = 10, ax: Axes | 
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
         ax.set_aspect("equal")
-        ax.grid(True)
+        _grid(ax)
         ax.set_xlabel("mean predicted probability (positive class)")
         ax.set_ylabel("observed fraction positive")
         ax.set_title(f"Reliability curve (n = {len(score)}, {n_bins} equal-width bins)")

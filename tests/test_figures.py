@@ -235,7 +235,8 @@ def test_keyness_points_and_labels(keyness):
     assert texts(ax) == ["t39", "t38", "t37", "t36", "t35", "t00", "t01", "t02", "t03", "t04"]
     assert ax.get_ylabel().startswith("z-score of the log-odds ratio")
     assert "alpha vs (rest)" in ax.get_title() and "descriptive" in ax.get_title()
-    assert top_a.get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba(F.PALETTE[0])))
+    assert top_a.get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba(F.PALETTE[3])))
+    assert top_b.get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba("0.25")))
 
 
 def test_keyness_labels_do_not_overlap(keyness):
@@ -282,7 +283,7 @@ def test_keyness_comparison_choice(keyness):
         F.plot_keyness(both)
     ax = F.plot_keyness(both, group_a="beta", top=2)
     assert "beta vs (rest)" in ax.get_title()
-    assert ax.collections[1].get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba(F.PALETTE[1])))
+    assert ax.collections[1].get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba(F.PALETTE[3])))
     with pytest.raises(ValueError, match=r"group_a: 'delta' is not in keyness; choose from alpha, beta"):
         F.plot_keyness(both, group_a="delta")
     pairwise = pd.concat([keyness.assign(group_b="beta", comparison="pairwise"),
@@ -290,6 +291,9 @@ def test_keyness_comparison_choice(keyness):
     with pytest.raises(ValueError, match=r"group_a: 'alpha' matches 2 comparisons \(alpha vs beta, alpha vs gamma\); "
                                          r"filter keyness to one group_b first"):
         F.plot_keyness(pairwise, group_a="alpha")
+    ax = F.plot_keyness(pairwise[pairwise.group_b == "gamma"], top=2)
+    assert ax.collections[2].get_facecolor()[0].tolist() == pytest.approx(list(F.mcolors.to_rgba(F.PALETTE[4])))
+    assert "alpha vs gamma" in ax.get_title()
 
 
 def test_keyness_errors(keyness):
@@ -353,8 +357,9 @@ def test_timeseries_lines_and_bands(timeseries):
     assert sum(isinstance(c, PolyCollection) for c in ax.collections) == 2
     assert ax.collections[0].get_alpha() == 0.2
     assert list(ax.lines[0].get_xdata()) == list(pd.to_datetime(["2025-03-03", "2025-03-10", "2025-03-17"]).to_numpy())
-    assert ax.get_ylabel() == "mean per-document rate (per 1,000 tokens)"
-    assert "95% bootstrap CI" in ax.get_title() and "threat" in ax.get_title()
+    assert ax.get_ylabel() == "mean per-document rate\n(per 1,000 tokens)"
+    assert ax.get_title() == "threat: cue rate over time"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["alpha", "beta", "95% bootstrap CI"]
 
 
 def test_timeseries_errors(timeseries):
