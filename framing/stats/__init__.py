@@ -24,32 +24,34 @@ Modules (each a pure-function family with one fixed output schema):
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
+# Eager imports: three functions share their module's name (compare, effects,
+# keyness).  With lazy attribute loading, importing the submodule rebinds the
+# package attribute to the module, so ``framing.stats.compare`` would be the
+# function once and the module after that; explicit imports bind the functions.
+from ._warnings import StatsWarning
+from .compare import compare, omnibus
+from .distinct import distinctiveness, term_contributions
+from .effects import effects
+from .keyness import document_keyness, keyness, log_odds
+from .multitest import adjust_pvalues
+from .paired import paired
+from .simulate import simulate_scores, simulate_term_counts
+from .summary import summarize, timeseries
 
-_EXPORTS = {
-    "adjust_pvalues": "multitest",
-    "summarize": "summary",
-    "timeseries": "summary",
-    "effects": "effects",
-    "compare": "compare",
-    "omnibus": "compare",
-    "paired": "paired",
-    "distinctiveness": "distinct",
-    "term_contributions": "distinct",
-    "log_odds": "keyness",
-    "keyness": "keyness",
-    "document_keyness": "keyness",
-    "simulate_scores": "simulate",
-    "simulate_term_counts": "simulate",
-    "StatsWarning": "_warnings",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'framing.stats' has no attribute {name!r}")
-    return getattr(import_module(f"framing.stats.{module}"), name)
+__all__ = [
+    "StatsWarning",
+    "adjust_pvalues",
+    "compare",
+    "distinctiveness",
+    "document_keyness",
+    "effects",
+    "keyness",
+    "log_odds",
+    "omnibus",
+    "paired",
+    "simulate_scores",
+    "simulate_term_counts",
+    "summarize",
+    "term_contributions",
+    "timeseries",
+]

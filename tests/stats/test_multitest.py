@@ -53,3 +53,4 @@ def test_errors():
         adjust_pvalues([0.1], method="fdr")
     with pytest.raises(ValueError, match=r"must lie in \[0, 1\].*1.5"):
         adjust_pvalues([0.1, 1.5])
+
