@@ -39,7 +39,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .match import _BATCH_TABLE, _EXACT_TOKENS_MAX, Matcher
+from .match import _BATCH_TABLE, _EXACT_TOKENS_MAX, _TOKEN_BYTES, Matcher
 
 __all__ = ["count_texts"]
 
@@ -48,7 +48,30 @@ _SEP = b" !\x03 "
 _BATCH_BYTES = 1_000_000
 # candidate tokens kept in the id table before it is started afresh
 _TOKEN_LIMIT = 200_000
-_SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR = 32, ord("|"), 1, 2, 3
+_SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR, _DOT, _APOSTROPHE = 32, ord("|"), 1, 2, 3, ord("."), ord("'")
+_IS_TOKEN_BYTE = np.zeros(256, dtype=bool)
+_IS_TOKEN_BYTE[list(_TOKEN_BYTES)] = True
+
+
+def _prepare(raw: bytes) -> bytes:
+    """:meth:`Matcher._bytes` with the batch table, the full stop and
+    apostrophe rules applied with numpy: a ``.`` or ``'`` joins only
+    between two token bytes; any other ``.`` is a break, any other
+    ``'`` a space (both rules read the bytes as they were, as the
+    regular expressions of the per-text path do).  The batch tests check
+    that the two give the same counts."""
+    b = (b" " + raw + b" ").translate(_BATCH_TABLE)
+    arr = np.frombuffer(b, dtype=np.uint8)
+    at = np.flatnonzero((arr == _DOT) | (arr == _APOSTROPHE))  # never the first or last byte
+    if len(at):
+        lone = at[~(_IS_TOKEN_BYTE[arr[at - 1]] & _IS_TOKEN_BYTE[arr[at + 1]])]
+        if len(lone):
+            out = arr.copy()
+            out[lone] = np.where(arr[lone] == _DOT, _BREAK, _SPACE)
+            b = out.tobytes()
+    if b"|" in b:
+        b = b.replace(b"|", b" | ")
+    return b
 
 
 class _Tables:
@@ -67,6 +90,18 @@ class _Tables:
         self.size = np.array([k[0] for k in keys], dtype=np.int64)
         self.single = np.array([k[1] is not None for k in keys], dtype=bool)
         self.phrase = np.array([k[2] is not None or k[3] is not None for k in keys], dtype=bool)
+        # Loose phrase keys that name the words that may come next (and
+        # are nothing else): the first bytes of those words, a cheap test
+        # before Python reads the next token.
+        self.follow_row = np.full(len(keys), -1, dtype=np.int64)
+        firsts = []
+        for kid, (_, single, full, follow) in enumerate(keys):
+            if single is None and full is None and isinstance(follow, frozenset):
+                row = np.zeros(256, dtype=bool)
+                row[[ord(word[0]) for word in follow if word]] = True
+                self.follow_row[kid] = len(firsts)
+                firsts.append(row)
+        self.follow_first = np.array(firsts, dtype=bool).reshape(len(firsts), 256)
         self.ncat = len(matcher.categories)
         self.windows = np.array(matcher._windows, dtype=np.int64)
         self.entry_cat = np.array(matcher._entry_cat, dtype=np.int64)
@@ -181,7 +216,7 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     tables = _tables(matcher)
     k = tables.ncat
     nd = len(rows)
-    b = matcher._bytes(_SEP.join(raws), _BATCH_TABLE)
+    b = _prepare(_SEP.join(raws))
     arr = np.frombuffer(b, dtype=np.uint8)
     nonspace = arr != _SPACE
     # runs of non-space bytes (``b`` starts and ends with a space)
@@ -221,6 +256,22 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     end_arr = np.array(ends, dtype=np.int64)
     kid_arr = np.array(kids, dtype=np.int64)
     picked = np.flatnonzero(tables.phrase[kid_arr])
+    if len(picked):
+        # drop the loose keys whose next token (past spaces and quote
+        # markers) cannot start a word that may follow
+        row = tables.follow_row[kid_arr[picked]]
+        tested = np.flatnonzero(row >= 0)
+        if len(tested):
+            nxt = np.searchsorted(run_start, end_arr[picked[tested]] + 1)
+            plain = np.flatnonzero(~is_marker)
+            nxt = np.searchsorted(plain, nxt)
+            byte = np.zeros(len(tested), dtype=np.int64)
+            inside = nxt < len(plain)
+            byte[inside] = first[plain[nxt[inside]]]
+            ok = tables.follow_first[row[tested], byte] & inside
+            keep = np.ones(len(picked), dtype=bool)
+            keep[tested[~ok]] = False
+            picked = picked[keep]
     phrase_hits = matcher._phrase_candidates(s, zip(end_arr[picked].tolist(), kid_arr[picked].tolist())) if len(picked) else []
 
     single = tables.single[kid_arr]

@@ -573,3 +573,14 @@ def test_batch_control_characters_and_inexact_weights_go_per_text():
     inexact = Matcher(Lexicon.build("w", cats, [("ab", "c", 0.1, None), ("ab ba", "c", 0.3, None)], negators=["no"]))
     texts_ = ["ab ab ba ab, no ab", "ab " * 7]
     assert _batched(inexact, texts_, "all") == _per_text(inexact, texts_, "all")
+
+
+@SETTINGS
+@given(st.lists(st.one_of(texts(), loose_texts()), max_size=4))
+def test_batch_bytes_are_the_per_text_bytes(texts_):
+    # the numpy byte rules of the batch path = the per-text regular expressions
+    from framing.match import _BATCH_TABLE
+
+    raws = [Matcher._raw(t) for t in texts_ if "\x01" not in t and "\x02" not in t and "\x03" not in t]
+    joined = match_batch._SEP.join(raws)
+    assert match_batch._prepare(joined) == Matcher._bytes(joined, _BATCH_TABLE)
