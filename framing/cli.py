@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_classify(sub)
 
+    from .run_cli import register as register_run
+
+    register_run(sub)
+
     p = sub.add_parser("hits", help="list every hit with character offsets",
                        description="List every lexicon hit with offsets, sentence, voice and negation.")
     corpus_options(p)
@@ -178,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     if getattr(args, "n_jobs", 1) is not None and getattr(args, "n_jobs", 1) < 1:
         parser.error("--n-jobs must be >= 1")
     try:

@@ -1,0 +1,118 @@
+"""``[[classifiers]]`` entries of a run: cross-validated evaluation.
+
+Each entry is evaluated with :func:`framing.classify_eval.evaluate_frame`
+on the run's corpus (after its de-duplication and filters) or on the
+entry's own ``data`` file (read with the run's ``[corpus]`` reader
+options), with the entry's seed.  The tables are written as
+``tables/<id>-<summary|per-class|confusion|predictions|folds>.csv`` and, for
+binary labels, a reliability (calibration) figure is drawn from the
+out-of-fold predictions.  Results are cached by the data's content key,
+the entry's options, the lexicon's hash and the seed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from .config import ClassifierConfig
+from .runstore import StageCache
+
+__all__ = ["CLASSIFIER_TABLES", "classifier_section", "classifier_tables"]
+
+#: Tables of one classifier entry, in order (attribute of the evaluation, file suffix).
+CLASSIFIER_TABLES: tuple[tuple[str, str], ...] = (
+    ("summary", "summary"),
+    ("per_class", "per-class"),
+    ("confusion", "confusion"),
+    ("predictions", "predictions"),
+    ("folds", "folds"),
+)
+
+
+def _data(stages: Any, entry: ClassifierConfig) -> tuple[pd.DataFrame, str]:
+    if entry.data is None:
+        corpus = stages.corpus()
+        return corpus.frame, corpus.key
+    from .corpus import read_corpus
+
+    index = next(i for i, c in enumerate(stages.config.classifiers) if c.id == entry.id)
+    c = stages.config.corpus
+    digest = stages.plan.inputs[f"classifiers[{index}].data"]["sha256"]
+    key = StageCache.key(stage="classifier-data", input=digest, options={
+        "format": c.format, "fields": dict(c.fields), "on_error": c.on_error, "encoding": c.encoding,
+        "fallback_encoding": c.fallback_encoding})
+
+    def read() -> pd.DataFrame:
+        return read_corpus(entry.data, format=None if c.format == "auto" else c.format, fields=dict(c.fields) or None,
+                           on_error=c.on_error, encoding=c.encoding,
+                           fallback_encoding=c.fallback_encoding or None).frame
+
+    return stages._cached_frame("classifier-data", key, read), key
+
+
+def classifier_tables(stages: Any, entry: ClassifierConfig) -> dict[str, pd.DataFrame]:
+    """Evaluate one entry (cached); return its tables by attribute name."""
+    from .classify_eval import evaluate_frame
+    from .run_stages import StageError
+
+    frame, data_key = _data(stages, entry)
+    seed = stages._seed("classifiers", entry.id)
+    options = next(c for c in stages.config.to_dict()["classifiers"] if c["id"] == entry.id)
+    lexicon_hash = stages.plan.lexicons[entry.lexicon]["sha256"]
+    keys = {name: StageCache.key(stage="classifier", table=name, data=data_key, options=options, seed=seed,
+                                 lexicon=lexicon_hash) for name, _ in CLASSIFIER_TABLES}
+    out = {name: stages.cache.get_frame("classifier", keys[name]) for name, _ in CLASSIFIER_TABLES}
+    if any(v is None for v in out.values()):
+        try:
+            evaluation = evaluate_frame(frame, label=entry.label, model=entry.model, cv=entry.cv, groups=entry.groups,
+                                        n_splits=entry.n_splits, C=list(entry.C),
+                                        lexicon=stages.lexicon(entry.lexicon), random_state=seed)
+        except ValueError as exc:
+            raise StageError(f"{stages._where('classifiers', entry.id)}: {exc}") from exc
+        for name, _ in CLASSIFIER_TABLES:
+            out[name] = getattr(evaluation, name).reset_index(drop=True)
+            stages.cache.put_frame("classifier", keys[name], out[name])
+    for name, suffix in CLASSIFIER_TABLES:
+        stages.tables[f"{entry.id}-{suffix}"] = out[name]
+    stages.log(f"classifier {entry.id}: {len(out['predictions'])} out-of-fold predictions")
+    return out
+
+
+def _binary_predictions(predictions: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame | None:
+    """Out-of-fold predictions as ``y_true`` (0/1) and ``score`` for a
+    binary task, else None."""
+    labels = sorted(pd.unique(predictions["y_true"].astype(str)))
+    if len(labels) != 2:
+        return None
+    return pd.DataFrame({"y_true": (predictions["y_true"].astype(str) == labels[1]).astype(int).to_numpy(),
+                         "score": predictions["score"].to_numpy(dtype=float)})
+
+
+def classifier_section(w: Any, entry: ClassifierConfig):
+    """The report section of one classifier entry (writes its files)."""
+    from .figures import plot_reliability
+    from .report import Section, TextBlock
+    from .run_outputs import _new_figure, _present, _slug
+
+    tables = classifier_tables(w.stages, entry)
+    design = (f"grouped by {entry.groups} (GroupKFold: test {entry.groups}s unseen in training)"
+              if entry.cv == "group" else "stratified")
+    blocks: list[Any] = [TextBlock(title="Design", text=(
+        f"Label: {entry.label}; model: {entry.model}; {entry.n_splits}-fold {design} cross-validation; "
+        f"C chosen inside each training fold from {list(entry.C)}; cue features: {entry.lexicon}. "
+        "Metrics with 95% bootstrap CIs over documents."))]
+    titles = {"summary": "Cross-validated metrics", "per_class": "Per-class precision and recall",
+              "confusion": "Confusion matrix (counts)", "predictions": "Out-of-fold predictions",
+              "folds": "Folds"}
+    for name, suffix in CLASSIFIER_TABLES:
+        blocks.append(w.table(f"{entry.id}-{suffix}", tables[name], titles[name]))
+    binary = _binary_predictions(tables["predictions"], tables["summary"])
+    if binary is not None:
+        fig = _new_figure(5.5, 5.0)
+        plot_reliability(binary, ax=fig.add_subplot())
+        blocks.append(w.figure(f"{entry.id}-reliability", fig, "Reliability of the predicted probabilities",
+                               caption="Mean predicted probability against the observed share per bin "
+                                       "(out-of-fold predictions)."))
+    return Section(id=f"clf-{_slug(entry.id)}", title=f"Classifier — {entry.id}", blocks=_present(blocks))
