@@ -20,7 +20,9 @@ top level
     ``description`` str = ""; ``seed`` int >= 0 = 0 (the one root seed).
 ``[corpus]`` (required)
     ``path`` (required, must exist; see *Paths*); ``format`` = "auto" |
-    :data:`framing.corpus.FORMATS`; ``fields`` table str -> str = {}
+    :data:`framing.corpus.FORMATS` | a published dataset layout read by
+    :mod:`framing.datasets` (:data:`DATASET_FORMATS`: "abp", "babe",
+    "newswcl50"); ``fields`` table str -> str = {}
     (keys from :data:`framing.records.KNOWN_FIELDS`); ``on_error`` =
     "raise" | "skip" | "warn"; ``encoding`` = "utf-8" and
     ``fallback_encoding`` = "" (codecs Python knows); ``dedupe`` =
@@ -53,7 +55,10 @@ top level
     "two-sided"; ``confidence`` float in (0, 1) = 0.95; ``n_resamples``
     int >= 99 = 4999; ``categories`` list[str] = [] (all); ``omnibus``
     bool = true; ``timeseries`` = "" or a key of
-    :data:`framing.stats.summary.FREQUENCIES`.
+    :data:`framing.stats.summary.FREQUENCIES`; ``include`` table column ->
+    non-empty list[str] = {} (this comparison only uses the documents whose
+    column value is listed, e.g. ``{lean = ["left", "center", "right"]}``
+    where some documents have no lean; the report counts the rest).
 ``[[keyness]]`` (default none)
     ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "log_odds" |
     "document" | :data:`~framing.stats.keyness.TOKEN_METHODS`;
@@ -144,6 +149,7 @@ import numpy as np
 
 from .classify import MODEL_KINDS
 from .corpus import FORMATS as CORPUS_FORMATS
+from .datasets import DATASET_FORMATS
 from .lexicon_io import FORMATS as LEXICON_FORMATS
 from .lexicon_io import bundled_lexicons
 from .match import VOICES
@@ -244,6 +250,7 @@ class ComparisonConfig:
     categories: tuple[str, ...]
     omnibus: bool
     timeseries: str
+    include: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +473,7 @@ _FILTERS = {
 }
 _CORPUS = {
     "path": _K("path", nonempty=True),
-    "format": _K("str", "auto", choices=("auto", *CORPUS_FORMATS), what="format"),
+    "format": _K("str", "auto", choices=("auto", *CORPUS_FORMATS, *DATASET_FORMATS), what="format"),
     "fields": _K("map", {}, nonempty=True),
     "on_error": _K("str", "raise", choices=("raise", "skip", "warn")),
     "encoding": _K("str", "utf-8", nonempty=True),
@@ -498,6 +505,7 @@ _COMPARISON = {
     "categories": _K("strs", [], unique=True),
     "omnibus": _K("bool", True),
     "timeseries": _K("str", "", choices=("", *FREQUENCIES), what="frequency"),
+    "include": _K("maplist", {}, nonempty=True),
 }
 _KEYNESS = {
     "id": _K("str", _DERIVED, pattern=_ID),
@@ -787,7 +795,11 @@ def _corpus(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> Co
     path = _existing(check, _path(check, v["path"], "corpus.path", base, env), "corpus.path", v["path"])
     if v["format"] == "folder" and not path.is_dir():
         raise check.error("corpus.format", f"'folder' needs a folder, but corpus.path is a file: {path}")
-    if v["format"] not in ("auto", "folder") and path.is_dir():
+    if v["format"] == "babe" and path.is_dir():
+        raise check.error("corpus.format", f"'babe' needs the BABE CSV file, but corpus.path is a folder: {path}")
+    if v["format"] == "newswcl50" and not path.is_dir():
+        raise check.error("corpus.format", f"'newswcl50' needs the NewsWCL50 folder, but corpus.path is a file: {path}")
+    if v["format"] in CORPUS_FORMATS and v["format"] != "folder" and path.is_dir():
         raise check.error("corpus.format", f"{v['format']!r} needs a file, but corpus.path is a folder: {path} "
                                            "(use format = \"folder\" or \"auto\")")
     for name in v["fields"]:
@@ -956,7 +968,8 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
     def comparison(v, key):
         v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicons)
         return ComparisonConfig(**{**_comparison(check, v, key), "methods": tuple(v["methods"]),
-                                   "categories": tuple(v["categories"])})
+                                   "categories": tuple(v["categories"]),
+                                   "include": tuple(sorted((c, tuple(vals)) for c, vals in v["include"].items()))})
 
     def keyness(v, key):
         return KeynessConfig(**_keyness(check, v, key))

@@ -47,6 +47,8 @@ from .text import sentence_spans
 
 __all__ = [
     "ABP_LABELS",
+    "DATASET_FORMATS",
+    "load_dataset",
     "BABE_COLUMNS",
     "NEWSWCL50_OUTLETS",
     "PTC_TECHNIQUES",
@@ -774,3 +776,21 @@ def _locate_mentions(frame: pd.DataFrame, articles: pd.DataFrame, source: str) -
         out["mention_end"].append(a + found + len(mention) if found >= 0 else -1)
     for key, values in out.items():
         frame[key] = pd.Series(values, index=frame.index, dtype="int64")
+
+
+#: Published dataset layouts the experiment runner reads by name (``[corpus] format``).
+DATASET_FORMATS: tuple[str, ...] = ("abp", "babe", "newswcl50")
+
+
+def load_dataset(format: str, path: str | Path) -> pd.DataFrame:
+    """Read a published dataset layout by name, with the loader's defaults.
+
+    ``"abp"`` → :func:`load_abp` (JSON files, JSONL or JSONL.gz),
+    ``"babe"`` → :func:`load_babe` (the ``No agreement`` sentence dropped),
+    ``"newswcl50"`` → :func:`load_newswcl50`.  This is how a config's
+    ``[corpus] format = "babe"`` is read.
+    """
+    loaders = {"abp": load_abp, "babe": load_babe, "newswcl50": load_newswcl50}
+    if format not in loaders:
+        raise ValueError(f"format must be one of {', '.join(map(repr, DATASET_FORMATS))}, got {format!r}")
+    return loaders[format](path)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import ComparisonConfig, KeynessConfig, derive_seed
 
-__all__ = ["comparable_categories", "comparison_table_names", "compute_comparison", "compute_keyness", "keyness_top"]
+__all__ = ["comparable_categories", "comparison_subset", "comparison_table_names", "compute_comparison", "compute_keyness", "keyness_top"]
 
 
 def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
@@ -30,6 +30,25 @@ def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
     if cmp.timeseries:
         names.append("timeseries")
     return names
+
+
+def comparison_subset(cmp: ComparisonConfig, scores: pd.DataFrame,
+                      frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The scores and documents a comparison uses (its ``include``
+    table: a document is kept when, for every listed column, its value as
+    text is one of the listed values) and how many documents it leaves out."""
+    if not cmp.include:
+        return scores, frame, 0
+    keep = pd.Series(True, index=frame.index)
+    for column, values in cmp.include:
+        _check_column(frame, column, f"include.{column}")
+        text = frame[column].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
+        keep &= text.isin(set(values))
+    subset = frame[keep.to_numpy()].reset_index(drop=True)
+    if subset.empty:
+        raise ValueError(f"include: no document matches {dict(cmp.include)}")
+    kept = scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True)
+    return kept, subset, int((~keep).sum())
 
 
 def comparable_categories(cmp: ComparisonConfig, scores: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -61,6 +80,7 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
 
     for name in ("by", "strata", "pair_on", "cluster"):
         _check_column(frame, getattr(cmp, name), name)
+    scores, frame, _ = comparison_subset(cmp, scores, frame)
     categories, _ = comparable_categories(cmp, scores)
     common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=categories)
     pairs_mode = "reference" if cmp.reference else "all"

@@ -1,7 +1,9 @@
 """The corpus stage of a run: read, de-duplicate, filter, and say so.
 
 :func:`load_corpus` reads the configured corpus with
-:func:`framing.corpus.read_corpus`, drops exact duplicates (``dedupe =
+:func:`framing.corpus.read_corpus` (a published dataset layout, ``format =
+"abp" | "babe" | "newswcl50"``, through :func:`framing.datasets.load_dataset`
+first), drops exact duplicates (``dedupe =
 "exact"``: the reader keeps the first of each group of equal normalised
 texts) or near duplicates (``dedupe = "near"``: exact ones first, then
 every document that :func:`framing.dedupe.find_near_duplicates` pairs with
@@ -29,6 +31,7 @@ import pandas as pd
 
 from .config import ConfigError, CorpusConfig
 from .corpus import read_corpus
+from .datasets import DATASET_FORMATS, load_dataset
 from .dedupe import find_near_duplicates
 from .text import count_tokens
 
@@ -49,9 +52,14 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         ``outlets`` (documents per outlet), ``date_min``, ``date_max``,
         ``reader_warnings``.
     """
+    if config.format in DATASET_FORMATS:
+        source: Any = load_dataset(config.format, config.path)
+        fmt = None
+    else:
+        source, fmt = config.path, None if config.format == "auto" else config.format
     corpus = read_corpus(
-        config.path,
-        format=None if config.format == "auto" else config.format,
+        source,
+        format=fmt,
         fields=dict(config.fields) or None,
         on_error=config.on_error,
         encoding=config.encoding,

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__
-from .run_analyses import comparable_categories, keyness_top
+from .run_analyses import comparable_categories, comparison_subset, keyness_top
 
 __all__ = ["build_outputs"]
 
@@ -116,11 +116,14 @@ def _comparison_section(w: _Writer, cmp: Any):
     from .report import Section, TextBlock
 
     tables = w.stages.comparison_tables(cmp)
-    _, left_out = comparable_categories(cmp, w.stages.scores(cmp.lexicon)[0])
+    used, _, n_outside = comparison_subset(cmp, w.stages.scores(cmp.lexicon)[0], w.stages.corpus().frame)
+    _, left_out = comparable_categories(cmp, used)
     blocks: list[Any] = [TextBlock(title="Design", text=(
         f"Groups: {cmp.by}; {_design(cmp)}; effect: {cmp.effect}; {cmp.n_resamples} resamples; "
         f"{cmp.confidence:.0%} intervals; multiple comparisons: {cmp.correction} across categories × pairs, "
         f"per method; alternative: {cmp.alternative}."
+        + (f" Documents: those with {', '.join(f'{c} in {list(v)}' for c, v in cmp.include)} "
+           f"({n_outside} others left out)." if cmp.include else "")
         + (f" Left out, no hit in any document: {', '.join(left_out)}." if left_out else "")))]
     blocks.append(w.table(f"{cmp.id}-summary", tables["summary"], "Per-group rates"))
     if "omnibus" in tables:

@@ -262,6 +262,16 @@ def test_classifier_entry_writes_tables_and_a_reliability_figure(project):
         _run(project, "comparisons=[]", "keyness=[]", "classifiers=[{id = 'bad', label = 'desk'}]")
 
 
+def test_a_comparison_can_use_a_subset_of_the_documents(project):
+    result = _run(project, "keyness=[]", "comparisons=[{id = 'sub', include = {outlet = ['calm', 'loud']}, "
+                                         "methods = ['welch'], n_resamples = 99}]")
+    pairs = (result.run_dir / "tables" / "sub-pairs.csv").read_text()
+    assert "calm,loud" in pairs and "mixed" not in pairs
+    assert "(6 others left out)" in (result.run_dir / "report.html").read_text(encoding="utf-8")
+    with pytest.raises(ValueError, match=r"comparisons\[0\] \(id 'sub'\): include: no document matches"):
+        _run(project, "keyness=[]", "comparisons=[{id = 'sub', include = {outlet = ['none']}}]")
+
+
 def test_unknown_column_in_filters_names_the_key(project):
     with pytest.raises(ConfigError, match=r"corpus\.filters\.include\.desk: no column 'desk'"):
         _run(project, "corpus.filters.include={desk = ['news']}")
