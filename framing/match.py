@@ -22,6 +22,13 @@ property-based test checks this against a naive reference):
 * :meth:`Matcher.find` tokenises with offsets (:mod:`framing.text`) and
   returns every hit with character offsets into the original text.
 
+Scoring counts whole chunks of documents at once with
+:func:`framing.match_batch.count_texts`: the documents' bytes joined by
+a separator that is a sentence break, ONE scan of the same automaton,
+and the single-word candidates, negation windows and per-document
+tallies as numpy arrays; it gives for every text what :meth:`Matcher.count`
+gives (tests compare the two).
+
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
 
