@@ -20,6 +20,10 @@ files.  Given a validated :class:`framing.config.Config` it
    renames it into place only when the manifest is written, so an
    interrupted run never leaves a folder that looks complete.
 
+``config.json`` and the report hold the resolved config without
+``[runtime]`` (how a run was executed never changes what it computed; the
+runtime settings are in the manifest's unchecked block).
+
 Determinism: every resampling step gets a seed derived from the config's
 root seed and the step's name (:func:`framing.config.derive_seed`; the
 seeds are recorded in the manifest); tables are written as CSV with
