@@ -482,8 +482,10 @@ def _text_lists(inner):
 
 @pytest.fixture
 def tiny_batches(monkeypatch):
-    # a few bytes per scan: batches split between (and inside) examples
+    # a few bytes per scan, and the token id table started afresh before
+    # every scan
     monkeypatch.setattr(match_batch, "_BATCH_BYTES", 40)
+    monkeypatch.setattr(match_batch, "_TOKEN_LIMIT", 0)
 
 
 @SETTINGS
