@@ -6,7 +6,8 @@ Models
     character n-gram TF-IDF (``char_wb``), cue-lexicon counts
     (:class:`framing.vectorize.CueVectorizer`) and, optionally, scores
     learned from annotated biased words (:class:`MarkedWordScorer`).
-    :func:`make_pipeline` adds a linear model: ``"logreg"``
+    Optionally, sentence embeddings (:mod:`framing.classify_embed`, an
+    extra).  :func:`make_pipeline` adds a linear model: ``"logreg"``
     (:class:`~sklearn.linear_model.LogisticRegression`), ``"svm"``
     (:class:`~sklearn.svm.LinearSVC` calibrated by
     :class:`~sklearn.calibration.CalibratedClassifierCV` with sigmoid
@@ -304,7 +305,8 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 # ---------------------------------------------------------------- factories
 
 def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues", marked=False, min_df=1,
-                  char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, random_state=0) -> FeatureUnion:
+                  char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, embeddings=None,
+                  embedding_weight=1.0, random_state=0) -> FeatureUnion:
     """The feature union of a :class:`FrameClassifier`.
 
     Parameters
@@ -322,11 +324,15 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
         Minimum document frequency of word / character n-grams.
     max_features : int, optional
         Cap on each TF-IDF branch's vocabulary.
+    embeddings : str, optional
+        Add the ``embed`` branch: sentence embeddings of this model
+        (:class:`framing.classify_embed.SentenceEmbedder`, weight
+        ``embedding_weight``; needs the optional ``embeddings`` extra).
 
     Returns
     -------
     FeatureUnion
-        Branches named ``word``, ``char``, ``cues``, ``marked``; input is a
+        Branches named ``word``, ``char``, ``cues``, ``marked``, ``embed``; input is a
         DataFrame with a ``text`` (and for ``marked`` a ``marked_words``) column.
     """
     _check_ngrams("word_ngrams", word_ngrams)
@@ -335,6 +341,7 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
     _check_number("char_min_df", char_min_df, integer=True, low=1, strict=False)
     _check_number("cue_weight", cue_weight)
     _check_number("marked_weight", marked_weight)
+    _check_number("embedding_weight", embedding_weight)
     if max_features is not None:
         _check_number("max_features", max_features, integer=True)
     branches, weights = [], {}
@@ -352,8 +359,14 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
     if marked:
         branches.append(("marked", MarkedWordScorer(random_state=random_state)))
         weights["marked"] = marked_weight
+    if embeddings is not None:
+        from .classify_embed import SentenceEmbedder, _check_model
+
+        _check_model(embeddings)
+        branches.append(("embed", SentenceEmbedder(model=embeddings)))
+        weights["embed"] = embedding_weight
     if not branches:
-        raise ValueError("no features: give word_ngrams, char_ngrams, cues or marked=True")
+        raise ValueError("no features: give word_ngrams, char_ngrams, cues, marked=True or embeddings")
     return FeatureUnion(branches, transformer_weights=weights or None)
 
 
@@ -421,6 +434,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     word_ngrams, char_ngrams, cues, marked, min_df, char_min_df, max_features, cue_weight, marked_weight
         Feature options of :func:`make_features`.  ``marked=True`` needs
         ``marked_words`` in :meth:`fit`.
+    embeddings, embedding_weight
+        Optional sentence-embedding branch (:mod:`framing.classify_embed`,
+        e.g. ``embeddings="all-MiniLM-L6-v2"``; optional extra).
     inner_cv : int
         Folds of the inner selection of ``C``.
     random_state : int
@@ -443,7 +459,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
                  cues="framing-cues", marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
-                 marked_weight=1.0, inner_cv=3, random_state=0):
+                 marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3, random_state=0):
         self.kind = kind
         self.C = C
         self.class_weight = class_weight
@@ -456,6 +472,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.max_features = max_features
         self.cue_weight = cue_weight
         self.marked_weight = marked_weight
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
         self.inner_cv = inner_cv
         self.random_state = random_state
 
@@ -463,7 +481,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         cues = getattr(self, "_cues", self.cues)  # the lexicon resolved once per fit (see fit)
         return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=cues, marked=self.marked,
                     min_df=self.min_df, char_min_df=self.char_min_df, max_features=self.max_features,
-                    cue_weight=self.cue_weight, marked_weight=self.marked_weight)
+                    cue_weight=self.cue_weight, marked_weight=self.marked_weight, embeddings=self.embeddings,
+                    embedding_weight=self.embedding_weight)
 
     def _pipeline(self, C: float) -> Pipeline:
         return make_pipeline(self.kind, multilabel=self.multilabel_, C=C, class_weight=self.class_weight,

@@ -23,7 +23,10 @@ Integrity
     execution does not depend on them.
 Limits
     Only :class:`FrameClassifier` models (kinds ``logreg``, ``svm``,
-    ``baseline``; binary, multi-class, multi-label) are supported.
+    ``baseline``; binary, multi-class, multi-label) are supported.  A
+    model with sentence-embedding features stores no embedding weights:
+    it records the version of the package that ships them and is loaded
+    only where that version is installed.
     Rebuilding sets fitted attributes of scikit-learn estimators (and,
     for ``svm``, constructs the private
     ``sklearn.calibration._CalibratedClassifier`` and
@@ -62,7 +65,7 @@ __all__ = ["FORMAT", "ModelFileError", "data_sha256", "save_model", "load_model"
 
 FORMAT = "framing-classifier/1"
 _PARAMS = ("kind", "C", "class_weight", "word_ngrams", "char_ngrams", "cues", "marked", "min_df", "char_min_df",
-           "max_features", "cue_weight", "marked_weight", "inner_cv", "random_state")
+           "max_features", "cue_weight", "marked_weight", "embeddings", "embedding_weight", "inner_cv", "random_state")
 
 
 class ModelFileError(ValueError):
@@ -138,7 +141,7 @@ def save_model(model: FrameClassifier, path: str | os.PathLike, *, data_hash: st
     manifest: dict[str, Any] = {
         "format": FORMAT, "framing_version": __version__, "sklearn_version": sklearn.__version__,
         "params": params, "C_": model.C_, "classes": classes, "multilabel": bool(model.multilabel_),
-        "data_sha256": data_hash, "branches": [], "lexicon_sha256": None,
+        "data_sha256": data_hash, "branches": [], "lexicon_sha256": None, "embedding_version": None,
     }
     union = model.pipeline_.named_steps["features"]
     for branch, trans in union.transformer_list:
@@ -167,6 +170,8 @@ def save_model(model: FrameClassifier, path: str | os.PathLike, *, data_hash: st
                 raise ValueError(f"the cue lexicon {lex.name!r} does not survive a TOML round trip "
                                  f"(categories {list(lex.category_names)} became {list(embedded.category_names)})")
             manifest["lexicon_sha256"] = embedded.content_hash()
+        elif branch == "embed":  # no fitted numbers: the weights are those of the installed package
+            manifest["embedding_version"] = last.version_
         elif branch == "marked":
             arrays["marked.vocabulary"] = _text_array(last.vocabulary_.tolist())
             arrays["marked.seen"] = last.seen_.astype(np.int64)
@@ -260,7 +265,8 @@ def load_model(path: str | os.PathLike) -> FrameClassifier:
 
 _MANIFEST = {"format": str, "framing_version": str, "sklearn_version": str, "params": dict, "C_": (int, float),
              "classes": list, "multilabel": bool, "data_sha256": (str, type(None)), "branches": list,
-             "lexicon_sha256": (str, type(None)), "n_parts": int, "arrays": dict}
+             "lexicon_sha256": (str, type(None)), "embedding_version": (str, type(None)), "n_parts": int,
+             "arrays": dict}
 
 
 def _check_manifest(manifest: dict, source: str) -> None:
@@ -326,6 +332,12 @@ def _rebuild(manifest: dict, arrays: dict, source: str) -> FrameClassifier:
         elif branch == "cues":
             last.fit([])
             n_features += len(last.get_feature_names_out())
+        elif branch == "embed":
+            last.fit()
+            if last.version_ != manifest["embedding_version"]:
+                raise ModelFileError(f"{source}: saved with the embedding package version "
+                                     f"{manifest['embedding_version']}, this is {last.version_}; retrain the model")
+            n_features += last.n_dims_
         elif isinstance(last, MarkedWordScorer):
             last.vocabulary_ = np.array(_json(arrays, "marked.vocabulary", source), dtype=object)
             last.seen_ = arrays["marked.seen"]

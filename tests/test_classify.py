@@ -92,7 +92,7 @@ def test_pipeline_factories(data):
     assert [n for n, _ in base.named_steps["features"].transformer_list] == ["word"]
     with pytest.raises(ValueError, match="kind must be one of 'logreg', 'svm', 'baseline', got 'tree'"):
         make_pipeline("tree")
-    with pytest.raises(ValueError, match="no features: give word_ngrams, char_ngrams, cues or marked=True"):
+    with pytest.raises(ValueError, match="no features: give word_ngrams, char_ngrams, cues, marked=True or embeddings"):
         make_features(word_ngrams=None, char_ngrams=None, cues=None)
     with pytest.raises(ValueError, match=r"word_ngrams must be None or a pair \(min_n, max_n\)"):
         make_features(word_ngrams=(2, 1))

