@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_classify_babe.py [--data PATH/final_labels_SG2.csv] [--quick]
-        [--schemes stratified outlet] [--models baseline framing framing+marked] [--Cs 1 3 10]
+        [--schemes stratified outlet] [--models baseline framing framing+marked framing+marked+embed] [--Cs 1 3 10]
 
 Loads BABE with :func:`framing.datasets.load_babe` (the one "No agreement"
 sentence dropped; 3,673 sentences) and measures, in the same run and on
@@ -20,7 +20,11 @@ the same folds:
     the same plus :class:`framing.classify.MarkedWordScorer` features
     learned from the ``biased_words`` annotations of the training fold
     only (cross-fitted inside it; the test fold's annotations are never
-    read).
+    read);
+``framing+marked+embed``
+    the same plus all-MiniLM-L6-v2 sentence embeddings
+    (:mod:`framing.classify_embed`; needs the optional ``embeddings``
+    extra, so it is run only when asked with ``--models``).
 
 Two evaluations: 5-fold stratified CV (shuffled, seed 0) and 5-fold
 outlet-grouped CV (GroupKFold over the 11 outlets: test outlets unseen
@@ -45,7 +49,7 @@ from framing.classify_eval import cross_validate
 from framing.datasets import load_babe
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "babe" / "final_labels_SG2.csv"
-MODELS = ("baseline", "framing", "framing+marked")
+MODELS = ("baseline", "framing", "framing+marked", "framing+marked+embed")
 
 
 def _load() -> str:
@@ -59,7 +63,8 @@ def main() -> None:
                         help="candidate C values, chosen by inner CV (default 1 3 10)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--schemes", nargs="+", default=["stratified", "outlet"], choices=["stratified", "outlet"])
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    parser.add_argument("--models", nargs="+", default=list(MODELS[:3]), choices=MODELS,
+                        help="default: the first three; framing+marked+embed needs the embeddings extra")
     parser.add_argument("--quick", action="store_true", help="900 sentences, one C (smoke test)")
     args = parser.parse_args()
     babe = load_babe(args.data)
@@ -77,8 +82,10 @@ def main() -> None:
         "baseline": (FrameClassifier(kind="baseline", random_state=args.seed), None),
         "framing": (FrameClassifier(C=C, random_state=args.seed), None),
         "framing+marked": (FrameClassifier(C=C, marked=True, random_state=args.seed), "biased_words"),
+        "framing+marked+embed": (FrameClassifier(C=C, marked=True, embeddings="all-MiniLM-L6-v2",
+                                                 random_state=args.seed), "biased_words"),
     }
-    print(f"{'scheme':<11} {'model':<15} {'macro-F1':>8} {'95% CI':>15} {'acc':>6} {'brier':>6} {'time':>6}  C per fold")
+    print(f"{'scheme':<11} {'model':<20} {'macro-F1':>8} {'95% CI':>15} {'acc':>6} {'brier':>6} {'time':>6}  C per fold")
     for scheme in args.schemes:
         for name in args.models:
             model, marked = models[name]
@@ -87,7 +94,7 @@ def main() -> None:
                                 n_splits=5, random_state=args.seed, marked=marked)
             took = time.perf_counter() - started
             s = ev.summary.set_index("metric")
-            print(f"{scheme:<11} {name:<15} {s.loc['macro_f1', 'value']:8.4f} "
+            print(f"{scheme:<11} {name:<20} {s.loc['macro_f1', 'value']:8.4f} "
                   f"({s.loc['macro_f1', 'ci_low']:.3f}-{s.loc['macro_f1', 'ci_high']:.3f}) "
                   f"{s.loc['accuracy', 'value']:6.3f} {s.loc['brier', 'value']:6.3f} {took:5.0f}s  "
                   f"{', '.join(f'{c:g}' for c in ev.folds['C'])}", flush=True)

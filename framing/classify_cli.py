@@ -62,7 +62,7 @@ def _model(args: argparse.Namespace):
 
     return FrameClassifier(kind=args.model, C=tuple(args.C) if len(args.C) > 1 else args.C[0],
                            cues=None if args.no_cues else args.lexicon, random_state=args.seed,
-                           char_ngrams=None if args.no_char else (2, 5))
+                           char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings)
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
@@ -181,6 +181,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lexicon", default="framing-cues", help="cue lexicon (bundled name or file)")
     p.add_argument("--no-cues", action="store_true", help="leave out the cue-lexicon features")
     p.add_argument("--no-char", action="store_true", help="leave out character n-grams (faster on long articles)")
+    p.add_argument("--embeddings", default=None, metavar="MODEL", choices=["all-MiniLM-L6-v2"],
+                   help="add sentence-embedding features (all-MiniLM-L6-v2; needs the optional embeddings extra)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 

