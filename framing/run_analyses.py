@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import ComparisonConfig, KeynessConfig, derive_seed
 
-__all__ = ["comparable_categories", "comparison_subset", "comparison_table_names", "compute_comparison", "compute_keyness", "keyness_top"]
+__all__ = ["comparable_categories", "comparison_subset", "dated_subset", "comparison_table_names", "compute_comparison", "compute_keyness", "keyness_top"]
 
 
 def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
@@ -49,6 +49,18 @@ def comparison_subset(cmp: ComparisonConfig, scores: pd.DataFrame,
         raise ValueError(f"include: no document matches {dict(cmp.include)}")
     kept = scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True)
     return kept, subset, int((~keep).sum())
+
+
+def dated_subset(scores: pd.DataFrame, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """The scores and documents with a date, for a time series, and how
+    many documents have none (the report counts them; a time series cannot
+    place an undated document)."""
+    has_date = frame["date"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+    subset = frame[has_date.to_numpy()].reset_index(drop=True)
+    if subset.empty:
+        raise ValueError("timeseries: no document has a date")
+    kept = scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True)
+    return kept, subset, int((~has_date).sum())
 
 
 def comparable_categories(cmp: ComparisonConfig, scores: pd.DataFrame) -> tuple[list[str], list[str]]:
@@ -106,9 +118,10 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
                                n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
     if cmp.timeseries:
         _check_column(frame, "date", "timeseries")
-        out["timeseries"] = timeseries(scores, freq=cmp.timeseries, confidence=cmp.confidence,
+        dated_scores, dated, _ = dated_subset(scores, frame)
+        out["timeseries"] = timeseries(dated_scores, freq=cmp.timeseries, confidence=cmp.confidence,
                                        n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "timeseries"),
-                                       **common)
+                                       **{**common, "corpus": dated})
     return {name: out[name] for name in comparison_table_names(cmp)}
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__
-from .run_analyses import comparable_categories, comparison_subset, keyness_top
+from .run_analyses import comparable_categories, comparison_subset, dated_subset, keyness_top
 
 __all__ = ["build_outputs"]
 
@@ -146,7 +146,11 @@ def _comparison_section(w: _Writer, cmp: Any):
                                            f"({cmp.methods[0]}): * < 0.05, ** < 0.01, *** < 0.001."))
     if "timeseries" in tables:
         ts = tables["timeseries"]
-        blocks.append(w.table(f"{cmp.id}-timeseries", ts, f"Rates per {cmp.timeseries}"))
+        undated = dated_subset(used, w.stages.corpus().frame[w.stages.corpus().frame["doc_id"].isin(
+            set(used["doc_id"]))])[2]
+        blocks.append(w.table(f"{cmp.id}-timeseries", ts, f"Rates per {cmp.timeseries}",
+                              note=f"Documents without a date, left out of the series: {undated}." if undated
+                              else ""))
         categories = sorted(ts["category"].unique())[:_MAX_TIMESERIES_PANELS]
         if categories:
             ncols = min(3, len(categories))

@@ -272,6 +272,19 @@ def test_a_comparison_can_use_a_subset_of_the_documents(project):
         _run(project, "keyness=[]", "comparisons=[{id = 'sub', include = {outlet = ['none']}}]")
 
 
+def test_undated_documents_are_left_out_of_the_time_series_and_counted(project):
+    path = project / "data" / "articles.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    rows[0]["date"] = None
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = _run(project, "keyness=[]", "comparisons=[{id = 'ts', methods = ['welch'], timeseries = 'month', "
+                                         "n_resamples = 99}]")
+    html = (result.run_dir / "report.html").read_text(encoding="utf-8")
+    assert "Documents without a date, left out of the series: 1." in html
+    summary = (result.run_dir / "tables" / "ts-summary.csv").read_text()
+    assert "calm,insinuation,6," in summary  # the undated document still counts in the comparison
+
+
 def test_unknown_column_in_filters_names_the_key(project):
     with pytest.raises(ConfigError, match=r"corpus\.filters\.include\.desk: no column 'desk'"):
         _run(project, "corpus.filters.include={desk = ['news']}")
