@@ -23,6 +23,12 @@ from .run_analyses import comparable_categories, comparison_subset, dated_subset
 __all__ = ["build_outputs"]
 
 _MAX_TIMESERIES_PANELS = 12
+#: Per-outlet figures are drawn up to this many outlets (the tables always hold all).
+MAX_OUTLETS_PER_FIGURE = 30
+#: Example passages come from at most this many outlets per category (those with most hits).
+MAX_PASSAGE_OUTLETS = 8
+#: Reader warnings shown in the report (all are in run.log).
+MAX_WARNINGS_SHOWN = 20
 
 
 def _slug(value: Any) -> str:
@@ -78,23 +84,30 @@ def _new_figure(width: float, height: float) -> Figure:
 
 def _lexicon_section(w: _Writer, lex_id: str):
     from .figures import plot_composition, rates_figure
-    from .report import Section
+    from .report import Section, TextBlock
 
     st = w.stages
     summary = st.tables[f"summary-{lex_id}"]
     scores = st.tables[f"scores-{lex_id}"]
     pre = st.config.preprocessing
-    blocks = [
+    n_outlets = summary["group"].nunique()
+    blocks: list[Any] = [
         w.table(f"summary-{lex_id}", summary, f"Cue rates per outlet ({lex_id})",
                 note=f"Mean per-document and pooled rates ({summary['denominator'].iloc[0]}) with bootstrap CIs "
                      f"over documents; part = {pre.part}, voice = {pre.voice}."),
-        w.figure(f"rates-{lex_id}", rates_figure(summary), f"Cue rates by outlet ({lex_id})",
-                 caption="Mean per-document rate with its bootstrap confidence interval, per category."),
     ]
-    fig = _new_figure(8, 0.5 * summary["group"].nunique() + 2)
-    plot_composition(summary, ax=fig.add_subplot())
-    blocks.append(w.figure(f"composition-{lex_id}", fig, f"Category composition by outlet ({lex_id})",
-                           caption="Share of each outlet's cue hits that falls in each category."))
+    if n_outlets <= MAX_OUTLETS_PER_FIGURE:
+        blocks.append(w.figure(f"rates-{lex_id}", rates_figure(summary), f"Cue rates by outlet ({lex_id})",
+                               caption="Mean per-document rate with its bootstrap confidence interval, per category."))
+        fig = _new_figure(8, 0.5 * n_outlets + 2)
+        plot_composition(summary, ax=fig.add_subplot())
+        blocks.append(w.figure(f"composition-{lex_id}", fig, f"Category composition by outlet ({lex_id})",
+                               caption="Share of each outlet's cue hits that falls in each category."))
+    else:
+        blocks.append(TextBlock(title="Figures", text=(
+            f"{n_outlets} outlets are more than a per-outlet figure can show legibly "
+            f"(at most {MAX_OUTLETS_PER_FIGURE}); the table above has every outlet, and comparisons by outlet "
+            "class have their own figures.")))
     blocks.append(w.table(f"scores-{lex_id}", scores, f"Per-document scores ({lex_id})",
                           note="One row per document × category: count, negated hits, tokens and rate."))
     return Section(id=f"rates-{_slug(lex_id)}", title=f"Cue rates — {lex_id}", blocks=_present(blocks),
@@ -187,6 +200,20 @@ def _keyness_section(w: _Writer, entry: Any):
     return Section(id=f"key-{_slug(entry.id)}", title=f"Keyness — {entry.id}", blocks=_present(blocks))
 
 
+def _passage_hits(hits: pd.DataFrame) -> pd.DataFrame:
+    """The hits example passages are drawn from: per category, those of
+    the :data:`MAX_PASSAGE_OUTLETS` outlets with the most hits in it (ties
+    by outlet name), so a corpus of many outlets keeps a readable report."""
+    if hits.empty:
+        return hits
+    counts = hits.groupby(["category", "outlet"], sort=True).size().reset_index(name="n")
+    counts = counts.sort_values(["category", "n", "outlet"], ascending=[True, False, True], kind="mergesort")
+    chosen = counts.groupby("category", sort=True).head(MAX_PASSAGE_OUTLETS)
+    keep = set(zip(chosen["category"], chosen["outlet"]))
+    mask = [(c, o) in keep for c, o in zip(hits["category"], hits["outlet"])]
+    return hits[mask].reset_index(drop=True)
+
+
 def _summary_rows(stages: Any) -> tuple[tuple[str, str], ...]:
     facts = stages.corpus().facts
     cfg = stages.config
@@ -226,10 +253,14 @@ def build_outputs(stages: Any, put: Callable[[str, bytes], None]) -> None:
     sections += [classifier_section(w, entry) for entry in cfg.classifiers]
     first = cfg.lexicons[0].id
     hits = stages.hits(first)
-    passages = select_passages(corpus.frame, hits, per_cell=cfg.outputs.examples) if cfg.outputs.examples else ()
-    if corpus.facts["reader_warnings"]:
-        sections.append(Section(id="reader-warnings", title="Reader warnings",
-                                blocks=tuple(TextBlock(title="", text=m) for m in corpus.facts["reader_warnings"])))
+    passages = (select_passages(corpus.frame, _passage_hits(hits), per_cell=cfg.outputs.examples)
+                if cfg.outputs.examples else ())
+    warned = corpus.facts["reader_warnings"]
+    if warned:
+        shown = [TextBlock(title="", text=m) for m in warned[:MAX_WARNINGS_SHOWN]]
+        if len(warned) > MAX_WARNINGS_SHOWN:
+            shown.append(TextBlock(title="", text=f"… and {len(warned) - MAX_WARNINGS_SHOWN} more."))
+        sections.append(Section(id="reader-warnings", title="Reader warnings", blocks=tuple(shown)))
     if not cfg.outputs.report:
         return
     data = ReportData(

@@ -58,6 +58,7 @@ from .runstore import (
     StageCache,
     VerifyResult,
     canonical_bytes,
+    default_mode,
     path_sha256,
     read_manifest,
     sha256_bytes,
@@ -325,6 +326,7 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
                              timings=stages.timings, warnings_=messages)
         write_atomic(staging / "run.log", ("\n".join(log.lines) + "\n").encode("utf-8"))
         write_atomic(staging / "manifest.json", canonical_bytes(manifest))
+        staging.chmod(default_mode(folder=True))
         if plan.run_dir.exists():
             shutil.rmtree(plan.run_dir)
         staging.rename(plan.run_dir)

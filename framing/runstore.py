@@ -52,6 +52,7 @@ __all__ = [
     "StageCache",
     "VerifyResult",
     "canonical_bytes",
+    "default_mode",
     "file_sha256",
     "frame_from_bytes",
     "frame_to_bytes",
@@ -159,6 +160,14 @@ def path_sha256(path: Path, hashes: HashCache | None = None) -> tuple[str, int]:
     raise FileNotFoundError(f"no such file or folder: {path}")
 
 
+def default_mode(*, folder: bool = False) -> int:
+    """The permission bits an ordinary ``open``/``mkdir`` would give under
+    the current umask (temporary files and folders are private at first)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return (0o777 if folder else 0o666) & ~mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
@@ -169,6 +178,7 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

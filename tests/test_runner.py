@@ -104,6 +104,7 @@ def test_run_writes_a_complete_verifiable_folder(project):
                      "figures/within-effects.svg", "figures/paired-paired.png"):
         assert expected in names, expected
     assert (folder / "run.log").is_file()
+    assert folder.stat().st_mode & 0o755 == 0o755 and (folder / "report.html").stat().st_mode & 0o644 == 0o644
     manifest = read_manifest(folder)
     assert manifest["run_hash"] == result.run_hash
     assert set(manifest["inputs"]) == {"corpus.path", "lexicons[0].path"}
@@ -321,3 +322,18 @@ def test_outputs_identical_under_other_hash_seeds_and_n_jobs(project):
         outputs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
     differ = sorted(k for k in outputs[0] if outputs[0][k] != outputs[1].get(k))
     assert differ == []
+
+
+def test_many_outlets_keep_the_report_readable(project, monkeypatch):
+    import pandas as pd
+
+    import framing.run_outputs as outputs
+
+    hits = pd.DataFrame({"category": ["a"] * 6 + ["b"], "outlet": ["x", "x", "y", "z", "z", "z", "y"]})
+    monkeypatch.setattr(outputs, "MAX_PASSAGE_OUTLETS", 2)
+    kept = outputs._passage_hits(hits)
+    assert sorted(set(zip(kept["category"], kept["outlet"]))) == [("a", "x"), ("a", "z"), ("b", "y")]
+    monkeypatch.setattr(outputs, "MAX_OUTLETS_PER_FIGURE", 2)
+    result = _run(project, "keyness=[]", "comparisons=[]", "outputs.figures=['svg']")
+    assert not [o for o in result.outputs if o.startswith("figures/rates-")]
+    assert "3 outlets are more than a per-outlet figure can show" in (result.run_dir / "report.html").read_text()

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -76,6 +77,12 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path):
     write_atomic(target, b"a,b\n1,2\n")
     assert target.read_bytes() == b"a,b\n1,2\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["out.csv"]
+    old = os.umask(0o022)
+    try:
+        write_atomic(target, b"x")
+        assert target.stat().st_mode & 0o777 == 0o644  # as an ordinary open() would, not mkstemp's 0600
+    finally:
+        os.umask(old)
 
 
 def _sample_frame() -> pd.DataFrame:
