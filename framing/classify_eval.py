@@ -41,8 +41,9 @@ names never depend on the classes):
                   ``classes[1]`` probability; multi-class: one-vs-rest per class)
 ``folds``         ``fold, n_train, n_test, macro_f1, C``
 
-:func:`plot_reliability` draws the reliability table on a matplotlib
-``Axes`` (never calls ``show``).
+Figures are drawn by :mod:`framing.figures` (the presentation layer):
+``framing.figures.plot_reliability(evaluation.predictions)`` for a binary
+task.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ __all__ = [
     "evaluate_frame",
     "metrics_table",
     "reliability_table",
-    "plot_reliability",
 ]
 
 CV_SCHEMES = ("stratified", "group")
@@ -404,25 +404,3 @@ def evaluate_frame(frame: Any, *, label: str, model: str = "logreg", cv: str = "
     return cross_validate(frame, label, model=estimator, groups=groups if cv == "group" else None, n_splits=n_splits,
                           random_state=random_state)
 
-
-def plot_reliability(table: pd.DataFrame, ax=None):
-    """Plot reliability-curve data (output of :func:`reliability_table`
-    or ``Evaluation.reliability``): mean predicted probability against
-    observed frequency per class, with the diagonal.  Returns the Axes;
-    never calls ``show()``."""
-    missing = [c for c in ("class", "mean_predicted", "fraction_positive") if c not in table.columns]
-    if missing:
-        raise ValueError(f"table is missing column(s) {', '.join(missing)}; pass Evaluation.reliability")
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=(4, 4))
-    ax.plot([0, 1], [0, 1], linestyle="--", color="grey", linewidth=1, label="perfectly calibrated")
-    for label, sub in table.groupby("class", sort=True):
-        ax.plot(sub["mean_predicted"], sub["fraction_positive"], marker="o", label=str(label))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
-    ax.set_xlabel("mean predicted probability")
-    ax.set_ylabel("observed frequency")
-    ax.legend(loc="best", fontsize="small")
-    return ax

@@ -842,10 +842,11 @@ def plot_reliability(predictions: pd.DataFrame, *, n_bins: int = 10, ax: Axes | 
     Parameters
     ----------
     predictions : DataFrame
-        ``y_true`` (0/1 or bool) and ``score`` in [0, 1].  For the
-        predictions of a binary :func:`framing.classify_eval.cross_validate`
-        run, whose ``y_true`` holds class labels, pass
-        ``y_true = (y_true == classes[1])``.
+        ``y_true`` (0/1 or bool) and ``score`` in [0, 1], e.g. the
+        ``predictions`` of a binary
+        :func:`framing.classify_eval.cross_validate` run (``y_true`` says
+        whether the true label is ``scored_class`` = ``classes[1]``,
+        ``score`` is its out-of-fold probability).
     n_bins : int, default 10
     ax : Axes, optional
     """

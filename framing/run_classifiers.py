@@ -80,14 +80,14 @@ def classifier_tables(stages: Any, entry: ClassifierConfig) -> dict[str, pd.Data
     return out
 
 
-def _binary_predictions(predictions: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame | None:
-    """Out-of-fold predictions as ``y_true`` (0/1) and ``score`` for a
-    binary task, else None."""
-    labels = sorted(pd.unique(predictions["y_true"].astype(str)))
-    if len(labels) != 2:
+def _binary_predictions(predictions: pd.DataFrame) -> pd.DataFrame | None:
+    """The out-of-fold predictions of a binary task (``y_true`` is 0/1 for
+    "the true label is ``scored_class``", ``score`` its probability), else
+    None: a multi-class table scores the predicted class, a top-label
+    confidence that is not a reliability curve of one class."""
+    if predictions["true"].nunique() != 2 or predictions["scored_class"].nunique() != 1:
         return None
-    return pd.DataFrame({"y_true": (predictions["y_true"].astype(str) == labels[1]).astype(int).to_numpy(),
-                         "score": predictions["score"].to_numpy(dtype=float)})
+    return predictions
 
 
 def classifier_section(w: Any, entry: ClassifierConfig):
@@ -108,7 +108,7 @@ def classifier_section(w: Any, entry: ClassifierConfig):
               "folds": "Folds"}
     for name, suffix in CLASSIFIER_TABLES:
         blocks.append(w.table(f"{entry.id}-{suffix}", tables[name], titles[name]))
-    binary = _binary_predictions(tables["predictions"], tables["summary"])
+    binary = _binary_predictions(tables["predictions"])
     if binary is not None:
         fig = _new_figure(5.5, 5.0)
         plot_reliability(binary, ax=fig.add_subplot())

@@ -39,7 +39,6 @@ from framing.classify_eval import (
     SUMMARY_COLUMNS,
     cross_validate,
     metrics_table,
-    plot_reliability,
     reliability_table,
 )
 from framing.classify_io import ModelFileError, data_sha256, load_model, save_model
@@ -331,14 +330,6 @@ def test_metrics_and_reliability_plot():
     assert brier == pytest.approx(np.mean([0.01, 0.04, 0.36, 0.09]))
     rel = reliability_table(y, proba, ["a", "b"], n_bins=2)
     assert rel["count"].sum() == 4 and set(rel["class"]) == {"b"}
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots()
-    assert plot_reliability(rel, ax=ax) is ax and ax.get_xlabel() == "mean predicted probability"
-    assert plot_reliability(rel) is not None
-    plt.close("all")
-    with pytest.raises(ValueError, match=r"table is missing column\(s\) mean_predicted, fraction_positive"):
-        plot_reliability(rel[["class"]])
     with pytest.raises(ValueError, match=r"y_true \(4\), y_pred \(1\) and proba \(4, 2\) do not match 2 classes"):
         metrics_table(y, ["a"], proba, ["a", "b"])
     with pytest.raises(ValueError, match="n_bins must be a whole number > 0, got 0"):

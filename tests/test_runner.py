@@ -337,3 +337,14 @@ def test_many_outlets_keep_the_report_readable(project, monkeypatch):
     result = _run(project, "keyness=[]", "comparisons=[]", "outputs.figures=['svg']")
     assert not [o for o in result.outputs if o.startswith("figures/rates-")]
     assert "3 outlets are more than a per-outlet figure can show" in (result.run_dir / "report.html").read_text()
+
+
+def test_tables_can_also_be_written_as_parquet(project):
+    pytest.importorskip("pyarrow", reason="Parquet tables need the parquet extra (pyarrow)")
+    import pandas as pd
+
+    result = _run(project, "keyness=[]", "comparisons=[]", "outputs.tables=['csv', 'parquet']")
+    assert "tables/summary-lexicon.parquet" in result.outputs
+    csv = pd.read_csv(result.run_dir / "tables" / "summary-lexicon.csv")
+    parquet = pd.read_parquet(result.run_dir / "tables" / "summary-lexicon.parquet")
+    assert list(parquet.columns) == list(csv.columns) and len(parquet) == len(csv)
