@@ -58,7 +58,10 @@ top level
     :data:`framing.stats.summary.FREQUENCIES`; ``include`` table column ->
     non-empty list[str] = {} (this comparison only uses the documents whose
     column value is listed, e.g. ``{lean = ["left", "center", "right"]}``
-    where some documents have no lean; the report counts the rest).
+    where some documents have no lean; the report counts the rest);
+    ``unmatched`` = "error" | "drop" (with strata or pair_on: a stratum or
+    story that only one group of a pair covers stops the run, or is dropped
+    from that pair and counted in ``n_strata_dropped``).
 ``[[keyness]]`` (default none)
     ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "log_odds" |
     "document" | :data:`~framing.stats.keyness.TOKEN_METHODS`;
@@ -251,6 +254,7 @@ class ComparisonConfig:
     omnibus: bool
     timeseries: str
     include: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unmatched: str = "error"
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +508,7 @@ _COMPARISON = {
     "n_resamples": _K("int", 4999, low=99),
     "categories": _K("strs", [], unique=True),
     "omnibus": _K("bool", True),
+    "unmatched": _K("str", "error", choices=("error", "drop"), what="unmatched policy"),
     "timeseries": _K("str", "", choices=("", *FREQUENCIES), what="frequency"),
     "include": _K("maplist", {}, nonempty=True),
 }
@@ -890,6 +895,9 @@ def _comparison(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
             raise check.error(f"{key}.methods[{i}]", _unknown(method, allowed, "method"))
         raise check.error(f"{key}.methods[{i}]", f"{method!r} {problem}; allowed "
                                                  f"{'with ' + design if design else 'here'}: {', '.join(allowed)}")
+    if v["unmatched"] != "error" and design not in ("strata", "pair_on"):
+        raise check.error(f"{key}.unmatched", "applies only with strata or pair_on (strata or stories covered by "
+                                              "only one group of a pair)")
     effects = PAIRED_EFFECTS if design == "pair_on" else EFFECTS
     if v["effect"] not in effects:
         design_text = "pair_on (paired)" if design == "pair_on" else "this design"

@@ -103,8 +103,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     }
     if cmp.pair_on:
         out["pairs"] = paired(scores, pair_on=cmp.pair_on, methods=list(cmp.methods), effect=cmp.effect,
-                              pairs=pairs_mode, reference=reference, correction=cmp.correction,
-                              alternative=cmp.alternative, confidence=cmp.confidence, n_resamples=cmp.n_resamples,
+                              pairs=pairs_mode, unmatched=cmp.unmatched, reference=reference,
+                              correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence, n_resamples=cmp.n_resamples,
                               random_state=derive_seed(seed, "pairs"), **common)
     else:
         if cmp.omnibus:
@@ -114,8 +114,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
                                      random_state=derive_seed(seed, "omnibus"), **common)
         out["pairs"] = compare(scores, methods=list(cmp.methods), effect=cmp.effect, pairs=pairs_mode,
                                reference=reference, cluster=cmp.cluster or None, strata=cmp.strata or None,
-                               correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence,
-                               n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
+                               unmatched=cmp.unmatched, correction=cmp.correction, alternative=cmp.alternative,
+                               confidence=cmp.confidence, n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
     if cmp.timeseries:
         _check_column(frame, "date", "timeseries")
         dated_scores, dated, _ = dated_subset(scores, frame)

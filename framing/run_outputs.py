@@ -253,6 +253,8 @@ def build_outputs(stages: Any, put: Callable[[str, bytes], None]) -> None:
     sections += [classifier_section(w, entry) for entry in cfg.classifiers]
     first = cfg.lexicons[0].id
     hits = stages.hits(first)
+    if cfg.preprocessing.voice != "all":  # examples of what was scored; quotes inside them stay marked
+        hits = hits[hits["voice"] == cfg.preprocessing.voice].reset_index(drop=True)
     passages = (select_passages(corpus.frame, _passage_hits(hits), per_cell=cfg.outputs.examples)
                 if cfg.outputs.examples else ())
     warned = corpus.facts["reader_warnings"]

@@ -653,3 +653,15 @@ def test_canonical_json():
         canonical_json({"comparisons": [{"confidence": float("nan")}]})
     with pytest.raises(ValueError, match=r"^\(top level\): a non-finite number"):
         canonical_json(float("inf"))
+
+
+def test_unmatched_applies_only_to_strata_and_paired_designs(tmp_path):
+    data = tmp_path / "a.jsonl"
+    data.write_text("{}\n")
+    base = {"schema_version": 1, "name": "x", "corpus": {"path": str(data)}}
+    ok = config_from_dict({**base, "comparisons": [{"strata": "story_id", "unmatched": "drop"}]}, source=None,
+                          base_dir=tmp_path)
+    assert ok.comparisons[0].unmatched == "drop"
+    with pytest.raises(ConfigError, match=r"comparisons\[0\]\.unmatched: applies only with strata or pair_on"):
+        config_from_dict({**base, "comparisons": [{"unmatched": "drop"}]}, source=None, base_dir=tmp_path)
+

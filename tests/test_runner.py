@@ -286,6 +286,21 @@ def test_undated_documents_are_left_out_of_the_time_series_and_counted(project):
     assert "calm,insinuation,6," in summary  # the undated document still counts in the comparison
 
 
+def test_unmatched_strata_stop_the_run_or_are_dropped_as_configured(project):
+    path = project / "data" / "articles.jsonl"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")  # calm-1 gone: story s1 lacks one outlet
+    with pytest.raises(ValueError, match=r"comparisons\[0\] \(id 'within'\): .*s1"):
+        _run(project, "keyness=[]", "comparisons=[{id = 'within', strata = 'story_id', n_resamples = 99}]")
+    result = _run(project, "keyness=[]", "comparisons=[{id = 'within', strata = 'story_id', n_resamples = 99, "
+                                         "unmatched = 'drop', omnibus = false}]")
+    import pandas as pd
+
+    pairs = pd.read_csv(result.run_dir / "tables" / "within-pairs.csv")
+    dropped = pairs.groupby(["group_a", "group_b"])["n_strata_dropped"].max().to_dict()
+    assert dropped[("calm", "loud")] == 1 and dropped[("loud", "mixed")] == 0
+
+
 def test_unknown_column_in_filters_names_the_key(project):
     with pytest.raises(ConfigError, match=r"corpus\.filters\.include\.desk: no column 'desk'"):
         _run(project, "corpus.filters.include={desk = ['news']}")
