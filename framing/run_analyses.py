@@ -9,13 +9,22 @@ step gets its own seed derived from the entry's seed and the step's name.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 
 from .config import ComparisonConfig, KeynessConfig, derive_seed
+from .run_corpus import text_values
 
-__all__ = ["comparable_categories", "comparison_subset", "dated_subset", "comparison_table_names", "compute_comparison", "compute_keyness", "keyness_top"]
+__all__ = [
+    "ComparisonData",
+    "comparison_data",
+    "comparison_table_names",
+    "compute_comparison",
+    "compute_keyness",
+    "keyness_top",
+]
 
 
 def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
@@ -32,50 +41,64 @@ def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
     return names
 
 
-def comparison_subset(cmp: ComparisonConfig, scores: pd.DataFrame,
-                      frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The scores and documents a comparison uses (its ``include``
-    table: a document is kept when, for every listed column, its value as
-    text is one of the listed values) and how many documents it leaves out."""
-    if not cmp.include:
-        return scores, frame, 0
-    keep = pd.Series(True, index=frame.index)
-    for column, values in cmp.include:
-        _check_column(frame, column, f"include.{column}")
-        text = frame[column].map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
-        keep &= text.isin(set(values))
-    subset = frame[keep.to_numpy()].reset_index(drop=True)
-    if subset.empty:
-        raise ValueError(f"include: no document matches {dict(cmp.include)}")
-    kept = scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True)
-    return kept, subset, int((~keep).sum())
+@dataclass(frozen=True)
+class ComparisonData:
+    """What one comparison runs on, and what it leaves out (the report
+    states both).
 
-
-def dated_subset(scores: pd.DataFrame, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """The scores and documents with a date, for a time series, and how
-    many documents have none (the report counts them; a time series cannot
-    place an undated document)."""
-    has_date = frame["date"].map(lambda v: isinstance(v, str) and bool(v.strip()))
-    subset = frame[has_date.to_numpy()].reset_index(drop=True)
-    if subset.empty:
-        raise ValueError("timeseries: no document has a date")
-    kept = scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True)
-    return kept, subset, int((~has_date).sum())
-
-
-def comparable_categories(cmp: ComparisonConfig, scores: pd.DataFrame) -> tuple[list[str], list[str]]:
-    """The categories a comparison tests and those it leaves out.
-
-    With ``categories`` set in the config, exactly those (the statistics
-    functions reject one without hits, with a message saying so).  Left
-    empty ("all"), every category with at least one hit in the scored
-    documents; categories with no hit anywhere have nothing to compare and
-    are left out — the report lists them.
+    ``scores`` and ``frame`` are restricted to the entry's ``include``
+    subset (a document is kept when, for every listed column, its value as
+    text is one of the listed values); ``categories`` are those tested:
+    with ``categories`` set in the config exactly those (the statistics
+    reject one without hits, saying so), else every category with at least
+    one hit, the others listed in ``left_out``; ``n_outside`` counts the
+    documents outside the subset and ``n_undated`` those in it without a
+    date, which a time series cannot place.
     """
+
+    scores: pd.DataFrame
+    frame: pd.DataFrame
+    categories: list[str]
+    left_out: list[str]
+    n_outside: int
+    n_undated: int
+
+
+def _restrict(scores: pd.DataFrame, frame: pd.DataFrame, keep: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    subset = frame[keep.to_numpy()].reset_index(drop=True)
+    return scores[scores["doc_id"].isin(set(subset["doc_id"]))].reset_index(drop=True), subset
+
+
+def _has_date(frame: pd.DataFrame) -> pd.Series:
+    return frame["date"].map(lambda v: isinstance(v, str) and bool(v.strip()))
+
+
+def comparison_data(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.DataFrame) -> ComparisonData:
+    """The documents, scores and categories of one comparison entry."""
+    for name in ("by", "strata", "pair_on", "cluster"):
+        _check_column(frame, getattr(cmp, name), name)
+    n_outside = 0
+    if cmp.include:
+        keep = pd.Series(True, index=frame.index)
+        for column, values in cmp.include:
+            _check_column(frame, column, f"include.{column}")
+            keep &= text_values(frame[column]).isin(set(values))
+        if not keep.any():
+            raise ValueError(f"include: no document matches {dict(cmp.include)}")
+        n_outside = int((~keep).sum())
+        scores, frame = _restrict(scores, frame, keep)
     if cmp.categories:
-        return list(cmp.categories), []
-    totals = scores.groupby("category", sort=True)["count"].sum()
-    return [str(c) for c, n in totals.items() if n > 0], [str(c) for c, n in totals.items() if n == 0]
+        categories, left_out = list(cmp.categories), []
+    else:
+        totals = scores.groupby("category", sort=True)["count"].sum()
+        categories = [str(c) for c, n in totals.items() if n > 0]
+        left_out = [str(c) for c, n in totals.items() if n == 0]
+    n_undated = 0
+    if cmp.timeseries:
+        _check_column(frame, "date", "timeseries")
+        n_undated = int((~_has_date(frame)).sum())
+    return ComparisonData(scores=scores, frame=frame, categories=categories, left_out=left_out,
+                          n_outside=n_outside, n_undated=n_undated)
 
 
 def _check_column(frame: pd.DataFrame, column: str, key: str) -> None:
@@ -90,11 +113,9 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     from .stats.paired import paired
     from .stats.summary import summarize, timeseries
 
-    for name in ("by", "strata", "pair_on", "cluster"):
-        _check_column(frame, getattr(cmp, name), name)
-    scores, frame, _ = comparison_subset(cmp, scores, frame)
-    categories, _ = comparable_categories(cmp, scores)
-    common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=categories)
+    data = comparison_data(cmp, scores, frame)
+    scores, frame = data.scores, data.frame
+    common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=data.categories)
     pairs_mode = "reference" if cmp.reference else "all"
     reference = cmp.reference or None
     out: dict[str, pd.DataFrame] = {
@@ -104,8 +125,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     if cmp.pair_on:
         out["pairs"] = paired(scores, pair_on=cmp.pair_on, methods=list(cmp.methods), effect=cmp.effect,
                               pairs=pairs_mode, unmatched=cmp.unmatched, reference=reference,
-                              correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence, n_resamples=cmp.n_resamples,
-                              random_state=derive_seed(seed, "pairs"), **common)
+                              correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence,
+                              n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
     else:
         if cmp.omnibus:
             methods = ["permutation"] if cmp.strata else ["permutation", "kruskal"]
@@ -115,10 +136,12 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
         out["pairs"] = compare(scores, methods=list(cmp.methods), effect=cmp.effect, pairs=pairs_mode,
                                reference=reference, cluster=cmp.cluster or None, strata=cmp.strata or None,
                                unmatched=cmp.unmatched, correction=cmp.correction, alternative=cmp.alternative,
-                               confidence=cmp.confidence, n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
+                               confidence=cmp.confidence, n_resamples=cmp.n_resamples,
+                               random_state=derive_seed(seed, "pairs"), **common)
     if cmp.timeseries:
-        _check_column(frame, "date", "timeseries")
-        dated_scores, dated, _ = dated_subset(scores, frame)
+        if data.n_undated == len(frame):
+            raise ValueError("timeseries: no document has a date")
+        dated_scores, dated = _restrict(scores, frame, _has_date(frame))
         out["timeseries"] = timeseries(dated_scores, freq=cmp.timeseries, confidence=cmp.confidence,
                                        n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "timeseries"),
                                        **{**common, "corpus": dated})

@@ -35,7 +35,7 @@ from .datasets import DATASET_FORMATS, load_dataset
 from .dedupe import find_near_duplicates
 from .text import count_tokens
 
-__all__ = ["apply_filters", "load_corpus"]
+__all__ = ["apply_filters", "load_corpus", "text_values"]
 
 
 def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -106,7 +106,9 @@ def _column(frame: pd.DataFrame, column: str, key: str) -> pd.Series:
     return frame[column]
 
 
-def _as_text(series: pd.Series) -> pd.Series:
+def text_values(series: pd.Series) -> pd.Series:
+    """A column's values as text for matching listed values (a missing
+    value is None and never matches)."""
     return series.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
 
 
@@ -116,11 +118,11 @@ def apply_filters(frame: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFra
     filters = config.filters
     dropped: dict[str, int] = {}
     for column, values in filters.include:
-        keep = _as_text(_column(frame, column, f"corpus.filters.include.{column}")).isin(set(values))
+        keep = text_values(_column(frame, column, f"corpus.filters.include.{column}")).isin(set(values))
         dropped[f"include {column}"] = int((~keep).sum())
         frame = frame[keep.to_numpy()]
     for column, values in filters.exclude:
-        drop = _as_text(_column(frame, column, f"corpus.filters.exclude.{column}")).isin(set(values))
+        drop = text_values(_column(frame, column, f"corpus.filters.exclude.{column}")).isin(set(values))
         dropped[f"exclude {column}"] = int(drop.sum())
         frame = frame[~drop.to_numpy()]
     if filters.date_from or filters.date_to:

@@ -18,7 +18,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from . import __version__
-from .run_analyses import comparable_categories, comparison_subset, dated_subset, keyness_top
+from .run_analyses import comparison_data, keyness_top
+from .run_stages import _slug
 
 __all__ = ["build_outputs"]
 
@@ -29,12 +30,6 @@ MAX_OUTLETS_PER_FIGURE = 30
 MAX_PASSAGE_OUTLETS = 8
 #: Reader warnings shown in the report (all are in run.log).
 MAX_WARNINGS_SHOWN = 20
-
-
-def _slug(value: Any) -> str:
-    from .run_stages import _slug as slug
-
-    return slug(value)
 
 
 class _Writer:
@@ -129,15 +124,14 @@ def _comparison_section(w: _Writer, cmp: Any):
     from .report import Section, TextBlock
 
     tables = w.stages.comparison_tables(cmp)
-    used, _, n_outside = comparison_subset(cmp, w.stages.scores(cmp.lexicon)[0], w.stages.corpus().frame)
-    _, left_out = comparable_categories(cmp, used)
+    data = comparison_data(cmp, w.stages.scores(cmp.lexicon)[0], w.stages.corpus().frame)
     blocks: list[Any] = [TextBlock(title="Design", text=(
         f"Groups: {cmp.by}; {_design(cmp)}; effect: {cmp.effect}; {cmp.n_resamples} resamples; "
         f"{cmp.confidence:.0%} intervals; multiple comparisons: {cmp.correction} across categories × pairs, "
         f"per method; alternative: {cmp.alternative}."
         + (f" Documents: those with {', '.join(f'{c} in {list(v)}' for c, v in cmp.include)} "
-           f"({n_outside} others left out)." if cmp.include else "")
-        + (f" Left out, no hit in any document: {', '.join(left_out)}." if left_out else "")))]
+           f"({data.n_outside} others left out)." if cmp.include else "")
+        + (f" Left out, no hit in any document: {', '.join(data.left_out)}." if data.left_out else "")))]
     blocks.append(w.table(f"{cmp.id}-summary", tables["summary"], "Per-group rates"))
     if "omnibus" in tables:
         blocks.append(w.table(f"{cmp.id}-omnibus", tables["omnibus"], "Omnibus tests (do the groups differ at all?)"))
@@ -159,11 +153,9 @@ def _comparison_section(w: _Writer, cmp: Any):
                                            f"({cmp.methods[0]}): * < 0.05, ** < 0.01, *** < 0.001."))
     if "timeseries" in tables:
         ts = tables["timeseries"]
-        undated = dated_subset(used, w.stages.corpus().frame[w.stages.corpus().frame["doc_id"].isin(
-            set(used["doc_id"]))])[2]
         blocks.append(w.table(f"{cmp.id}-timeseries", ts, f"Rates per {cmp.timeseries}",
-                              note=f"Documents without a date, left out of the series: {undated}." if undated
-                              else ""))
+                              note=f"Documents without a date, left out of the series: {data.n_undated}."
+                              if data.n_undated else ""))
         categories = sorted(ts["category"].unique())[:_MAX_TIMESERIES_PANELS]
         if categories:
             ncols = min(3, len(categories))

@@ -24,6 +24,7 @@ when asked), ``figures/<name>.<png|svg|pdf>``.
 
 from __future__ import annotations
 
+import io
 import re
 import time
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from . import __version__
 from .config import ComparisonConfig, Config, KeynessConfig, derive_seed
@@ -57,8 +57,6 @@ def _slug(value: Any) -> str:
 def _table_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
     if fmt == "csv":
         return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    import io
-
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)
     return buffer.getvalue()
@@ -84,8 +82,6 @@ class Stages:
         self.seeds: dict[str, int] = dict(config.seeds())
         self.timings: dict[str, float] = {}
         self.tables: dict[str, pd.DataFrame] = {}
-        self.figures: dict[str, Figure] = {}
-        self.sections: list[Any] = []
         self._corpus: _Corpus | None = None
         self._lexicons: dict[str, Lexicon] = {}
         self._scores: dict[str, tuple[pd.DataFrame, str]] = {}

@@ -193,22 +193,15 @@ def plan_run(config: Config, *, runs_dir: Path | str = "runs", hashes: HashCache
         inputs[key] = {"path": path.as_posix(), "sha256": digest, "bytes": size}
         _set_key(identity, key, f"sha256:{digest}")
     lexicons: dict[str, dict[str, Any]] = {}
-    for lex in config.lexicons:
+    for i, lex in enumerate(config.lexicons):
         if lex.path is None:
             lexicons[lex.id] = {"source": f"bundled:{lex.name}", "sha256": sha256_bytes(_bundled_lexicon_bytes(lex.name))}
         else:
-            lexicons[lex.id] = {"source": lex.path.as_posix(), "sha256": inputs[_lexicon_key(config, lex.id)]["sha256"]}
+            lexicons[lex.id] = {"source": lex.path.as_posix(), "sha256": inputs[f"lexicons[{i}].path"]["sha256"]}
     hashed = {"config": identity, "lexicons": {k: v["sha256"] for k, v in lexicons.items()}, "framing": __version__}
     run_hash = sha256_bytes(canonical_bytes(hashed))[:16]
     run_dir = Path(runs_dir) / config.name / run_hash
     return RunPlan(run_hash=run_hash, run_dir=run_dir, identity=hashed, inputs=inputs, lexicons=lexicons)
-
-
-def _lexicon_key(config: Config, lex_id: str) -> str:
-    for i, lex in enumerate(config.lexicons):
-        if lex.id == lex_id:
-            return f"lexicons[{i}].path"
-    raise KeyError(lex_id)  # unreachable: ids come from the config itself
 
 
 # ------------------------------------------------------------------ environment
@@ -299,15 +292,15 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
     status = "created"
     if plan.run_dir.exists():
         checked = _check_existing(plan.run_dir)
-        if checked is not None and checked.ok and not force:
-            manifest = read_manifest(plan.run_dir)
+        if not force:
+            if not checked.ok:
+                raise RunError(f"{plan.run_dir} exists but does not match its manifest — it was changed after the "
+                               "run:\n" + "\n".join(f"  {p}" for p in checked.problems)
+                               + "\nmove it away, or re-run with --force to rebuild it")
             return RunResult(run_dir=plan.run_dir, run_hash=plan.run_hash, status="reused",
-                             outputs=tuple(sorted(manifest["outputs"])), seconds=time.monotonic() - started)
-        if checked is not None and not checked.ok and not force:
-            raise RunError(f"{plan.run_dir} exists but does not match its manifest — it was changed after the run:\n"
-                           + "\n".join(f"  {p}" for p in checked.problems)
-                           + "\nmove it away, or re-run with --force to rebuild it")
-        status = "rebuilt" if checked is not None else "created"
+                             outputs=tuple(sorted(read_manifest(plan.run_dir)["outputs"])),
+                             seconds=time.monotonic() - started)
+        status = "rebuilt"
     log = _Log(echo)
     log(f"run {config.name} → {plan.run_dir}")
     staging = Path(tempfile.mkdtemp(prefix=f".staging-{plan.run_hash}-", dir=_mkdir(plan.run_dir.parent)))
@@ -342,9 +335,9 @@ def _mkdir(path: Path) -> Path:
     return path
 
 
-def _check_existing(run_dir: Path) -> VerifyResult | None:
-    """Verify an existing folder; None when it is not a finished run
-    (no manifest: a folder left by something else is never taken over)."""
+def _check_existing(run_dir: Path) -> VerifyResult:
+    """Verify an existing run folder; a folder without a manifest (left by
+    something else) is never taken over."""
     if not (run_dir / "manifest.json").is_file():
         raise RunError(f"{run_dir} exists but holds no manifest.json: it is not a finished framing run; "
                        "move it away and run again")
