@@ -15,7 +15,7 @@ import sys
 
 import pandas as pd
 
-from .cli_common import parse_fields, show_report, write_table
+from .cli_common import parse_fields, reader_options, show_report, write_table
 
 __all__ = ["register", "run", "main"]
 
@@ -163,13 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("data", metavar="DATA", help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder)")
-    p.add_argument("--field", action="append", metavar="NAME=COLUMN",
-                   help="map a framing field to a source column, e.g. --field text=content")
-    p.add_argument("--on-error", choices=["raise", "skip", "warn"], default="raise",
-                   help="bad records: stop with an error (default) or skip them")
-    p.add_argument("--fallback-encoding", default=None, metavar="ENC",
-                   help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
+    reader_options(p, positional="data")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:

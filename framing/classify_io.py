@@ -154,13 +154,12 @@ def save_model(model: FrameClassifier, path: str | os.PathLike, *, data_hash: st
             arrays[f"{branch}.vocabulary"] = _text_array(terms)
             arrays[f"{branch}.idf"] = np.asarray(last.idf_, dtype=np.float64)
         elif branch == "cues":
-            from .lexicon_io import write_lexicon_toml
-
-            from .lexicon_io import read_lexicon
+            from .lexicon_io import read_lexicon, write_lexicon_toml
 
             lex = last.lexicon_
             with tempfile.TemporaryDirectory() as tmp:
-                # the TOML format needs a version, a description and definitions; fill gaps with placeholders
+                # the TOML format requires a version, a description and a definition per category; a lexicon
+                # built in memory may lack them, so the embedded copy states that explicitly ("unversioned", ...)
                 file = write_lexicon_toml(lex, Path(tmp) / "lexicon.toml", version=lex.version or "unversioned",
                                           description=lex.description or f"lexicon {lex.name} embedded in a model",
                                           definitions={c.name: c.definition or c.name for c in lex.categories})

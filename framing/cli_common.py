@@ -16,7 +16,7 @@ from typing import Sequence, TextIO
 
 import pandas as pd
 
-__all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields"]
+__all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options"]
 
 
 class Progress:
@@ -99,14 +99,21 @@ def show_report(report) -> None:
         print(report.summary(), file=sys.stderr)
 
 
-def corpus_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("corpus", help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt)")
+def reader_options(p: argparse.ArgumentParser, *, positional: str = "corpus") -> None:
+    """The corpus argument and the reader options (field map, bad records,
+    fallback encoding) every command that reads a corpus takes."""
+    p.add_argument(positional, metavar=positional.upper() if positional != "corpus" else None,
+                   help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt)")
     p.add_argument("--field", action="append", metavar="NAME=COLUMN",
                    help="map a framing field to a source column, e.g. --field text=content --field outlet=source")
     p.add_argument("--on-error", choices=["raise", "skip", "warn"], default="raise",
                    help="bad records: stop with an error (default) or skip them and report the count")
     p.add_argument("--fallback-encoding", default=None, metavar="ENC",
                    help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
+
+
+def corpus_options(p: argparse.ArgumentParser) -> None:
+    reader_options(p)
     p.add_argument("--lexicon", default="framing-cues", help="bundled lexicon name or lexicon file (default: framing-cues)")
     p.add_argument("--part", choices=["text", "title", "captions", "boilerplate"], default="text",
                    help="which part of each document to score (default: the body text)")
