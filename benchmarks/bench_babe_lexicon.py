@@ -26,8 +26,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import roc_auc_score
 
-from framing.lexicon_io import load_lexicon
-from framing.match import Matcher
+from framing.lexicon.files import load_lexicon
+from framing.match.matcher import Matcher
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "babe" / "final_labels_SG2.csv"
 
@@ -106,7 +106,7 @@ def main(argv=None) -> int:
 
 def wordlist_lexicon(path: Path):
     """A one-category lexicon from a plain word list (kept in memory only)."""
-    from framing.lexicon import Category, Lexicon
+    from framing.lexicon.model import Category, Lexicon
     from framing.text import term_tokens
 
     words, invalid = [], []

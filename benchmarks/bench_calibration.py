@@ -45,8 +45,8 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
-from framing.lexicon_io import load_lexicon
-from framing.scoring import score
+from framing.lexicon.files import load_lexicon
+from framing.match.scoring import score
 from framing.stats._warnings import StatsWarning
 from framing.stats.compare import compare
 from framing.text import token_norms

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/bench_classify_abp.py [--data PATH/abp_media_train_valid.jsonl.gz] [--models ...] [--quick]
 
 Loads the train+valid parts of the media-based split with
-:func:`framing.datasets.load_abp` (sources in valid never appear in
+:func:`framing.corpus.datasets.load_abp` (sources in valid never appear in
 train), trains each model on ``split == "train"`` and reports, on
 ``split == "valid"``, macro-F1 and accuracy with 95% percentile
 bootstrap CIs over articles (1,000 replicates, seed 0), the training
@@ -41,9 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.classify import FrameClassifier
-from framing.classify_eval import metrics_table
-from framing.datasets import load_abp
+from framing.classify.model import FrameClassifier
+from framing.classify.evaluate import metrics_table
+from framing.corpus.datasets import load_abp
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
 

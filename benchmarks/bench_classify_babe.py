@@ -5,7 +5,7 @@ Usage::
     python benchmarks/bench_classify_babe.py [--data PATH/final_labels_SG2.csv] [--quick]
         [--schemes stratified outlet] [--models baseline framing framing+marked framing+marked+embed] [--Cs 1 3 10]
 
-Loads BABE with :func:`framing.datasets.load_babe` (the one "No agreement"
+Loads BABE with :func:`framing.corpus.datasets.load_babe` (the one "No agreement"
 sentence dropped; 3,673 sentences) and measures, in the same run and on
 the same folds:
 
@@ -23,7 +23,7 @@ the same folds:
     read);
 ``framing+marked+embed``
     the same plus all-MiniLM-L6-v2 sentence embeddings
-    (:mod:`framing.classify_embed`; needs the optional ``embeddings``
+    (:mod:`framing.classify.embed`; needs the optional ``embeddings``
     extra, so it is run only when asked with ``--models``).
 
 Two evaluations: 5-fold stratified CV (shuffled, seed 0) and 5-fold
@@ -44,9 +44,9 @@ import os
 import time
 from pathlib import Path
 
-from framing.classify import FrameClassifier
-from framing.classify_eval import cross_validate
-from framing.datasets import load_babe
+from framing.classify.model import FrameClassifier
+from framing.classify.evaluate import cross_validate
+from framing.corpus.datasets import load_babe
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "babe" / "final_labels_SG2.csv"
 MODELS = ("baseline", "framing", "framing+marked", "framing+marked+embed")

@@ -41,10 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from framing.lexicon_io import load_lexicon
-from framing.match import VOICES, Matcher
+from framing.lexicon.files import load_lexicon
+from framing.match.matcher import VOICES, Matcher
 from framing.quotes import quoted_intervals
-from framing.scoring import score, score_texts
+from framing.match.scoring import score, score_texts
 from framing.text import count_tokens
 
 HERE = Path(__file__).resolve().parent
@@ -216,8 +216,8 @@ def empath_scorer():
 
 STREAM_SCRIPT = r"""
 import resource, sys, json, gzip
-from framing.corpus import iter_documents
-from framing.scoring import score
+from framing.corpus.readers import iter_documents
+from framing.match.scoring import score
 path, lexicon, n_jobs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 scores = score(iter_documents(path, fields={"outlet": "source", "doc_id": "id"}), lexicon, n_jobs=n_jobs, chunk_size=128)
 self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -14,7 +14,7 @@ any other columns
 ``authors`` and ``tags`` are tuples of strings in records and lists in a
 DataFrame; ``captions`` and ``boilerplate`` hold text that a raw scraped
 article carried but that is not the outlet's framing (see
-:mod:`framing.rawtext`).
+:mod:`framing.corpus.rawtext`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from framing.lexicon import Category, Lexicon
+from framing.lexicon.model import Category, Lexicon
 
 
 @pytest.fixture

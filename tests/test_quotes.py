@@ -12,8 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from framing.quotes import QuoteSpan, quote_spans, quoted_intervals, voice_at
+from tests.paths import SHARED
 
-ABP = Path(__file__).resolve().parents[2] / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+ABP = SHARED / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
 
 D, S = "double", "single"
 

@@ -1,6 +1,6 @@
 """Shared input handling for the rate-comparison functions.
 
-A *scores table* is the output of :func:`framing.scoring.score` (one row
+A *scores table* is the output of :func:`framing.match.scoring.score` (one row
 per document × category, with ``count``, ``tokens``, ``rate`` and
 ``denominator``), or any DataFrame with the columns ``doc_id``,
 ``category``, ``count``, ``tokens``, ``rate`` and ``denominator``.
@@ -132,10 +132,10 @@ def rate_table(
         group, unknown categories, a category with no hit at all.
     """
     if not isinstance(scores, pd.DataFrame):
-        raise TypeError(f"scores: expected a pandas DataFrame from framing.scoring.score, got {type(scores).__name__}")
+        raise TypeError(f"scores: expected a pandas DataFrame from framing.match.scoring.score, got {type(scores).__name__}")
     missing = [c for c in _REQUIRED if c not in scores.columns]
     if missing:
-        raise ValueError(f"scores: missing columns {missing}; pass the output of framing.scoring.score")
+        raise ValueError(f"scores: missing columns {missing}; pass the output of framing.match.scoring.score")
     if cluster is not None and strata is not None:
         raise ValueError(
             f"cluster={cluster!r} and strata={strata!r} cannot be combined: pick the outlet (cluster) or the "

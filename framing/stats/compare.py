@@ -335,7 +335,7 @@ def compare(
     Parameters
     ----------
     scores : DataFrame
-        Per-document scores from :func:`framing.scoring.score`.
+        Per-document scores from :func:`framing.match.scoring.score`.
     by : str, default "outlet"
         The grouping column (of ``scores``, or of ``corpus``).
     corpus : Corpus or DataFrame, optional

@@ -475,7 +475,7 @@ def effects(
     Parameters
     ----------
     scores : DataFrame
-        Per-document scores from :func:`framing.scoring.score`.
+        Per-document scores from :func:`framing.match.scoring.score`.
     by : str, default "outlet"
         The grouping column (of ``scores``, or of ``corpus`` joined on
         ``doc_id``).

@@ -40,10 +40,10 @@ Terms tested
     The default ``min_count=1`` leaves out only terms absent from both
     sides, whose statistics are undefined.  Any stricter cut-off is the
     caller's explicit choice (here or in
-    :func:`framing.terms.term_matrix`).
+    :func:`framing.match.terms.term_matrix`).
 Totals
     ``total_a`` / ``total_b`` are the tokens of the side's documents
-    (:meth:`framing.terms.TermMatrix.tokens`, taken before stop words and
+    (:meth:`framing.match.terms.TermMatrix.tokens`, taken before stop words and
     cut-offs), the corpus size of every token-level formula: a term's
     statistics do not change when other terms are filtered out.
 Multiple testing
@@ -267,7 +267,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import special, stats
 
-from ..terms import TermMatrix, check_groups
+from ..match.terms import TermMatrix, check_groups
 from ._warnings import StatsWarning
 from .multitest import CORRECTIONS as P_ADJUST_METHODS
 from .multitest import adjust_pvalues
@@ -362,7 +362,7 @@ class _Setup:
 
 def _setup(matrix: Any, groups: Any, comparison: str, *, allow_pooled: bool, doc_mask: np.ndarray | None = None) -> _Setup:
     if not isinstance(matrix, TermMatrix):
-        raise TypeError(f"matrix must be a framing.terms.TermMatrix (see framing.terms.term_matrix), got {type(matrix).__name__}")
+        raise TypeError(f"matrix must be a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), got {type(matrix).__name__}")
     allowed = COMPARISONS if allow_pooled else COMPARISONS[:2]
     if comparison == "vs_pooled" and not allow_pooled:
         raise ValueError("comparison: 'vs_pooled' compares a group with a corpus that contains it, which is defined for "
@@ -559,8 +559,8 @@ def keyness(
 
     Parameters
     ----------
-    matrix : framing.terms.TermMatrix
-        Documents × terms counts (:func:`framing.terms.term_matrix`).
+    matrix : framing.match.terms.TermMatrix
+        Documents × terms counts (:func:`framing.match.terms.term_matrix`).
     groups : array-like
         One label per matrix row (e.g. ``corpus["outlet"]``).
     method : str or sequence of str, default "g2"
@@ -689,7 +689,7 @@ def log_odds(
 
     Parameters
     ----------
-    matrix : framing.terms.TermMatrix
+    matrix : framing.match.terms.TermMatrix
     groups : array-like
         One label per matrix row.
     comparison : {"pairwise", "one_vs_rest", "vs_pooled"}, default "pairwise"
@@ -945,8 +945,8 @@ def document_keyness(
 
     Parameters
     ----------
-    matrix : framing.terms.TermMatrix
-        Its :meth:`~framing.terms.TermMatrix.tokens` are the rate
+    matrix : framing.match.terms.TermMatrix
+        Its :meth:`~framing.match.terms.TermMatrix.tokens` are the rate
         denominators: ``rate = count / document tokens``.  Documents with
         no tokens have no rate and are left out (with a warning).
     groups : array-like
@@ -1006,7 +1006,7 @@ def document_keyness(
                                      or random_state < 0):
         raise ValueError(f"random_state must be a non-negative int or None, got {random_state!r}")
     if not isinstance(matrix, TermMatrix):
-        raise TypeError(f"matrix must be a framing.terms.TermMatrix (see framing.terms.term_matrix), got {type(matrix).__name__}")
+        raise TypeError(f"matrix must be a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), got {type(matrix).__name__}")
     doc_tokens = matrix.tokens()
     has_tokens = doc_tokens > 0
     setup = _setup(matrix, groups, comparison, allow_pooled=False, doc_mask=has_tokens)

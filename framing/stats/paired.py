@@ -126,7 +126,7 @@ def paired(
     Parameters
     ----------
     scores : DataFrame
-        Per-document scores from :func:`framing.scoring.score`.
+        Per-document scores from :func:`framing.match.scoring.score`.
     by : str, default "outlet"
     pair_on : str, default "story_id"
         The column naming the shared story (event); from ``scores`` or

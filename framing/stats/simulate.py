@@ -5,8 +5,8 @@ Two generators, both pure and seeded (``random_state`` → a local
 output under any ``PYTHONHASHSEED``):
 
 :func:`simulate_scores`
-    A scores table shaped exactly like :func:`framing.scoring.score`'s
-    output (columns :data:`framing.scoring.SCORE_COLUMNS`) plus the
+    A scores table shaped exactly like :func:`framing.match.scoring.score`'s
+    output (columns :data:`framing.match.scoring.SCORE_COLUMNS`) plus the
     metadata columns ``outlet_group``, ``story_id`` and ``date``, with
     cue counts drawn from a gamma–Poisson (negative binomial) model:
     planted outlet × category rate multipliers, per-document burstiness,
@@ -57,7 +57,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..scoring import PARTS, SCORE_COLUMNS
+from ..match.scoring import PARTS, SCORE_COLUMNS
 
 __all__ = [
     "LENGTH_DISTRIBUTIONS",
@@ -271,7 +271,7 @@ def simulate_scores(
         (all its documents share it) with strata, else one per document.
     part : str, default "text"
         Value of the ``part`` column, one of
-        :data:`framing.scoring.PARTS` (``"text"`` is the body).
+        :data:`framing.match.scoring.PARTS` (``"text"`` is the body).
     random_state : int or None
         Seed of a local :func:`numpy.random.default_rng`.
 
@@ -279,7 +279,7 @@ def simulate_scores(
     -------
     pandas.DataFrame
         Columns :data:`SIMULATED_SCORE_COLUMNS`: exactly
-        :data:`framing.scoring.SCORE_COLUMNS` (``doc_id`` =
+        :data:`framing.match.scoring.SCORE_COLUMNS` (``doc_id`` =
         ``"{outlet}-{d:04d}"``, ``voice="all"``, ``negated=0``,
         ``weight=float(count)``, ``rate = 1000 * count / tokens``,
         ``denominator="per_1000_tokens"``) then ``outlet_group``,

@@ -139,7 +139,7 @@ def summarize(
     Parameters
     ----------
     scores : DataFrame
-        Per-document scores from :func:`framing.scoring.score`.
+        Per-document scores from :func:`framing.match.scoring.score`.
     by : str, default "outlet"
         Grouping column of ``scores`` or of ``corpus`` (joined on doc_id).
     corpus : Corpus or DataFrame, optional

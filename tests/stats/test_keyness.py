@@ -14,7 +14,7 @@ import scipy.stats as ss
 
 from framing.stats._warnings import StatsWarning
 from framing.stats.keyness import KEYNESS_COLUMNS, document_keyness, keyness, log_odds
-from framing.terms import TermMatrix, term_matrix
+from framing.match.terms import TermMatrix, term_matrix
 
 pytestmark = pytest.mark.filterwarnings("ignore::framing.stats._warnings.StatsWarning")
 
@@ -396,9 +396,9 @@ def test_errors(call, match):
 
 
 def test_type_errors_and_negative_counts():
-    with pytest.raises(TypeError, match="matrix must be a framing.terms.TermMatrix"):
+    with pytest.raises(TypeError, match="matrix must be a framing.match.terms.TermMatrix"):
         keyness(np.ones((4, 2)), GROUPS)
-    with pytest.raises(TypeError, match="matrix must be a framing.terms.TermMatrix"):
+    with pytest.raises(TypeError, match="matrix must be a framing.match.terms.TermMatrix"):
         document_keyness(np.ones((4, 2)), GROUPS)
     with pytest.raises(ValueError, match="counts must be non-negative"):
         keyness(TermMatrix(np.array([[1], [-1], [0], [2]]), ("x",), tuple("abcd")), GROUPS)

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from framing.scoring import SCORE_COLUMNS
+from framing.match.scoring import SCORE_COLUMNS
 from framing.stats.simulate import (
     METADATA_COLUMNS,
     SIMULATED_SCORE_COLUMNS,

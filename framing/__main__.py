@@ -1,0 +1,7 @@
+"""``python -m framing``: the ``framing`` command."""
+
+import sys
+
+from .cli.app import main
+
+sys.exit(main())

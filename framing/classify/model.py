@@ -1,0 +1,961 @@
+"""Classifiers for frames and bias: pipelines, sentence use, explanations.
+
+Models
+    :func:`make_features` builds a :class:`sklearn.pipeline.FeatureUnion`
+    of word n-gram TF-IDF (framing's tokens, :func:`framing.text.token_norms`),
+    character n-gram TF-IDF (``char_wb``), cue-lexicon counts
+    (:class:`framing.classify.vectorize.CueVectorizer`) and, optionally, scores
+    learned from annotated biased words (:class:`MarkedWordScorer`).
+    Optionally, sentence embeddings (:mod:`framing.classify.embed`, an
+    extra).  :func:`make_pipeline` adds a linear model: ``"logreg"``
+    (:class:`~sklearn.linear_model.LogisticRegression`), ``"svm"``
+    (:class:`~sklearn.svm.LinearSVC` calibrated by
+    :class:`~sklearn.calibration.CalibratedClassifierCV` with sigmoid
+    calibration and ``ensemble=False``, so one linear model explains the
+    prediction) or ``"baseline"`` (plain unigram TF-IDF + logistic
+    regression, scikit-learn defaults: the reference point of every
+    benchmark).  Multi-label targets use
+    :class:`~sklearn.multiclass.OneVsRestClassifier`.
+    :class:`FrameClassifier` wraps a pipeline as one estimator: it accepts
+    texts (or a DataFrame with a ``text`` column), binary, multi-class or
+    multi-label targets (lists of labels, binarised with
+    :class:`~sklearn.preprocessing.MultiLabelBinarizer`), and chooses
+    ``C`` by an inner cross-validation on the training data when given
+    several values (nested CV when used inside :mod:`framing.classify.evaluate`).
+Sentence and document use
+    :func:`classify_sentences` splits documents with
+    :func:`framing.text.sentence_spans` and classifies each sentence;
+    :func:`document_shares` and :func:`group_shares` aggregate to
+    documents and outlets (share of sentences predicted positive, with a
+    percentile bootstrap CI over documents).
+Explanations
+    :func:`top_features` lists the largest coefficients per class;
+    :func:`explain` gives, for one text, each feature's contribution
+    (coefficient × feature value), the character spans of the words,
+    n-grams and lexicon hits that drove the prediction, and the lexicon
+    categories that contributed.
+Persistence
+    :mod:`framing.classify.persist` (JSON + ``.npz``, never pickle).
+Evaluation
+    :mod:`framing.classify.evaluate`.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+
+from ..text import sentence_spans, token_norms, tokenize
+from .vectorize import CueVectorizer
+
+__all__ = [
+    "MODEL_KINDS",
+    "SENTENCE_COLUMNS",
+    "DOCUMENT_COLUMNS",
+    "GROUP_COLUMNS",
+    "TOP_FEATURE_COLUMNS",
+    "CONTRIBUTION_COLUMNS",
+    "SPAN_COLUMNS",
+    "CATEGORY_COLUMNS",
+    "ColumnSelector",
+    "MarkedWordScorer",
+    "FrameClassifier",
+    "Explanation",
+    "make_features",
+    "make_pipeline",
+    "classify_sentences",
+    "document_shares",
+    "group_shares",
+    "top_features",
+    "explain",
+    "resolve_lexicon",
+]
+
+MODEL_KINDS: tuple[str, ...] = ("logreg", "svm", "baseline")
+SENTENCE_COLUMNS = ("doc_id", "outlet", "sentence", "start", "end", "text", "label", "score", "positive")
+DOCUMENT_COLUMNS = ("doc_id", "outlet", "n_sentences", "n_positive", "share", "mean_score")
+GROUP_COLUMNS = ("by", "group", "n_docs", "n_sentences", "n_positive", "share", "ci_low", "ci_high", "mean_score")
+TOP_FEATURE_COLUMNS = ("class", "rank", "feature", "kind", "coefficient")
+CONTRIBUTION_COLUMNS = ("feature", "kind", "value", "coefficient", "contribution")
+SPAN_COLUMNS = ("feature", "kind", "start", "end", "matched_text", "contribution")
+CATEGORY_COLUMNS = ("category", "count", "coefficient", "contribution")
+
+
+# ---------------------------------------------------------------- input checks
+
+def _texts(X: Any, name: str = "X") -> list[str]:
+    if isinstance(X, str):
+        raise TypeError(f"{name} must be an iterable of strings (one text per sample), not a single string")
+    if isinstance(X, pd.DataFrame):
+        if "text" not in X.columns:
+            raise ValueError(f"{name} is a DataFrame without a 'text' column; columns: {', '.join(map(str, X.columns))}")
+        X = X["text"]
+    texts = list(X)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"{name}[{i}] must be a string, got {type(t).__name__}")
+    return texts
+
+
+def _frame(texts: list[str], marked: Sequence[Sequence[str]] | None = None) -> pd.DataFrame:
+    frame = pd.DataFrame({"text": texts})
+    frame["marked_words"] = [list(m) for m in marked] if marked is not None else [[] for _ in texts]
+    return frame
+
+
+def _check_number(name: str, value: Any, *, low: float = 0.0, integer: bool = False, strict: bool = True) -> None:
+    kind = numbers.Integral if integer else numbers.Real
+    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value) or \
+            (value <= low if strict else value < low):
+        what = "a whole number" if integer else "a finite number"
+        raise ValueError(f"{name} must be {what} {'>' if strict else '>='} {low:g}, got {value!r}")
+
+
+def _check_confidence(confidence: Any) -> None:
+    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
+
+
+def _check_ngrams(name: str, value: Any) -> None:
+    if value is None:
+        return
+    if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
+                                                                        for v in value) and 1 <= value[0] <= value[1]):
+        raise ValueError(f"{name} must be None or a pair (min_n, max_n) of whole numbers with 1 <= min_n <= max_n, "
+                         f"got {value!r}")
+
+
+def resolve_lexicon(cues: Any):
+    """A :class:`framing.lexicon.Lexicon` for ``cues`` (a Lexicon, a
+    bundled lexicon name or a lexicon file path)."""
+    from ..lexicon.model import Lexicon
+
+    if isinstance(cues, Lexicon):
+        return cues
+    if isinstance(cues, str) or hasattr(cues, "__fspath__"):
+        from ..lexicon.files import load_lexicon
+
+        return load_lexicon(cues)
+    raise TypeError(f"cues must be None, a Lexicon, a bundled lexicon name or a file path, got {type(cues).__name__}")
+
+
+# ---------------------------------------------------------------- transformers
+
+class ColumnSelector(TransformerMixin, BaseEstimator):
+    """Select one column of a DataFrame (stateless; the first step of each
+    feature branch so that every branch of the FeatureUnion sees the same
+    input)."""
+
+    def __init__(self, *, column="text"):
+        self.column = column
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        if not isinstance(X, pd.DataFrame) or self.column not in X.columns:
+            raise ValueError(f"expected a DataFrame with a {self.column!r} column")
+        return X[self.column]
+
+    def __sklearn_is_fitted__(self):
+        return True
+
+
+class MarkedWordScorer(TransformerMixin, BaseEstimator):
+    """Sentence features learned from annotated biased words (e.g. BABE's
+    ``biased_words``).
+
+    For every word ``w`` of the training texts, ``r(w) = (marked(w) +
+    strength * prior) / (seen(w) + strength)`` where ``seen`` counts the
+    training texts containing ``w`` and ``marked`` those in which the
+    annotators marked it; unseen words score ``prior``.  A text gets four
+    features: the maximum, the sum and the sum of the two largest
+    ``r(w)`` over its tokens, and the number of tokens with ``r(w) >
+    threshold``.  Words are framing tokens (:func:`framing.text.token_norms`).
+
+    Training rows are **cross-fitted**: :meth:`fit_transform` returns, for
+    each training row, features computed from the other folds only
+    (``n_splits`` folds), as :class:`sklearn.preprocessing.TargetEncoder`
+    does, so the classifier never sees a row's own annotation; the table
+    from all training rows is used by :meth:`transform`.
+
+    Input is a DataFrame with ``text`` and ``marked_words`` (lists of
+    strings; only read by fitting) columns.
+
+    Attributes
+    ----------
+    vocabulary_ : ndarray of str
+        Sorted words seen in training.
+    seen_ : ndarray of int
+    marked_ : ndarray of int
+    """
+
+    def __init__(self, *, prior=0.02, strength=1.0, threshold=0.2, n_splits=5, random_state=0):
+        self.prior = prior
+        self.strength = strength
+        self.threshold = threshold
+        self.n_splits = n_splits
+        self.random_state = random_state
+
+    def _validate(self, X) -> None:
+        _check_number("prior", self.prior, strict=False)
+        _check_number("strength", self.strength)
+        _check_number("threshold", self.threshold, strict=False)
+        _check_number("n_splits", self.n_splits, low=1, integer=True)
+        if not isinstance(X, pd.DataFrame) or "text" not in X.columns or "marked_words" not in X.columns:
+            raise ValueError("MarkedWordScorer needs a DataFrame with 'text' and 'marked_words' columns")
+
+    @staticmethod
+    def _table(tokens: list[set[str]], marked: list[set[str]]) -> tuple[Counter, Counter]:
+        seen, hit = Counter(), Counter()
+        for toks, words in zip(tokens, marked):
+            seen.update(toks)
+            hit.update(toks & words)
+        return seen, hit
+
+    def _features(self, tokens: list[list[str]], seen: Counter, hit: Counter) -> np.ndarray:
+        out = np.zeros((len(tokens), 4))
+        for i, toks in enumerate(tokens):
+            if not toks:
+                continue
+            r = np.array([(hit.get(t, 0) + self.strength * self.prior) / (seen.get(t, 0) + self.strength) for t in toks])
+            top = np.sort(r)[-2:]
+            out[i] = (r.max(), r.sum(), top.sum(), float((r > self.threshold).sum()))
+        return out
+
+    @staticmethod
+    def _marked(X) -> list[set[str]]:
+        out = []
+        for i, words in enumerate(X["marked_words"]):
+            if isinstance(words, str) or not isinstance(words, (list, tuple, set, frozenset, np.ndarray)):
+                raise TypeError(f"marked_words[{i}] must be a list of strings, got {type(words).__name__}")
+            out.append({t for w in words for t in token_norms(str(w))})
+        return out
+
+    def fit(self, X, y=None):
+        self._validate(X)
+        tokens = [set(token_norms(t)) for t in _texts(X)]
+        seen, hit = self._table(tokens, self._marked(X))
+        self.vocabulary_ = np.array(sorted(seen), dtype=object)
+        self.seen_ = np.array([seen[w] for w in self.vocabulary_], dtype=np.int64)
+        self.marked_ = np.array([hit.get(w, 0) for w in self.vocabulary_], dtype=np.int64)
+        self._index = None
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        self.fit(X)
+        token_lists = [token_norms(t) for t in _texts(X)]
+        sets = [set(t) for t in token_lists]
+        marked = self._marked(X)
+        out = np.zeros((len(token_lists), 4))
+        if len(token_lists) < self.n_splits or self.n_splits < 2:
+            raise ValueError(f"MarkedWordScorer cross-fits over n_splits={self.n_splits} folds and needs at least "
+                             f"that many training texts (and n_splits >= 2), got {len(token_lists)}")
+        for train, held in KFold(self.n_splits, shuffle=True, random_state=self.random_state).split(token_lists):
+            seen, hit = self._table([sets[i] for i in train], [marked[i] for i in train])
+            out[held] = self._features([token_lists[i] for i in held], seen, hit)
+        return sp.csr_matrix(out)
+
+    def _counters(self) -> tuple[dict, dict]:
+        if getattr(self, "_index", None) is None:
+            self._index = (dict(zip(self.vocabulary_.tolist(), self.seen_.tolist())),
+                           dict(zip(self.vocabulary_.tolist(), self.marked_.tolist())))
+        return self._index
+
+    def word_scores(self, tokens: Sequence[str]) -> np.ndarray:
+        """``r(w)`` for each token (for explanations)."""
+        if not hasattr(self, "vocabulary_"):
+            raise NotFittedError("MarkedWordScorer is not fitted yet; call fit first")
+        seen, hit = self._counters()
+        return np.array([(hit.get(t, 0) + self.strength * self.prior) / (seen.get(t, 0) + self.strength) for t in tokens])
+
+    def transform(self, X):
+        if not hasattr(self, "vocabulary_"):
+            raise NotFittedError("MarkedWordScorer is not fitted yet; call fit first")
+        seen, hit = self._counters()
+        return sp.csr_matrix(self._features([token_norms(t) for t in _texts(X)], seen, hit))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(["max", "sum", "top2", "count"], dtype=object)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_index"] = None
+        return state
+
+
+# ---------------------------------------------------------------- factories
+
+def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues", marked=False, min_df=1,
+                  char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, embeddings=None,
+                  embedding_weight=1.0, random_state=0) -> FeatureUnion:
+    """The feature union of a :class:`FrameClassifier`.
+
+    Parameters
+    ----------
+    word_ngrams : (int, int) or None
+        Word n-gram range of the TF-IDF branch ``word`` (sublinear tf;
+        framing tokens); None leaves it out.
+    char_ngrams : (int, int) or None
+        Character n-gram range (``char_wb``, lowercased) of the branch ``char``.
+    cues : lexicon name, path, Lexicon or None
+        Lexicon of the ``cues`` branch (counts, weight ``cue_weight``).
+    marked : bool
+        Add the ``marked`` branch (:class:`MarkedWordScorer`, weight ``marked_weight``).
+    min_df, char_min_df : int
+        Minimum document frequency of word / character n-grams.
+    max_features : int, optional
+        Cap on each TF-IDF branch's vocabulary.
+    embeddings : str, optional
+        Add the ``embed`` branch: sentence embeddings of this model
+        (:class:`framing.classify.embed.SentenceEmbedder`, weight
+        ``embedding_weight``; needs the optional ``embeddings`` extra).
+
+    Returns
+    -------
+    FeatureUnion
+        Branches named ``word``, ``char``, ``cues``, ``marked``, ``embed``; input is a
+        DataFrame with a ``text`` (and for ``marked`` a ``marked_words``) column.
+    """
+    _check_ngrams("word_ngrams", word_ngrams)
+    _check_ngrams("char_ngrams", char_ngrams)
+    _check_number("min_df", min_df, integer=True, low=1, strict=False)
+    _check_number("char_min_df", char_min_df, integer=True, low=1, strict=False)
+    _check_number("cue_weight", cue_weight)
+    _check_number("marked_weight", marked_weight)
+    _check_number("embedding_weight", embedding_weight)
+    if max_features is not None:
+        _check_number("max_features", max_features, integer=True)
+    branches, weights = [], {}
+    if word_ngrams is not None:
+        branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
+            tokenizer=token_norms, lowercase=False, token_pattern=None, ngram_range=tuple(word_ngrams),
+            sublinear_tf=True, min_df=min_df, max_features=max_features, dtype=np.float64))])))
+    if char_ngrams is not None:
+        branches.append(("char", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
+            analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True, min_df=char_min_df,
+            max_features=max_features, dtype=np.float64))])))
+    if cues is not None:
+        branches.append(("cues", Pipeline([("select", ColumnSelector()), ("count", CueVectorizer(lexicon=cues))])))
+        weights["cues"] = cue_weight
+    if marked:
+        branches.append(("marked", MarkedWordScorer(random_state=random_state)))
+        weights["marked"] = marked_weight
+    if embeddings is not None:
+        from .embed import SentenceEmbedder, _check_model
+
+        _check_model(embeddings)
+        branches.append(("embed", SentenceEmbedder(model=embeddings)))
+        weights["embed"] = embedding_weight
+    if not branches:
+        raise ValueError("no features: give word_ngrams, char_ngrams, cues, marked=True or embeddings")
+    return FeatureUnion(branches, transformer_weights=weights or None)
+
+
+def _linear_model(kind: str, C: float, class_weight, random_state, multilabel: bool):
+    if kind == "svm":
+        model = CalibratedClassifierCV(LinearSVC(C=C, class_weight=class_weight, random_state=random_state),
+                                       method="sigmoid", cv=3, ensemble=False)
+    else:
+        model = LogisticRegression(C=C, class_weight=class_weight, max_iter=3000, random_state=random_state)
+    return OneVsRestClassifier(model) if multilabel else model
+
+
+def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 1.0, class_weight="balanced",
+                  random_state: int = 0, **features: Any) -> Pipeline:
+    """A ready-to-fit scikit-learn Pipeline ``features`` → ``model``.
+
+    Parameters
+    ----------
+    kind : {"logreg", "svm", "baseline"}
+        ``"baseline"`` ignores every other option: unigram
+        ``TfidfVectorizer()`` + ``LogisticRegression(max_iter=3000)``
+        with scikit-learn defaults.
+    multilabel : bool
+        Wrap the model in ``OneVsRestClassifier`` (fit with an indicator matrix).
+    C : float
+        Inverse regularisation strength.
+    class_weight : "balanced", None or dict
+    random_state : int
+    **features
+        Passed to :func:`make_features`.
+
+    Returns
+    -------
+    Pipeline
+        Steps ``features`` and ``model``; input is a DataFrame with a
+        ``text`` column (see :class:`FrameClassifier` for plain texts).
+    """
+    if kind not in MODEL_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(map(repr, MODEL_KINDS))}, got {kind!r}")
+    if kind == "baseline":
+        feats = FeatureUnion([("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer())]))])
+        model = LogisticRegression(max_iter=3000)
+        return Pipeline([("features", feats), ("model", OneVsRestClassifier(model) if multilabel else model)])
+    _check_number("C", C)
+    return Pipeline([("features", make_features(random_state=random_state, **features)),
+                     ("model", _linear_model(kind, C, class_weight, random_state, multilabel))])
+
+
+# ---------------------------------------------------------------- the estimator
+
+class FrameClassifier(ClassifierMixin, BaseEstimator):
+    """Text classifier: n-gram TF-IDF + cue-lexicon features + a linear model.
+
+    Parameters
+    ----------
+    kind : {"logreg", "svm", "baseline"}
+        See :func:`make_pipeline`.
+    C : float or sequence of float
+        Inverse regularisation strength.  Several values: the best by
+        mean macro-F1 in an ``inner_cv``-fold cross-validation on the
+        training data only (stratified; grouped when :meth:`fit` gets
+        ``groups``; ties: the smaller C).  ``kind="baseline"`` uses
+        scikit-learn's default C=1 and refuses any other value.
+    class_weight : "balanced", None or dict
+    word_ngrams, char_ngrams, cues, marked, min_df, char_min_df, max_features, cue_weight, marked_weight
+        Feature options of :func:`make_features`.  ``marked=True`` needs
+        ``marked_words`` in :meth:`fit`.
+    embeddings, embedding_weight
+        Optional sentence-embedding branch (:mod:`framing.classify.embed`,
+        e.g. ``embeddings="all-MiniLM-L6-v2"``; optional extra).
+    inner_cv : int
+        Folds of the inner selection of ``C``.
+    random_state : int
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels (sorted).
+    multilabel_ : bool
+        True when ``y`` was a sequence of label lists.
+    pipeline_ : Pipeline
+        The fitted pipeline (:func:`make_pipeline`).
+    C_ : float
+        The C used for the final fit.
+    c_scores_ : DataFrame or None
+        ``C, macro_f1`` of the inner selection (None with a single C).
+    n_features_in_ : int
+        Always 1 (one text column).
+    """
+
+    def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
+                 cues="framing-cues", marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
+                 marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3, random_state=0):
+        self.kind = kind
+        self.C = C
+        self.class_weight = class_weight
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.cues = cues
+        self.marked = marked
+        self.min_df = min_df
+        self.char_min_df = char_min_df
+        self.max_features = max_features
+        self.cue_weight = cue_weight
+        self.marked_weight = marked_weight
+        self.embeddings = embeddings
+        self.embedding_weight = embedding_weight
+        self.inner_cv = inner_cv
+        self.random_state = random_state
+
+    def _feature_params(self) -> dict[str, Any]:
+        cues = getattr(self, "_cues", self.cues)  # the lexicon resolved once per fit (see fit)
+        return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=cues, marked=self.marked,
+                    min_df=self.min_df, char_min_df=self.char_min_df, max_features=self.max_features,
+                    cue_weight=self.cue_weight, marked_weight=self.marked_weight, embeddings=self.embeddings,
+                    embedding_weight=self.embedding_weight)
+
+    def _pipeline(self, C: float) -> Pipeline:
+        return make_pipeline(self.kind, multilabel=self.multilabel_, C=C, class_weight=self.class_weight,
+                             random_state=self.random_state, **self._feature_params())
+
+    def _targets(self, y, n: int):
+        y = list(y)
+        if len(y) != n:
+            raise ValueError(f"X has {n} texts but y has {len(y)} labels")
+        multilabel = bool(y) and all(isinstance(v, (list, tuple, set, frozenset)) for v in y)
+        if not multilabel and any(isinstance(v, (list, tuple, set, frozenset)) for v in y):
+            raise ValueError("y mixes label lists and single labels; give one label per text, or a list of labels "
+                             "for every text (multi-label)")
+        if multilabel:
+            mlb = MultiLabelBinarizer()
+            Y = mlb.fit_transform([sorted(map(str, v)) for v in y])
+            if len(mlb.classes_) < 1:
+                raise ValueError("multi-label y has no labels at all")
+            everywhere = [str(c) for c, k in zip(mlb.classes_, Y.sum(axis=0)) if k == n]
+            if everywhere:
+                raise ValueError(f"multi-label y: label(s) {', '.join(map(repr, everywhere))} are given for every "
+                                 f"text, so there is nothing to learn about them; drop them")
+            return True, np.asarray(mlb.classes_, dtype=object), Y
+        for i, v in enumerate(y):
+            if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+                raise ValueError(f"y[{i}] is missing; drop unlabelled texts before fitting")
+        arr = np.asarray(y, dtype=object)
+        try:
+            classes = np.array(sorted(set(arr.tolist())), dtype=object)
+        except TypeError:
+            raise TypeError("y mixes label types that cannot be sorted (e.g. strings and numbers)") from None
+        if len(classes) < 2:
+            raise ValueError(f"y has a single class {classes.tolist()!r}; a classifier needs at least two")
+        return False, classes, arr
+
+    def fit(self, X, y, *, marked_words=None, groups=None):
+        """Fit on texts ``X`` (iterable of str, or a DataFrame with a
+        ``text`` column) and labels ``y``.
+
+        Parameters
+        ----------
+        marked_words : sequence of lists of str, optional
+            One list of annotated words per text; feeds the ``marked``
+            features (required when ``marked=True``).
+        groups : sequence, optional
+            One group per text (e.g. the outlet).  With several ``C``
+            values the inner selection then uses
+            :class:`~sklearn.model_selection.GroupKFold`, so ``C`` is
+            chosen for unseen groups, as the outer grouped evaluation
+            measures; it needs at least ``inner_cv`` distinct groups.
+            Ignored with a single ``C``.
+        """
+        if self.kind not in MODEL_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(map(repr, MODEL_KINDS))}, got {self.kind!r}")
+        Cs = list(self.C) if isinstance(self.C, (list, tuple, np.ndarray)) else [self.C]
+        if not Cs:
+            raise ValueError("C must be a positive number or a non-empty sequence of them, got an empty sequence")
+        for c in Cs:
+            _check_number("C", c)
+        if self.kind == "baseline" and [float(c) for c in Cs] != [1.0]:
+            raise ValueError(f"kind='baseline' is plain TF-IDF + logistic regression with scikit-learn defaults "
+                             f"(C=1.0) and does not use C={self.C!r}; leave C at 1.0 or use kind='logreg'")
+        _check_number("inner_cv", self.inner_cv, low=1, integer=True)
+        texts = _texts(X)
+        if groups is not None:
+            groups = np.asarray([str(g) for g in groups], dtype=object)
+            if len(groups) != len(texts):
+                raise ValueError(f"groups has {len(groups)} entries for {len(texts)} texts")
+        if self.marked and self.kind != "baseline":
+            if marked_words is None:
+                raise ValueError("marked=True needs marked_words= (one list of annotated words per text) in fit")
+            marked_words = list(marked_words)
+            if len(marked_words) != len(texts):
+                raise ValueError(f"marked_words has {len(marked_words)} entries for {len(texts)} texts")
+        self.multilabel_, self.classes_, target = self._targets(y, len(texts))
+        # a lexicon name or path is read once here, not once per feature union of the inner selection
+        self._cues = resolve_lexicon(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
+        frame = _frame(texts, marked_words if self.marked else None)
+        self.c_scores_ = None
+        if len(Cs) > 1:
+            self.C_, self.c_scores_ = self._select_C(frame, target, Cs, groups)
+        else:
+            self.C_ = float(Cs[0])
+        self.pipeline_ = self._pipeline(self.C_).fit(frame, target)
+        self.n_features_in_ = 1
+        return self
+
+    def _select_C(self, frame: pd.DataFrame, target, Cs: list[float], groups=None) -> tuple[float, pd.DataFrame]:
+        if groups is not None:
+            n_groups = len(set(groups.tolist()))
+            if n_groups < self.inner_cv:
+                raise ValueError(f"choosing C among {len(Cs)} values by a grouped inner cross-validation needs at "
+                                 f"least inner_cv={self.inner_cv} distinct groups in the training data, got "
+                                 f"{n_groups}; give a single C, fewer inner folds or more groups")
+            splits = GroupKFold(self.inner_cv).split(frame, target if not self.multilabel_ else None, groups)
+        elif self.multilabel_:
+            splits = KFold(self.inner_cv, shuffle=True, random_state=self.random_state).split(frame)
+        else:
+            splits = StratifiedKFold(self.inner_cv, shuffle=True, random_state=self.random_state).split(frame, target)
+        labels = None if self.multilabel_ else self.classes_.tolist()
+        scores = np.zeros(len(Cs))
+        for train, test in splits:
+            if not self.multilabel_ and len(set(target[train].tolist())) < 2:
+                raise ValueError(f"an inner training fold for choosing C holds the single class "
+                                 f"{target[train][0]!r} (grouped folds keep whole groups together); give a single C")
+            feats = make_features(random_state=self.random_state, **self._feature_params())
+            A = feats.fit_transform(frame.iloc[train]).tocsr()
+            B = feats.transform(frame.iloc[test]).tocsr()
+            for j, c in enumerate(Cs):
+                model = _linear_model(self.kind, c, self.class_weight, self.random_state, self.multilabel_)
+                model.fit(A, target[train])
+                scores[j] += f1_score(target[test], model.predict(B), labels=labels, average="macro", zero_division=0)
+        scores /= self.inner_cv
+        best = min(range(len(Cs)), key=lambda j: (-round(scores[j], 12), Cs[j]))
+        return float(Cs[best]), pd.DataFrame({"C": [float(c) for c in Cs], "macro_f1": scores})
+
+    def _check(self) -> None:
+        if not hasattr(self, "pipeline_"):
+            raise NotFittedError("FrameClassifier is not fitted yet; call fit first")
+
+    def transform_features(self, X):
+        """The feature matrix (CSR) the linear model sees."""
+        self._check()
+        return self.pipeline_.named_steps["features"].transform(_frame(_texts(X))).tocsr()
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, columns in ``classes_`` order (multi-label:
+        independent per-label probabilities)."""
+        self._check()
+        return np.asarray(self.pipeline_.predict_proba(_frame(_texts(X))))
+
+    def predict(self, X) -> np.ndarray:
+        """Labels (multi-label: an indicator matrix with columns ``classes_``)."""
+        self._check()
+        out = self.pipeline_.predict(_frame(_texts(X)))
+        if self.multilabel_:
+            return np.asarray(out.toarray() if sp.issparse(out) else out, dtype=int)
+        return np.asarray(out, dtype=object)
+
+    def predict_labels(self, X) -> list:
+        """Labels as Python objects (multi-label: a sorted tuple per text)."""
+        pred = self.predict(X)
+        if self.multilabel_:
+            return [tuple(self.classes_[row.astype(bool)].tolist()) for row in pred]
+        return pred.tolist()
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """Feature names ``<branch>__<name>`` (``word__loaded term``,
+        ``char__ ab``, ``cues__loaded_language``, ``marked__max``)."""
+        self._check()
+        names = []
+        for branch, trans in self.pipeline_.named_steps["features"].transformer_list:
+            last = trans.steps[-1][1] if isinstance(trans, Pipeline) else trans
+            names.extend(f"{branch}__{n}" for n in last.get_feature_names_out())
+        return np.array(names, dtype=object)
+
+    def linear_model(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(coef, intercept)`` of the linear decision function: ``coef``
+        has one row per class for multi-class and multi-label models and a
+        single row (towards ``classes_[1]``) for binary ones."""
+        self._check()
+        model = self.pipeline_.named_steps["model"]
+        parts = model.estimators_ if isinstance(model, OneVsRestClassifier) else [model]
+        coefs, intercepts = [], []
+        for part in parts:
+            if isinstance(part, CalibratedClassifierCV):
+                part = part.calibrated_classifiers_[0].estimator
+            coefs.append(np.atleast_2d(part.coef_))
+            intercepts.append(np.atleast_1d(part.intercept_))
+        return np.vstack(coefs), np.concatenate(intercepts)
+
+
+# ---------------------------------------------------------------- sentences → documents → outlets
+
+def _corpus_frame(corpus: Any) -> pd.DataFrame:
+    frame = getattr(corpus, "frame", corpus)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"corpus must be a DataFrame or a framing Corpus, got {type(corpus).__name__}")
+    missing = [c for c in ("doc_id", "outlet", "text") if c not in frame.columns]
+    if missing:
+        raise ValueError(f"corpus has no column(s) {', '.join(missing)}; columns: {', '.join(map(str, frame.columns))}")
+    return frame
+
+
+def _positive(model: FrameClassifier, positive: Any) -> Any:
+    if model.multilabel_:
+        raise ValueError("sentence shares need a binary or multi-class model; this model is multi-label")
+    if positive is None:
+        if len(model.classes_) != 2:
+            raise ValueError(f"positive= is required for a multi-class model; classes: {model.classes_.tolist()}")
+        return model.classes_[1]
+    if positive not in model.classes_.tolist():
+        raise ValueError(f"positive={positive!r} is not a class of the model; classes: {model.classes_.tolist()}")
+    return positive
+
+
+def classify_sentences(model: FrameClassifier, corpus: Any, *, positive: Any = None, method: str = "rules",
+                       punkt=None) -> pd.DataFrame:
+    """Classify every sentence of every document.
+
+    Parameters
+    ----------
+    model : FrameClassifier
+        A fitted binary or multi-class model (typically trained on
+        sentences, e.g. BABE).
+    corpus : DataFrame or Corpus
+        Needs ``doc_id``, ``outlet``, ``text``.
+    positive : label, optional
+        The class whose share is measured (binary default: ``classes_[1]``).
+    method, punkt
+        Sentence splitting, see :func:`framing.text.sentence_spans`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``SENTENCE_COLUMNS``: ``doc_id, outlet, sentence`` (0-based),
+        ``start, end`` (character offsets into the document), ``text``,
+        ``label`` (predicted), ``score`` (probability of ``positive``),
+        ``positive`` (bool: ``label == positive``).  Documents without a
+        sentence contribute no rows.
+    """
+    model._check()
+    positive = _positive(model, positive)
+    frame = _corpus_frame(corpus)
+    rows = []
+    for doc_id, outlet, text in zip(frame["doc_id"].astype(str), frame["outlet"], frame["text"]):
+        for n, (a, b) in enumerate(sentence_spans(text, method=method, punkt=punkt)):
+            rows.append((doc_id, outlet, n, a, b, text[a:b]))
+    out = pd.DataFrame(rows, columns=list(SENTENCE_COLUMNS[:6]))
+    if rows:
+        proba = model.predict_proba(out["text"].tolist())
+        k = model.classes_.tolist().index(positive)
+        out["label"] = model.classes_[proba.argmax(axis=1)]
+        out["score"] = proba[:, k]
+    else:
+        out["label"], out["score"] = pd.Series(dtype=object), pd.Series(dtype=float)
+    out["positive"] = (out["label"] == positive).astype(bool)
+    return out[list(SENTENCE_COLUMNS)]
+
+
+def document_shares(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Per document: ``DOCUMENT_COLUMNS`` = ``doc_id, outlet, n_sentences,
+    n_positive, share`` (n_positive / n_sentences), ``mean_score``; in
+    order of first appearance."""
+    missing = [c for c in ("doc_id", "outlet", "score", "positive") if c not in sentences.columns]
+    if missing:
+        raise ValueError(f"sentences is missing column(s) {', '.join(missing)}; pass the output of classify_sentences")
+    g = sentences.groupby("doc_id", sort=False)
+    out = pd.DataFrame({"outlet": g["outlet"].first(), "n_sentences": g.size(), "n_positive": g["positive"].sum(),
+                        "mean_score": g["score"].mean()}).reset_index()
+    out["n_positive"] = out["n_positive"].astype("int64")
+    out["share"] = out["n_positive"] / out["n_sentences"]
+    return out[list(DOCUMENT_COLUMNS)]
+
+
+def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = None, n_resamples: int = 1000,
+                 confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+    """Share of sentences predicted positive per outlet (or other group),
+    with a percentile bootstrap CI over documents.
+
+    The share is pooled (positive sentences / sentences of the group).
+    Each bootstrap replicate resamples the group's documents with
+    replacement (``numpy.random.default_rng(random_state)``, groups in sorted
+    order), so the CI reflects variation between documents, not between
+    sentences of one document.
+
+    Parameters
+    ----------
+    sentences : DataFrame
+        Output of :func:`classify_sentences`.
+    by : str
+        ``"outlet"`` or a corpus column (e.g. ``"story_id"``, ``"lean"``)
+        joined on ``doc_id`` from ``corpus``.
+    corpus : DataFrame or Corpus, optional
+    n_resamples : int
+        Bootstrap replicates.
+    confidence : float
+        Confidence level of the interval, in (0, 1).
+    random_state : int
+
+    Returns
+    -------
+    DataFrame
+        Columns ``GROUP_COLUMNS``: ``by, group, n_docs, n_sentences,
+        n_positive, share, ci_low, ci_high, mean_score`` (mean sentence
+        score); sorted by group.  A group of one document has a
+        zero-width CI.
+    """
+    _check_number("n_resamples", n_resamples, integer=True)
+    _check_confidence(confidence)
+    docs = document_shares(sentences)
+    docs = docs.merge(sentences.groupby("doc_id", sort=False)["score"].sum().rename("score_sum").reset_index(),
+                      on="doc_id")
+    if by != "outlet":
+        if corpus is None:
+            raise ValueError(f"by={by!r} is not 'outlet': pass corpus= with a {by!r} column")
+        frame = getattr(corpus, "frame", corpus)
+        if by not in frame.columns:
+            raise ValueError(f"by={by!r} is not a column of the corpus; columns: {', '.join(map(str, frame.columns))}")
+        keys = frame[["doc_id", by]].drop_duplicates("doc_id").assign(doc_id=lambda f: f["doc_id"].astype(str))
+        docs = docs.drop(columns=[by] if by in docs.columns else []).merge(keys, on="doc_id", how="left")
+    rng = np.random.default_rng(random_state)
+    alpha = (1 - confidence) / 2
+    rows = []
+    for group, sub in sorted(docs.groupby(by, sort=False, dropna=False), key=lambda item: str(item[0])):
+        pos = sub["n_positive"].to_numpy(float)
+        cnt = sub["n_sentences"].to_numpy(float)
+        idx = rng.integers(0, len(sub), size=(n_resamples, len(sub)))
+        boot = pos[idx].sum(axis=1) / cnt[idx].sum(axis=1)
+        rows.append((by, group, len(sub), int(cnt.sum()), int(pos.sum()), pos.sum() / cnt.sum(),
+                     float(np.quantile(boot, alpha)), float(np.quantile(boot, 1 - alpha)),
+                     sub["score_sum"].sum() / cnt.sum()))
+    return pd.DataFrame(rows, columns=list(GROUP_COLUMNS))
+
+
+# ---------------------------------------------------------------- explanations
+
+def _kind(name: str) -> str:
+    return name.split("__", 1)[0]
+
+
+def top_features(model: FrameClassifier, *, n: int = 20) -> pd.DataFrame:
+    """The ``n`` largest coefficients per class.
+
+    Binary models have one coefficient vector: the ``n`` largest are
+    listed for ``classes_[1]`` and the ``n`` most negative for
+    ``classes_[0]`` (coefficients as they are, so negative).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``TOP_FEATURE_COLUMNS``: ``class, rank`` (1-based),
+        ``feature`` (``<branch>__<name>``), ``kind`` (``word``, ``char``,
+        ``cues``, ``marked``), ``coefficient``.  Ties broken by feature name.
+    """
+    _check_number("n", n, integer=True)
+    coef, _ = model.linear_model()
+    names = model.get_feature_names_out()
+    rows = []
+    if coef.shape[0] == 1:
+        targets = [(model.classes_[1], coef[0]), (model.classes_[0], -coef[0])]
+    else:
+        targets = list(zip(model.classes_, coef))
+    for label, vector in targets:
+        order = sorted(range(len(vector)), key=lambda j: (-vector[j], names[j]))[:n]
+        sign = -1.0 if coef.shape[0] == 1 and label == model.classes_[0] else 1.0
+        for rank, j in enumerate(order, start=1):
+            rows.append((label, rank, names[j], _kind(names[j]), float(sign * vector[j])))
+    return pd.DataFrame(rows, columns=list(TOP_FEATURE_COLUMNS))
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Why a model predicted what it did for one text.
+
+    Attributes
+    ----------
+    label : object
+        The predicted label (multi-label: the explained ``target``).
+    target : object
+        The class the contributions push towards.
+    scores : dict
+        Class → probability.
+    intercept : float
+    contributions : DataFrame
+        ``CONTRIBUTION_COLUMNS`` for every non-zero feature, sorted by
+        absolute contribution (ties by feature name); ``intercept +
+        contributions.contribution.sum()`` is the decision value.
+    spans : DataFrame
+        ``SPAN_COLUMNS``: character spans in the text of the ``n`` features
+        with the largest absolute contributions (word n-grams: token
+        spans; character n-grams: every occurrence in the lowercased text;
+        lexicon categories: each hit; marked words: tokens with a learned
+        score above the scorer's threshold, contribution = coefficient of
+        ``marked__sum`` × word score × branch weight); sorted by start.
+    categories : DataFrame
+        ``CATEGORY_COLUMNS`` for lexicon categories with a hit.
+    """
+
+    label: Any
+    target: Any
+    scores: dict
+    intercept: float
+    contributions: pd.DataFrame
+    spans: pd.DataFrame
+    categories: pd.DataFrame
+
+
+def explain(model: FrameClassifier, text: str, *, n: int = 10, target: Any = None) -> Explanation:
+    """Explain the prediction for one text (see :class:`Explanation`).
+
+    Parameters
+    ----------
+    model : FrameClassifier
+    text : str
+    n : int
+        How many of the top features get spans.
+    target : label, optional
+        The class to explain (default: ``classes_[1]`` for binary models,
+        the predicted class otherwise; required for multi-label models).
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a string, got {type(text).__name__}")
+    _check_number("n", n, integer=True)
+    coef, intercept = model.linear_model()
+    classes = model.classes_.tolist()
+    proba = model.predict_proba([text])[0]
+    scores = {c: float(p) for c, p in zip(classes, proba)}
+    if target is None:
+        if model.multilabel_:
+            raise ValueError(f"target= is required for a multi-label model; classes: {classes}")
+        target = classes[1] if len(classes) == 2 else classes[int(np.argmax(proba))]
+    if target not in classes:
+        raise ValueError(f"target={target!r} is not a class of the model; classes: {classes}")
+    row = 0 if coef.shape[0] == 1 else classes.index(target)
+    sign = -1.0 if coef.shape[0] == 1 and target == classes[0] else 1.0
+    w = sign * coef[row]
+    b = sign * float(intercept[row])
+    x = model.transform_features([text])
+    names = model.get_feature_names_out()
+    idx = x.indices
+    vals = x.data
+    contrib = vals * w[idx]
+    table = pd.DataFrame({"feature": names[idx], "kind": [_kind(s) for s in names[idx]], "value": vals,
+                          "coefficient": w[idx], "contribution": contrib}, columns=list(CONTRIBUTION_COLUMNS))
+    table["_abs"] = -table["contribution"].abs()
+    table = table.sort_values(["_abs", "feature"], kind="mergesort").drop(columns="_abs").reset_index(drop=True)
+    union = model.pipeline_.named_steps["features"]
+    branches = dict(union.transformer_list)
+    weights = union.transformer_weights or {}
+    spans: list[tuple] = []
+    tokens = tokenize(text)
+    lowered = text.lower()
+    for feature, kind, contribution in table[["feature", "kind", "contribution"]].head(n).itertuples(index=False):
+        name = feature.split("__", 1)[1]
+        if kind == "word":
+            words = name.split(" ")
+            k = len(words)
+            for i in range(len(tokens) - k + 1):
+                if [t.norm for t in tokens[i:i + k]] == words:
+                    spans.append((feature, kind, tokens[i].start, tokens[i + k - 1].end,
+                                  text[tokens[i].start:tokens[i + k - 1].end], contribution))
+        elif kind == "char" and len(lowered) == len(text) and name.strip():
+            core = name.strip()
+            pos = lowered.find(core)
+            while pos >= 0:
+                spans.append((feature, kind, pos, pos + len(core), text[pos:pos + len(core)], contribution))
+                pos = lowered.find(core, pos + 1)
+    categories = pd.DataFrame(columns=list(CATEGORY_COLUMNS))
+    if "cues" in branches:
+        from ..match.scoring import hits
+
+        cue_vec = branches["cues"].steps[-1][1]
+        found = hits(pd.DataFrame({"doc_id": ["x"], "outlet": ["x"], "text": [text]}), cue_vec.lexicon_)
+        found = found[~found["negated"]]
+        cue_w = weights.get("cues", 1.0)
+        by_cat = []
+        for category, sub in found.groupby("category", sort=True):
+            j = names.tolist().index(f"cues__{category}")
+            per_hit = float(w[j] * cue_w)
+            by_cat.append((category, len(sub), float(w[j]), per_hit * len(sub)))
+            for h in sub.itertuples(index=False):
+                spans.append((f"cues__{category}", "cues", int(h.start), int(h.end), h.matched_text, per_hit))
+        categories = pd.DataFrame(by_cat, columns=list(CATEGORY_COLUMNS))
+    if "marked" in branches:
+        scorer = branches["marked"]
+        j = names.tolist().index("marked__sum")
+        mw = weights.get("marked", 1.0)
+        r = scorer.word_scores([t.norm for t in tokens])
+        for t, score in zip(tokens, r):
+            if score > scorer.threshold:
+                spans.append(("marked__sum", "marked", t.start, t.end, text[t.start:t.end], float(w[j] * score * mw)))
+    span_frame = pd.DataFrame(spans, columns=list(SPAN_COLUMNS))
+    span_frame = span_frame.sort_values(["start", "end", "feature"], kind="mergesort").reset_index(drop=True)
+    label = target if model.multilabel_ else classes[int(np.argmax(proba))]
+    return Explanation(label, target, scores, b, table, span_frame, categories)

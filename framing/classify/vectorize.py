@@ -1,0 +1,106 @@
+"""Cue-lexicon features for scikit-learn.
+
+:class:`CueVectorizer` turns texts into a sparse document × category
+matrix of cue counts (or rates) with exactly the counts of
+:func:`framing.match.scoring.score`, so it drops into a ``Pipeline`` next to
+word and character n-grams.  It lives apart from :mod:`framing.match.scoring`
+so that plain scoring does not import scikit-learn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
+
+from ..match.matcher import VOICES, Matcher
+from ..match.scoring import NORMALIZATIONS, _check_choice, _lexicon, score_texts
+
+__all__ = ["CueVectorizer"]
+
+
+class CueVectorizer(TransformerMixin, BaseEstimator):
+    """Texts → sparse document × category cue counts (a scikit-learn
+    transformer for use inside a ``Pipeline``).
+
+    Parameters
+    ----------
+    lexicon : Lexicon, bundled name or path, default "framing-cues"
+    normalize : {None, "per_token", "per_1000_tokens"}
+        ``None`` returns counts; otherwise rates (0 for an empty text).
+    voice : {"all", "outlet", "quoted"}
+    include_negated : bool
+        Add one ``<category>__negated`` column per category.
+
+    Attributes
+    ----------
+    lexicon_ : Lexicon
+    categories_ : ndarray of str
+    n_features_in_ : int
+        Always 1 (one text column).
+    """
+
+    def __init__(self, *, lexicon="framing-cues", normalize=None, voice="all", include_negated=False):
+        self.lexicon = lexicon
+        self.normalize = normalize
+        self.voice = voice
+        self.include_negated = include_negated
+
+    def fit(self, X, y=None):
+        """Validate parameters and compile the lexicon."""
+        if self.normalize not in (None, "per_token", "per_1000_tokens"):
+            raise ValueError(f"normalize must be None, 'per_token' or 'per_1000_tokens', got {self.normalize!r}")
+        _check_choice("voice", self.voice, VOICES)
+        self.lexicon_ = _lexicon(self.lexicon)
+        self._matcher = Matcher(self.lexicon_)
+        self.categories_ = np.array(self._matcher.categories, dtype=object)
+        self.n_features_in_ = 1
+        return self
+
+    def _texts(self, X) -> list[str]:
+        if isinstance(X, str):
+            raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
+        if isinstance(X, pd.DataFrame):
+            if X.shape[1] != 1:
+                raise ValueError(f"X must have exactly one text column, got {X.shape[1]} columns")
+            X = X.iloc[:, 0]
+        texts = list(X)
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
+        return texts
+
+    def transform(self, X):
+        """Return a CSR matrix of shape (n_samples, n_features)."""
+        if not hasattr(self, "lexicon_"):
+            raise NotFittedError("CueVectorizer is not fitted yet; call fit first")
+        texts = self._texts(X)
+        count, negated, _, tokens = score_texts(self._matcher, texts, self.voice)
+        values = count.astype(float)
+        if self.include_negated:
+            values = np.hstack([values, negated.astype(float)])
+        if self.normalize is not None:
+            scale = NORMALIZATIONS[self.normalize]
+            values = np.divide(scale * values, tokens[:, None], out=np.zeros_like(values), where=tokens[:, None] > 0)
+        return sp.csr_matrix(values)
+
+    def get_feature_names_out(self, input_features=None):
+        """Category names (and ``<category>__negated`` columns)."""
+        if not hasattr(self, "categories_"):
+            raise NotFittedError("CueVectorizer is not fitted yet; call fit first")
+        names = [str(c) for c in self.categories_]
+        if self.include_negated:
+            names += [f"{c}__negated" for c in self.categories_]
+        return np.array(names, dtype=object)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state.pop("_matcher", None)
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        if "lexicon_" in state:
+            self._matcher = Matcher(self.lexicon_)

@@ -1,0 +1,245 @@
+"""The ``framing classify`` sub-command (train, predict, evaluate, explain).
+
+``framing.cli`` calls :func:`register` with its sub-parsers; every
+handler returns the exit status (0 success; data errors raise
+``ValueError``/``OSError``, which ``framing.cli.app`` reports on stderr
+with status 1; argparse usage errors exit with 2).  DATA is any corpus
+:func:`framing.corpus.read_corpus` accepts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import sys
+
+import pandas as pd
+
+from .common import parse_fields, reader_options, show_report, write_table
+
+__all__ = ["register", "run", "main"]
+
+_KINDS = ("logreg", "svm", "baseline")
+
+
+def _read(path: str, fields: list[str] | None, on_error: str, fallback_encoding: str | None = None):
+    from ..corpus.readers import read_corpus
+
+    corpus = read_corpus(path, fields=parse_fields(fields), on_error=on_error, fallback_encoding=fallback_encoding)
+    show_report(corpus.report)
+    return corpus.frame
+
+
+def _labels(frame: pd.DataFrame, column: str, data: str) -> tuple[pd.DataFrame, list]:
+    if column not in frame.columns:
+        raise ValueError(f"--label {column!r} is not a column of {data}; columns: {', '.join(map(str, frame.columns))}")
+    values = frame[column]
+    keep = values.notna() & values.astype(str).str.strip().ne("")
+    dropped = int((~keep).sum())
+    if dropped:
+        print(f"framing classify: {dropped} row(s) without a {column!r} label left out", file=sys.stderr)
+    frame = frame[keep].reset_index(drop=True)
+    labels = frame[column].tolist()
+    labels = [_list_literal(v, column, i) if isinstance(v, str) and v.strip().startswith("[") else v
+              for i, v in enumerate(labels)]
+    if not labels:
+        raise ValueError(f"no labelled rows in {data} (column {column!r})")
+    return frame, labels
+
+
+def _list_literal(value: str, column: str, row: int) -> list:
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = None
+    if not isinstance(parsed, list):
+        raise ValueError(f"column {column!r}, row {row}: {value[:40]!r} starts with '[' but is not a list literal")
+    return parsed
+
+
+def _model(args: argparse.Namespace):
+    from ..classify.model import FrameClassifier
+
+    return FrameClassifier(kind=args.model, C=tuple(args.C) if len(args.C) > 1 else args.C[0],
+                           cues=None if args.no_cues else args.lexicon, random_state=args.seed,
+                           char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings)
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from ..classify.persist import data_sha256, save_model
+
+    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
+    model = _model(args).fit(frame["text"].tolist(), labels)
+    path = save_model(model, args.output, data_hash=data_sha256(frame["text"].tolist(), labels))
+    print(f"trained {args.model} on {len(frame)} documents, classes {', '.join(map(str, model.classes_))}, "
+          f"C={model.C_:g}; model written to {path}")
+    return 0
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from ..classify.persist import load_model
+
+    model = load_model(args.model_file)
+    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
+    proba = model.predict_proba(frame["text"].tolist())
+    out = pd.DataFrame({"doc_id": frame["doc_id"].astype(str)})
+    classes = [str(c) for c in model.classes_]
+    if model.multilabel_:
+        out["label"] = [";".join(c for c, p in zip(classes, row) if p >= 0.5) for row in proba]
+        for j, c in enumerate(classes):
+            out[f"score_{c}"] = proba[:, j]
+    elif len(classes) == 2:
+        out["label"] = model.classes_[proba.argmax(axis=1)]
+        out["score"] = proba[:, 1]
+    else:
+        out["label"] = model.classes_[proba.argmax(axis=1)]
+        for j, c in enumerate(classes):
+            out[f"score_{c}"] = proba[:, j]
+    write_table(out, args.output)
+    if args.output:
+        print(f"{len(out)} predictions written to {args.output}")
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..classify.evaluate import cross_validate
+
+    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
+    frame = frame.assign(**{args.label: labels})
+    ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
+                        random_state=args.seed)
+    how = f"grouped by {args.groups!r} (GroupKFold)" if args.groups else "stratified"
+    print(f"{args.folds}-fold {how} cross-validation of {args.model} on {len(frame)} documents")
+    print(ev.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    print()
+    print(ev.per_class.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    print()
+    print("confusion (rows true, columns predicted)")
+    print(ev.confusion.pivot(index="true", columns="predicted", values="count").to_string())
+    print()
+    print("C per fold: " + ", ".join(f"{c:g}" for c in ev.folds["C"])
+          + (" (chosen by an inner cross-validation on the training folds)" if len(args.C) > 1 else ""))
+    if args.output:
+        write_table(ev.predictions, args.output)
+        print(f"out-of-fold predictions written to {args.output}")
+    return 0
+
+
+def _cmd_explain(args: argparse.Namespace) -> int:
+    from ..classify.model import explain
+    from ..classify.persist import load_model
+
+    model = load_model(args.model_file)
+    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
+    rows = frame[frame["doc_id"].astype(str) == args.doc_id]
+    if rows.empty:
+        raise ValueError(f"--doc-id {args.doc_id!r} is not in {args.data} ({len(frame)} documents)")
+    target = args.target
+    if target is not None:
+        matches = [c for c in model.classes_ if str(c) == target]
+        if not matches:
+            raise ValueError(f"--target {target!r} is not a class of the model; classes: "
+                             f"{', '.join(map(str, model.classes_))}")
+        target = matches[0]
+    ex = explain(model, rows["text"].iloc[0], n=args.top, target=target)
+    print(f"{args.doc_id}: predicted {ex.label}; "
+          + ", ".join(f"P({c})={p:.3f}" for c, p in ex.scores.items()))
+    print(f"contributions towards {ex.target} (intercept {ex.intercept:+.3f}):")
+    print(ex.contributions.head(args.top).to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
+    if not ex.categories.empty:
+        print("\nlexicon categories:")
+        print(ex.categories.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
+    if not ex.spans.empty:
+        print("\nspans:")
+        print(ex.spans.to_string(index=False, float_format=lambda v: f"{v:+.4f}"))
+    if args.output:
+        write_table(ex.spans, args.output)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch ``framing classify ACTION`` to its handler."""
+    return int(args.classify_func(args))
+
+
+def _data_options(p: argparse.ArgumentParser) -> None:
+    reader_options(p, positional="data")
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--label", required=True, metavar="COLUMN", help="column holding the labels")
+    p.add_argument("--model", choices=_KINDS, default="logreg",
+                   help="logreg (default), svm (calibrated linear SVM) or baseline (plain TF-IDF + LR)")
+    p.add_argument("--C", type=float, nargs="+", default=[1.0],
+                   help="inverse regularisation; several values are chosen by inner CV (default 1)")
+    p.add_argument("--lexicon", default="framing-cues", help="cue lexicon (bundled name or file)")
+    p.add_argument("--no-cues", action="store_true", help="leave out the cue-lexicon features")
+    p.add_argument("--no-char", action="store_true", help="leave out character n-grams (faster on long articles)")
+    p.add_argument("--embeddings", default=None, metavar="MODEL", choices=["all-MiniLM-L6-v2"],
+                   help="add sentence-embedding features (all-MiniLM-L6-v2; needs the optional embeddings extra)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    """Add the ``classify`` sub-command to ``framing``'s sub-parsers."""
+    p = subparsers.add_parser("classify", help="train, apply, evaluate and explain text classifiers",
+                              description="Learn frames or bias labels from a labelled corpus.")
+    sub = p.add_subparsers(dest="classify_command", metavar="ACTION")
+    sub.required = True
+    p.set_defaults(func=run)
+
+    t = sub.add_parser("train", help="train a model and save it (.npz, no pickle)",
+                       description="Train a classifier on DATA's text and --label column; save it to --output.")
+    _data_options(t)
+    _model_options(t)
+    t.add_argument("--output", "-o", required=True, metavar="MODEL", help="model file (.npz)")
+    t.set_defaults(classify_func=_cmd_train)
+
+    q = sub.add_parser("predict", help="predict labels for a corpus",
+                       description="Write doc_id, label and score (binary) or one score column per class.")
+    q.add_argument("model_file", metavar="MODEL", help="model file written by 'framing classify train'")
+    _data_options(q)
+    q.add_argument("--output", "-o", help="predictions file (.csv, .tsv, .parquet); default: CSV on stdout")
+    q.set_defaults(classify_func=_cmd_predict)
+
+    e = sub.add_parser("evaluate", help="cross-validated report",
+                       description="Cross-validate a classifier: macro-F1, accuracy, Brier score with bootstrap CIs, "
+                                   "per-class precision/recall, confusion matrix.")
+    _data_options(e)
+    _model_options(e)
+    e.add_argument("--groups", default=None, metavar="COLUMN",
+                   help="keep these groups together across folds (e.g. outlet, story_id); default: stratified folds")
+    e.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
+    e.add_argument("--output", "-o", help="write the out-of-fold predictions (.csv, .tsv, .parquet)")
+    e.set_defaults(classify_func=_cmd_evaluate)
+
+    x = sub.add_parser("explain", help="explain the prediction for one document",
+                       description="Feature contributions, lexicon categories and the spans that drove a prediction.")
+    x.add_argument("model_file", metavar="MODEL", help="model file written by 'framing classify train'")
+    _data_options(x)
+    x.add_argument("--doc-id", required=True, metavar="ID", help="the document to explain")
+    x.add_argument("--target", default=None, help="class to explain (default: positive / predicted class)")
+    x.add_argument("--top", type=int, default=15, help="features listed and highlighted (default 15)")
+    x.add_argument("--output", "-o", help="write the spans table (.csv, .tsv, .parquet)")
+    x.set_defaults(classify_func=_cmd_explain)
+    return p
+
+
+def main(argv=None) -> int:
+    """Run ``classify`` on its own (``python -m framing.cli.classify
+    ACTION ...``), with the exit statuses of ``framing``: 0 success, 1
+    data error (message on stderr), 2 usage error."""
+    parser = argparse.ArgumentParser(prog="framing")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    register(sub)
+    args = parser.parse_args(["classify", *(sys.argv[1:] if argv is None else argv)])
+    try:
+        return int(args.func(args))
+    except (ValueError, OSError, ImportError) as exc:
+        print(f"framing {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

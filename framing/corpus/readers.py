@@ -1,0 +1,1089 @@
+"""Corpus readers: JSONL(.gz), JSON, CSV/TSV, Parquet, DataFrames, folders.
+
+A corpus is a :class:`pandas.DataFrame` with the schema of
+:mod:`framing.records` (required ``doc_id``, ``outlet``, ``text``; the
+optional fields; any other source column kept as it is), wrapped with the
+:class:`ReadReport` of how it was read in a :class:`Corpus`; or a stream
+of :class:`framing.records.Document` (:func:`iter_documents`).
+
+Formats
+    Chosen by ``format=`` or the file name: ``.jsonl``/``.ndjson`` (one
+    JSON object a line, streamed), ``.json`` (a JSON array, or JSONL when
+    the first character is not ``[``; read whole), ``.csv`` (delimiter
+    sniffed from the header line among ``, ; <tab> |``, ties in that
+    order, unless ``delimiter=`` is given; an Excel ``sep=X`` first line
+    is honoured), ``.tsv``/``.tab``, ``.parquet`` (needs the optional
+    pyarrow, streamed by batches), a DataFrame, or a directory of
+    ``.txt`` files.  Gzip compression is detected from the file's magic
+    bytes, so ``.jsonl.gz``, ``.csv.gz`` etc. work.
+Field map
+    ``fields={"text": "content", "outlet": "source", "doc_id": "id"}``
+    maps a canonical name to the source key/column.  Unmapped canonical
+    names are read from the key of the same name.  When a canonical name
+    is mapped elsewhere, a source key carrying that name is ignored and
+    counted in ``report.warnings``.  Mapping an optional field (or
+    ``doc_id``) to ``None`` ignores the source key; ``outlet`` may map to
+    ``None`` only with ``outlet=``.
+Values
+    ``doc_id``: coerced to ``str`` (integral floats lose ``.0``).  When
+    the source has no ``doc_id`` key and ``fields`` does not map one (or
+    maps it to ``None``), ids are generated as
+    ``f"{id_prefix or file stem}-{n:06d}"`` where ``n`` is the record's
+    location number (see Locations) and the count is recorded in
+    ``report.warnings``.  ``outlet``: ``outlet=`` fills records that have
+    none (it never overrides a present value).  ``text``: must be a
+    non-blank ``str`` and is kept unchanged.  ``authors``/``tags``: a
+    list, a JSON or Python list literal, or a delimited string: split at
+    ``;`` if present, else at ``|``, else at ``,`` (authors also at
+    `` and `` and ``&``; a leading ``By`` is removed); lists in the
+    DataFrame, tuples in Documents.  ``date``: ISO dates stay
+    ``YYYY-MM-DD``; ISO date-times are kept in ISO form (midnight without a
+    time zone becomes the date); ``September 20, 2016``, ``20 Sep 2016``
+    and ``2016/09/20`` become ``YYYY-MM-DD``; anything else (``7/23/17``
+    is ambiguous) is kept raw and counted in ``report.warnings``.  NaN,
+    ``pd.NA`` and ``NaT`` become None; blank optional strings become None.
+    Other source keys are kept as they are (NaN becomes None; CSV cells
+    stay strings).
+Locations
+    Files count 1-based physical lines (a CSV record is located at the
+    line where it starts); DataFrames and Parquet files count 0-based
+    rows (``df.iloc[n]``); folder documents are located by file.
+Errors
+    A bad record raises :class:`CorpusError` (a ``ValueError``) naming the
+    file, the line or row and the field: malformed JSON, a line that is not
+    an object, undecodable bytes (with the byte offset), a missing required
+    field, an empty or non-string text, a bad value, a duplicate
+    ``doc_id``, a CSV row with the wrong number of fields.  With
+    ``on_error="skip"`` the record is skipped and listed in the report;
+    ``"warn"`` also emits one :class:`CorpusWarning` with the summary.
+    Structural problems (a broken JSON array, an unparseable CSV, a
+    duplicate CSV column, a broken gzip stream, a UTF-16 file) always
+    raise: the rest of the file cannot be located.
+Encodings
+    Input is decoded line by line with ``encoding`` (default UTF-8; a
+    UTF-8 byte-order mark is removed, also before CSV headers).  With
+    ``fallback_encoding`` a line (or ``.txt`` file) that does not decode is
+    decoded with the fallback, recorded in ``report.warnings`` and
+    announced once per read with a :class:`CorpusWarning` naming the file
+    and line.  Only encodings in which ``\\n`` is the byte ``0x0A`` are
+    supported (not UTF-16/32).  Reading CSV raises the ``csv`` module's
+    field size limit (a process-wide setting) so that long articles fit.
+Folders
+    Every ``*.txt`` file below the folder (sorted by relative path; hidden
+    files and folders skipped) is one document with ``doc_id`` = the
+    relative path without ``.txt``.  ``outlet`` comes from a sidecar
+    column, else from the first sub-folder (``folder/<outlet>/a.txt``),
+    else from ``outlet=``.  A sidecar CSV (``metadata.csv`` in the folder,
+    or ``sidecar=``) has a ``file`` column (relative path, ``.txt``
+    optional) and any metadata columns (the field map applies to them);
+    its values take precedence over values parsed from the file, except
+    ``text``, ``captions`` and ``boilerplate`` which always come from the
+    file.  A sidecar row naming a missing file is a bad record.  With
+    ``raw=True`` each file is parsed by
+    :func:`framing.corpus.rawtext.parse_raw_article`; with ``raw=False`` the whole
+    file (line ends normalised to ``\\n``) is the text; with ``raw="auto"``
+    (default) a file is parsed when
+    :func:`framing.corpus.rawtext.looks_like_raw_article` says so (its second or
+    third non-blank line looks like a JSON list, or a line ends with a
+    photo credit).
+Duplicates
+    :func:`text_hash` is the SHA-256 of the text folded with
+    :func:`framing.text.fold` and with white space collapsed.
+    ``dedupe=True`` keeps the first document of each group of equal hashes
+    and lists the groups in the report; :func:`framing.corpus.dedupe.find_duplicates` lists them
+    without dropping; :func:`framing.corpus.dedupe.find_near_duplicates` finds near copies with
+    MinHash.
+"""
+
+from __future__ import annotations
+
+import ast
+import codecs
+import csv
+import datetime as dt
+import gzip
+import importlib.util
+import itertools
+import json
+import math
+import re
+import warnings
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from .dedupe import text_hash
+from .rawtext import RawArticleError, looks_like_raw_article, parse_raw_article
+from ..records import KNOWN_FIELDS, Document
+
+__all__ = [
+    "FORMATS",
+    "Corpus",
+    "CorpusError",
+    "CorpusWarning",
+    "DuplicateGroup",
+    "ReadReport",
+    "SkippedRecord",
+    "iter_documents",
+    "read_corpus",
+    "validate_frame",
+]
+
+FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv", "parquet", "folder")
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet"}
+_ON_ERROR = ("raise", "skip", "warn")
+_DELIMITERS = (",", ";", "\t", "|")
+_STR_FIELDS = ("title", "url", "genre", "story_id", "topic", "lang", "captions", "boilerplate")
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
+_EXAMPLES = 5
+_NAMES = re.compile(r"\s*(?:,|&|\band\b)\s*")
+_BY = re.compile(r"^by\s+", re.IGNORECASE)
+
+
+class CorpusError(ValueError):
+    """A corpus record or file is invalid.
+
+    Attributes
+    ----------
+    source : str or None
+        File (or ``"DataFrame"``).
+    line : int or None
+        1-based line, or 0-based row for DataFrames and Parquet files.
+    field : str or None
+        Canonical field name, when one field is at fault.
+    reason : str
+        Short category used to count skipped records (``"empty text"``).
+    doc_id : str or None
+        The record's id when it was known.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None, line: int | None = None, field: str | None = None,
+                 reason: str = "bad value", unit: str = "line", doc_id: str | None = None) -> None:
+        self.source, self.line, self.field, self.reason, self.doc_id = source, line, field, reason, doc_id
+        parts = [p for p in (source, None if line is None else f"{unit} {line}", None if field is None else f"field {field!r}") if p]
+        super().__init__(f"{', '.join(parts)}: {message}" if parts else message)
+
+
+class CorpusWarning(UserWarning):
+    """A corpus was read with repairs or skipped records; see the report."""
+
+
+@dataclass(frozen=True)
+class SkippedRecord:
+    """A record left out under ``on_error="skip"``/``"warn"``."""
+
+    line: int | None
+    doc_id: str | None
+    field: str | None
+    reason: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Documents whose texts have the same :func:`text_hash`; the first
+    one (``doc_ids[0]``) is the one kept by ``dedupe=True``."""
+
+    group: int
+    text_hash: str
+    doc_ids: tuple[str, ...]
+    outlets: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ReadReport:
+    """What happened while reading a corpus.
+
+    ``n_read == n_kept + n_skipped + n_duplicates`` (``n_duplicates``:
+    documents dropped by ``dedupe=True``).  ``warnings`` are aggregated
+    messages (repairs that kept the record).
+    """
+
+    source: str
+    n_read: int
+    n_kept: int
+    n_skipped: int
+    skipped: tuple[SkippedRecord, ...] = ()
+    duplicates: tuple[DuplicateGroup, ...] = ()
+    warnings: tuple[str, ...] = ()
+    n_duplicates: int = 0
+
+    def counts(self) -> dict[str, int]:
+        """Number of skipped records per reason, sorted by reason."""
+        out: dict[str, int] = {}
+        for rec in self.skipped:
+            out[rec.reason] = out.get(rec.reason, 0) + 1
+        return dict(sorted(out.items()))
+
+    def summary(self) -> str:
+        """Readable multi-line text: counts, skipped records per reason,
+        duplicate groups and warnings."""
+        lines = [f"{self.source}: {self.n_read} records read, {self.n_kept} kept, {self.n_skipped} skipped"
+                 + (f", {self.n_duplicates} dropped as exact duplicates" if self.n_duplicates else "")]
+        for reason, count in self.counts().items():
+            where = [str(r.line if r.line is not None else r.doc_id) for r in self.skipped if r.reason == reason]
+            more = ", ..." if len(where) > _EXAMPLES else ""
+            lines.append(f"  skipped, {reason}: {count} (at {', '.join(where[:_EXAMPLES])}{more})")
+        if self.duplicates:
+            lines.append(f"  exact duplicate groups: {len(self.duplicates)}")
+            for grp in self.duplicates[:_EXAMPLES]:
+                lines.append(f"    kept {grp.doc_ids[0]!r}, dropped {', '.join(map(repr, grp.doc_ids[1:]))}")
+        for message in self.warnings:
+            lines.append(f"  warning: {message}")
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The skipped records as a DataFrame (``line, doc_id, field,
+        reason, message``)."""
+        cols = ["line", "doc_id", "field", "reason", "message"]
+        return pd.DataFrame([[getattr(r, c) for c in cols] for r in self.skipped], columns=cols)
+
+
+@dataclass(frozen=True, eq=False)
+class Corpus:
+    """A corpus DataFrame and the report of how it was read."""
+
+    frame: pd.DataFrame
+    report: ReadReport
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+
+# ---------------------------------------------------------------- options
+
+@dataclass(frozen=True)
+class _Options:
+    items: tuple[tuple[str, str], ...]  # (canonical, source key) pairs that are read
+    consumed: frozenset[str]
+    shadowed: tuple[tuple[str, str], ...]  # (source key ignored, what it is mapped to)
+    generate_ids: bool
+    on_error: str
+    encoding: str
+    fallback: str | None
+    outlet: str | None
+    id_prefix: str | None
+    dedupe: bool
+    delimiter: str | None
+    raw: bool | str
+    sidecar: Path | None
+
+
+def _check_encoding(name: str, value: Any, *, optional: bool) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str{' or None' if optional else ''}, got {type(value).__name__}")
+    try:
+        codec = codecs.lookup(value)
+    except LookupError:
+        raise ValueError(f"{name}: unknown encoding {value!r}") from None
+    if not "a\n".encode(codec.name).endswith(b"a\n"):
+        raise ValueError(f"{name}: encoding {value!r} is not supported (lines are split at byte 0x0A); convert the file to UTF-8")
+    return value
+
+
+def _options(fields: Mapping[str, str | None] | None, on_error: str, encoding: str, fallback_encoding: str | None,
+             outlet: str | None, id_prefix: str | None, dedupe: bool, delimiter: str | None, raw: Any,
+             sidecar: Any) -> _Options:
+    if fields is None:
+        fields = {}
+    if not isinstance(fields, Mapping):
+        raise TypeError(f"fields must be a mapping of field name to source column, got {type(fields).__name__}")
+    unknown = sorted(str(k) for k in fields if k not in KNOWN_FIELDS)
+    if unknown:
+        raise ValueError(f"fields: unknown field name(s) {', '.join(map(repr, unknown))}; known: {', '.join(KNOWN_FIELDS)}")
+    for key, value in fields.items():
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"fields[{key!r}] must be a column name (str) or None, got {type(value).__name__}")
+    if "text" in fields and fields["text"] is None:
+        raise ValueError("fields['text'] cannot be None: every document needs a text column")
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be one of {', '.join(map(repr, _ON_ERROR))}, got {on_error!r}")
+    for name, value in (("outlet", outlet), ("id_prefix", id_prefix)):
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise ValueError(f"{name} must be a non-empty str or None, got {value!r}")
+    if "outlet" in fields and fields["outlet"] is None and outlet is None:
+        raise ValueError("fields['outlet'] is None: pass outlet= to give every document an outlet")
+    if not isinstance(dedupe, bool):
+        raise TypeError(f"dedupe must be True or False, got {dedupe!r}")
+    if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
+        raise ValueError(f"delimiter must be a single character or None, got {delimiter!r}")
+    if raw is not True and raw is not False and raw != "auto":
+        raise ValueError(f"raw must be True, False or 'auto', got {raw!r}")
+    mapping = {name: fields.get(name, name) for name in KNOWN_FIELDS}
+    used = {key for key in mapping.values() if key is not None}
+    shadowed = tuple((name, str(fields[name])) for name in KNOWN_FIELDS if name in fields and fields[name] != name and name not in used)
+    return _Options(
+        items=tuple((name, key) for name, key in mapping.items() if key is not None),
+        consumed=frozenset(used | {name for name, _ in shadowed}),
+        shadowed=shadowed,
+        generate_ids=not isinstance(fields.get("doc_id"), str),
+        on_error=on_error,
+        encoding=_check_encoding("encoding", encoding, optional=False) or "utf-8",
+        fallback=_check_encoding("fallback_encoding", fallback_encoding, optional=True),
+        outlet=outlet,
+        id_prefix=id_prefix,
+        dedupe=dedupe,
+        delimiter=delimiter,
+        raw=raw,
+        sidecar=None if sidecar is None else Path(sidecar),
+    )
+
+
+# ---------------------------------------------------------------- values
+
+def _missing(value: Any) -> bool:
+    if value is None:
+        return True
+    if type(value) is str:
+        return False
+    return value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
+
+
+def _split_list(value: Any, *, names: bool) -> list[str] | None:
+    """Normalise authors/tags; None when the value is not list-like."""
+    if _missing(value):
+        return []
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [s for s in (str(v).strip(" \"'\u201c\u201d") for v in value if not _missing(v)) if s]
+    if isinstance(value, (dict, set)):
+        return None
+    text = str(value).strip()
+    if text.startswith("[") and text.endswith("]"):
+        parsed: Any = None
+        try:
+            parsed = json.loads(text)
+        except json.JSONDecodeError:
+            try:
+                parsed = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                parsed = None
+        if isinstance(parsed, list):
+            return _split_list(parsed, names=names)
+    if ";" in text:
+        parts = text.split(";")
+    elif "|" in text:
+        parts = text.split("|")
+    elif names:
+        parts = _NAMES.split(text)
+    else:
+        parts = text.split(",")
+    out = [p.strip(" \"'\u201c\u201d") for p in parts]
+    if names:
+        out = [_BY.sub("", p) for p in out]
+    return [p for p in out if p]
+
+
+def _date(value: Any) -> tuple[str | None, bool]:
+    """Return (normalised date, parsed?)."""
+    if _missing(value):
+        return None, True
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time(0):
+            return value.date().isoformat(), True
+        return value.isoformat(), True
+    if isinstance(value, dt.date):
+        return value.isoformat(), True
+    text = str(value).strip()
+    if not text:
+        return None, True
+    if not isinstance(value, str):
+        return text, False
+    try:
+        return dt.date.fromisoformat(text).isoformat(), True
+    except ValueError:
+        pass
+    try:
+        return _date(dt.datetime.fromisoformat(text))
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date().isoformat(), True
+        except ValueError:
+            continue
+    return text, False
+
+
+def _id(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return None
+
+
+class _Item(NamedTuple):
+    number: int | None
+    record: Any  # a mapping of source keys, or a CorpusError
+    source: str
+    defaults: Mapping[str, Any] | None = None
+    forced: Mapping[str, Any] | None = None
+
+
+# ---------------------------------------------------------------- session
+
+class _Session:
+    """Mutable state of one read; produces the frozen ReadReport."""
+
+    def __init__(self, source: str, opts: _Options, unit: str, stem: str) -> None:
+        self.source, self.opts, self.unit, self.prefix = source, opts, unit, opts.id_prefix or stem
+        self.n_read = self.n_kept = self.n_dupes = 0
+        self.skipped: list[SkippedRecord] = []
+        self.notes: dict[str, list[Any]] = {}
+        self.ids: dict[str, str] = {}
+        self.first: dict[str, tuple[int, str, str]] = {}
+        self.groups: dict[str, list[tuple[str, str]]] = {}
+        self.warned_fallback = False
+
+    def note(self, message: str, where: str) -> None:
+        entry = self.notes.setdefault(message, [0, []])
+        entry[0] += 1
+        if len(entry[1]) < _EXAMPLES:
+            entry[1].append(where)
+
+    def decode(self, raw: bytes, source: str, line: int, offset: int) -> str:
+        """Decode one line (or file); raise CorpusError when impossible."""
+        try:
+            return raw.decode(self.opts.encoding)
+        except UnicodeDecodeError as exc:
+            byte = offset + exc.start
+            bad = f"not valid {self.opts.encoding} at byte offset {byte} (byte 0x{raw[exc.start]:02x})"
+            if self.opts.fallback is None:
+                raise CorpusError(f"{bad}; pass fallback_encoding= (e.g. 'cp1252') to decode such lines",
+                                  source=source, line=line, reason="undecodable bytes") from None
+        try:
+            text = raw.decode(self.opts.fallback)
+        except UnicodeDecodeError:
+            raise CorpusError(f"{bad}, nor valid {self.opts.fallback}", source=source, line=line, reason="undecodable bytes") from None
+        self.note(f"not valid {self.opts.encoding}, decoded as {self.opts.fallback}", f"{source} line {line}")
+        if not self.warned_fallback:
+            self.warned_fallback = True
+            warnings.warn(f"{source}, line {line}: {bad}; decoded as {self.opts.fallback} "
+                          "(further such lines are listed in the read report)", CorpusWarning, stacklevel=4)
+        return text
+
+    def fail(self, err: CorpusError) -> None:
+        if self.opts.on_error == "raise":
+            raise err
+        self.skipped.append(SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err)))
+
+    def run(self, items: Iterable[_Item]) -> Iterator[Document]:
+        for item in items:
+            self.n_read += 1
+            try:
+                if isinstance(item.record, CorpusError):
+                    raise item.record
+                doc = self.build(item)
+            except CorpusError as err:
+                self.fail(err)
+                continue
+            if self.opts.dedupe and self.duplicate(doc):
+                continue
+            self.n_kept += 1
+            yield doc
+
+    def duplicate(self, doc: Document) -> bool:
+        digest = text_hash(doc.text)
+        first = self.first.get(digest)
+        if first is None:
+            self.first[digest] = (len(self.first), doc.doc_id, doc.outlet)
+            return False
+        self.groups.setdefault(digest, [first[1:]]).append((doc.doc_id, doc.outlet))
+        self.n_dupes += 1
+        return True
+
+    def build(self, item: _Item) -> Document:
+        """Map, validate and normalise one record (raise CorpusError)."""
+        number = item.number
+        where = item.source if number is None else f"{self.unit} {number}"
+
+        def error(field: str | None, reason: str, message: str, doc_id: str | None = None) -> CorpusError:
+            return CorpusError(message, source=item.source, line=number, unit=self.unit, field=field, reason=reason, doc_id=doc_id)
+
+        canon, extra = self._canonical(item, where)
+        doc_id = self._doc_id(canon, item, where, error)
+        outlet = canon.get("outlet")
+        outlet = (outlet.strip() if isinstance(outlet, str) else _id(outlet)) or self.opts.outlet
+        if not outlet:
+            raise error("outlet", "missing field", f"outlet is missing (source key {self._key('outlet')!r}; keys: "
+                        f"{_keys(item.record)}); map it with fields={{'outlet': ...}} or pass outlet=", doc_id)
+        text = canon.get("text")
+        if text is None:
+            raise error("text", "missing field", f"text is missing (source key {self._key('text')!r}; keys: {_keys(item.record)})",
+                        doc_id)
+        if not isinstance(text, str):
+            raise error("text", "non-string text", f"text must be a str, got {type(text).__name__}", doc_id)
+        if not text.strip():
+            raise error("text", "empty text", "text is empty or white space only", doc_id)
+        values = self._optional(canon, where, lambda f, m: error(f, "bad value", m, doc_id))
+        previous = self.ids.get(doc_id)
+        if previous is not None:
+            raise error("doc_id", "duplicate doc_id", f"duplicate doc_id {doc_id!r} (first at {previous})", doc_id)
+        self.ids[doc_id] = where
+        return Document(doc_id=doc_id, outlet=outlet, text=text, extra=extra, **values)
+
+    def _canonical(self, item: _Item, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Canonical values (field map, then defaults, then forced values)
+        and the extra source keys."""
+        opts, record = self.opts, item.record
+        canon: dict[str, Any] = {}
+        for name, key in opts.items:
+            if key in record:
+                value = record[key]
+                canon[name] = None if _missing(value) else value
+        for name, target in opts.shadowed:
+            if name in record:
+                self.note(f"source key {name!r} ignored because fields maps {name!r} to {target!r}", where)
+        for name, value in (item.defaults or {}).items():
+            current = canon.get(name)
+            if current is None or (isinstance(current, str) and not current.strip()):
+                canon[name] = value
+        canon.update(item.forced or {})
+        extra = {k: (None if _missing(v) else v) for k, v in record.items() if k not in opts.consumed}
+        return canon, extra
+
+    def _doc_id(self, canon: dict[str, Any], item: _Item, where: str, error: Callable[..., CorpusError]) -> str:
+        if "doc_id" not in canon and self.opts.generate_ids:
+            self.note(f"no doc_id in the source: ids generated as '{self.prefix}-<{self.unit} number>'", where)
+            return f"{self.prefix}-{item.number or 0:06d}"
+        got = canon.get("doc_id")
+        doc_id = _id(got)
+        if doc_id is None:
+            what = "is missing" if got is None else f"must be a str or an integer, got {type(got).__name__} {got!r}"
+            raise error("doc_id", "missing field" if got is None else "bad value",
+                        f"doc_id {what} (source key {self._key('doc_id')!r}; keys: {_keys(item.record)})")
+        return doc_id
+
+    def _optional(self, canon: dict[str, Any], where: str, bad: Callable[[str, str], CorpusError]) -> dict[str, Any]:
+        """Normalised optional fields (see the module docstring)."""
+        values: dict[str, Any] = {}
+        for name in _STR_FIELDS:
+            value = canon.get(name)
+            if value is None or isinstance(value, str):
+                values[name] = (value.strip() or None) if isinstance(value, str) else None
+            elif name in ("captions", "boilerplate") and isinstance(value, (list, tuple)):
+                values[name] = "\n".join(str(v) for v in value) or None
+            elif isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool):
+                values[name] = _id(value)
+            else:
+                raise bad(name, f"{name} must be a str, got {type(value).__name__} {str(value)[:60]!r}")
+        for name in ("authors", "tags"):
+            parts = _split_list(canon.get(name), names=name == "authors")
+            if parts is None:
+                raise bad(name, f"{name} must be a list or a delimited string, got {type(canon[name]).__name__}")
+            values[name] = tuple(parts)
+        values["date"], parsed = _date(canon.get("date"))
+        if not parsed:
+            self.note("field 'date': values that are not ISO dates were kept as they are", f"{where} {values['date']!r}")
+        return values
+
+    def _key(self, name: str) -> str:
+        return dict(self.opts.items).get(name, name)
+
+    def report(self) -> ReadReport:
+        notes = []
+        for message, (count, where) in self.notes.items():
+            more = ", ..." if count > len(where) else ""
+            notes.append(f"{message} ({count}x: {', '.join(where)}{more})")
+        order = sorted(self.groups, key=lambda h: self.first[h][0])
+        groups = tuple(
+            DuplicateGroup(i, h, tuple(d for d, _ in self.groups[h]), tuple(o for _, o in self.groups[h]))
+            for i, h in enumerate(order)
+        )
+        return ReadReport(self.source, self.n_read, self.n_kept, len(self.skipped), tuple(self.skipped), groups,
+                          tuple(notes), self.n_dupes)
+
+
+def _keys(record: Mapping[str, Any]) -> str:
+    keys = [str(k) for k in record]
+    return ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "") if keys else "none"
+
+
+# ---------------------------------------------------------------- files
+
+def _open(path: Path):
+    with path.open("rb") as fh:
+        magic = fh.read(2)
+    return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
+
+
+def _raw_lines(path: Path, session: _Session) -> Iterator[tuple[int, int, bytes]]:
+    """Yield (1-based line, byte offset, bytes) with the UTF-8 BOM removed."""
+    source = str(path)
+    offset = 0
+    try:
+        with _open(path) as fh:
+            for lineno, raw in enumerate(fh, start=1):
+                start = offset
+                offset += len(raw)
+                if lineno == 1:
+                    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+                        raise CorpusError("file starts with a UTF-16 byte-order mark; convert it to UTF-8", source=source, line=1,
+                                          reason="undecodable bytes")
+                    if raw.startswith(codecs.BOM_UTF8) and codecs.lookup(session.opts.encoding).name.startswith("utf-8"):
+                        raw, start = raw[3:], 3
+                yield lineno, start, raw
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise CorpusError(f"broken gzip stream after byte {offset}: {exc}", source=source, reason="malformed file") from None
+
+
+def _text_lines(path: Path, session: _Session) -> Iterator[tuple[int, str | CorpusError]]:
+    source = str(path)
+    for lineno, start, raw in _raw_lines(path, session):
+        try:
+            yield lineno, session.decode(raw, source, lineno, start)
+        except CorpusError as err:
+            yield lineno, err
+
+
+def _jsonl_items(path: Path, session: _Session) -> Iterator[_Item]:
+    source = str(path)
+    loads = json.loads
+    for lineno, line in _text_lines(path, session):
+        if isinstance(line, CorpusError):
+            yield _Item(lineno, line, source)
+            continue
+        try:
+            record = loads(line)
+        except json.JSONDecodeError as exc:
+            if not line.strip():
+                continue
+            yield _Item(lineno, CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno}): {line.strip()[:60]!r}",
+                                            source=source, line=lineno, reason="malformed JSON"), source)
+            continue
+        if not isinstance(record, dict):
+            record = CorpusError(f"expected a JSON object, got {type(record).__name__}", source=source, line=lineno, reason="not an object")
+        yield _Item(lineno, record, source)
+
+
+def _whole_text(path: Path, session: _Session) -> str:
+    with _open(path) as fh:
+        data = fh.read()
+    start = 0
+    if data.startswith(codecs.BOM_UTF8) and codecs.lookup(session.opts.encoding).name.startswith("utf-8"):
+        data, start = data[3:], 3
+    try:
+        return data.decode(session.opts.encoding)
+    except UnicodeDecodeError:
+        pass
+    # decode line by line: lines that are not valid in the encoding go to the fallback (or raise)
+    parts, offset = [], start
+    for lineno, raw in enumerate(data.splitlines(keepends=True), start=1):
+        parts.append(session.decode(raw, str(path), lineno, offset))
+        offset += len(raw)
+    return "".join(parts)
+
+
+def _json_items(path: Path, session: _Session) -> Iterator[_Item]:
+    source = str(path)
+    with _open(path) as fh:
+        head = fh.read(65536).removeprefix(codecs.BOM_UTF8).lstrip()
+        while not head and (chunk := fh.read(65536)):
+            head = chunk.lstrip()
+    if not head.startswith(b"["):
+        yield from _jsonl_items(path, session)
+        return
+    text = _whole_text(path, session)
+    pos = len(text) - len(text.lstrip())
+    decoder, space = json.JSONDecoder(), re.compile(r"\s*")
+    line, last = 1, 0
+
+    def at(p: int) -> int:
+        nonlocal line, last
+        line += text.count("\n", last, p)
+        last = p
+        return line
+
+    pos = space.match(text, pos + 1).end()
+    if text[pos:pos + 1] == "]":
+        pos += 1
+    else:
+        while True:
+            try:
+                record, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                raise CorpusError(f"malformed JSON array ({exc.msg} at column {exc.colno}); the rest of the file cannot be read",
+                                  source=source, line=exc.lineno, reason="malformed JSON") from None
+            start_line = at(pos)
+            if not isinstance(record, dict):
+                record = CorpusError(f"expected a JSON object, got {type(record).__name__}", source=source, line=start_line,
+                                     reason="not an object")
+            yield _Item(start_line, record, source)
+            pos = space.match(text, end).end()
+            if text[pos:pos + 1] == ",":
+                pos = space.match(text, pos + 1).end()
+                continue
+            if text[pos:pos + 1] == "]":
+                pos += 1
+                break
+            raise CorpusError("malformed JSON array (expected ',' or ']')", source=source, line=at(pos), reason="malformed JSON")
+    if text[pos:].strip():
+        pos = space.match(text, pos).end()
+        raise CorpusError("malformed JSON array (text after the closing ']')", source=source, line=at(pos), reason="malformed JSON")
+
+
+def _sniff(header: str) -> str:
+    best, width = ",", 0
+    for delim in _DELIMITERS:
+        n = len(next(csv.reader([header], delimiter=delim), []))
+        if n > width:
+            best, width = delim, n
+    return best
+
+
+def _csv_items(path: Path, session: _Session, delimiter: str | None) -> Iterator[_Item]:
+    source = str(path)
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
+    bad: dict[int, CorpusError] = {}
+    lines = _text_lines(path, session)
+    consumed = [0]
+
+    def feed(first: list[tuple[int, str | CorpusError]]) -> Iterator[str]:
+        for lineno, line in itertools.chain(first, lines):
+            consumed[0] = lineno
+            if isinstance(line, CorpusError):
+                bad[lineno] = line
+                yield "\n"
+            else:
+                yield line
+
+    first = next(lines, None)
+    if first is None:
+        return
+    if isinstance(first[1], CorpusError):
+        raise first[1]
+    skip = 0
+    match = re.fullmatch(r"sep=(.)\r?\n?", first[1])
+    if match is not None and delimiter is None:
+        delimiter, skip, first = match.group(1), 1, next(lines, None)
+        if first is None:
+            return
+        if isinstance(first[1], CorpusError):
+            raise first[1]
+    delimiter = delimiter or _sniff(first[1])
+    reader = csv.reader(feed([first]), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        names = [h.strip() or f"column_{i + 1}" for i, h in enumerate(header)]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise CorpusError(f"duplicate column name(s) {', '.join(map(repr, dupes))}", source=source, line=1 + skip,
+                              reason="malformed file")
+        done = reader.line_num
+        for row in reader:
+            start, done = done + 1 + skip, reader.line_num
+            errors = [bad.pop(n) for n in range(start, done + skip + 1) if n in bad]
+            if errors:
+                yield _Item(start, errors[0], source)
+            elif not row:
+                continue
+            elif len(row) != len(names):
+                yield _Item(start, CorpusError(f"row has {len(row)} fields, the header has {len(names)} "
+                                               f"(delimiter {delimiter!r})", source=source, line=start,
+                                               reason="bad CSV row"), source)
+            else:
+                yield _Item(start, dict(zip(names, row)), source)
+    except csv.Error as exc:
+        raise CorpusError(f"unreadable CSV ({exc}); the rest of the file cannot be read", source=source,
+                          line=consumed[0], reason="malformed file") from None
+
+
+def _frame_items(frame: pd.DataFrame, source: str) -> Iterator[_Item]:
+    dupes = sorted({str(c) for c in frame.columns[frame.columns.duplicated()]})
+    if dupes:
+        raise CorpusError(f"duplicate column name(s) {', '.join(map(repr, dupes))}", source=source, reason="malformed file")
+    for row, record in enumerate(frame.to_dict("records")):
+        yield _Item(row, record, source)
+
+
+def _parquet_items(path: Path) -> Iterator[_Item]:
+    import pyarrow.parquet as pq
+
+    row = 0
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=2048):
+        for record in batch.to_pylist():
+            yield _Item(row, record, str(path))
+            row += 1
+
+
+# ---------------------------------------------------------------- folders
+
+def _file_key(name: str) -> str:
+    key = name.strip().replace("\\", "/")
+    while key.startswith("./"):
+        key = key[2:]
+    return key[:-4] if key.lower().endswith(".txt") else key
+
+
+def _sidecar(path: Path, session: _Session, delimiter: str | None) -> tuple[dict[str, tuple[int, dict[str, Any]]], list[_Item]]:
+    rows: dict[str, tuple[int, dict[str, Any]]] = {}
+    bad: list[_Item] = []
+    for item in _csv_items(path, session, delimiter):
+        if isinstance(item.record, CorpusError):
+            bad.append(item)
+            continue
+        if "file" not in item.record:
+            raise CorpusError(f"sidecar needs a 'file' column; columns: {_keys(item.record)}", source=str(path), line=1,
+                              field="file", reason="malformed file")
+        record = dict(item.record)
+        key = _file_key(str(record.pop("file") or ""))
+        if key in rows:
+            bad.append(_Item(item.number, CorpusError(f"file {key!r} listed twice (first at line {rows[key][0]})", source=str(path),
+                                                      line=item.number, field="file", reason="duplicate file"), str(path)))
+            continue
+        rows[key] = (item.number or 0, record)
+    return rows, bad
+
+
+def _folder_items(root: Path, session: _Session) -> Iterator[_Item]:
+    opts = session.opts
+    files = sorted(
+        (p for p in root.rglob("*.txt") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)),
+        key=lambda p: p.relative_to(root).as_posix(),
+    )
+    sidecar = opts.sidecar if opts.sidecar is not None else (root / "metadata.csv")
+    rows: dict[str, tuple[int, dict[str, Any]]] = {}
+    if opts.sidecar is not None or sidecar.is_file():
+        if not sidecar.is_file():
+            raise FileNotFoundError(f"sidecar {sidecar} does not exist")
+        rows, bad = _sidecar(sidecar, session, opts.delimiter)
+        yield from bad
+    for path in files:
+        rel = path.relative_to(root)
+        key = rel.with_suffix("").as_posix()
+        defaults: dict[str, Any] = {"doc_id": key, "outlet": rel.parts[0] if len(rel.parts) > 1 else None}
+        try:
+            text = _whole_text(path, session)
+        except CorpusError as err:
+            err.doc_id = key
+            yield _Item(None, err, str(path))
+            continue
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        forced: dict[str, Any] = {"text": text}
+        extra: dict[str, Any] = {}
+        if opts.raw is True or (opts.raw == "auto" and looks_like_raw_article(text)):
+            try:
+                art = parse_raw_article(text)
+            except RawArticleError as exc:
+                yield _Item(None, CorpusError(exc.reason, source=str(path), line=exc.line, reason="unreadable article",
+                                              doc_id=key), str(path))
+                continue
+            defaults.update(title=art.title, genre=art.genre, authors=list(art.authors), tags=list(art.tags))
+            forced = {"text": art.body, "captions": "\n".join(art.captions) or None,
+                      "boilerplate": "\n".join(art.boilerplate) or None}
+            extra["credits"] = list(art.credits)
+        record = dict(rows.pop(key, (0, {}))[1])
+        record.update({k: v for k, v in extra.items() if k not in record})
+        yield _Item(None, record, str(path), defaults, forced)
+    for key, (line, _) in rows.items():
+        yield _Item(line, CorpusError(f"file {key!r} listed in the sidecar does not exist in {root}", source=str(sidecar),
+                                      line=line, field="file", reason="missing file", doc_id=key), str(sidecar))
+
+
+# ---------------------------------------------------------------- public
+
+def _stem(path: Path) -> str:
+    name = path.name
+    if name.lower().endswith(".gz"):
+        name = name[:-3]
+    suffix = Path(name).suffix
+    return name[: -len(suffix)] if suffix.lower() in _SUFFIXES else name
+
+
+def _prepare(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Session, Iterator[_Item]]:
+    if isinstance(path_or_df, pd.DataFrame):
+        if format is not None:
+            raise ValueError(f"format={format!r} does not apply to a DataFrame; leave it None")
+        session = _Session("DataFrame", opts, "row", "doc")
+        return session, _frame_items(path_or_df, "DataFrame")
+    if not isinstance(path_or_df, (str, Path)) and not hasattr(path_or_df, "__fspath__"):
+        raise TypeError(f"path_or_df must be a path or a pandas DataFrame, got {type(path_or_df).__name__}")
+    path = Path(path_or_df)
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))} or None, got {format!r}")
+    if not path.exists():
+        raise FileNotFoundError(f"corpus {path} does not exist")
+    if path.is_dir():
+        if format not in (None, "folder"):
+            raise ValueError(f"{path} is a folder; format={format!r} needs a file")
+        session = _Session(str(path), opts, "line", path.name)
+        return session, _folder_items(path, session)
+    if format == "folder":
+        raise ValueError(f"format='folder' needs a directory, got the file {path}")
+    name = path.name.lower()
+    suffix = Path(name[:-3] if name.endswith(".gz") else name).suffix
+    kind = format or _SUFFIXES.get(suffix)
+    if kind is None:
+        raise ValueError(f"cannot tell the format of {path} from its suffix {suffix!r}; use one of "
+                         f"{', '.join(sorted(_SUFFIXES))} (optionally + .gz) or pass format= ({', '.join(FORMATS)})")
+    if opts.sidecar is not None:
+        raise ValueError("sidecar= applies only to folders of .txt files")
+    unit = "row" if kind == "parquet" else "line"
+    session = _Session(str(path), opts, unit, _stem(path))
+    if kind == "jsonl":
+        return session, _jsonl_items(path, session)
+    if kind == "json":
+        return session, _json_items(path, session)
+    if kind == "parquet":
+        if importlib.util.find_spec("pyarrow") is None:
+            raise ImportError(f"reading {path} needs pyarrow: pip install framing-toolkit[parquet]")
+        return session, _parquet_items(path)
+    return session, _csv_items(path, session, opts.delimiter or ("\t" if kind == "tsv" else None))
+
+
+def _stream(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Session, Iterator[Document]]:
+    session, items = _prepare(path_or_df, format, opts)
+    return session, session.run(items)
+
+
+def _finish(session: _Session, report: Callable[[ReadReport], None] | None, streamed: bool) -> ReadReport:
+    rep = session.report()
+    if report is not None:
+        report(rep)
+    if session.opts.on_error == "warn" and (rep.n_skipped or rep.warnings):
+        warnings.warn(rep.summary(), CorpusWarning, stacklevel=3)
+    elif streamed and report is None and rep.warnings:
+        warnings.warn(rep.summary(), CorpusWarning, stacklevel=3)
+    return rep
+
+
+def _frame(docs: list[Document]) -> pd.DataFrame:
+    rows = [doc.to_row() for doc in docs]
+    extra: dict[str, None] = {}
+    for doc in docs:
+        for key in doc.extra:
+            extra.setdefault(key, None)
+    columns = list(KNOWN_FIELDS) + [k for k in extra if k not in KNOWN_FIELDS]
+    return pd.DataFrame({name: [row.get(name) for row in rows] for name in columns}, columns=columns)
+
+
+def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[str, str | None] | None = None,
+                on_error: str = "raise", encoding: str = "utf-8", fallback_encoding: str | None = None,
+                outlet: str | None = None, id_prefix: str | None = None,
+                report: Callable[[ReadReport], None] | None = None, dedupe: bool = False, delimiter: str | None = None,
+                raw: bool | str = "auto", sidecar: str | Path | None = None) -> Corpus:
+    """Read a corpus into a DataFrame with a report.
+
+    Parameters
+    ----------
+    path_or_df : str, Path or DataFrame
+        A ``.jsonl``, ``.json``, ``.csv``, ``.tsv``, ``.parquet`` file
+        (gzip allowed except for Parquet), a folder of ``.txt`` files, or
+        a DataFrame.
+    format : {"jsonl", "json", "csv", "tsv", "parquet", "folder"}, optional
+        Overrides the suffix.
+    fields : mapping, optional
+        Canonical name -> source key (see the module docstring).
+    on_error : {"raise", "skip", "warn"}
+        What to do with a bad record.
+    encoding, fallback_encoding : str
+        Input encoding and the encoding tried on lines that do not decode.
+    outlet : str, optional
+        Outlet of records that have none.
+    id_prefix : str, optional
+        Prefix of generated ids (default: the file stem).
+    report : callable, optional
+        Called once with the final :class:`ReadReport`.
+    dedupe : bool
+        Drop exact duplicate texts (first kept; groups in the report).
+    delimiter : str, optional
+        CSV/TSV delimiter (default: sniffed; tab for ``.tsv``).
+    raw : bool or "auto"
+        Folders: parse ``.txt`` files as raw scraped articles.
+    sidecar : str or Path, optional
+        Folders: metadata CSV (default ``metadata.csv`` when present).
+
+    Returns
+    -------
+    Corpus
+        ``frame`` has the columns of :data:`framing.records.KNOWN_FIELDS`
+        followed by the extra source columns; ``report`` says what was
+        skipped, dropped or repaired.
+
+    Raises
+    ------
+    CorpusError
+        A bad record (with ``on_error="raise"``) or a structural problem.
+    FileNotFoundError
+        If the path does not exist.
+    ImportError
+        For Parquet without pyarrow.
+    TypeError, ValueError
+        For bad options.
+    """
+    opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, dedupe, delimiter, raw, sidecar)
+    session, docs = _stream(path_or_df, format, opts)
+    frame = _frame(list(docs))
+    return Corpus(frame, _finish(session, report, streamed=False))
+
+
+def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str, str | None] | None = None,
+                   on_error: str = "raise", encoding: str = "utf-8", fallback_encoding: str | None = None,
+                   outlet: str | None = None, id_prefix: str | None = None,
+                   report: Callable[[ReadReport], None] | None = None, dedupe: bool = False,
+                   delimiter: str | None = None, raw: bool | str = "auto",
+                   sidecar: str | Path | None = None) -> Iterator[Document]:
+    """Stream the documents of a corpus, one at a time.
+
+    Same parameters as :func:`read_corpus`.  JSONL, CSV/TSV, Parquet and
+    folders are read incrementally (memory grows only with the set of
+    seen ``doc_id`` values, and with the text hashes when ``dedupe``);
+    a JSON array is read whole.  Options are checked at the call.  The
+    report is passed to ``report`` when the iterator is exhausted; with
+    ``report=None`` its warnings are emitted as one
+    :class:`CorpusWarning`.  ``on_error="skip"`` needs ``report=`` so that
+    skipped records are seen (or use ``"warn"``).
+
+    Yields
+    ------
+    Document
+    """
+    opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, dedupe, delimiter, raw, sidecar)
+    if on_error == "skip" and report is None:
+        raise ValueError("on_error='skip' in iter_documents needs report= (a callable receiving the ReadReport), "
+                         "or use on_error='warn', so that skipped records are not lost silently")
+    session, docs = _stream(path, format, opts)
+
+    def generate() -> Iterator[Document]:
+        yield from docs
+        _finish(session, report, streamed=True)
+
+    return generate()
+
+
+def validate_frame(df: pd.DataFrame, *, fields: Mapping[str, str | None] | None = None, outlet: str | None = None) -> pd.DataFrame:
+    """Check and normalise a corpus DataFrame.
+
+    Parameters
+    ----------
+    df : DataFrame
+    fields, outlet
+        As in :func:`read_corpus`.
+
+    Returns
+    -------
+    DataFrame
+        A new frame with the corpus schema (values normalised).
+
+    Raises
+    ------
+    CorpusError
+        Naming the 0-based row and the field of the first bad record.
+    TypeError
+        If ``df`` is not a DataFrame.
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
+    return read_corpus(df, fields=fields, outlet=outlet).frame

@@ -1,0 +1,1130 @@
+"""Experiment configs: read, override, sweep and validate TOML files.
+
+A config is a TOML file (read with :mod:`tomllib`; no code, no import
+strings: every component is chosen by name from a closed set).
+:func:`load_config` reads one into a frozen :class:`Config`;
+:meth:`Config.to_dict` is its canonical, fully resolved form (the run's
+``config.json``) and :meth:`Config.identity` the part a run hash covers.
+Every problem is a :class:`ConfigError` naming the file, the key path
+(``comparisons[1].strata``, 0-based) and what is allowed.
+
+Schema (``schema_version = 1``)
+-------------------------------
+Any key not listed is an error.  Types are strict: an integer is
+accepted where a float is expected, a boolean is never an integer, a
+string is never an array.  ``""`` means "none" where a default is ``""``.
+
+top level
+    ``schema_version`` int, required, = 1; ``name`` str, required,
+    ``[A-Za-z0-9][A-Za-z0-9._-]{0,63}`` (the run folder ``runs/<name>/``);
+    ``description`` str = ""; ``seed`` int >= 0 = 0 (the one root seed).
+``[corpus]`` (required)
+    ``path`` (required, must exist; see *Paths*); ``format`` = "auto" |
+    :data:`framing.corpus.FORMATS` | a published dataset layout read by
+    :mod:`framing.corpus.datasets` (:data:`DATASET_FORMATS`: "abp", "babe",
+    "newswcl50"); ``fields`` table str -> str = {}
+    (keys from :data:`framing.records.KNOWN_FIELDS`); ``on_error`` =
+    "raise" | "skip" | "warn"; ``encoding`` = "utf-8" and
+    ``fallback_encoding`` = "" (codecs Python knows); ``dedupe`` =
+    "exact" | "none" | "near"; ``near_threshold`` float in (0, 1] = 0.9.
+    ``[corpus.filters]``: ``include`` / ``exclude`` tables column ->
+    non-empty list[str] = {}; ``date_from`` / ``date_to`` "YYYY-MM-DD" =
+    "" (inclusive, ``date_from <= date_to``; a TOML date is accepted too);
+    ``min_tokens`` int >= 0 = 0.
+``[preprocessing]``
+    ``part`` = "text" | :data:`framing.match.scoring.PARTS`; ``voice`` =
+    "outlet" | :data:`framing.match.VOICES`; ``normalize`` =
+    "per_1000_tokens" | :data:`framing.match.scoring.NORMALIZATIONS` keys.
+``[[lexicons]]`` (default one entry ``{name = "framing-cues"}``; never empty)
+    exactly one of ``name`` (a bundled lexicon,
+    :func:`framing.lexicon.files.bundled_lexicons`) and ``path`` (a
+    ``.toml``/``.dic``/``.csv``/``.tsv`` file); ``id`` = the name or the
+    file stem, lower-cased.
+``[[comparisons]]`` (default none)
+    ``id`` = "comparison-<i>" (1-based); ``lexicon`` = the first lexicon's
+    id; ``by`` = "outlet"; ``strata`` / ``pair_on`` / ``cluster`` = ""
+    (at most one non-empty, none equal to ``by``); ``reference`` = "";
+    ``methods`` (non-empty, distinct) = ["permutation", "welch"], or
+    ["sign_flip", "wilcoxon"] with ``pair_on``, or ["permutation"] with
+    ``strata``; allowed :data:`~framing.stats.compare.METHODS`
+    (independent, cluster), only "permutation" (strata),
+    :data:`~framing.stats.paired.PAIRED_METHODS` (paired); ``effect`` =
+    "rate_ratio", from :data:`~framing.stats.effects.EFFECTS` or, paired,
+    :data:`~framing.stats.paired.PAIRED_EFFECTS`; ``correction`` = "bh"
+    (:data:`~framing.stats.multitest.CORRECTIONS`); ``alternative`` =
+    "two-sided"; ``confidence`` float in (0, 1) = 0.95; ``n_resamples``
+    int >= 99 = 4999; ``categories`` list[str] = [] (all); ``omnibus``
+    bool = true; ``timeseries`` = "" or a key of
+    :data:`framing.stats.summary.FREQUENCIES`; ``include`` table column ->
+    non-empty list[str] = {} (this comparison only uses the documents whose
+    column value is listed, e.g. ``{lean = ["left", "center", "right"]}``
+    where some documents have no lean; the report counts the rest);
+    ``unmatched`` = "error" | "drop" (with strata or pair_on: a stratum or
+    story that only one group of a pair covers stops the run, or is dropped
+    from that pair and counted in ``n_strata_dropped``).
+``[[keyness]]`` (default none)
+    ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "log_odds" |
+    "document" | :data:`~framing.stats.keyness.TOKEN_METHODS`;
+    ``comparison`` = "one_vs_rest" (``"vs_pooled"`` with log_odds only);
+    ``min_count`` int >= 1, REQUIRED; ``min_docs`` int >= 1 = 1;
+    ``ngram_max`` int in 1..3 = 1; ``prior`` = "uniform" | "pooled",
+    ``alpha`` float > 0 = 0.01, ``variance`` = "monroe" | "full" (log_odds
+    only); ``test`` = "welch" (document only); ``correction`` = "none" |
+    "yates" | "williams" (chi2 and g2 only); ``p_adjust`` = "bh" (not
+    pct_diff, which has no p-values); ``n_resamples`` int >= 99 = 999
+    (document with test = "permutation" only); ``top`` int >= 1 = 15.
+    A key set to a non-default value for a method it does not apply to
+    is an error, never silently ignored.
+``[[classifiers]]`` (default none)
+    ``id`` = "classifier-<i>"; ``label`` str, REQUIRED; ``data`` = "" (the
+    run's corpus) or a path read with the ``[corpus]`` reader options;
+    ``model`` = "logreg" (:data:`framing.classify.MODEL_KINDS`); ``cv`` =
+    "stratified" | "group"; ``groups`` = "outlet" (``cv = "group"`` only);
+    ``n_splits`` int >= 2 = 5; ``C`` non-empty distinct list of floats > 0
+    = [1.0]; ``lexicon`` = the first lexicon's id.
+``[outputs]``
+    ``tables`` distinct "csv" | "parquet", must contain "csv", = ["csv"];
+    ``figures`` distinct "png" | "svg" | "pdf" = ["png", "svg"] (may be
+    empty); ``report`` bool = true; ``report_rows`` int >= 1 = 50;
+    ``examples`` int >= 0 = 2; ``dpi`` int in 50..600 = 150.
+``[runtime]`` (not part of the run hash)
+    ``n_jobs`` int >= 1 = 1; ``cache`` bool = true; ``cache_dir`` = ""
+    (``<runs dir>/.cache``) or a path; ``progress`` bool = true.
+
+Ids match ``[a-z0-9][a-z0-9_-]{0,63}`` and are unique within their
+section; ``near_threshold`` set with ``dedupe != "near"`` is an error.
+
+Paths
+-----
+``corpus.path``, ``lexicons[].path``, ``classifiers[].data`` and
+``runtime.cache_dir``: ``${VAR}`` and ``$VAR`` are replaced from the
+environment (an unset or empty variable is an error; ``$$`` is a literal
+``$``, any other ``$`` an error), then ``~`` is expanded, then a relative
+path is taken relative to the config file's folder (never the working
+directory), and the result is made absolute and resolved.  Inputs must
+exist.  :meth:`Config.to_dict` writes paths as absolute POSIX strings
+with ``$`` doubled, so that the canonical form reads back unchanged.
+
+Overrides and sweeps
+--------------------
+``--set KEY=VALUE`` (:func:`parse_assignment`): VALUE is a TOML literal
+(``5000``, ``0.9``, ``true``, ``"text"``, ``["a", "b"]``, ``{a = 1}``);
+when it is not valid TOML and holds none of ``"'[]{}=`` it is taken as a
+plain string (``--set corpus.path=/data/abp.jsonl.gz``).  KEY is dotted:
+names walk tables, 0-based integers walk arrays (``comparisons.0.strata``).
+:func:`apply_overrides` may set a schema key the file leaves out (and
+creates missing tables on the way), but rejects unknown keys, indices past
+the end of an array and values whose type differs from the schema's.
+``--sweep KEY=[v1, v2]`` (:func:`expand_sweeps`) takes a non-empty TOML
+array; several sweeps give their cartesian product, the first sweep
+varying slowest, each point a full config validated like any other.
+
+Seeds
+-----
+:func:`derive_seed` gives every component its own seed from the root
+``seed``: ``numpy.random.SeedSequence(seed, spawn_key=(k1, ...))`` with
+``k`` the SHA-256 of each UTF-8 name read as a big-endian integer, and
+the first 32-bit word of ``generate_state``.  :meth:`Config.seeds` lists
+them for ``corpus``, ``comparisons.<id>``, ``keyness.<id>``,
+``classifiers.<id>`` and ``report``; they never depend on
+``PYTHONHASHSEED``, on the order of entries or on other entries.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import datetime as _dt
+import difflib
+import hashlib
+import itertools
+import json
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, is_dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+
+from ..classify.model import MODEL_KINDS
+from ..corpus.readers import FORMATS as CORPUS_FORMATS
+from ..corpus.datasets import DATASET_FORMATS
+from ..lexicon.files import FORMATS as LEXICON_FORMATS
+from ..lexicon.files import bundled_lexicons
+from ..match.matcher import VOICES
+from ..records import KNOWN_FIELDS
+from ..match.scoring import NORMALIZATIONS, PARTS
+from ..stats.compare import ALTERNATIVES, METHODS
+from ..stats.effects import EFFECTS
+from ..stats.keyness import COMPARISONS as KEYNESS_COMPARISONS
+from ..stats.keyness import CORRECTIONS as KEYNESS_CORRECTIONS
+from ..stats.keyness import DOCUMENT_TESTS, PRIORS, TOKEN_METHODS, VARIANCES
+from ..stats.multitest import CORRECTIONS
+from ..stats.paired import PAIRED_EFFECTS, PAIRED_METHODS
+from ..stats.summary import FREQUENCIES
+
+__all__ = [
+    "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
+    "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "OutputsConfig", "RuntimeConfig", "Config",
+    "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
+    "load_config", "canonical_json",
+]
+
+SCHEMA_VERSION = 1
+KEYNESS_METHODS: tuple[str, ...] = ("log_odds", "document", *TOKEN_METHODS)
+DEFAULT_LEXICON = "framing-cues"
+
+
+class ConfigError(ValueError):
+    """An invalid config: ``str()`` is ``"{file}: {key}: {message}"``
+    with the missing parts left out."""
+
+    def __init__(self, message: str, *, file: str | os.PathLike[str] | None = None, key: str | None = None) -> None:
+        self.file = None if file is None else os.fspath(file)
+        self.key = key
+        self.reason = message
+        super().__init__(": ".join(str(p) for p in (self.file, key, message) if p))
+
+    def __str__(self) -> str:
+        return ": ".join(str(p) for p in (self.file, self.key, self.reason) if p)
+
+    def __reduce__(self):
+        return partial(ConfigError, file=self.file, key=self.key), (self.reason,)
+
+
+# ------------------------------------------------------------------ records
+
+
+@dataclass(frozen=True, slots=True)
+class FiltersConfig:
+    include: tuple[tuple[str, tuple[str, ...]], ...]
+    exclude: tuple[tuple[str, tuple[str, ...]], ...]
+    date_from: str
+    date_to: str
+    min_tokens: int
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusConfig:
+    path: Path
+    format: str
+    fields: tuple[tuple[str, str], ...]
+    on_error: str
+    encoding: str
+    fallback_encoding: str
+    dedupe: str
+    near_threshold: float
+    filters: FiltersConfig
+
+
+@dataclass(frozen=True, slots=True)
+class PreprocessingConfig:
+    part: str
+    voice: str
+    normalize: str
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconConfig:
+    id: str
+    name: str
+    path: Path | None
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonConfig:
+    id: str
+    lexicon: str
+    by: str
+    strata: str
+    pair_on: str
+    cluster: str
+    reference: str
+    methods: tuple[str, ...]
+    effect: str
+    correction: str
+    alternative: str
+    confidence: float
+    n_resamples: int
+    categories: tuple[str, ...]
+    omnibus: bool
+    timeseries: str
+    include: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    unmatched: str = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class KeynessConfig:
+    id: str
+    by: str
+    method: str
+    comparison: str
+    min_count: int
+    min_docs: int
+    ngram_max: int
+    prior: str
+    alpha: float
+    variance: str
+    test: str
+    correction: str
+    p_adjust: str
+    n_resamples: int
+    top: int
+
+
+@dataclass(frozen=True, slots=True)
+class ClassifierConfig:
+    id: str
+    label: str
+    data: Path | None
+    model: str
+    cv: str
+    groups: str
+    n_splits: int
+    C: tuple[float, ...]
+    lexicon: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutputsConfig:
+    tables: tuple[str, ...]
+    figures: tuple[str, ...]
+    report: bool
+    report_rows: int
+    examples: int
+    dpi: int
+
+
+@dataclass(frozen=True, slots=True)
+class RuntimeConfig:
+    n_jobs: int
+    cache: bool
+    cache_dir: Path | None
+    progress: bool
+
+
+_MAPPINGS = ("fields", "include", "exclude")
+
+
+def _plain(value: Any, name: str = "") -> Any:
+    """A record field as canonical JSON data."""
+    if isinstance(value, Path):
+        return value.as_posix().replace("$", "$$")
+    if name in _MAPPINGS:  # sorted (key, value) pairs
+        return {key: list(item) if isinstance(item, tuple) else item for key, item in value}
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    if is_dataclass(value):
+        return {field: _plain(getattr(value, field), field) for field in value.__dataclass_fields__}
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A validated experiment config (see the module docstring)."""
+
+    source: Path | None
+    schema_version: int
+    name: str
+    description: str
+    seed: int
+    corpus: CorpusConfig
+    preprocessing: PreprocessingConfig
+    lexicons: tuple[LexiconConfig, ...]
+    comparisons: tuple[ComparisonConfig, ...]
+    keyness: tuple[KeynessConfig, ...]
+    classifiers: tuple[ClassifierConfig, ...]
+    outputs: OutputsConfig
+    runtime: RuntimeConfig
+
+    def to_dict(self) -> dict[str, Any]:
+        """The canonical, fully resolved config (JSON data, no ``source``)."""
+        out = {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
+        for entry in out["lexicons"]:
+            entry["path"] = entry["path"] or ""
+        for entry in out["classifiers"]:
+            entry["data"] = entry["data"] or ""
+        out["runtime"]["cache_dir"] = out["runtime"]["cache_dir"] or ""
+        return out
+
+    def identity(self) -> dict[str, Any]:
+        """:meth:`to_dict` without ``runtime`` (what a run hash covers)."""
+        out = self.to_dict()
+        del out["runtime"]
+        return out
+
+    def input_paths(self) -> tuple[tuple[str, Path], ...]:
+        """Every input file or folder with its key path, in schema order."""
+        paths = [("corpus.path", self.corpus.path)]
+        paths += [(f"lexicons[{i}].path", lex.path) for i, lex in enumerate(self.lexicons) if lex.path is not None]
+        paths += [(f"classifiers[{i}].data", c.data) for i, c in enumerate(self.classifiers) if c.data is not None]
+        return tuple(paths)
+
+    def seeds(self) -> dict[str, int]:
+        """The derived seed of every component (sorted keys)."""
+        keys = ["corpus", "report"]
+        for section in ("comparisons", "keyness", "classifiers"):
+            keys += [f"{section}.{entry.id}" for entry in getattr(self, section)]
+        return {key: derive_seed(self.seed, key) for key in sorted(keys)}
+
+    def lexicon(self, id: str) -> LexiconConfig:
+        """The lexicon declared with this id."""
+        for lex in self.lexicons:
+            if lex.id == id:
+                return lex
+        declared = ", ".join(lex.id for lex in self.lexicons)
+        raise ConfigError(f"unknown lexicon id {id!r}; declared: {declared}", file=self.source, key="lexicons")
+
+
+# ------------------------------------------------------------------ seeds, JSON, TOML
+
+
+def derive_seed(root: int, *names: str) -> int:
+    """A seed in ``[0, 2**32)`` for the component ``names`` under ``root``.
+
+    ``SeedSequence(root, spawn_key=...)`` with one spawn-key word per name,
+    the SHA-256 of its UTF-8 bytes as an integer (O'Neill 2015 seeding via
+    :class:`numpy.random.SeedSequence`); independent of PYTHONHASHSEED.
+    """
+    if isinstance(root, bool) or not isinstance(root, (int, np.integer)) or root < 0:
+        raise ValueError(f"root: expected an integer >= 0, got {root!r}")
+    for name in names:
+        if not isinstance(name, str):
+            raise TypeError(f"names: expected strings, got {type(name).__name__} ({name!r})")
+    key = tuple(int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest(), "big") for name in names)
+    return int(np.random.SeedSequence(int(root), spawn_key=key).generate_state(1, np.uint32)[0])
+
+
+def _nonfinite(obj: Any, path: str) -> str | None:
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return path or "(top level)"
+    if isinstance(obj, Mapping):
+        items = ((f"{path}.{k}" if path else str(k), v) for k, v in obj.items())
+    elif isinstance(obj, (list, tuple)):
+        items = ((f"{path}[{i}]", v) for i, v in enumerate(obj))
+    else:
+        return None
+    for sub, value in items:
+        found = _nonfinite(value, sub)
+        if found:
+            return found
+    return None
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Sorted-key, compact, UTF-8 JSON with a final newline."""
+    where = _nonfinite(obj, "")
+    if where:
+        raise ConfigError("a non-finite number (nan or infinity) cannot be written as JSON", key=where)
+    text = json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.encode("utf-8") + b"\n"
+
+
+def read_toml(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parse a TOML file; errors name the file (and line and column)."""
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start}); TOML files are UTF-8", file=path) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file: {exc.strerror or exc}", file=path) from None
+
+
+# ------------------------------------------------------------------ the schema table
+
+_REQUIRED = object()
+_DERIVED = object()
+_ID = r"[a-z0-9][a-z0-9_-]{0,63}"
+
+
+@dataclass(frozen=True)
+class _K:
+    """One schema key: its kind, default and constraints (on the elements for lists)."""
+
+    kind: str  # int float str bool date path strs floats map maplist table tables
+    default: Any = _REQUIRED
+    choices: Sequence[str] = ()
+    low: float | None = None
+    high: float | None = None
+    open_low: bool = False
+    open_high: bool = False
+    pattern: str | None = None
+    nonempty: bool = False  # non-empty string / list
+    unique: bool = False  # list elements distinct
+    what: str = "value"
+    sub: Mapping[str, "_K"] | None = None
+
+
+_TYPES = {"int": "an integer", "float": "a number", "str": "a string", "path": "a string", "bool": "a boolean",
+          "date": "a date string (YYYY-MM-DD)", "strs": "an array of strings", "floats": "an array of numbers",
+          "map": "a table of strings", "maplist": "a table of string arrays", "table": "a table",
+          "tables": "an array of tables"}
+_ELEMENT = {"strs": "str", "floats": "float", "tables": "table", "map": "str", "maplist": "strs"}
+
+_FILTERS = {
+    "include": _K("maplist", {}, nonempty=True),
+    "exclude": _K("maplist", {}, nonempty=True),
+    "date_from": _K("date", ""),
+    "date_to": _K("date", ""),
+    "min_tokens": _K("int", 0, low=0),
+}
+_CORPUS = {
+    "path": _K("path", nonempty=True),
+    "format": _K("str", "auto", choices=("auto", *CORPUS_FORMATS, *DATASET_FORMATS), what="format"),
+    "fields": _K("map", {}, nonempty=True),
+    "on_error": _K("str", "raise", choices=("raise", "skip", "warn")),
+    "encoding": _K("str", "utf-8", nonempty=True),
+    "fallback_encoding": _K("str", ""),
+    "dedupe": _K("str", "exact", choices=("none", "exact", "near")),
+    "near_threshold": _K("float", 0.9, low=0, high=1, open_low=True),
+    "filters": _K("table", {}, sub=_FILTERS),
+}
+_PREPROCESSING = {
+    "part": _K("str", "text", choices=PARTS, what="part"),
+    "voice": _K("str", "outlet", choices=VOICES, what="voice"),
+    "normalize": _K("str", "per_1000_tokens", choices=tuple(NORMALIZATIONS), what="normalization"),
+}
+_LEXICON = {"id": _K("str", _DERIVED, pattern=_ID), "name": _K("str", ""), "path": _K("path", "")}
+_COMPARISON = {
+    "id": _K("str", _DERIVED, pattern=_ID),
+    "lexicon": _K("str", _DERIVED),
+    "by": _K("str", "outlet", nonempty=True),
+    "strata": _K("str", ""),
+    "pair_on": _K("str", ""),
+    "cluster": _K("str", ""),
+    "reference": _K("str", ""),
+    "methods": _K("strs", _DERIVED, nonempty=True, unique=True),
+    "effect": _K("str", "rate_ratio"),
+    "correction": _K("str", "bh", choices=CORRECTIONS, what="correction"),
+    "alternative": _K("str", "two-sided", choices=ALTERNATIVES, what="alternative"),
+    "confidence": _K("float", 0.95, low=0, high=1, open_low=True, open_high=True),
+    "n_resamples": _K("int", 4999, low=99),
+    "categories": _K("strs", [], unique=True),
+    "omnibus": _K("bool", True),
+    "unmatched": _K("str", "error", choices=("error", "drop"), what="unmatched policy"),
+    "timeseries": _K("str", "", choices=("", *FREQUENCIES), what="frequency"),
+    "include": _K("maplist", {}, nonempty=True),
+}
+_KEYNESS = {
+    "id": _K("str", _DERIVED, pattern=_ID),
+    "by": _K("str", "outlet", nonempty=True),
+    "method": _K("str", "log_odds", choices=KEYNESS_METHODS, what="method"),
+    "comparison": _K("str", "one_vs_rest", choices=KEYNESS_COMPARISONS, what="comparison"),
+    "min_count": _K("int", low=1),
+    "min_docs": _K("int", 1, low=1),
+    "ngram_max": _K("int", 1, low=1, high=3),
+    "prior": _K("str", "uniform", choices=tuple(p for p in PRIORS if p != "background"), what="prior"),
+    "alpha": _K("float", 0.01, low=0, open_low=True),
+    "variance": _K("str", "monroe", choices=VARIANCES, what="variance"),
+    "test": _K("str", "welch", choices=DOCUMENT_TESTS, what="test"),
+    "correction": _K("str", "none", choices=KEYNESS_CORRECTIONS, what="correction"),
+    "p_adjust": _K("str", "bh", choices=CORRECTIONS, what="correction"),
+    "n_resamples": _K("int", 999, low=99),
+    "top": _K("int", 15, low=1),
+}
+_CLASSIFIER = {
+    "id": _K("str", _DERIVED, pattern=_ID),
+    "label": _K("str", nonempty=True),
+    "data": _K("path", ""),
+    "model": _K("str", "logreg", choices=MODEL_KINDS, what="model"),
+    "cv": _K("str", "stratified", choices=("stratified", "group")),
+    "groups": _K("str", "outlet", nonempty=True),
+    "n_splits": _K("int", 5, low=2),
+    "C": _K("floats", [1.0], low=0, open_low=True, nonempty=True, unique=True),
+    "lexicon": _K("str", _DERIVED),
+}
+_OUTPUTS = {
+    "tables": _K("strs", ["csv"], choices=("csv", "parquet"), unique=True, what="table format"),
+    "figures": _K("strs", ["png", "svg"], choices=("png", "svg", "pdf"), unique=True, what="figure format"),
+    "report": _K("bool", True),
+    "report_rows": _K("int", 50, low=1),
+    "examples": _K("int", 2, low=0),
+    "dpi": _K("int", 150, low=50, high=600),
+}
+_RUNTIME = {
+    "n_jobs": _K("int", 1, low=1),
+    "cache": _K("bool", True),
+    "cache_dir": _K("path", ""),
+    "progress": _K("bool", True),
+}
+_TOP = {
+    "schema_version": _K("int"),
+    "name": _K("str", pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
+    "description": _K("str", ""),
+    "seed": _K("int", 0, low=0),
+    "corpus": _K("table", sub=_CORPUS),
+    "preprocessing": _K("table", {}, sub=_PREPROCESSING),
+    "lexicons": _K("tables", _DERIVED, sub=_LEXICON),
+    "comparisons": _K("tables", [], sub=_COMPARISON),
+    "keyness": _K("tables", [], sub=_KEYNESS),
+    "classifiers": _K("tables", [], sub=_CLASSIFIER),
+    "outputs": _K("table", {}, sub=_OUTPUTS),
+    "runtime": _K("table", {}, sub=_RUNTIME),
+}
+# keyness keys that apply to some methods only: key -> (test on the entry, where it applies)
+_KEYNESS_SCOPE = {
+    "prior": (lambda e: e["method"] == "log_odds", 'method = "log_odds"'),
+    "alpha": (lambda e: e["method"] == "log_odds", 'method = "log_odds"'),
+    "variance": (lambda e: e["method"] == "log_odds", 'method = "log_odds"'),
+    "test": (lambda e: e["method"] == "document", 'method = "document"'),
+    "correction": (lambda e: e["method"] in ("chi2", "g2"), 'method = "chi2" or "g2"'),
+    "p_adjust": (lambda e: e["method"] != "pct_diff", 'methods with p-values (not "pct_diff")'),
+    "n_resamples": (lambda e: e["method"] == "document" and e["test"] == "permutation",
+                    'method = "document" with test = "permutation"'),
+}
+
+
+# ------------------------------------------------------------------ checking values
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = repr(value) if not isinstance(value, (_dt.date, _dt.time)) else value.isoformat()
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _describe(value: Any) -> str:
+    """The TOML type of a value and the value itself."""
+    if isinstance(value, bool):
+        kind = "a boolean"
+    elif isinstance(value, int):
+        kind = "an integer"
+    elif isinstance(value, float):
+        kind = "a float"
+    elif isinstance(value, str):
+        kind = "a string"
+    elif isinstance(value, _dt.datetime):
+        kind = "a date-time"
+    elif isinstance(value, _dt.date):
+        kind = "a date"
+    elif isinstance(value, _dt.time):
+        kind = "a time"
+    elif isinstance(value, Mapping):
+        return "a table"
+    elif isinstance(value, (list, tuple)):
+        kind = "an array"
+    else:
+        kind = f"a {type(value).__name__}"
+    return f"{kind} ({_show(value)})"
+
+
+def _type_ok(kind: str, value: Any) -> bool:
+    if kind == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "float":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind in ("str", "path"):
+        return isinstance(value, str)
+    if kind == "date":
+        return isinstance(value, str) or (isinstance(value, _dt.date) and not isinstance(value, _dt.datetime))
+    if kind == "bool":
+        return isinstance(value, bool)
+    if kind in ("map", "maplist", "table"):
+        return isinstance(value, Mapping)
+    return isinstance(value, (list, tuple))
+
+
+def _join(path: str, name: str | int) -> str:
+    if isinstance(name, int):
+        return f"{path}[{name}]"
+    return f"{path}.{name}" if path else name
+
+
+def _unknown(name: Any, allowed: Sequence[str], what: str = "key") -> str:
+    close = difflib.get_close_matches(str(name), list(allowed), n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ";"
+    listed = ", ".join(str(a) if a else '""' for a in allowed)
+    return f"unknown {what} {_show(name)}{hint} allowed: {listed}"
+
+
+def _range_text(k: _K) -> str:
+    if k.low is not None and k.high is not None:
+        if k.kind == "int":
+            return f"in {k.low:g}..{k.high:g}"
+        return f"in {'(' if k.open_low else '['}{k.low:g}, {k.high:g}{')' if k.open_high else ']'}"
+    if k.low is not None:
+        return f"{'>' if k.open_low else '>='} {k.low:g}"
+    return f"{'<' if k.open_high else '<='} {k.high:g}"
+
+
+class _Checker:
+    """Validates values against the schema table for one file."""
+
+    def __init__(self, file: str | None) -> None:
+        self.file = file
+
+    def error(self, key: str, message: str) -> ConfigError:
+        return ConfigError(message, file=self.file, key=key)
+
+    def table(self, raw: Any, spec: Mapping[str, _K], path: str) -> dict[str, Any]:
+        if not isinstance(raw, Mapping):
+            raise self.error(path, f"expected a table, got {_describe(raw)}")
+        for name in raw:
+            if name not in spec:
+                raise self.error(_join(path, str(name)), _unknown(name, tuple(spec)))
+        out: dict[str, Any] = {}
+        for name, k in spec.items():
+            key = _join(path, name)
+            if name in raw:
+                out[name] = self.value(k, raw[name], key)
+            elif k.default is _REQUIRED:
+                raise self.error(key, f"missing required {'table' if k.kind == 'table' else 'key'} ({_TYPES[k.kind]})")
+            else:
+                out[name] = k.default if k.default is _DERIVED else copy.deepcopy(k.default)
+        return out
+
+    def value(self, k: _K, value: Any, key: str) -> Any:
+        if not _type_ok(k.kind, value):
+            raise self.error(key, f"expected {_TYPES[k.kind]}, got {_describe(value)}")
+        if k.kind in ("strs", "floats", "tables"):
+            element = _K(_ELEMENT[k.kind], choices=k.choices, low=k.low, high=k.high, open_low=k.open_low,
+                         open_high=k.open_high, what=k.what)
+            items = [self.value(element, v, _join(key, i)) for i, v in enumerate(value)]
+            if k.nonempty and not items:
+                raise self.error(key, "expected a non-empty array, got []")
+            if k.unique:
+                for i, item in enumerate(items):
+                    if item in items[:i]:
+                        raise self.error(_join(key, i), f"{_show(item)} is listed twice")
+            return items
+        if k.kind in ("map", "maplist"):
+            element = _K(_ELEMENT[k.kind], nonempty=k.nonempty)
+            return {str(name): self.value(element, v, _join(key, str(name))) for name, v in value.items()}
+        if k.kind == "int":
+            value = int(value)
+        elif k.kind == "float":
+            value = float(value)
+            if not math.isfinite(value):
+                raise self.error(key, f"expected a finite number, got {_show(value)}")
+        elif k.kind == "date":
+            value = self.date(value, key)
+        if k.choices and value not in k.choices:
+            raise self.error(key, _unknown(value, tuple(k.choices), k.what))
+        if k.pattern is not None and not re.fullmatch(k.pattern, value):
+            raise self.error(key, f"{_show(value)} does not match {k.pattern}")
+        if k.nonempty and value == "":
+            raise self.error(key, "expected a non-empty string, got ''")
+        if k.low is not None or k.high is not None:
+            ok = (k.low is None or (value > k.low if k.open_low else value >= k.low)) and (
+                k.high is None or (value < k.high if k.open_high else value <= k.high))
+            if not ok:
+                what = "an integer" if k.kind == "int" else "a number"
+                raise self.error(key, f"expected {what} {_range_text(k)}, got {_show(value)}")
+        return value
+
+    def date(self, value: Any, key: str) -> str:
+        if isinstance(value, _dt.date):
+            return value.isoformat()
+        if value == "":
+            return value
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+                raise ValueError
+            return _dt.date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise self.error(key, f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+# ------------------------------------------------------------------ paths
+
+_ENV_REF = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*)|(?P<dollar>\$))")
+
+
+def _dotted(key: str) -> str:
+    return re.sub(r"\[(\d+)\]", r".\1", key)
+
+
+def _path(check: _Checker, text: str, key: str, base: Path, env: Mapping[str, str]) -> Path:
+    parts, pos = [], 0
+    while (at := text.find("$", pos)) >= 0:
+        parts.append(text[pos:at])
+        ref = _ENV_REF.match(text, at)
+        if ref is None:
+            raise check.error(key, f"{text!r}: a '$' must start ${{VAR}} or $VAR (write $$ for a literal $)")
+        name = ref["braced"] or ref["bare"]
+        if name is None:
+            parts.append("$")
+        elif not env.get(name):
+            state = "is set but empty" if name in env else "is not set"
+            raise check.error(key, f"environment variable {name} {state} (used in {text!r}); set it, e.g. "
+                                   f"`export {name}=/path/to/data`, or give --set {_dotted(key)}=PATH")
+        else:
+            parts.append(env[name])
+        pos = ref.end()
+    expanded = "".join(parts) + text[pos:]
+    if expanded == "~" or expanded.startswith("~/"):
+        expanded = (env.get("HOME") or str(Path.home())) + expanded[1:]
+    elif expanded.startswith("~"):
+        expanded = os.path.expanduser(expanded)
+    path = Path(expanded)
+    return (path if path.is_absolute() else base / path).resolve()
+
+
+def _existing(check: _Checker, path: Path, key: str, text: str) -> Path:
+    if not path.exists():
+        raise check.error(key, f"no such file or folder: {path} (from {text!r})")
+    return path
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _unique_ids(check: _Checker, section: str, ids: list[str]) -> None:
+    seen: dict[str, int] = {}
+    for i, entry_id in enumerate(ids):
+        if entry_id in seen:
+            raise check.error(f"{section}[{i}].id", f"duplicate id {entry_id!r} (also {section}[{seen[entry_id]}]); "
+                                                    f"ids must be unique within [[{section}]]")
+        seen[entry_id] = i
+
+
+def _lexicon_ref(check: _Checker, value: Any, key: str, lexicons: tuple[LexiconConfig, ...]) -> str:
+    ids = [lex.id for lex in lexicons]
+    if value is _DERIVED:
+        return ids[0]
+    if value not in ids:
+        raise check.error(key, _unknown(value, ids, "lexicon id") + " (the ids of [[lexicons]])")
+    return value
+
+
+def _corpus(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> CorpusConfig:
+    v = check.table(raw, _CORPUS, "corpus")
+    path = _existing(check, _path(check, v["path"], "corpus.path", base, env), "corpus.path", v["path"])
+    if v["format"] == "folder" and not path.is_dir():
+        raise check.error("corpus.format", f"'folder' needs a folder, but corpus.path is a file: {path}")
+    if v["format"] == "babe" and path.is_dir():
+        raise check.error("corpus.format", f"'babe' needs the BABE CSV file, but corpus.path is a folder: {path}")
+    if v["format"] == "newswcl50" and not path.is_dir():
+        raise check.error("corpus.format", f"'newswcl50' needs the NewsWCL50 folder, but corpus.path is a file: {path}")
+    if v["format"] in CORPUS_FORMATS and v["format"] != "folder" and path.is_dir():
+        raise check.error("corpus.format", f"{v['format']!r} needs a file, but corpus.path is a folder: {path} "
+                                           "(use format = \"folder\" or \"auto\")")
+    for name in v["fields"]:
+        if name not in KNOWN_FIELDS:
+            raise check.error(f"corpus.fields.{name}", _unknown(name, KNOWN_FIELDS, "field name"))
+    for key in ("encoding", "fallback_encoding"):
+        if v[key]:
+            try:
+                codecs.lookup(v[key])
+            except LookupError:
+                raise check.error(f"corpus.{key}", f"unknown encoding {v[key]!r} (a codec name Python knows, "
+                                                   "e.g. 'utf-8', 'cp1252', 'latin-1')") from None
+    if v["dedupe"] != "near" and v["near_threshold"] != _CORPUS["near_threshold"].default:
+        raise check.error("corpus.near_threshold", f"applies only to dedupe = \"near\" (dedupe is {v['dedupe']!r}); "
+                                                   "remove it or set dedupe = \"near\"")
+    f = check.table(v["filters"], _FILTERS, "corpus.filters")
+    if f["date_from"] and f["date_to"] and f["date_from"] > f["date_to"]:
+        raise check.error("corpus.filters.date_to", f"{f['date_to']} is before date_from {f['date_from']}")
+    filters = FiltersConfig(
+        include=tuple(sorted((col, tuple(vals)) for col, vals in f["include"].items())),
+        exclude=tuple(sorted((col, tuple(vals)) for col, vals in f["exclude"].items())),
+        date_from=f["date_from"], date_to=f["date_to"], min_tokens=f["min_tokens"])
+    return CorpusConfig(path=path, format=v["format"], fields=tuple(sorted(v["fields"].items())),
+                        on_error=v["on_error"], encoding=v["encoding"], fallback_encoding=v["fallback_encoding"],
+                        dedupe=v["dedupe"], near_threshold=v["near_threshold"], filters=filters)
+
+
+def _lexicons(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> tuple[LexiconConfig, ...]:
+    if raw is _DERIVED:
+        raw = [{"name": DEFAULT_LEXICON}]
+    if not raw:
+        raise check.error("lexicons", f"empty; leave [[lexicons]] out for the default (name = {DEFAULT_LEXICON!r}) "
+                                      "or declare at least one")
+    out = []
+    suffixes = tuple(f".{fmt}" for fmt in LEXICON_FORMATS)
+    for i, item in enumerate(raw):
+        key = f"lexicons[{i}]"
+        v = check.table(item, _LEXICON, key)
+        if bool(v["name"]) == bool(v["path"]):
+            raise check.error(key, "give exactly one of name (a bundled lexicon: "
+                                   f"{', '.join(bundled_lexicons())}) and path (a lexicon file)")
+        path = None
+        if v["name"]:
+            if v["name"] not in bundled_lexicons():
+                raise check.error(f"{key}.name", _unknown(v["name"], bundled_lexicons(), "bundled lexicon")
+                                  + "; use path = ... for a lexicon file")
+            stem = v["name"]
+        else:
+            path = _existing(check, _path(check, v["path"], f"{key}.path", base, env), f"{key}.path", v["path"])
+            if not path.is_file() or path.suffix.lower() not in suffixes:
+                raise check.error(f"{key}.path", f"expected a lexicon file ({', '.join(suffixes)}), got {path}")
+            stem = path.stem
+        lex_id = v["id"]
+        if lex_id is _DERIVED:
+            lex_id = stem.lower()
+            if not re.fullmatch(_ID, lex_id):
+                raise check.error(f"{key}.id", f"the default id {lex_id!r} (from {stem!r}) does not match {_ID}; "
+                                               "set id = \"...\"")
+        out.append(LexiconConfig(id=lex_id, name=v["name"], path=path))
+    _unique_ids(check, "lexicons", [lex.id for lex in out])
+    return tuple(out)
+
+
+def _comparison(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
+    designs = [name for name in ("strata", "pair_on", "cluster") if v[name]]
+    if len(designs) > 1:
+        raise check.error(f"{key}.{designs[1]}", f"{designs[0]} and {designs[1]} cannot be combined; set at most one "
+                                                 "of strata (permutation within strata), pair_on (paired same-story "
+                                                 "differences) and cluster (outlets as units)")
+    for name in designs:
+        if v[name] == v["by"]:
+            raise check.error(f"{key}.{name}", f"{v[name]!r} is also the grouping column (by); choose another column")
+    design = designs[0] if designs else ""
+    allowed = {"pair_on": PAIRED_METHODS, "strata": ("permutation",)}.get(design, METHODS)
+    if v["methods"] is _DERIVED:
+        v["methods"] = list({"pair_on": ("sign_flip", "wilcoxon"), "strata": ("permutation",)}.get(
+            design, ("permutation", "welch")))
+    for i, method in enumerate(v["methods"]):
+        if method in allowed:
+            continue
+        if method in PAIRED_METHODS:
+            problem = "is a paired method and needs pair_on"
+        elif method in METHODS and design == "pair_on":
+            problem = "is not a paired method"
+        elif method in METHODS:
+            problem = "is not a stratified test"
+        else:
+            raise check.error(f"{key}.methods[{i}]", _unknown(method, allowed, "method"))
+        raise check.error(f"{key}.methods[{i}]", f"{method!r} {problem}; allowed "
+                                                 f"{'with ' + design if design else 'here'}: {', '.join(allowed)}")
+    if v["unmatched"] != "error" and design not in ("strata", "pair_on"):
+        raise check.error(f"{key}.unmatched", "applies only with strata or pair_on (strata or stories covered by "
+                                              "only one group of a pair)")
+    effects = PAIRED_EFFECTS if design == "pair_on" else EFFECTS
+    if v["effect"] not in effects:
+        design_text = "pair_on (paired)" if design == "pair_on" else "this design"
+        raise check.error(f"{key}.effect", _unknown(v["effect"], effects, "effect") + f" (with {design_text})")
+    return v
+
+
+def _keyness(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
+    if v["comparison"] == "vs_pooled" and v["method"] != "log_odds":
+        raise check.error(f"{key}.comparison", f"'vs_pooled' is defined for method = \"log_odds\" only (method is "
+                                               f"{v['method']!r}); use 'one_vs_rest' or 'pairwise'")
+    for name, (applies, where) in _KEYNESS_SCOPE.items():
+        if not applies(v) and v[name] != _KEYNESS[name].default:
+            raise check.error(f"{key}.{name}", f"applies only to {where} (method is {v['method']!r}); remove it")
+    return v
+
+
+def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: Mapping[str, str]) -> dict[str, Any]:
+    if v["data"]:
+        v["data"] = _existing(check, _path(check, v["data"], f"{key}.data", base, env), f"{key}.data", v["data"])
+    else:
+        v["data"] = None
+    if v["cv"] != "group" and v["groups"] != _CLASSIFIER["groups"].default:
+        raise check.error(f"{key}.groups", f"applies only to cv = \"group\" (cv is {v['cv']!r}); remove it")
+    return v
+
+
+def _entries(check: _Checker, raw: list, section: str, spec: Mapping[str, _K], prefix: str, finish) -> list[dict]:
+    out = []
+    for i, item in enumerate(raw):
+        key = f"{section}[{i}]"
+        v = check.table(item, spec, key)
+        if v["id"] is _DERIVED:
+            v["id"] = f"{prefix}-{i + 1}"
+        out.append(finish(v, key))
+    _unique_ids(check, section, [entry.id for entry in out])
+    return out
+
+
+def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] | None, base_dir: str | os.PathLike[str],
+                     env: Mapping[str, str] | None = None) -> Config:
+    """Validate a parsed config, fill in defaults and resolve paths.
+
+    Parameters
+    ----------
+    raw : mapping
+        The parsed TOML (after :func:`apply_overrides`).
+    source : str or path, optional
+        The config file, named in errors and kept as ``Config.source``.
+    base_dir : str or path
+        Folder that relative paths are resolved against (the config
+        file's folder).
+    env : mapping, optional
+        Environment for ``${VAR}`` expansion in path keys (default
+        ``os.environ``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the key path and what is allowed.
+    """
+    check = _Checker(None if source is None else os.fspath(source))
+    env = os.environ if env is None else env
+    base = Path(base_dir).absolute()
+    if not isinstance(raw, Mapping):
+        raise check.error("", f"expected a table of settings, got {_describe(raw)}")
+    if "schema_version" in raw:
+        version = check.value(_TOP["schema_version"], raw["schema_version"], "schema_version")
+        if version != SCHEMA_VERSION:
+            raise check.error("schema_version", f"unsupported version {version}; this framing reads "
+                                                f"schema_version = {SCHEMA_VERSION}")
+    top = check.table(raw, _TOP, "")
+    corpus = _corpus(check, top["corpus"], base, env)
+    lexicons = _lexicons(check, top["lexicons"], base, env)
+
+    def comparison(v, key):
+        v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicons)
+        return ComparisonConfig(**{**_comparison(check, v, key), "methods": tuple(v["methods"]),
+                                   "categories": tuple(v["categories"]),
+                                   "include": tuple(sorted((c, tuple(vals)) for c, vals in v["include"].items()))})
+
+    def keyness(v, key):
+        return KeynessConfig(**_keyness(check, v, key))
+
+    def classifier(v, key):
+        v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicons)
+        return ClassifierConfig(**{**_classifier(check, v, key, base, env), "C": tuple(v["C"])})
+
+    outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
+    if "csv" not in outputs["tables"]:
+        raise check.error("outputs.tables", f"must contain \"csv\" (CSV tables are always written), got "
+                                            f"{_show(outputs['tables'])}")
+    runtime = check.table(top["runtime"], _RUNTIME, "runtime")
+    cache_dir = _path(check, runtime["cache_dir"], "runtime.cache_dir", base, env) if runtime["cache_dir"] else None
+    return Config(
+        source=None if source is None else Path(source).resolve(),
+        schema_version=top["schema_version"], name=top["name"], description=top["description"], seed=top["seed"],
+        corpus=corpus,
+        preprocessing=PreprocessingConfig(**check.table(top["preprocessing"], _PREPROCESSING, "preprocessing")),
+        lexicons=lexicons,
+        comparisons=tuple(_entries(check, top["comparisons"], "comparisons", _COMPARISON, "comparison", comparison)),
+        keyness=tuple(_entries(check, top["keyness"], "keyness", _KEYNESS, "keyness", keyness)),
+        classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, "classifier", classifier)),
+        outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"])}),
+        runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir}),
+    )
+
+
+# ------------------------------------------------------------------ overrides and sweeps
+
+_KEY_PART = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def parse_assignment(text: str, *, option: str = "--set") -> tuple[str, Any]:
+    """Split ``KEY=VALUE`` and parse VALUE as a TOML literal (or a plain string;
+    see the module docstring)."""
+    if not isinstance(text, str):
+        raise ConfigError(f"expected KEY=VALUE as a string, got {_describe(text)}", key=option)
+    key, sep, value = text.partition("=")
+    key, value = key.strip(), value.strip()
+    if not sep or not key:
+        raise ConfigError(f"expected KEY=VALUE (e.g. comparisons.0.n_resamples=5000), got {text!r}", key=option)
+    if not all(_KEY_PART.fullmatch(part) for part in key.split(".")):
+        raise ConfigError(f"{key!r} is not a dotted key (names and 0-based indices joined by '.', e.g. "
+                          "comparisons.0.strata)", key=option)
+    try:
+        doc = tomllib.loads("v = " + value)
+    except tomllib.TOMLDecodeError as exc:
+        if any(c in value for c in "\"'[]{}="):
+            raise ConfigError(f"{text!r}: the value is not a TOML literal ({exc}); quote strings, e.g. "
+                              f"{key}='\"text\"', and write arrays as [\"a\", \"b\"]", key=option) from None
+        return key, value
+    if list(doc) != ["v"]:
+        raise ConfigError(f"{text!r}: the value must be one TOML literal", key=option)
+    return key, doc["v"]
+
+
+def _assign(root: dict, dotted: str, value: Any, file: str | None, option: str) -> None:
+    label = f"{option} {dotted}"
+    check = _Checker(file)
+    node: Any = root
+    spec = _K("table", sub=_TOP)
+    where = ""
+    parts = dotted.split(".")
+    for depth, part in enumerate(parts):
+        if spec.kind == "table":
+            if part not in spec.sub:
+                raise check.error(label, _unknown(part, tuple(spec.sub)) + (f" (in {where})" if where else ""))
+            child, slot = spec.sub[part], part
+        elif spec.kind in ("map", "maplist"):
+            child, slot = _K(_ELEMENT[spec.kind]), part
+        else:  # an array (scalar kinds were refused one level up)
+            if not part.isdigit():
+                raise check.error(label, f"{where} is an array; expected a 0-based index, got {part!r}")
+            slot = int(part)
+            if slot >= len(node):
+                raise check.error(label, f"index {slot} is past the end of {where} ({len(node)} "
+                                         f"{'entry' if len(node) == 1 else 'entries'} in the file); set the whole "
+                                         "array instead")
+            child = _K("table", sub=spec.sub) if spec.kind == "tables" else _K(_ELEMENT[spec.kind])
+        here = _join(where, slot)
+        if depth == len(parts) - 1:
+            if not _type_ok(child.kind, value):
+                raise check.error(label, f"expected {_TYPES[child.kind]}, got {_describe(value)}")
+            element = _ELEMENT.get(child.kind)
+            members = value.values() if child.kind in ("map", "maplist") else value if element else ()
+            for member in members:
+                if not _type_ok(element, member):
+                    raise check.error(label, f"expected {_TYPES[child.kind]}, got an element that is {_describe(member)}")
+            node[slot] = copy.deepcopy(value)
+            return
+        if child.kind not in ("table", "map", "maplist", "tables", "strs", "floats"):
+            raise check.error(label, f"{here} is {_TYPES[child.kind]}; it has no key {parts[depth + 1]!r}")
+        if isinstance(node, Mapping) and slot not in node:
+            if child.kind in ("table", "map", "maplist"):
+                node[slot] = {}
+            else:  # an absent array: the index below is past its end
+                node, spec, where = [], child, here
+                continue
+        node = node[slot]
+        if not _type_ok(child.kind, node):
+            raise check.error(label, f"{here} in the file is {_describe(node)}, not {_TYPES[child.kind]}")
+        spec, where = child, here
+
+
+def apply_overrides(raw: Mapping[str, Any], assignments: Sequence[tuple[str, Any]], *,
+                    file: str | os.PathLike[str] | None = None, option: str = "--set") -> dict[str, Any]:
+    """Return a deep copy of ``raw`` with each ``(dotted key, value)`` set.
+
+    Keys and value types are checked against the schema (see the module
+    docstring); the result still goes through :func:`config_from_dict`.
+    ``option`` names the command-line option in error messages.
+    """
+    out = copy.deepcopy(dict(raw))
+    name = None if file is None else os.fspath(file)
+    for key, value in assignments:
+        _assign(out, key, value, name, option)
+    return out
+
+
+def expand_sweeps(raw: Mapping[str, Any], sweeps: Sequence[str], *,
+                  file: str | os.PathLike[str] | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Expand ``KEY=[v1, v2]`` sweeps into ``(point, raw config)`` pairs,
+    the cartesian product with the first sweep varying slowest."""
+    axes: list[tuple[str, list]] = []
+    for text in sweeps:
+        key, values = parse_assignment(text, option="--sweep")
+        if not isinstance(values, list) or not values:
+            raise ConfigError(f"{key}: expected a non-empty TOML array of values (e.g. {key}=[1, 2]), got "
+                              f"{_describe(values)}", file=file, key="--sweep")
+        if key in (k for k, _ in axes):
+            raise ConfigError(f"{key} is swept twice; give one sweep with all its values", file=file, key="--sweep")
+        axes.append((key, values))
+    if not axes:
+        return [({}, copy.deepcopy(dict(raw)))]
+    points = []
+    for combo in itertools.product(*(values for _, values in axes)):
+        assignment = [(key, value) for (key, _), value in zip(axes, combo)]
+        points.append(({key: copy.deepcopy(value) for key, value in assignment},
+                       apply_overrides(raw, assignment, file=file, option="--sweep")))
+    return points
+
+
+def load_config(path: str | os.PathLike[str], *, overrides: Sequence[str] = (),
+                env: Mapping[str, str] | None = None) -> Config:
+    """Read, override and validate a config file (paths relative to its folder)."""
+    path = Path(path)
+    raw = read_toml(path)
+    raw = apply_overrides(raw, [parse_assignment(text) for text in overrides], file=path)
+    return config_from_dict(raw, source=path, base_dir=path.absolute().parent, env=env)

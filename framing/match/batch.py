@@ -1,0 +1,355 @@
+"""Batched counting: a chunk of documents, one automaton scan.
+
+:func:`count_texts` gives, for many texts at once, exactly what
+:meth:`framing.match.Matcher.count` gives for each text alone (a test
+compares the two on random texts, and the scoring benchmark on real
+articles).  It is the scoring hot path (:func:`framing.match.scoring.score_texts`).
+
+How it works.  Each text is folded and encoded on its own
+(:meth:`Matcher._raw`); the raw bytes are joined with the separator
+`` !\\x03 `` and the byte rules run once over the chunk
+(:meth:`Matcher._bytes`).  Every rule looks one byte to each side and the
+separator starts and ends with a space, so each document's bytes are
+those it has alone; the ``!`` becomes a sentence break, which no phrase
+and no negation window crosses, and the ``\\x03`` (a run of its own that
+is not a token) marks where one document ends and the next begins.
+One scan of the automaton finds the candidates of the whole chunk.
+Single-word candidates are handled as numpy arrays: one row per
+occurrence and category (the token's best entry there, from a table of
+candidate tokens indexed by integer ids), so no Python object is built
+per hit.  Phrase keys go through the matcher's own Python routine
+(:meth:`Matcher._phrase_candidates`); an occurrence that a phrase
+candidate of its category spans is resolved with the phrases
+(:meth:`Matcher._resolve`), every other occurrence is kept, as in the
+per-text path.  Tokens, the nearest negator before a hit, sentence
+breaks and quote depth are read from arrays over the runs of non-space
+bytes, and per-document tallies are ``bincount`` over ``document *
+categories + category``.
+
+Weights are summed in any order here, so the batch path is used only
+when they sum exactly (:data:`framing.match._EXACT_WEIGHT_SCALE`); texts
+of another lexicon, texts with more than 2**23 characters and texts that
+contain the control characters ``\\x01``-``\\x03`` (which the per-text
+path reads as quote markers) are counted by the per-text path.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+
+from .matcher import _BATCH_TABLE, _EXACT_TOKENS_MAX, _TOKEN_BYTES, Matcher
+
+__all__ = ["count_texts"]
+
+_SEP = b" !\x03 "
+# bytes of text scanned at once (bounds the memory of the run arrays)
+_BATCH_BYTES = 1_000_000
+# candidate tokens kept in the id table before it is started afresh
+_TOKEN_LIMIT = 200_000
+_SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR, _DOT, _APOSTROPHE = 32, ord("|"), 1, 2, 3, ord("."), ord("'")
+_IS_TOKEN_BYTE = np.zeros(256, dtype=bool)
+_IS_TOKEN_BYTE[list(_TOKEN_BYTES)] = True
+
+
+def _prepare(raw: bytes) -> bytes:
+    """:meth:`Matcher._bytes` with the batch table, the full stop and
+    apostrophe rules applied with numpy: a ``.`` or ``'`` joins only
+    between two token bytes; any other ``.`` is a break, any other
+    ``'`` a space (both rules read the bytes as they were, as the
+    regular expressions of the per-text path do).  The batch tests check
+    that the two give the same counts."""
+    b = (b" " + raw + b" ").translate(_BATCH_TABLE)
+    arr = np.frombuffer(b, dtype=np.uint8)
+    at = np.flatnonzero((arr == _DOT) | (arr == _APOSTROPHE))  # never the first or last byte
+    if len(at):
+        lone = at[~(_IS_TOKEN_BYTE[arr[at - 1]] & _IS_TOKEN_BYTE[arr[at + 1]])]
+        if len(lone):
+            out = arr.copy()
+            out[lone] = np.where(arr[lone] == _DOT, _BREAK, _SPACE)
+            b = out.tobytes()
+    if b"|" in b:
+        b = b.replace(b"|", b" | ")
+    return b
+
+
+class _Tables:
+    """Integer views of a matcher for the batch path.
+
+    Per automaton key (the value the scan yields): its length, whether
+    it finds a single-word candidate, whether it is a phrase key, and
+    the id of its token when the key is a whole token.  Per candidate
+    token id: its best entry per category (-1: none) and whether it is
+    a negator.
+    """
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        keys = matcher._keys
+        self.size = np.array([k[0] for k in keys], dtype=np.int64)
+        self.single = np.array([k[1] is not None for k in keys], dtype=bool)
+        self.phrase = np.array([k[2] is not None or k[3] is not None for k in keys], dtype=bool)
+        # Loose phrase keys that name the words that may come next (and
+        # are nothing else): the first bytes of those words, a cheap test
+        # before Python reads the next token.
+        self.follow_row = np.full(len(keys), -1, dtype=np.int64)
+        firsts = []
+        for kid, (_, single, full, follow) in enumerate(keys):
+            if single is None and full is None and isinstance(follow, frozenset):
+                row = np.zeros(256, dtype=bool)
+                row[[ord(word[0]) for word in follow if word]] = True
+                self.follow_row[kid] = len(firsts)
+                firsts.append(row)
+        self.follow_first = np.array(firsts, dtype=bool).reshape(len(firsts), 256)
+        self.ncat = len(matcher.categories)
+        self.windows = np.array(matcher._windows, dtype=np.int64)
+        self.entry_cat = np.array(matcher._entry_cat, dtype=np.int64)
+        self.entry_weight = np.array(matcher._weights, dtype=np.float64)
+        self.reset()
+
+    def reset(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.entry = np.full((1024, self.ncat), -1, dtype=np.int64)
+        self.negator = np.zeros(1024, dtype=bool)
+        self.key_token = np.array([self.token_id(k[1]) if k[1] else -1 for k in self.matcher._keys], dtype=np.int64)
+
+    def token_id(self, token: str) -> int:
+        """The id of a token (latin-1 str of its UTF-8 bytes)."""
+        tid = self.ids.get(token)
+        if tid is not None:
+            return tid
+        tid = len(self.ids)
+        if tid == len(self.negator):
+            self.entry = np.concatenate([self.entry, np.full_like(self.entry, -1)])
+            self.negator = np.concatenate([self.negator, np.zeros_like(self.negator)])
+        info = self.matcher._info_of(token)
+        if info is not None:
+            for cat, entry in info.singles:
+                self.entry[tid, cat] = entry
+            self.negator[tid] = info.negator
+        self.ids[token] = tid
+        return tid
+
+
+def _tables(matcher: Matcher) -> _Tables:
+    tables = matcher._batch
+    if tables is None:
+        tables = matcher._batch = _Tables(matcher)
+    elif len(tables.ids) > _TOKEN_LIMIT:
+        tables.reset()
+    return tables
+
+
+def _member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """``np.isin(values, pool)`` for a small pool, by bisection."""
+    pool = np.sort(pool)
+    at = np.minimum(np.searchsorted(pool, values), len(pool) - 1)
+    return pool[at] == values
+
+
+def count_texts(
+    matcher: Matcher,
+    texts: Sequence[str | None],
+    voice: str = "all",
+    quoted: Sequence[tuple[tuple[int, int], ...] | None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Counts of many texts in one voice.
+
+    Parameters
+    ----------
+    matcher : Matcher
+    texts : sequence of str or None
+        None and empty texts get zeros.
+    voice : {"all", "outlet", "quoted"}
+    quoted : sequence of interval tuples, optional
+        Per text, its merged, sorted quoted-speech intervals (as for
+        :meth:`Matcher.count`); required for ``"outlet"`` and ``"quoted"``.
+
+    Returns
+    -------
+    count, negated, weight, tokens : ndarray
+        Shapes ``(n, k)``, ``(n, k)``, ``(n, k)`` and ``(n,)``: for text
+        ``i`` what ``matcher.count(texts[i], quoted=...)[voice]`` holds.
+    """
+    if voice not in ("all", "outlet", "quoted"):
+        raise ValueError(f"voice must be 'all', 'outlet' or 'quoted', got {voice!r}")
+    if voice != "all" and quoted is None:
+        raise ValueError(f"voice={voice!r} needs the quoted intervals of every text (quoted=)")
+    n, k = len(texts), len(matcher.categories)
+    count = np.zeros((n, k), dtype=np.int64)
+    negated = np.zeros((n, k), dtype=np.int64)
+    weight = np.zeros((n, k), dtype=np.float64)
+    tokens = np.zeros(n, dtype=np.int64)
+    batch: list[int] = []
+    raws: list[bytes] = []
+    size = 0
+    for i, text in enumerate(texts):
+        if not text:
+            continue
+        intervals = None if quoted is None else quoted[i]
+        if (
+            not matcher._exact_weights
+            or len(text) >= _EXACT_TOKENS_MAX
+            or "\x01" in text
+            or "\x02" in text
+            or "\x03" in text
+        ):
+            row = matcher._count_rows(text, intervals)[voice]
+            count[i], negated[i], weight[i], tokens[i] = row
+            continue
+        raw = matcher._raw(matcher._mark(text, intervals) if intervals else text)
+        batch.append(i)
+        raws.append(raw)
+        size += len(raw)
+        if size >= _BATCH_BYTES:
+            _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
+            batch, raws, size = [], [], 0
+    if batch:
+        _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
+    return count, negated, weight, tokens
+
+
+def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: str, count, negated, weight, tokens) -> None:
+    """Count the documents ``raws`` (raw bytes) into rows ``rows`` of the
+    output arrays."""
+    tables = _tables(matcher)
+    k = tables.ncat
+    nd = len(rows)
+    b = _prepare(_SEP.join(raws))
+    arr = np.frombuffer(b, dtype=np.uint8)
+    nonspace = arr != _SPACE
+    # runs of non-space bytes (``b`` starts and ends with a space)
+    run_start = np.flatnonzero(nonspace[1:] > nonspace[:-1]) + 1
+    if not len(run_start):
+        return  # a single document without a token: zeros
+    first = arr[run_start]
+    is_break = first == _BREAK
+    is_open = first == _OPEN
+    is_close = first == _CLOSE
+    is_sep = first == _SEPARATOR
+    is_marker = is_open | is_close
+    real = ~(is_break | is_marker | is_sep)
+    sep_runs = np.flatnonzero(is_sep)
+    seps = run_start[sep_runs]
+    # a document's runs lie between two separators (each preceded by a
+    # break run, so no two separators are neighbours)
+    doc_runs = np.concatenate([[0], sep_runs])
+    split = voice != "all"
+    if split:
+        depth = np.cumsum(is_open) - np.cumsum(is_close)
+        in_voice = real & ((depth > 0) if voice == "quoted" else (depth == 0))
+        tokens[rows] = np.add.reduceat(in_voice, doc_runs, dtype=np.int64)
+    else:
+        tokens[rows] = np.add.reduceat(real, doc_runs, dtype=np.int64)
+
+    # one scan: single-word keys as arrays, phrase keys to Python
+    s = b.decode("latin-1")
+    ends: list[int] = []
+    kids: list[int] = []
+    add_end, add_kid = ends.append, kids.append
+    for end, kid in matcher._scanner.iter(s):
+        add_end(end)
+        add_kid(kid)
+    if not ends:
+        return
+    end_arr = np.array(ends, dtype=np.int64)
+    kid_arr = np.array(kids, dtype=np.int64)
+    picked = np.flatnonzero(tables.phrase[kid_arr])
+    if len(picked):
+        # drop the loose keys whose next token (past spaces and quote
+        # markers) cannot start a word that may follow
+        row = tables.follow_row[kid_arr[picked]]
+        tested = np.flatnonzero(row >= 0)
+        if len(tested):
+            nxt = np.searchsorted(run_start, end_arr[picked[tested]] + 1)
+            plain = np.flatnonzero(~is_marker)
+            nxt = np.searchsorted(plain, nxt)
+            byte = np.zeros(len(tested), dtype=np.int64)
+            inside = nxt < len(plain)
+            byte[inside] = first[plain[nxt[inside]]]
+            ok = tables.follow_first[row[tested], byte] & inside
+            keep = np.ones(len(picked), dtype=bool)
+            keep[tested[~ok]] = False
+            picked = picked[keep]
+    phrase_hits = matcher._phrase_candidates(s, zip(end_arr[picked].tolist(), kid_arr[picked].tolist())) if len(picked) else []
+
+    single = tables.single[kid_arr]
+    kid1 = kid_arr[single]
+    start1 = end_arr[single] - tables.size[kid1] + 2
+    if len(start1) > 1 and not np.all(start1[1:] >= start1[:-1]):
+        order = np.argsort(start1, kind="stable")
+        start1, kid1 = start1[order], kid1[order]
+    if len(start1):
+        # several keys (globs, the exact word) may end in one token: one
+        # occurrence per start, its token from the exact key if there is
+        # one, else read from the text
+        group = np.flatnonzero(np.r_[True, start1[1:] != start1[:-1]])
+        occ_start = start1[group]
+        occ_token = np.maximum.reduceat(tables.key_token[kid1], group)
+        unknown = np.flatnonzero(occ_token < 0)
+        if len(unknown):
+            index, token_id = s.index, tables.token_id
+            occ_token[unknown] = [token_id(s[p : index(" ", p)]) for p in occ_start[unknown].tolist()]
+        occ_entry = tables.entry[occ_token]
+        which, cat = np.nonzero(occ_entry >= 0)
+        pos = occ_start[which]
+        entry = occ_entry[which, cat]
+        negator_starts = occ_start[tables.negator[occ_token]]
+    else:
+        pos = cat = entry = negator_starts = np.zeros(0, dtype=np.int64)
+
+    if phrase_hits:
+        spanned = matcher._spanned(s, phrase_hits)
+        if matcher._scope_lexicon:
+            contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
+        else:
+            keys = [p * k + c for c, starts in spanned.items() for p in starts]
+            contested = _member(pos * k + cat, np.array(keys, dtype=np.int64))
+        cands = list(phrase_hits)
+        if contested.any():
+            cands.extend(zip(pos[contested].tolist(), pos[contested].tolist(), [1] * int(contested.sum()), entry[contested].tolist()))
+            keep = ~contested
+            pos, cat, entry = pos[keep], cat[keep], entry[keep]
+        kept = matcher._resolve(cands)
+        if kept:
+            kept_pos = np.array([c[0] for c in kept], dtype=np.int64)
+            kept_entry = np.array([c[3] for c in kept], dtype=np.int64)
+            pos = np.concatenate([pos, kept_pos])
+            entry = np.concatenate([entry, kept_entry])
+            cat = np.concatenate([cat, tables.entry_cat[kept_entry]])
+    if not len(pos):
+        return
+
+    is_negated = np.zeros(len(pos), dtype=bool)
+    window = tables.windows[cat]
+    windowed = np.flatnonzero(window > 0)
+    if len(windowed):
+        # negators: the lexicon's and tokens ending in n't (both found by the scan)
+        nt_ends = end_arr[kid_arr == matcher._nt_key]
+        negator_runs = np.sort(np.concatenate([
+            np.searchsorted(run_start, negator_starts),
+            np.searchsorted(run_start, nt_ends, side="right") - 1,
+        ]))
+        if len(negator_runs):
+            r = np.searchsorted(run_start, pos[windowed])
+            j = np.searchsorted(negator_runs, r) - 1  # the nearest negator before the hit
+            q = negator_runs[np.maximum(j, 0)]
+            # no break between the negator and the hit, and fewer than
+            # ``window`` tokens (quote markers are not tokens)
+            breaks = np.flatnonzero(is_break)
+            markers = np.flatnonzero(is_marker)
+            unbroken = np.searchsorted(breaks, r) == np.searchsorted(breaks, q)
+            between = r - q - 1 - (np.searchsorted(markers, r) - np.searchsorted(markers, q))
+            is_negated[windowed] = (j >= 0) & unbroken & (between < window[windowed])
+    doc = np.searchsorted(seps, pos)
+    if split:
+        hit_depth = depth[np.searchsorted(run_start, pos)]
+        voiced = (hit_depth > 0) if voice == "quoted" else (hit_depth == 0)
+        doc, cat, entry, is_negated = doc[voiced], cat[voiced], entry[voiced], is_negated[voiced]
+    cell = doc * k + cat
+    counted = ~is_negated
+    size = nd * k
+    count[rows] = np.bincount(cell[counted], minlength=size).reshape(nd, k)
+    negated[rows] = np.bincount(cell[is_negated], minlength=size).reshape(nd, k)
+    weight[rows] = np.bincount(cell[counted], weights=tables.entry_weight[entry[counted]], minlength=size).reshape(nd, k)

@@ -1,0 +1,889 @@
+"""The matching engine: a compiled lexicon that counts and locates hits.
+
+Two paths share one resolution routine and give identical results (a
+property-based test checks this against a naive reference):
+
+* :meth:`Matcher.count` is the scoring hot path.  It folds the text,
+  turns it into a space-delimited byte string in which every token is
+  a run of non-space bytes and every sentence break a ``|`` (a few
+  C-level ``translate``/``replace`` passes), counts tokens with one
+  vectorised pass, and finds every candidate with ONE scan of a
+  multi-pattern (Aho-Corasick) automaton, :mod:`ahocorasick`, over that
+  string: single-word entries and negators are keyed with the spaces
+  around them (`` word ``, `` word's ``, or `` prefix`` for a glob), and
+  phrases by their words joined with single spaces.  Only candidates
+  reach Python.  A phrase whose words are separated by anything but one
+  space (a comma, a dash, a quote marker) is caught by a second kind of
+  key (its leading words followed by a second space or a marker) and,
+  when the next token can continue the phrase, verified by the word
+  trie.  Negation windows are checked by bisecting to the nearest
+  negator; single-token hits that no phrase candidate spans need no
+  resolution, and are counted per distinct token.
+* :meth:`Matcher.find` tokenises with offsets (:mod:`framing.text`) and
+  returns every hit with character offsets into the original text.
+
+Scoring counts whole chunks of documents at once with
+:func:`framing.match.batch.count_texts`: the documents' bytes joined by
+a separator that is a sentence break, ONE scan of the same automaton,
+and the single-word candidates, negation windows and per-document
+tallies as numpy arrays; it gives for every text what :meth:`Matcher.count`
+gives (tests compare the two).
+
+Matching semantics are documented in :mod:`framing.lexicon`.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import reduce
+
+import ahocorasick
+import numpy as np
+
+from ..lexicon.model import Entry, Lexicon
+from ..text import _fold_cased, fold_with_offsets, folded_tokens
+
+__all__ = ["Matcher", "Counts", "RawHit", "VOICES"]
+
+VOICES: tuple[str, ...] = ("all", "outlet", "quoted")
+
+_TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0x80, 0x100))
+
+
+def _byte_table() -> bytes:
+    table = bytearray(b" " * 256)
+    for c in _TOKEN_BYTES:
+        table[c] = c
+    for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        table[c] = c + 32
+    table[ord("'")] = ord("'")
+    table[ord(".")] = ord(".")
+    table[ord("!")] = ord("|")
+    table[ord("?")] = ord("|")
+    table[1] = 1
+    table[2] = 2
+    return bytes(table)
+
+
+_TABLE = _byte_table()
+# The batch path (:mod:`framing.match.batch`) joins documents with a
+# separator containing \x03, which this table keeps (texts that contain
+# \x01-\x03 themselves are counted one by one with ``_TABLE``).
+_BATCH_TABLE = _TABLE[:3] + b"\x03" + _TABLE[4:]
+_TOK_CLASS = rb"a-z0-9\x80-\xff"
+_DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
+_APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
+_NONWORD_NONASCII = re.compile(r"[^\x00-\x7f\w]")
+_OPEN, _CLOSE = b"\x01", b"\x02"
+_CACHE_LIMIT = 400_000
+# What may follow a phrase's word when the separator before the next word
+# is not exactly one space: a second space (a run of them, from
+# punctuation) or a quote marker.  Keys ending so send their place to the
+# verified (trie) path.
+_LOOSE_SEPARATORS = ("  ", " \x01", " \x02")
+# the token after a loose separator (spaces and quote markers skipped)
+_NEXT_TOKEN = re.compile("[ \x01\x02]*([^ ]*)")
+# Weights that are multiples of 2**-10 no larger than 2**20 in magnitude
+# sum exactly (every partial sum is a representable double while a text
+# has fewer than 2**23 tokens), so their sums do not depend on the order
+# of the additions and hits can be summed per token instead of one by one.
+_EXACT_WEIGHT_SCALE, _EXACT_WEIGHT_MAX, _EXACT_TOKENS_MAX = 2.0**10, 2.0**20, 2**23
+
+
+def _latin(raw: bytes) -> str:
+    """Bytes as a str of the same length (one character per byte): the
+    automaton searches str, and positions must stay byte positions."""
+    return raw.decode("latin-1")
+
+
+def _variants(words: tuple[str, ...]) -> list[str]:
+    """Every way to write exact ``words`` as tokens joined by single
+    spaces, each word alone or with a possessive ``'s``."""
+    out = [""]
+    for word in words:
+        out = [f"{head} {form}" if head else form for head in out for form in (word, word + "'s")]
+    return out
+
+
+class _PhraseNode:
+    """A word-level trie over phrase patterns (exact words and globs)."""
+
+    __slots__ = ("exact", "globs", "glob_lengths", "ends")
+
+    def __init__(self) -> None:
+        self.exact: dict[str, _PhraseNode] = {}
+        self.globs: dict[str, _PhraseNode] = {}
+        self.glob_lengths: list[int] = []
+        self.ends: list[int] = []
+
+    def add(self, pattern: tuple[str, ...], entry: int) -> None:
+        node = self
+        for word in pattern:
+            if word.endswith("*"):
+                prefix = word[:-1]
+                if prefix not in node.globs:
+                    node.globs[prefix] = _PhraseNode()
+                    node.glob_lengths = sorted({*node.glob_lengths, len(prefix)})
+                node = node.globs[prefix]
+            else:
+                node = node.exact.setdefault(word, _PhraseNode())
+        node.ends.append(entry)
+
+    def step(self, norm: str) -> list["_PhraseNode"]:
+        """Children whose word matches the token ``norm``."""
+        out = []
+        child = self.exact.get(norm)
+        if child is not None:
+            out.append(child)
+        if norm.endswith("'s"):
+            child = self.exact.get(norm[:-2])
+            if child is not None:
+                out.append(child)
+        for length in self.glob_lengths:
+            if length > len(norm):
+                break
+            child = self.globs.get(norm[:length])
+            if child is not None:
+                out.append(child)
+        return out
+
+    def walk(self, norms: list[str]) -> list[tuple[int, int]]:
+        """``(entry, n_words)`` for every phrase matching a prefix of
+        ``norms`` (at least two words)."""
+        found = []
+        frontier = [self]
+        for depth, norm in enumerate(norms, start=1):
+            nxt = []
+            for node in frontier:
+                nxt.extend(node.step(norm))
+            if not nxt:
+                break
+            if depth >= 2:
+                for node in nxt:
+                    found.extend((entry, depth) for entry in node.ends)
+            frontier = nxt
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """Per-category results for one text and one voice.
+
+    ``count`` excludes negated hits; ``negated`` counts them apart;
+    ``weight`` sums the weights of the counted (non-negated) hits;
+    ``tokens`` is the denominator for that voice.
+    """
+
+    count: np.ndarray
+    negated: np.ndarray
+    weight: np.ndarray
+    tokens: int
+
+
+def _counts(count: list[int], negated: list[int], weight: list[float], tokens: int) -> Counts:
+    return Counts(np.array(count, dtype=np.int64), np.array(negated, dtype=np.int64), np.array(weight), tokens)
+
+
+@dataclass(frozen=True, slots=True)
+class RawHit:
+    """A resolved hit before it is attached to a document."""
+
+    category: str
+    entry: str
+    start: int
+    end: int
+    sentence: int
+    negated: bool
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class _TokenInfo:
+    norm: str
+    singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
+    phrase_start: bool  # the token matches the first word of some phrase
+    negator: bool
+    windowed: bool  # some of ``singles`` is in a category with a negation window
+
+
+class Matcher:
+    """A lexicon compiled for fast, exact matching.
+
+    Parameters
+    ----------
+    lexicon : Lexicon
+        A validated lexicon (:mod:`framing.lexicon.files` reads files).
+
+    Notes
+    -----
+    A matcher is cheap to pickle: it pickles its lexicon and recompiles
+    in the receiving process, so it can be sent to worker processes.
+    """
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        if not isinstance(lexicon, Lexicon):
+            raise TypeError(f"lexicon must be a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+        self.lexicon = lexicon
+        self.categories: tuple[str, ...] = lexicon.category_names
+        self._cat_index = {name: i for i, name in enumerate(self.categories)}
+        self._windows = [c.negation_window for c in lexicon.categories]
+        self._has_negation = any(self._windows)
+        self._scope_lexicon = lexicon.nested_scope == "lexicon"
+        self.entries: tuple[Entry, ...] = lexicon.entries
+        self._entry_cat = [self._cat_index[e.category] for e in self.entries]
+        self._rank = [
+            (sum(w.endswith("*") for w in e.pattern), -sum(len(w) for w in e.pattern), e.term, i)
+            for i, e in enumerate(self.entries)
+        ]
+        self._negators = frozenset(lexicon.negators)
+        exact: dict[str, list[int]] = {}
+        globs: dict[str, list[int]] = {}
+        self._phrase_trie = _PhraseNode()
+        self._max_phrase = 1
+        for i, entry in enumerate(self.entries):
+            if entry.is_phrase:
+                self._phrase_trie.add(entry.pattern, i)
+                self._max_phrase = max(self._max_phrase, len(entry.pattern))
+            else:
+                word = entry.pattern[0]
+                target = globs if word.endswith("*") else exact
+                target.setdefault(word.rstrip("*"), []).append(i)
+        self._exact, self._globs = exact, globs
+        self._glob_lengths = sorted({len(k) for k in globs})
+        self._weights = [e.weight for e in self.entries]
+        self._exact_weights = all(
+            abs(w) <= _EXACT_WEIGHT_MAX and (w * _EXACT_WEIGHT_SCALE).is_integer() for w in self._weights
+        )
+        # the automaton's values index ``_keys`` (see :meth:`_compile_scanner`)
+        self._keys: list[tuple] = []
+        self._scanner = self._compile_scanner()
+        # token (as a latin-1 str of its UTF-8 bytes) -> classification
+        self._info: dict[str, _TokenInfo | None] = {}
+        self._batch = None  # per-chunk tables of :mod:`framing.match.batch`, built on first use
+
+    # -- pickling: ship the lexicon, rebuild in the worker ------------------
+    def __reduce__(self):
+        return (Matcher, (self.lexicon,))
+
+    def _compile_scanner(self) -> ahocorasick.Automaton:
+        """One automaton for every candidate of the fast path.
+
+        Keys are latin-1 strs of UTF-8 bytes, so that positions in the
+        searched string are byte positions.  Each value is an index into
+        ``self._keys``, whose items are ``(key length, single, full,
+        loose)``:
+
+        * ``single``: the key finds a single-word entry or a negator:
+          `` word `` / `` word's `` (the token itself) or `` prefix`` of a
+          glob (``""``: the token is read from the text);
+        * ``full``: the key is a whole phrase written with single spaces
+          (possessive variants of its inner words spelled out; the last
+          word open-ended): ``(offset of the last word, number of words,
+          entries whose last word is exact, entries whose last word is a
+          glob)``.  An exact last word still needs a space or ``'s `` after
+          the key;
+        * ``loose``: the key is the start of a phrase that the full keys
+          cannot see: its leading words followed by a separator other than
+          one space (``frozenset`` of the exact words that may come next,
+          or ``True`` when a glob may), or its words up to a glob that is
+          not the last word (``True``).  Such a place is walked in the
+          trie.
+        """
+        slots: dict[str, list] = {}
+
+        def slot(key: str) -> list:
+            return slots.setdefault(_latin(key.encode("utf-8")), [None, None, None])
+
+        def add_loose(key: str, following: str | None) -> None:
+            entry = slot(key)
+            if following is None or entry[2] is True:
+                entry[2] = True
+            else:
+                entry[2] = (entry[2] or set()) | {_latin(following.encode("utf-8"))}
+
+        negators = self._negators if self._has_negation else ()
+        for word in (*self._exact, *negators):
+            for token in (word, word + "'s"):
+                slot(f" {token} ")[0] = _latin(token.encode("utf-8"))
+        for prefix in self._globs:
+            slot(f" {prefix}")[0] = ""
+        full: dict[str, tuple[int, int, list[int], list[int]]] = {}
+        for i, entry in enumerate(self.entries):
+            if not entry.is_phrase:
+                continue
+            words = entry.pattern
+            first_glob = next((k for k, w in enumerate(words) if w.endswith("*")), len(words))
+            # separators other than one space after any leading exact word
+            for k in range(1, min(first_glob, len(words) - 1) + 1):
+                following = None if words[k].endswith("*") else words[k]
+                for head in _variants(words[:k]):
+                    for sep in _LOOSE_SEPARATORS:
+                        add_loose(f" {head}{sep}", following)
+            if first_glob < len(words) - 1:
+                for head in _variants(words[:first_glob]):
+                    glob = words[first_glob][:-1]
+                    add_loose(f" {head} {glob}" if head else f" {glob}", None)
+                continue
+            last = words[-1]
+            for head in _variants(words[:-1]):
+                key = f" {head} {last.rstrip('*')}"
+                offset = len(f" {head} ".encode("utf-8")) - 1
+                group = full.setdefault(key, (offset, len(words), [], []))
+                group[3 if last.endswith("*") else 2].append(i)
+        for key, (offset, n, exact_last, glob_last) in full.items():
+            slot(key)[1] = (offset, n, tuple(exact_last), tuple(glob_last))
+        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+        for key, (single, whole, loose) in slots.items():
+            if isinstance(loose, set):
+                loose = frozenset(loose)
+            automaton.add_word(key, len(self._keys))
+            self._keys.append((len(key), single, whole, loose))
+        # ``n't`` ending a token: a negator whatever the lexicon says.  The
+        # per-text path looks these up only where a hit needs them; the
+        # batch path takes their places from the scan.  (Every other key
+        # starts with a space, so no other key is this one.)
+        self._nt_key = -1
+        if self._has_negation:
+            self._nt_key = len(self._keys)
+            automaton.add_word("n't ", self._nt_key)
+            self._keys.append((4, None, None, None))
+        if len(self._keys):
+            automaton.make_automaton()
+        return automaton
+
+    # -- token classification (cached per distinct token) -------------------
+    def _classify(self, norm: str) -> _TokenInfo | None:
+        candidates: list[int] = []
+        keys = [norm]
+        if norm.endswith("'s"):
+            keys.append(norm[:-2])
+        for key in keys:
+            candidates.extend(self._exact.get(key, ()))
+        for length in self._glob_lengths:
+            if length > len(norm):
+                break
+            candidates.extend(self._globs.get(norm[:length], ()))
+        phrase_start = bool(self._phrase_trie.step(norm))
+        negator = self._is_negator(norm)
+        if not candidates and not phrase_start and not negator:
+            return None
+        best: dict[int, int] = {}
+        for i in candidates:
+            cat = self._entry_cat[i]
+            if cat not in best or self._rank[i] < self._rank[best[cat]]:
+                best[cat] = i
+        windowed = any(self._windows[cat] for cat in best)
+        return _TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator, windowed)
+
+    def _info_of(self, token: str) -> _TokenInfo | None:
+        """Classification of a token given as a latin-1 str of its UTF-8
+        bytes (how the fast path sees it), cached."""
+        try:
+            return self._info[token]
+        except KeyError:
+            if len(self._info) >= _CACHE_LIMIT:
+                self._info.clear()
+            info = self._classify(token.encode("latin-1").decode("utf-8"))
+            self._info[token] = info
+            return info
+
+    def _is_negator(self, norm: str) -> bool:
+        return norm in self._negators or norm.endswith("n't")
+
+    # -- shared resolution --------------------------------------------------
+    def _resolve(self, cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Leftmost-longest resolution.
+
+        ``cands`` holds ``(start_key, last_key, ntokens, entry_index)``
+        where keys are positions of the first and last token (any
+        increasing measure).  Returns the kept candidates.
+        """
+        if not cands:
+            return []
+        cands.sort(key=lambda c: (c[0], -c[2], self._rank[c[3]]))
+        kept: list[tuple[int, int, int, int]] = []
+        if self._scope_lexicon:
+            last = -1
+            i = 0
+            while i < len(cands):
+                start, _, length, _ = cands[i]
+                j = i
+                while j < len(cands) and cands[j][0] == start:
+                    j += 1
+                if start > last:
+                    seen: set[int] = set()
+                    for cand in cands[i:j]:
+                        if cand[2] != length:
+                            break
+                        cat = self._entry_cat[cand[3]]
+                        if cat not in seen:
+                            seen.add(cat)
+                            kept.append(cand)
+                    last = cands[i][1]
+                i = j
+            return kept
+        last_by_cat: dict[int, int] = {}
+        for cand in cands:
+            cat = self._entry_cat[cand[3]]
+            if cand[0] > last_by_cat.get(cat, -1):
+                kept.append(cand)
+                last_by_cat[cat] = cand[1]
+        return kept
+
+    # -- fast path ----------------------------------------------------------
+    def _prepare(self, text: str) -> bytes:
+        return self._bytes(self._raw(text))
+
+    @staticmethod
+    def _raw(text: str) -> bytes:
+        """The folded text as UTF-8 with every non-ASCII character that is
+        not a token character blanked (a character at a time, so the raw
+        bytes of a concatenation are the concatenation of the raw bytes)."""
+        # ``_fold_cased`` leaves ASCII capitals alone: ``_TABLE`` lowers them
+        folded = _fold_cased(text)
+        if folded.isascii():
+            return folded.encode("ascii")
+        return _NONWORD_NONASCII.sub(" ", folded).encode("utf-8")
+
+    @staticmethod
+    def _bytes(raw: bytes, table: bytes = _TABLE) -> bytes:
+        """The space-delimited byte string of :meth:`_raw` bytes: tokens
+        as runs of non-space bytes, sentence breaks as `` | ``.  Every rule
+        looks at most one byte to each side, so pieces of ``raw`` joined
+        by separators that start and end with a space come out as the
+        pieces would alone, joined by the separators' own bytes."""
+        b = (b" " + raw + b" ").translate(table)
+        if b"." in b:
+            # a full stop before a space never joins: the common case in C
+            b = b.replace(b". ", b"| ")
+            if b"." in b:
+                b = _DOT_BREAK.sub(b"|", b)
+        if b"'" in b:
+            b = _APOS_SEP.sub(b" ", b)
+        if b"|" in b:
+            b = b.replace(b"|", b" | ")
+        return b
+
+    @staticmethod
+    def _after(s: str, end: int, n: int) -> list[tuple[str, int]]:
+        """Up to ``n`` ``(token, start)`` pairs after position ``end`` (the
+        end of a token), skipping quote markers, stopping at a break."""
+        out: list[tuple[str, int]] = []
+        size = len(s)
+        while len(out) < n:
+            start = end
+            while start < size and s[start] == " ":
+                start += 1
+            if start >= size:
+                break
+            end = s.index(" ", start)
+            token = s[start:end]
+            if token == "|":
+                break
+            if token != "\x01" and token != "\x02":
+                out.append((token, start))
+        return out
+
+    def _phrases_at(self, s: str, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
+        """Phrase matches whose first word is the token at ``[start, end)``."""
+        after = self._after(s, end, self._max_phrase - 1)
+        norms = [info.norm, *(self._norm_of(tok) for tok, _ in after)]
+        return [
+            (start, after[n - 2][1], n, entry) for entry, n in self._phrase_trie.walk(norms)
+        ]
+
+    def _scan(self, s: str) -> tuple[dict[str, list[int]], list[tuple[int, int, int, int]]]:
+        """One pass of the automaton over the prepared text (as latin-1).
+
+        Returns the start of every occurrence of every candidate token
+        (single-word entries and negators), grouped by token in order of
+        first occurrence, and every phrase match ``(start, start of the
+        last word, words, entry)``.
+        """
+        positions: dict[str, list[int]] = {}
+        others: list[tuple[int, int]] = []
+        keys = self._keys
+        last = -1
+        index = s.index
+        for end, kid in self._scanner.iter(s):
+            size, single, full, follow = keys[kid]
+            start = end - size + 2  # keys start with the space before the token
+            if single is not None and start != last:
+                # several keys (globs, the exact word) may end in one token
+                last = start
+                token = single or s[start : index(" ", start)]
+                found = positions.get(token)
+                if found is None:
+                    positions[token] = [start]
+                else:
+                    found.append(start)
+            if full is not None or follow is not None:
+                others.append((end, kid))
+        return positions, self._phrase_candidates(s, others)
+
+    def _phrase_candidates(self, s: str, matches) -> list[tuple[int, int, int, int]]:
+        """Phrase matches ``(start, start of the last word, words, entry)``
+        from the automaton's matches ``(end, key index)`` of phrase keys
+        (full or loose) in the prepared text ``s``, in order of ``end``.
+
+        Works on any prepared text, including many documents joined by
+        separators: a phrase never reads past a sentence break.
+        """
+        keys = self._keys
+        phrases: list[tuple[int, int, int, int]] = []
+        loose: list[int] = []
+        for end, kid in matches:
+            size, _, full, follow = keys[kid]
+            start = end - size + 2
+            if full is not None:
+                offset, n, exact_last, glob_last = full
+                if exact_last and (s[end + 1] == " " or s.startswith("'s ", end + 1)):
+                    phrases.extend([(start, start + offset, n, entry) for entry in exact_last])
+                if glob_last:
+                    phrases.extend([(start, start + offset, n, entry) for entry in glob_last])
+            if follow is not None:
+                if follow is not True:
+                    # cheap test before the trie: the next token (past spaces
+                    # and quote markers) must be a possible next word
+                    token = _NEXT_TOKEN.match(s, end + 1).group(1)
+                    if token not in follow and not (token.endswith("'s") and token[:-2] in follow):
+                        continue
+                loose.append(start)
+        if loose:
+            # The trie finds every phrase starting at a walked place, so the
+            # full keys' matches there are dropped rather than doubled.
+            walked: set[int] = set()
+            found_there: list[tuple[int, int, int, int]] = []
+            index = s.index
+            for start in sorted(set(loose)):
+                end = index(" ", start)
+                info = self._info_of(s[start:end])
+                if info is not None and info.phrase_start:
+                    walked.add(start)
+                    found_there.extend(self._phrases_at(s, start, end, info))
+            if walked:
+                phrases = [h for h in phrases if h[0] not in walked]
+                phrases.extend(found_there)
+        return phrases
+
+    def _spanned(self, s: str, phrase_hits) -> dict[int, set[int]]:
+        """Token starts spanned by a phrase candidate, per category (for
+        ``nested_scope="lexicon"``: for every category, key -1)."""
+        entry_cat = self._entry_cat
+        spanned: dict[int, set[int]] = {}
+        for first, last, n, entry in phrase_hits:
+            key = -1 if self._scope_lexicon else entry_cat[entry]
+            inside = spanned.setdefault(key, set())
+            inside.update((first, last))
+            if n > 2:
+                inside.update(start for _, start in self._after(s, s.index(" ", first), n - 2))
+        return spanned
+
+    def count(self, text: str, *, quoted: tuple[tuple[int, int], ...] | None = None) -> dict[str, Counts]:
+        """Count hits and tokens in ``text``.
+
+        Parameters
+        ----------
+        text : str
+        quoted : tuple of (start, end), optional
+            Merged, sorted quoted-speech intervals (offsets into
+            ``text``, from :func:`framing.quotes.quoted_intervals`).  When
+            given (even empty), the result has the keys ``"all"``,
+            ``"outlet"`` and ``"quoted"``; when None only ``"all"``.
+
+        Returns
+        -------
+        dict of str to Counts
+        """
+        out: dict[str, Counts] = {}
+        made: dict[int, Counts] = {}  # a voice that is the whole text shares its result
+        for voice, row in self._count_rows(text, quoted).items():
+            if id(row) not in made:
+                made[id(row)] = _counts(*row)
+            out[voice] = made[id(row)]
+        return out
+
+    def _count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
+        """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
+        (what the scorer copies into its arrays)."""
+        if quoted:
+            text = self._mark(text, quoted)
+        b = self._prepare(text)
+        # token starts: a non-space byte after a space (``b`` starts with one);
+        # ``starts[i]`` is true when a token starts at ``i + 1``
+        nonspace = np.frombuffer(b, dtype=np.uint8) != 32
+        starts = nonspace[1:] > nonspace[:-1]
+        n_markers = 2 * len(quoted) if quoted else 0
+        total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
+        s = _latin(b)
+        positions, phrase_hits = self._scan(s)
+        info_of = self._info_of
+        infos = []
+        windowed = False
+        for token, found in positions.items():
+            info = info_of(token)
+            if info is not None:
+                infos.append((info, found, token))
+                windowed = windowed or info.windowed
+        negators = None
+        if self._has_negation and (windowed or any(self._windows[self._entry_cat[h[3]]] for h in phrase_hits)):
+            negators = self._negator_positions(infos)
+            if not negators and b"n't " not in b:
+                negators = None
+        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < _EXACT_TOKENS_MAX)):
+            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens), quoted)
+        groups = self._kept_groups(phrase_hits, infos)
+        ncat = len(self.categories)
+        if not quoted:
+            return self._voices(self._tally(b, starts, groups, negators, None, total_tokens, ncat), quoted)
+        opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
+        closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
+        quoted_tokens = 0
+        for o, c in zip(opens, closes):
+            quoted_tokens += int(np.count_nonzero(starts[o : c - 1])) - b.count(b"|", o, c)
+        voices = self._tally(b, starts, groups, negators, (opens, closes), total_tokens, ncat)
+        return {
+            "all": voices[0],
+            "outlet": (voices[1][0], voices[1][1], voices[1][2], total_tokens - quoted_tokens),
+            "quoted": (voices[2][0], voices[2][1], voices[2][2], quoted_tokens),
+        }
+
+    @staticmethod
+    def _mark(text: str, quoted) -> str:
+        """``text`` with `` \x01 `` before and `` \x02 `` after each quoted
+        interval (quote markers: tokens of their own)."""
+        pieces = []
+        pos = 0
+        for q_start, q_end in quoted:
+            pieces.append(text[pos:q_start])
+            pieces.append(" \x01 ")
+            pieces.append(text[q_start:q_end])
+            pieces.append(" \x02 ")
+            pos = q_end
+        pieces.append(text[pos:])
+        return "".join(pieces)
+
+    def _kept_groups(self, phrase_hits, infos) -> list[tuple[int, list[int]]]:
+        """The resolved hits as ``(entry, starts)`` groups.
+
+        Only a phrase can overlap another hit, so single-token hits of a
+        category without a phrase hit in this text are all kept (under
+        ``nested_scope="lexicon"`` that holds only when no phrase occurred
+        at all); the rest go through :meth:`_resolve`.
+        """
+        entry_cat = self._entry_cat
+        contested = {entry_cat[h[3]] for h in phrase_hits}
+        scope_lexicon = self._scope_lexicon and bool(phrase_hits)
+        groups: list[tuple[int, list[int]]] = []
+        cands = list(phrase_hits)
+        for info, found, _ in infos:
+            for cat, entry in info.singles:
+                if scope_lexicon or cat in contested:
+                    cands.extend([(start, start, 1, entry) for start in found])
+                else:
+                    groups.append((entry, found))
+        groups.extend((k[3], [k[0]]) for k in self._resolve(cands))
+        return groups
+
+    def _voices(self, result, quoted) -> dict[str, tuple]:
+        """The rows of a text with no quoted span: all of it is the
+        outlet's voice (the split is returned only when asked for)."""
+        if quoted is None:
+            return {"all": result}
+        ncat = len(self.categories)
+        return {"all": result, "outlet": result, "quoted": ([0] * ncat, [0] * ncat, [0.0] * ncat, 0)}
+
+    @staticmethod
+    def _negator_positions(infos) -> list[tuple[int, int]]:
+        """``(start, end)`` of every occurrence of the lexicon's negators
+        (found by the scan), sorted.  Tokens ending in n't are looked up
+        only where a hit needs them (:meth:`_negated_at`)."""
+        return sorted((start, start + len(token)) for info, found, token in infos if info.negator for start in found)
+
+    @staticmethod
+    def _negated_at(b: bytes, starts: np.ndarray, start: int, window: int, negators: list[tuple[int, int]]) -> bool:
+        """Is there a negator among the ``window`` tokens before the token
+        at byte ``start``, in the same sentence?  Only the nearest negator
+        before it matters (a farther one is farther in tokens too): the
+        nearest of the lexicon's, or the nearest token ending in n't."""
+        i = bisect_left(negators, (start, -1)) - 1
+        neg_start, neg_end = negators[i] if i >= 0 else (-1, -1)
+        pos = b.rfind(b"n't ", 0, start)
+        if pos >= 0:
+            token_start = b.rfind(b" ", 0, pos) + 1
+            if token_start > neg_start:
+                neg_start, neg_end = token_start, pos + 3
+        if neg_start < 0:
+            return False
+        if start - neg_end <= 256:
+            # a short gap (the usual case): split it, cheaper than numpy
+            gap = b[neg_end:start].split()
+            if b"|" in gap:
+                return False
+            between = len(gap) - gap.count(_OPEN) - gap.count(_CLOSE)
+        else:
+            if b.count(b"|", neg_end, start):
+                return False
+            between = int(np.count_nonzero(starts[neg_end : start - 1]))
+            between -= b.count(_OPEN, neg_end, start) + b.count(_CLOSE, neg_end, start)
+        return between < window
+
+    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int):
+        """Rows of the whole text, counting single-token hits per token.
+
+        Only a phrase can overlap another hit, so an occurrence of a
+        candidate token that no phrase candidate of its category (under
+        ``nested_scope="lexicon"``: of any category) spans is always kept
+        and cannot change what else is kept: it adds its best entry per
+        category without resolution.  The occurrences inside a phrase
+        candidate go through :meth:`_resolve` with the phrases.
+        Occurrences in a negation category are checked one by one (only
+        when the text has a negator).  Weights are added per token:
+        :meth:`_count_rows` comes here only when no phrase occurred (the
+        order the reference sums in) or the weights sum exactly.
+        """
+        ncat = len(self.categories)
+        count = [0] * ncat
+        neg = [0] * ncat
+        weight = [0.0] * ncat
+        windows = self._windows
+        weights = self._weights
+        negated_at = self._negated_at
+        entry_cat = self._entry_cat
+        spanned = self._spanned(s, phrase_hits)
+        every = spanned.get(-1)
+        cands = list(phrase_hits)
+        for info, found, _ in infos:
+            for cat, entry in info.singles:
+                rest = found
+                inside = spanned.get(cat, every)
+                if inside is not None:
+                    contested = [start for start in found if start in inside]
+                    if contested:
+                        cands.extend([(start, start, 1, entry) for start in contested])
+                        rest = [start for start in found if start not in inside]
+                n = len(rest)
+                window = windows[cat]
+                k = sum(1 for pos in rest if negated_at(b, starts, pos, window, negators)) if window and negators is not None else 0
+                count[cat] += n - k
+                neg[cat] += k
+                weight[cat] += (n - k) * weights[entry]
+        if cands:
+            for start, _, _, entry in self._resolve(cands):
+                cat = entry_cat[entry]
+                window = windows[cat]
+                if window and negators is not None and negated_at(b, starts, start, window, negators):
+                    neg[cat] += 1
+                else:
+                    count[cat] += 1
+                    weight[cat] += weights[entry]
+        return count, neg, weight, tokens
+
+    def _tally(self, b: bytes, starts: np.ndarray, groups, negators, markers, tokens: int, ncat: int):
+        """Rows of the resolved hits ``groups`` for the whole text and, when
+        ``markers`` (quote opens, closes) is given, for the outlet's and
+        the quoted voice (a hit's voice is that of its first token).
+
+        Weights are summed hit by hit in text order, as a reader would;
+        when they sum exactly (:data:`_EXACT_WEIGHT_SCALE`) any order gives
+        the same bits, so a group adds ``n * weight`` at once.
+        """
+        n_voices = 1 if markers is None else 3
+        rows = [([0] * ncat, [0] * ncat, [0.0] * ncat) for _ in range(n_voices)]
+        exact = self._exact_weights and tokens < _EXACT_TOKENS_MAX
+        pending = None if exact else [[[] for _ in range(ncat)] for _ in range(n_voices)]
+        windows = self._windows
+        weights = self._weights
+        entry_cat = self._entry_cat
+        negated_at = self._negated_at
+        for entry, found in groups:
+            cat = entry_cat[entry]
+            window = windows[cat]
+            w = weights[entry]
+            flags = [negated_at(b, starts, p, window, negators) for p in found] if window and negators is not None else None
+            if markers is None:
+                parts = [(found, flags)]
+            else:
+                opens, closes = markers
+                inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
+                parts = [(found, flags)]
+                for want in (False, True):
+                    parts.append((
+                        [p for p, q in zip(found, inside) if q is want],
+                        None if flags is None else [f for f, q in zip(flags, inside) if q is want],
+                    ))
+            for v, (ps, fs) in enumerate(parts):
+                count, neg, weight = rows[v]
+                k = sum(fs) if fs else 0
+                count[cat] += len(ps) - k
+                neg[cat] += k
+                if exact:
+                    weight[cat] += (len(ps) - k) * w
+                else:
+                    pending[v][cat].extend((p, w) for i, p in enumerate(ps) if not (fs and fs[i]))
+        if pending is not None:
+            for v in range(n_voices):
+                weight = rows[v][2]
+                for cat in range(ncat):
+                    weight[cat] = reduce(operator.add, [w for _, w in sorted(pending[v][cat])], 0.0)
+        if markers is None:
+            return (*rows[0], tokens)
+        return [(*row, tokens) for row in rows]
+
+    def _norm_of(self, token: str) -> str:
+        info = self._info_of(token)
+        return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
+
+    # -- located path ---------------------------------------------------------
+    def find(self, text: str) -> list[RawHit]:
+        """Every resolved hit in ``text`` with offsets into ``text``.
+
+        Hits are sorted by ``(start, category order)``.
+        """
+        ft = fold_with_offsets(text)
+        norms: list[str] = []
+        spans: list[tuple[int, int]] = []
+        sentences: list[int] = []
+        for norm, start, end, sentence in folded_tokens(ft):
+            norms.append(norm)
+            spans.append((start, end))
+            sentences.append(sentence)
+        breaks_before = [False] * len(norms)
+        # a break between token i-1 and i  <=>  sentence number changes
+        for i in range(1, len(norms)):
+            breaks_before[i] = sentences[i] != sentences[i - 1]
+        cands: list[tuple[int, int, int, int]] = []
+        for i, norm in enumerate(norms):
+            info = self._info_of(_latin(norm.encode("utf-8")))
+            if info is None:
+                continue
+            for _, entry in info.singles:
+                cands.append((i, i, 1, entry))
+            if info.phrase_start:
+                stop = i + 1
+                while stop < len(norms) and stop < i + self._max_phrase and not breaks_before[stop]:
+                    stop += 1
+                for entry, n in self._phrase_trie.walk(norms[i:stop]):
+                    cands.append((i, i + n - 1, n, entry))
+        kept = self._resolve(cands)
+        hits = []
+        for first, last, _, entry in kept:
+            cat = self._entry_cat[entry]
+            window = self._windows[cat]
+            negated = False
+            if window:
+                k = first - 1
+                while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
+                    if self._is_negator(norms[k]):
+                        negated = True
+                        break
+                    k -= 1
+            start, _ = ft.span(*spans[first])
+            _, end = ft.span(*spans[last])
+            e = self.entries[entry]
+            hits.append(RawHit(e.category, e.term, start, end, sentences[first], negated, e.weight))
+        hits.sort(key=lambda h: (h.start, self._cat_index[h.category]))
+        return hits

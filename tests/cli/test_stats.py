@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from framing.cli.app import main
+from framing.stats.compare import COMPARE_COLUMNS
+from framing.stats.summary import SUMMARY_COLUMNS
+from framing.cli.stats import format_comparison
+
+from tests.paths import REPO
+SAMPLE = str(REPO / "corpora" / "sample" / "articles.jsonl")
+
+
+def test_compare_on_the_sample(tmp_path, capsys):
+    out, summ, omni = tmp_path / "c.csv", tmp_path / "s.csv", tmp_path / "o.csv"
+    code = main(["compare", SAMPLE, "--n-resamples", "199", "--category", "hedging", "--category", "threat",
+                 "--output", str(out), "--summary-output", str(summ), "--omnibus-output", str(omni), "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "75 documents, 3 groups by outlet" in printed
+    assert "Pairwise comparisons (permutation test; 199 resamples; p_adj: bh across 6 comparisons" in printed
+    assert "difference [95% CI]" in printed and "omnibus p_adj" in printed
+    table = pd.read_csv(out)
+    assert list(table.columns) == list(COMPARE_COLUMNS)
+    assert set(table["method"]) == {"permutation", "welch"}
+    assert list(pd.read_csv(summ).columns) == list(SUMMARY_COLUMNS)
+    hedging = table[(table.category == "hedging") & (table.group_b == "meridian-ledger") & (table.method == "permutation")]
+    assert (hedging["p_adj"] < 0.05).all() and (hedging["estimate"] < 0).all()
+
+
+def test_compare_paired_and_strata(capsys):
+    assert main(["compare", SAMPLE, "--paired", "story_id", "--n-resamples", "99", "--category", "hedging",
+                 "--effect", "rate_ratio", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "sign_flip test, paired on story_id" in printed and "ratio [95% CI]" in printed
+    assert main(["compare", SAMPLE, "--strata", "story_id", "--methods", "permutation", "--n-resamples", "99",
+                 "--category", "threat", "--reference", "meridian-ledger", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "within story_id strata" in printed and "across 2 comparisons" in printed
+
+
+def test_compare_cluster(capsys):
+    code = main(["compare", SAMPLE, "--by", "outlet_group", "--cluster", "outlet", "--n-resamples", "99",
+                 "--category", "hedging", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "group 'wire' has 1 cluster(s); a cluster-level comparison needs at least 2 per group" in captured.err
+
+
+def test_compare_errors(capsys):
+    assert main(["compare", SAMPLE, "--methods", "ttest", "--quiet"]) == 1
+    assert "methods: unknown method(s) ['ttest']" in capsys.readouterr().err
+    assert main(["compare", SAMPLE, "--alpha", "5", "--quiet"]) == 1
+    assert "--alpha: expected a level between 0 and 1" in capsys.readouterr().err
+    assert main(["compare", SAMPLE, "--strata", "story_id", "--quiet", "--n-resamples", "9"]) == 1
+    assert "are not stratified tests" in capsys.readouterr().err
+
+
+def test_format_comparison_truncates():
+    rows = pd.DataFrame(
+        {
+            "category": ["x"] * 5, "group_a": list("abcde"), "group_b": ["z"] * 5, "rate_a": 1.0, "rate_b": 2.0,
+            "effect": "rate_difference", "estimate": -1.0, "ci_low": -2.0, "ci_high": float("inf"),
+            "p_value": [0.5, 0.01, 0.2, 0.0001, float("nan")], "p_adj": [0.5, 0.02, 0.3, 0.0005, float("nan")],
+            "confidence": 0.9,
+        }
+    )
+    text = format_comparison(rows, show=2)
+    assert "difference [90% CI]" in text and "<0.001" in text and "inf]" in text
+    assert "... 3 more rows" in text
+    assert text.index(" d ") < text.index(" b ")
+    assert format_comparison(rows.iloc[:0]) == "(no comparisons)"
+
+
+def test_keyness_document_level(tmp_path, capsys):
+    out = tmp_path / "k.csv"
+    code = main(["keyness", SAMPLE, "--min-count", "5", "--groups", "civic-sentinel,meridian-ledger", "--top", "3",
+                 "-o", str(out), "--quiet"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "50 documents" in printed and "method document (welch)" in printed
+    assert "terms more frequent in meridian-ledger" in printed
+    table = pd.read_csv(out)
+    assert (table["unit"] == "document").all()
+    said = table[table.term == "said"].iloc[0]
+    assert said["statistic"] < 0 and said["p_adj"] < 0.05
+
+
+def test_keyness_token_level_is_labelled_descriptive(tmp_path, capsys):
+    stop = tmp_path / "stop.txt"
+    stop.write_text("# stop words\nthe\na\n", encoding="utf-8")
+    assert main(["keyness", SAMPLE, "--min-count", "5", "--method", "g2", "--stop-words", str(stop), "--top", "2",
+                 "--one-vs-rest", "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "unit: token — descriptive ranking only" in printed and "(rest)" in printed
+
+
+def test_keyness_errors(capsys):
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE])  # --min-count is required: cut-offs are never silent
+    capsys.readouterr()
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--groups", "nowhere", "--quiet"]) == 1
+    assert "--groups: ['nowhere'] not found in column 'outlet'" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--by", "colour", "--quiet"]) == 1
+    assert "--by colour: not a column of the corpus" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--top", "0", "--quiet"]) == 1
+    assert "--top: expected a positive number of terms, got 0" in capsys.readouterr().err

@@ -1,0 +1,41 @@
+"""The configs shipped in experiments/ stay valid as the schema evolves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framing.experiment.config import ConfigError, load_config
+from tests.paths import REPO
+
+EXPERIMENTS = REPO / "experiments"
+
+
+@pytest.fixture
+def data_env(tmp_path):
+    babe = tmp_path / "final_labels_SG2.csv"
+    babe.write_text("text;outlet\n", encoding="utf-8")
+    abp = tmp_path / "abp.jsonl.gz"
+    abp.write_bytes(b"")
+    wcl = tmp_path / "NewsWCL50"
+    wcl.mkdir()
+    return {"FRAMING_BABE": str(babe), "FRAMING_ABP": str(abp), "FRAMING_NEWSWCL50": str(wcl)}
+
+
+def test_every_shipped_config_is_valid(data_env):
+    names = sorted(p.name for p in EXPERIMENTS.glob("*.toml"))
+    assert names == ["allsides.toml", "babe.toml", "demo.toml", "newswcl50.toml"]
+    for path in EXPERIMENTS.glob("*.toml"):
+        config = load_config(path, env=data_env)
+        assert config.name == path.stem
+
+
+def test_a_dataset_config_without_its_variable_says_how_to_set_it():
+    with pytest.raises(ConfigError, match=r"corpus\.path.*FRAMING_BABE"):
+        load_config(EXPERIMENTS / "babe.toml", env={})
+
+
+def test_demo_runs_on_the_bundled_sample_only():
+    config = load_config(EXPERIMENTS / "demo.toml", env={})
+    assert config.corpus.path == (EXPERIMENTS.parent / "corpora" / "sample" / "articles.jsonl").resolve()
