@@ -136,7 +136,6 @@ import codecs
 import copy
 import datetime as _dt
 import difflib
-import hashlib
 import itertools
 import json
 import math
@@ -148,7 +147,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-import numpy as np
 
 from ..classify.model import MODEL_KINDS
 from ..corpus.readers import FORMATS as CORPUS_FORMATS
@@ -157,6 +155,7 @@ from ..lexicon.files import FORMATS as LEXICON_FORMATS
 from ..lexicon.files import bundled_lexicons
 from ..match.matcher import VOICES
 from ..records import KNOWN_FIELDS
+from ..seeds import derive_seed
 from ..match.scoring import NORMALIZATIONS, PARTS
 from ..stats.compare import ALTERNATIVES, METHODS
 from ..stats.effects import EFFECTS
@@ -381,22 +380,6 @@ class Config:
 
 
 # ------------------------------------------------------------------ seeds, JSON, TOML
-
-
-def derive_seed(root: int, *names: str) -> int:
-    """A seed in ``[0, 2**32)`` for the component ``names`` under ``root``.
-
-    ``SeedSequence(root, spawn_key=...)`` with one spawn-key word per name,
-    the SHA-256 of its UTF-8 bytes as an integer (O'Neill 2015 seeding via
-    :class:`numpy.random.SeedSequence`); independent of PYTHONHASHSEED.
-    """
-    if isinstance(root, bool) or not isinstance(root, (int, np.integer)) or root < 0:
-        raise ValueError(f"root: expected an integer >= 0, got {root!r}")
-    for name in names:
-        if not isinstance(name, str):
-            raise TypeError(f"names: expected strings, got {type(name).__name__} ({name!r})")
-    key = tuple(int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest(), "big") for name in names)
-    return int(np.random.SeedSequence(int(root), spawn_key=key).generate_state(1, np.uint32)[0])
 
 
 def _nonfinite(obj: Any, path: str) -> str | None:
