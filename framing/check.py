@@ -15,6 +15,8 @@ import math
 import numbers
 from typing import Any, Sequence
 
+import numpy as np
+
 __all__ = [
     "check_choice", "check_choices", "check_int", "check_number", "check_confidence", "check_random_state",
     "check_str", "check_bool", "describe",
@@ -117,6 +119,6 @@ def check_str(name: str, value: Any, *, empty: bool = False) -> str:
 
 def check_bool(name: str, value: Any) -> bool:
     """A boolean (Python or NumPy)."""
-    if not isinstance(value, bool) and type(value).__name__ != "bool_":
+    if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name}: expected True or False, got {describe(value)}")
     return bool(value)

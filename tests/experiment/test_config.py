@@ -629,7 +629,7 @@ def test_derive_seed_is_stable_and_distinct():
     assert isinstance(derive_seed(0), int)
     with pytest.raises(ValueError, match=r"root: expected an integer >= 0, got -1"):
         derive_seed(-1, "x")
-    with pytest.raises(ValueError, match=r"root: expected an integer >= 0, got True"):
+    with pytest.raises(TypeError, match=r"root: expected an integer >= 0, got True"):
         derive_seed(True, "x")
     with pytest.raises(TypeError, match=r"names: expected strings, got int"):
         derive_seed(0, 1)
