@@ -1,0 +1,442 @@
+"""Multi-label frame classification: one model per frame, honest thresholds.
+
+A document can use several frames at once (resolution *and* conflict),
+so each frame is its own binary task.  :func:`cross_validate_frames`
+evaluates one :class:`~framing.classify.FrameClassifier` per frame on the
+same outer folds — predefined folds from a column (a paper's published
+folds), whole groups held out, or shuffled folds — and chooses each
+frame's decision threshold inside every training fold:
+
+1. inner cross-validation (``inner_splits`` stratified folds of the
+   training documents) gives out-of-fold probabilities for the frame;
+2. the threshold is the probability cut that maximises F1 on them
+   (candidates: the midpoints between consecutive distinct probabilities,
+   ties broken towards the cut nearest 0.5) — rare frames (a tenth of
+   the articles) are otherwise never predicted at the default 0.5;
+3. the model is refitted on all training documents and the threshold is
+   applied to the test fold, which is never used for any choice.
+
+A document whose label is missing for a frame (``pd.NA``) is left out of
+that frame's training and scoring only (counted in ``n_missing``).
+
+Tables (fixed schemas, the ``*_COLUMNS`` constants)
+
+``predictions``  ``doc_id, fold, frame, true, score, threshold, predicted``
+                 (``true`` missing where the label is; ``score`` the
+                 out-of-fold probability of the frame)
+``summary``      ``metric, frame, value, ci_low, ci_high``: ``f1``,
+                 ``precision``, ``recall``, ``prevalence`` (share of
+                 documents with the frame) and ``predicted_share`` per
+                 frame, and ``macro_f1`` / ``micro_f1`` over frames
+                 (``frame = "(all)"``); percentile bootstrap CIs over
+                 documents, resampled jointly for all frames so the macro
+                 CI respects their correlation
+``thresholds``   ``fold, frame, threshold, inner_f1, n_train, n_missing``
+``reliability``  ``frame, bin, lower, upper, mean_predicted,
+                 fraction_positive, count`` (calibration of ``score``)
+
+:func:`frame_evidence` gives, for a fitted frame model and a document, the
+sentences that support the frame most (each sentence scored by the
+document-level model), so a reader can see why an article was coded
+Conflict.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
+
+from ..check import check_choice, check_confidence, check_int, check_random_state, check_str
+from ..seeds import rng
+from ..text import sentence_spans
+from .model import FrameClassifier
+
+__all__ = [
+    "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
+    "EVIDENCE_COLUMNS", "ALL_FRAMES", "MultiLabelEvaluation", "best_threshold", "cross_validate_frames",
+    "fit_frames", "frame_evidence",
+]
+
+MULTILABEL_PREDICTION_COLUMNS = ("doc_id", "fold", "frame", "true", "score", "threshold", "predicted")
+MULTILABEL_SUMMARY_COLUMNS = ("metric", "frame", "value", "ci_low", "ci_high")
+THRESHOLD_COLUMNS = ("fold", "frame", "threshold", "inner_f1", "n_train", "n_missing")
+FRAME_RELIABILITY_COLUMNS = ("frame", "bin", "lower", "upper", "mean_predicted", "fraction_positive", "count")
+EVIDENCE_COLUMNS = ("doc_id", "frame", "rank", "sentence", "start", "end", "score", "text")
+#: The ``frame`` value of metrics over all frames.
+ALL_FRAMES = "(all)"
+_THRESHOLDS = ("inner_cv", "fixed")
+
+
+@dataclass(frozen=True)
+class MultiLabelEvaluation:
+    """The tables of one multi-label cross-validation (see the module notes)."""
+
+    frames: tuple[str, ...]
+    predictions: pd.DataFrame
+    summary: pd.DataFrame
+    thresholds: pd.DataFrame
+    reliability: pd.DataFrame
+
+    def value(self, metric: str, frame: str = ALL_FRAMES) -> float:
+        """The point value of a summary metric (``"macro_f1"``, or
+        ``("f1", "CO")``)."""
+        rows = self.summary[(self.summary["metric"] == metric) & (self.summary["frame"] == frame)]
+        if rows.empty:
+            raise ValueError(f"metric: no {metric!r} for frame {frame!r}; metrics: "
+                             f"{', '.join(sorted(set(self.summary['metric'])))}")
+        return float(rows["value"].iloc[0])
+
+
+def best_threshold(y_true: Sequence[int], score: Sequence[float]) -> tuple[float, float]:
+    """The probability cut maximising F1 of ``score >= cut`` and that F1.
+
+    Candidates are the midpoints between consecutive distinct scores (and
+    0.5 when no positive exists); ties are broken towards the cut nearest
+    0.5, then the lower cut.  Returns ``(0.5, 0.0)`` when ``y_true`` has
+    no positive.
+    """
+    y = np.asarray(y_true, dtype=np.int64)
+    s = np.asarray(score, dtype=float)
+    if y.shape != s.shape or y.ndim != 1:
+        raise ValueError(f"y_true and score: expected two 1-D sequences of one length, got {y.shape} and {s.shape}")
+    if not y.any():
+        return 0.5, 0.0
+    values = np.unique(s)
+    cuts = (values[:-1] + values[1:]) / 2 if len(values) > 1 else values
+    cuts = np.concatenate([cuts, [values[0] - 1e-12]])  # everything positive
+    predicted = s[None, :] >= cuts[:, None]
+    tp = (predicted & (y[None, :] == 1)).sum(axis=1)
+    fp = (predicted & (y[None, :] == 0)).sum(axis=1)
+    fn = int(y.sum()) - tp
+    f1 = np.divide(2 * tp, 2 * tp + fp + fn, out=np.zeros(len(cuts)), where=(2 * tp + fp + fn) > 0)
+    order = np.lexsort((cuts, np.abs(cuts - 0.5), -f1))
+    best = order[0]
+    return float(np.clip(cuts[best], 0.0, 1.0)), float(f1[best])
+
+
+def _labels(frame: pd.DataFrame, labels: Sequence[str]) -> np.ndarray:
+    """Documents × frames of 1, 0 and -1 (missing)."""
+    out = np.empty((len(frame), len(labels)), dtype=np.int64)
+    for j, name in enumerate(labels):
+        column = frame[name]
+        missing = column.isna().to_numpy()
+        values = pd.to_numeric(column.where(~column.isna(), 0), errors="coerce")
+        bad = values.isna().to_numpy() | ~np.isin(values.to_numpy(dtype=float, na_value=np.nan), (0.0, 1.0))
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"labels: column {name!r} must hold 0/1 (or True/False), got {column.tolist()[first]!r} "
+                             f"in row {first} (doc_id {frame['doc_id'].iloc[first]!r})")
+        out[:, j] = np.where(missing, -1, values.to_numpy(dtype=float, na_value=0).astype(np.int64))
+    return out
+
+
+def _outer_splits(frame: pd.DataFrame, *, folds: str | None, groups: str | None, n_splits: int,
+                  random_state: int) -> list[tuple[Any, np.ndarray, np.ndarray]]:
+    n = len(frame)
+    if folds is not None:
+        values = frame[folds]
+        if values.isna().any():
+            first = int(np.flatnonzero(values.isna().to_numpy())[0])
+            raise ValueError(f"folds: column {folds!r} is missing in row {first} (doc_id "
+                             f"{frame['doc_id'].iloc[first]!r}); every document needs a fold")
+        keys = values.astype(str).to_numpy()
+        names = sorted(set(keys.tolist()), key=lambda v: (0, int(v)) if v.lstrip("-").isdigit() else (1, v))
+        if len(names) < 2:
+            raise ValueError(f"folds: column {folds!r} has {len(names)} distinct value(s); at least 2 are needed")
+        return [(name, np.flatnonzero(keys != name), np.flatnonzero(keys == name)) for name in names]
+    if groups is not None:
+        g = frame[groups].astype(str).to_numpy()
+        if len(set(g.tolist())) < n_splits:
+            raise ValueError(f"groups: column {groups!r} has {len(set(g.tolist()))} distinct values, fewer than "
+                             f"n_splits={n_splits}")
+        return [(k, tr, te) for k, (tr, te) in enumerate(GroupKFold(n_splits).split(np.zeros(n), groups=g))]
+    if n < n_splits:
+        raise ValueError(f"n_splits: {n_splits} folds need at least {n_splits} documents, got {n}")
+    kfold = KFold(n_splits, shuffle=True, random_state=random_state)
+    return [(k, tr, te) for k, (tr, te) in enumerate(kfold.split(np.zeros(n)))]
+
+
+#: Binary targets are given to FrameClassifier as these labels (string
+#: labels are what it treats as classes whatever their dtype).
+_NEGATIVE, _POSITIVE = "0", "1"
+
+
+def _fit(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray) -> FrameClassifier:
+    est = clone(model)
+    return est.fit([texts[i] for i in train], np.where(y[train] == 1, _POSITIVE, _NEGATIVE))
+
+
+def _positive_proba(model: FrameClassifier, texts: list[str]) -> np.ndarray:
+    return model.predict_proba(texts)[:, list(model.classes_).index(_POSITIVE)]
+
+
+def _fit_proba(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray,
+               test: np.ndarray) -> np.ndarray:
+    return _positive_proba(_fit(model, texts, y, train), [texts[i] for i in test])
+
+
+def _inner_threshold(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
+                     inner_splits: int, random_state: int) -> tuple[float, float]:
+    positives = int(y[train].sum())
+    splits = min(inner_splits, positives, len(train) - positives)
+    if splits < 2:
+        return 0.5, float("nan")
+    scores = np.zeros(len(train))
+    inner = StratifiedKFold(splits, shuffle=True, random_state=random_state)
+    for tr, te in inner.split(np.zeros(len(train)), y[train]):
+        scores[te] = _fit_proba(model, texts, y, train[tr], train[te])
+    return best_threshold(y[train], scores)
+
+
+def _f1_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
+    denom = 2 * tp + fp + fn
+    return np.divide(2 * tp, denom, out=np.zeros(np.shape(tp)), where=denom > 0)
+
+
+def _summary(truth: np.ndarray, predicted: np.ndarray, frames: Sequence[str], *, n_resamples: int,
+             confidence: float, random_state: int) -> pd.DataFrame:
+    """Per-frame and overall metrics with joint bootstrap CIs over documents."""
+    known = truth >= 0
+
+    def metrics(idx: np.ndarray) -> dict[tuple[str, str], float]:
+        t, p, k = truth[idx], predicted[idx], known[idx]
+        tp = ((t == 1) & (p == 1) & k).sum(axis=0).astype(float)
+        fp = ((t == 0) & (p == 1) & k).sum(axis=0).astype(float)
+        fn = ((t == 1) & (p == 0) & k).sum(axis=0).astype(float)
+        n_known = k.sum(axis=0).astype(float)
+        f1 = _f1_counts(tp, fp, fn)
+        out: dict[tuple[str, str], float] = {}
+        for j, name in enumerate(frames):
+            out[("f1", name)] = f1[j]
+            out[("precision", name)] = tp[j] / (tp[j] + fp[j]) if tp[j] + fp[j] else np.nan
+            out[("recall", name)] = tp[j] / (tp[j] + fn[j]) if tp[j] + fn[j] else np.nan
+            out[("prevalence", name)] = (tp[j] + fn[j]) / n_known[j] if n_known[j] else np.nan
+            out[("predicted_share", name)] = (tp[j] + fp[j]) / n_known[j] if n_known[j] else np.nan
+        out[("macro_f1", ALL_FRAMES)] = float(f1.mean())
+        out[("micro_f1", ALL_FRAMES)] = float(_f1_counts(tp.sum(), fp.sum(), fn.sum()))
+        return out
+
+    n = len(truth)
+    point = metrics(np.arange(n))
+    generator = rng(random_state, "multilabel", "bootstrap")
+    replicates = {key: np.empty(n_resamples) for key in point}
+    for r in range(n_resamples):
+        values = metrics(generator.integers(0, n, n))
+        for key, value in values.items():
+            replicates[key][r] = value
+    tail = (1 - confidence) / 2
+    rows = []
+    for (metric, name), value in point.items():
+        reps = replicates[(metric, name)]
+        reps = reps[np.isfinite(reps)]
+        low, high = (np.quantile(reps, [tail, 1 - tail]) if len(reps) else (np.nan, np.nan))
+        rows.append((metric, name, float(value), float(low), float(high)))
+    order = {m: i for i, m in enumerate(("macro_f1", "micro_f1", "f1", "precision", "recall", "prevalence",
+                                         "predicted_share"))}
+    rows.sort(key=lambda r: (order[r[0]], r[1] != ALL_FRAMES, list(frames).index(r[1]) if r[1] in frames else -1))
+    return pd.DataFrame(rows, columns=list(MULTILABEL_SUMMARY_COLUMNS))
+
+
+def _reliability(truth: np.ndarray, scores: np.ndarray, frames: Sequence[str], n_bins: int) -> pd.DataFrame:
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    rows = []
+    for j, name in enumerate(frames):
+        keep = truth[:, j] >= 0
+        p, hit = scores[keep, j], truth[keep, j].astype(float)
+        which = np.clip(np.digitize(p, edges[1:-1], right=True), 0, n_bins - 1)
+        for b in range(n_bins):
+            mask = which == b
+            if mask.any():
+                rows.append((name, b, float(edges[b]), float(edges[b + 1]), float(p[mask].mean()),
+                             float(hit[mask].mean()), int(mask.sum())))
+    return pd.DataFrame(rows, columns=list(FRAME_RELIABILITY_COLUMNS))
+
+
+def _check_frame(corpus: Any, labels: Any, extra: Sequence[str | None]) -> tuple[pd.DataFrame, list[str]]:
+    frame = getattr(corpus, "frame", corpus)
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"corpus: expected a DataFrame or a framing Corpus, got {type(corpus).__name__}")
+    if isinstance(labels, str):
+        labels = [part.strip() for part in labels.split(",") if part.strip()]
+    if not isinstance(labels, (list, tuple)) or not labels:
+        raise ValueError(f"labels: expected one or more label columns, got {labels!r}")
+    labels = [check_str("labels", name) for name in labels]
+    if len(set(labels)) != len(labels):
+        raise ValueError(f"labels: a column is listed twice in {labels}")
+    for column in ("doc_id", "text", *labels, *(c for c in extra if c)):
+        if column not in frame.columns:
+            raise ValueError(f"corpus has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
+    return frame.reset_index(drop=True), labels
+
+
+def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
+                          folds: str | None = None, groups: str | None = None, n_splits: int = 5,
+                          threshold: str = "inner_cv", inner_splits: int = 3, n_resamples: int = 1000,
+                          confidence: float = 0.95, n_bins: int = 10, random_state: int = 0) -> MultiLabelEvaluation:
+    """Cross-validate one binary model per frame (see the module notes).
+
+    Parameters
+    ----------
+    corpus : DataFrame or Corpus
+        ``doc_id``, ``text`` and one 0/1 column per frame (missing values
+        allowed: that document is left out of that frame).
+    labels : sequence of str or str
+        The frame columns (``["RE", "HI", "CO", "MO", "EC"]`` or
+        ``"RE,HI,CO,MO,EC"``).
+    model : FrameClassifier, optional
+        Cloned for every frame and fold (default ``FrameClassifier()``).
+    folds : str, optional
+        Column of predefined test folds (each value is one test fold, e.g.
+        a paper's ``test_fold``).  Exclusive with ``groups``.
+    groups : str, optional
+        Column kept together (GroupKFold with ``n_splits``).  Without
+        ``folds`` and ``groups``: shuffled KFold seeded by ``random_state``.
+    n_splits : int
+    threshold : {"inner_cv", "fixed"}
+        Per-frame thresholds chosen by inner CV (default), or 0.5.
+    inner_splits : int
+        Folds of the inner threshold selection (fewer when a frame has
+        fewer positives in the training fold; below 2, 0.5 is used).
+    n_resamples, confidence, n_bins
+        Bootstrap replicates and level of the CIs; reliability bins.
+    random_state : int
+        Seeds the shuffled folds, the inner folds and the bootstrap.
+
+    Returns
+    -------
+    MultiLabelEvaluation
+    """
+    frame, labels = _check_frame(corpus, labels, (folds, groups))
+    if folds is not None and groups is not None:
+        raise ValueError("folds and groups cannot be combined: predefined folds already say which documents are "
+                         "tested together")
+    n_splits = check_int("n_splits", n_splits, low=2)
+    inner_splits = check_int("inner_splits", inner_splits, low=2)
+    n_resamples = check_int("n_resamples", n_resamples, low=1)
+    n_bins = check_int("n_bins", n_bins, low=1)
+    confidence = check_confidence(confidence)
+    random_state = check_random_state(random_state)
+    if random_state is None:
+        raise TypeError("random_state: expected an integer >= 0, got None (evaluations are reproducible)")
+    check_choice("threshold", threshold, _THRESHOLDS)
+    model = FrameClassifier() if model is None else model
+    if not isinstance(model, FrameClassifier):
+        raise TypeError(f"model: expected a FrameClassifier, got {type(model).__name__}")
+    truth = _labels(frame, labels)
+    texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in frame["text"].tolist()]
+    splits = _outer_splits(frame, folds=folds, groups=groups, n_splits=n_splits, random_state=random_state)
+    scores = np.full(truth.shape, np.nan)
+    cuts = np.full(truth.shape, np.nan)
+    fold_of = np.empty(len(frame), dtype=object)
+    threshold_rows = []
+    for fold, train_all, test in splits:
+        fold_of[test] = fold
+        for j, name in enumerate(labels):
+            y = truth[:, j]
+            train = train_all[y[train_all] >= 0]
+            n_missing = int(len(train_all) - len(train))
+            if len(set(y[train].tolist())) < 2:
+                raise ValueError(f"labels: frame {name!r} has a single class in the training documents of fold "
+                                 f"{fold!r}; it cannot be learned there")
+            if threshold == "inner_cv":
+                cut, inner_f1 = _inner_threshold(model, texts, y, train, inner_splits=inner_splits,
+                                                 random_state=random_state)
+            else:
+                cut, inner_f1 = 0.5, float("nan")
+            scores[test, j] = _fit_proba(model, texts, y, train, test)
+            cuts[test, j] = cut
+            threshold_rows.append((fold, name, cut, inner_f1, int(len(train)), n_missing))
+    predicted = (scores >= cuts).astype(np.int64)
+    n = len(frame)
+    predictions = pd.DataFrame({
+        "doc_id": np.repeat(frame["doc_id"].astype(str).to_numpy(), len(labels)),
+        "fold": np.repeat(fold_of, len(labels)),
+        "frame": np.tile(np.array(labels, dtype=object), n),
+        "true": pd.array(np.where(truth.ravel() >= 0, truth.ravel(), 0), dtype="Int64"),
+        "score": scores.ravel(), "threshold": cuts.ravel(), "predicted": predicted.ravel(),
+    }, columns=list(MULTILABEL_PREDICTION_COLUMNS))
+    predictions.loc[truth.ravel() < 0, "true"] = pd.NA
+    return MultiLabelEvaluation(
+        frames=tuple(labels),
+        predictions=predictions,
+        summary=_summary(truth, predicted, labels, n_resamples=n_resamples, confidence=confidence,
+                         random_state=random_state),
+        thresholds=pd.DataFrame(threshold_rows, columns=list(THRESHOLD_COLUMNS)),
+        reliability=_reliability(truth, scores, labels, n_bins),
+    )
+
+
+def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
+               threshold: str = "inner_cv", inner_splits: int = 3,
+               random_state: int = 0) -> dict[str, tuple[FrameClassifier, float]]:
+    """Fit one model per frame on all labelled documents, with its threshold
+    (chosen by inner CV as in :func:`cross_validate_frames`, or 0.5).
+
+    Returns
+    -------
+    dict
+        frame → ``(fitted FrameClassifier, threshold)``.
+    """
+    frame, labels = _check_frame(corpus, labels, ())
+    check_choice("threshold", threshold, _THRESHOLDS)
+    inner_splits = check_int("inner_splits", inner_splits, low=2)
+    random_state = check_random_state(random_state)
+    model = FrameClassifier() if model is None else model
+    truth = _labels(frame, labels)
+    texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in frame["text"].tolist()]
+    out = {}
+    for j, name in enumerate(labels):
+        y = truth[:, j]
+        train = np.flatnonzero(y >= 0)
+        if len(set(y[train].tolist())) < 2:
+            raise ValueError(f"labels: frame {name!r} has a single class; it cannot be learned")
+        cut = _inner_threshold(model, texts, y, train, inner_splits=inner_splits,
+                               random_state=random_state)[0] if threshold == "inner_cv" else 0.5
+        out[name] = (_fit(model, texts, y, train), cut)
+    return out
+
+
+def frame_evidence(models: dict[str, tuple[FrameClassifier, float]], corpus: Any, *, top: int = 3,
+                   only_predicted: bool = True) -> pd.DataFrame:
+    """The sentences that support each frame in each document.
+
+    Every sentence (:func:`framing.text.sentence_spans`) is scored by the
+    frame's document-level model; the ``top`` highest-scoring sentences of
+    a document are its evidence for the frame.  With ``only_predicted``
+    (default), only frames the document is predicted to use (its
+    document score at or above the frame's threshold) get evidence.
+
+    Returns
+    -------
+    DataFrame
+        ``EVIDENCE_COLUMNS``: ``doc_id, frame, rank`` (1 = strongest),
+        ``sentence`` (0-based index), ``start, end`` (character offsets
+        into ``text``), ``score`` and the sentence ``text``; sorted by
+        document order, frame order, rank.
+    """
+    frame = getattr(corpus, "frame", corpus)
+    if not isinstance(frame, pd.DataFrame) or not {"doc_id", "text"} <= set(frame.columns):
+        raise TypeError("corpus: expected a DataFrame or Corpus with doc_id and text columns")
+    top = check_int("top", top, low=1)
+    if not isinstance(models, dict) or not models:
+        raise TypeError("models: expected the dict returned by fit_frames (frame -> (model, threshold))")
+    rows = []
+    for doc_id, text in zip(frame["doc_id"].astype(str), frame["text"].tolist()):
+        text = "" if not isinstance(text, str) else text
+        spans = [(s, e) for s, e in sentence_spans(text) if text[s:e].strip()]
+        if not spans:
+            continue
+        sentences = [text[s:e] for s, e in spans]
+        for name, (model, cut) in models.items():
+            if only_predicted and _positive_proba(model, [text])[0] < cut:
+                continue
+            score = _positive_proba(model, sentences)
+            order = np.lexsort((np.arange(len(score)), -score))[:top]
+            for rank, i in enumerate(order, start=1):
+                rows.append((doc_id, name, rank, int(i), spans[i][0], spans[i][1], float(score[i]), sentences[i]))
+    return pd.DataFrame(rows, columns=list(EVIDENCE_COLUMNS))
