@@ -56,6 +56,7 @@ def test_tables_and_schema(evaluation):
     assert len(evaluation.predictions) == 80 and len(evaluation.thresholds) == 8  # 4 folds x 2 frames
     assert evaluation.thresholds["fold"].tolist()[:2] == ["1", "1"]
     assert evaluation.summary["metric"].tolist()[:2] == ["macro_f1", "micro_f1"]
+    assert evaluation.summary["frame"].tolist()[:2] == [ALL_FRAMES, ALL_FRAMES]
 
 
 def test_metrics_equal_sklearn_on_the_predictions(evaluation):
