@@ -223,7 +223,8 @@ def paired(
         d = xa - xb
         for method in names:
             if method == "sign_flip":
-                stat, p = _sign_flip(d, n_resamples=n_resamples, rng=seeds.rng(random_state, "test", method, a, b), alternative=alternative)
+                stream = seeds.rng(random_state, "test", method, a, b)
+                stat, p = _sign_flip(d, n_resamples=n_resamples, rng=stream, alternative=alternative)
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
