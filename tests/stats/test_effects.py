@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import scipy.stats
 
-from framing.stats.effects import EFFECT_COLUMNS, EFFECTS, cliffs_delta, effects, hedges_j
+from framing.stats.effects import EFFECT_COLUMNS, cliffs_delta, effects, hedges_j
 
 from .conftest import make_scores
 
