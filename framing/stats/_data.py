@@ -13,20 +13,23 @@ so that every resampling step is vectorised.
 
 from __future__ import annotations
 
+import math
 import warnings
-import zlib
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from ..check import check_choice
+from ..vocab import NORMALIZATIONS
 from ._warnings import StatsWarning
 
-__all__ = ["RateTable", "rate_table", "group_pairs", "child_rng", "check_common"]
+__all__ = ["RateTable", "rate_table", "group_pairs", "check_common", "check_nesting", "PAIRS"]
 
 _REQUIRED = ("doc_id", "category", "count", "tokens", "rate", "denominator")
-_SCALES = {"per_token": 1.0, "per_1000_tokens": 1000.0}
+#: How groups are paired: every pair, or each group against a reference.
+PAIRS: tuple[str, ...] = ("all", "reference")
 
 
 @dataclass(frozen=True)
@@ -149,10 +152,12 @@ def rate_table(
     if len(denominators) > 1:
         raise ValueError(f"scores: mixed denominators {denominators}; compare one scoring at a time")
     denominator = denominators[0]
-    if denominator not in _SCALES:
+    scale = NORMALIZATIONS.get(denominator, math.nan)
+    if math.isnan(scale):
+        rates = [name for name, value in NORMALIZATIONS.items() if not math.isnan(value)]
         raise ValueError(
-            f"scores: denominator {denominator!r} is not a rate; score with normalize='per_1000_tokens' "
-            "or 'per_token' to compare sources"
+            f"scores: denominator {denominator!r} is not a rate; score with normalize= one of "
+            f"{', '.join(map(repr, rates))} to compare sources"
         )
     wanted = {"by": by, "cluster": cluster, "strata": strata, "date": date}
     label = {name: (labels or {}).get(name, name) for name in wanted}
@@ -242,7 +247,7 @@ def rate_table(
         strata=None if meta["strata"] is None else meta["strata"][keep],
         dates=None if meta["date"] is None else meta["date"][keep],
         denominator=denominator,
-        scale=_SCALES[denominator],
+        scale=scale,
         n_excluded=n_excluded,
         by=by,
         cluster=cluster,
@@ -288,8 +293,7 @@ def check_common(table: RateTable, *, min_docs: int = 2) -> None:
 def group_pairs(groups: list[str], *, pairs: str, reference: str | None) -> list[tuple[str, str]]:
     """``pairs="all"``: every pair (a < b, sorted); ``"reference"``: each
     group against ``reference`` (``group_b`` = the reference)."""
-    if pairs not in ("all", "reference"):
-        raise ValueError(f"pairs: expected 'all' or 'reference', got {pairs!r}")
+    check_choice("pairs", pairs, PAIRS)
     if reference is not None and reference not in groups:
         raise ValueError(f"reference={reference!r} is not one of the groups {groups}")
     if pairs == "reference":
@@ -298,20 +302,3 @@ def group_pairs(groups: list[str], *, pairs: str, reference: str | None) -> list
         return [(g, reference) for g in groups if g != reference]
     return [(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
 
-
-def child_rng(random_state: int | None, *keys: str) -> np.random.Generator:
-    """A generator for one named resampling step.
-
-    The stream depends on the root seed and on the step's names (CRC-32,
-    independent of ``PYTHONHASHSEED``), so adding a group or a category
-    never changes the resamples of another comparison.
-    """
-    if random_state is None:
-        return np.random.default_rng()
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
-        raise TypeError(f"random_state: expected an int seed or None, got {type(random_state).__name__}")
-    if random_state < 0:
-        raise ValueError(f"random_state: expected a non-negative int seed, got {random_state}")
-    words = [int(random_state) & 0xFFFFFFFF, int(random_state) >> 32 & 0xFFFFFFFF]
-    words += [zlib.crc32(k.encode("utf-8")) for k in keys]
-    return np.random.default_rng(np.random.SeedSequence(words))

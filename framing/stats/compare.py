@@ -75,19 +75,26 @@ import pandas as pd
 import scipy.sparse as sp
 import scipy.stats
 
-from ._data import RateTable, check_common, child_rng, group_pairs, rate_table
-from ._warnings import StatsWarning
-from .effects import (
-    EFFECT_COLUMNS,
-    PairData,
-    check_effects,
-    check_resampling,
-    cluster_means,
-    effect_rows,
-    pair_data,
-    sort_rows,
+from ..check import check_choice, check_choices
+from .. import seeds
+from ..vocab import (
+    ALTERNATIVES,
+    CORRECTIONS,
+    DEFAULTS,
+    EFFECTS,
+    METHODS,
+    OMNIBUS_METHODS,
+    UNMATCHED,
+    allowed_methods,
+    default_methods,
+    default_omnibus_methods,
+    design_of,
 )
-from .multitest import CORRECTIONS, adjust_pvalues
+from ._data import RateTable, check_common, group_pairs, rate_table
+from ._resample import BATCH_ELEMENTS, check_resampling, tail_count
+from ._warnings import StatsWarning
+from .effects import EFFECT_COLUMNS, PairData, cluster_means, effect_rows, pair_data, sort_rows
+from .multitest import adjust_pvalues
 
 __all__ = [
     "METHODS",
@@ -100,9 +107,6 @@ __all__ = [
     "permutation_test",
 ]
 
-METHODS: tuple[str, ...] = ("permutation", "welch", "mannwhitney", "bootstrap")
-OMNIBUS_METHODS: tuple[str, ...] = ("permutation", "kruskal")
-ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 COMPARE_COLUMNS: tuple[str, ...] = (
     *EFFECT_COLUMNS[: EFFECT_COLUMNS.index("ci_method")],
     "method",
@@ -129,20 +133,7 @@ OMNIBUS_COLUMNS: tuple[str, ...] = (
     "correction",
     "n_resamples",
 )
-_BATCH_ELEMENTS = 2_000_000
 _TIES_SHARE = 0.5
-
-
-def _tail_count(null: np.ndarray, observed: np.ndarray, alternative: str) -> np.ndarray:
-    """How many null statistics are at least as extreme as observed.
-
-    A relative tolerance of 1e-9 counts floating-point ties as ties."""
-    tol = 1e-9 * np.maximum(np.abs(observed), 1e-12)
-    if alternative == "two-sided":
-        return (np.abs(null) >= np.abs(observed) - tol).sum(axis=0)
-    if alternative == "greater":
-        return (null >= observed - tol).sum(axis=0)
-    return (null <= observed + tol).sum(axis=0)
 
 
 def _stratum_design(pair: PairData):
@@ -189,14 +180,14 @@ def permutation_test(
         total_s = np.asarray(z.T @ x)
         w = na_s * nb_s / (na_s + nb_s)
         observed = _stratified_stat(labels[None, :], x, z, na_s, nb_s, total_s, w)[0]
-        batch = max(1, _BATCH_ELEMENTS // max(len(x), 1))
+        batch = max(1, BATCH_ELEMENTS // max(len(x), 1))
         count = np.zeros(x.shape[1])
         for start in range(0, n_resamples, batch):
             b = min(batch, n_resamples - start)
             keys = strata[None, :] + rng.random((b, len(x)))
             masks = labels[np.argsort(keys, axis=1)]
             null = _stratified_stat(masks, x, z, na_s, nb_s, total_s, w)
-            count += _tail_count(null, observed, alternative)
+            count += tail_count(null, observed, alternative)
         return observed, (1 + count) / (1 + n_resamples), n_resamples
     x = np.vstack([pair.xa, pair.xb])
     na, nb = len(pair.xa), len(pair.xb)
@@ -212,15 +203,15 @@ def permutation_test(
         combos = np.array(list(itertools.combinations(range(n), na)))
         masks = np.zeros((len(combos), n))
         np.put_along_axis(masks, combos, 1.0, axis=1)
-        count = _tail_count(stat(masks), observed, alternative)
+        count = tail_count(stat(masks), observed, alternative)
         return observed, count / len(combos), len(combos)
     base = np.concatenate([np.ones(na), np.zeros(nb)])
-    batch = max(1, _BATCH_ELEMENTS // max(n, 1))
+    batch = max(1, BATCH_ELEMENTS // max(n, 1))
     count = np.zeros(x.shape[1])
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         masks = rng.permuted(np.tile(base, (b, 1)), axis=1)
-        count += _tail_count(stat(masks), observed, alternative)
+        count += tail_count(stat(masks), observed, alternative)
     return observed, (1 + count) / (1 + n_resamples), n_resamples
 
 
@@ -239,7 +230,7 @@ def bootstrap_test(
     pooled = np.vstack([xa, xb]).mean(axis=0)
     ya, yb = xa - xa.mean(0) + pooled, xb - xb.mean(0) + pooled
     count = np.zeros(xa.shape[1])
-    batch = max(1, _BATCH_ELEMENTS // max((na + nb) * xa.shape[1], 1))
+    batch = max(1, BATCH_ELEMENTS // max((na + nb) * xa.shape[1], 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         wa = rng.multinomial(na, np.full(na, 1.0 / na), size=b).astype(float)
@@ -250,7 +241,7 @@ def bootstrap_test(
         with np.errstate(invalid="ignore", divide="ignore"):
             t = (ma - mb) / np.sqrt(np.maximum(va, 0) / na + np.maximum(vb, 0) / nb)
         t = np.where(np.isnan(t), 0.0, t)
-        count += _tail_count(t, observed, alternative)
+        count += tail_count(t, observed, alternative)
     p = (1 + count) / (1 + n_resamples)
     return observed, np.where(np.isnan(observed), np.nan, p)
 
@@ -271,25 +262,13 @@ def _scipy_test(method: str, pair: PairData, alternative: str) -> tuple[np.ndarr
     return stat, p
 
 
-def _check_options(methods, alternative, correction, strata, cluster) -> list[str]:
-    names = [methods] if isinstance(methods, str) else list(methods)
-    unknown = [m for m in names if m not in METHODS]
-    if unknown or not names:
-        raise ValueError(f"methods: unknown method(s) {unknown or names}; choose from {', '.join(METHODS)}")
-    if len(set(names)) != len(names):
-        raise ValueError(f"methods: {names} lists a method twice")
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative: expected one of {ALTERNATIVES}, got {alternative!r}")
-    if correction not in CORRECTIONS:
-        raise ValueError(f"correction: unknown correction {correction!r}; choose one of {', '.join(CORRECTIONS)}")
-    if strata is not None:
-        other = [m for m in names if m != "permutation"]
-        if other:
-            raise ValueError(
-                f"methods: {other} are not stratified tests; with strata={strata!r} use methods=['permutation'] "
-                "(or framing.stats.paired for same-story differences)"
-            )
-    return names
+def _check_design_methods(names: list[str], allowed: Sequence[str], design: str, strata: str | None,
+                          hint: str = "") -> None:
+    """The named tests must be defined for the comparison's design."""
+    other = [m for m in names if m not in allowed]
+    if other:
+        where = f"with strata={strata!r}" if design == "strata" else f"for the {design} design"
+        raise ValueError(f"methods: {other} are not defined {where}; choose from {list(allowed)}{hint}")
 
 
 def _warn_ties(table: RateTable, methods: Sequence[str]) -> None:
@@ -312,23 +291,23 @@ def _warn_ties(table: RateTable, methods: Sequence[str]) -> None:
 def compare(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     corpus: Any = None,
-    methods: Sequence[str] = ("permutation", "welch"),
-    effect: str = "rate_difference",
+    methods: Sequence[str] | None = None,
+    effect: str = DEFAULTS["effect"],
     pairs: str = "all",
     reference: str | None = None,
     cluster: str | None = None,
     strata: str | None = None,
-    unmatched: str = "error",
-    correction: str = "bh",
-    alternative: str = "two-sided",
+    unmatched: str = DEFAULTS["unmatched"],
+    correction: str = DEFAULTS["correction"],
+    alternative: str = DEFAULTS["alternative"],
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    confidence: float = 0.95,
-    n_resamples: int = 4999,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Compare per-document cue rates between pairs of groups.
 
@@ -341,14 +320,19 @@ def compare(
     corpus : Corpus or DataFrame, optional
         Source of ``by``/``cluster``/``strata`` columns missing from
         ``scores``.
-    methods : sequence of str, default ("permutation", "welch")
-        Tests from ``METHODS``; see the module docstring.  Mann–Whitney is
-        opt-in: cue rates are mostly zeros, and rank tests then test
-        "how often any cue occurs" more than "how much".
-    effect : str, default "rate_difference"
+    methods : sequence of str, optional
+        Tests from ``METHODS``; see the module docstring.  None (the
+        default) runs the design's tests,
+        :func:`framing.vocab.default_methods`: permutation and Welch for
+        documents or clusters as units, the permutation test within strata
+        with ``strata=``.  Mann–Whitney is opt-in: cue rates are mostly
+        zeros, and rank tests then test "how often any cue occurs" more
+        than "how much".
+    effect : str, default "rate_ratio"
         The effect size reported on every row, with its bootstrap CI (one of
         :data:`framing.stats.effects.EFFECTS`; all of them at once:
-        :func:`framing.stats.effects.effects`).
+        :func:`framing.stats.effects.effects`).  Defaults are those of
+        ``framing.vocab.DEFAULTS``.
     pairs : {"all", "reference"}, default "all"
     reference : str, optional
         With ``pairs="reference"``: each group is compared with it
@@ -372,9 +356,11 @@ def compare(
     n_resamples : int, default 4999
         Permutations, bootstrap-test replicates and bootstrap CI replicates.
     random_state : int or None, default 0
-        Root seed; every pair, method and effect gets its own derived
-        stream, so a row does not change when other groups or categories
-        are added.
+        Root seed (``DEFAULTS["seed"]``: reproducible by default; None
+        draws fresh entropy).  Every pair, method and effect gets its own
+        named stream (:func:`framing.seeds.rng`, e.g. ``rng(random_state,
+        "test", "permutation", group_a, group_b)``), so a row does not
+        change when other groups or categories are added.
 
     Returns
     -------
@@ -393,8 +379,9 @@ def compare(
 
     Raises
     ------
-    ValueError
-        Unknown method, effect, correction or alternative; a group with
+    TypeError, ValueError
+        Unknown method, effect, correction or alternative; bad
+        ``n_resamples``, ``confidence`` or ``random_state``; a group with
         fewer than 2 documents (or clusters); a category with no hit in
         any document; unmatched strata; non-stratified methods with
         ``strata``; ``cluster`` with ``strata``.
@@ -404,9 +391,15 @@ def compare(
     StatsWarning
         Fewer than 5 clusters per group; heavy ties with Mann–Whitney.
     """
-    names = _check_options(methods, alternative, correction, strata, cluster)
-    check_effects([effect])
-    check_resampling(n_resamples, confidence)
+    design = design_of(strata=strata, cluster=cluster)
+    names = check_choices("methods", default_methods(design) if methods is None else methods, METHODS)
+    _check_design_methods(names, allowed_methods(design), design, strata,
+                          " (or framing.stats.paired for same-story differences)" if design == "strata" else "")
+    check_choice("effect", effect, EFFECTS)
+    check_choice("unmatched", unmatched, UNMATCHED)
+    check_choice("correction", correction, CORRECTIONS)
+    check_choice("alternative", alternative, ALTERNATIVES)
+    n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
     table = rate_table(
         scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
     )
@@ -425,11 +418,11 @@ def compare(
             strata_name=strata,
         )
         for method in names:
-            rng = child_rng(random_state, "test", method, a, b)
+            stream = seeds.rng(random_state, "test", method, a, b)
             if method == "permutation":
-                stat, p, _ = permutation_test(pair, n_resamples=n_resamples, rng=rng, alternative=alternative)
+                stat, p, _ = permutation_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
             elif method == "bootstrap":
-                stat, p = bootstrap_test(pair, n_resamples=n_resamples, rng=rng, alternative=alternative)
+                stat, p = bootstrap_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
             else:
                 stat, p = _scipy_test(method, pair, alternative)
             for j, row in enumerate(base):
@@ -487,17 +480,17 @@ def _between_ss(labels: np.ndarray, x: np.ndarray, expected: np.ndarray, sizes: 
 def omnibus(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     corpus: Any = None,
-    methods: Sequence[str] = ("permutation", "kruskal"),
+    methods: Sequence[str] | None = None,
     cluster: str | None = None,
     strata: str | None = None,
-    correction: str = "bh",
+    correction: str = DEFAULTS["correction"],
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    n_resamples: int = 4999,
-    random_state: int | None = 0,
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Do the groups' rates differ at all?  One test per category across k groups.
 
@@ -512,6 +505,12 @@ def omnibus(
     ``"kruskal"``: Kruskal–Wallis H (:func:`scipy.stats.kruskal`);
     not available with strata.
 
+    ``methods=None`` (the default) runs the design's k-group tests,
+    :func:`framing.vocab.default_omnibus_methods`: both, or the
+    permutation test alone with ``strata``.  Other options and their
+    defaults are those of :func:`compare` (``random_state`` 0; the
+    permutation stream is ``rng(random_state, "omnibus", *groups)``).
+
     Returns
     -------
     DataFrame
@@ -522,21 +521,17 @@ def omnibus(
 
     Raises
     ------
-    ValueError
-        Unknown method or correction; ``kruskal`` with strata; a group
+    TypeError, ValueError
+        Unknown method or correction; ``kruskal`` with strata; ``cluster``
+        with ``strata``; bad ``n_resamples`` or ``random_state``; a group
         with fewer than 2 documents; a category with no hit at all.
     """
-    names = [methods] if isinstance(methods, str) else list(methods)
-    unknown = [m for m in names if m not in OMNIBUS_METHODS]
-    if unknown or not names:
-        raise ValueError(f"methods: unknown omnibus method(s) {unknown or names}; choose from {', '.join(OMNIBUS_METHODS)}")
-    if correction not in CORRECTIONS:
-        raise ValueError(f"correction: unknown correction {correction!r}; choose one of {', '.join(CORRECTIONS)}")
-    if strata is not None and "kruskal" in names:
-        raise ValueError(f"methods: 'kruskal' is not a stratified test; with strata={strata!r} use methods=['permutation']")
-    if strata is not None and cluster is not None:
-        raise ValueError("cluster and strata cannot be combined: pick the outlet (cluster) or the stratum as the unit")
-    check_resampling(n_resamples, 0.95)
+    design = design_of(strata=strata, cluster=cluster)
+    allowed = default_omnibus_methods(design)
+    names = check_choices("methods", allowed if methods is None else methods, OMNIBUS_METHODS)
+    _check_design_methods(names, allowed, design, strata)
+    check_choice("correction", correction, CORRECTIONS)
+    n_resamples, _, random_state = check_resampling(n_resamples, DEFAULTS["confidence"], random_state)
     table = rate_table(
         scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
     )
@@ -570,7 +565,7 @@ def omnibus(
                     ps.append(float(res.pvalue))
             used = 0
         else:
-            rng = child_rng(random_state, "omnibus", *table.group_names)
+            stream = seeds.rng(random_state, "omnibus", *table.group_names)
             s_codes = np.zeros(n, dtype=np.int64) if strata_codes is None else strata_codes
             n_s = np.bincount(s_codes)
             mean_s = np.zeros((len(n_s), x.shape[1]))
@@ -583,12 +578,12 @@ def omnibus(
             order = np.argsort(s_codes, kind="stable")
             xs, ls, ss = x[order], labels[order], s_codes[order]
             count = np.zeros(x.shape[1])
-            batch = max(1, _BATCH_ELEMENTS // max(n * k, 1))
+            batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
             for start in range(0, n_resamples, batch):
                 b = min(batch, n_resamples - start)
-                keys = ss[None, :] + rng.random((b, n))
+                keys = ss[None, :] + stream.random((b, n))
                 null = _between_ss(ls[np.argsort(keys, axis=1)], xs, expected, sizes)
-                count += _tail_count(null, observed, "greater")
+                count += tail_count(null, observed, "greater")
             ps = list((1 + count) / (1 + n_resamples))
             constant = np.all(x == x[:1], axis=0)
             ps = [np.nan if c else p for c, p in zip(constant, ps)]

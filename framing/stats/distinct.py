@@ -123,6 +123,9 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from .. import seeds
+from ..check import check_confidence, check_int, check_random_state
+from ..vocab import DEFAULTS
 from ._warnings import StatsWarning
 
 __all__ = ["DISTINCT_COLUMNS", "ESTIMATORS", "TERM_CONTRIBUTION_COLUMNS", "distinctiveness", "term_contributions"]
@@ -167,15 +170,6 @@ class _Design:
     @property
     def n_docs(self) -> int:
         return int(self.lengths.size)
-
-
-def _check_random_state(random_state: Any) -> None:
-    if random_state is None:
-        return
-    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)):
-        raise TypeError(f"random_state: expected an int seed or None, got {type(random_state).__name__}")
-    if random_state < 0:
-        raise ValueError(f"random_state: expected a non-negative int seed, got {random_state}")
 
 
 def _counts_coo(counts: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[int, int]]:
@@ -380,18 +374,6 @@ def _bootstrap_weights(d: _Design, rng: np.random.Generator) -> np.ndarray:
     return cluster_weights[d.clusters]
 
 
-def _check_options(n_resamples: Any, confidence: Any, random_state: Any) -> None:
-    if isinstance(n_resamples, (bool, np.bool_)) or not isinstance(n_resamples, (int, np.integer)):
-        raise TypeError(f"n_resamples: expected an int (0 to skip resampling), got {type(n_resamples).__name__}")
-    if n_resamples < 0:
-        raise ValueError(f"n_resamples: expected 0 (no resampling) or a positive int, got {n_resamples}")
-    if isinstance(confidence, (bool, np.bool_)) or not isinstance(confidence, (int, float, np.floating)):
-        raise TypeError(f"confidence: expected a float in (0, 1), got {type(confidence).__name__}")
-    if not 0.0 < float(confidence) < 1.0:
-        raise ValueError(f"confidence: expected a float in (0, 1), got {confidence!r}")
-    _check_random_state(random_state)
-
-
 # --------------------------------------------------------------------------- public API
 
 
@@ -402,8 +384,8 @@ def distinctiveness(
     group_a: Any = None,
     clusters: Any = None,
     n_resamples: int = 999,
-    confidence: float = 0.95,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     r"""Leave-out and plug-in distinctiveness of two groups' term use (GST 2019).
 
@@ -435,9 +417,12 @@ def distinctiveness(
         interval of the permutation null (0.95: the 2.5% and 97.5%
         quantiles).
     random_state : int or None, default 0
-        Seed of a local :func:`numpy.random.default_rng`; the permutations
-        are drawn first, then the bootstrap replicates.  Same seed →
-        identical output.
+        Root seed (``DEFAULTS["seed"]`` of :mod:`framing.vocab`:
+        reproducible by default; None draws fresh entropy).  The
+        permutations and the bootstrap replicates come from two named
+        streams, ``framing.seeds.rng(random_state, "distinctiveness",
+        "permutation")`` and ``(..., "distinctiveness", "bootstrap")``.
+        Same seed → identical output.
 
     Returns
     -------
@@ -546,7 +531,9 @@ def distinctiveness(
     >>> out[["estimator", "estimate"]].round(4).values.tolist()
     [['leave_out', 0.5333], ['plug_in', 0.625]]
     """
-    _check_options(n_resamples, confidence, random_state)
+    n_resamples = check_int("n_resamples", n_resamples, low=0)
+    confidence = check_confidence(confidence)
+    random_state = check_random_state(random_state)
     d = _design(counts, groups, group_a, clusters)
     if d.clusters is not None:
         units_a, units_b = int(d.cluster_is_a.sum()), int((~d.cluster_is_a).sum())
@@ -567,15 +554,16 @@ def distinctiveness(
     ci = (nan, nan)
     null = [(nan, nan, nan, nan), (nan, nan, nan, nan)]
     if n_resamples > 0:
-        rng = np.random.default_rng(random_state)
-        tail = (1.0 - float(confidence)) / 2.0
-        perm = np.array([_estimates(d, ones, _permuted_labels(d, rng)) for _ in range(n_resamples)])
+        tail = (1.0 - confidence) / 2.0
+        shuffles = seeds.rng(random_state, "distinctiveness", "permutation")
+        perm = np.array([_estimates(d, ones, _permuted_labels(d, shuffles)) for _ in range(n_resamples)])
         for k in range(2):
             values = perm[:, k]
             p_value = (1.0 + float(np.sum(values >= observed[k]))) / (1.0 + n_resamples)
             low, high = np.quantile(values, [tail, 1.0 - tail])
             null[k] = (float(values.mean()), float(low), float(high), p_value)
-        boot = np.array([_estimates(d, _bootstrap_weights(d, rng), d.is_a)[0] for _ in range(n_resamples)])
+        draws = seeds.rng(random_state, "distinctiveness", "bootstrap")
+        boot = np.array([_estimates(d, _bootstrap_weights(d, draws), d.is_a)[0] for _ in range(n_resamples)])
         valid = boot[np.isfinite(boot)]
         dropped = n_resamples - valid.size
         if dropped:

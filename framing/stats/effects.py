@@ -89,13 +89,14 @@ import pandas as pd
 from scipy.special import gammaln
 from scipy.stats import rankdata
 
-from ._data import RateTable, check_common, child_rng, group_pairs, rate_table
+from ..check import check_choice, check_choices
+from .. import seeds
+from ..vocab import DEFAULTS, EFFECTS, UNMATCHED
+from ._data import RateTable, check_common, group_pairs, rate_table
+from ._resample import BATCH_ELEMENTS, check_resampling, percentile_ci
 from ._warnings import StatsWarning
 
 __all__ = ["EFFECTS", "EFFECT_COLUMNS", "UNMATCHED", "effects"]
-
-EFFECTS: tuple[str, ...] = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
-UNMATCHED: tuple[str, ...] = ("error", "drop")
 EFFECT_COLUMNS: tuple[str, ...] = (
     "category",
     "group_a",
@@ -119,7 +120,6 @@ EFFECT_COLUMNS: tuple[str, ...] = (
     "n_resamples",
 )
 _MIN_CLUSTERS = 5
-_BATCH_ELEMENTS = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -159,8 +159,7 @@ def cluster_means(table: RateTable, mask: np.ndarray) -> tuple[np.ndarray, np.nd
 def pair_data(table: RateTable, group_a: str, group_b: str, *, unmatched: str) -> PairData:
     """Collect the observations of groups *a* and *b*; collapse clusters;
     match strata."""
-    if unmatched not in UNMATCHED:
-        raise ValueError(f"unmatched: expected one of {UNMATCHED}, got {unmatched!r}")
+    check_choice("unmatched", unmatched, UNMATCHED)
     in_a = table.groups == group_a
     in_b = table.groups == group_b
     n_docs_a, n_docs_b = int(in_a.sum()), int(in_b.sum())
@@ -260,15 +259,8 @@ def _combine(effect: str, ma, mb, diff, ra, rb, na, nb, t1a, t2a, t1b, t2b, delt
             return d
         if effect == "cliffs_delta":
             return delta
-    raise ValueError(f"effect: unknown effect {effect!r}; choose from {EFFECTS}")
-
-
-def check_effects(effects: Sequence[str] | str) -> list[str]:
-    names = [effects] if isinstance(effects, str) else list(effects)
-    unknown = [e for e in names if e not in EFFECTS]
-    if unknown or not names:
-        raise ValueError(f"effects: unknown effect(s) {unknown or names}; choose from {', '.join(EFFECTS)}")
-    return names
+    check_choice("effect", effect, EFFECTS)
+    raise NotImplementedError(f"effect {effect!r} has no formula")  # unreachable: every EFFECTS name is handled
 
 
 class _Strata:
@@ -353,7 +345,7 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
     if pair.stratified:
         st = _Strata(pair)
         s = pair.n_strata
-        batch = max(1, _BATCH_ELEMENTS // max(s * k, 1))
+        batch = max(1, BATCH_ELEMENTS // max(s * k, 1))
         for start in range(0, n_resamples, batch):
             b = min(batch, n_resamples - start)
             c = rng.multinomial(s, np.full(s, 1.0 / s), size=b).astype(float)
@@ -361,7 +353,7 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
         return out
     xa, xb = pair.xa, pair.xb
     na, nb = len(xa), len(xb)
-    batch = max(1, _BATCH_ELEMENTS // max((na + nb) * max(k, 1), 1))
+    batch = max(1, BATCH_ELEMENTS // max((na + nb) * max(k, 1), 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         wa = rng.multinomial(na, np.full(na, 1.0 / na), size=b).astype(float)
@@ -376,27 +368,6 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
     return out
 
 
-def percentile_ci(replicates: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile interval per column, ignoring undefined (NaN) replicates.
-
-    Order statistics (``method="inverted_cdf"``), not interpolation, so an
-    infinite replicate (a ratio over a zero rate) yields an infinite bound
-    instead of NaN."""
-    alpha = 1 - confidence
-    quantile = np.nanquantile if np.isnan(replicates).any() else np.quantile
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        low, high = quantile(replicates, [alpha / 2, 1 - alpha / 2], axis=0, method="inverted_cdf")
-    return low, high
-
-
-def check_resampling(n_resamples: int, confidence: float) -> None:
-    if isinstance(n_resamples, bool) or not isinstance(n_resamples, (int, np.integer)) or n_resamples < 1:
-        raise ValueError(f"n_resamples: expected a positive integer, got {n_resamples!r}")
-    if not isinstance(confidence, (float, int)) or not 0 < confidence < 1:
-        raise ValueError(f"confidence: expected a number strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
-
-
 def effect_rows(
     pair: PairData,
     categories: Sequence[str],
@@ -409,8 +380,8 @@ def effect_rows(
 ) -> list[dict[str, Any]]:
     """Rows of ``EFFECT_COLUMNS`` for one pair and one effect."""
     estimate = point_estimate(pair, effect)
-    rng = child_rng(random_state, "effect", effect, pair.group_a, pair.group_b)
-    low, high = percentile_ci(bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng), confidence)
+    stream = seeds.rng(random_state, "effect", effect, pair.group_a, pair.group_b)
+    low, high = percentile_ci(bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=stream), confidence)
     rate_a, rate_b = group_rates(pair)
     rows = []
     for j, category in enumerate(categories):
@@ -455,20 +426,20 @@ def sort_rows(frame: pd.DataFrame, categories: Sequence[str], last: str, order: 
 def effects(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     corpus: Any = None,
     effects: Sequence[str] = EFFECTS,
     pairs: str = "all",
     reference: str | None = None,
     cluster: str | None = None,
     strata: str | None = None,
-    unmatched: str = "error",
+    unmatched: str = DEFAULTS["unmatched"],
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    confidence: float = 0.95,
-    n_resamples: int = 2000,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Effect sizes with bootstrap confidence intervals for pairs of groups.
 
@@ -498,12 +469,16 @@ def effects(
         Restrict to some categories; choose the part/voice when the
         scores hold several.
     confidence : float, default 0.95
-    n_resamples : int, default 2000
-        Bootstrap replicates.
+    n_resamples : int, default 4999
+        Bootstrap replicates (``DEFAULTS["n_resamples"]`` of
+        :mod:`framing.vocab`).
     random_state : int or None, default 0
-        Root seed; each pair and effect gets its own stream derived from
-        it (see :func:`framing.stats._data.child_rng`), so results are
-        identical for the same seed under any ``PYTHONHASHSEED``.
+        Root seed (``DEFAULTS["seed"]``, so results are reproducible by
+        default; None draws fresh entropy).  Each pair and effect gets its
+        own named stream, ``framing.seeds.rng(random_state, "effect",
+        effect, group_a, group_b)``, so a row does not change when other
+        groups are added and results are identical for the same seed under
+        any ``PYTHONHASHSEED``.
 
     Returns
     -------
@@ -528,8 +503,9 @@ def effects(
     --------
     framing.stats.compare.compare : tests with p-values and FDR control.
     """
-    names = check_effects(effects)
-    check_resampling(n_resamples, confidence)
+    names = check_choices("effects", effects, EFFECTS)
+    n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
+    check_choice("unmatched", unmatched, UNMATCHED)
     table = rate_table(
         scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
     )

@@ -33,7 +33,10 @@ Groups and comparisons
     (``group_b`` is ``"(rest)"``); ``"vs_pooled"`` (only :func:`log_odds`)
     compares each label with the whole corpus including itself
     (``group_b`` is ``"(all)"``).  Positive estimates / statistics mean
-    the term is more frequent in ``group_a``.
+    the term is more frequent in ``group_a``.  The default is
+    ``"one_vs_rest"`` (``DEFAULTS["keyness_comparison"]`` of
+    :mod:`framing.vocab`, shared with the command line and the experiment
+    config); with two labels it gives both directions of the one pair.
 Terms tested
     A term enters a comparison when its count on the two sides together
     (for ``vs_pooled``: in the whole corpus) is at least ``min_count``.
@@ -267,9 +270,18 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import special, stats
 
+from .. import seeds
+from ..check import check_choice, check_choices, check_confidence, check_int, check_number, check_random_state
 from ..match.terms import TermMatrix, check_groups
+from ..vocab import CORRECTIONS as P_ADJUST_METHODS
+from ..vocab import DEFAULTS
+from ..vocab import KEYNESS_COMPARISONS as COMPARISONS
+from ..vocab import KEYNESS_CORRECTIONS as CORRECTIONS
+from ..vocab import KEYNESS_PRIORS as PRIORS
+from ..vocab import KEYNESS_TESTS as DOCUMENT_TESTS
+from ..vocab import KEYNESS_TOKEN_METHODS as TOKEN_METHODS
+from ..vocab import KEYNESS_VARIANCES as VARIANCES
 from ._warnings import StatsWarning
-from .multitest import CORRECTIONS as P_ADJUST_METHODS
 from .multitest import adjust_pvalues
 
 __all__ = [
@@ -293,12 +305,6 @@ KEYNESS_COLUMNS: tuple[str, ...] = (
     "method", "unit", "estimate", "se", "statistic", "ci_low", "ci_high",
     "p_value", "p_adj", "p_adjust", "correction", "variance", "prior", "alpha0", "params",
 )
-TOKEN_METHODS: tuple[str, ...] = ("chi2", "g2", "log_ratio", "odds_ratio", "pct_diff")
-DOCUMENT_TESTS: tuple[str, ...] = ("mannwhitney", "permutation", "welch")
-COMPARISONS: tuple[str, ...] = ("pairwise", "one_vs_rest", "vs_pooled")
-VARIANCES: tuple[str, ...] = ("monroe", "full")
-PRIORS: tuple[str, ...] = ("uniform", "background", "pooled")
-CORRECTIONS: tuple[str, ...] = ("none", "yates", "williams")
 REST = "(rest)"
 ALL = "(all)"
 
@@ -310,39 +316,16 @@ _PERM_BLOCK = 2_000_000  # terms × resamples held in memory at once
 
 # ---------------------------------------------------------------- validation
 
-def _choice(name: str, value: Any, allowed: Sequence[str]) -> str:
-    if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{name}: unknown value {value!r}; choose one of {', '.join(map(repr, allowed))}")
-    return value
+def _methods(name: str, value: Any, allowed: Sequence[str]) -> list[str]:
+    """One name or a list of names from ``allowed``, sorted (the row order
+    is alphabetical by method)."""
+    return sorted(check_choices(name, value, allowed))
 
 
-def _choices(name: str, value: Any, allowed: Sequence[str]) -> list[str]:
-    """One name or a sequence of names; returned sorted and distinct."""
-    items = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else [value]
-    if not items:
-        raise ValueError(f"{name}: got an empty sequence; choose from {', '.join(map(repr, allowed))}")
-    for item in items:
-        _choice(name, item, allowed)
-    return sorted(dict.fromkeys(items))
-
-
-def _number(name: str, value: Any, *, low: float, high: float = math.inf, low_open: bool = True,
-            high_open: bool = True, what: str = "") -> float:
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and math.isfinite(float(value))
-    if ok:
-        v = float(value)
-        ok = (v > low if low_open else v >= low) and (v < high if high_open else v <= high)
-    if not ok:
-        lo = "(" if low_open else "["
-        hi = ")" if high_open else "]"
-        raise ValueError(f"{name} must be a number in {lo}{low}, {high}{hi}{what}, got {value!r}")
-    return float(value)
-
-
-def _min_count(value: Any) -> int:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"min_count must be an integer >= 1 (1 = only terms absent from both sides are left out), got {value!r}")
-    return int(value)
+def _check_matrix(matrix: Any) -> None:
+    if not isinstance(matrix, TermMatrix):
+        raise TypeError("matrix: expected a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), "
+                        f"got {type(matrix).__name__}")
 
 
 @dataclass(frozen=True)
@@ -361,13 +344,12 @@ class _Setup:
 
 
 def _setup(matrix: Any, groups: Any, comparison: str, *, allow_pooled: bool, doc_mask: np.ndarray | None = None) -> _Setup:
-    if not isinstance(matrix, TermMatrix):
-        raise TypeError(f"matrix must be a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), got {type(matrix).__name__}")
+    _check_matrix(matrix)
     allowed = COMPARISONS if allow_pooled else COMPARISONS[:2]
     if comparison == "vs_pooled" and not allow_pooled:
         raise ValueError("comparison: 'vs_pooled' compares a group with a corpus that contains it, which is defined for "
                          "log_odds only; choose 'pairwise' or 'one_vs_rest'")
-    _choice("comparison", comparison, allowed)
+    check_choice("comparison", comparison, allowed)
     n_docs, n_terms = matrix.shape
     if n_terms == 0:
         raise ValueError("matrix has no terms (columns); relax the cut-offs of term_matrix")
@@ -544,11 +526,11 @@ def keyness(
     groups: Any,
     *,
     method: str | Sequence[str] = "g2",
-    comparison: str = "pairwise",
-    correction: str = "none",
+    comparison: str = DEFAULTS["keyness_comparison"],
+    correction: str = DEFAULTS["keyness_correction"],
     min_count: int = 1,
-    confidence: float = 0.95,
-    p_adjust: str = "bh",
+    confidence: float = DEFAULTS["confidence"],
+    p_adjust: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Token-level keyness statistics (descriptive) for every term.
 
@@ -566,7 +548,9 @@ def keyness(
     method : str or sequence of str, default "g2"
         Any of ``"chi2"``, ``"g2"``, ``"log_ratio"``, ``"odds_ratio"``,
         ``"pct_diff"`` (formulas in the module docstring).
-    comparison : {"pairwise", "one_vs_rest"}, default "pairwise"
+    comparison : {"pairwise", "one_vs_rest"}, default "one_vs_rest"
+        ``DEFAULTS["keyness_comparison"]`` of :mod:`framing.vocab`, as
+        for every keyness function.
     correction : {"none", "yates", "williams"}, default "none"
         Applied to ``chi2`` and ``g2`` rows.  Other methods have their
         own fixed zero handling (recorded per row in ``correction``).
@@ -596,14 +580,14 @@ def keyness(
         When chi2/g2 rows have expected counts below 5, when zero counts
         were smoothed (log_ratio, odds_ratio) or %DIFF is infinite.
     """
-    methods = _choices("method", method, TOKEN_METHODS)
-    _choice("correction", correction, CORRECTIONS)
+    methods = _methods("method", method, TOKEN_METHODS)
+    check_choice("correction", correction, CORRECTIONS)
     if correction != "none" and not any(m in ("chi2", "g2") for m in methods):
         raise ValueError(f"correction: {correction!r} applies to method 'chi2' or 'g2', but method is "
                          f"{', '.join(map(repr, methods))}; use correction='none'")
-    _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
-    min_count = _min_count(min_count)
-    confidence = _number("confidence", confidence, low=0.0, high=1.0)
+    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    min_count = check_int("min_count", min_count, low=1)
+    confidence = check_confidence(confidence)
     setup = _setup(matrix, groups, comparison, allow_pooled=False)
     pooled = _pooled(setup)
     zq = _zcrit(confidence)
@@ -672,15 +656,15 @@ def log_odds(
     matrix: TermMatrix,
     groups: Any,
     *,
-    comparison: str = "pairwise",
-    prior: str = "uniform",
-    alpha: float = 0.01,
+    comparison: str = DEFAULTS["keyness_comparison"],
+    prior: str = DEFAULTS["keyness_prior"],
+    alpha: float = DEFAULTS["keyness_alpha"],
     alpha0: float | None = None,
     background: Any = None,
-    variance: str = "monroe",
+    variance: str = DEFAULTS["keyness_variance"],
     min_count: int = 1,
-    confidence: float = 0.95,
-    p_adjust: str = "bh",
+    confidence: float = DEFAULTS["confidence"],
+    p_adjust: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008).
 
@@ -692,7 +676,7 @@ def log_odds(
     matrix : framing.match.terms.TermMatrix
     groups : array-like
         One label per matrix row.
-    comparison : {"pairwise", "one_vs_rest", "vs_pooled"}, default "pairwise"
+    comparison : {"pairwise", "one_vs_rest", "vs_pooled"}, default "one_vs_rest"
         ``vs_pooled`` compares each group with the whole corpus (which
         contains it); the two sides then overlap, so the variance formula
         (which assumes independent sides) overstates the variance and the
@@ -756,12 +740,12 @@ def log_odds(
     ``z = delta / sqrt(var)``; ``p = 2 (1 - Φ(|z|))``, two-sided.
     Scattertext (Kessler 2017) reports a one-sided p-value for the same z.
     """
-    _choice("comparison", comparison, COMPARISONS)
-    _choice("prior", prior, PRIORS)
-    _choice("variance", variance, VARIANCES)
-    _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
-    min_count = _min_count(min_count)
-    confidence = _number("confidence", confidence, low=0.0, high=1.0)
+    check_choice("comparison", comparison, COMPARISONS)
+    check_choice("prior", prior, PRIORS)
+    check_choice("variance", variance, VARIANCES)
+    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    min_count = check_int("min_count", min_count, low=1)
+    confidence = check_confidence(confidence)
     setup = _setup(matrix, groups, comparison, allow_pooled=True)
     n_terms = matrix.shape[1]
     if prior != "background" and background is not None:
@@ -770,14 +754,14 @@ def log_odds(
         if alpha0 is not None:
             raise ValueError("alpha0: with prior='uniform' the prior is set by alpha (alpha0 = alpha × n_terms); "
                              "pass alpha, or use prior='pooled'/'background' with alpha0")
-        alpha = _number("alpha", alpha, low=0.0, what=" (the uniform per-term pseudo-count)")
+        alpha = check_number("alpha", alpha, low=0.0, low_open=True)
         prior_w = np.full(n_terms, alpha)
         a0 = alpha * n_terms
         params = _params(alpha=alpha, confidence=confidence, min_count=min_count)
     else:
         if alpha0 is None:
             raise ValueError(f"alpha0: prior={prior!r} needs alpha0, the total prior mass (e.g. alpha0=1000)")
-        a0 = _number("alpha0", alpha0, low=0.0)
+        a0 = check_number("alpha0", alpha0, low=0.0, low_open=True)
         if prior == "background":
             if background is None:
                 raise ValueError("background: prior='background' needs background counts aligned with matrix.terms")
@@ -929,13 +913,13 @@ def document_keyness(
     matrix: TermMatrix,
     groups: Any,
     *,
-    test: str | Sequence[str] = "welch",
-    comparison: str = "pairwise",
+    test: str | Sequence[str] = DEFAULTS["keyness_test"],
+    comparison: str = DEFAULTS["keyness_comparison"],
     min_count: int = 1,
-    n_resamples: int = 999,
-    random_state: int | None = 0,
-    confidence: float = 0.95,
-    p_adjust: str = "bh",
+    n_resamples: int = DEFAULTS["keyness_n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
+    confidence: float = DEFAULTS["confidence"],
+    p_adjust: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Document-level keyness: per-document rates compared between groups.
 
@@ -956,7 +940,7 @@ def document_keyness(
         Whitney U, normal approximation with tie and continuity
         corrections) and/or ``"permutation"`` (difference in mean rates,
         labels shuffled over documents).
-    comparison : {"pairwise", "one_vs_rest"}, default "pairwise"
+    comparison : {"pairwise", "one_vs_rest"}, default "one_vs_rest"
     min_count : int, default 1
         A term is tested when its count on the two sides together is at
         least this.  Every tested term counts in the FDR family: a
@@ -965,10 +949,12 @@ def document_keyness(
         Shuffles per comparison for ``"permutation"``; the smallest
         possible p is ``1 / (n_resamples + 1)``.
     random_state : int or None, default 0
-        Seed of the local generator ``numpy.random.default_rng``; one
-        child generator is spawned per comparison.  ``None`` draws fresh
-        entropy (results then differ between runs): pass an int for
-        reproducible numbers.
+        Root seed (``DEFAULTS["seed"]``: reproducible by default).  Each
+        comparison's shuffles come from its own named stream,
+        ``framing.seeds.rng(random_state, "document_keyness",
+        "permutation", group_a, group_b)``, so adding a group never
+        changes another comparison's p-values.  ``None`` draws fresh
+        entropy (results then differ between runs).
     confidence : float, default 0.95
         Level of the Welch CI.
     p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
@@ -995,18 +981,13 @@ def document_keyness(
         absent from most documents (heavy ties at zero: the test then
         mostly compares how many documents use the term).
     """
-    tests = _choices("test", test, DOCUMENT_TESTS)
-    _choice("p_adjust", p_adjust, P_ADJUST_METHODS)
-    min_count = _min_count(min_count)
-    confidence = _number("confidence", confidence, low=0.0, high=1.0)
-    if "permutation" in tests:
-        if not isinstance(n_resamples, (int, np.integer)) or isinstance(n_resamples, bool) or n_resamples < 1:
-            raise ValueError(f"n_resamples must be an integer >= 1, got {n_resamples!r}")
-    if random_state is not None and (not isinstance(random_state, (int, np.integer)) or isinstance(random_state, bool)
-                                     or random_state < 0):
-        raise ValueError(f"random_state must be a non-negative int or None, got {random_state!r}")
-    if not isinstance(matrix, TermMatrix):
-        raise TypeError(f"matrix must be a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), got {type(matrix).__name__}")
+    tests = _methods("test", test, DOCUMENT_TESTS)
+    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    min_count = check_int("min_count", min_count, low=1)
+    confidence = check_confidence(confidence)
+    n_resamples = check_int("n_resamples", n_resamples, low=1)
+    random_state = check_random_state(random_state)
+    _check_matrix(matrix)
     doc_tokens = matrix.tokens()
     has_tokens = doc_tokens > 0
     setup = _setup(matrix, groups, comparison, allow_pooled=False, doc_mask=has_tokens)
@@ -1017,12 +998,10 @@ def document_keyness(
     inv = np.where(has_tokens, 1.0 / np.where(has_tokens, doc_tokens, 1), 0.0)
     rates = sp.csr_matrix(sp.diags(inv) @ counts)
     rates.eliminate_zeros()
-    children = ([np.random.default_rng(seed) for seed in np.random.SeedSequence(random_state).spawn(len(setup.pairs))]
-                if "permutation" in tests else [])
     params_base: dict[str, Any] = {"confidence": confidence, "min_count": min_count}
     blocks: list[pd.DataFrame] = []
     undefined = heavy_ties = mw_rows = 0
-    for index, (side_a, side_b) in enumerate(setup.pairs):
+    for side_a, side_b in setup.pairs:
         rows_a = np.flatnonzero(np.isin(setup.codes, side_a.members) & has_tokens)
         rows_b = np.flatnonzero(np.isin(setup.codes, side_b.members) & has_tokens)
         ya_all = np.asarray(counts[rows_a].sum(axis=0)).ravel().astype(np.int64)
@@ -1051,11 +1030,13 @@ def document_keyness(
                                      ci_low=nan, ci_high=nan, p_value=p, correction="continuity",
                                      params=_params(**params_base), **common))
             else:
-                observed, p = _permutation(pair, in_a, cols, int(n_resamples), children[index])
+                stream = seeds.rng(random_state, "document_keyness", "permutation", str(side_a.label),
+                                   str(side_b.label))
+                observed, p = _permutation(pair, in_a, cols, n_resamples, stream)
                 blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=observed, se=nan,
                                      statistic=observed, ci_low=nan, ci_high=nan, p_value=p, correction="none",
                                      params=_params(**params_base, n_resamples=int(n_resamples),
-                                                    random_state=None if random_state is None else int(random_state)),
+                                                    random_state=random_state),
                                      **common))
     if undefined:
         _warn(f"{undefined} welch rows are undefined (both sides have zero variance in the term's rate); p is NaN")

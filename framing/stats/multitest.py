@@ -40,12 +40,13 @@ from typing import Iterable
 
 import numpy as np
 
+from ..check import check_choice
+from ..vocab import CORRECTIONS, DEFAULTS
+
 __all__ = ["CORRECTIONS", "adjust_pvalues"]
 
-CORRECTIONS: tuple[str, ...] = ("bh", "by", "holm", "bonferroni", "none")
 
-
-def adjust_pvalues(p_values: Iterable[float], *, method: str = "bh") -> np.ndarray:
+def adjust_pvalues(p_values: Iterable[float], *, method: str = DEFAULTS["correction"]) -> np.ndarray:
     """Adjust one family of p-values for multiple comparisons.
 
     Parameters
@@ -86,8 +87,7 @@ def adjust_pvalues(p_values: Iterable[float], *, method: str = "bh") -> np.ndarr
     >>> adjust_pvalues([0.01, 0.04, 0.03], method="holm").round(4).tolist()
     [0.03, 0.06, 0.06]
     """
-    if method not in CORRECTIONS:
-        raise ValueError(f"method: unknown correction {method!r}; choose one of {', '.join(CORRECTIONS)}")
+    check_choice("method", method, CORRECTIONS)
     p = np.asarray(list(p_values) if not isinstance(p_values, np.ndarray) else p_values, dtype=float).ravel()
     finite = ~np.isnan(p)
     if np.any((p[finite] < 0) | (p[finite] > 1)):

@@ -51,16 +51,25 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
-from ._data import check_common, child_rng, group_pairs, rate_table
-from .compare import ALTERNATIVES, COMPARE_COLUMNS, _tail_count, adjust_per_method
-from .effects import check_resampling, percentile_ci, sort_rows
-from .multitest import CORRECTIONS
+from .. import seeds
+from ..check import check_choice, check_choices
+from ..vocab import (
+    ALTERNATIVES,
+    CORRECTIONS,
+    DEFAULTS,
+    PAIRED_EFFECTS,
+    PAIRED_METHODS,
+    UNMATCHED,
+    allowed_methods,
+    default_methods,
+)
+from ._data import check_common, group_pairs, rate_table
+from ._resample import BATCH_ELEMENTS, check_resampling, percentile_ci, tail_count
+from .compare import COMPARE_COLUMNS, adjust_per_method
+from .effects import sort_rows
 
 __all__ = ["PAIRED_METHODS", "PAIRED_EFFECTS", "paired"]
 
-PAIRED_METHODS: tuple[str, ...] = ("sign_flip", "wilcoxon", "paired_t")
-PAIRED_EFFECTS: tuple[str, ...] = ("rate_difference", "rate_ratio", "cohens_dz")
-_BATCH_ELEMENTS = 2_000_000
 _MAX_EXACT = 2**20
 
 
@@ -90,36 +99,36 @@ def _sign_flip(d: np.ndarray, *, n_resamples: int, rng: np.random.Generator, alt
     observed = d.mean(axis=0)
     if 2**n <= min(n_resamples, _MAX_EXACT):
         signs = 1 - 2 * ((np.arange(2**n)[:, None] >> np.arange(n)) & 1)
-        count = _tail_count(signs @ d / n, observed, alternative)
+        count = tail_count(signs @ d / n, observed, alternative)
         return observed, count / 2**n
     count = np.zeros(d.shape[1])
-    batch = max(1, _BATCH_ELEMENTS // max(n, 1))
+    batch = max(1, BATCH_ELEMENTS // max(n, 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         signs = rng.choice(np.array([-1.0, 1.0]), size=(b, n))
-        count += _tail_count(signs @ d / n, observed, alternative)
+        count += tail_count(signs @ d / n, observed, alternative)
     return observed, (1 + count) / (1 + n_resamples)
 
 
 def paired(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     pair_on: str = "story_id",
     corpus: Any = None,
-    methods: Sequence[str] = ("sign_flip", "wilcoxon"),
-    effect: str = "rate_difference",
+    methods: Sequence[str] | None = None,
+    effect: str = DEFAULTS["effect"],
     pairs: str = "all",
     reference: str | None = None,
-    unmatched: str = "error",
-    correction: str = "bh",
-    alternative: str = "two-sided",
+    unmatched: str = DEFAULTS["unmatched"],
+    correction: str = DEFAULTS["correction"],
+    alternative: str = DEFAULTS["alternative"],
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    confidence: float = 0.95,
-    n_resamples: int = 4999,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Paired within-story differences between groups.
 
@@ -132,15 +141,21 @@ def paired(
         The column naming the shared story (event); from ``scores`` or
         ``corpus``.
     corpus : Corpus or DataFrame, optional
-    methods : sequence of str, default ("sign_flip", "wilcoxon")
-        From ``PAIRED_METHODS``.
-    effect : {"rate_difference", "rate_ratio", "cohens_dz"}
+    methods : sequence of str, optional
+        From ``PAIRED_METHODS``; None (the default) runs the paired
+        design's tests, :func:`framing.vocab.default_methods`
+        (``"sign_flip"`` and ``"wilcoxon"``).
+    effect : {"rate_difference", "rate_ratio", "cohens_dz"}, default "rate_ratio"
     pairs, reference : as in :func:`framing.stats.compare.compare`
     unmatched : {"error", "drop"}, default "error"
         Stories covered by only one group of a pair: an error, or dropped
         and counted in ``n_strata_dropped``.
     correction, alternative, categories, part, voice, confidence,
     n_resamples, random_state : as in :func:`framing.stats.compare.compare`
+        (same defaults).  The streams are ``rng(random_state,
+        "paired_effect", effect, group_a, group_b)`` for the bootstrap CI
+        and ``rng(random_state, "test", "sign_flip", group_a, group_b)``
+        for the sign-flip test (:func:`framing.seeds.rng`).
 
     Returns
     -------
@@ -153,23 +168,18 @@ def paired(
 
     Raises
     ------
-    ValueError
-        Unknown method/effect/correction/alternative; unmatched stories;
-        fewer than 2 shared stories.
+    TypeError, ValueError
+        Unknown method/effect/correction/alternative/unmatched; bad
+        ``n_resamples``, ``confidence`` or ``random_state``; unmatched
+        stories; fewer than 2 shared stories.
     """
-    names = [methods] if isinstance(methods, str) else list(methods)
-    unknown = [m for m in names if m not in PAIRED_METHODS]
-    if unknown or not names:
-        raise ValueError(f"methods: unknown paired method(s) {unknown or names}; choose from {', '.join(PAIRED_METHODS)}")
-    if effect not in PAIRED_EFFECTS:
-        raise ValueError(f"effect: {effect!r} is not a paired effect; choose from {', '.join(PAIRED_EFFECTS)}")
-    if correction not in CORRECTIONS:
-        raise ValueError(f"correction: unknown correction {correction!r}; choose one of {', '.join(CORRECTIONS)}")
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative: expected one of {ALTERNATIVES}, got {alternative!r}")
-    if unmatched not in ("error", "drop"):
-        raise ValueError(f"unmatched: expected 'error' or 'drop', got {unmatched!r}")
-    check_resampling(n_resamples, confidence)
+    names = check_choices("methods", default_methods("paired") if methods is None else methods,
+                          allowed_methods("paired"))
+    check_choice("effect", effect, PAIRED_EFFECTS)
+    check_choice("correction", correction, CORRECTIONS)
+    check_choice("alternative", alternative, ALTERNATIVES)
+    check_choice("unmatched", unmatched, UNMATCHED)
+    n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
     table = rate_table(
         scores,
         by=by,
@@ -202,18 +212,19 @@ def paired(
         xb = xb_all[np.searchsorted(stories_b, shared)]
         n = len(shared)
         estimate = _effect(effect, xa, xb, np.ones((1, n)))[0]
-        rng = child_rng(random_state, "paired_effect", effect, a, b)
+        stream = seeds.rng(random_state, "paired_effect", effect, a, b)
         reps = np.empty((n_resamples, xa.shape[1]))
-        batch = max(1, _BATCH_ELEMENTS // max(n * xa.shape[1], 1))
+        batch = max(1, BATCH_ELEMENTS // max(n * xa.shape[1], 1))
         for start in range(0, n_resamples, batch):
             m = min(batch, n_resamples - start)
-            weights = rng.multinomial(n, np.full(n, 1.0 / n), size=m).astype(float)
+            weights = stream.multinomial(n, np.full(n, 1.0 / n), size=m).astype(float)
             reps[start : start + m] = _effect(effect, xa, xb, weights)
         low, high = percentile_ci(reps, confidence)
         d = xa - xb
         for method in names:
             if method == "sign_flip":
-                stat, p = _sign_flip(d, n_resamples=n_resamples, rng=child_rng(random_state, "test", method, a, b), alternative=alternative)
+                stream = seeds.rng(random_state, "test", method, a, b)
+                stat, p = _sign_flip(d, n_resamples=n_resamples, rng=stream, alternative=alternative)
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)

@@ -1,8 +1,9 @@
 r"""Simulated corpora with planted effects, for calibration tests and power analyses.
 
 Two generators, both pure and seeded (``random_state`` → a local
-:func:`numpy.random.default_rng`; the same arguments give the same
-output under any ``PYTHONHASHSEED``):
+generator, :func:`framing.seeds.rng` with the function's name as the
+step; the same arguments give the same output under any
+``PYTHONHASHSEED``):
 
 :func:`simulate_scores`
     A scores table shaped exactly like :func:`framing.match.scoring.score`'s
@@ -57,7 +58,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from ..match.scoring import PARTS, SCORE_COLUMNS
+from .. import seeds
+from ..check import check_choice, check_int, check_number, check_str
+from ..match.scoring import SCORE_COLUMNS
+from ..vocab import DEFAULTS, PARTS
 
 __all__ = [
     "LENGTH_DISTRIBUTIONS",
@@ -83,32 +87,10 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: Any) -> bool:
-    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_))
-
-
-def _int(name: str, value: Any, *, minimum: int) -> int:
-    if not _is_int(value):
-        raise TypeError(f"{name}: expected an int >= {minimum}, got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name}: expected an int >= {minimum}, got {value}")
-    return int(value)
-
-
-def _real(name: str, value: Any, *, minimum: float, strict: bool = False) -> float:
-    bound = "" if minimum == -math.inf else (f" > {minimum:g}" if strict else f" >= {minimum:g}")
-    if not _is_real(value):
-        raise TypeError(f"{name}: expected a finite number{bound}, got {type(value).__name__} {value!r}")
-    value = float(value)
-    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
-        raise ValueError(f"{name}: expected a finite number{bound}, got {value!r}")
-    return value
-
-
 def _names(name: str, value: Any, prefix: str) -> list[str]:
     """An int k → ``prefix1..prefixk`` (zero-padded); a sequence of unique non-empty strings as is."""
     if _is_int(value):
-        k = _int(name, value, minimum=1)
+        k = check_int(name, value, low=1)
         width = len(str(k))
         return [f"{prefix}{i:0{width}d}" for i in range(1, k + 1)]
     if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
@@ -117,24 +99,13 @@ def _names(name: str, value: Any, prefix: str) -> list[str]:
     if not names:
         raise ValueError(f"{name}: expected at least one name, got an empty sequence")
     for item in names:
-        if not isinstance(item, str) or not item:
-            raise TypeError(f"{name}: every name must be a non-empty string, got {item!r}")
+        check_str(name, item)
     seen: set[str] = set()
     for item in names:
         if item in seen:
             raise ValueError(f"{name}: names must be unique, {item!r} appears more than once")
         seen.add(item)
     return names
-
-
-def _random_state(random_state: Any) -> np.random.Generator:
-    if random_state is None:
-        return np.random.default_rng()
-    if not _is_int(random_state):
-        raise TypeError(f"random_state: expected an int seed or None, got {type(random_state).__name__}")
-    if random_state < 0:
-        raise ValueError(f"random_state: expected a non-negative int seed, got {random_state}")
-    return np.random.default_rng(int(random_state))
 
 
 def _date(name: str, value: Any) -> _dt.date:
@@ -190,7 +161,7 @@ def simulate_scores(
     start_date: str = "2024-01-01",
     end_date: str = "2024-12-31",
     part: str = "text",
-    random_state: int | None = None,
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     r"""Simulate a per-document scores table with planted outlet effects.
 
@@ -271,9 +242,13 @@ def simulate_scores(
         (all its documents share it) with strata, else one per document.
     part : str, default "text"
         Value of the ``part`` column, one of
-        :data:`framing.match.scoring.PARTS` (``"text"`` is the body).
-    random_state : int or None
-        Seed of a local :func:`numpy.random.default_rng`.
+        :data:`framing.vocab.PARTS` (``"text"`` is the body).
+    random_state : int or None, default 0
+        Root seed (``DEFAULTS["seed"]`` of :mod:`framing.vocab`: the same
+        corpus by default; pass a different seed per replicate of a
+        simulation study, or None for fresh entropy).  The draws come from
+        the named stream ``framing.seeds.rng(random_state,
+        "simulate_scores")``.
 
     Returns
     -------
@@ -312,7 +287,7 @@ def simulate_scores(
     (100, 14)
     """
     outlet_names = _names("outlets", outlets, "outlet")
-    n = _int("n_docs", n_docs, minimum=1)
+    n = check_int("n_docs", n_docs, low=1)
     category_names = _names("categories", categories, "cat")
     k = len(category_names)
 
@@ -323,9 +298,9 @@ def simulate_scores(
         missing = [c for c in category_names if c not in base_rate]
         if missing:
             raise ValueError(f"base_rate: a mapping must give every category; missing {missing}")
-        rates = np.array([_real(f"base_rate[{c!r}]", base_rate[c], minimum=0.0) for c in category_names])
+        rates = np.array([check_number(f"base_rate[{c!r}]", base_rate[c], low=0.0) for c in category_names])
     else:
-        rates = np.full(k, _real("base_rate", base_rate, minimum=0.0))
+        rates = np.full(k, check_number("base_rate", base_rate, low=0.0))
 
     beta = np.ones((len(outlet_names), k))
     if outlet_effects is not None:
@@ -354,7 +329,7 @@ def simulate_scores(
             for c, category in enumerate(category_names):
                 if category in effects:
                     name = f"outlet_effects[{outlet!r}][{category!r}]"
-                    beta[o, c] = _real(name, effects[category], minimum=0.0, strict=True)
+                    beta[o, c] = check_number(name, effects[category], low=0.0, low_open=True)
 
     if group_of is None:
         group_names = ["all"] * len(outlet_names)
@@ -368,25 +343,20 @@ def simulate_scores(
         if missing:
             raise ValueError(f"group_of: must give the group of every outlet; missing {missing}")
         for o in outlet_names:
-            if not isinstance(group_of[o], str) or not group_of[o]:
-                raise TypeError(f"group_of[{o!r}]: expected a non-empty string, got {group_of[o]!r}")
+            check_str(f"group_of[{o!r}]", group_of[o])
         group_names = [group_of[o] for o in outlet_names]
 
-    phi = _real("dispersion", dispersion, minimum=0.0)
-    m = _real("length_mean", length_mean, minimum=0.0, strict=True)
-    s = _real("length_sd", length_sd, minimum=0.0)
-    if length_distribution not in LENGTH_DISTRIBUTIONS:
-        raise ValueError(
-            f"length_distribution: expected one of {', '.join(map(repr, LENGTH_DISTRIBUTIONS))}, "
-            f"got {length_distribution!r}"
-        )
+    phi = check_number("dispersion", dispersion, low=0.0)
+    m = check_number("length_mean", length_mean, low=0.0, low_open=True)
+    s = check_number("length_sd", length_sd, low=0.0)
+    check_choice("length_distribution", length_distribution, LENGTH_DISTRIBUTIONS)
     if length_distribution == "negative_binomial" and 0 < s and s**2 <= m:
         raise ValueError(
             f"length_sd: a negative binomial needs variance > mean, i.e. length_sd**2 > length_mean; got "
             f"length_sd={s:g}, length_mean={m:g} (use length_distribution='lognormal' or a larger length_sd)"
         )
-    n_strata = None if strata is None else _int("strata", strata, minimum=1)
-    sigma_s = _real("stratum_sd", stratum_sd, minimum=0.0)
+    n_strata = None if strata is None else check_int("strata", strata, low=1)
+    sigma_s = check_number("stratum_sd", stratum_sd, low=0.0)
     if n_strata is None and sigma_s > 0:
         raise ValueError(
             f"stratum_sd: is {sigma_s:g} but strata is None; set strata=<number of stories> or stratum_sd=0"
@@ -398,9 +368,8 @@ def simulate_scores(
     first, last = _date("start_date", start_date), _date("end_date", end_date)
     if last < first:
         raise ValueError(f"end_date: {last.isoformat()} is before start_date {first.isoformat()}")
-    if part not in PARTS:
-        raise ValueError(f"part: expected one of {', '.join(map(repr, PARTS))}, got {part!r}")
-    rng = _random_state(random_state)
+    check_choice("part", part, PARTS)
+    rng = seeds.rng(random_state, "simulate_scores")
 
     n_outlets = len(outlet_names)
     n_total = n_outlets * n
@@ -502,7 +471,7 @@ def simulate_term_counts(
     zipf_exponent: float = 1.0,
     n_outlets_per_group: int = 1,
     outlet_sd: float = 0.0,
-    random_state: int | None = None,
+    random_state: int | None = DEFAULTS["seed"],
 ) -> SimulatedTermCounts:
     r"""Simulate bursty term counts for two groups of outlets with a planted difference.
 
@@ -567,8 +536,9 @@ def simulate_term_counts(
         Outlets per group (>= 1, at most ``n_docs_per_group``).
     outlet_sd : float, default 0.0
         :math:`\sigma_o \ge 0`.
-    random_state : int or None
-        Seed of a local :func:`numpy.random.default_rng`.
+    random_state : int or None, default 0
+        Root seed, as in :func:`simulate_scores`; the stream is
+        ``framing.seeds.rng(random_state, "simulate_term_counts")``.
 
     Returns
     -------
@@ -595,26 +565,26 @@ def simulate_term_counts(
     >>> sim.counts.shape, sorted(set(sim.groups.tolist()))
     ((40, 100), ['a', 'b'])
     """
-    n_per = _int("n_docs_per_group", n_docs_per_group, minimum=1)
-    v = _int("n_terms", n_terms, minimum=2)
-    phi = _real("dispersion", dispersion, minimum=0.0)
-    m = _real("length_mean", length_mean, minimum=0.0, strict=True)
-    s = _real("length_sd", length_sd, minimum=0.0)
-    delta = _real("group_effect", group_effect, minimum=-math.inf)
+    n_per = check_int("n_docs_per_group", n_docs_per_group, low=1)
+    v = check_int("n_terms", n_terms, low=2)
+    phi = check_number("dispersion", dispersion, low=0.0)
+    m = check_number("length_mean", length_mean, low=0.0, low_open=True)
+    s = check_number("length_sd", length_sd, low=0.0)
+    delta = check_number("group_effect", group_effect)
     if n_effect_terms is None:
         k = max(2, v // 10)
     else:
-        k = _int("n_effect_terms", n_effect_terms, minimum=1)
+        k = check_int("n_effect_terms", n_effect_terms, low=1)
         if k > v:
             raise ValueError(f"n_effect_terms: is {k} but n_terms is {v}; expected 1 <= n_effect_terms <= n_terms")
-    a = _real("zipf_exponent", zipf_exponent, minimum=0.0)
-    n_out = _int("n_outlets_per_group", n_outlets_per_group, minimum=1)
+    a = check_number("zipf_exponent", zipf_exponent, low=0.0)
+    n_out = check_int("n_outlets_per_group", n_outlets_per_group, low=1)
     if n_out > n_per:
         raise ValueError(
             f"n_outlets_per_group: is {n_out} but n_docs_per_group is {n_per}; every outlet needs a document"
         )
-    sigma_o = _real("outlet_sd", outlet_sd, minimum=0.0)
-    rng = _random_state(random_state)
+    sigma_o = check_number("outlet_sd", outlet_sd, low=0.0)
+    rng = seeds.rng(random_state, "simulate_term_counts")
 
     base = (np.arange(1, v + 1, dtype=float)) ** (-a)
     base /= base.sum()

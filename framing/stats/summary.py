@@ -31,9 +31,12 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from ._data import RateTable, child_rng, rate_table
+from .. import seeds
+from ..check import check_choice
+from ..vocab import DEFAULTS
+from ._data import RateTable, rate_table
+from ._resample import BATCH_ELEMENTS, check_resampling, percentile_ci
 from ._warnings import StatsWarning
-from .effects import check_resampling, percentile_ci
 
 __all__ = ["SUMMARY_COLUMNS", "TIMESERIES_COLUMNS", "FREQUENCIES", "summarize", "timeseries"]
 
@@ -57,7 +60,6 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
 )
 TIMESERIES_COLUMNS: tuple[str, ...] = ("group", "period", *SUMMARY_COLUMNS[1:])
 FREQUENCIES: dict[str, str] = {"day": "D", "week": "W-SUN", "month": "M", "quarter": "Q", "year": "Y"}
-_BATCH_ELEMENTS = 2_000_000
 
 
 def _units(table: RateTable, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -85,7 +87,7 @@ def _summary_rows(
     if n >= 2:
         mean_reps = np.empty((n_resamples, k))
         pooled_reps = np.empty((n_resamples, k))
-        batch = max(1, _BATCH_ELEMENTS // max(n * k, 1))
+        batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
         for start in range(0, n_resamples, batch):
             b = min(batch, n_resamples - start)
             w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
@@ -124,15 +126,15 @@ def _summary_rows(
 def summarize(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     corpus: Any = None,
     cluster: str | None = None,
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    confidence: float = 0.95,
-    n_resamples: int = 2000,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Per-group cue rates with bootstrap confidence intervals.
 
@@ -150,9 +152,13 @@ def summarize(
     categories, part, voice : optional
         Restrict categories; choose a part/voice when several are scored.
     confidence : float, default 0.95
-    n_resamples : int, default 2000
+    n_resamples : int, default 4999
+        Bootstrap replicates.
     random_state : int or None, default 0
-        Root seed; each group has its own derived stream.
+        Root seed (defaults from ``framing.vocab.DEFAULTS``: reproducible
+        by default; None draws fresh entropy).  Each group has its own
+        named stream, ``framing.seeds.rng(random_state, "summary",
+        group)`` (``"timeseries", group, period`` in :func:`timeseries`).
 
     Returns
     -------
@@ -169,7 +175,7 @@ def summarize(
     >>> corpus = framing.read_corpus("corpora/sample/articles.jsonl")
     >>> st.summarize(framing.score(corpus))
     """
-    check_resampling(n_resamples, confidence)
+    n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
     table = rate_table(scores, by=by, corpus=corpus, cluster=cluster, categories=categories, part=part, voice=voice)
     rows: list[dict[str, Any]] = []
     for group in table.group_names:
@@ -183,24 +189,24 @@ def summarize(
                     StatsWarning,
                     stacklevel=2,
                 )
-        rng = child_rng(random_state, "summary", group)
-        rows.extend(_summary_rows(table, mask, {"group": group}, rng, confidence, n_resamples))
+        stream = seeds.rng(random_state, "summary", group)
+        rows.extend(_summary_rows(table, mask, {"group": group}, stream, confidence, n_resamples))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
 def timeseries(
     scores: pd.DataFrame,
     *,
-    by: str = "outlet",
+    by: str = DEFAULTS["by"],
     date: str = "date",
     freq: str = "month",
     corpus: Any = None,
     categories: Sequence[str] | None = None,
     part: str | None = None,
     voice: str | None = None,
-    confidence: float = 0.95,
-    n_resamples: int = 2000,
-    random_state: int | None = 0,
+    confidence: float = DEFAULTS["confidence"],
+    n_resamples: int = DEFAULTS["n_resamples"],
+    random_state: int | None = DEFAULTS["seed"],
 ) -> pd.DataFrame:
     """Cue rates per group and period with bootstrap CIs over documents.
 
@@ -223,13 +229,12 @@ def timeseries(
 
     Raises
     ------
-    ValueError
-        Unknown ``freq``; a date that cannot be parsed (named with its
+    TypeError, ValueError
+        Unknown ``freq``; bad resampling options; a date that cannot be parsed (named with its
         document).
     """
-    if freq not in FREQUENCIES:
-        raise ValueError(f"freq: expected one of {', '.join(FREQUENCIES)}, got {freq!r}")
-    check_resampling(n_resamples, confidence)
+    check_choice("freq", freq, tuple(FREQUENCIES))
+    n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
     table = rate_table(scores, by=by, corpus=corpus, date=date, categories=categories, part=part, voice=voice)
     parsed = pd.to_datetime(pd.Series(table.dates), errors="coerce", format="mixed")
     if parsed.isna().any():
@@ -247,8 +252,8 @@ def timeseries(
         for period in sorted(set(periods[in_group].tolist())):
             mask = in_group & (periods == period)
             singles += int(mask.sum() == 1)
-            rng = child_rng(random_state, "timeseries", group, period)
-            rows.extend(_summary_rows(table, mask, {"group": group, "period": period}, rng, confidence, n_resamples))
+            stream = seeds.rng(random_state, "timeseries", group, period)
+            rows.extend(_summary_rows(table, mask, {"group": group, "period": period}, stream, confidence, n_resamples))
     if singles:
         warnings.warn(
             f"{singles} group-period cell(s) hold a single document; their CIs are NaN. A longer freq= helps",

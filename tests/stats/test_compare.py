@@ -16,7 +16,10 @@ def test_exact_permutation_hand_computed(two_groups):
     assert list(out.columns) == list(COMPARE_COLUMNS)
     row = out.iloc[0]
     assert row["statistic"] == pytest.approx(15.0) and row["p_value"] == pytest.approx(0.3)
-    assert row["estimate"] == pytest.approx(15.0) and row["effect"] == "rate_difference"
+    # the default effect is DEFAULTS["effect"], the rate ratio: 20 / 5
+    assert row["estimate"] == pytest.approx(4.0) and row["effect"] == "rate_ratio"
+    diff = compare(two_groups, methods=["permutation"], effect="rate_difference", n_resamples=999)
+    assert diff["estimate"].iloc[0] == pytest.approx(15.0)
     greater = compare(two_groups, methods=["permutation"], alternative="greater", n_resamples=999)
     assert greater["p_value"].iloc[0] == pytest.approx(0.2)  # T >= 15: two of ten
 
@@ -49,8 +52,35 @@ def test_stratified_permutation_hand_computed():
 
 
 def test_stratified_rejects_unstratified_methods():
-    with pytest.raises(ValueError, match=r"methods: \['welch'\] are not stratified tests; with strata='story'"):
+    with pytest.raises(ValueError, match=r"methods: \['welch'\] are not defined with strata='story'; choose from "
+                                         r"\['permutation'\] \(or framing.stats.paired"):
         compare(stratified_scores(), strata="story", methods=["permutation", "welch"])
+
+
+def test_default_methods_follow_the_design():
+    # methods=None: framing.vocab.default_methods of the design the columns name
+    from framing.vocab import default_methods
+
+    out = compare(stratified_scores(), strata="story", n_resamples=999)
+    assert out["method"].tolist() == ["permutation"] == list(default_methods("strata"))
+    assert out["p_value"].iloc[0] == pytest.approx(2 / 9, abs=0.05) and out["n_strata"].iloc[0] == 2
+    plain = compare(stratified_scores(), n_resamples=99)
+    assert plain["method"].tolist() == list(default_methods("independent")) == ["permutation", "welch"]
+    rows = []
+    for side, outlets in (("L", ["o1", "o2"]), ("R", ["o3", "o4"])):
+        for k, outlet in enumerate(outlets):
+            rows += [(f"{outlet}-{i}", outlet, "x", k + i + (side == "R"), 100, {"side": side}) for i in range(2)]
+    with pytest.warns(UserWarning, match="only 2 outlet clusters"):
+        clustered = compare(make_scores(rows), by="side", cluster="outlet", n_resamples=99)
+    assert clustered["method"].tolist() == list(default_methods("cluster"))
+
+
+def test_strata_and_cluster_cannot_be_combined():
+    scores = stratified_scores().assign(o="o")
+    with pytest.raises(ValueError, match="strata and cluster cannot be combined; set at most one of strata"):
+        compare(scores, strata="story", cluster="o")
+    with pytest.raises(ValueError, match="strata and cluster cannot be combined"):
+        omnibus(scores, strata="story", cluster="o")
 
 
 def test_fdr_family_is_categories_times_pairs():
@@ -89,20 +119,34 @@ def test_constant_rates_give_nan_not_fake_p():
 
 
 def test_option_errors(two_groups):
-    with pytest.raises(ValueError, match=r"methods: unknown method\(s\) \['ttest'\]; choose from permutation"):
+    with pytest.raises(ValueError, match=r"methods: expected one of 'permutation', 'welch', 'mannwhitney', "
+                                         r"'bootstrap', got 'ttest'"):
         compare(two_groups, methods=["ttest"])
-    with pytest.raises(ValueError, match=r"methods: \['welch', 'welch'\] lists a method twice"):
-        compare(two_groups, methods=["welch", "welch"])
-    with pytest.raises(ValueError, match="alternative: expected one of"):
+    with pytest.raises(ValueError, match=r"methods: expected at least one of 'permutation'.*got an empty list"):
+        compare(two_groups, methods=[])
+    with pytest.raises(TypeError, match=r"methods: expected a name or a list of names"):
+        compare(two_groups, methods={"welch"})
+    with pytest.raises(ValueError, match="alternative: expected one of 'two-sided', 'greater', 'less', got 'bigger'"):
         compare(two_groups, alternative="bigger")
-    with pytest.raises(ValueError, match="correction: unknown correction 'fdr'"):
+    with pytest.raises(ValueError, match="correction: expected one of 'bh', 'by', 'holm', 'bonferroni', 'none', got 'fdr'"):
         compare(two_groups, correction="fdr")
-    with pytest.raises(ValueError, match=r"effect: unknown effect\(s\) \['odds'\]|effects: unknown effect\(s\) \['odds'\]"):
+    with pytest.raises(ValueError, match=r"effect: expected one of 'rate_difference', .*, got 'odds'"):
         compare(two_groups, effect="odds")
-    with pytest.raises(TypeError, match="random_state: expected an int seed or None, got float"):
+    with pytest.raises(ValueError, match="unmatched: expected one of 'error', 'drop', got 'keep'"):
+        compare(two_groups, unmatched="keep")
+    with pytest.raises(TypeError, match="random_state: expected an integer >= 0, got 1.5"):
         compare(two_groups, random_state=1.5)
-    with pytest.raises(ValueError, match="random_state: expected a non-negative int seed, got -1"):
+    with pytest.raises(ValueError, match="random_state: expected an integer >= 0, got -1"):
         compare(two_groups, random_state=-1)
+    with pytest.raises(ValueError, match="n_resamples: expected an integer >= 1, got 0"):
+        compare(two_groups, n_resamples=0)
+    with pytest.raises(ValueError, match=r"confidence: expected a finite number in \(0, 1\), got 95"):
+        compare(two_groups, confidence=95)
+
+
+def test_repeated_methods_run_once(two_groups):
+    out = compare(two_groups, methods=["welch", "welch"], n_resamples=99)
+    assert out["method"].tolist() == ["welch"]
 
 
 def test_omnibus_matches_scipy():
@@ -130,10 +174,18 @@ def test_omnibus_stratified_detects_within_story_difference():
     strat = omnibus(scores, strata="story", methods=["permutation"], n_resamples=1999)
     plain = omnibus(scores, methods=["permutation"], n_resamples=1999)
     assert strat["p_value"].iloc[0] < 0.01 < plain["p_value"].iloc[0]
-    with pytest.raises(ValueError, match="'kruskal' is not a stratified test"):
-        omnibus(scores, strata="story")
-    with pytest.raises(ValueError, match=r"unknown omnibus method\(s\) \['anova'\]"):
+    # methods=None: framing.vocab.default_omnibus_methods of the design
+    assert omnibus(scores, strata="story", n_resamples=99)["method"].tolist() == ["permutation"]
+    assert omnibus(scores, n_resamples=99)["method"].tolist() == ["permutation", "kruskal"]
+    with pytest.raises(ValueError, match=r"methods: \['kruskal'\] are not defined with strata='story'; choose from "
+                                         r"\['permutation'\]$"):
+        omnibus(scores, strata="story", methods=["permutation", "kruskal"])
+    with pytest.raises(ValueError, match=r"methods: expected one of 'permutation', 'kruskal', got 'anova'"):
         omnibus(scores, methods=["anova"])
+    with pytest.raises(ValueError, match=r"correction: expected one of 'bh'.*got 'fdr'"):
+        omnibus(scores, correction="fdr")
+    with pytest.raises(TypeError, match=r"n_resamples: expected an integer >= 1, got 9.5"):
+        omnibus(scores, n_resamples=9.5)
 
 
 # ------------------------------------------------------------ calibration

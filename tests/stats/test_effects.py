@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import scipy.stats
 
-from framing.stats.effects import EFFECT_COLUMNS, EFFECTS, cliffs_delta, effects, hedges_j
+from framing.stats.effects import EFFECT_COLUMNS, cliffs_delta, effects, hedges_j
 
 from .conftest import make_scores
 
@@ -117,7 +117,7 @@ def test_pairs_reference_and_sorting():
         effects(scores, pairs="reference")
     with pytest.raises(ValueError, match=r"reference='Z' is not one of the groups \['A', 'B', 'C'\]"):
         effects(scores, pairs="reference", reference="Z")
-    with pytest.raises(ValueError, match="pairs: expected 'all' or 'reference', got 'some'"):
+    with pytest.raises(ValueError, match="pairs: expected one of 'all', 'reference', got 'some'"):
         effects(scores, pairs="some")
 
 
@@ -144,12 +144,21 @@ def test_cluster_must_nest():
 
 
 def test_errors(two_groups):
-    with pytest.raises(ValueError, match=r"effects: unknown effect\(s\) \['glass'\]"):
+    with pytest.raises(ValueError, match=r"effects: expected one of 'rate_difference', 'rate_ratio', 'cohens_d', "
+                                         r"'hedges_g', 'cliffs_delta', got 'glass'"):
         effects(two_groups, effects=["glass"])
-    with pytest.raises(ValueError, match="n_resamples: expected a positive integer, got 0"):
+    with pytest.raises(ValueError, match="n_resamples: expected an integer >= 1, got 0"):
         effects(two_groups, n_resamples=0)
-    with pytest.raises(ValueError, match="confidence: expected a number strictly between 0 and 1"):
+    with pytest.raises(TypeError, match=r"n_resamples: expected an integer >= 1, got True"):
+        effects(two_groups, n_resamples=True)
+    with pytest.raises(ValueError, match=r"confidence: expected a finite number in \(0, 1\), got 95"):
         effects(two_groups, confidence=95)
+    with pytest.raises(TypeError, match=r"confidence: expected a finite number in \(0, 1\), got '0.9'"):
+        effects(two_groups, confidence="0.9")
+    with pytest.raises(ValueError, match="unmatched: expected one of 'error', 'drop', got 'skip'"):
+        effects(two_groups, unmatched="skip")
+    with pytest.raises(ValueError, match="random_state: expected an integer >= 0, got -2"):
+        effects(two_groups, random_state=-2)
     small = two_groups[two_groups.doc_id != "b2"]
     with pytest.raises(ValueError, match="group 'B' has 1 scored document\\(s\\); each group needs at least 2"):
         effects(small)

@@ -35,10 +35,13 @@ def test_hand_computed_sign_flip_and_effects():
 
 def test_several_documents_of_one_outlet_per_story_are_averaged():
     scores = pd.concat([story_scores(), make_scores([("a9", "A", "x", 3, 100, {"story": "s0"})])])
-    out = paired(scores, pair_on="story", methods=["paired_t"], n_resamples=99)
+    out = paired(scores, pair_on="story", methods=["paired_t"], effect="rate_difference", n_resamples=99)
     # story s0: A = mean(10, 30) = 20 -> d = 20 10 20 20
     assert out["estimate"].iloc[0] == pytest.approx(17.5)
     assert out["n_docs_a"].iloc[0] == 5
+    # the default effect (DEFAULTS["effect"]) is the ratio of the story means' sums: 110 / 40
+    ratio = paired(scores, pair_on="story", methods=["paired_t"], n_resamples=99)
+    assert ratio["effect"].iloc[0] == "rate_ratio" and ratio["estimate"].iloc[0] == pytest.approx(110 / 40)
 
 
 def test_unmatched_stories():
@@ -60,14 +63,29 @@ def test_monte_carlo_sign_flip_matches_exact():
 
 def test_paired_errors():
     scores = story_scores()
-    with pytest.raises(ValueError, match=r"methods: unknown paired method\(s\) \['welch'\]"):
+    with pytest.raises(ValueError, match=r"methods: expected one of 'sign_flip', 'wilcoxon', 'paired_t', got 'welch'"):
         paired(scores, pair_on="story", methods=["welch"])
-    with pytest.raises(ValueError, match="effect: 'cliffs_delta' is not a paired effect"):
+    with pytest.raises(ValueError, match=r"effect: expected one of 'rate_difference', 'rate_ratio', 'cohens_dz', "
+                                         r"got 'cliffs_delta'"):
         paired(scores, pair_on="story", effect="cliffs_delta")
-    with pytest.raises(ValueError, match="unmatched: expected 'error' or 'drop', got 'keep'"):
+    with pytest.raises(ValueError, match="unmatched: expected one of 'error', 'drop', got 'keep'"):
         paired(scores, pair_on="story", unmatched="keep")
+    with pytest.raises(ValueError, match="correction: expected one of 'bh', .*got 'fdr'"):
+        paired(scores, pair_on="story", correction="fdr")
+    with pytest.raises(ValueError, match="alternative: expected one of 'two-sided', 'greater', 'less', got 'up'"):
+        paired(scores, pair_on="story", alternative="up")
+    with pytest.raises(TypeError, match="random_state: expected an integer >= 0, got '1'"):
+        paired(scores, pair_on="story", random_state="1")
     one = story_scores((1,), (2,))
     with pytest.raises(ValueError, match="'A' and 'B' share 1 story/stories; a paired comparison needs at least 2"):
         paired(one, pair_on="story")
     with pytest.raises(ValueError, match="pair_on='topic' is neither a column of scores nor of the corpus"):
         paired(scores, pair_on="topic")
+
+
+def test_default_methods_are_the_paired_designs():
+    from framing.vocab import default_methods
+
+    out = paired(story_scores(), pair_on="story", n_resamples=99)
+    assert out["method"].tolist() == list(default_methods("paired")) == ["sign_flip", "wilcoxon"]
+    assert (out["effect"] == "rate_ratio").all() and (out["n_resamples"] == 99).all()

@@ -63,6 +63,10 @@ def test_reproducible_and_seed_sensitive():
     pd.testing.assert_frame_equal(a, b)
     c = simulate_scores(**BASE, strata=5, stratum_sd=0.3, random_state=8)
     assert not a["count"].equals(c["count"])
+    # reproducible by default: random_state defaults to DEFAULTS["seed"] (0)
+    pd.testing.assert_frame_equal(simulate_scores(**BASE), simulate_scores(**BASE, random_state=0))
+    kw = {"n_docs_per_group": 5, "n_terms": 20, "dispersion": 0.5, "length_mean": 30}
+    assert (simulate_term_counts(**kw).counts != simulate_term_counts(**kw, random_state=0).counts).nnz == 0
 
 
 def test_mean_rates_match_planted_rates():
@@ -136,7 +140,9 @@ def test_strata_cover_every_outlet_and_share_story_effects():
     assert (s.groupby("story_id").date.nunique() == 1).all()
     # the story effect is shared: per-story mean counts correlate across outlets
     means = s.pivot_table(index="story_id", columns="outlet", values="count", aggfunc="mean")
-    assert means.corr().to_numpy()[np.triu_indices(3, 1)].min() > 0.7
+    # (over seeds 0-199 the smallest of the three correlations has median 0.94 and 1% quantile 0.59;
+    # without a story effect it would scatter around 0)
+    assert means.corr().to_numpy()[np.triu_indices(3, 1)].min() > 0.5
 
 
 def test_strata_with_uneven_documents_still_cover():
@@ -152,15 +158,15 @@ def test_strata_with_uneven_documents_still_cover():
             TypeError,
             r"outlets: expected an int \(how many\) or a sequence of unique names, got str",
         ),
-        ({"outlets": 0}, ValueError, r"outlets: expected an int >= 1, got 0"),
+        ({"outlets": 0}, ValueError, r"outlets: expected an integer >= 1, got 0"),
         ({"outlets": []}, ValueError, r"outlets: expected at least one name, got an empty sequence"),
-        ({"outlets": ["a", 3]}, TypeError, r"outlets: every name must be a non-empty string, got 3"),
+        ({"outlets": ["a", 3]}, TypeError, r"outlets: expected a string, got 3"),
         ({"outlets": ["a", "a"]}, ValueError, r"outlets: names must be unique, 'a' appears more than once"),
-        ({"n_docs": 2.0}, TypeError, r"n_docs: expected an int >= 1, got float 2.0"),
-        ({"n_docs": 0}, ValueError, r"n_docs: expected an int >= 1, got 0"),
-        ({"categories": ["x", ""]}, TypeError, r"categories: every name must be a non-empty string, got ''"),
+        ({"n_docs": 2.0}, TypeError, r"n_docs: expected an integer >= 1, got 2.0"),
+        ({"n_docs": 0}, ValueError, r"n_docs: expected an integer >= 1, got 0"),
+        ({"categories": ["x", ""]}, ValueError, r"categories: expected a non-empty string, got ''"),
         ({"base_rate": -1.0}, ValueError, r"base_rate: expected a finite number >= 0, got -1.0"),
-        ({"base_rate": "5"}, TypeError, r"base_rate: expected a finite number >= 0, got str '5'"),
+        ({"base_rate": "5"}, TypeError, r"base_rate: expected a finite number >= 0, got '5'"),
         ({"base_rate": float("nan")}, ValueError, r"base_rate: expected a finite number >= 0, got nan"),
         (
             {"base_rate": {"threat": 1.0}},
@@ -200,11 +206,11 @@ def test_strata_with_uneven_documents_still_cover():
         (
             {"group_of": {"left": "L", "right": 2}},
             TypeError,
-            r"group_of\['right'\]: expected a non-empty string, got 2",
+            r"group_of\['right'\]: expected a string, got 2",
         ),
         ({"dispersion": -0.1}, ValueError, r"dispersion: expected a finite number >= 0, got -0.1"),
-        ({"length_mean": 0}, ValueError, r"length_mean: expected a finite number > 0, got 0.0"),
-        ({"length_sd": -1}, ValueError, r"length_sd: expected a finite number >= 0, got -1.0"),
+        ({"length_mean": 0}, ValueError, r"length_mean: expected a finite number > 0, got 0$"),
+        ({"length_sd": -1}, ValueError, r"length_sd: expected a finite number >= 0, got -1$"),
         (
             {"length_distribution": "poisson"},
             ValueError,
@@ -215,10 +221,10 @@ def test_strata_with_uneven_documents_still_cover():
             ValueError,
             r"length_sd: a negative binomial needs variance > mean.*length_sd=5, length_mean=100",
         ),
-        ({"strata": 0}, ValueError, r"strata: expected an int >= 1, got 0"),
+        ({"strata": 0}, ValueError, r"strata: expected an integer >= 1, got 0"),
         ({"strata": 11}, ValueError, r"n_docs: is 10 but strata=11; every outlet must cover every story"),
         ({"stratum_sd": 0.5}, ValueError, r"stratum_sd: is 0.5 but strata is None"),
-        ({"strata": 2, "stratum_sd": -1}, ValueError, r"stratum_sd: expected a finite number >= 0, got -1.0"),
+        ({"strata": 2, "stratum_sd": -1}, ValueError, r"stratum_sd: expected a finite number >= 0, got -1$"),
         ({"start_date": "2024-13-01"}, ValueError, r"start_date: expected an ISO date 'YYYY-MM-DD', got '2024-13-01'"),
         ({"end_date": 20240101}, TypeError, r"end_date: expected an ISO date string or datetime.date, got int"),
         (
@@ -227,8 +233,8 @@ def test_strata_with_uneven_documents_still_cover():
             r"end_date: 2024-01-01 is before start_date 2024-02-01",
         ),
         ({"part": "body"}, ValueError, r"part: expected one of 'text', 'title', 'captions', 'boilerplate', got 'body'"),
-        ({"random_state": "1"}, TypeError, r"random_state: expected an int seed or None, got str"),
-        ({"random_state": -1}, ValueError, r"random_state: expected a non-negative int seed, got -1"),
+        ({"random_state": "1"}, TypeError, r"random_state: expected an integer >= 0, got '1'"),
+        ({"random_state": -1}, ValueError, r"random_state: expected an integer >= 0, got -1"),
     ],
 )
 def test_simulate_scores_errors(kwargs, error, match):
@@ -314,21 +320,21 @@ def test_term_counts_reproducible_and_lengths():
 @pytest.mark.parametrize(
     ("kwargs", "error", "match"),
     [
-        ({"n_docs_per_group": 0}, ValueError, r"n_docs_per_group: expected an int >= 1, got 0"),
-        ({"n_terms": 1}, ValueError, r"n_terms: expected an int >= 2, got 1"),
-        ({"n_terms": 10.0}, TypeError, r"n_terms: expected an int >= 2, got float 10.0"),
-        ({"dispersion": -1}, ValueError, r"dispersion: expected a finite number >= 0, got -1.0"),
-        ({"length_mean": -5}, ValueError, r"length_mean: expected a finite number > 0, got -5.0"),
+        ({"n_docs_per_group": 0}, ValueError, r"n_docs_per_group: expected an integer >= 1, got 0"),
+        ({"n_terms": 1}, ValueError, r"n_terms: expected an integer >= 2, got 1"),
+        ({"n_terms": 10.0}, TypeError, r"n_terms: expected an integer >= 2, got 10.0"),
+        ({"dispersion": -1}, ValueError, r"dispersion: expected a finite number >= 0, got -1$"),
+        ({"length_mean": -5}, ValueError, r"length_mean: expected a finite number > 0, got -5$"),
         ({"length_sd": float("inf")}, ValueError, r"length_sd: expected a finite number >= 0, got inf"),
         ({"group_effect": float("nan")}, ValueError, r"group_effect: expected a finite number, got nan"),
-        ({"group_effect": "big"}, TypeError, r"group_effect: expected a finite number, got str 'big'"),
-        ({"n_effect_terms": 0}, ValueError, r"n_effect_terms: expected an int >= 1, got 0"),
+        ({"group_effect": "big"}, TypeError, r"group_effect: expected a finite number, got 'big'"),
+        ({"n_effect_terms": 0}, ValueError, r"n_effect_terms: expected an integer >= 1, got 0"),
         ({"n_effect_terms": 51}, ValueError, r"n_effect_terms: is 51 but n_terms is 50"),
-        ({"zipf_exponent": -1}, ValueError, r"zipf_exponent: expected a finite number >= 0, got -1.0"),
-        ({"n_outlets_per_group": 0}, ValueError, r"n_outlets_per_group: expected an int >= 1, got 0"),
+        ({"zipf_exponent": -1}, ValueError, r"zipf_exponent: expected a finite number >= 0, got -1$"),
+        ({"n_outlets_per_group": 0}, ValueError, r"n_outlets_per_group: expected an integer >= 1, got 0"),
         ({"n_outlets_per_group": 11}, ValueError, r"n_outlets_per_group: is 11 but n_docs_per_group is 10"),
         ({"outlet_sd": -0.5}, ValueError, r"outlet_sd: expected a finite number >= 0, got -0.5"),
-        ({"random_state": 1.5}, TypeError, r"random_state: expected an int seed or None, got float"),
+        ({"random_state": 1.5}, TypeError, r"random_state: expected an integer >= 0, got 1.5"),
     ],
 )
 def test_simulate_term_counts_errors(kwargs, error, match):

@@ -86,7 +86,7 @@ def test_timeseries():
     with pytest.warns(UserWarning, match="2 group-period cell\\(s\\) hold a single document; their CIs are NaN"):
         weekly = timeseries(make_scores(rows), freq="week", n_resamples=10)
     assert weekly["period"].tolist()[0] == "2024-01-01"  # Monday of the ISO week
-    with pytest.raises(ValueError, match="freq: expected one of day, week, month, quarter, year, got 'hour'"):
+    with pytest.raises(ValueError, match="freq: expected one of 'day', 'week', 'month', 'quarter', 'year', got 'hour'"):
         timeseries(make_scores(rows), freq="hour")
     bad = make_scores([("a1", "A", "x", 1, 100, {"date": "soon"})])
     with pytest.raises(ValueError, match="date='date': document 'a1' has date 'soon', which is not an ISO date"):
@@ -95,3 +95,19 @@ def test_timeseries():
 
 def test_same_seed_same_output(two_groups):
     pd.testing.assert_frame_equal(summarize(two_groups, random_state=5), summarize(two_groups, random_state=5))
+
+
+def test_resampling_option_errors(two_groups):
+    with pytest.raises(ValueError, match="n_resamples: expected an integer >= 1, got 0"):
+        summarize(two_groups, n_resamples=0)
+    with pytest.raises(ValueError, match=r"confidence: expected a finite number in \(0, 1\), got 1.0"):
+        timeseries(two_groups.assign(date="2024-01-01"), confidence=1.0)
+    with pytest.raises(TypeError, match="random_state: expected an integer >= 0, got 2.5"):
+        summarize(two_groups, random_state=2.5)
+
+
+def test_defaults_are_reproducible(two_groups):
+    # random_state defaults to DEFAULTS["seed"] and n_resamples to DEFAULTS["n_resamples"]
+    first = summarize(two_groups)
+    pd.testing.assert_frame_equal(first, summarize(two_groups))
+    assert (first["n_resamples"] == 4999).all()
