@@ -29,6 +29,7 @@ from __future__ import annotations
 # package attribute to the module, so ``framing.stats.compare`` would be the
 # function once and the module after that; explicit imports bind the functions.
 from ._warnings import StatsWarning
+from .agreement import alpha_table, krippendorff_alpha, reliability_table
 from .compare import compare, omnibus
 from .distinct import distinctiveness, term_contributions
 from .effects import effects
@@ -41,6 +42,9 @@ from .summary import summarize, timeseries
 __all__ = [
     "StatsWarning",
     "adjust_pvalues",
+    "alpha_table",
+    "krippendorff_alpha",
+    "reliability_table",
     "compare",
     "distinctiveness",
     "document_keyness",
