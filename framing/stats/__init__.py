@@ -36,6 +36,7 @@ from .effects import effects
 from .keyness import document_keyness, keyness, log_odds
 from .multitest import adjust_pvalues
 from .paired import paired
+from .proportions import precision_table, wilson_interval
 from .simulate import simulate_scores, simulate_term_counts
 from .summary import summarize, timeseries
 
@@ -53,9 +54,11 @@ __all__ = [
     "log_odds",
     "omnibus",
     "paired",
+    "precision_table",
     "simulate_scores",
     "simulate_term_counts",
     "summarize",
     "term_contributions",
     "timeseries",
+    "wilson_interval",
 ]
