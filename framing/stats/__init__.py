@@ -36,6 +36,7 @@ from .effects import effects
 from .keyness import document_keyness, keyness, log_odds
 from .multitest import adjust_pvalues
 from .paired import paired
+from .prevalence import corrected_prevalence, error_rates
 from .proportions import precision_table, wilson_interval
 from .simulate import simulate_scores, simulate_term_counts
 from .summary import summarize, timeseries
@@ -47,9 +48,11 @@ __all__ = [
     "krippendorff_alpha",
     "reliability_table",
     "compare",
+    "corrected_prevalence",
     "distinctiveness",
     "document_keyness",
     "effects",
+    "error_rates",
     "keyness",
     "log_odds",
     "omnibus",
