@@ -50,17 +50,32 @@ of uncertainty.  Each of ``n_resamples`` replicates
    from their binomial sampling distributions; one validation replicate is
    shared by all groups), and
 2. redraws each group's documents with replacement (or, with
-   ``cluster=``, its clusters), giving :math:`\\hat q^*`,
+   ``cluster=``, its clusters), giving :math:`\\hat q^*`; with
+   :math:`k` clusters their shares' deviations from the mean are first
+   inflated by :math:`\\sqrt{k/(k-1)}`, so that the bootstrap variance of
+   the mean is the unbiased :math:`s^2/k` (Davison & Hinkley 1997),
 
 and recomputes the clipped corrected estimate.  Replicates with
 :math:`\\widehat{tpr}^* \\le \\widehat{fpr}^*` have no correction and are
 left out (counted in ``note``, with a warning).  Given fixed ``tpr`` and
 ``fpr`` instead of a validation table, only step 2 is done: the interval
-then ignores the classifier's uncertainty.  ``benchmarks/bench_prevalence.py``
-measures the coverage.
+then ignores the classifier's uncertainty.
+
+``benchmarks/bench_prevalence.py`` measures the coverage of nominal 95%
+intervals (5 groups of 500 documents, true prevalences 0.1–0.6, 400
+validation documents, 500 repetitions): 94.4% with a validation set drawn
+independently of the corpus, 96.8% (tpr 0.8, fpr 0.1) and 96.6% (tpr
+0.65, fpr 0.2) with one sampled from the corpus itself (its errors then
+partly cancel the groups', so the interval is a little conservative), and
+93.8% with 10 outlets per group as clusters (about 91% for some groups: a
+bootstrap over few clusters is too narrow).  Naive classify and count
+covered 24–42%.
 
 References
 ----------
+Davison, A. C., & Hinkley, D. V. (1997). *Bootstrap Methods and their
+Application*. Cambridge University Press.
+
 Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the
 Bootstrap*. Chapman & Hall.
 
@@ -156,6 +171,8 @@ def _ordered(values: pd.Series) -> list:
 
 def _cluster_replicates(shares: np.ndarray, n_resamples: int, generator: np.random.Generator) -> np.ndarray:
     k = shares.size
+    # deviations inflated by sqrt(k / (k - 1)): the bootstrap variance of the mean is then s²/k, not (k-1)s²/k²
+    shares = shares.mean() + (shares - shares.mean()) * np.sqrt(k / (k - 1))
     out = np.empty(n_resamples)
     chunk = max(1, 2_000_000 // k)
     for begin in range(0, n_resamples, chunk):

@@ -77,8 +77,10 @@ def test_clusters_are_the_units():
     left, right = table.iloc[0], table.iloc[1]
     assert left.raw_share == pytest.approx(0.4) and left.corrected_share == pytest.approx(0.375)
     assert (left.n_docs, left.n_clusters, left.unit) == (40, 2, "cluster")
-    # two clusters: the bootstrap of the mean of (0.2, 0.6) takes the values 0.2, 0.4, 0.6
-    assert left.ci_low == pytest.approx(0.125) and left.ci_high == pytest.approx(0.625)
+    # two clusters: shares 0.2, 0.6 are spread to 0.4 -/+ 0.2 * sqrt(2), so the bootstrap mean takes
+    # the values 0.4 - 0.2 sqrt(2), 0.4, 0.4 + 0.2 sqrt(2), corrected (q - 0.1) / 0.8
+    assert left.ci_low == pytest.approx((0.3 - 0.2 * np.sqrt(2)) / 0.8)
+    assert left.ci_high == pytest.approx((0.3 + 0.2 * np.sqrt(2)) / 0.8)
     assert np.isnan(right.ci_low) and "one outlet only" in right.note
 
 
