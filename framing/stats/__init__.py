@@ -20,6 +20,13 @@ Modules (each a pure-function family with one fixed output schema):
   leave-out distinctiveness with a permutation null.
 * :mod:`framing.stats.simulate` — corpora with planted effects for
   calibration checks and power analyses.
+* :mod:`framing.stats.agreement` — Krippendorff's alpha of coders'
+  reliability data, with a bootstrap CI over units.
+* :mod:`framing.stats.proportions` — Wilson intervals and the precision of
+  coded cue hits (per group and volume-weighted over strata).
+* :mod:`framing.stats.prevalence` — frame prevalence corrected for
+  classifier error (adjusted classify and count) with CIs that include
+  the classifier's uncertainty.
 """
 
 from __future__ import annotations
@@ -45,8 +52,6 @@ __all__ = [
     "StatsWarning",
     "adjust_pvalues",
     "alpha_table",
-    "krippendorff_alpha",
-    "reliability_table",
     "compare",
     "corrected_prevalence",
     "distinctiveness",
@@ -54,10 +59,12 @@ __all__ = [
     "effects",
     "error_rates",
     "keyness",
+    "krippendorff_alpha",
     "log_odds",
     "omnibus",
     "paired",
     "precision_table",
+    "reliability_table",
     "simulate_scores",
     "simulate_term_counts",
     "summarize",

@@ -417,7 +417,8 @@ def reliability_table(long: pd.DataFrame, *, unit: str = "unit", coder: str = "c
     names = {"unit": check_str("unit", unit), "coder": check_str("coder", coder), "value": check_str("value", value)}
     for parameter, column in names.items():
         if column not in long.columns:
-            raise ValueError(f"{parameter}: column {column!r} not in the table; it has {', '.join(map(str, long.columns))}")
+            raise ValueError(f"{parameter}: column {column!r} not in the table; it has "
+                             f"{', '.join(map(str, long.columns))}")
     for parameter in ("unit", "coder"):
         if long[names[parameter]].isna().any():
             raise ValueError(f"{parameter}: column {names[parameter]!r} has missing ids")

@@ -125,7 +125,8 @@ def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tupl
     x, trials = np.broadcast_arrays(_counts("successes", successes), _counts("n", n))
     if np.any(x > trials):
         i = np.flatnonzero((x > trials).ravel())[0]
-        raise ValueError(f"successes: expected at most n, got {x.ravel()[i]:g} successes in {trials.ravel()[i]:g} trials")
+        raise ValueError(f"successes: expected at most n, got {x.ravel()[i]:g} successes in "
+                         f"{trials.ravel()[i]:g} trials")
     z = norm.ppf(1 - (1 - confidence) / 2)
     with np.errstate(invalid="ignore", divide="ignore"):
         p = x / trials
@@ -233,7 +234,8 @@ def precision_table(sheet: pd.DataFrame, *, by: str, correct: str = "correct", w
                          "rows first")
     bad = ~codes.isin([0, 1])
     if bad.any():
-        raise ValueError(f"correct: expected 0/1 codes in column {correct!r}, got {describe(_plain(codes[bad].iloc[0]))}")
+        first = _plain(codes[bad].iloc[0])
+        raise ValueError(f"correct: expected 0/1 codes in column {correct!r}, got {describe(first)}")
     groups = _ordered(sheet[by])
     tally = codes.astype(float).groupby(sheet[by], sort=False).agg(["size", "sum"]).loc[groups]
     n_h, x_h = tally["size"].to_numpy(float), tally["sum"].to_numpy(float)

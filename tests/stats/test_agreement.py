@@ -159,13 +159,15 @@ def test_reliability_table_errors():
 
 
 def test_parameter_errors():
-    with pytest.raises(ValueError, match="level: expected one of 'nominal', 'ordinal', 'interval', 'ratio', got 'metric'"):
+    with pytest.raises(ValueError,
+                       match="level: expected one of 'nominal', 'ordinal', 'interval', 'ratio', got 'metric'"):
         krippendorff_alpha(BINARY, level="metric")
     with pytest.raises(ValueError, match="data: level='interval' needs real numbers, got 'a'"):
         krippendorff_alpha([["a", 1], [2, 2]], level="interval")
     with pytest.raises(ValueError, match="data: level='ratio' needs values >= 0, got -1.0"):
         krippendorff_alpha([[-1, 1], [2, 2]], level="ratio")
-    with pytest.raises(ValueError, match="data: level='ordinal' needs values that can be ordered, got a mix of int, str"):
+    with pytest.raises(ValueError,
+                       match="data: level='ordinal' needs values that can be ordered, got a mix of int, str"):
         krippendorff_alpha([["a", 1], [2, 2]], level="ordinal")
     with pytest.raises(ValueError, match="data: expected a 2-D table"):
         krippendorff_alpha([1, 2, 3])
