@@ -20,6 +20,13 @@ Modules (each a pure-function family with one fixed output schema):
   leave-out distinctiveness with a permutation null.
 * :mod:`framing.stats.simulate` — corpora with planted effects for
   calibration checks and power analyses.
+* :mod:`framing.stats.agreement` — Krippendorff's alpha of coders'
+  reliability data, with a bootstrap CI over units.
+* :mod:`framing.stats.proportions` — Wilson intervals and the precision of
+  coded cue hits (per group and volume-weighted over strata).
+* :mod:`framing.stats.prevalence` — frame prevalence corrected for
+  classifier error (adjusted classify and count) with CIs that include
+  the classifier's uncertainty.
 """
 
 from __future__ import annotations
@@ -29,29 +36,39 @@ from __future__ import annotations
 # package attribute to the module, so ``framing.stats.compare`` would be the
 # function once and the module after that; explicit imports bind the functions.
 from ._warnings import StatsWarning
+from .agreement import alpha_table, krippendorff_alpha, reliability_table
 from .compare import compare, omnibus
 from .distinct import distinctiveness, term_contributions
 from .effects import effects
 from .keyness import document_keyness, keyness, log_odds
 from .multitest import adjust_pvalues
 from .paired import paired
+from .prevalence import corrected_prevalence, error_rates
+from .proportions import precision_table, wilson_interval
 from .simulate import simulate_scores, simulate_term_counts
 from .summary import summarize, timeseries
 
 __all__ = [
     "StatsWarning",
     "adjust_pvalues",
+    "alpha_table",
     "compare",
+    "corrected_prevalence",
     "distinctiveness",
     "document_keyness",
     "effects",
+    "error_rates",
     "keyness",
+    "krippendorff_alpha",
     "log_odds",
     "omnibus",
     "paired",
+    "precision_table",
+    "reliability_table",
     "simulate_scores",
     "simulate_term_counts",
     "summarize",
     "term_contributions",
     "timeseries",
+    "wilson_interval",
 ]
