@@ -29,6 +29,18 @@ and the single-word candidates, negation windows and per-document
 tallies as numpy arrays; it gives for every text what :meth:`Matcher.count`
 gives (tests compare the two).
 
+What is compiled is declared once: :class:`CompiledLexicon` (the
+automaton and its key table, per-entry categories, weights and ranks,
+negation windows, the phrase trie, and the same tables as read-only
+arrays for the batch path), built by :meth:`CompiledLexicon.build` when a
+:class:`Matcher` is made.  :func:`compile_lexicon` memoises the matcher of
+a lexicon (the same or an equal :class:`~framing.lexicon.Lexicon`) per
+process, so scoring, hits, KWIC and the classifiers' cue features share
+one compilation.  The batch path reads only :attr:`Matcher.compiled` and
+the public methods :meth:`Matcher.token_info`, :meth:`Matcher.raw_bytes`,
+:meth:`Matcher.count_rows`, :meth:`Matcher.phrase_candidates`,
+:meth:`Matcher.spanned` and :meth:`Matcher.resolve`.
+
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
 
@@ -546,6 +558,11 @@ class Matcher:
 
     def __copy__(self) -> "Matcher":
         return self
+
+    def __repr__(self) -> str:
+        lex = self.lexicon
+        version = f" {lex.version}" if lex.version else ""
+        return f"Matcher({lex.name!r}{version}: {len(self.categories)} categories, {len(self.entries)} entries)"
 
     def __deepcopy__(self, memo) -> "Matcher":
         return self

@@ -79,6 +79,7 @@ def test_different_lexicons_compile_apart(compilations, lexicon):
 def test_a_matcher_is_shared_not_copied(lexicon):
     matcher = compile_lexicon(lexicon)
     assert copy.copy(matcher) is matcher and copy.deepcopy(matcher) is matcher
+    assert repr(matcher) == "Matcher('tiny': 2 categories, 5 entries)"  # no address: estimator reprs stay stable
     # unpickled in the same process: the memoised matcher
     assert pickle.loads(pickle.dumps(matcher)) is matcher
 
