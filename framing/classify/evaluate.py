@@ -58,7 +58,10 @@ from sklearn.base import clone
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
-from .model import MODEL_KINDS, FrameClassifier, _check_confidence, _check_number, resolve_lexicon
+from ..check import check_choice, check_confidence, check_int
+from ..seeds import rng as seeded_rng
+from ..vocab import CV_SCHEMES, DEFAULTS, MODEL_KINDS
+from .model import FrameClassifier, check_positive, compile_cues
 
 __all__ = [
     "CV_SCHEMES",
@@ -76,7 +79,6 @@ __all__ = [
     "reliability_table",
 ]
 
-CV_SCHEMES = ("stratified", "group")
 PREDICTION_COLUMNS = ("doc_id", "fold", "group", "true", "predicted", "scored_class", "y_true", "score")
 PROBABILITY_COLUMNS = ("doc_id", "class", "probability")
 SUMMARY_COLUMNS = ("metric", "value", "ci_low", "ci_high")
@@ -127,13 +129,13 @@ def metrics_table(y_true: Sequence, y_pred: Sequence, proba: np.ndarray, classes
                   n_resamples: int = 1000, confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
     """``summary`` table: macro-F1, accuracy and Brier score with a
     percentile bootstrap CI over documents (rows resampled with
-    replacement ``n_resamples`` times, ``numpy.random.default_rng(random_state)``).
+    replacement ``n_resamples`` times, ``framing.seeds.rng(random_state, "bootstrap")``).
 
     Macro-F1 averages the F1 of every class in ``classes`` (a class
     absent from a replicate counts 0, as scikit-learn's ``f1_score`` with
     ``labels=classes, zero_division=0``)."""
-    _check_number("n_resamples", n_resamples, integer=True)
-    _check_confidence(confidence)
+    n_resamples = check_int("n_resamples", n_resamples, low=1)
+    check_confidence(confidence)
     y = np.asarray(y_true, dtype=object)
     p = np.asarray(y_pred, dtype=object)
     proba = np.asarray(proba, dtype=float)
@@ -158,7 +160,7 @@ def metrics_table(y_true: Sequence, y_pred: Sequence, proba: np.ndarray, classes
         denom = np.bincount(a, minlength=k) + np.bincount(b, minlength=k)
         return float(np.mean(np.divide(2 * tp, denom, out=np.zeros(k), where=denom > 0)))
 
-    rng = np.random.default_rng(random_state)
+    rng = seeded_rng(random_state, "bootstrap")
     n = len(y)
     boots = {"macro_f1": [], "accuracy": [], "brier": []}
     for _ in range(n_resamples):
@@ -177,7 +179,7 @@ def reliability_table(y_true: Sequence, proba: np.ndarray, classes: Sequence, *,
     """Reliability-curve data (``RELIABILITY_COLUMNS``) in ``n_bins``
     equal-width probability bins; empty bins are left out.  Binary: the
     ``classes[1]`` probability only."""
-    _check_number("n_bins", n_bins, integer=True)
+    n_bins = check_int("n_bins", n_bins, low=1)
     y = np.asarray(y_true, dtype=object)
     classes = list(classes)
     edges = np.linspace(0.0, 1.0, n_bins + 1)
@@ -239,7 +241,7 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     for column in ("doc_id", "text", label) + ((groups,) if groups else ()) + ((marked,) if marked else ()):
         if column not in frame.columns:
             raise ValueError(f"corpus has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
-    _check_number("n_splits", n_splits, low=1, integer=True)
+    n_splits = check_int("n_splits", n_splits, low=2)
     y = frame[label]
     if y.isna().any():
         first = int(np.flatnonzero(y.isna().to_numpy())[0])
@@ -260,7 +262,7 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     if not isinstance(model, FrameClassifier):
         raise TypeError(f"model must be a FrameClassifier, got {type(model).__name__}")
     if isinstance(model.cues, str) or hasattr(model.cues, "__fspath__"):
-        model = clone(model).set_params(cues=resolve_lexicon(model.cues))  # read the lexicon once, not per fold
+        model = clone(model).set_params(cues=compile_cues(model.cues))  # read the lexicon once, not per fold
     if groups:
         g = frame[groups].astype(str).to_numpy(dtype=object)
         n_groups = len(set(g.tolist()))
@@ -326,9 +328,10 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     )
 
 
-def evaluate_frame(frame: Any, *, label: str, model: str = "logreg", cv: str = "stratified", groups: str = "outlet",
-                   n_splits: int = 5, C: Sequence[float] = (1.0,), lexicon: Any = "framing-cues",
-                   random_state: int = 0) -> Evaluation:
+def evaluate_frame(frame: Any, *, label: str, model: str = DEFAULTS["model"], cv: str = DEFAULTS["cv"],
+                   groups: str = DEFAULTS["by"], n_splits: int = DEFAULTS["n_splits"],
+                   C: Sequence[float] = DEFAULTS["C"], lexicon: Any = DEFAULTS["lexicon"],
+                   random_state: int = DEFAULTS["seed"]) -> Evaluation:
     """Cross-validate the classifier of one ``[[classifiers]]`` entry of an
     experiment config (the experiment runner's entry point).
 
@@ -363,7 +366,7 @@ def evaluate_frame(frame: Any, *, label: str, model: str = "logreg", cv: str = "
     C : sequence of float
         Candidate inverse regularisation strengths (``"baseline"``: only
         ``[1.0]``).
-    lexicon : Lexicon, bundled name, path or None
+    lexicon : Lexicon, Matcher, bundled name, path or None
         Cue lexicon of the ``cues`` features (None: no cue features;
         ignored by ``"baseline"``).
     random_state : int
@@ -385,20 +388,18 @@ def evaluate_frame(frame: Any, *, label: str, model: str = "logreg", cv: str = "
         A bad option (named), a missing column, missing labels, too few
         groups or examples per class for ``n_splits``.
     """
-    if model not in MODEL_KINDS:
-        raise ValueError(f"model must be one of {', '.join(map(repr, MODEL_KINDS))}, got {model!r}")
-    if cv not in CV_SCHEMES:
-        raise ValueError(f"cv must be one of {', '.join(map(repr, CV_SCHEMES))}, got {cv!r}")
+    check_choice("model", model, MODEL_KINDS)
+    check_choice("cv", cv, CV_SCHEMES)
     if cv == "group" and not (isinstance(groups, str) and groups):
         raise ValueError(f"groups must name a column when cv='group', got {groups!r}")
     if isinstance(C, (str, bytes)) or not isinstance(C, (Sequence, np.ndarray)):
         raise TypeError(f"C must be a list of positive numbers, got {type(C).__name__}")
     Cs = [float(c) if isinstance(c, numbers.Real) and not isinstance(c, bool) else c for c in C]
     for c in Cs:
-        _check_number("C", c)
+        check_positive("C", c)
     if not Cs:
-        raise ValueError("C must be a non-empty list of positive numbers, got an empty list")
-    _check_number("random_state", random_state, integer=True, low=0, strict=False)
+        raise ValueError("C: expected a non-empty list of positive numbers, got an empty list")
+    random_state = check_int("random_state", random_state, low=0)  # not None: the tables must be reproducible
     estimator = FrameClassifier(kind=model, C=tuple(Cs) if len(Cs) > 1 else Cs[0], cues=lexicon,
                                 random_state=random_state)
     return cross_validate(frame, label, model=estimator, groups=groups if cv == "group" else None, n_splits=n_splits,

@@ -43,7 +43,6 @@ Evaluation
 from __future__ import annotations
 
 import math
-import numbers
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -63,7 +62,11 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
+from ..check import check_choice, check_confidence, check_int, check_number, describe
+from ..match.matcher import compile_lexicon
+from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
+from ..vocab import DEFAULTS, MODEL_KINDS
 from .vectorize import CueVectorizer
 
 __all__ = [
@@ -86,10 +89,9 @@ __all__ = [
     "group_shares",
     "top_features",
     "explain",
-    "resolve_lexicon",
+    "check_positive",
 ]
 
-MODEL_KINDS: tuple[str, ...] = ("logreg", "svm", "baseline")
 SENTENCE_COLUMNS = ("doc_id", "outlet", "sentence", "start", "end", "text", "label", "score", "positive")
 DOCUMENT_COLUMNS = ("doc_id", "outlet", "n_sentences", "n_positive", "share", "mean_score")
 GROUP_COLUMNS = ("by", "group", "n_docs", "n_sentences", "n_positive", "share", "ci_low", "ci_high", "mean_score")
@@ -121,40 +123,33 @@ def _frame(texts: list[str], marked: Sequence[Sequence[str]] | None = None) -> p
     return frame
 
 
-def _check_number(name: str, value: Any, *, low: float = 0.0, integer: bool = False, strict: bool = True) -> None:
-    kind = numbers.Integral if integer else numbers.Real
-    if isinstance(value, bool) or not isinstance(value, kind) or not math.isfinite(value) or \
-            (value <= low if strict else value < low):
-        what = "a whole number" if integer else "a finite number"
-        raise ValueError(f"{name} must be {what} {'>' if strict else '>='} {low:g}, got {value!r}")
-
-
-def _check_confidence(confidence: Any) -> None:
-    if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
-        raise ValueError(f"confidence must be a number strictly between 0 and 1 (e.g. 0.95), got {confidence!r}")
+def check_positive(name: str, value: Any) -> float:
+    """A finite number > 0 (a weight, a strength, ``C``), in the form of
+    :mod:`framing.check`."""
+    return check_number(name, value, low=0.0, low_open=True)
 
 
 def _check_ngrams(name: str, value: Any) -> None:
     if value is None:
         return
-    if not (isinstance(value, (tuple, list)) and len(value) == 2 and all(isinstance(v, int) and not isinstance(v, bool)
-                                                                        for v in value) and 1 <= value[0] <= value[1]):
-        raise ValueError(f"{name} must be None or a pair (min_n, max_n) of whole numbers with 1 <= min_n <= max_n, "
-                         f"got {value!r}")
+    what = "None or a pair (min_n, max_n) of integers with 1 <= min_n <= max_n"
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name}: expected {what}, got {describe(value)}")
+    for v in value:
+        check_int(name, v, low=1)
+    if value[0] > value[1]:
+        raise ValueError(f"{name}: expected {what}, got {describe(value)}")
 
 
-def resolve_lexicon(cues: Any):
-    """A :class:`framing.lexicon.Lexicon` for ``cues`` (a Lexicon, a
-    bundled lexicon name or a lexicon file path)."""
-    from ..lexicon.model import Lexicon
-
-    if isinstance(cues, Lexicon):
-        return cues
-    if isinstance(cues, str) or hasattr(cues, "__fspath__"):
-        from ..lexicon.files import load_lexicon
-
-        return load_lexicon(cues)
-    raise TypeError(f"cues must be None, a Lexicon, a bundled lexicon name or a file path, got {type(cues).__name__}")
+def compile_cues(cues: Any):
+    """The :class:`~framing.match.Matcher` of a cue lexicon (a Lexicon, a
+    Matcher, a bundled lexicon name or a file path), compiled once per
+    process (:func:`framing.match.compile_lexicon`)."""
+    try:
+        return compile_lexicon(cues)
+    except TypeError:
+        raise TypeError("cues: expected None, a Lexicon, a Matcher, a bundled lexicon name or a file path, "
+                        f"got {type(cues).__name__}") from None
 
 
 # ---------------------------------------------------------------- transformers
@@ -216,10 +211,10 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
         self.random_state = random_state
 
     def _validate(self, X) -> None:
-        _check_number("prior", self.prior, strict=False)
-        _check_number("strength", self.strength)
-        _check_number("threshold", self.threshold, strict=False)
-        _check_number("n_splits", self.n_splits, low=1, integer=True)
+        check_number("prior", self.prior, low=0.0)
+        check_positive("strength", self.strength)
+        check_number("threshold", self.threshold, low=0.0)
+        check_int("n_splits", self.n_splits, low=2)
         if not isinstance(X, pd.DataFrame) or "text" not in X.columns or "marked_words" not in X.columns:
             raise ValueError("MarkedWordScorer needs a DataFrame with 'text' and 'marked_words' columns")
 
@@ -274,6 +269,18 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
             out[held] = self._features([token_lists[i] for i in held], seen, hit)
         return sp.csr_matrix(out)
 
+    def restore(self, vocabulary: Sequence[str], seen: Sequence[int], marked: Sequence[int]) -> "MarkedWordScorer":
+        """Set the fitted table (``vocabulary_``, ``seen_``, ``marked_``)
+        from saved arrays (:mod:`framing.classify.persist`)."""
+        self.vocabulary_ = np.asarray(vocabulary, dtype=object)
+        self.seen_ = np.asarray(seen, dtype=np.int64)
+        self.marked_ = np.asarray(marked, dtype=np.int64)
+        if not len(self.vocabulary_) == len(self.seen_) == len(self.marked_):
+            raise ValueError(f"vocabulary, seen and marked: expected equal lengths, got {len(self.vocabulary_)}, "
+                             f"{len(self.seen_)} and {len(self.marked_)}")
+        self._index = None
+        return self
+
     def _counters(self) -> tuple[dict, dict]:
         if getattr(self, "_index", None) is None:
             self._index = (dict(zip(self.vocabulary_.tolist(), self.seen_.tolist())),
@@ -304,7 +311,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
 # ---------------------------------------------------------------- factories
 
-def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues", marked=False, min_df=1,
+def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df=1,
                   char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, embeddings=None,
                   embedding_weight=1.0, random_state=0) -> FeatureUnion:
     """The feature union of a :class:`FrameClassifier`.
@@ -316,8 +323,9 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
         framing tokens); None leaves it out.
     char_ngrams : (int, int) or None
         Character n-gram range (``char_wb``, lowercased) of the branch ``char``.
-    cues : lexicon name, path, Lexicon or None
-        Lexicon of the ``cues`` branch (counts, weight ``cue_weight``).
+    cues : lexicon name, path, Lexicon, Matcher or None
+        Lexicon of the ``cues`` branch (counts, weight ``cue_weight``);
+        compiled once per process (:func:`framing.match.compile_lexicon`).
     marked : bool
         Add the ``marked`` branch (:class:`MarkedWordScorer`, weight ``marked_weight``).
     min_df, char_min_df : int
@@ -337,13 +345,13 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
     """
     _check_ngrams("word_ngrams", word_ngrams)
     _check_ngrams("char_ngrams", char_ngrams)
-    _check_number("min_df", min_df, integer=True, low=1, strict=False)
-    _check_number("char_min_df", char_min_df, integer=True, low=1, strict=False)
-    _check_number("cue_weight", cue_weight)
-    _check_number("marked_weight", marked_weight)
-    _check_number("embedding_weight", embedding_weight)
+    check_int("min_df", min_df, low=1)
+    check_int("char_min_df", char_min_df, low=1)
+    check_positive("cue_weight", cue_weight)
+    check_positive("marked_weight", marked_weight)
+    check_positive("embedding_weight", embedding_weight)
     if max_features is not None:
-        _check_number("max_features", max_features, integer=True)
+        check_int("max_features", max_features, low=1)
     branches, weights = [], {}
     if word_ngrams is not None:
         branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
@@ -354,15 +362,16 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues="framing-cues"
             analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True, min_df=char_min_df,
             max_features=max_features, dtype=np.float64))])))
     if cues is not None:
-        branches.append(("cues", Pipeline([("select", ColumnSelector()), ("count", CueVectorizer(lexicon=cues))])))
+        branches.append(("cues", Pipeline([("select", ColumnSelector()),
+                                           ("count", CueVectorizer(lexicon=compile_cues(cues)))])))
         weights["cues"] = cue_weight
     if marked:
         branches.append(("marked", MarkedWordScorer(random_state=random_state)))
         weights["marked"] = marked_weight
     if embeddings is not None:
-        from .embed import SentenceEmbedder, _check_model
+        from .embed import SentenceEmbedder, check_model
 
-        _check_model(embeddings)
+        check_model(embeddings)
         branches.append(("embed", SentenceEmbedder(model=embeddings)))
         weights["embed"] = embedding_weight
     if not branches:
@@ -404,13 +413,12 @@ def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 
         Steps ``features`` and ``model``; input is a DataFrame with a
         ``text`` column (see :class:`FrameClassifier` for plain texts).
     """
-    if kind not in MODEL_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(map(repr, MODEL_KINDS))}, got {kind!r}")
+    check_choice("kind", kind, MODEL_KINDS)
     if kind == "baseline":
         feats = FeatureUnion([("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer())]))])
         model = LogisticRegression(max_iter=3000)
         return Pipeline([("features", feats), ("model", OneVsRestClassifier(model) if multilabel else model)])
-    _check_number("C", C)
+    check_positive("C", C)
     return Pipeline([("features", make_features(random_state=random_state, **features)),
                      ("model", _linear_model(kind, C, class_weight, random_state, multilabel))])
 
@@ -458,7 +466,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 cues="framing-cues", marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
+                 cues=DEFAULTS["lexicon"], marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
                  marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3, random_state=0):
         self.kind = kind
         self.C = C
@@ -477,8 +485,10 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.inner_cv = inner_cv
         self.random_state = random_state
 
-    def _feature_params(self) -> dict[str, Any]:
-        cues = getattr(self, "_cues", self.cues)  # the lexicon resolved once per fit (see fit)
+    def feature_params(self) -> dict[str, Any]:
+        """The keyword arguments of :func:`make_features` for this model
+        (after :meth:`fit`, ``cues`` is the compiled lexicon)."""
+        cues = getattr(self, "_cues", self.cues)  # the lexicon compiled once per fit (see fit)
         return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=cues, marked=self.marked,
                     min_df=self.min_df, char_min_df=self.char_min_df, max_features=self.max_features,
                     cue_weight=self.cue_weight, marked_weight=self.marked_weight, embeddings=self.embeddings,
@@ -486,7 +496,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
 
     def _pipeline(self, C: float) -> Pipeline:
         return make_pipeline(self.kind, multilabel=self.multilabel_, C=C, class_weight=self.class_weight,
-                             random_state=self.random_state, **self._feature_params())
+                             random_state=self.random_state, **self.feature_params())
 
     def _targets(self, y, n: int):
         y = list(y)
@@ -535,17 +545,16 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             measures; it needs at least ``inner_cv`` distinct groups.
             Ignored with a single ``C``.
         """
-        if self.kind not in MODEL_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(map(repr, MODEL_KINDS))}, got {self.kind!r}")
+        check_choice("kind", self.kind, MODEL_KINDS)
         Cs = list(self.C) if isinstance(self.C, (list, tuple, np.ndarray)) else [self.C]
         if not Cs:
             raise ValueError("C must be a positive number or a non-empty sequence of them, got an empty sequence")
         for c in Cs:
-            _check_number("C", c)
+            check_positive("C", c)
         if self.kind == "baseline" and [float(c) for c in Cs] != [1.0]:
             raise ValueError(f"kind='baseline' is plain TF-IDF + logistic regression with scikit-learn defaults "
                              f"(C=1.0) and does not use C={self.C!r}; leave C at 1.0 or use kind='logreg'")
-        _check_number("inner_cv", self.inner_cv, low=1, integer=True)
+        check_int("inner_cv", self.inner_cv, low=2)
         texts = _texts(X)
         if groups is not None:
             groups = np.asarray([str(g) for g in groups], dtype=object)
@@ -558,8 +567,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             if len(marked_words) != len(texts):
                 raise ValueError(f"marked_words has {len(marked_words)} entries for {len(texts)} texts")
         self.multilabel_, self.classes_, target = self._targets(y, len(texts))
-        # a lexicon name or path is read once here, not once per feature union of the inner selection
-        self._cues = resolve_lexicon(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
+        # the lexicon is compiled once (per process: compile_lexicon), not once per feature union
+        self._cues = compile_cues(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
         frame = _frame(texts, marked_words if self.marked else None)
         self.c_scores_ = None
         if len(Cs) > 1:
@@ -588,7 +597,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             if not self.multilabel_ and len(set(target[train].tolist())) < 2:
                 raise ValueError(f"an inner training fold for choosing C holds the single class "
                                  f"{target[train][0]!r} (grouped folds keep whole groups together); give a single C")
-            feats = make_features(random_state=self.random_state, **self._feature_params())
+            feats = make_features(random_state=self.random_state, **self.feature_params())
             A = feats.fit_transform(frame.iloc[train]).tocsr()
             B = feats.transform(frame.iloc[test]).tocsr()
             for j, c in enumerate(Cs):
@@ -745,8 +754,8 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
 
     The share is pooled (positive sentences / sentences of the group).
     Each bootstrap replicate resamples the group's documents with
-    replacement (``numpy.random.default_rng(random_state)``, groups in sorted
-    order), so the CI reflects variation between documents, not between
+    replacement (``framing.seeds.rng(random_state, "bootstrap")``, groups
+    in sorted order), so the CI reflects variation between documents, not between
     sentences of one document.
 
     Parameters
@@ -771,8 +780,8 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
         score); sorted by group.  A group of one document has a
         zero-width CI.
     """
-    _check_number("n_resamples", n_resamples, integer=True)
-    _check_confidence(confidence)
+    n_resamples = check_int("n_resamples", n_resamples, low=1)
+    check_confidence(confidence)
     docs = document_shares(sentences)
     docs = docs.merge(sentences.groupby("doc_id", sort=False)["score"].sum().rename("score_sum").reset_index(),
                       on="doc_id")
@@ -784,7 +793,7 @@ def group_shares(sentences: pd.DataFrame, *, by: str = "outlet", corpus: Any = N
             raise ValueError(f"by={by!r} is not a column of the corpus; columns: {', '.join(map(str, frame.columns))}")
         keys = frame[["doc_id", by]].drop_duplicates("doc_id").assign(doc_id=lambda f: f["doc_id"].astype(str))
         docs = docs.drop(columns=[by] if by in docs.columns else []).merge(keys, on="doc_id", how="left")
-    rng = np.random.default_rng(random_state)
+    rng = seeded_rng(random_state, "bootstrap")
     alpha = (1 - confidence) / 2
     rows = []
     for group, sub in sorted(docs.groupby(by, sort=False, dropna=False), key=lambda item: str(item[0])):
@@ -818,7 +827,7 @@ def top_features(model: FrameClassifier, *, n: int = 20) -> pd.DataFrame:
         ``feature`` (``<branch>__<name>``), ``kind`` (``word``, ``char``,
         ``cues``, ``marked``), ``coefficient``.  Ties broken by feature name.
     """
-    _check_number("n", n, integer=True)
+    n = check_int("n", n, low=1)
     coef, _ = model.linear_model()
     names = model.get_feature_names_out()
     rows = []
@@ -886,7 +895,7 @@ def explain(model: FrameClassifier, text: str, *, n: int = 10, target: Any = Non
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
-    _check_number("n", n, integer=True)
+    n = check_int("n", n, low=1)
     coef, intercept = model.linear_model()
     classes = model.classes_.tolist()
     proba = model.predict_proba([text])[0]
@@ -936,7 +945,8 @@ def explain(model: FrameClassifier, text: str, *, n: int = 10, target: Any = Non
         from ..match.scoring import hits
 
         cue_vec = branches["cues"].steps[-1][1]
-        found = hits(pd.DataFrame({"doc_id": ["x"], "outlet": ["x"], "text": [text]}), cue_vec.lexicon_)
+        found = hits(pd.DataFrame({"doc_id": ["x"], "outlet": ["x"], "text": [text]}), cue_vec.matcher_,
+                     voice=cue_vec.voice)
         found = found[~found["negated"]]
         cue_w = weights.get("cues", 1.0)
         by_cat = []

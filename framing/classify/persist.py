@@ -59,7 +59,8 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .. import __version__
-from .model import MODEL_KINDS, FrameClassifier, MarkedWordScorer, make_pipeline
+from ..vocab import MODEL_KINDS
+from .model import FrameClassifier, MarkedWordScorer, make_pipeline
 
 __all__ = ["FORMAT", "ModelFileError", "data_sha256", "save_model", "load_model"]
 
@@ -314,7 +315,7 @@ def _rebuild(manifest: dict, arrays: dict, source: str) -> FrameClassifier:
     model.c_scores_ = None
     model.n_features_in_ = 1
     pipe = make_pipeline(model.kind, multilabel=model.multilabel_, C=model.C_, class_weight=model.class_weight,
-                         random_state=model.random_state, **model._feature_params())
+                         random_state=model.random_state, **model.feature_params())
     union = pipe.named_steps["features"]
     branches = [b for b, _ in union.transformer_list]
     if branches != manifest["branches"]:
@@ -338,10 +339,7 @@ def _rebuild(manifest: dict, arrays: dict, source: str) -> FrameClassifier:
                                      f"{manifest['embedding_version']}, this is {last.version_}; retrain the model")
             n_features += last.n_dims_
         elif isinstance(last, MarkedWordScorer):
-            last.vocabulary_ = np.array(_json(arrays, "marked.vocabulary", source), dtype=object)
-            last.seen_ = arrays["marked.seen"]
-            last.marked_ = arrays["marked.marked"]
-            last._index = None
+            last.restore(_json(arrays, "marked.vocabulary", source), arrays["marked.seen"], arrays["marked.marked"])
             n_features += 4
     estimator = pipe.named_steps["model"]
     parts = []

@@ -15,10 +15,15 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
-from ..match.matcher import VOICES, Matcher
-from ..match.scoring import NORMALIZATIONS, _check_choice, _lexicon, score_texts
+from ..check import check_bool, check_choice
+from ..match.matcher import compile_lexicon
+from ..match.scoring import score_texts
+from ..vocab import DEFAULTS, NORMALIZATIONS, VOICES
 
-__all__ = ["CueVectorizer"]
+#: What ``normalize`` may be: counts (None) or a rate.
+NORMALIZE_CHOICES: tuple[str | None, ...] = (None, *(name for name in NORMALIZATIONS if name != "raw"))
+
+__all__ = ["CueVectorizer", "NORMALIZE_CHOICES"]
 
 
 class CueVectorizer(TransformerMixin, BaseEstimator):
@@ -27,22 +32,27 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    lexicon : Lexicon, bundled name or path, default "framing-cues"
+    lexicon : Lexicon, Matcher, bundled name or path, default "framing-cues"
+        Compiled once per process (:func:`framing.match.compile_lexicon`).
     normalize : {None, "per_token", "per_1000_tokens"}
         ``None`` returns counts; otherwise rates (0 for an empty text).
-    voice : {"all", "outlet", "quoted"}
+    voice : {"all", "outlet", "quoted"}, default "all"
+        A classifier's features count every token by default (the
+        scoring default, ``"outlet"``, is a measurement choice).
     include_negated : bool
         Add one ``<category>__negated`` column per category.
 
     Attributes
     ----------
     lexicon_ : Lexicon
+    matcher_ : Matcher
+        The compiled lexicon (shared: :func:`framing.match.compile_lexicon`).
     categories_ : ndarray of str
     n_features_in_ : int
         Always 1 (one text column).
     """
 
-    def __init__(self, *, lexicon="framing-cues", normalize=None, voice="all", include_negated=False):
+    def __init__(self, *, lexicon=DEFAULTS["lexicon"], normalize=None, voice="all", include_negated=False):
         self.lexicon = lexicon
         self.normalize = normalize
         self.voice = voice
@@ -50,12 +60,12 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         """Validate parameters and compile the lexicon."""
-        if self.normalize not in (None, "per_token", "per_1000_tokens"):
-            raise ValueError(f"normalize must be None, 'per_token' or 'per_1000_tokens', got {self.normalize!r}")
-        _check_choice("voice", self.voice, VOICES)
-        self.lexicon_ = _lexicon(self.lexicon)
-        self._matcher = Matcher(self.lexicon_)
-        self.categories_ = np.array(self._matcher.categories, dtype=object)
+        check_choice("normalize", self.normalize, NORMALIZE_CHOICES)
+        check_choice("voice", self.voice, VOICES)
+        check_bool("include_negated", self.include_negated)
+        self.matcher_ = compile_lexicon(self.lexicon)
+        self.lexicon_ = self.matcher_.lexicon
+        self.categories_ = np.array(self.matcher_.categories, dtype=object)
         self.n_features_in_ = 1
         return self
 
@@ -77,7 +87,7 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         if not hasattr(self, "lexicon_"):
             raise NotFittedError("CueVectorizer is not fitted yet; call fit first")
         texts = self._texts(X)
-        count, negated, _, tokens = score_texts(self._matcher, texts, self.voice)
+        count, negated, _, tokens = score_texts(self.matcher_, texts, self.voice)
         values = count.astype(float)
         if self.include_negated:
             values = np.hstack([values, negated.astype(float)])
@@ -94,13 +104,3 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         if self.include_negated:
             names += [f"{c}__negated" for c in self.categories_]
         return np.array(names, dtype=object)
-
-    def __getstate__(self):
-        state = self.__dict__.copy()
-        state.pop("_matcher", None)
-        return state
-
-    def __setstate__(self, state):
-        self.__dict__.update(state)
-        if "lexicon_" in state:
-            self._matcher = Matcher(self.lexicon_)

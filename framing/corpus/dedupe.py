@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..check import check_int, check_number
+from ..seeds import rng as seeded_rng
 from ..text import fold, token_norms
 
 __all__ = ["find_duplicates", "find_near_duplicates", "text_hash"]
@@ -96,14 +98,14 @@ def _rows_per_band(num_perm: int, threshold: float) -> int:
 
 
 def find_near_duplicates(frame: Any, *, threshold: float = 0.9, shingle: int = 5, num_perm: int = 128,
-                         random_state: int | np.random.Generator | None = 0) -> pd.DataFrame:
+                         random_state: int | None = 0) -> pd.DataFrame:
     """Find pairs of near-duplicate documents with MinHash.
 
     Each text is folded and tokenised (:mod:`framing.text` rules) and cut
     into word ``shingle``-grams (a text with fewer words is one shingle;
     an empty one has none and is never paired).  Shingles are hashed with
     CRC-32 and ``num_perm`` hash functions ``(a x + b) mod (2^31 - 1)``
-    with ``a, b`` drawn from ``np.random.default_rng(random_state)`` give
+    with ``a, b`` drawn from ``framing.seeds.rng(random_state, "minhash")`` give
     the signature.  Candidate pairs come from LSH banding (the widest band
     that still catches a pair at ``threshold`` with probability 0.99);
     the estimated Jaccard is the share of equal signature values.
@@ -117,8 +119,9 @@ def find_near_duplicates(frame: Any, *, threshold: float = 0.9, shingle: int = 5
         Words per shingle.
     num_perm : int >= 1
         Number of hash functions.
-    random_state : int, Generator or None
-        Seed of the hash functions.
+    random_state : int or None
+        Seed of the hash functions (None: fresh entropy, so the pairs
+        found near ``threshold`` may differ between calls).
 
     Returns
     -------
@@ -129,12 +132,10 @@ def find_near_duplicates(frame: Any, *, threshold: float = 0.9, shingle: int = 5
         then ``estimated_jaccard`` (both descending), then frame order.
     """
     frame = _corpus_frame(frame, "find_near_duplicates")
-    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
-        raise ValueError(f"threshold must be a number in (0, 1], got {threshold!r}")
-    for name, value in (("shingle", shingle), ("num_perm", num_perm)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    rng = np.random.default_rng(random_state)
+    threshold = check_number("threshold", threshold, low=0.0, high=1.0, low_open=True)
+    shingle = check_int("shingle", shingle, low=1)
+    num_perm = check_int("num_perm", num_perm, low=1)
+    rng = seeded_rng(random_state, "minhash")
     a = rng.integers(1, _PRIME, size=num_perm, dtype=np.uint64)
     b = rng.integers(0, _PRIME, size=num_perm, dtype=np.uint64)
     texts = frame["text"].tolist()

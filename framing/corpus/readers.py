@@ -118,7 +118,9 @@ import pandas as pd
 
 from .dedupe import text_hash
 from .rawtext import RawArticleError, looks_like_raw_article, parse_raw_article
+from ..check import check_bool, check_choice
 from ..records import KNOWN_FIELDS, Document
+from ..vocab import DEFAULTS, ON_ERROR
 
 __all__ = [
     "FORMATS",
@@ -135,7 +137,6 @@ __all__ = [
 
 FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv", "parquet", "folder")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet"}
-_ON_ERROR = ("raise", "skip", "warn")
 _DELIMITERS = (",", ";", "\t", "|")
 _STR_FIELDS = ("title", "url", "genre", "story_id", "topic", "lang", "captions", "boilerplate")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
@@ -302,15 +303,13 @@ def _options(fields: Mapping[str, str | None] | None, on_error: str, encoding: s
             raise TypeError(f"fields[{key!r}] must be a column name (str) or None, got {type(value).__name__}")
     if "text" in fields and fields["text"] is None:
         raise ValueError("fields['text'] cannot be None: every document needs a text column")
-    if on_error not in _ON_ERROR:
-        raise ValueError(f"on_error must be one of {', '.join(map(repr, _ON_ERROR))}, got {on_error!r}")
+    check_choice("on_error", on_error, ON_ERROR)
     for name, value in (("outlet", outlet), ("id_prefix", id_prefix)):
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise ValueError(f"{name} must be a non-empty str or None, got {value!r}")
     if "outlet" in fields and fields["outlet"] is None and outlet is None:
         raise ValueError("fields['outlet'] is None: pass outlet= to give every document an outlet")
-    if not isinstance(dedupe, bool):
-        raise TypeError(f"dedupe must be True or False, got {dedupe!r}")
+    dedupe = check_bool("dedupe", dedupe)
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         raise ValueError(f"delimiter must be a single character or None, got {delimiter!r}")
     if raw is not True and raw is not False and raw != "auto":
@@ -970,7 +969,7 @@ def _frame(docs: list[Document]) -> pd.DataFrame:
 
 
 def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[str, str | None] | None = None,
-                on_error: str = "raise", encoding: str = "utf-8", fallback_encoding: str | None = None,
+                on_error: str = DEFAULTS["on_error"], encoding: str = "utf-8", fallback_encoding: str | None = None,
                 outlet: str | None = None, id_prefix: str | None = None,
                 report: Callable[[ReadReport], None] | None = None, dedupe: bool = False, delimiter: str | None = None,
                 raw: bool | str = "auto", sidecar: str | Path | None = None) -> Corpus:
@@ -1030,7 +1029,7 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
 
 
 def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str, str | None] | None = None,
-                   on_error: str = "raise", encoding: str = "utf-8", fallback_encoding: str | None = None,
+                   on_error: str = DEFAULTS["on_error"], encoding: str = "utf-8", fallback_encoding: str | None = None,
                    outlet: str | None = None, id_prefix: str | None = None,
                    report: Callable[[ReadReport], None] | None = None, dedupe: bool = False,
                    delimiter: str | None = None, raw: bool | str = "auto",

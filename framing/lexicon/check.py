@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
+from ..check import check_int
 from .model import Entry, Lexicon
-from .files import _resolve
+from .files import load_lexicon
 
 __all__ = ["CategorySummary", "GlobOverlap", "LexiconReport", "SharedTerm", "check_lexicon"]
 
@@ -63,8 +64,7 @@ class LexiconReport:
 
     def summary(self, *, limit: int = 20) -> str:
         """Readable text; each list shows at most ``limit`` items."""
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise ValueError(f"limit must be an integer >= 1, got {limit!r}")
+        limit = check_int("limit", limit, low=1)
         phrases = sum(c.phrases for c in self.categories)
         globs = sum(c.globs for c in self.categories)
         title = f"Lexicon {self.name}" + (f" {self.version}" if self.version else "")
@@ -167,7 +167,7 @@ def check_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lex
     LexiconError
         If the lexicon is invalid (the message names the file and line).
     """
-    lexicon = spec if isinstance(spec, Lexicon) else _resolve(spec, **options)
+    lexicon = load_lexicon(spec, warn=False, **options)
     cats = tuple(
         CategorySummary(c.name, len(es := lexicon.entries_of(c.name)), sum(e.is_phrase for e in es),
                         sum(e.is_glob for e in es), c.negation_window)

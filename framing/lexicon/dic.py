@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Category, Lexicon, LexiconError, _where
+from .model import Category, Lexicon, LexiconError, location
 from ..text import term_tokens
 
 __all__ = ["read_dic"]
@@ -63,7 +63,7 @@ class _DicReader:
         self.notes = notes
 
     def problem(self, line: int, message: str, *, hint: str = " (pass on_error='warn' to skip it)") -> None:
-        text = f"{_where(self.source, line)}: {message}"
+        text = f"{location(self.source, line)}: {message}"
         if self.on_error == "raise":
             raise LexiconError(text + hint)
         self.notes.append(text + "; skipped")
@@ -73,22 +73,22 @@ class _DicReader:
         start = next((i for i, line in enumerate(lines) if not _is_skippable(line.strip())), None)
         if start is None or lines[start].strip() != "%":
             got = "an empty file" if start is None else repr(lines[start].strip())
-            raise LexiconError(f"{_where(self.source, None if start is None else start + 1)}: a LIWC .dic file "
+            raise LexiconError(f"{location(self.source, None if start is None else start + 1)}: a LIWC .dic file "
                                f"must start with a '%' line opening the category header, got {got}")
         end = next((i for i in range(start + 1, len(lines)) if lines[i].strip() == "%"), None)
         if end is None:
-            raise LexiconError(f"{_where(self.source, start + 1)}: the category header opened here is never closed "
+            raise LexiconError(f"{location(self.source, start + 1)}: the category header opened here is never closed "
                                f"by a second '%' line")
         header = self.header(lines, start + 1, end)
         words = self.body(lines, end + 1, header)
         if not words:
-            raise LexiconError(f"{_where(self.source, end + 1)}: no entries after the category header")
+            raise LexiconError(f"{location(self.source, end + 1)}: no entries after the category header")
         used = {i for w in words for i in w.ids}
         categories: list[Category] = []
         for key, (literal, name, definition, line) in header.items():
             if key not in used:
                 self.notes.append(
-                    f"{_where(self.source, line)}: category {name!r} (id {literal}) has no entries; dropped"
+                    f"{location(self.source, line)}: category {name!r} (id {literal}) has no entries; dropped"
                 )
                 continue
             categories.append(Category(name, definition, line=line))
@@ -106,20 +106,20 @@ class _DicReader:
             match = _HEADER_LINE.match(stripped)
             if match is None:
                 if _ID_RE.match(stripped):
-                    raise LexiconError(f"{_where(self.source, i + 1)}: category id {stripped} has no name")
-                self.notes.append(f"{_where(self.source, i + 1)}: header line {stripped!r} has no category id "
+                    raise LexiconError(f"{location(self.source, i + 1)}: category id {stripped} has no name")
+                self.notes.append(f"{location(self.source, i + 1)}: header line {stripped!r} has no category id "
                                   f"(a group heading); ignored")
                 continue
             literal, rest = match.groups()
             key = _norm_id(literal)
             if key in header:
-                raise LexiconError(f"{_where(self.source, i + 1)}: category id {literal} is defined twice "
+                raise LexiconError(f"{location(self.source, i + 1)}: category id {literal} is defined twice "
                                    f"(first at line {header[key][3]})")
             named = _NAME_DEF.match(rest)
             name, definition = (named.group(1), named.group(2).strip()) if named else (rest, "")
             header[key] = (literal, literal if self.names == "id" else name, definition, i + 1)
         if not header:
-            raise LexiconError(f"{_where(self.source, first)}: the category header defines no category "
+            raise LexiconError(f"{location(self.source, first)}: the category header defines no category "
                                f"(expected lines 'id<TAB>name')")
         return header
 
@@ -141,7 +141,7 @@ class _DicReader:
                 continue
             lineno = i + 1
             if stripped == "%":
-                raise LexiconError(f"{_where(self.source, lineno)}: unexpected third '%' line; the header "
+                raise LexiconError(f"{location(self.source, lineno)}: unexpected third '%' line; the header "
                                    f"is the part between the first two")
             word, codes = self.split(stripped)
             ids = self.codes(word, codes, lineno, header)
@@ -150,7 +150,7 @@ class _DicReader:
             split_glob = _SPLIT_GLOB.match(word)
             if split_glob:
                 self.notes.append(
-                    f"{_where(self.source, lineno)}: entry {word!r} (LIWC: words starting with "
+                    f"{location(self.source, lineno)}: entry {word!r} (LIWC: words starting with "
                     f"{word[:-1]!r}) is read as {split_glob.group(1)!r}: a hyphen or slash splits tokens, so "
                     f"{split_glob.group(1)!r} matches the first part of such words, and also the word alone"
                 )
@@ -166,7 +166,7 @@ class _DicReader:
                 continue
             added = [x for x in ids if x not in prior.ids]
             prior.ids.extend(added)
-            self.notes.append(f"{_where(self.source, lineno)}: word {word!r} repeats line {prior.line}; "
+            self.notes.append(f"{location(self.source, lineno)}: word {word!r} repeats line {prior.line}; "
                               f"merged ({len(added)} new categor{'y' if len(added) == 1 else 'ies'})")
         return list(words.values())
 
@@ -183,7 +183,7 @@ class _DicReader:
                     self.problem(lineno, f"entry {word!r} uses category id {code}, which the header does not "
                                          f"define; defined ids: {', '.join(v[0] for v in header.values())}")
                 elif key in ids:
-                    self.notes.append(f"{_where(self.source, lineno)}: entry {word!r} lists category id {code} twice")
+                    self.notes.append(f"{location(self.source, lineno)}: entry {word!r} lists category id {code} twice")
                 else:
                     ids.append(key)
             elif _CONDITIONAL.match(code) or _NEXT_WORD.match(code):
@@ -194,7 +194,7 @@ class _DicReader:
                 return None
         if skipped:
             kinds = "; ".join(_describe_conditional(c) for c in skipped)
-            message = f"{_where(self.source, lineno)}: entry {word!r} has LIWC conditional codes {kinds}"
+            message = f"{location(self.source, lineno)}: entry {word!r} has LIWC conditional codes {kinds}"
             if self.conditional == "error":
                 raise LexiconError(message + "; they cannot be represented (pass conditional='skip' to drop them)")
             if ids:

@@ -86,13 +86,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..check import check_bool, check_choice
 from .model import (
     DEFAULT_NEGATORS,
     NESTED_SCOPES,
     Category,
     Lexicon,
     LexiconError,
-    _where,
+    location,
 )
 from .dic import read_dic
 from ..text import term_tokens
@@ -113,11 +114,6 @@ _SUFFIXES = {".toml": "toml", ".dic": "dic", ".csv": "csv", ".tsv": "tsv"}
 
 class LexiconWarning(UserWarning):
     """A lexicon file was read with repairs; details in ``Lexicon.warnings``."""
-
-
-def _choice(name: str, value: Any, allowed: tuple[Any, ...]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
 
 
 # ------------------------------------------------------------------ decoding
@@ -142,11 +138,11 @@ def _decode(data: bytes, source: str, encoding: str, fallback: str | None, notes
         line = data.count(b"\n", 0, exc.start) + 1
         if fallback is None:
             raise LexiconError(
-                f"{_where(source, line)}: not valid {encoding} (byte {data[exc.start]:#04x}); "
+                f"{location(source, line)}: not valid {encoding} (byte {data[exc.start]:#04x}); "
                 f"pass encoding= or fallback_encoding="
             ) from None
         text = data.decode(fallback)
-        notes.append(f"{_where(source, line)}: not valid {encoding}; the file was decoded as {fallback}")
+        notes.append(f"{location(source, line)}: not valid {encoding}; the file was decoded as {fallback}")
     text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -227,10 +223,10 @@ class _TomlReader:
             match = re.search(r"at line (\d+)", str(exc))
             line = int(match.group(1)) if match else len(text.split("\n"))
             reason = re.sub(r"\s*\((?:at line \d+, column \d+|at end of document)\)\s*$", "", str(exc))
-            raise LexiconError(f"{_where(source, line)}: TOML syntax error: {reason}") from None
+            raise LexiconError(f"{location(source, line)}: TOML syntax error: {reason}") from None
 
     def fail(self, line: int | None, message: str) -> LexiconError:
-        return LexiconError(f"{_where(self.source, line)}: {message}")
+        return LexiconError(f"{location(self.source, line)}: {message}")
 
     def keys(self, table: dict[str, Any], allowed: tuple[str, ...], prefix: str, index: int | None) -> None:
         for key in table:
@@ -349,8 +345,8 @@ def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_erro
 
     def problem(line: int, message: str) -> None:
         if on_error == "raise":
-            raise LexiconError(f"{_where(source, line)}: {message} (pass on_error='warn' to skip the row)")
-        notes.append(f"{_where(source, line)}: {message}; row skipped")
+            raise LexiconError(f"{location(source, line)}: {message} (pass on_error='warn' to skip the row)")
+        notes.append(f"{location(source, line)}: {message}; row skipped")
 
     previous = 0
     first_row = True
@@ -360,7 +356,7 @@ def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_erro
         except StopIteration:
             break
         except csv.Error as exc:
-            raise LexiconError(f"{_where(source, previous + 1)}: malformed CSV: {exc}") from None
+            raise LexiconError(f"{location(source, previous + 1)}: malformed CSV: {exc}") from None
         line, previous = previous + 1, reader.line_num
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -369,7 +365,7 @@ def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_erro
         if first_row and (names[0] == "term" or ("term" in names and set(names) <= set(_CSV_COLUMNS))):
             first_row = False
             if any(c not in _CSV_COLUMNS for c in names) or len(set(names)) != len(names) or "category" not in names:
-                raise LexiconError(f"{_where(source, line)}: header row {cells!r}: the columns must be term, category "
+                raise LexiconError(f"{location(source, line)}: header row {cells!r}: the columns must be term, category "
                                    f"and optionally weight, each once")
             columns = {c: names.index(c) for c in names}
             continue
@@ -422,7 +418,7 @@ def _csv_delimiter(text: str, fmt: str, suffix: str) -> str:
 
 def _as_path(path: Any, param: str = "path") -> Path:
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{param} must be a str or os.PathLike, got {type(path).__name__}")
+        raise TypeError(f"{param}: expected a str or os.PathLike, got {type(path).__name__}")
     return Path(path)
 
 
@@ -432,10 +428,10 @@ def _read(path: str | os.PathLike[str], *, format: str | None = None, encoding: 
     """Read without emitting warnings (see :func:`read_lexicon`)."""
     p = _as_path(path)
     source = str(path)
-    _choice("on_duplicate", on_duplicate, ("error", "warn"))
-    _choice("on_error", on_error, ("raise", "warn"))
-    _choice("conditional", conditional, ("skip", "error"))
-    _choice("names", names, ("name", "id"))
+    check_choice("on_duplicate", on_duplicate, ("error", "warn"))
+    check_choice("on_error", on_error, ("raise", "warn"))
+    check_choice("conditional", conditional, ("skip", "error"))
+    check_choice("names", names, ("name", "id"))
     suffix = p.suffix.lower()
     if format is None:
         fmt = _SUFFIXES.get(suffix)
@@ -443,7 +439,7 @@ def _read(path: str | os.PathLike[str], *, format: str | None = None, encoding: 
             raise LexiconError(f"{source}: cannot tell the lexicon format from the suffix {suffix or '(none)'!r}; "
                                f"use one of {', '.join(_SUFFIXES)} or pass format= ({', '.join(FORMATS)})")
     else:
-        _choice("format", format, FORMATS)
+        check_choice("format", format, FORMATS)
         fmt = format
     if not p.is_file():
         raise LexiconError(f"{source}: no such lexicon file")
@@ -547,7 +543,7 @@ def _resolve(spec: Any, **options: Any) -> Lexicon:
     return _read(path, **options)
 
 
-def load_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lexicon:
+def load_lexicon(spec: str | os.PathLike[str] | Lexicon, *, warn: bool = True, **options: Any) -> Lexicon:
     """Return a lexicon from a :class:`Lexicon`, a bundled name or a path.
 
     Parameters
@@ -556,6 +552,10 @@ def load_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lexi
         A :class:`Lexicon` is returned unchanged; a string naming a bundled
         lexicon (:func:`bundled_lexicons`) loads it; anything else is read
         as a file with :func:`read_lexicon`.
+    warn : bool
+        Emit the reader's repairs as one :class:`LexiconWarning` (they are
+        in ``Lexicon.warnings`` either way; :func:`check_lexicon` reports
+        them instead).
     **options
         Passed to :func:`read_lexicon`.
 
@@ -568,10 +568,12 @@ def load_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lexi
     TypeError
         If ``spec`` is of another type.
     """
+    check_bool("warn", warn)
     if isinstance(spec, Lexicon):
         return spec
     lexicon = _resolve(spec, **options)
-    _emit(lexicon, 2)
+    if warn:
+        _emit(lexicon, 2)
     return lexicon
 
 

@@ -39,6 +39,7 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from ..check import check_choice
 from ..text import fold, term_tokens
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "Lexicon",
     "LexiconError",
     "NESTED_SCOPES",
+    "location",
 ]
 
 DEFAULT_NEGATORS: tuple[str, ...] = (
@@ -77,7 +79,10 @@ class LexiconError(ValueError):
     """A lexicon is invalid; the message names the file and line."""
 
 
-def _where(source: str | None, line: int | None) -> str:
+def location(source: str | None, line: int | None) -> str:
+    """Where a lexicon message points: ``"<file>, line <n>"``, the file
+    alone, or ``"lexicon"`` when neither is known (every reader's
+    messages start with it)."""
     if source is None and line is None:
         return "lexicon"
     if line is None:
@@ -153,8 +158,7 @@ class Lexicon:
 
     def with_scope(self, nested_scope: str) -> "Lexicon":
         """Return a copy resolving overlaps in ``nested_scope``."""
-        if nested_scope not in NESTED_SCOPES:
-            raise ValueError(f"nested_scope must be one of {NESTED_SCOPES}, got {nested_scope!r}")
+        check_choice("nested_scope", nested_scope, NESTED_SCOPES)
         return Lexicon(
             self.name, self.categories, self.entries, self.version, self.description, self.citation,
             self.negators, nested_scope, self.source, self.warnings, self.license,
@@ -210,26 +214,25 @@ class Lexicon:
             entry whose category is not defined, an empty category, a
             conflicting duplicate, a bad negation window or scope.
         """
-        if on_duplicate not in ("error", "warn"):
-            raise ValueError(f"on_duplicate must be 'error' or 'warn', got {on_duplicate!r}")
+        check_choice("on_duplicate", on_duplicate, ("error", "warn"))
         if nested_scope not in NESTED_SCOPES:
-            raise LexiconError(f"{_where(source, None)}: nested_scope must be one of {NESTED_SCOPES}, got {nested_scope!r}")
+            raise LexiconError(f"{location(source, None)}: nested_scope must be one of {NESTED_SCOPES}, got {nested_scope!r}")
         if not isinstance(name, str) or not name.strip():
-            raise LexiconError(f"{_where(source, None)}: the lexicon name must be a non-empty string, got {name!r}")
+            raise LexiconError(f"{location(source, None)}: the lexicon name must be a non-empty string, got {name!r}")
         cats = tuple(categories)
         if not cats:
-            raise LexiconError(f"{_where(source, None)}: the lexicon defines no category")
+            raise LexiconError(f"{location(source, None)}: the lexicon defines no category")
         seen_cats: dict[str, Category] = {}
         for cat in cats:
             if not isinstance(cat, Category):
-                raise LexiconError(f"{_where(source, None)}: categories must be Category records, got {type(cat).__name__}")
+                raise LexiconError(f"{location(source, None)}: categories must be Category records, got {type(cat).__name__}")
             if not isinstance(cat.name, str) or not cat.name.strip():
-                raise LexiconError(f"{_where(source, cat.line)}: a category has an empty name")
+                raise LexiconError(f"{location(source, cat.line)}: a category has an empty name")
             if cat.name in seen_cats:
-                raise LexiconError(f"{_where(source, cat.line)}: category {cat.name!r} is defined twice")
+                raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r} is defined twice")
             if not isinstance(cat.negation_window, int) or isinstance(cat.negation_window, bool) or cat.negation_window < 0:
                 raise LexiconError(
-                    f"{_where(source, cat.line)}: category {cat.name!r}: negation_window must be a whole number >= 0, "
+                    f"{location(source, cat.line)}: category {cat.name!r}: negation_window must be a whole number >= 0, "
                     f"got {cat.negation_window!r}"
                 )
             seen_cats[cat.name] = cat
@@ -243,9 +246,9 @@ class Lexicon:
                 term, category, weight, line = raw
             else:
                 raise LexiconError(
-                    f"{_where(source, None)}: each entry must be an Entry or a (term, category, weight, line) tuple, got {raw!r}"
+                    f"{location(source, None)}: each entry must be an Entry or a (term, category, weight, line) tuple, got {raw!r}"
                 )
-            where = _where(source, line)
+            where = location(source, line)
             if not isinstance(term, str):
                 raise LexiconError(f"{where}: entry term must be a string, got {type(term).__name__} {term!r}")
             if category not in seen_cats:
@@ -281,18 +284,18 @@ class Lexicon:
         used = {e.category for e in built}
         for cat in cats:
             if cat.name not in used:
-                raise LexiconError(f"{_where(source, cat.line)}: category {cat.name!r} has no entries")
+                raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r} has no entries")
         negs = DEFAULT_NEGATORS if negators is None else tuple(negators)
         folded_negs = []
         for neg in negs:
             if not isinstance(neg, str):
-                raise LexiconError(f"{_where(source, None)}: negator must be a string, got {type(neg).__name__} {neg!r}")
+                raise LexiconError(f"{location(source, None)}: negator must be a string, got {type(neg).__name__} {neg!r}")
             try:
                 words = term_tokens(neg)
             except ValueError as exc:
-                raise LexiconError(f"{_where(source, None)}: negator {neg!r}: {exc}") from None
+                raise LexiconError(f"{location(source, None)}: negator {neg!r}: {exc}") from None
             if len(words) != 1 or words[0].endswith("*"):
-                raise LexiconError(f"{_where(source, None)}: negator {neg!r} must be a single word without '*'")
+                raise LexiconError(f"{location(source, None)}: negator {neg!r} must be a single word without '*'")
             folded_negs.append(words[0])
         return cls(
             name=name,

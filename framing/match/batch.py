@@ -6,9 +6,8 @@ compares the two on random texts, and the scoring benchmark on real
 articles).  It is the scoring hot path (:func:`framing.match.scoring.score_texts`).
 
 How it works.  Each text is folded and encoded on its own
-(:meth:`Matcher._raw`); the raw bytes are joined with the separator
-`` !\\x03 `` and the byte rules run once over the chunk
-(:meth:`Matcher._bytes`).  Every rule looks one byte to each side and the
+(:meth:`Matcher.raw_bytes`); the raw bytes are joined with the separator
+`` !\\x03 `` and the byte rules run once over the chunk.  Every rule looks one byte to each side and the
 separator starts and ends with a space, so each document's bytes are
 those it has alone; the ``!`` becomes a sentence break, which no phrase
 and no negation window crosses, and the ``\\x03`` (a run of its own that
@@ -18,16 +17,16 @@ Single-word candidates are handled as numpy arrays: one row per
 occurrence and category (the token's best entry there, from a table of
 candidate tokens indexed by integer ids), so no Python object is built
 per hit.  Phrase keys go through the matcher's own Python routine
-(:meth:`Matcher._phrase_candidates`); an occurrence that a phrase
+(:meth:`Matcher.phrase_candidates`); an occurrence that a phrase
 candidate of its category spans is resolved with the phrases
-(:meth:`Matcher._resolve`), every other occurrence is kept, as in the
+(:meth:`Matcher.resolve`), every other occurrence is kept, as in the
 per-text path.  Tokens, the nearest negator before a hit, sentence
 breaks and quote depth are read from arrays over the runs of non-space
 bytes, and per-document tallies are ``bincount`` over ``document *
 categories + category``.
 
 Weights are summed in any order here, so the batch path is used only
-when they sum exactly (:data:`framing.match._EXACT_WEIGHT_SCALE`); texts
+when they sum exactly (:attr:`framing.match.CompiledLexicon.exact_weights`); texts
 of another lexicon, texts with more than 2**23 characters and texts that
 contain the control characters ``\\x01``-``\\x03`` (which the per-text
 path reads as quote markers) are counted by the per-text path.
@@ -35,11 +34,15 @@ path reads as quote markers) are counted by the per-text path.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from typing import Sequence
 
 import numpy as np
 
-from .matcher import _BATCH_TABLE, _EXACT_TOKENS_MAX, _TOKEN_BYTES, Matcher
+from ..check import check_choice
+from ..vocab import VOICES
+from .matcher import BATCH_TABLE, EXACT_TOKENS_MAX, TOKEN_BYTES, Matcher
 
 __all__ = ["count_texts"]
 
@@ -50,17 +53,17 @@ _BATCH_BYTES = 1_000_000
 _TOKEN_LIMIT = 200_000
 _SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR, _DOT, _APOSTROPHE = 32, ord("|"), 1, 2, 3, ord("."), ord("'")
 _IS_TOKEN_BYTE = np.zeros(256, dtype=bool)
-_IS_TOKEN_BYTE[list(_TOKEN_BYTES)] = True
+_IS_TOKEN_BYTE[list(TOKEN_BYTES)] = True
 
 
 def _prepare(raw: bytes) -> bytes:
-    """:meth:`Matcher._bytes` with the batch table, the full stop and
+    """The per-text path's byte rules with the batch table, the full stop and
     apostrophe rules applied with numpy: a ``.`` or ``'`` joins only
     between two token bytes; any other ``.`` is a break, any other
     ``'`` a space (both rules read the bytes as they were, as the
     regular expressions of the per-text path do).  The batch tests check
     that the two give the same counts."""
-    b = (b" " + raw + b" ").translate(_BATCH_TABLE)
+    b = (b" " + raw + b" ").translate(BATCH_TABLE)
     arr = np.frombuffer(b, dtype=np.uint8)
     at = np.flatnonzero((arr == _DOT) | (arr == _APOSTROPHE))  # never the first or last byte
     if len(at):
@@ -74,45 +77,27 @@ def _prepare(raw: bytes) -> bytes:
     return b
 
 
-class _Tables:
-    """Integer views of a matcher for the batch path.
+class _TokenTable:
+    """Candidate tokens of one matcher as integer ids, for the batch path.
 
-    Per automaton key (the value the scan yields): its length, whether
-    it finds a single-word candidate, whether it is a phrase key, and
-    the id of its token when the key is a whole token.  Per candidate
-    token id: its best entry per category (-1: none) and whether it is
-    a negator.
+    Per token id: its best entry per category (-1: none) and whether it
+    is a negator; per automaton key: the id of its token when the key is
+    a whole token (-1 otherwise).  Built from :meth:`Matcher.token_info`
+    and :attr:`Matcher.compiled`; grows as new tokens are met and starts
+    afresh past ``_TOKEN_LIMIT`` tokens.
     """
 
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
-        keys = matcher._keys
-        self.size = np.array([k[0] for k in keys], dtype=np.int64)
-        self.single = np.array([k[1] is not None for k in keys], dtype=bool)
-        self.phrase = np.array([k[2] is not None or k[3] is not None for k in keys], dtype=bool)
-        # Loose phrase keys that name the words that may come next (and
-        # are nothing else): the first bytes of those words, a cheap test
-        # before Python reads the next token.
-        self.follow_row = np.full(len(keys), -1, dtype=np.int64)
-        firsts = []
-        for kid, (_, single, full, follow) in enumerate(keys):
-            if single is None and full is None and isinstance(follow, frozenset):
-                row = np.zeros(256, dtype=bool)
-                row[[ord(word[0]) for word in follow if word]] = True
-                self.follow_row[kid] = len(firsts)
-                firsts.append(row)
-        self.follow_first = np.array(firsts, dtype=bool).reshape(len(firsts), 256)
         self.ncat = len(matcher.categories)
-        self.windows = np.array(matcher._windows, dtype=np.int64)
-        self.entry_cat = np.array(matcher._entry_cat, dtype=np.int64)
-        self.entry_weight = np.array(matcher._weights, dtype=np.float64)
         self.reset()
 
     def reset(self) -> None:
         self.ids: dict[str, int] = {}
         self.entry = np.full((1024, self.ncat), -1, dtype=np.int64)
         self.negator = np.zeros(1024, dtype=bool)
-        self.key_token = np.array([self.token_id(k[1]) if k[1] else -1 for k in self.matcher._keys], dtype=np.int64)
+        self.key_token = np.array([self.token_id(k.single) if k.single else -1 for k in self.matcher.compiled.keys],
+                                  dtype=np.int64)
 
     def token_id(self, token: str) -> int:
         """The id of a token (latin-1 str of its UTF-8 bytes)."""
@@ -123,7 +108,7 @@ class _Tables:
         if tid == len(self.negator):
             self.entry = np.concatenate([self.entry, np.full_like(self.entry, -1)])
             self.negator = np.concatenate([self.negator, np.zeros_like(self.negator)])
-        info = self.matcher._info_of(token)
+        info = self.matcher.token_info(token)
         if info is not None:
             for cat, entry in info.singles:
                 self.entry[tid, cat] = entry
@@ -132,13 +117,19 @@ class _Tables:
         return tid
 
 
-def _tables(matcher: Matcher) -> _Tables:
-    tables = matcher._batch
-    if tables is None:
-        tables = matcher._batch = _Tables(matcher)
-    elif len(tables.ids) > _TOKEN_LIMIT:
-        tables.reset()
-    return tables
+# one token table per live matcher (dropped with the matcher)
+_token_tables: "weakref.WeakKeyDictionary[Matcher, _TokenTable]" = weakref.WeakKeyDictionary()
+_tables_lock = threading.Lock()
+
+
+def _tables(matcher: Matcher) -> _TokenTable:
+    with _tables_lock:
+        tables = _token_tables.get(matcher)
+        if tables is None:
+            tables = _token_tables[matcher] = _TokenTable(matcher)
+        elif len(tables.ids) > _TOKEN_LIMIT:
+            tables.reset()
+        return tables
 
 
 def _member(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
@@ -172,10 +163,10 @@ def count_texts(
         Shapes ``(n, k)``, ``(n, k)``, ``(n, k)`` and ``(n,)``: for text
         ``i`` what ``matcher.count(texts[i], quoted=...)[voice]`` holds.
     """
-    if voice not in ("all", "outlet", "quoted"):
-        raise ValueError(f"voice must be 'all', 'outlet' or 'quoted', got {voice!r}")
+    check_choice("voice", voice, VOICES)
     if voice != "all" and quoted is None:
         raise ValueError(f"voice={voice!r} needs the quoted intervals of every text (quoted=)")
+    compiled = matcher.compiled
     n, k = len(texts), len(matcher.categories)
     count = np.zeros((n, k), dtype=np.int64)
     negated = np.zeros((n, k), dtype=np.int64)
@@ -189,16 +180,16 @@ def count_texts(
             continue
         intervals = None if quoted is None else quoted[i]
         if (
-            not matcher._exact_weights
-            or len(text) >= _EXACT_TOKENS_MAX
+            not compiled.exact_weights
+            or len(text) >= EXACT_TOKENS_MAX
             or "\x01" in text
             or "\x02" in text
             or "\x03" in text
         ):
-            row = matcher._count_rows(text, intervals)[voice]
+            row = matcher.count_rows(text, intervals)[voice]
             count[i], negated[i], weight[i], tokens[i] = row
             continue
-        raw = matcher._raw(matcher._mark(text, intervals) if intervals else text)
+        raw = matcher.raw_bytes(text, intervals)
         batch.append(i)
         raws.append(raw)
         size += len(raw)
@@ -214,6 +205,7 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     """Count the documents ``raws`` (raw bytes) into rows ``rows`` of the
     output arrays."""
     tables = _tables(matcher)
+    compiled = matcher.compiled
     k = tables.ncat
     nd = len(rows)
     b = _prepare(_SEP.join(raws))
@@ -248,18 +240,18 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     ends: list[int] = []
     kids: list[int] = []
     add_end, add_kid = ends.append, kids.append
-    for end, kid in matcher._scanner.iter(s):
+    for end, kid in compiled.automaton.iter(s):
         add_end(end)
         add_kid(kid)
     if not ends:
         return
     end_arr = np.array(ends, dtype=np.int64)
     kid_arr = np.array(kids, dtype=np.int64)
-    picked = np.flatnonzero(tables.phrase[kid_arr])
+    picked = np.flatnonzero(compiled.key_phrase[kid_arr])
     if len(picked):
         # drop the loose keys whose next token (past spaces and quote
         # markers) cannot start a word that may follow
-        row = tables.follow_row[kid_arr[picked]]
+        row = compiled.follow_row[kid_arr[picked]]
         tested = np.flatnonzero(row >= 0)
         if len(tested):
             nxt = np.searchsorted(run_start, end_arr[picked[tested]] + 1)
@@ -268,15 +260,15 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             byte = np.zeros(len(tested), dtype=np.int64)
             inside = nxt < len(plain)
             byte[inside] = first[plain[nxt[inside]]]
-            ok = tables.follow_first[row[tested], byte] & inside
+            ok = compiled.follow_first[row[tested], byte] & inside
             keep = np.ones(len(picked), dtype=bool)
             keep[tested[~ok]] = False
             picked = picked[keep]
-    phrase_hits = matcher._phrase_candidates(s, zip(end_arr[picked].tolist(), kid_arr[picked].tolist())) if len(picked) else []
+    phrase_hits = matcher.phrase_candidates(s, zip(end_arr[picked].tolist(), kid_arr[picked].tolist())) if len(picked) else []
 
-    single = tables.single[kid_arr]
+    single = compiled.key_single[kid_arr]
     kid1 = kid_arr[single]
-    start1 = end_arr[single] - tables.size[kid1] + 2
+    start1 = end_arr[single] - compiled.key_size[kid1] + 2
     if len(start1) > 1 and not np.all(start1[1:] >= start1[:-1]):
         order = np.argsort(start1, kind="stable")
         start1, kid1 = start1[order], kid1[order]
@@ -300,8 +292,8 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
         pos = cat = entry = negator_starts = np.zeros(0, dtype=np.int64)
 
     if phrase_hits:
-        spanned = matcher._spanned(s, phrase_hits)
-        if matcher._scope_lexicon:
+        spanned = matcher.spanned(s, phrase_hits)
+        if compiled.scope_lexicon:
             contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
         else:
             keys = [p * k + c for c, starts in spanned.items() for p in starts]
@@ -311,22 +303,22 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             cands.extend(zip(pos[contested].tolist(), pos[contested].tolist(), [1] * int(contested.sum()), entry[contested].tolist()))
             keep = ~contested
             pos, cat, entry = pos[keep], cat[keep], entry[keep]
-        kept = matcher._resolve(cands)
+        kept = matcher.resolve(cands)
         if kept:
             kept_pos = np.array([c[0] for c in kept], dtype=np.int64)
             kept_entry = np.array([c[3] for c in kept], dtype=np.int64)
             pos = np.concatenate([pos, kept_pos])
             entry = np.concatenate([entry, kept_entry])
-            cat = np.concatenate([cat, tables.entry_cat[kept_entry]])
+            cat = np.concatenate([cat, compiled.entry_category_array[kept_entry]])
     if not len(pos):
         return
 
     is_negated = np.zeros(len(pos), dtype=bool)
-    window = tables.windows[cat]
+    window = compiled.window_array[cat]
     windowed = np.flatnonzero(window > 0)
     if len(windowed):
         # negators: the lexicon's and tokens ending in n't (both found by the scan)
-        nt_ends = end_arr[kid_arr == matcher._nt_key]
+        nt_ends = end_arr[kid_arr == compiled.nt_key]
         negator_runs = np.sort(np.concatenate([
             np.searchsorted(run_start, negator_starts),
             np.searchsorted(run_start, nt_ends, side="right") - 1,
@@ -352,4 +344,4 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     size = nd * k
     count[rows] = np.bincount(cell[counted], minlength=size).reshape(nd, k)
     negated[rows] = np.bincount(cell[is_negated], minlength=size).reshape(nd, k)
-    weight[rows] = np.bincount(cell[counted], weights=tables.entry_weight[entry[counted]], minlength=size).reshape(nd, k)
+    weight[rows] = np.bincount(cell[counted], weights=compiled.entry_weight_array[entry[counted]], minlength=size).reshape(nd, k)

@@ -29,33 +29,52 @@ and the single-word candidates, negation windows and per-document
 tallies as numpy arrays; it gives for every text what :meth:`Matcher.count`
 gives (tests compare the two).
 
+What is compiled is declared once: :class:`CompiledLexicon` (the
+automaton and its key table, per-entry categories, weights and ranks,
+negation windows, the phrase trie, and the same tables as read-only
+arrays for the batch path), built by :meth:`CompiledLexicon.build` when a
+:class:`Matcher` is made.  :func:`compile_lexicon` memoises the matcher of
+a lexicon (the same or an equal :class:`~framing.lexicon.Lexicon`) per
+process, so scoring, hits, KWIC and the classifiers' cue features share
+one compilation.  The batch path reads only :attr:`Matcher.compiled` and
+the public methods :meth:`Matcher.token_info`, :meth:`Matcher.raw_bytes`,
+:meth:`Matcher.count_rows`, :meth:`Matcher.phrase_candidates`,
+:meth:`Matcher.spanned` and :meth:`Matcher.resolve`.
+
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
 
 from __future__ import annotations
 
 import operator
+import os
 import re
+import threading
 from bisect import bisect_left
-from dataclasses import dataclass
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from functools import reduce
+from types import MappingProxyType
+from typing import Any, Mapping, NamedTuple
 
 import ahocorasick
 import numpy as np
 
 from ..lexicon.model import Entry, Lexicon
 from ..text import _fold_cased, fold_with_offsets, folded_tokens
+from ..vocab import VOICES
 
-__all__ = ["Matcher", "Counts", "RawHit", "VOICES"]
+__all__ = [
+    "Matcher", "CompiledLexicon", "ScanKey", "TokenInfo", "Counts", "RawHit", "VOICES", "compile_lexicon",
+    "CompileInfo", "TOKEN_BYTES", "BATCH_TABLE", "EXACT_TOKENS_MAX",
+]
 
-VOICES: tuple[str, ...] = ("all", "outlet", "quoted")
-
-_TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0x80, 0x100))
+TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0x80, 0x100))
 
 
 def _byte_table() -> bytes:
     table = bytearray(b" " * 256)
-    for c in _TOKEN_BYTES:
+    for c in TOKEN_BYTES:
         table[c] = c
     for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZ":
         table[c] = c + 32
@@ -69,10 +88,10 @@ def _byte_table() -> bytes:
 
 
 _TABLE = _byte_table()
-# The batch path (:mod:`framing.match.batch`) joins documents with a
-# separator containing \x03, which this table keeps (texts that contain
-# \x01-\x03 themselves are counted one by one with ``_TABLE``).
-_BATCH_TABLE = _TABLE[:3] + b"\x03" + _TABLE[4:]
+#: The byte table of the batch path (:mod:`framing.match.batch`), which
+#: joins documents with a separator containing \x03 that this table keeps
+#: (texts that contain \x01-\x03 themselves are counted one by one).
+BATCH_TABLE = _TABLE[:3] + b"\x03" + _TABLE[4:]
 _TOK_CLASS = rb"a-z0-9\x80-\xff"
 _DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
 _APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
@@ -90,7 +109,10 @@ _NEXT_TOKEN = re.compile("[ \x01\x02]*([^ ]*)")
 # sum exactly (every partial sum is a representable double while a text
 # has fewer than 2**23 tokens), so their sums do not depend on the order
 # of the additions and hits can be summed per token instead of one by one.
-_EXACT_WEIGHT_SCALE, _EXACT_WEIGHT_MAX, _EXACT_TOKENS_MAX = 2.0**10, 2.0**20, 2**23
+_EXACT_WEIGHT_SCALE, _EXACT_WEIGHT_MAX = 2.0**10, 2.0**20
+#: Texts of this many characters or more have their weights summed in
+#: text order (see :attr:`CompiledLexicon.exact_weights`).
+EXACT_TOKENS_MAX = 2**23
 
 
 def _latin(raw: bytes) -> str:
@@ -201,12 +223,280 @@ class RawHit:
 
 
 @dataclass(frozen=True, slots=True)
-class _TokenInfo:
+class TokenInfo:
+    """What a lexicon makes of one token (see :meth:`Matcher.token_info`).
+
+    ``norm`` is the folded token; ``singles`` holds ``(category index,
+    entry index)`` of the best single-word entry per category the token
+    matches; ``phrase_start`` says it matches the first word of some
+    phrase; ``negator`` that it is one of the lexicon's negators or ends
+    in ``n't``; ``windowed`` that some of ``singles`` is in a category
+    with a negation window.
+    """
+
     norm: str
-    singles: tuple[tuple[int, int], ...]  # (category index, entry index), best per category
-    phrase_start: bool  # the token matches the first word of some phrase
+    singles: tuple[tuple[int, int], ...]
+    phrase_start: bool
     negator: bool
-    windowed: bool  # some of ``singles`` is in a category with a negation window
+    windowed: bool
+
+
+class ScanKey(NamedTuple):
+    """One key of the automaton of a :class:`CompiledLexicon` (the value
+    the scan yields is the key's index in ``CompiledLexicon.keys``).
+
+    ``size`` is the key's length in bytes.  ``single`` (not None) says the
+    key finds a single-word entry or a negator: the token itself (`` word ``
+    / `` word's ``) or ``""`` for the prefix of a glob (the token is then
+    read from the text).  ``full`` (not None) says the key is a whole phrase
+    written with single spaces: ``(offset of the last word, number of
+    words, entries whose last word is exact, entries whose last word is a
+    glob)``; an exact last word still needs a space or ``'s `` after the
+    key.  ``loose`` (not None) says the key is the start of a phrase that
+    the full keys cannot see (its leading words followed by a separator
+    other than one space, or its words up to a glob that is not the last
+    word): a ``frozenset`` of the exact words that may come next, or
+    ``True`` when a glob may; such a place is walked in the word trie.
+    """
+
+    size: int
+    single: str | None
+    full: tuple[int, int, tuple[int, ...], tuple[int, ...]] | None
+    loose: frozenset[str] | bool | None
+
+
+def _readonly(values, dtype) -> np.ndarray:
+    arr = np.array(values, dtype=dtype)
+    arr.setflags(write=False)
+    return arr
+
+
+@dataclass(frozen=True, eq=False)
+class CompiledLexicon:
+    """A lexicon compiled for matching: built once per lexicon by
+    :meth:`CompiledLexicon.build` (through :class:`Matcher` and
+    :func:`compile_lexicon`), read by the per-text path of
+    :class:`Matcher` and by the batch path of :mod:`framing.match.batch`.
+
+    Categories and entries are indexed in lexicon order.  Strings in
+    ``keys`` and ``exact``/``globs`` are as the fast path sees tokens:
+    latin-1 strs of UTF-8 bytes for keys, folded words for the tables.
+    The numpy arrays are read-only.
+
+    Attributes
+    ----------
+    lexicon : Lexicon
+    categories : tuple of str
+        Category names.
+    entries : tuple of Entry
+    windows : tuple of int
+        Negation window per category (0: none).
+    entry_category : tuple of int
+        Category index per entry.
+    entry_weight : tuple of float
+        Weight per entry.
+    rank : tuple
+        Per entry, its tie-break key (fewer globs, longer words, then the
+        term, then lexicon order; see :mod:`framing.lexicon.model`).
+    negators : frozenset of str
+    has_negation : bool
+        Some category has a negation window.
+    scope_lexicon : bool
+        ``nested_scope == "lexicon"``.
+    exact_weights : bool
+        Every weight is a multiple of 2**-10 no larger than 2**20 in
+        magnitude, so weights sum exactly in any order (the batch path
+        needs this).
+    exact, globs : mapping of str to tuple of int
+        Single-word entries by word / by glob prefix.
+    glob_lengths : tuple of int
+        The distinct glob prefix lengths, ascending.
+    max_phrase : int
+        Words of the longest entry.
+    automaton : ahocorasick.Automaton
+        One automaton for every candidate of the fast path; its values
+        index ``keys``.
+    keys : tuple of ScanKey
+    nt_key : int
+        The key of ``n't `` ending a token (a negator whatever the
+        lexicon says), or -1 when no category has a negation window.
+    key_size, key_single, key_phrase : ndarray
+        ``keys`` as arrays: length, finds a single-word candidate, is a
+        phrase (full or loose) key.
+    follow_row, follow_first : ndarray
+        For loose keys that name the words that may come next (and are
+        nothing else): ``follow_first[follow_row[key], byte]`` says a word
+        that may follow starts with ``byte`` (-1 rows: no such test).
+    window_array, entry_category_array, entry_weight_array : ndarray
+        ``windows``, ``entry_category`` and ``entry_weight`` as arrays.
+    """
+
+    lexicon: Lexicon
+    categories: tuple[str, ...]
+    entries: tuple[Entry, ...]
+    windows: tuple[int, ...]
+    entry_category: tuple[int, ...]
+    entry_weight: tuple[float, ...]
+    rank: tuple[tuple, ...]
+    negators: frozenset[str]
+    has_negation: bool
+    scope_lexicon: bool
+    exact_weights: bool
+    exact: Mapping[str, tuple[int, ...]]
+    globs: Mapping[str, tuple[int, ...]]
+    glob_lengths: tuple[int, ...]
+    phrase_trie: "_PhraseNode" = field(repr=False)
+    max_phrase: int
+    automaton: ahocorasick.Automaton = field(repr=False)
+    keys: tuple[ScanKey, ...] = field(repr=False)
+    nt_key: int
+    key_size: np.ndarray = field(repr=False)
+    key_single: np.ndarray = field(repr=False)
+    key_phrase: np.ndarray = field(repr=False)
+    follow_row: np.ndarray = field(repr=False)
+    follow_first: np.ndarray = field(repr=False)
+    window_array: np.ndarray = field(repr=False)
+    entry_category_array: np.ndarray = field(repr=False)
+    entry_weight_array: np.ndarray = field(repr=False)
+
+    @classmethod
+    def build(cls, lexicon: Lexicon) -> "CompiledLexicon":
+        """Compile ``lexicon`` (every call compiles afresh; use
+        :func:`compile_lexicon` to compile a lexicon once per process)."""
+        if not isinstance(lexicon, Lexicon):
+            raise TypeError(f"lexicon: expected a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+        categories = lexicon.category_names
+        cat_index = {name: i for i, name in enumerate(categories)}
+        windows = tuple(c.negation_window for c in lexicon.categories)
+        entries = lexicon.entries
+        has_negation = any(windows)
+        exact: dict[str, list[int]] = {}
+        globs: dict[str, list[int]] = {}
+        trie = _PhraseNode()
+        max_phrase = 1
+        for i, entry in enumerate(entries):
+            if entry.is_phrase:
+                trie.add(entry.pattern, i)
+                max_phrase = max(max_phrase, len(entry.pattern))
+            else:
+                word = entry.pattern[0]
+                target = globs if word.endswith("*") else exact
+                target.setdefault(word.rstrip("*"), []).append(i)
+        weights = tuple(e.weight for e in entries)
+        negators = frozenset(lexicon.negators)
+        keys, automaton, nt_key = _compile_scanner(entries, exact, globs, negators if has_negation else ())
+        follow_row = np.full(len(keys), -1, dtype=np.int64)
+        firsts = []
+        for kid, key in enumerate(keys):
+            if key.single is None and key.full is None and isinstance(key.loose, frozenset):
+                row = np.zeros(256, dtype=bool)
+                row[[ord(word[0]) for word in key.loose if word]] = True
+                follow_row[kid] = len(firsts)
+                firsts.append(row)
+        follow_row.setflags(write=False)
+        entry_category = tuple(cat_index[e.category] for e in entries)
+        return cls(
+            lexicon=lexicon,
+            categories=categories,
+            entries=entries,
+            windows=windows,
+            entry_category=entry_category,
+            entry_weight=weights,
+            rank=tuple(
+                (sum(w.endswith("*") for w in e.pattern), -sum(len(w) for w in e.pattern), e.term, i)
+                for i, e in enumerate(entries)
+            ),
+            negators=negators,
+            has_negation=has_negation,
+            scope_lexicon=lexicon.nested_scope == "lexicon",
+            exact_weights=all(abs(w) <= _EXACT_WEIGHT_MAX and (w * _EXACT_WEIGHT_SCALE).is_integer() for w in weights),
+            exact=MappingProxyType({k: tuple(v) for k, v in exact.items()}),
+            globs=MappingProxyType({k: tuple(v) for k, v in globs.items()}),
+            glob_lengths=tuple(sorted({len(k) for k in globs})),
+            phrase_trie=trie,
+            max_phrase=max_phrase,
+            automaton=automaton,
+            keys=keys,
+            nt_key=nt_key,
+            key_size=_readonly([k.size for k in keys], np.int64),
+            key_single=_readonly([k.single is not None for k in keys], bool),
+            key_phrase=_readonly([k.full is not None or k.loose is not None for k in keys], bool),
+            follow_row=follow_row,
+            follow_first=_readonly(firsts, bool).reshape(len(firsts), 256),
+            window_array=_readonly(windows, np.int64),
+            entry_category_array=_readonly(entry_category, np.int64),
+            entry_weight_array=_readonly(weights, np.float64),
+        )
+
+
+def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ...], ahocorasick.Automaton, int]:
+    """The keys (:class:`ScanKey`), the automaton over them and the index
+    of the ``n't`` key (-1 without negators).
+
+    Keys are latin-1 strs of UTF-8 bytes, so that positions in the
+    searched string are byte positions.
+    """
+    slots: dict[str, list] = {}
+
+    def slot(key: str) -> list:
+        return slots.setdefault(_latin(key.encode("utf-8")), [None, None, None])
+
+    def add_loose(key: str, following: str | None) -> None:
+        entry = slot(key)
+        if following is None or entry[2] is True:
+            entry[2] = True
+        else:
+            entry[2] = (entry[2] or set()) | {_latin(following.encode("utf-8"))}
+
+    for word in (*exact, *negators):
+        for token in (word, word + "'s"):
+            slot(f" {token} ")[0] = _latin(token.encode("utf-8"))
+    for prefix in globs:
+        slot(f" {prefix}")[0] = ""
+    full: dict[str, tuple[int, int, list[int], list[int]]] = {}
+    for i, entry in enumerate(entries):
+        if not entry.is_phrase:
+            continue
+        words = entry.pattern
+        first_glob = next((k for k, w in enumerate(words) if w.endswith("*")), len(words))
+        # separators other than one space after any leading exact word
+        for k in range(1, min(first_glob, len(words) - 1) + 1):
+            following = None if words[k].endswith("*") else words[k]
+            for head in _variants(words[:k]):
+                for sep in _LOOSE_SEPARATORS:
+                    add_loose(f" {head}{sep}", following)
+        if first_glob < len(words) - 1:
+            for head in _variants(words[:first_glob]):
+                glob = words[first_glob][:-1]
+                add_loose(f" {head} {glob}" if head else f" {glob}", None)
+            continue
+        last = words[-1]
+        for head in _variants(words[:-1]):
+            key = f" {head} {last.rstrip('*')}"
+            offset = len(f" {head} ".encode("utf-8")) - 1
+            group = full.setdefault(key, (offset, len(words), [], []))
+            group[3 if last.endswith("*") else 2].append(i)
+    for key, (offset, n, exact_last, glob_last) in full.items():
+        slot(key)[1] = (offset, n, tuple(exact_last), tuple(glob_last))
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+    keys: list[ScanKey] = []
+    for key, (single, whole, loose) in slots.items():
+        if isinstance(loose, set):
+            loose = frozenset(loose)
+        automaton.add_word(key, len(keys))
+        keys.append(ScanKey(len(key), single, whole, loose))
+    # ``n't`` ending a token: a negator whatever the lexicon says.  The
+    # per-text path looks these up only where a hit needs them; the
+    # batch path takes their places from the scan.  (Every other key
+    # starts with a space, so no other key is this one.)
+    nt_key = -1
+    if negators:
+        nt_key = len(keys)
+        automaton.add_word("n't ", nt_key)
+        keys.append(ScanKey(4, None, None, None))
+    if keys:
+        automaton.make_automaton()
+    return tuple(keys), automaton, nt_key
 
 
 class Matcher:
@@ -216,146 +506,69 @@ class Matcher:
     ----------
     lexicon : Lexicon
         A validated lexicon (:mod:`framing.lexicon.files` reads files).
+        Every construction compiles; :func:`compile_lexicon` gives the one
+        matcher of a lexicon per process.
+
+    Attributes
+    ----------
+    lexicon : Lexicon
+    compiled : CompiledLexicon
+        The compiled structure (built once, here).
+    categories : tuple of str
+    entries : tuple of Entry
 
     Notes
     -----
-    A matcher is cheap to pickle: it pickles its lexicon and recompiles
-    in the receiving process, so it can be sent to worker processes.
+    A matcher is cheap to pickle: it pickles its lexicon and is rebuilt
+    by :func:`compile_lexicon` in the receiving process, so it can be
+    sent to worker processes.  Copies (``copy``/``deepcopy``, scikit-learn's
+    ``clone``) are the matcher itself: it never changes what it matches.
     """
 
     def __init__(self, lexicon: Lexicon) -> None:
         if not isinstance(lexicon, Lexicon):
-            raise TypeError(f"lexicon must be a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+            raise TypeError(f"lexicon: expected a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+        compiled = CompiledLexicon.build(lexicon)
         self.lexicon = lexicon
-        self.categories: tuple[str, ...] = lexicon.category_names
+        self.compiled = compiled
+        self.categories: tuple[str, ...] = compiled.categories
+        self.entries: tuple[Entry, ...] = compiled.entries
+        # short names for the hot paths below (views of ``compiled``)
         self._cat_index = {name: i for i, name in enumerate(self.categories)}
-        self._windows = [c.negation_window for c in lexicon.categories]
-        self._has_negation = any(self._windows)
-        self._scope_lexicon = lexicon.nested_scope == "lexicon"
-        self.entries: tuple[Entry, ...] = lexicon.entries
-        self._entry_cat = [self._cat_index[e.category] for e in self.entries]
-        self._rank = [
-            (sum(w.endswith("*") for w in e.pattern), -sum(len(w) for w in e.pattern), e.term, i)
-            for i, e in enumerate(self.entries)
-        ]
-        self._negators = frozenset(lexicon.negators)
-        exact: dict[str, list[int]] = {}
-        globs: dict[str, list[int]] = {}
-        self._phrase_trie = _PhraseNode()
-        self._max_phrase = 1
-        for i, entry in enumerate(self.entries):
-            if entry.is_phrase:
-                self._phrase_trie.add(entry.pattern, i)
-                self._max_phrase = max(self._max_phrase, len(entry.pattern))
-            else:
-                word = entry.pattern[0]
-                target = globs if word.endswith("*") else exact
-                target.setdefault(word.rstrip("*"), []).append(i)
-        self._exact, self._globs = exact, globs
-        self._glob_lengths = sorted({len(k) for k in globs})
-        self._weights = [e.weight for e in self.entries]
-        self._exact_weights = all(
-            abs(w) <= _EXACT_WEIGHT_MAX and (w * _EXACT_WEIGHT_SCALE).is_integer() for w in self._weights
-        )
-        # the automaton's values index ``_keys`` (see :meth:`_compile_scanner`)
-        self._keys: list[tuple] = []
-        self._scanner = self._compile_scanner()
+        self._windows = compiled.windows
+        self._has_negation = compiled.has_negation
+        self._scope_lexicon = compiled.scope_lexicon
+        self._entry_cat = compiled.entry_category
+        self._rank = compiled.rank
+        self._negators = compiled.negators
+        self._phrase_trie = compiled.phrase_trie
+        self._max_phrase = compiled.max_phrase
+        self._exact, self._globs = compiled.exact, compiled.globs
+        self._glob_lengths = compiled.glob_lengths
+        self._weights = compiled.entry_weight
+        self._exact_weights = compiled.exact_weights
+        self._keys = compiled.keys
+        self._scanner = compiled.automaton
         # token (as a latin-1 str of its UTF-8 bytes) -> classification
-        self._info: dict[str, _TokenInfo | None] = {}
-        self._batch = None  # per-chunk tables of :mod:`framing.match.batch`, built on first use
+        self._info: dict[str, TokenInfo | None] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
-        return (Matcher, (self.lexicon,))
+        return (compile_lexicon, (self.lexicon,))
 
-    def _compile_scanner(self) -> ahocorasick.Automaton:
-        """One automaton for every candidate of the fast path.
+    def __copy__(self) -> "Matcher":
+        return self
 
-        Keys are latin-1 strs of UTF-8 bytes, so that positions in the
-        searched string are byte positions.  Each value is an index into
-        ``self._keys``, whose items are ``(key length, single, full,
-        loose)``:
+    def __repr__(self) -> str:
+        lex = self.lexicon
+        version = f" {lex.version}" if lex.version else ""
+        return f"Matcher({lex.name!r}{version}: {len(self.categories)} categories, {len(self.entries)} entries)"
 
-        * ``single``: the key finds a single-word entry or a negator:
-          `` word `` / `` word's `` (the token itself) or `` prefix`` of a
-          glob (``""``: the token is read from the text);
-        * ``full``: the key is a whole phrase written with single spaces
-          (possessive variants of its inner words spelled out; the last
-          word open-ended): ``(offset of the last word, number of words,
-          entries whose last word is exact, entries whose last word is a
-          glob)``.  An exact last word still needs a space or ``'s `` after
-          the key;
-        * ``loose``: the key is the start of a phrase that the full keys
-          cannot see: its leading words followed by a separator other than
-          one space (``frozenset`` of the exact words that may come next,
-          or ``True`` when a glob may), or its words up to a glob that is
-          not the last word (``True``).  Such a place is walked in the
-          trie.
-        """
-        slots: dict[str, list] = {}
-
-        def slot(key: str) -> list:
-            return slots.setdefault(_latin(key.encode("utf-8")), [None, None, None])
-
-        def add_loose(key: str, following: str | None) -> None:
-            entry = slot(key)
-            if following is None or entry[2] is True:
-                entry[2] = True
-            else:
-                entry[2] = (entry[2] or set()) | {_latin(following.encode("utf-8"))}
-
-        negators = self._negators if self._has_negation else ()
-        for word in (*self._exact, *negators):
-            for token in (word, word + "'s"):
-                slot(f" {token} ")[0] = _latin(token.encode("utf-8"))
-        for prefix in self._globs:
-            slot(f" {prefix}")[0] = ""
-        full: dict[str, tuple[int, int, list[int], list[int]]] = {}
-        for i, entry in enumerate(self.entries):
-            if not entry.is_phrase:
-                continue
-            words = entry.pattern
-            first_glob = next((k for k, w in enumerate(words) if w.endswith("*")), len(words))
-            # separators other than one space after any leading exact word
-            for k in range(1, min(first_glob, len(words) - 1) + 1):
-                following = None if words[k].endswith("*") else words[k]
-                for head in _variants(words[:k]):
-                    for sep in _LOOSE_SEPARATORS:
-                        add_loose(f" {head}{sep}", following)
-            if first_glob < len(words) - 1:
-                for head in _variants(words[:first_glob]):
-                    glob = words[first_glob][:-1]
-                    add_loose(f" {head} {glob}" if head else f" {glob}", None)
-                continue
-            last = words[-1]
-            for head in _variants(words[:-1]):
-                key = f" {head} {last.rstrip('*')}"
-                offset = len(f" {head} ".encode("utf-8")) - 1
-                group = full.setdefault(key, (offset, len(words), [], []))
-                group[3 if last.endswith("*") else 2].append(i)
-        for key, (offset, n, exact_last, glob_last) in full.items():
-            slot(key)[1] = (offset, n, tuple(exact_last), tuple(glob_last))
-        automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
-        for key, (single, whole, loose) in slots.items():
-            if isinstance(loose, set):
-                loose = frozenset(loose)
-            automaton.add_word(key, len(self._keys))
-            self._keys.append((len(key), single, whole, loose))
-        # ``n't`` ending a token: a negator whatever the lexicon says.  The
-        # per-text path looks these up only where a hit needs them; the
-        # batch path takes their places from the scan.  (Every other key
-        # starts with a space, so no other key is this one.)
-        self._nt_key = -1
-        if self._has_negation:
-            self._nt_key = len(self._keys)
-            automaton.add_word("n't ", self._nt_key)
-            self._keys.append((4, None, None, None))
-        if len(self._keys):
-            automaton.make_automaton()
-        return automaton
+    def __deepcopy__(self, memo) -> "Matcher":
+        return self
 
     # -- token classification (cached per distinct token) -------------------
-    def _classify(self, norm: str) -> _TokenInfo | None:
+    def _classify(self, norm: str) -> TokenInfo | None:
         candidates: list[int] = []
         keys = [norm]
         if norm.endswith("'s"):
@@ -376,9 +589,9 @@ class Matcher:
             if cat not in best or self._rank[i] < self._rank[best[cat]]:
                 best[cat] = i
         windowed = any(self._windows[cat] for cat in best)
-        return _TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator, windowed)
+        return TokenInfo(norm, tuple(sorted(best.items())), phrase_start, negator, windowed)
 
-    def _info_of(self, token: str) -> _TokenInfo | None:
+    def token_info(self, token: str) -> TokenInfo | None:
         """Classification of a token given as a latin-1 str of its UTF-8
         bytes (how the fast path sees it), cached."""
         try:
@@ -394,8 +607,8 @@ class Matcher:
         return norm in self._negators or norm.endswith("n't")
 
     # -- shared resolution --------------------------------------------------
-    def _resolve(self, cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-        """Leftmost-longest resolution.
+    def resolve(self, cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+        """Leftmost-longest resolution (sorts ``cands`` in place).
 
         ``cands`` holds ``(start_key, last_key, ntokens, entry_index)``
         where keys are positions of the first and last token (any
@@ -487,7 +700,7 @@ class Matcher:
                 out.append((token, start))
         return out
 
-    def _phrases_at(self, s: str, start: int, end: int, info: _TokenInfo) -> list[tuple[int, int, int, int]]:
+    def _phrases_at(self, s: str, start: int, end: int, info: TokenInfo) -> list[tuple[int, int, int, int]]:
         """Phrase matches whose first word is the token at ``[start, end)``."""
         after = self._after(s, end, self._max_phrase - 1)
         norms = [info.norm, *(self._norm_of(tok) for tok, _ in after)]
@@ -522,12 +735,13 @@ class Matcher:
                     found.append(start)
             if full is not None or follow is not None:
                 others.append((end, kid))
-        return positions, self._phrase_candidates(s, others)
+        return positions, self.phrase_candidates(s, others)
 
-    def _phrase_candidates(self, s: str, matches) -> list[tuple[int, int, int, int]]:
+    def phrase_candidates(self, s: str, matches) -> list[tuple[int, int, int, int]]:
         """Phrase matches ``(start, start of the last word, words, entry)``
         from the automaton's matches ``(end, key index)`` of phrase keys
-        (full or loose) in the prepared text ``s``, in order of ``end``.
+        (full or loose; :attr:`CompiledLexicon.keys`) in the prepared text
+        ``s`` (a latin-1 str of the byte string), in order of ``end``.
 
         Works on any prepared text, including many documents joined by
         separators: a phrase never reads past a sentence break.
@@ -560,7 +774,7 @@ class Matcher:
             index = s.index
             for start in sorted(set(loose)):
                 end = index(" ", start)
-                info = self._info_of(s[start:end])
+                info = self.token_info(s[start:end])
                 if info is not None and info.phrase_start:
                     walked.add(start)
                     found_there.extend(self._phrases_at(s, start, end, info))
@@ -569,9 +783,10 @@ class Matcher:
                 phrases.extend(found_there)
         return phrases
 
-    def _spanned(self, s: str, phrase_hits) -> dict[int, set[int]]:
-        """Token starts spanned by a phrase candidate, per category (for
-        ``nested_scope="lexicon"``: for every category, key -1)."""
+    def spanned(self, s: str, phrase_hits) -> dict[int, set[int]]:
+        """Token starts spanned by a phrase candidate of
+        :meth:`phrase_candidates` in the prepared text ``s``, per category
+        index (for ``nested_scope="lexicon"``: for every category, key -1)."""
         entry_cat = self._entry_cat
         spanned: dict[int, set[int]] = {}
         for first, last, n, entry in phrase_hits:
@@ -600,15 +815,24 @@ class Matcher:
         """
         out: dict[str, Counts] = {}
         made: dict[int, Counts] = {}  # a voice that is the whole text shares its result
-        for voice, row in self._count_rows(text, quoted).items():
+        for voice, row in self.count_rows(text, quoted).items():
             if id(row) not in made:
                 made[id(row)] = _counts(*row)
             out[voice] = made[id(row)]
         return out
 
-    def _count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
+    def raw_bytes(self, text: str, quoted: tuple[tuple[int, int], ...] | None = None) -> bytes:
+        """The folded text as UTF-8 with every non-ASCII character that is
+        not a token character blanked and, when ``quoted`` is not empty,
+        quote markers around the quoted intervals: the bytes the fast path
+        reads before its byte rules (:mod:`framing.match.batch` joins these
+        of many documents).  The raw bytes of a concatenation are the
+        concatenation of the raw bytes."""
+        return self._raw(self._mark(text, quoted) if quoted else text)
+
+    def count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
         """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
-        (what the scorer copies into its arrays)."""
+        (lists and an int: what the scorer copies into its arrays)."""
         if quoted:
             text = self._mark(text, quoted)
         b = self._prepare(text)
@@ -620,7 +844,7 @@ class Matcher:
         total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
         s = _latin(b)
         positions, phrase_hits = self._scan(s)
-        info_of = self._info_of
+        info_of = self.token_info
         infos = []
         windowed = False
         for token, found in positions.items():
@@ -633,7 +857,7 @@ class Matcher:
             negators = self._negator_positions(infos)
             if not negators and b"n't " not in b:
                 negators = None
-        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < _EXACT_TOKENS_MAX)):
+        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < EXACT_TOKENS_MAX)):
             return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens), quoted)
         groups = self._kept_groups(phrase_hits, infos)
         ncat = len(self.categories)
@@ -672,7 +896,7 @@ class Matcher:
         Only a phrase can overlap another hit, so single-token hits of a
         category without a phrase hit in this text are all kept (under
         ``nested_scope="lexicon"`` that holds only when no phrase occurred
-        at all); the rest go through :meth:`_resolve`.
+        at all); the rest go through :meth:`resolve`.
         """
         entry_cat = self._entry_cat
         contested = {entry_cat[h[3]] for h in phrase_hits}
@@ -685,7 +909,7 @@ class Matcher:
                     cands.extend([(start, start, 1, entry) for start in found])
                 else:
                     groups.append((entry, found))
-        groups.extend((k[3], [k[0]]) for k in self._resolve(cands))
+        groups.extend((k[3], [k[0]]) for k in self.resolve(cands))
         return groups
 
     def _voices(self, result, quoted) -> dict[str, tuple]:
@@ -739,10 +963,10 @@ class Matcher:
         ``nested_scope="lexicon"``: of any category) spans is always kept
         and cannot change what else is kept: it adds its best entry per
         category without resolution.  The occurrences inside a phrase
-        candidate go through :meth:`_resolve` with the phrases.
+        candidate go through :meth:`resolve` with the phrases.
         Occurrences in a negation category are checked one by one (only
         when the text has a negator).  Weights are added per token:
-        :meth:`_count_rows` comes here only when no phrase occurred (the
+        :meth:`count_rows` comes here only when no phrase occurred (the
         order the reference sums in) or the weights sum exactly.
         """
         ncat = len(self.categories)
@@ -753,7 +977,7 @@ class Matcher:
         weights = self._weights
         negated_at = self._negated_at
         entry_cat = self._entry_cat
-        spanned = self._spanned(s, phrase_hits)
+        spanned = self.spanned(s, phrase_hits)
         every = spanned.get(-1)
         cands = list(phrase_hits)
         for info, found, _ in infos:
@@ -772,7 +996,7 @@ class Matcher:
                 neg[cat] += k
                 weight[cat] += (n - k) * weights[entry]
         if cands:
-            for start, _, _, entry in self._resolve(cands):
+            for start, _, _, entry in self.resolve(cands):
                 cat = entry_cat[entry]
                 window = windows[cat]
                 if window and negators is not None and negated_at(b, starts, start, window, negators):
@@ -793,7 +1017,7 @@ class Matcher:
         """
         n_voices = 1 if markers is None else 3
         rows = [([0] * ncat, [0] * ncat, [0.0] * ncat) for _ in range(n_voices)]
-        exact = self._exact_weights and tokens < _EXACT_TOKENS_MAX
+        exact = self._exact_weights and tokens < EXACT_TOKENS_MAX
         pending = None if exact else [[[] for _ in range(ncat)] for _ in range(n_voices)]
         windows = self._windows
         weights = self._weights
@@ -834,7 +1058,7 @@ class Matcher:
         return [(*row, tokens) for row in rows]
 
     def _norm_of(self, token: str) -> str:
-        info = self._info_of(token)
+        info = self.token_info(token)
         return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
 
     # -- located path ---------------------------------------------------------
@@ -857,7 +1081,7 @@ class Matcher:
             breaks_before[i] = sentences[i] != sentences[i - 1]
         cands: list[tuple[int, int, int, int]] = []
         for i, norm in enumerate(norms):
-            info = self._info_of(_latin(norm.encode("utf-8")))
+            info = self.token_info(_latin(norm.encode("utf-8")))
             if info is None:
                 continue
             for _, entry in info.singles:
@@ -868,7 +1092,7 @@ class Matcher:
                     stop += 1
                 for entry, n in self._phrase_trie.walk(norms[i:stop]):
                     cands.append((i, i + n - 1, n, entry))
-        kept = self._resolve(cands)
+        kept = self.resolve(cands)
         hits = []
         for first, last, _, entry in kept:
             cat = self._entry_cat[entry]
@@ -887,3 +1111,93 @@ class Matcher:
             hits.append(RawHit(e.category, e.term, start, end, sentences[first], negated, e.weight))
         hits.sort(key=lambda h: (h.start, self._cat_index[h.category]))
         return hits
+
+
+# ---------------------------------------------------------------- one matcher per lexicon
+
+class CompileInfo(NamedTuple):
+    """Counters of :func:`compile_lexicon`'s memo: ``hits`` (a matcher
+    reused), ``compilations`` (a lexicon compiled), ``size`` (matchers
+    held) and ``maxsize``."""
+
+    hits: int
+    compilations: int
+    size: int
+    maxsize: int
+
+
+_MEMO_SIZE = 16
+_memo: "OrderedDict[Lexicon, Matcher]" = OrderedDict()
+_memo_lock = threading.Lock()
+_memo_counts = {"hits": 0, "compilations": 0}
+
+
+def compile_lexicon(lexicon: "Lexicon | Matcher | str | os.PathLike[str]") -> Matcher:
+    """The one :class:`Matcher` of a lexicon in this process.
+
+    Parameters
+    ----------
+    lexicon : Lexicon, Matcher, bundled lexicon name or path
+        A :class:`Matcher` is returned as it is; a name or a path is read
+        with :func:`framing.lexicon.load_lexicon`.
+
+    Returns
+    -------
+    Matcher
+        Memoised (least recently used, up to 16 lexicons): the same
+        :class:`~framing.lexicon.Lexicon`, or an equal one (the same
+        categories, entries in the same order, negators, scope and
+        metadata; e.g. the same file read twice), compiles once per
+        process.  :func:`framing.match.score`, :func:`~framing.match.hits`,
+        :func:`~framing.match.kwic` and the classifiers' cue features
+        all compile through here, so a run that scores, lists hits and
+        trains classifiers with one lexicon compiles it once.
+        ``compile_lexicon.cache_info()`` returns a :class:`CompileInfo`;
+        ``compile_lexicon.cache_clear()`` empties the memo.
+
+    Raises
+    ------
+    TypeError
+        For another kind of ``lexicon``.
+    """
+    if isinstance(lexicon, Matcher):
+        return lexicon
+    if not isinstance(lexicon, Lexicon):
+        if isinstance(lexicon, str) or hasattr(lexicon, "__fspath__"):
+            from ..lexicon.files import load_lexicon
+
+            lexicon = load_lexicon(lexicon)
+        else:
+            raise TypeError("lexicon: expected a Lexicon, a Matcher, a bundled lexicon name or a file path, "
+                            f"got {type(lexicon).__name__}")
+    with _memo_lock:
+        matcher = _memo.get(lexicon)
+        if matcher is not None:
+            _memo.move_to_end(lexicon)
+            _memo_counts["hits"] += 1
+            return matcher
+    matcher = Matcher(lexicon)
+    with _memo_lock:
+        kept = _memo.get(lexicon)
+        if kept is not None:  # another thread compiled it meanwhile: keep one
+            return kept
+        _memo[lexicon] = matcher
+        _memo_counts["compilations"] += 1
+        while len(_memo) > _MEMO_SIZE:
+            _memo.popitem(last=False)
+    return matcher
+
+
+def _cache_info() -> CompileInfo:
+    with _memo_lock:
+        return CompileInfo(_memo_counts["hits"], _memo_counts["compilations"], len(_memo), _MEMO_SIZE)
+
+
+def _cache_clear() -> None:
+    with _memo_lock:
+        _memo.clear()
+        _memo_counts["hits"] = _memo_counts["compilations"] = 0
+
+
+compile_lexicon.cache_info = _cache_info  # type: ignore[attr-defined]
+compile_lexicon.cache_clear = _cache_clear  # type: ignore[attr-defined]

@@ -20,8 +20,8 @@ are in ``negated``.
 
 Voice
 -----
-``voice="all"`` scores every token; ``"outlet"`` only tokens outside
-quoted speech; ``"quoted"`` only tokens inside it
+``voice="outlet"`` (the default) scores only tokens outside quoted
+speech; ``"all"`` every token; ``"quoted"`` only tokens inside it
 (:mod:`framing.quotes`).  A hit's voice is the voice at its first
 character; phrases and negation windows are resolved on the whole text
 before hits are split by voice, so ``all = outlet + quoted`` exactly.
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import math
 import pickle
-from bisect import bisect_right
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -39,11 +38,13 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from ..check import check_choice, check_int
 from ..lexicon.model import Lexicon
-from .matcher import VOICES, Matcher
-from .batch import count_texts
-from ..quotes import quoted_intervals
+from ..quotes import quoted_intervals, voice_at
 from ..records import Document
+from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
+from .batch import count_texts
+from .matcher import Matcher, compile_lexicon
 
 __all__ = [
     "NORMALIZATIONS",
@@ -59,8 +60,6 @@ __all__ = [
     "score",
 ]
 
-NORMALIZATIONS: dict[str, float] = {"per_token": 1.0, "per_1000_tokens": 1000.0, "raw": math.nan}
-PARTS: tuple[str, ...] = ("text", "title", "captions", "boilerplate")
 
 SCORE_COLUMNS = (
     "doc_id", "outlet", "part", "voice", "category", "count", "negated", "weight", "tokens", "rate", "denominator",
@@ -76,21 +75,6 @@ AGGREGATE_COLUMNS = (
 KWIC_COLUMNS = (
     "doc_id", "outlet", "category", "entry", "left", "match", "right", "start", "end", "voice", "negated",
 )
-
-
-def _lexicon(lexicon: Lexicon | str) -> Lexicon:
-    if isinstance(lexicon, Lexicon):
-        return lexicon
-    if isinstance(lexicon, str) or hasattr(lexicon, "__fspath__"):
-        from ..lexicon.files import load_lexicon
-
-        return load_lexicon(lexicon)
-    raise TypeError(f"lexicon must be a Lexicon, a bundled lexicon name or a file path, got {type(lexicon).__name__}")
-
-
-def _check_choice(name: str, value: str, allowed: Sequence[str]) -> None:
-    if value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(repr(a) for a in allowed)}, got {value!r}")
 
 
 def _records(corpus: Any, part: str) -> Iterator[tuple[str, str, str | None]]:
@@ -153,7 +137,7 @@ _WORKER: dict[str, Matcher] = {}
 
 
 def _init_worker(lexicon: Lexicon) -> None:
-    _WORKER["matcher"] = Matcher(lexicon)
+    _WORKER["matcher"] = compile_lexicon(lexicon)
 
 
 def _work(texts: bytes, voice: str):
@@ -198,11 +182,11 @@ def _map_chunks(
 
 def score(
     corpus: Any,
-    lexicon: Lexicon | str = "framing-cues",
+    lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"],
     *,
-    normalize: str = "per_1000_tokens",
-    voice: str = "all",
-    part: str = "text",
+    normalize: str = DEFAULTS["normalize"],
+    voice: str = DEFAULTS["voice"],
+    part: str = DEFAULTS["part"],
     n_jobs: int = 1,
     chunk_size: int = 256,
     progress: Callable[[int], None] | None = None,
@@ -214,11 +198,14 @@ def score(
     corpus : DataFrame, framing.corpus.Corpus or iterable of Document
         A DataFrame needs ``doc_id``, ``outlet`` and the scored ``part``
         column; an iterator is consumed in chunks (streaming).
-    lexicon : Lexicon, bundled name or path
+    lexicon : Lexicon, Matcher, bundled name or path
+        Compiled once per process (:func:`framing.match.compile_lexicon`).
     normalize : {"per_1000_tokens", "per_token", "raw"}
         The denominator of ``rate``; recorded in the ``denominator``
         column.
-    voice : {"all", "outlet", "quoted"}
+    voice : {"outlet", "all", "quoted"}
+        Default ``"outlet"`` (``framing.vocab.DEFAULTS``): the outlet's own
+        words, outside quoted speech.
     part : {"text", "title", "captions", "boilerplate"}
         Which part of each document to score.  The body (``text``) is
         the default: captions, credits and boilerplate of raw articles
@@ -238,15 +225,12 @@ def score(
         ``doc_id, outlet, part, voice, category, count, negated, weight,
         tokens, rate, denominator``.
     """
-    _check_choice("normalize", normalize, tuple(NORMALIZATIONS))
-    _check_choice("voice", voice, VOICES)
-    _check_choice("part", part, PARTS)
-    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs < 1:
-        raise ValueError(f"n_jobs must be a whole number >= 1, got {n_jobs!r}")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
-        raise ValueError(f"chunk_size must be a whole number >= 1, got {chunk_size!r}")
-    lex = _lexicon(lexicon)
-    matcher = Matcher(lex)
+    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    n_jobs = check_int("n_jobs", n_jobs, low=1)
+    chunk_size = check_int("chunk_size", chunk_size, low=1)
+    matcher = compile_lexicon(lexicon)
     cats = matcher.categories
     k = len(cats)
     ids: list[str] = []
@@ -288,7 +272,7 @@ def score(
     )
 
 
-def aggregate(scores: pd.DataFrame, *, by: str = "outlet", corpus: pd.DataFrame | None = None) -> pd.DataFrame:
+def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """Aggregate per-document scores to groups (outlets by default).
 
     Parameters
@@ -326,7 +310,7 @@ def aggregate(scores: pd.DataFrame, *, by: str = "outlet", corpus: pd.DataFrame 
     denominators = frame["denominator"].unique()
     if len(denominators) > 1:
         raise ValueError(f"scores mix denominators {sorted(denominators)}; aggregate one scoring at a time")
-    denominator = denominators[0] if len(denominators) else "per_1000_tokens"
+    denominator = denominators[0] if len(denominators) else DEFAULTS["normalize"]
     scale = NORMALIZATIONS[denominator]
     category_order = {c: i for i, c in enumerate(pd.unique(frame["category"]))}
     rows = []
@@ -362,23 +346,25 @@ def aggregate(scores: pd.DataFrame, *, by: str = "outlet", corpus: pd.DataFrame 
     return out
 
 
-def _iter_hits(corpus: Any, lex: Lexicon, part: str, voice: str):
-    matcher = Matcher(lex)
+def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str):
     for doc_id, outlet, text in _records(corpus, part):
         if not text:
             continue
         intervals = quoted_intervals(text)
-        starts = [s for s, _ in intervals]
         for hit in matcher.find(text):
-            i = bisect_right(starts, hit.start) - 1
-            hit_voice = "quoted" if i >= 0 and hit.start < intervals[i][1] else "outlet"
+            hit_voice = voice_at(intervals, hit.start)
             if voice != "all" and hit_voice != voice:
                 continue
             yield doc_id, outlet, text, hit, hit_voice
 
 
-def hits(corpus: Any, lexicon: Lexicon | str = "framing-cues", *, part: str = "text", voice: str = "all") -> pd.DataFrame:
+def hits(corpus: Any, lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"], *, part: str = DEFAULTS["part"],
+         voice: str = DEFAULTS["voice"]) -> pd.DataFrame:
     """Every lexicon hit with character offsets into the original text.
+
+    ``lexicon`` is a Lexicon, a Matcher, a bundled name or a path
+    (compiled once per process); ``voice`` keeps the hits in that voice
+    (default ``"outlet"``; ``"all"`` keeps every hit).
 
     Returns
     -------
@@ -389,12 +375,12 @@ def hits(corpus: Any, lexicon: Lexicon | str = "framing-cues", *, part: str = "t
         then by ``start``, then lexicon category order.  Negated hits are
         included (``negated=True``).
     """
-    _check_choice("voice", voice, VOICES)
-    _check_choice("part", part, PARTS)
-    lex = _lexicon(lexicon)
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    matcher = compile_lexicon(lexicon)
     rows = [
         (doc_id, outlet, part, h.category, h.entry, text[h.start : h.end], h.start, h.end, h.sentence, v, h.negated, h.weight)
-        for doc_id, outlet, text, h, v in _iter_hits(corpus, lex, part, voice)
+        for doc_id, outlet, text, h, v in _iter_hits(corpus, matcher, part, voice)
     ]
     frame = pd.DataFrame(rows, columns=list(HIT_COLUMNS))
     return frame.astype({"start": "int64", "end": "int64", "sentence": "int64", "negated": "bool", "weight": "float64"})
@@ -402,32 +388,33 @@ def hits(corpus: Any, lexicon: Lexicon | str = "framing-cues", *, part: str = "t
 
 def kwic(
     corpus: Any,
-    lexicon: Lexicon | str = "framing-cues",
+    lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"],
     *,
     width: int = 40,
     categories: Sequence[str] | None = None,
-    part: str = "text",
-    voice: str = "all",
+    part: str = DEFAULTS["part"],
+    voice: str = DEFAULTS["voice"],
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Keyword-in-context lines for hits, for reading examples.
 
     ``left`` and ``right`` hold up to ``width`` characters of context
     with line breaks shown as spaces.  ``limit`` caps the lines per
-    category (the first hits in corpus order).
+    category (the first hits in corpus order).  ``lexicon``, ``part``
+    and ``voice`` are as for :func:`hits`.
 
     Returns
     -------
     DataFrame
         Columns ``KWIC_COLUMNS``.
     """
-    if isinstance(width, bool) or not isinstance(width, int) or width < 0:
-        raise ValueError(f"width must be a whole number >= 0, got {width!r}")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
-        raise ValueError(f"limit must be None or a whole number >= 1, got {limit!r}")
-    _check_choice("voice", voice, VOICES)
-    _check_choice("part", part, PARTS)
-    lex = _lexicon(lexicon)
+    width = check_int("width", width, low=0)
+    if limit is not None:
+        limit = check_int("limit", limit, low=1)
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    matcher = compile_lexicon(lexicon)
+    lex = matcher.lexicon
     wanted = None
     if categories is not None:
         wanted = set(categories)
@@ -436,7 +423,7 @@ def kwic(
             raise ValueError(f"unknown categories {unknown}; lexicon {lex.name!r} has {', '.join(lex.category_names)}")
     taken: dict[str, int] = {}
     rows = []
-    for doc_id, outlet, text, h, v in _iter_hits(corpus, lex, part, voice):
+    for doc_id, outlet, text, h, v in _iter_hits(corpus, matcher, part, voice):
         if wanted is not None and h.category not in wanted:
             continue
         if limit is not None and taken.get(h.category, 0) >= limit:

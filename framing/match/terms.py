@@ -48,6 +48,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ..check import check_int, check_number, check_str, describe
 from ..corpus.readers import Corpus
 from ..text import FoldedText, fold, folded_tokens, token_norms
 
@@ -303,14 +304,13 @@ def _stop_set(stop_words: Iterable[str] | None) -> frozenset[str]:
 
 
 def _check_ngram_range(ngram_range: Any) -> tuple[int, int]:
-    try:
-        low, high = ngram_range
-        ok = all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in (low, high)) and 1 <= low <= high
-    except (TypeError, ValueError):
-        ok = False
-    if not ok:
-        raise ValueError(f"ngram_range must be a pair of integers (min_n, max_n) with 1 <= min_n <= max_n, got {ngram_range!r}")
-    return int(low), int(high)
+    what = "a pair of integers (min_n, max_n) with 1 <= min_n <= max_n"
+    if not isinstance(ngram_range, (tuple, list)) or len(ngram_range) != 2:
+        raise TypeError(f"ngram_range: expected {what}, got {describe(ngram_range)}")
+    low, high = (check_int("ngram_range", v, low=1) for v in ngram_range)
+    if low > high:
+        raise ValueError(f"ngram_range: expected {what}, got {describe(ngram_range)}")
+    return low, high
 
 
 def _sentences(text: str) -> list[list[str]]:
@@ -475,14 +475,10 @@ def term_matrix(
     ``U.S.`` ends a sentence, so ``"u.s economy"`` is not a bigram.
     """
     low, high = _check_ngram_range(ngram_range)
-    for name, value in (("min_count", min_count), ("min_docs", min_docs)):
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-            raise ValueError(f"{name} must be an integer >= 1 (1 = no cut-off), got {value!r}")
-    if isinstance(max_doc_share, bool) or not isinstance(max_doc_share, (int, float, np.floating, np.integer)) \
-            or not 0 < float(max_doc_share) <= 1:
-        raise ValueError(f"max_doc_share must be a number in (0, 1] (1.0 = no cut-off), got {max_doc_share!r}")
-    if not isinstance(part, str):
-        raise ValueError(f"part must be a column name (str), got {part!r}")
+    check_int("min_count", min_count, low=1)  # 1 = no cut-off
+    check_int("min_docs", min_docs, low=1)
+    check_number("max_doc_share", max_doc_share, low=0.0, high=1.0, low_open=True)  # 1.0 = no cut-off
+    check_str("part", part)
     stops = _stop_set(stop_words)
     doc_ids, texts = _texts(corpus, part)
     n_docs = len(doc_ids)

@@ -61,7 +61,7 @@ from __future__ import annotations
 import io
 import math
 from contextlib import contextmanager
-from numbers import Real
+
 from typing import Any, Iterator, Sequence
 
 import matplotlib
@@ -77,7 +77,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from ..check import check_choice, check_int, check_number
 from ..stats.keyness import ALL, REST
+from ..vocab import CORRECTIONS, NORMALIZATIONS
 
 __all__ = [
     "PALETTE",
@@ -157,9 +159,12 @@ _KEYNESS: dict[str, tuple[str, str, float]] = {
     "permutation": ("estimate", "difference in mean per-document rate ({a} − {b})", 0.0),
     "mannwhitney": ("estimate", "P(rate in {a} > rate in {b}), ties count ½", 0.5),
 }
-_CORRECTIONS = {"bh": "BH-adjusted", "by": "BY-adjusted", "holm": "Holm-adjusted", "bonferroni": "Bonferroni-adjusted",
-                "none": "unadjusted"}
-_DENOMINATORS = {"per_1000_tokens": "per 1,000 tokens", "per_token": "per token"}
+# labels keyed by the vocabulary's names (a name added there fails here, at import)
+_CORRECTION_LABELS = {"bh": "BH-adjusted", "by": "BY-adjusted", "holm": "Holm-adjusted",
+                      "bonferroni": "Bonferroni-adjusted", "none": "unadjusted"}
+_CORRECTIONS = {name: _CORRECTION_LABELS[name] for name in CORRECTIONS}
+_DENOMINATOR_LABELS = {"per_1000_tokens": "per 1,000 tokens", "per_token": "per token", "raw": "raw"}
+_DENOMINATORS = {name: _DENOMINATOR_LABELS[name] for name in NORMALIZATIONS}
 _UNITS = {"story": "stories", "document": "documents", "cluster": "clusters"}
 _RATES = {"mean": ("mean_rate", "mean_low", "mean_high"), "pooled": ("pooled_rate", "pooled_low", "pooled_high")}
 _KEYNESS_COLORS = (PALETTE[3], PALETTE[4])  # blue, vermillion
@@ -286,12 +291,6 @@ def _rate_axis_label(rows: pd.DataFrame, rate: str) -> str:
     return f"{what} ({scale}), {_percent(_single(rows, 'confidence', 'summary'))} bootstrap CI"
 
 
-def _positive_int(value: Any, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name}: expected an integer >= {minimum}, got {value!r}")
-    return int(value)
-
-
 # -------------------------------------------------------------------- rates
 
 
@@ -315,7 +314,7 @@ def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str, colors: dict) -> None:
 
 
 def _check_rates(summary: pd.DataFrame, rate: str) -> None:
-    _choose(rate, tuple(_RATES), "rate", "the rate kinds")
+    check_choice("rate", rate, tuple(_RATES))
     _check_table(summary, "summary", ("group", "category", *_RATES[rate], "n_docs", "unit", "denominator", "confidence"))
 
 
@@ -367,7 +366,7 @@ def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Seque
             _choose(category, allowed, "categories", "summary")
         if len(set(categories)) != len(categories):
             raise ValueError(f"categories: {list(categories)!r} names a category twice")
-    ncols = min(_positive_int(ncols, "ncols"), len(categories))
+    ncols = min(check_int("ncols", ncols, low=1), len(categories))
     nrows = math.ceil(len(categories) / ncols)
     panels = [_rate_rows(summary, c, rate) for c in categories]
     same_groups = all(p["group"].tolist() == panels[0]["group"].tolist() for p in panels)
@@ -395,7 +394,7 @@ def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Seque
 
 def _effect(table: pd.DataFrame, name: str) -> str:
     effect = _single(table, "effect", name)
-    _choose(effect, tuple(_EFFECTS), "effect", "the known effects")
+    check_choice("effect", effect, tuple(_EFFECTS))
     return effect
 
 
@@ -428,8 +427,7 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
     """
     _check_table(compare, "compare",
                  ("category", "group_a", "group_b", "effect", "estimate", "method", "p_adj", "correction", "unit"))
-    if isinstance(alpha, bool) or not isinstance(alpha, Real) or not 0 < alpha < 1:
-        raise ValueError(f"alpha: expected a number in (0, 1), got {alpha!r}")
+    check_number("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
     table, method = _select_method(compare, method, "compare")
     effect = _effect(table, "compare")
     correction, unit = _single(table, "correction", "compare"), _single(table, "unit", "compare")
@@ -596,7 +594,7 @@ def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, a
     """
     _check_table(keyness, "keyness", ("group_a", "group_b", "comparison", "term", "count_a", "count_b", "method",
                                       "unit", "estimate", "statistic", "rate_a", "rate_b"))
-    top = _positive_int(top, "top")
+    top = check_int("top", top, low=1)
     comparisons = sorted(dict.fromkeys(zip(keyness["group_a"], keyness["group_b"])),
                          key=lambda p: (str(p[0]), str(p[1])))
     names = ", ".join(f"{a} vs {b}" for a, b in comparisons)
@@ -613,7 +611,7 @@ def plot_keyness(keyness: pd.DataFrame, *, group_a: Any = None, top: int = 15, a
     group_b = chosen[0][1]
     rows = keyness[(keyness["group_a"] == group_a) & (keyness["group_b"] == group_b)]
     method = _single(rows, "method", "keyness")
-    _choose(method, tuple(_KEYNESS), "method", "the keyness methods")
+    check_choice("method", method, tuple(_KEYNESS))
     _no_duplicates(rows, ["term"], "keyness")
     kind, ylabel, centre = _KEYNESS[method]
     y = _keyness_y(rows, kind)
@@ -851,7 +849,7 @@ def plot_reliability(predictions: pd.DataFrame, *, n_bins: int = 10, ax: Axes | 
     ax : Axes, optional
     """
     _check_table(predictions, "predictions", ("y_true", "score"))
-    n_bins = _positive_int(n_bins, "n_bins")
+    n_bins = check_int("n_bins", n_bins, low=1)
     y = pd.to_numeric(predictions["y_true"].astype(object).map(lambda v: v if not isinstance(v, str) else np.nan),
                       errors="coerce").to_numpy(dtype=float)
     if not np.isin(y, (0.0, 1.0)).all():
@@ -910,12 +908,10 @@ def figure_bytes(fig: Figure, format: str, *, dpi: float = 150) -> bytes:
     ValueError
         ``format`` not in :data:`FIGURE_FORMATS`; ``dpi`` not positive.
     """
-    if format not in FIGURE_FORMATS:
-        raise ValueError(f"format: {format!r} is not a figure format; choose from {', '.join(FIGURE_FORMATS)}")
+    check_choice("format", format, FIGURE_FORMATS)
     if not isinstance(fig, Figure):
         raise TypeError(f"fig: expected a matplotlib Figure (for an Axes pass ax.figure), got {type(fig).__name__}")
-    if isinstance(dpi, bool) or not isinstance(dpi, Real) or not dpi > 0:
-        raise ValueError(f"dpi: expected a positive number, got {dpi!r}")
+    check_number("dpi", dpi, low=0.0, low_open=True)
     buffer = io.BytesIO()
     with _style():
         fig.savefig(buffer, format=format, dpi=dpi, metadata=dict(_METADATA[format]), facecolor="white",

@@ -62,7 +62,6 @@ import base64
 import html
 import math
 import numbers
-import operator
 import re
 import struct
 from bisect import bisect_right
@@ -73,6 +72,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..check import check_int, check_str, describe
 from ..quotes import quoted_intervals
 from ..match.scoring import HIT_COLUMNS
 from ..text import sentence_spans
@@ -112,23 +112,12 @@ _INVALID = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # ---------------------------------------------------------------- checks
 
 
-def _check_str(name: str, value: Any, *, empty: bool = True) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+def _check_text(name: str, value: Any, *, empty: bool = True) -> str:
+    """:func:`framing.check.check_str`; a title that must not be empty
+    must not be white space either."""
+    check_str(name, value, empty=empty)
     if not empty and not value.strip():
-        raise ValueError(f"{name} must not be empty")
-    return value
-
-
-def _check_int(name: str, value: Any, *, minimum: int) -> int:
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got bool")
-    try:
-        value = operator.index(value)
-    except TypeError:
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}") from None
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
+        raise ValueError(f"{name}: expected a non-empty string, got {describe(value)}")
     return value
 
 
@@ -139,7 +128,7 @@ def _check_tuple(name: str, value: Any) -> tuple:
 
 
 def _check_href(name: str, href: Any) -> str:
-    href = _check_str(name, href, empty=False)
+    href = _check_text(name, href, empty=False)
     if _SCHEME.match(href) or href.startswith(("/", "\\")) or any(c.isspace() and c != " " for c in href):
         raise ValueError(
             f"{name} must be a relative path to a file next to the report (such as 'tables/compare.csv'), "
@@ -176,12 +165,12 @@ class TableBlock:
     max_rows: int = 50
 
     def __post_init__(self) -> None:
-        _check_str("TableBlock.title", self.title, empty=False)
+        _check_text("TableBlock.title", self.title, empty=False)
         if not isinstance(self.frame, pd.DataFrame):
             raise TypeError(f"TableBlock.frame must be a pandas DataFrame, got {type(self.frame).__name__}")
         _check_href("TableBlock.href", self.href)
-        _check_str("TableBlock.note", self.note)
-        object.__setattr__(self, "max_rows", _check_int("TableBlock.max_rows", self.max_rows, minimum=1))
+        _check_text("TableBlock.note", self.note)
+        object.__setattr__(self, "max_rows", check_int("TableBlock.max_rows", self.max_rows, low=1))
 
 
 @dataclass(frozen=True)
@@ -208,7 +197,7 @@ class FigureBlock:
     alt: str = ""
 
     def __post_init__(self) -> None:
-        _check_str("FigureBlock.title", self.title, empty=False)
+        _check_text("FigureBlock.title", self.title, empty=False)
         if not isinstance(self.png, (bytes, bytearray, memoryview)):
             raise TypeError(f"FigureBlock.png must be bytes, got {type(self.png).__name__}")
         png = bytes(self.png)
@@ -216,8 +205,8 @@ class FigureBlock:
             raise ValueError(f"FigureBlock.png is not a PNG image (figure {self.title!r}; first bytes {png[:8]!r})")
         object.__setattr__(self, "png", png)
         _check_href("FigureBlock.href", self.href)
-        _check_str("FigureBlock.caption", self.caption)
-        _check_str("FigureBlock.alt", self.alt)
+        _check_text("FigureBlock.caption", self.caption)
+        _check_text("FigureBlock.alt", self.alt)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -233,8 +222,8 @@ class TextBlock:
     text: str
 
     def __post_init__(self) -> None:
-        _check_str("TextBlock.title", self.title)
-        _check_str("TextBlock.text", self.text)
+        _check_text("TextBlock.title", self.title)
+        _check_text("TextBlock.text", self.text)
 
 
 @dataclass(frozen=True)
@@ -271,8 +260,8 @@ class Passage:
 
     def __post_init__(self) -> None:
         for name in ("doc_id", "outlet", "category", "text"):
-            _check_str(f"Passage.{name}", getattr(self, name))
-        object.__setattr__(self, "offset", _check_int("Passage.offset", self.offset, minimum=0))
+            _check_text(f"Passage.{name}", getattr(self, name))
+        object.__setattr__(self, "offset", check_int("Passage.offset", self.offset, low=0))
         n = len(self.text)
         hits = []
         for i, hit in enumerate(_check_tuple("Passage.hits", self.hits)):
@@ -280,7 +269,7 @@ class Passage:
             if not isinstance(hit, (tuple, list)) or len(hit) != 4:
                 raise ValueError(f"{where} must be (start, end, entry, negated), got {hit!r}")
             start, end = self._span(where, hit[0], hit[1], n)
-            _check_str(f"{where} entry", hit[2])
+            _check_text(f"{where} entry", hit[2])
             if not isinstance(hit[3], (bool, np.bool_)):
                 raise TypeError(f"{where} negated must be a bool, got {type(hit[3]).__name__}")
             hits.append((start, end, hit[2], bool(hit[3])))
@@ -303,8 +292,8 @@ class Passage:
 
     @staticmethod
     def _span(where: str, start: Any, end: Any, n: int) -> tuple[int, int]:
-        start = _check_int(f"{where} start", start, minimum=0)
-        end = _check_int(f"{where} end", end, minimum=0)
+        start = check_int(f"{where} start", start, low=0)
+        end = check_int(f"{where} end", end, low=0)
         if not start < end <= n:
             raise ValueError(f"{where} = ({start}, {end}) must satisfy 0 <= start < end <= len(text) = {n}")
         return start, end
@@ -327,13 +316,13 @@ class Section:
     intro: str = ""
 
     def __post_init__(self) -> None:
-        _check_str("Section.id", self.id)
+        _check_text("Section.id", self.id)
         if not _ID.match(self.id):
             raise ValueError(f"Section.id must be a letter followed by letters, digits, '_' or '-', got {self.id!r}")
         if self.id in RESERVED_IDS:
             raise ValueError(f"Section.id {self.id!r} is reserved by the report ({', '.join(RESERVED_IDS)})")
-        _check_str("Section.title", self.title, empty=False)
-        _check_str("Section.intro", self.intro)
+        _check_text("Section.title", self.title, empty=False)
+        _check_text("Section.intro", self.intro)
         blocks = _check_tuple("Section.blocks", self.blocks)
         for i, block in enumerate(blocks):
             if not isinstance(block, (TableBlock, FigureBlock, TextBlock)):
@@ -370,15 +359,15 @@ class ReportData:
     footer: str = ""
 
     def __post_init__(self) -> None:
-        _check_str("ReportData.title", self.title, empty=False)
+        _check_text("ReportData.title", self.title, empty=False)
         summary = _check_tuple("ReportData.summary", self.summary)
         for i, row in enumerate(summary):
             if not isinstance(row, (tuple, list)) or len(row) != 2:
                 raise ValueError(f"ReportData.summary[{i}] must be a (label, value) pair, got {row!r}")
-            _check_str(f"ReportData.summary[{i}] label", row[0])
-            _check_str(f"ReportData.summary[{i}] value", row[1])
+            _check_text(f"ReportData.summary[{i}] label", row[0])
+            _check_text(f"ReportData.summary[{i}] value", row[1])
         object.__setattr__(self, "summary", tuple(tuple(row) for row in summary))
-        _check_str("ReportData.config_text", self.config_text)
+        _check_text("ReportData.config_text", self.config_text)
         sections = _check_tuple("ReportData.sections", self.sections)
         seen: set[str] = set()
         for i, section in enumerate(sections):
@@ -393,7 +382,7 @@ class ReportData:
             if not isinstance(passage, Passage):
                 raise TypeError(f"ReportData.passages[{i}] must be a Passage, got {type(passage).__name__}")
         object.__setattr__(self, "passages", passages)
-        _check_str("ReportData.footer", self.footer)
+        _check_text("ReportData.footer", self.footer)
 
 
 # ---------------------------------------------------------------- passages
@@ -555,8 +544,8 @@ def select_passages(frame: pd.DataFrame, hits: pd.DataFrame, *, per_cell: int = 
         raise ValueError(f"hits mix the parts {', '.join(parts)}; pass the hits of one part (offsets into one column)")
     part = parts[0] if parts else "text"
     _missing_columns("frame", frame, (*_PASSAGE_FRAME_COLUMNS, part))
-    per_cell = _check_int("per_cell", per_cell, minimum=0)
-    width = _check_int("width", width, minimum=20)
+    per_cell = check_int("per_cell", per_cell, low=0)
+    width = check_int("width", width, low=20)
     if per_cell == 0 or hits.empty:
         return ()
     h = pd.DataFrame({

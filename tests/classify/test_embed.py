@@ -77,9 +77,9 @@ def test_classifier_with_embeddings_saves_and_loads(fake, tmp_path, monkeypatch)
 
 
 def test_embedder_errors(fake):
-    with pytest.raises(ValueError, match="embeddings must be one of 'all-MiniLM-L6-v2', got 'bert'"):
+    with pytest.raises(ValueError, match="embeddings: expected one of 'all-MiniLM-L6-v2', got 'bert'"):
         make_features(embeddings="bert")
-    with pytest.raises(ValueError, match="batch_size must be a whole number >= 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size: expected an integer >= 1, got 0"):
         SentenceEmbedder(batch_size=0).fit()
     with pytest.raises(TypeError, match="X must be an iterable of strings"):
         SentenceEmbedder().fit().transform("text")

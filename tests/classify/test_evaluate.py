@@ -130,31 +130,33 @@ def test_evaluate_frame_on_the_sample_corpus(tiny_lexicon):
 
 def test_evaluate_frame_errors(data):
     assert MODEL_KINDS == ("logreg", "svm", "baseline") and CV_SCHEMES == ("stratified", "group")
-    with pytest.raises(ValueError, match="model must be one of 'logreg', 'svm', 'baseline', got 'tree'"):
+    with pytest.raises(ValueError, match="model: expected one of 'logreg', 'svm', 'baseline', got 'tree'"):
         evaluate_frame(data, label="label", model="tree")
-    with pytest.raises(ValueError, match="cv must be one of 'stratified', 'group', got 'random'"):
+    with pytest.raises(ValueError, match="cv: expected one of 'stratified', 'group', got 'random'"):
         evaluate_frame(data, label="label", cv="random")
     with pytest.raises(ValueError, match="groups must name a column when cv='group', got ''"):
         evaluate_frame(data, label="label", cv="group", groups="")
     with pytest.raises(TypeError, match="C must be a list of positive numbers, got float"):
         evaluate_frame(data, label="label", C=1.0)
-    with pytest.raises(ValueError, match="C must be a non-empty list of positive numbers, got an empty list"):
+    with pytest.raises(ValueError, match="C: expected a non-empty list of positive numbers, got an empty list"):
         evaluate_frame(data, label="label", C=[])
-    with pytest.raises(ValueError, match="C must be a finite number > 0, got -1"):
+    with pytest.raises(ValueError, match="C: expected a finite number > 0, got -1"):
         evaluate_frame(data, label="label", C=[-1])
-    with pytest.raises(ValueError, match="random_state must be a whole number >= 0, got -1"):
+    with pytest.raises(ValueError, match="random_state: expected an integer >= 0, got -1"):
         evaluate_frame(data, label="label", random_state=-1)
+    with pytest.raises(TypeError, match="random_state: expected an integer >= 0, got None"):
+        evaluate_frame(data, label="label", random_state=None)
     with pytest.raises(ValueError, match="corpus has no column 'desk'"):
         evaluate_frame(data, label="label", cv="group", groups="desk")
     with pytest.raises(ValueError, match="groups='outlet' has 4 distinct values, fewer than n_splits=5"):
         evaluate_frame(data, label="label", cv="group", lexicon=None)
     with pytest.raises(ValueError, match=r"label column 'outlet' has a single class \['A'\]"):
         evaluate_frame(data.assign(outlet="A"), label="outlet")
-    with pytest.raises(TypeError, match="cues must be None, a Lexicon, a bundled lexicon name or a file path, got int"):
+    with pytest.raises(TypeError, match="cues: expected None, a Lexicon, a Matcher, a bundled lexicon name or a file path, got int"):
         evaluate_frame(data, label="label", lexicon=3, n_splits=2)
     with pytest.raises(TypeError, match="model must be a FrameClassifier, got str"):
         cross_validate(data, "label", model="logreg")
-    with pytest.raises(ValueError, match=r"confidence must be a number strictly between 0 and 1"):
+    with pytest.raises(ValueError, match=r"confidence: expected a finite number in \(0, 1\), got 1.5"):
         cross_validate(data, "label", model=FrameClassifier(cues=None, char_ngrams=None), n_splits=2, confidence=1.5)
 
 

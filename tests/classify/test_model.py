@@ -89,16 +89,28 @@ def test_pipeline_factories(data):
     assert [n for n, _ in union.transformer_list] == ["word", "marked"]
     base = make_pipeline("baseline")
     assert [n for n, _ in base.named_steps["features"].transformer_list] == ["word"]
-    with pytest.raises(ValueError, match="kind must be one of 'logreg', 'svm', 'baseline', got 'tree'"):
+    with pytest.raises(ValueError, match="kind: expected one of 'logreg', 'svm', 'baseline', got 'tree'"):
         make_pipeline("tree")
     with pytest.raises(ValueError, match="no features: give word_ngrams, char_ngrams, cues, marked=True or embeddings"):
         make_features(word_ngrams=None, char_ngrams=None, cues=None)
-    with pytest.raises(ValueError, match=r"word_ngrams must be None or a pair \(min_n, max_n\)"):
+    with pytest.raises(ValueError, match=r"word_ngrams: expected None or a pair \(min_n, max_n\) of integers with "
+                                         r"1 <= min_n <= max_n, got \(2, 1\)"):
         make_features(word_ngrams=(2, 1))
-    with pytest.raises(ValueError, match="min_df must be a whole number >= 1, got 0"):
+    with pytest.raises(TypeError, match=r"word_ngrams: expected None or a pair \(min_n, max_n\).*, got 2"):
+        make_features(word_ngrams=2)
+    with pytest.raises(ValueError, match="char_ngrams: expected an integer >= 1, got 0"):
+        make_features(char_ngrams=(0, 2))
+    with pytest.raises(ValueError, match="min_df: expected an integer >= 1, got 0"):
         make_features(min_df=0)
-    with pytest.raises(ValueError, match="C must be a finite number > 0, got -1"):
+    with pytest.raises(ValueError, match="cue_weight: expected a finite number > 0, got 0"):
+        make_features(cue_weight=0)
+    with pytest.raises(TypeError, match="cues: expected None, a Lexicon, a Matcher, a bundled lexicon name or a file "
+                                        "path, got int"):
+        make_features(cues=3)
+    with pytest.raises(ValueError, match="C: expected a finite number > 0, got -1"):
         make_pipeline("logreg", C=-1)
+    with pytest.raises(TypeError, match="C: expected a finite number > 0, got 'big'"):
+        make_pipeline("logreg", C="big")
     with pytest.raises(ValueError, match="expected a DataFrame with a 'text' column"):
         ColumnSelector().transform(["a"])
 
@@ -171,13 +183,13 @@ def test_fit_errors(data):
         FrameClassifier().fit(["a", np.nan], ["a", "b"])
     with pytest.raises(ValueError, match="X is a DataFrame without a 'text' column; columns: body"):
         FrameClassifier().fit(pd.DataFrame({"body": ["a", "b"]}), ["a", "b"])
-    with pytest.raises(ValueError, match="kind must be one of 'logreg', 'svm', 'baseline', got 'x'"):
+    with pytest.raises(ValueError, match="kind: expected one of 'logreg', 'svm', 'baseline', got 'x'"):
         FrameClassifier(kind="x").fit(texts, data["label"])
     with pytest.raises(ValueError, match="C must be a positive number or a non-empty sequence of them"):
         FrameClassifier(C=[]).fit(texts, data["label"])
-    with pytest.raises(ValueError, match="C must be a finite number > 0, got 0"):
+    with pytest.raises(ValueError, match="C: expected a finite number > 0, got 0"):
         FrameClassifier(C=0).fit(texts, data["label"])
-    with pytest.raises(ValueError, match="inner_cv must be a whole number > 1, got 1"):
+    with pytest.raises(ValueError, match="inner_cv: expected an integer >= 2, got 1"):
         FrameClassifier(inner_cv=1).fit(texts, data["label"])
     with pytest.raises(ValueError, match=r"marked=True needs marked_words= \(one list of annotated words per text\)"):
         FrameClassifier(marked=True).fit(texts, data["label"])
@@ -204,8 +216,14 @@ def test_marked_word_scorer():
         MarkedWordScorer().fit_transform(X.iloc[:3])
     with pytest.raises(TypeError, match=r"marked_words\[0\] must be a list of strings, got str"):
         MarkedWordScorer().fit(pd.DataFrame({"text": ["a"], "marked_words": ["sham"]}))
-    with pytest.raises(ValueError, match="prior must be a finite number >= 0, got -1"):
+    with pytest.raises(ValueError, match="prior: expected a finite number >= 0, got -1"):
         MarkedWordScorer(prior=-1).fit(X)
+    with pytest.raises(ValueError, match="strength: expected a finite number > 0, got 0"):
+        MarkedWordScorer(strength=0).fit(X)
+    with pytest.raises(ValueError, match="n_splits: expected an integer >= 2, got 1"):
+        MarkedWordScorer(n_splits=1).fit(X)
+    with pytest.raises(ValueError, match="vocabulary, seen and marked: expected equal lengths, got 1, 0 and 0"):
+        MarkedWordScorer().restore(["a"], [], [])
     with pytest.raises(NotFittedError, match="MarkedWordScorer is not fitted yet"):
         MarkedWordScorer().transform(X)
     with pytest.raises(NotFittedError, match="MarkedWordScorer is not fitted yet"):
@@ -237,8 +255,10 @@ def test_sentences_documents_groups(data, fitted):
         group_shares(sent, by="story_id")
     with pytest.raises(ValueError, match="by='nope' is not a column of the corpus"):
         group_shares(sent, by="nope", corpus=docs)
-    with pytest.raises(ValueError, match=r"confidence must be a number strictly between 0 and 1 \(e.g. 0.95\), got 95"):
+    with pytest.raises(ValueError, match=r"confidence: expected a finite number in \(0, 1\), got 95"):
         group_shares(sent, confidence=95)
+    with pytest.raises(ValueError, match="n_resamples: expected an integer >= 1, got 0"):
+        group_shares(sent, n_resamples=0)
     with pytest.raises(ValueError, match=r"sentences is missing column\(s\) score, positive"):
         document_shares(sent[["doc_id", "outlet"]])
     with pytest.raises(ValueError, match=r"corpus has no column\(s\) outlet"):
@@ -273,8 +293,10 @@ def test_explain(data, fitted):
         explain(fitted, 3)
     with pytest.raises(ValueError, match=r"target='x' is not a class of the model"):
         explain(fitted, text, target="x")
-    with pytest.raises(ValueError, match="n must be a whole number > 0, got 0"):
+    with pytest.raises(ValueError, match="n: expected an integer >= 1, got 0"):
         top_features(fitted, n=0)
+    with pytest.raises(ValueError, match="n: expected an integer >= 1, got 0"):
+        explain(fitted, text, n=0)
 
 
 def test_cross_validate(data):
@@ -313,7 +335,7 @@ def test_cross_validate(data):
         cross_validate(data, "marked")
     with pytest.raises(TypeError, match="corpus must be a DataFrame or a framing Corpus, got list"):
         cross_validate([], "label")
-    with pytest.raises(ValueError, match="n_splits must be a whole number > 1, got 1"):
+    with pytest.raises(ValueError, match="n_splits: expected an integer >= 2, got 1"):
         cross_validate(data, "label", n_splits=1)
 
 
@@ -332,9 +354,9 @@ def test_metrics_and_reliability_plot():
     assert rel["count"].sum() == 4 and set(rel["class"]) == {"b"}
     with pytest.raises(ValueError, match=r"y_true \(4\), y_pred \(1\) and proba \(4, 2\) do not match 2 classes"):
         metrics_table(y, ["a"], proba, ["a", "b"])
-    with pytest.raises(ValueError, match="n_bins must be a whole number > 0, got 0"):
+    with pytest.raises(ValueError, match="n_bins: expected an integer >= 1, got 0"):
         reliability_table(y, proba, ["a", "b"], n_bins=0)
-    with pytest.raises(ValueError, match="n_resamples must be a whole number > 0, got 0"):
+    with pytest.raises(ValueError, match="n_resamples: expected an integer >= 1, got 0"):
         metrics_table(y, y, proba, ["a", "b"], n_resamples=0)
 
 

@@ -37,7 +37,7 @@ def test_cue_vectorizer_errors(lexicon):
         CueVectorizer(lexicon=lexicon).transform(["x"])
     with pytest.raises(NotFittedError, match="CueVectorizer is not fitted yet"):
         CueVectorizer(lexicon=lexicon).get_feature_names_out()
-    with pytest.raises(ValueError, match="normalize must be None, 'per_token' or 'per_1000_tokens', got 'raw'"):
+    with pytest.raises(ValueError, match="normalize: expected one of None, 'per_token', 'per_1000_tokens', got 'raw'"):
         CueVectorizer(lexicon=lexicon, normalize="raw").fit(["x"])
     vec = CueVectorizer(lexicon=lexicon).fit(["x"])
     with pytest.raises(TypeError, match="X must be an iterable of strings"):

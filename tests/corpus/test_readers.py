@@ -383,10 +383,10 @@ def test_dates_kept_raw_are_counted(tmp_path):
         ({"fields": {"text": 3}}, TypeError, r"fields\['text'\] must be a column name \(str\) or None, got int"),
         ({"fields": {"text": None}}, ValueError, r"fields\['text'\] cannot be None"),
         ({"fields": {"outlet": None}}, ValueError, r"fields\['outlet'\] is None: pass outlet="),
-        ({"on_error": "ignore"}, ValueError, "on_error must be one of 'raise', 'skip', 'warn', got 'ignore'"),
+        ({"on_error": "ignore"}, ValueError, "on_error: expected one of 'raise', 'skip', 'warn', got 'ignore'"),
         ({"outlet": ""}, ValueError, "outlet must be a non-empty str or None, got ''"),
         ({"id_prefix": 3}, ValueError, "id_prefix must be a non-empty str or None, got 3"),
-        ({"dedupe": "yes"}, TypeError, "dedupe must be True or False, got 'yes'"),
+        ({"dedupe": "yes"}, TypeError, "dedupe: expected True or False, got 'yes'"),
         ({"delimiter": ";;"}, ValueError, "delimiter must be a single character or None, got ';;'"),
         ({"raw": "yes"}, ValueError, "raw must be True, False or 'auto', got 'yes'"),
         ({"format": "xml"}, ValueError, "format must be one of 'jsonl', 'json', 'csv', 'tsv', 'parquet', 'folder' or None, got 'xml'"),
@@ -507,7 +507,7 @@ def test_iter_documents_streams_and_reports(tmp_path):
     assert [d.doc_id for d in rest] == ["d2"] and reports[0].n_skipped == 1 and reports[0].n_kept == 2
     with pytest.raises(ValueError, match="on_error='skip' in iter_documents needs report="):
         iter_documents(path, on_error="skip")
-    with pytest.raises(ValueError, match="on_error must be one of"):
+    with pytest.raises(ValueError, match="on_error: expected one of 'raise', 'skip', 'warn', got 'nope'"):
         iter_documents(path, on_error="nope")
     good = write_jsonl(tmp_path / "g.jsonl", [rec(1, date="7/23/17")])
     with pytest.warns(CorpusWarning, match="values that are not ISO dates"):
@@ -559,12 +559,14 @@ def test_find_near_duplicates_tiny():
 
 def test_duplicate_helpers_errors():
     frame = pd.DataFrame({"doc_id": ["a"], "outlet": ["X"], "text": ["x"]})
-    with pytest.raises(ValueError, match="threshold must be a number in \\(0, 1\\], got 0"):
+    with pytest.raises(ValueError, match="threshold: expected a finite number in \\(0, 1\\], got 0"):
         find_near_duplicates(frame, threshold=0)
-    with pytest.raises(ValueError, match="shingle must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="shingle: expected an integer >= 1, got 0"):
         find_near_duplicates(frame, shingle=0)
-    with pytest.raises(ValueError, match="num_perm must be an integer >= 1, got 2.5"):
+    with pytest.raises(TypeError, match="num_perm: expected an integer >= 1, got 2.5"):
         find_near_duplicates(frame, num_perm=2.5)
+    with pytest.raises(ValueError, match="random_state: expected an integer >= 0, got -1"):
+        find_near_duplicates(frame, random_state=-1)
     with pytest.raises(TypeError, match="find_duplicates needs a DataFrame or a Corpus, got list"):
         find_duplicates([])
     with pytest.raises(ValueError, match="find_duplicates: the frame has no column\\(s\\) 'outlet'"):

@@ -361,7 +361,7 @@ def test_write_rejects_unknown_definitions_and_types(tmp_path):
         write_lexicon_toml(lex, tmp_path / "x.toml", definitions={"nope": "x"})
     with pytest.raises(TypeError, match="lexicon must be a Lexicon, got dict"):
         write_lexicon_toml({}, tmp_path / "x.toml")
-    with pytest.raises(TypeError, match="path must be a str or os.PathLike, got int"):
+    with pytest.raises(TypeError, match="path: expected a str or os.PathLike, got int"):
         write_lexicon_toml(lex, 3)
 
 
@@ -660,17 +660,17 @@ def test_csv_duplicates_and_conflicts(tmp_path):
 
 def test_read_lexicon_option_errors(tmp_path):
     path = FIXTURES / "tiny.toml"
-    with pytest.raises(ValueError, match="on_duplicate must be one of 'error', 'warn', got 'keep'"):
+    with pytest.raises(ValueError, match="on_duplicate: expected one of 'error', 'warn', got 'keep'"):
         read_lexicon(path, on_duplicate="keep")
-    with pytest.raises(ValueError, match="on_error must be one of 'raise', 'warn', got 'skip'"):
+    with pytest.raises(ValueError, match="on_error: expected one of 'raise', 'warn', got 'skip'"):
         read_lexicon(path, on_error="skip")
-    with pytest.raises(ValueError, match="conditional must be one of 'skip', 'error', got 'keep'"):
+    with pytest.raises(ValueError, match="conditional: expected one of 'skip', 'error', got 'keep'"):
         read_lexicon(path, conditional="keep")
-    with pytest.raises(ValueError, match="names must be one of 'name', 'id', got 'label'"):
+    with pytest.raises(ValueError, match="names: expected one of 'name', 'id', got 'label'"):
         read_lexicon(path, names="label")
-    with pytest.raises(ValueError, match="format must be one of 'toml', 'dic', 'csv', 'tsv', got 'yaml'"):
+    with pytest.raises(ValueError, match="format: expected one of 'toml', 'dic', 'csv', 'tsv', got 'yaml'"):
         read_lexicon(path, format="yaml")
-    with pytest.raises(TypeError, match="path must be a str or os.PathLike, got int"):
+    with pytest.raises(TypeError, match="path: expected a str or os.PathLike, got int"):
         read_lexicon(3)
     missing = tmp_path / "missing.toml"
     with pytest.raises(LexiconError, match=re.escape(f"{missing}: no such lexicon file")):
@@ -704,7 +704,7 @@ def test_load_lexicon_unknown_name_lists_bundled():
     with pytest.raises(ValueError, match=re.escape(f"lexicon 'no-such-lexicon' is neither a bundled lexicon ({expected}) "
                                                    f"nor an existing file")):
         load_lexicon("no-such-lexicon")
-    with pytest.raises(TypeError, match="lexicon must be a str or os.PathLike, got int"):
+    with pytest.raises(TypeError, match="lexicon: expected a str or os.PathLike, got int"):
         load_lexicon(42)
 
 
@@ -752,8 +752,10 @@ def test_check_lexicon_warnings_are_reported_not_emitted():
     assert len(report.warnings) == 7
     text = report.summary(limit=2)
     assert "Warnings (7):" in text and "... and 5 more" in text
-    with pytest.raises(ValueError, match="limit must be an integer >= 1, got 0"):
+    with pytest.raises(ValueError, match="limit: expected an integer >= 1, got 0"):
         report.summary(limit=0)
+    with pytest.raises(TypeError, match="limit: expected an integer >= 1, got 2.0"):
+        report.summary(limit=2.0)
 
 
 def test_check_lexicon_clean_and_invalid(tmp_path):
@@ -762,3 +764,16 @@ def test_check_lexicon_clean_and_invalid(tmp_path):
     with pytest.raises(LexiconError, match=at(path, 7) + " entry 'w' in category 'a' duplicates 'w' at line 7"):
         check_lexicon(path)
     assert check_lexicon(path, on_duplicate="warn").n_entries == 1
+
+
+def test_load_lexicon_warn_false_keeps_the_repairs_silent():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", LexiconWarning)
+        lex = load_lexicon(FIXTURES / "sample.dic", warn=False)
+    assert lex.warnings
+    with pytest.warns(LexiconWarning):
+        load_lexicon(FIXTURES / "sample.dic")
+    with pytest.raises(TypeError, match="warn: expected True or False, got 'no'"):
+        load_lexicon(FIXTURES / "sample.dic", warn="no")

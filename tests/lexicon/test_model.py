@@ -153,7 +153,7 @@ def test_weight_must_be_a_number(weight):
 def test_bad_scope_and_duplicate_option():
     with pytest.raises(LexiconError, match=re.escape(f"{SRC}: nested_scope must be one of ('category', 'lexicon'), got 'all'")):
         build([("x", "a", 1, 1), ("y", "b", 1, 1)], nested_scope="all")
-    with pytest.raises(ValueError, match="on_duplicate must be 'error' or 'warn', got 'skip'"):
+    with pytest.raises(ValueError, match="on_duplicate: expected one of 'error', 'warn', got 'skip'"):
         build([("x", "a", 1, 1), ("y", "b", 1, 1)], on_duplicate="skip")
 
 
@@ -199,7 +199,7 @@ def test_lexicon_accessors():
         lex.category("c")
     scoped = lex.with_scope("lexicon")
     assert scoped.nested_scope == "lexicon" and scoped.entries == lex.entries
-    with pytest.raises(ValueError, match=r"nested_scope must be one of \('category', 'lexicon'\), got 'x'"):
+    with pytest.raises(ValueError, match="nested_scope: expected one of 'category', 'lexicon', got 'x'"):
         lex.with_scope("x")
     assert NESTED_SCOPES == ("category", "lexicon")
 

@@ -285,7 +285,7 @@ def test_possessive_and_glob_inside_word():
 
 
 def test_matcher_type_error():
-    with pytest.raises(TypeError, match="lexicon must be a framing.lexicon.Lexicon"):
+    with pytest.raises(TypeError, match="lexicon: expected a framing.lexicon.Lexicon, got str"):
         Matcher("framing-cues")
 
 
@@ -563,7 +563,7 @@ def test_batch_voices_with_quotes():
         assert _batched(m, texts_, voice) == _per_text(m, texts_, voice)
     with pytest.raises(ValueError, match="voice='outlet' needs the quoted intervals"):
         count_texts(m, texts_, "outlet")
-    with pytest.raises(ValueError, match="voice must be 'all', 'outlet' or 'quoted', got 'both'"):
+    with pytest.raises(ValueError, match="voice: expected one of 'all', 'outlet', 'quoted', got 'both'"):
         count_texts(m, texts_, "both", quoted)
 
 
@@ -581,8 +581,8 @@ def test_batch_control_characters_and_inexact_weights_go_per_text():
 @given(st.lists(st.one_of(texts(), loose_texts()), max_size=4))
 def test_batch_bytes_are_the_per_text_bytes(texts_):
     # the numpy byte rules of the batch path = the per-text regular expressions
-    from framing.match.matcher import _BATCH_TABLE
+    from framing.match.matcher import BATCH_TABLE
 
     raws = [Matcher._raw(t) for t in texts_ if "\x01" not in t and "\x02" not in t and "\x03" not in t]
     joined = match_batch._SEP.join(raws)
-    assert match_batch._prepare(joined) == Matcher._bytes(joined, _BATCH_TABLE)
+    assert match_batch._prepare(joined) == Matcher._bytes(joined, BATCH_TABLE)

@@ -19,7 +19,7 @@ from framing.match.scoring import (
 
 
 def test_score_schema_and_values(corpus, lexicon):
-    s = score(corpus, lexicon, normalize="raw")
+    s = score(corpus, lexicon, normalize="raw", voice="all")
     assert tuple(s.columns) == SCORE_COLUMNS
     assert len(s) == 8
     row = s[(s.doc_id == "a2") & (s.category == "insinuation")].iloc[0]
@@ -66,16 +66,29 @@ def test_score_streamed_documents_and_jobs(corpus, lexicon):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        ({"normalize": "per_word"}, "normalize must be one of 'per_token', 'per_1000_tokens', 'raw', got 'per_word'"),
-        ({"voice": "source"}, "voice must be one of 'all', 'outlet', 'quoted', got 'source'"),
-        ({"part": "body"}, "part must be one of 'text', 'title', 'captions', 'boilerplate', got 'body'"),
-        ({"n_jobs": 0}, "n_jobs must be a whole number >= 1, got 0"),
-        ({"chunk_size": 0}, "chunk_size must be a whole number >= 1, got 0"),
+        ({"normalize": "per_word"}, "normalize: expected one of 'per_token', 'per_1000_tokens', 'raw', got 'per_word'"),
+        ({"voice": "source"}, "voice: expected one of 'all', 'outlet', 'quoted', got 'source'"),
+        ({"part": "body"}, "part: expected one of 'text', 'title', 'captions', 'boilerplate', got 'body'"),
+        ({"n_jobs": 0}, "n_jobs: expected an integer >= 1, got 0"),
+        ({"chunk_size": 0}, "chunk_size: expected an integer >= 1, got 0"),
     ],
 )
 def test_score_bad_options(corpus, lexicon, kwargs, message):
     with pytest.raises(ValueError, match=message):
         score(corpus, lexicon, **kwargs)
+
+
+def test_score_option_kinds(corpus, lexicon):
+    with pytest.raises(TypeError, match="n_jobs: expected an integer >= 1, got 1.5"):
+        score(corpus, lexicon, n_jobs=1.5)
+    with pytest.raises(TypeError, match="chunk_size: expected an integer >= 1, got True"):
+        score(corpus, lexicon, chunk_size=True)
+
+
+def test_score_default_voice_is_the_outlets(corpus, lexicon):
+    # the library, the command line and the config share one default (framing.vocab.DEFAULTS)
+    pd.testing.assert_frame_equal(score(corpus, lexicon), score(corpus, lexicon, voice="outlet"))
+    pd.testing.assert_frame_equal(hits(corpus, lexicon), hits(corpus, lexicon, voice="outlet"))
 
 
 def test_score_bad_corpus(lexicon):
@@ -87,12 +100,12 @@ def test_score_bad_corpus(lexicon):
         score(["some text"], lexicon)
     with pytest.raises(TypeError, match="document '1': text must be a string, got int"):
         score(pd.DataFrame({"doc_id": ["1"], "outlet": ["A"], "text": [3]}), lexicon)
-    with pytest.raises(TypeError, match="lexicon must be a Lexicon, a bundled lexicon name or a file path"):
+    with pytest.raises(TypeError, match="lexicon: expected a Lexicon, a Matcher, a bundled lexicon name or a file path, got int"):
         score(pd.DataFrame({"doc_id": ["1"], "outlet": ["A"], "text": ["x"]}), 3)
 
 
 def test_aggregate(corpus, lexicon):
-    agg = aggregate(score(corpus, lexicon))
+    agg = aggregate(score(corpus, lexicon, voice="all"))
     assert tuple(agg.columns) == AGGREGATE_COLUMNS
     a = agg[(agg.group == "A") & (agg.category == "insinuation")].iloc[0]
     # A: a1 has 1 hit in 10 tokens, a2 has 1 counted hit in 11 tokens
@@ -121,7 +134,7 @@ def test_aggregate_mixed_denominators(corpus, lexicon):
 
 
 def test_hits(corpus, lexicon):
-    h = hits(corpus, lexicon)
+    h = hits(corpus, lexicon, voice="all")
     assert tuple(h.columns) == HIT_COLUMNS
     texts = dict(zip(corpus.doc_id, corpus.text))
     for row in h.itertuples():
@@ -134,24 +147,27 @@ def test_hits(corpus, lexicon):
     assert list(hits(corpus, lexicon, voice="quoted")["entry"]) == ["sham"]
 
 
-def test_hits_agree_with_score(corpus, lexicon):
-    h = hits(corpus, lexicon)
-    s = score(corpus, lexicon, normalize="raw")
+@pytest.mark.parametrize("voice", ["all", "outlet", "quoted"])
+def test_hits_agree_with_score(corpus, lexicon, voice):
+    h = hits(corpus, lexicon, voice=voice)
+    s = score(corpus, lexicon, normalize="raw", voice=voice)
     counted = h[~h.negated].groupby(["doc_id", "category"]).size()
     for (doc_id, category), n in counted.items():
         assert s[(s.doc_id == doc_id) & (s.category == category)]["count"].iloc[0] == n
 
 
 def test_kwic(corpus, lexicon):
-    lines = kwic(corpus, lexicon, width=10, categories=["escalation"])
+    lines = kwic(corpus, lexicon, width=10, categories=["escalation"], voice="all")
     assert tuple(lines.columns) == KWIC_COLUMNS
     assert list(lines["match"]) == ["harsh blow", "ratchet up"]
     first = lines.iloc[0]
     assert first["left"] == " unity. A " and first["right"] == " followed."
-    assert len(kwic(corpus, lexicon, limit=1)) == 2
+    assert len(kwic(corpus, lexicon, limit=1, voice="all")) == 2
     with pytest.raises(ValueError, match=r"unknown categories \['nope'\]"):
         kwic(corpus, lexicon, categories=["nope"])
-    with pytest.raises(ValueError, match="width must be a whole number >= 0, got -1"):
+    with pytest.raises(ValueError, match="width: expected an integer >= 0, got -1"):
         kwic(corpus, lexicon, width=-1)
-    with pytest.raises(ValueError, match="limit must be None or a whole number >= 1, got 0"):
+    with pytest.raises(ValueError, match="limit: expected an integer >= 1, got 0"):
         kwic(corpus, lexicon, limit=0)
+    with pytest.raises(TypeError, match="width: expected an integer >= 0, got '10'"):
+        kwic(corpus, lexicon, width="10")

@@ -127,13 +127,11 @@ def test_identical_under_any_pythonhashseed():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        ({"ngram_range": (2, 1)}, r"ngram_range must be a pair of integers \(min_n, max_n\) with 1 <= min_n <= max_n, got \(2, 1\)"),
-        ({"ngram_range": (0, 1)}, "ngram_range must be a pair"),
-        ({"ngram_range": 2}, "ngram_range must be a pair"),
-        ({"min_count": 0}, r"min_count must be an integer >= 1 \(1 = no cut-off\), got 0"),
-        ({"min_docs": 1.5}, r"min_docs must be an integer >= 1 \(1 = no cut-off\), got 1.5"),
-        ({"max_doc_share": 0}, r"max_doc_share must be a number in \(0, 1\] \(1.0 = no cut-off\), got 0"),
-        ({"max_doc_share": 1.5}, "max_doc_share must be a number in"),
+        ({"ngram_range": (2, 1)}, r"ngram_range: expected a pair of integers \(min_n, max_n\) with 1 <= min_n <= max_n, got \(2, 1\)"),
+        ({"ngram_range": (0, 1)}, "ngram_range: expected an integer >= 1, got 0"),
+        ({"min_count": 0}, r"min_count: expected an integer >= 1, got 0"),
+        ({"max_doc_share": 0}, r"max_doc_share: expected a finite number in \(0, 1\], got 0"),
+        ({"max_doc_share": 1.5}, r"max_doc_share: expected a finite number in \(0, 1\], got 1.5"),
         ({"stop_words": "the"}, "stop_words: expected an iterable of words .* got a single string"),
         ({"stop_words": ["so-called"]}, r"stop_words: 'so-called' is not a single token under framing.text rules"),
         ({"stop_words": [3]}, "stop_words: every stop word must be a str, got int 3"),
@@ -142,6 +140,20 @@ def test_identical_under_any_pythonhashseed():
 )
 def test_term_matrix_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):
+        term_matrix(["a b c"], **kwargs)
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"ngram_range": 2}, r"ngram_range: expected a pair of integers \(min_n, max_n\) .*, got 2"),
+        ({"min_docs": 1.5}, r"min_docs: expected an integer >= 1, got 1.5"),
+        ({"max_doc_share": "all"}, r"max_doc_share: expected a finite number in \(0, 1\], got 'all'"),
+        ({"part": 3}, "part: expected a string, got 3"),
+    ],
+)
+def test_term_matrix_kind_errors(kwargs, match):
+    with pytest.raises(TypeError, match=match):
         term_matrix(["a b c"], **kwargs)
 
 

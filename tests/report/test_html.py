@@ -116,7 +116,7 @@ def passage_checks(frame: pd.DataFrame, passages) -> None:
 
 
 def test_passages_are_exact_slices_with_quotes(quoted_corpus, lexicon):
-    hits = find_hits(quoted_corpus, lexicon)
+    hits = find_hits(quoted_corpus, lexicon, voice="all")
     passages = select_passages(quoted_corpus, hits, per_cell=2)
     passage_checks(quoted_corpus, passages)
     cells = [(p.category, p.outlet, p.doc_id) for p in passages]
@@ -135,7 +135,7 @@ def test_hits_inside_and_outside_quotes(lexicon):
         "doc_id": ["q1"], "outlet": ["X"],
         "text": ["He said \u201cthe pretense is a sham\u201d, yet the sham went on."],
     })
-    hits = find_hits(frame, lexicon)
+    hits = find_hits(frame, lexicon, voice="all")
     assert list(hits["voice"]) == ["quoted", "quoted", "outlet"]
     (p,) = select_passages(frame, hits, per_cell=1)
     passage_checks(frame, [p])
@@ -154,7 +154,7 @@ def test_distinct_documents_first_then_more_hits(lexicon):
         "doc_id": ["d2", "d1"], "outlet": ["X", "X"],
         "text": ["A sham. Then another sham. A third sham.", "One sham here."],
     })
-    hits = find_hits(frame, lexicon)
+    hits = find_hits(frame, lexicon, voice="all")
     two = select_passages(frame, hits, per_cell=2)
     assert [(p.doc_id, p.text) for p in two] == [("d1", "One sham here."), ("d2", "A sham.")]
     four = select_passages(frame, hits, per_cell=4)
@@ -166,7 +166,7 @@ def test_distinct_documents_first_then_more_hits(lexicon):
 
 
 def test_selection_ignores_row_order(quoted_corpus, lexicon):
-    hits = find_hits(quoted_corpus, lexicon)
+    hits = find_hits(quoted_corpus, lexicon, voice="all")
     first = select_passages(quoted_corpus, hits, per_cell=3)
     shuffled = select_passages(quoted_corpus.sample(frac=1, random_state=1), hits.sample(frac=1, random_state=2),
                                per_cell=3)
@@ -177,7 +177,7 @@ def test_long_sentence_trimmed_at_word_boundaries(lexicon):
     words = " ".join(f"word{i}" for i in range(40))
     text = f"{words} a sham {words} end."
     frame = pd.DataFrame({"doc_id": ["long"], "outlet": ["X"], "text": [text]})
-    (p,) = select_passages(frame, find_hits(frame, lexicon), width=60)
+    (p,) = select_passages(frame, find_hits(frame, lexicon, voice="all"), width=60)
     passage_checks(frame, [p])
     assert 40 <= len(p.text) <= 60
     assert p.cut_before and p.cut_after
@@ -190,13 +190,13 @@ def test_long_sentence_trimmed_at_word_boundaries(lexicon):
 def test_excerpt_stays_in_its_paragraph_and_never_cuts_a_hit(lexicon):
     text = "Headline without a stop\nThe harsh blow came. Then silence"
     frame = pd.DataFrame({"doc_id": ["p"], "outlet": ["X"], "text": [text]})
-    (p,) = select_passages(frame, find_hits(frame, lexicon))
+    (p,) = select_passages(frame, find_hits(frame, lexicon, voice="all"))
     assert p.text == "The harsh blow came."
     assert p.hits == ((4, 14, "harsh blow", False),)
     # width smaller than the room around a two-word hit still keeps the hit whole
     text = "Officials " * 10 + "then dealt a harsh blow to them " + "and more " * 10
     frame = pd.DataFrame({"doc_id": ["w"], "outlet": ["X"], "text": [text]})
-    (p,) = select_passages(frame, find_hits(frame, lexicon), width=20)
+    (p,) = select_passages(frame, find_hits(frame, lexicon, voice="all"), width=20)
     assert "harsh blow" in p.text and len(p.text) <= 24
 
 
@@ -208,7 +208,7 @@ def test_passages_of_another_part(lexicon):
 
 def test_negated_hits_are_passages_too(lexicon):
     frame = pd.DataFrame({"doc_id": ["n"], "outlet": ["X"], "text": ["It was not a fa\u00e7ade."]})
-    hits = find_hits(frame, lexicon)
+    hits = find_hits(frame, lexicon, voice="all")
     (p,) = select_passages(frame, hits)
     assert p.hits == ((13, 19, "fa\u00e7ade", True),)
     out = render_report(report(passages=(p,)))
@@ -216,18 +216,18 @@ def test_negated_hits_are_passages_too(lexicon):
 
 
 def test_select_passages_errors(quoted_corpus, lexicon):
-    hits = find_hits(quoted_corpus, lexicon)
+    hits = find_hits(quoted_corpus, lexicon, voice="all")
     with pytest.raises(ValueError, match=r"frame is missing column\(s\) outlet, text; it needs doc_id, outlet, text"):
         select_passages(quoted_corpus[["doc_id"]], hits)
     with pytest.raises(ValueError, match=r"hits is missing column\(s\) matched_text, voice"):
         select_passages(quoted_corpus, hits.drop(columns=["voice", "matched_text"]))
     with pytest.raises(TypeError, match="hits must be a pandas DataFrame, got list"):
         select_passages(quoted_corpus, [])
-    with pytest.raises(ValueError, match="per_cell must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="per_cell: expected an integer >= 0, got -1"):
         select_passages(quoted_corpus, hits, per_cell=-1)
-    with pytest.raises(TypeError, match="per_cell must be an integer, got bool"):
+    with pytest.raises(TypeError, match="per_cell: expected an integer >= 0, got True"):
         select_passages(quoted_corpus, hits, per_cell=True)
-    with pytest.raises(ValueError, match="width must be >= 20, got 5"):
+    with pytest.raises(ValueError, match="width: expected an integer >= 20, got 5"):
         select_passages(quoted_corpus, hits, width=5)
     with pytest.raises(ValueError, match=r"hits mix the parts text, title; pass the hits of one part"):
         select_passages(quoted_corpus, hits.assign(part=["title"] + ["text"] * (len(hits) - 1)))
@@ -463,26 +463,26 @@ def test_record_errors():
         Section("passages", "T", ())
     with pytest.raises(TypeError, match=r"Section 's' blocks\[0\] must be a TableBlock, FigureBlock or TextBlock, got str"):
         Section("s", "T", ("text",))
-    with pytest.raises(ValueError, match="Section.title must not be empty"):
+    with pytest.raises(ValueError, match="Section.title: expected a non-empty string, got ' '"):
         Section("s", " ", ())
     with pytest.raises(ValueError, match="ReportData.sections: duplicate section id 's'"):
         report(sections=(Section("s", "A", ()), Section("s", "B", ())))
     with pytest.raises(ValueError, match=r"ReportData.summary\[0\] must be a \(label, value\) pair"):
         report(summary=(("only",),))
-    with pytest.raises(TypeError, match=r"ReportData.summary\[0\] value must be a str, got int"):
+    with pytest.raises(TypeError, match=r"ReportData.summary\[0\] value: expected a string, got 3"):
         report(summary=(("documents", 3),))
     with pytest.raises(TypeError, match=r"ReportData.passages\[0\] must be a Passage, got dict"):
         report(passages=({},))
     with pytest.raises(TypeError, match="data must be a ReportData, got dict"):
         render_report({})
-    with pytest.raises(ValueError, match="TableBlock.max_rows must be >= 1, got 0"):
+    with pytest.raises(ValueError, match="TableBlock.max_rows: expected an integer >= 1, got 0"):
         TableBlock("T", frame, "t.csv", max_rows=0)
     with pytest.raises(TypeError, match="TableBlock.frame must be a pandas DataFrame, got list"):
         TableBlock("T", [], "t.csv")
     for href in ("javascript:alert(1)", "https://example.org/t.csv", "/abs/t.csv", "a\nb.csv"):
         with pytest.raises(ValueError, match="TableBlock.href must be a relative path to a file next to the report"):
             TableBlock("T", frame, href)
-    with pytest.raises(ValueError, match="FigureBlock.href must not be empty"):
+    with pytest.raises(ValueError, match="FigureBlock.href: expected a non-empty string, got ''"):
         FigureBlock("F", png, "")
     with pytest.raises(ValueError, match=r"FigureBlock.png is not a PNG image \(figure 'F'; first bytes b'GIF89a\\x00\\x00'\)"):
         FigureBlock("F", b"GIF89a" + bytes(30), "f.svg")
@@ -496,7 +496,7 @@ def test_record_errors():
         Passage("d", "o", "c", "hello", 0, ((2, 3, "e", 1),), ())
     with pytest.raises(ValueError, match=r"Passage.quotes\[1\] of 'd' = \(1, 4\) overlaps or precedes \(0, 2\)"):
         Passage("d", "o", "c", "hello", 0, (), ((0, 2), (1, 4)))
-    with pytest.raises(ValueError, match="Passage.offset must be >= 0, got -1"):
+    with pytest.raises(ValueError, match="Passage.offset: expected an integer >= 0, got -1"):
         Passage("d", "o", "c", "hello", -1, (), ())
     with pytest.raises(TypeError, match="Passage.hits must be a tuple, got str"):
         Passage("d", "o", "c", "hello", 0, "x", ())
@@ -529,7 +529,7 @@ def test_report_in_headless_chromium(tmp_path, quoted_corpus, lexicon):
     import matplotlib.image as mpimg
 
     data = full_report(tiny_png())
-    passages = select_passages(quoted_corpus, find_hits(quoted_corpus, lexicon))
+    passages = select_passages(quoted_corpus, find_hits(quoted_corpus, lexicon, voice="all"))
     data = dataclasses.replace(data, passages=data.passages + passages)
     page = tmp_path / "report.html"
     page.write_text(render_report(data), encoding="utf-8")
