@@ -212,7 +212,7 @@ def test_entry_defaults_depend_on_design_and_position(project):
     assert strat.methods == ("permutation",)
     k = cfg.keyness[0]
     assert (k.id, k.method, k.comparison, k.min_count, k.prior, k.alpha, k.n_resamples, k.top) == (
-        "keyness-1", "log_odds", "one_vs_rest", 3, "uniform", 0.01, 999, 15)
+        "keyness-1", "document", "one_vs_rest", 3, "uniform", 0.01, 999, 15)
     c = cfg.classifiers[0]
     assert (c.id, c.data, c.model, c.cv, c.groups, c.n_splits, c.C, c.lexicon) == (
         "classifier-1", None, "logreg", "stratified", "outlet", 5, (1.0,), "framing-cues")
@@ -223,7 +223,7 @@ def test_full_config_round_trips(project):
     assert cfg.corpus.fields == (("doc_id", "id"), ("outlet", "source"))
     assert cfg.corpus.filters.include == (("lang", ("en",)), ("topic", ("a", "b")))
     assert cfg.corpus.filters.date_to == "2020-12-31"  # a TOML date reads as its ISO string
-    assert cfg.lexicons[1].id == "tiny-lex" and cfg.lexicons[1].name == ""
+    assert cfg.lexicons[1].id == "tiny-lex" and cfg.lexicons[1].name is None
     assert cfg.lexicons[1].path == (project / "lex" / "tiny.toml").resolve()
     assert cfg.classifiers[0].C == (0.1, 1.0, 10.0) and all(isinstance(c, float) for c in cfg.classifiers[0].C)
     assert cfg.runtime.cache_dir == (project / "home" / "cache").resolve()
@@ -250,7 +250,7 @@ def test_identity_excludes_runtime_and_seeds_inputs(project):
     assert cfg.identity() == other.identity() and cfg.to_dict() != other.to_dict()
     assert canonical_json(cfg.identity()) == canonical_json(other.identity())
     assert list(cfg.seeds()) == sorted(cfg.seeds())
-    assert set(cfg.seeds()) == {"corpus", "report", "comparisons.outlets", "comparisons.comparison-2",
+    assert set(cfg.seeds()) == {"corpus", "comparisons.outlets", "comparisons.comparison-2",
                                 "comparisons.comparison-3", "keyness.keyness-1", "keyness.doc", "keyness.keyness-3",
                                 "classifiers.classifier-1"}
     assert cfg.seeds()["corpus"] == derive_seed(7, "corpus")
@@ -321,8 +321,10 @@ ERRORS = [
     (MINIMAL + "[[keyness]]\nmin_count = 1\nngram_max = 4\n", r"keyness\[0\]\.ngram_max: expected an integer in 1\.\.3"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'chi2'\nvariance = 'full'\n",
      r"keyness\[0\]\.variance: applies only to method = \"log_odds\" \(method is 'chi2'\)"),
-    (MINIMAL + "[[keyness]]\nmin_count = 1\ntest = 'permutation'\n",
-     r"keyness\[0\]\.test: applies only to method = \"document\""),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'log_odds'\ntest = 'permutation'\n",
+     r"keyness\[0\]\.test: applies only to method = \"document\" \(method is 'log_odds'\)"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nprior = 'pooled'\n",
+     r"keyness\[0\]\.prior: applies only to method = \"log_odds\" \(method is 'document'\)"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'document'\nn_resamples = 500\n",
      r"keyness\[0\]\.n_resamples: applies only to method = \"document\" with test = \"permutation\""),
     (MINIMAL + "[[keyness]]\nmin_count = 1\ncorrection = 'yates'\n", r"keyness\[0\]\.correction: applies only to"),

@@ -191,7 +191,7 @@ def test_an_interrupted_run_leaves_nothing_that_looks_complete(project, monkeypa
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outputs, "_keyness_section", boom)
+    monkeypatch.setattr(outputs, "keyness_section", boom)
     with pytest.raises(KeyboardInterrupt):
         _run(project)
     runs = project / "runs" / "tiny"
@@ -349,7 +349,9 @@ def test_many_outlets_keep_the_report_readable(project, monkeypatch):
     monkeypatch.setattr(outputs, "MAX_PASSAGE_OUTLETS", 2)
     kept = outputs._passage_hits(hits)
     assert sorted(set(zip(kept["category"], kept["outlet"]))) == [("a", "x"), ("a", "z"), ("b", "y")]
-    monkeypatch.setattr(outputs, "MAX_OUTLETS_PER_FIGURE", 2)
+    import framing.experiment.sections as sections
+
+    monkeypatch.setattr(sections, "MAX_OUTLETS_PER_FIGURE", 2)
     result = _run(project, "keyness=[]", "comparisons=[]", "outputs.figures=['svg']")
     assert not [o for o in result.outputs if o.startswith("figures/rates-")]
     assert "3 outlets are more than a per-outlet figure can show" in (result.run_dir / "report.html").read_text()
