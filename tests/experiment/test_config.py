@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -18,9 +19,12 @@ from framing.experiment.config import (
     ConfigError,
     apply_overrides,
     canonical_json,
+    comparison_entry,
     config_from_dict,
     derive_seed,
+    entry_dict,
     expand_sweeps,
+    keyness_entry,
     load_config,
     parse_assignment,
     read_toml,
@@ -668,3 +672,62 @@ def test_unmatched_applies_only_to_strata_and_paired_designs(tmp_path):
     with pytest.raises(ConfigError, match=r"comparisons\[0\]\.unmatched: applies only with strata or pair_on"):
         config_from_dict({**base, "comparisons": [{"unmatched": "drop"}]}, source=None, base_dir=tmp_path)
 
+
+
+def test_none_is_none_downstream_and_empty_in_the_canonical_form(project):
+    cfg = load(project, MINIMAL + "[[comparisons]]\nid = 'x'\n[[comparisons]]\nid = 'y'\nstrata = 'story_id'\n"
+                                  "timeseries = 'month'\n")
+    x, y = cfg.comparisons
+    assert (x.strata, x.pair_on, x.cluster, x.reference, x.timeseries) == (None,) * 5
+    assert (y.strata, y.timeseries) == ("story_id", "month")
+    assert cfg.corpus.fallback_encoding is None and cfg.lexicons[0].name == "framing-cues"
+    written = cfg.to_dict()
+    assert written["comparisons"][0]["strata"] == "" and written["corpus"]["fallback_encoding"] == ""
+    assert entry_dict(x) == written["comparisons"][0] and entry_dict(y) == written["comparisons"][1]
+    again = config_from_dict(written, source=None, base_dir=project)
+    assert again == dataclasses.replace(cfg, source=None)
+
+
+def test_where_names_an_entry(project):
+    cfg = load(project, MINIMAL + "[[comparisons]]\nid = 'x'\n[[comparisons]]\nid = 'y'\n")
+    assert cfg.where("comparisons", "y") == "comparisons[1] (id 'y')"
+    with pytest.raises(ConfigError, match=r"comparisons: unknown id 'z'; declared: x, y"):
+        cfg.where("comparisons", "z")
+    with pytest.raises(ConfigError, match=r"unknown section 'comparison'; did you mean 'comparisons'"):
+        cfg.where("comparison", "x")
+    with pytest.raises(TypeError, match=r"entry: expected a config entry"):
+        entry_dict({"id": "x"})
+
+
+def test_single_entries_are_checked_like_a_config():
+    cmp = comparison_entry({"strata": "story_id", "n_resamples": 199})
+    assert (cmp.id, cmp.methods, cmp.effect, cmp.pair_on) == ("comparison-1", ("permutation",), "rate_ratio", None)
+    assert comparison_entry({"pair_on": "story_id"}).methods == ("sign_flip", "wilcoxon")
+    key = keyness_entry({"min_count": 2})
+    assert (key.id, key.method, key.comparison) == ("keyness-1", "document", "one_vs_rest")
+    with pytest.raises(ConfigError, match=r"^comparisons\[0\]\.methods\[0\]: 'welch' is not a stratified test"):
+        comparison_entry({"strata": "story_id", "methods": ["welch"]})
+    with pytest.raises(ConfigError, match=r"^--effect: unknown effect 'x'"):
+        comparison_entry({"effect": "x"}, option_names={"effect": "--effect"})
+    with pytest.raises(ConfigError, match=r"^--min-count: missing required key"):
+        keyness_entry({}, option_names={"min_count": "--min-count"})
+    with pytest.raises(ConfigError, match=r"^keyness\[0\]\.colour: unknown key 'colour'"):
+        keyness_entry({"min_count": 1, "colour": "red"})
+    with pytest.raises(TypeError, match=r"options: expected a mapping of comparisons keys, got list"):
+        comparison_entry([])
+
+
+def test_schema_defaults_are_the_vocabulary_defaults(project):
+    from framing.vocab import DEFAULTS
+
+    cfg = load(project, MINIMAL + "[[comparisons]]\n[[keyness]]\nmin_count = 1\n[[classifiers]]\nlabel = 'x'\n")
+    pre, cmp, key, clf = cfg.preprocessing, cfg.comparisons[0], cfg.keyness[0], cfg.classifiers[0]
+    assert (pre.part, pre.voice, pre.normalize) == (DEFAULTS["part"], DEFAULTS["voice"], DEFAULTS["normalize"])
+    assert (cmp.effect, cmp.correction, cmp.confidence, cmp.n_resamples) == (
+        DEFAULTS["effect"], DEFAULTS["correction"], DEFAULTS["confidence"], DEFAULTS["n_resamples"])
+    assert (key.method, key.comparison, key.test, key.alpha) == (
+        DEFAULTS["keyness_method"], DEFAULTS["keyness_comparison"], DEFAULTS["keyness_test"], DEFAULTS["keyness_alpha"])
+    assert (clf.model, clf.cv, clf.n_splits, clf.C) == (DEFAULTS["model"], DEFAULTS["cv"], DEFAULTS["n_splits"],
+                                                        DEFAULTS["C"])
+    assert (cfg.seed, cfg.corpus.dedupe, cfg.corpus.on_error) == (DEFAULTS["seed"], DEFAULTS["dedupe"],
+                                                                  DEFAULTS["on_error"])
