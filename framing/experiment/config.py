@@ -12,7 +12,15 @@ Schema (``schema_version = 1``)
 -------------------------------
 Any key not listed is an error.  Types are strict: an integer is
 accepted where a float is expected, a boolean is never an integer, a
-string is never an array.  ``""`` means "none" where a default is ``""``.
+string is never an array.  ``""`` means "none" where a default is ``""``
+(TOML has no null): :func:`config_from_dict` turns it into ``None`` once,
+so the typed entries hold ``None`` (``ComparisonConfig.strata``,
+``LexiconConfig.path``, ``ClassifierConfig.data``, ...) and
+:meth:`Config.to_dict` writes ``""`` back.  Every default below is read
+from :data:`framing.vocab.DEFAULTS`, and every closed set of names from
+:mod:`framing.vocab` (the library's signatures and the command line read
+the same table); :func:`comparison_entry` and :func:`keyness_entry` check
+one entry the same way for ``framing compare`` and ``framing keyness``.
 
 top level
     ``schema_version`` int, required, = 1; ``name`` str, required,
@@ -32,9 +40,9 @@ top level
     "" (inclusive, ``date_from <= date_to``; a TOML date is accepted too);
     ``min_tokens`` int >= 0 = 0.
 ``[preprocessing]``
-    ``part`` = "text" | :data:`framing.match.scoring.PARTS`; ``voice`` =
-    "outlet" | :data:`framing.match.VOICES`; ``normalize`` =
-    "per_1000_tokens" | :data:`framing.match.scoring.NORMALIZATIONS` keys.
+    ``part`` = "text" | :data:`framing.vocab.PARTS`; ``voice`` =
+    "outlet" | :data:`framing.vocab.VOICES`; ``normalize`` =
+    "per_1000_tokens" | :data:`framing.vocab.NORMALIZATIONS` keys.
 ``[[lexicons]]`` (default one entry ``{name = "framing-cues"}``; never empty)
     exactly one of ``name`` (a bundled lexicon,
     :func:`framing.lexicon.files.bundled_lexicons`) and ``path`` (a
@@ -46,12 +54,11 @@ top level
     (at most one non-empty, none equal to ``by``); ``reference`` = "";
     ``methods`` (non-empty, distinct) = ["permutation", "welch"], or
     ["sign_flip", "wilcoxon"] with ``pair_on``, or ["permutation"] with
-    ``strata``; allowed :data:`~framing.stats.compare.METHODS`
-    (independent, cluster), only "permutation" (strata),
-    :data:`~framing.stats.paired.PAIRED_METHODS` (paired); ``effect`` =
-    "rate_ratio", from :data:`~framing.stats.effects.EFFECTS` or, paired,
-    :data:`~framing.stats.paired.PAIRED_EFFECTS`; ``correction`` = "bh"
-    (:data:`~framing.stats.multitest.CORRECTIONS`); ``alternative`` =
+    ``strata`` (:func:`framing.vocab.default_methods`); allowed
+    :func:`framing.vocab.allowed_methods` of the design; ``effect`` =
+    "rate_ratio", from :data:`~framing.vocab.EFFECTS` or, paired,
+    :data:`~framing.vocab.PAIRED_EFFECTS`; ``correction`` = "bh"
+    (:data:`~framing.vocab.CORRECTIONS`); ``alternative`` =
     "two-sided"; ``confidence`` float in (0, 1) = 0.95; ``n_resamples``
     int >= 99 = 4999; ``categories`` list[str] = [] (all); ``omnibus``
     bool = true; ``timeseries`` = "" or a key of
@@ -63,8 +70,8 @@ top level
     story that only one group of a pair covers stops the run, or is dropped
     from that pair and counted in ``n_strata_dropped``).
 ``[[keyness]]`` (default none)
-    ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "log_odds" |
-    "document" | :data:`~framing.stats.keyness.TOKEN_METHODS`;
+    ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "document" |
+    "log_odds" | :data:`~framing.vocab.KEYNESS_TOKEN_METHODS`;
     ``comparison`` = "one_vs_rest" (``"vs_pooled"`` with log_odds only);
     ``min_count`` int >= 1, REQUIRED; ``min_docs`` int >= 1 = 1;
     ``ngram_max`` int in 1..3 = 1; ``prior`` = "uniform" | "pooled",
@@ -125,8 +132,8 @@ Seeds
 ``seed``: ``numpy.random.SeedSequence(seed, spawn_key=(k1, ...))`` with
 ``k`` the SHA-256 of each UTF-8 name read as a big-endian integer, and
 the first 32-bit word of ``generate_state``.  :meth:`Config.seeds` lists
-them for ``corpus``, ``comparisons.<id>``, ``keyness.<id>``,
-``classifiers.<id>`` and ``report``; they never depend on
+them for ``corpus``, ``comparisons.<id>``, ``keyness.<id>`` and
+``classifiers.<id>`` (:mod:`framing.seeds`); they never depend on
 ``PYTHONHASHSEED``, on the order of entries or on other entries.
 """
 
