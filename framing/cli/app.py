@@ -15,6 +15,7 @@ from typing import Sequence
 import pandas as pd
 
 from .. import __version__
+from ..vocab import DEFAULTS, NORMALIZATIONS
 from .common import Progress, corpus_options, parse_fields, read_corpus_args, show_report, write_table
 
 __all__ = ["main", "build_parser"]
@@ -131,9 +132,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet",
                        description="Score every document on every lexicon category; print a per-outlet table.")
     corpus_options(p)
-    p.add_argument("--normalize", choices=["per_1000_tokens", "per_token", "raw"], default="per_1000_tokens",
-                   help="denominator of the rate (default: per_1000_tokens)")
-    p.add_argument("--by", default="outlet",
+    p.add_argument("--normalize", choices=list(NORMALIZATIONS), default=DEFAULTS["normalize"],
+                   help=f"denominator of the rate (default: {DEFAULTS['normalize']})")
+    p.add_argument("--by", default=DEFAULTS["by"],
                    help="corpus column to aggregate by (default: outlet; the corpus is then streamed, "
                         "otherwise read into memory)")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
@@ -155,13 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("hits", help="list every hit with character offsets",
                        description="List every lexicon hit with offsets, sentence, voice and negation.")
-    corpus_options(p)
+    corpus_options(p, voice="all")
     p.add_argument("--output", "-o", help="output file (.csv, .tsv, .parquet); default: CSV on stdout")
     p.set_defaults(func=_cmd_hits)
 
     p = sub.add_parser("kwic", help="keyword-in-context lines for hits",
                        description="Print keyword-in-context lines for lexicon hits.")
-    corpus_options(p)
+    corpus_options(p, voice="all")
     p.add_argument("--category", action="append", help="only these categories (repeatable)")
     p.add_argument("--width", type=int, default=40, help="characters of context on each side (default: 40)")
     p.add_argument("--limit", type=int, default=None, help="at most this many lines per category")

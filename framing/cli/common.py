@@ -16,6 +16,8 @@ from typing import Sequence, TextIO
 
 import pandas as pd
 
+from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
+
 __all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options"]
 
 
@@ -106,17 +108,23 @@ def reader_options(p: argparse.ArgumentParser, *, positional: str = "corpus") ->
                    help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt)")
     p.add_argument("--field", action="append", metavar="NAME=COLUMN",
                    help="map a framing field to a source column, e.g. --field text=content --field outlet=source")
-    p.add_argument("--on-error", choices=["raise", "skip", "warn"], default="raise",
+    p.add_argument("--on-error", choices=ON_ERROR, default=DEFAULTS["on_error"],
                    help="bad records: stop with an error (default) or skip them and report the count")
     p.add_argument("--fallback-encoding", default=None, metavar="ENC",
                    help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
 
 
-def corpus_options(p: argparse.ArgumentParser) -> None:
+def corpus_options(p: argparse.ArgumentParser, *, voice: str | bool = DEFAULTS["voice"]) -> None:
+    """The reader options, ``--lexicon``, ``--part``, ``--voice`` (default
+    ``voice``, the config's ``preprocessing.voice`` unless a command lists
+    hits of every voice; ``False``: no ``--voice``) and ``--quiet``."""
     reader_options(p)
-    p.add_argument("--lexicon", default="framing-cues", help="bundled lexicon name or lexicon file (default: framing-cues)")
-    p.add_argument("--part", choices=["text", "title", "captions", "boilerplate"], default="text",
-                   help="which part of each document to score (default: the body text)")
-    p.add_argument("--voice", choices=["all", "outlet", "quoted"], default="all",
-                   help="score all tokens, only the outlet's own voice, or only quoted speech")
+    p.add_argument("--lexicon", default=DEFAULTS["lexicon"],
+                   help=f"bundled lexicon name or lexicon file (default: {DEFAULTS['lexicon']})")
+    p.add_argument("--part", choices=PARTS, default=DEFAULTS["part"],
+                   help=f"which part of each document to use (default: {DEFAULTS['part']})")
+    if voice:
+        p.add_argument("--voice", choices=VOICES, default=voice,
+                       help=f"all tokens, only the outlet's own voice (outside quotes), or only quoted speech "
+                            f"(default: {voice})")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

@@ -1,10 +1,19 @@
 """``framing compare`` and ``framing keyness``: comparing groups with valid inference.
 
-The command scores every document, then compares per-document cue rates
-between groups (:func:`framing.stats.compare.compare`, or
-:func:`framing.stats.paired.paired` with ``--paired``), prints a
-readable table of effects with confidence intervals and adjusted
-p-values, and writes the full result tables on request.
+Each command is one config entry run through the same code as ``framing
+run``: its options become a ``[[comparisons]]`` / ``[[keyness]]`` entry
+checked and completed by the config schema
+(:func:`framing.experiment.config.comparison_entry`,
+:func:`~framing.experiment.config.keyness_entry`; defaults from
+:data:`framing.vocab.DEFAULTS`, errors name the option), then
+:func:`framing.experiment.analyses.compute_comparison` /
+:func:`~framing.experiment.analyses.compute_keyness` compute the tables.
+``--seed`` is the root seed; the entry's ``random_state`` is
+``derive_seed(seed, "comparisons", "comparison-1")`` (``"keyness",
+"keyness-1"``), as the runner derives it for a config's first entry, so a
+config with the same options and seed writes byte-identical tables.
+``compare`` prints a readable table of effects with confidence intervals
+and adjusted p-values and writes the full tables on request.
 """
 
 from __future__ import annotations
@@ -16,9 +25,23 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from ..check import check_int, check_number
+from ..vocab import (
+    ALTERNATIVES,
+    CORRECTIONS,
+    DEFAULTS,
+    KEYNESS_COMPARISONS,
+    KEYNESS_CORRECTIONS,
+    KEYNESS_METHODS,
+    KEYNESS_PRIORS,
+    KEYNESS_TESTS,
+    KEYNESS_VARIANCES,
+    UNMATCHED,
+)
 from .common import Progress, corpus_options, read_corpus_args, write_table
 
-__all__ = ["register", "format_comparison"]
+__all__ = ["COMPARE_OPTIONS", "KEYNESS_OPTIONS", "comparison_from_args", "format_comparison", "keyness_from_args",
+           "register"]
 
 _EFFECT_LABELS = {
     "rate_difference": "difference",
@@ -80,78 +103,87 @@ def format_comparison(result: pd.DataFrame, *, alpha: float = 0.05, show: int = 
     return table.to_string(index=False) + note
 
 
-def _methods(text: str | None, default: tuple[str, ...]) -> list[str]:
+def _methods(text: str | None) -> list[str] | None:
     if not text:
-        return list(default)
+        return None
     return [m.strip() for m in text.split(",") if m.strip()]
 
 
+#: Config key -> the ``framing compare`` option that sets it (named in errors).
+COMPARE_OPTIONS = {
+    "by": "--by", "strata": "--strata", "pair_on": "--paired", "cluster": "--cluster", "reference": "--reference",
+    "methods": "--methods", "effect": "--effect", "correction": "--correction", "alternative": "--alternative",
+    "confidence": "--confidence", "n_resamples": "--n-resamples", "categories": "--category",
+    "omnibus": "--no-omnibus", "unmatched": "--unmatched",
+}
+#: Config key -> the ``framing keyness`` option that sets it.
+KEYNESS_OPTIONS = {
+    "by": "--by", "method": "--method", "comparison": "--comparison", "min_count": "--min-count",
+    "min_docs": "--min-docs", "ngram_max": "--ngram", "prior": "--prior", "alpha": "--alpha-prior",
+    "variance": "--variance", "test": "--test", "correction": "--correction", "p_adjust": "--p-adjust",
+    "n_resamples": "--n-resamples", "top": "--top",
+}
+
+
+def comparison_from_args(args: argparse.Namespace):
+    """The ``[[comparisons]]`` entry ``framing compare`` runs: its options
+    checked and completed by the config schema
+    (:func:`framing.experiment.config.comparison_entry`), so the command and
+    a config's first comparison are the same analysis."""
+    from ..experiment.config import comparison_entry
+
+    return comparison_entry({
+        "by": args.by, "strata": args.strata, "pair_on": args.paired, "cluster": args.cluster,
+        "reference": args.reference, "methods": _methods(args.methods), "effect": args.effect,
+        "correction": args.correction, "alternative": args.alternative, "confidence": args.confidence,
+        "n_resamples": args.n_resamples, "categories": args.category, "omnibus": not args.no_omnibus,
+        "unmatched": args.unmatched,
+    }, option_names=COMPARE_OPTIONS)
+
+
+def keyness_from_args(args: argparse.Namespace):
+    """The ``[[keyness]]`` entry ``framing keyness`` runs
+    (:func:`framing.experiment.config.keyness_entry`)."""
+    from ..experiment.config import keyness_entry
+
+    return keyness_entry({
+        "by": args.by, "method": args.method, "comparison": args.comparison, "min_count": args.min_count,
+        "min_docs": args.min_docs, "ngram_max": args.ngram, "prior": args.prior, "alpha": args.alpha_prior,
+        "variance": args.variance, "test": args.test, "correction": args.correction, "p_adjust": args.p_adjust,
+        "n_resamples": args.n_resamples, "top": args.top,
+    }, option_names=KEYNESS_OPTIONS)
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
+    from ..experiment.analyses import comparison_table_names, compute_comparison
     from ..lexicon.files import load_lexicon
     from ..match.scoring import score
-    from ..stats.compare import compare, omnibus
-    from ..stats.paired import paired
-    from ..stats.summary import summarize
+    from ..seeds import derive_seed
 
-    if not 0 < args.alpha < 1:
-        raise ValueError(f"--alpha: expected a level between 0 and 1 (e.g. 0.05), got {args.alpha}")
+    check_number("--alpha", args.alpha, low=0, high=1, low_open=True, high_open=True)
+    seed = check_int("--seed", args.seed, low=0)
+    entry = comparison_from_args(args)
+    if args.omnibus_output and "omnibus" not in comparison_table_names(entry):
+        raise ValueError(f"--omnibus-output: there is no omnibus table "
+                         f"{'with --paired' if entry.pair_on else 'with --no-omnibus'}; leave the option out")
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
     frame = corpus.frame
     progress = Progress(len(frame), stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
-    scores = score(frame, lexicon, part=args.part, voice=args.voice, n_jobs=args.n_jobs, progress=progress)
+    scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
+                   n_jobs=args.n_jobs, progress=progress)
     progress.close()
-    categories = args.category or None
-    common = dict(by=args.by, corpus=frame, categories=categories, random_state=args.seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        summary = summarize(scores, cluster=args.cluster, n_resamples=min(args.n_resamples, 2000), **common)
-        if args.paired:
-            result = paired(
-                scores,
-                pair_on=args.paired,
-                methods=_methods(args.methods, ("sign_flip", "wilcoxon")),
-                effect=args.effect,
-                pairs="reference" if args.reference else "all",
-                reference=args.reference,
-                unmatched=args.unmatched,
-                correction=args.correction,
-                n_resamples=args.n_resamples,
-                **common,
-            )
-            tests = None
-        else:
-            result = compare(
-                scores,
-                methods=_methods(args.methods, ("permutation", "welch")),
-                effect=args.effect,
-                pairs="reference" if args.reference else "all",
-                reference=args.reference,
-                cluster=args.cluster,
-                strata=args.strata,
-                unmatched=args.unmatched,
-                correction=args.correction,
-                n_resamples=args.n_resamples,
-                **common,
-            )
-            tests = None
-            if summary["group"].nunique() > 2:
-                tests = omnibus(
-                    scores,
-                    cluster=args.cluster,
-                    strata=args.strata,
-                    methods=["permutation"] if args.strata else ["permutation", "kruskal"],
-                    correction=args.correction,
-                    n_resamples=args.n_resamples,
-                    **common,
-                )
+        tables = compute_comparison(entry, scores, frame, random_state=derive_seed(seed, "comparisons", entry.id))
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
+    summary, result, tests = tables["summary"], tables["pairs"], tables.get("omnibus")
     if args.output:
         write_table(result, args.output)
     if args.summary_output:
         write_table(summary, args.summary_output)
-    if args.omnibus_output and tests is not None:
+    if args.omnibus_output:
         write_table(tests, args.omnibus_output)
 
     n_groups = summary["group"].nunique()
@@ -191,10 +223,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-_TOKEN_METHODS = ("log_odds", "g2", "chi2", "log_ratio", "odds_ratio", "pct_diff")
-_DOC_TESTS = ("welch", "mannwhitney", "permutation")
-
-
 def _read_words(path: str | None) -> list[str] | None:
     if path is None:
         return None
@@ -206,11 +234,11 @@ def _read_words(path: str | None) -> list[str] | None:
 
 
 def _cmd_keyness(args: argparse.Namespace) -> int:
-    from ..stats.keyness import document_keyness, keyness, log_odds
-    from ..match.terms import term_matrix
+    from ..experiment.analyses import compute_keyness
+    from ..seeds import derive_seed
 
-    if args.top < 1:
-        raise ValueError(f"--top: expected a positive number of terms, got {args.top}")
+    seed = check_int("--seed", args.seed, low=0)
+    entry = keyness_from_args(args)
     corpus = read_corpus_args(args)
     frame = corpus.frame
     if args.by not in frame.columns:
@@ -221,43 +249,26 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
         missing = [g for g in wanted if g not in present]
         if missing:
             raise ValueError(f"--groups: {missing} not found in column {args.by!r}; it holds {present[:20]}")
-        frame = frame[frame[args.by].astype(str).isin(wanted)]
-    matrix = term_matrix(
-        frame,
-        ngram_range=(1, args.ngram),
-        min_count=args.min_count,
-        min_docs=args.min_docs,
-        stop_words=_read_words(args.stop_words),
-        part=args.part,
-    )
-    groups = frame.set_index(frame["doc_id"].astype(str))[args.by].astype(str).reindex(list(matrix.doc_ids)).to_numpy()
-    comparison = "one_vs_rest" if args.one_vs_rest else "pairwise"
+        frame = frame[frame[args.by].astype(str).isin(wanted)].reset_index(drop=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        if args.method == "document":
-            result = document_keyness(matrix, groups, test=args.test, comparison=comparison,
-                                      n_resamples=args.n_resamples, random_state=args.seed, p_adjust=args.p_adjust)
-        elif args.method == "log_odds":
-            result = log_odds(matrix, groups, comparison=comparison, prior=args.prior, alpha=args.alpha_prior,
-                              alpha0=args.alpha0, variance=args.variance, p_adjust=args.p_adjust)
-        else:
-            result = keyness(matrix, groups, method=args.method, comparison=comparison, correction=args.correction,
-                             p_adjust=args.p_adjust)
+        result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
+                                 stop_words=_read_words(args.stop_words), alpha0=args.alpha0)
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     if args.output:
         write_table(result, args.output)
     unit = result["unit"].iloc[0] if len(result) else ""
-    print(f"{args.corpus}: {matrix.shape[0]} documents, {matrix.shape[1]} terms "
-          f"(min_count={args.min_count}, min_docs={args.min_docs}); method {args.method}"
-          + (f" ({args.test})" if args.method == "document" else ""))
+    print(f"{args.corpus}: {len(frame)} documents, {result['term'].nunique()} terms "
+          f"(min_count={entry.min_count}, min_docs={entry.min_docs}); method {entry.method}"
+          + (f" ({entry.test})" if entry.method == "document" else ""))
     if unit == "token":
         print("unit: token — descriptive ranking only; tokens of one article are not independent draws. "
               "For claims use --method document.")
     for (a, b), sub in result.groupby(["group_a", "group_b"], sort=True):
         score = sub["statistic"].where(sub["statistic"].notna(), sub["estimate"])
         for label, part in ((a, sub[score > 0]), (b, sub[score < 0])):
-            top = part.head(args.top)
+            top = part.head(entry.top)
             if top.empty:
                 continue
             print(f"\n{a} vs {b}: terms more frequent in {label}")
@@ -287,23 +298,31 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     corpus_options(p)
-    p.add_argument("--by", default="outlet", help="grouping column of the corpus (default: outlet)")
+    p.add_argument("--by", default=DEFAULTS["by"], help=f"grouping column of the corpus (default: {DEFAULTS['by']})")
     p.add_argument("--cluster", help="unit of inference for classes of outlets, e.g. --by outlet_group --cluster outlet")
     p.add_argument("--strata", help="compare within strata of this column, e.g. story_id or topic")
     p.add_argument("--paired", metavar="COLUMN", help="paired same-story differences on this column, e.g. story_id")
-    p.add_argument("--unmatched", choices=["error", "drop"], default="error",
+    p.add_argument("--unmatched", choices=UNMATCHED, default=DEFAULTS["unmatched"],
                    help="strata/stories covered by only one group of a pair: stop (default) or drop them")
     p.add_argument("--reference", help="compare every group with this one instead of all pairs")
-    p.add_argument("--methods", help="comma-separated tests (default: permutation,welch; "
-                                     "with --paired: sign_flip,wilcoxon); the first is printed")
-    p.add_argument("--effect", default="rate_difference",
-                   help="effect size per row: rate_difference (default), rate_ratio, cohens_d, hedges_g, cliffs_delta"
-                        " (with --paired: rate_difference, rate_ratio, cohens_dz)")
-    p.add_argument("--correction", choices=["bh", "by", "holm", "bonferroni", "none"], default="bh",
-                   help="multiple-comparison correction across categories x pairs (default: bh)")
+    p.add_argument("--methods", help="comma-separated tests (default: permutation,welch; with --strata: "
+                                     "permutation; with --paired: sign_flip,wilcoxon); the first is printed")
+    p.add_argument("--effect", default=DEFAULTS["effect"],
+                   help=f"effect size per row (default: {DEFAULTS['effect']}): rate_difference, rate_ratio, cohens_d, "
+                        "hedges_g, cliffs_delta (with --paired: rate_difference, rate_ratio, cohens_dz)")
+    p.add_argument("--correction", choices=CORRECTIONS, default=DEFAULTS["correction"],
+                   help=f"multiple-comparison correction across categories x pairs (default: {DEFAULTS['correction']})")
+    p.add_argument("--alternative", choices=ALTERNATIVES, default=DEFAULTS["alternative"],
+                   help=f"alternative hypothesis of the tests (default: {DEFAULTS['alternative']})")
+    p.add_argument("--confidence", type=float, default=DEFAULTS["confidence"],
+                   help=f"confidence level of the intervals (default: {DEFAULTS['confidence']})")
     p.add_argument("--category", action="append", help="only these categories (repeatable)")
-    p.add_argument("--n-resamples", type=int, default=4999, help="permutations / bootstrap replicates (default: 4999)")
-    p.add_argument("--seed", type=int, default=0, help="root random seed (default: 0)")
+    p.add_argument("--n-resamples", type=int, default=DEFAULTS["n_resamples"],
+                   help=f"permutations / bootstrap replicates, the summary's too (default: {DEFAULTS['n_resamples']})")
+    p.add_argument("--no-omnibus", action="store_true",
+                   help="skip the k-group omnibus tests (run by default, as in a config; never with --paired)")
+    p.add_argument("--seed", type=int, default=DEFAULTS["seed"],
+                   help=f"root random seed, as a config's seed (default: {DEFAULTS['seed']})")
     p.add_argument("--alpha", type=float, default=0.05, help="level for the * marks (default: 0.05)")
     p.add_argument("--show", type=int, default=_SHOW, help=f"rows to print at most (default: {_SHOW})")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes for scoring (default: 1)")
@@ -322,28 +341,39 @@ def register(sub: argparse._SubParsersAction) -> None:
             "are descriptive."
         ),
     )
-    corpus_options(p)
-    p.add_argument("--by", default="outlet", help="grouping column (default: outlet)")
+    corpus_options(p, voice=False)
+    p.add_argument("--by", default=DEFAULTS["by"], help=f"grouping column (default: {DEFAULTS['by']})")
     p.add_argument("--groups", help="comma-separated groups to keep, e.g. --groups 'CNN,Fox News'")
-    p.add_argument("--one-vs-rest", action="store_true", help="each group against all others instead of all pairs")
-    p.add_argument("--method", choices=["document", *_TOKEN_METHODS], default="document",
-                   help="document (default) or a token-level statistic")
-    p.add_argument("--test", choices=list(_DOC_TESTS), default="welch", help="document-level test (default: welch)")
-    p.add_argument("--variance", choices=["monroe", "full"], default="monroe", help="log_odds variance (default: monroe)")
-    p.add_argument("--prior", choices=["uniform", "pooled"], default="uniform", help="log_odds prior (default: uniform)")
-    p.add_argument("--alpha-prior", type=float, default=0.01, help="uniform prior pseudo-count per term (default: 0.01)")
+    p.add_argument("--comparison", choices=KEYNESS_COMPARISONS, default=DEFAULTS["keyness_comparison"],
+                   help="each group against all others (one_vs_rest, default), all pairs (pairwise) or each group "
+                        "against the pooled corpus (vs_pooled, log_odds only)")
+    p.add_argument("--method", choices=KEYNESS_METHODS, default=DEFAULTS["keyness_method"],
+                   help=f"document (default) or a token-level statistic")
+    p.add_argument("--test", choices=KEYNESS_TESTS, default=DEFAULTS["keyness_test"],
+                   help=f"document-level test (default: {DEFAULTS['keyness_test']})")
+    p.add_argument("--variance", choices=KEYNESS_VARIANCES, default=DEFAULTS["keyness_variance"],
+                   help=f"log_odds variance (default: {DEFAULTS['keyness_variance']})")
+    p.add_argument("--prior", choices=[x for x in KEYNESS_PRIORS if x != "background"],
+                   default=DEFAULTS["keyness_prior"], help=f"log_odds prior (default: {DEFAULTS['keyness_prior']})")
+    p.add_argument("--alpha-prior", type=float, default=DEFAULTS["keyness_alpha"],
+                   help=f"uniform prior pseudo-count per term (default: {DEFAULTS['keyness_alpha']})")
     p.add_argument("--alpha0", type=float, default=None, help="total prior mass for --prior pooled")
-    p.add_argument("--correction", choices=["none", "yates", "williams"], default="none",
-                   help="chi2/g2 correction (default: none)")
-    p.add_argument("--p-adjust", choices=["bh", "by", "holm", "bonferroni", "none"], default="bh",
-                   help="multiple-comparison adjustment across terms (default: bh)")
+    p.add_argument("--correction", choices=KEYNESS_CORRECTIONS, default=DEFAULTS["keyness_correction"],
+                   help=f"chi2/g2 continuity correction (default: {DEFAULTS['keyness_correction']})")
+    p.add_argument("--p-adjust", choices=CORRECTIONS, default=DEFAULTS["correction"],
+                   help=f"multiple-comparison adjustment across terms (default: {DEFAULTS['correction']})")
     p.add_argument("--min-count", type=int, required=True,
                    help="keep terms with at least this many occurrences in the corpus (explicit: no silent default)")
-    p.add_argument("--min-docs", type=int, default=1, help="keep terms in at least this many documents (default: 1)")
-    p.add_argument("--ngram", type=int, default=1, choices=[1, 2, 3], help="longest n-gram (default: 1)")
+    p.add_argument("--min-docs", type=int, default=DEFAULTS["keyness_min_docs"],
+                   help=f"keep terms in at least this many documents (default: {DEFAULTS['keyness_min_docs']})")
+    p.add_argument("--ngram", type=int, default=DEFAULTS["keyness_ngram_max"],
+                   help=f"longest n-gram, 1 to 3 (default: {DEFAULTS['keyness_ngram_max']})")
     p.add_argument("--stop-words", metavar="FILE", help="file of stop words, one per line (none by default)")
-    p.add_argument("--top", type=int, default=15, help="terms to print per direction (default: 15)")
-    p.add_argument("--n-resamples", type=int, default=999, help="permutations for --test permutation")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default: 0)")
+    p.add_argument("--top", type=int, default=DEFAULTS["keyness_top"],
+                   help=f"terms to print per direction (default: {DEFAULTS['keyness_top']})")
+    p.add_argument("--n-resamples", type=int, default=DEFAULTS["keyness_n_resamples"],
+                   help=f"permutations for --test permutation (default: {DEFAULTS['keyness_n_resamples']})")
+    p.add_argument("--seed", type=int, default=DEFAULTS["seed"],
+                   help=f"root random seed, as a config's seed (default: {DEFAULTS['seed']})")
     p.add_argument("--output", "-o", help="write the full table (.csv, .tsv or .parquet)")
     p.set_defaults(func=_cmd_keyness)

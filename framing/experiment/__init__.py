@@ -5,8 +5,11 @@
 * :mod:`.analyses` — config entries → statistics tables (the one wiring
   the command line uses too).
 * :mod:`.classifiers` — ``[[classifiers]]`` entries → evaluation tables.
-* :mod:`.stages` — each stage computed once, cached by content.
-* :mod:`.outputs` — tables, figures and report sections of a run.
+* :mod:`.stages` — each stage computed once, cached by content; returns
+  every table of a run (the compute side).
+* :mod:`.outputs`, :mod:`.sections` — tables, figures and the report of a
+  run from the tables they are handed (the rendering side).
+* :mod:`.helpers` — ``slug``, ``present``, ``new_figure`` (both sides).
 * :mod:`.store` — run folders, the stage cache, hashes and verification.
 * :mod:`.runner` — :func:`run`, :func:`verify`, :func:`reproduce`.
 

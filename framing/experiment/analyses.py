@@ -1,20 +1,27 @@
 """The analyses of a run, from config entries to result tables.
 
-Each function maps one ``[[comparisons]]``, or ``[[keyness]]`` entry of a :class:`framing.experiment.config.Config` onto the
-statistics and classifier functions, passing every option explicitly, and
-returns their tidy tables unchanged (the schemas are those of
-:mod:`framing.stats` and :mod:`framing.classify.evaluate`).  Each resampling
-step gets its own seed derived from the entry's seed and the step's name.
+Each function maps one ``[[comparisons]]`` or ``[[keyness]]`` entry of a
+:class:`framing.experiment.config.Config` onto the statistics functions,
+passing every option explicitly, and returns their tidy tables unchanged
+(the schemas are those of :mod:`framing.stats`).  ``framing run`` (through
+:class:`framing.experiment.stages.Stages`) and ``framing compare`` /
+``framing keyness`` call these same functions with the same entries, so
+both doors give the same numbers.  ``random_state`` is the entry's seed
+(``derive_seed(seed, "comparisons", entry.id)``, see
+:mod:`framing.seeds`); each resampling step derives its own stream from it
+and the step's name.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import pandas as pd
 
-from .config import ComparisonConfig, KeynessConfig, derive_seed
+from ..seeds import derive_seed
+from ..vocab import DEFAULTS, default_omnibus_methods, design_of
+from .config import ComparisonConfig, KeynessConfig
 from .corpus import text_values
 
 __all__ = [
@@ -23,8 +30,16 @@ __all__ = [
     "comparison_table_names",
     "compute_comparison",
     "compute_keyness",
+    "has_omnibus",
     "keyness_top",
 ]
+
+
+def has_omnibus(cmp: ComparisonConfig) -> bool:
+    """Whether a comparison runs the k-group omnibus tests: when its
+    ``omnibus`` is true, whatever the number of groups, except in a paired
+    design (pairs are its only unit)."""
+    return cmp.omnibus and not cmp.pair_on
 
 
 def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
@@ -33,7 +48,7 @@ def comparison_table_names(cmp: ComparisonConfig) -> list[str]:
     paired design), ``pairs`` (effects and tests per pair × category) and
     ``timeseries`` when asked."""
     names = ["summary"]
-    if cmp.omnibus and not cmp.pair_on:
+    if has_omnibus(cmp):
         names.append("omnibus")
     names.append("pairs")
     if cmp.timeseries:
@@ -107,69 +122,114 @@ def _check_column(frame: pd.DataFrame, column: str, key: str) -> None:
 
 
 def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.DataFrame, *,
-                       seed: int) -> dict[str, pd.DataFrame]:
-    """Run one comparison entry (see :func:`comparison_table_names`)."""
+                       random_state: int) -> dict[str, pd.DataFrame]:
+    """Run one comparison entry (see :func:`comparison_table_names`).
+
+    Parameters
+    ----------
+    cmp : ComparisonConfig
+        The entry (:func:`framing.experiment.config.comparison_entry` builds
+        one from options).
+    scores : DataFrame
+        Per-document scores (:func:`framing.match.score`).
+    frame : DataFrame
+        The corpus the scores come from (its grouping columns).
+    random_state : int
+        The entry's seed; the summary, omnibus, pairs and time series steps
+        use ``derive_seed(random_state, "<step>")``.
+
+    Returns
+    -------
+    dict of DataFrame
+        By table name, in the order of :func:`comparison_table_names`.
+    """
     from ..stats.compare import compare, omnibus
     from ..stats.paired import paired
     from ..stats.summary import summarize, timeseries
 
     data = comparison_data(cmp, scores, frame)
     scores, frame = data.scores, data.frame
-    common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=data.categories)
+    common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=data.categories, part=None, voice=None)
     pairs_mode = "reference" if cmp.reference else "all"
-    reference = cmp.reference or None
     out: dict[str, pd.DataFrame] = {
-        "summary": summarize(scores, cluster=cmp.cluster or None, confidence=cmp.confidence,
-                             n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "summary"), **common),
+        "summary": summarize(scores, cluster=cmp.cluster, confidence=cmp.confidence, n_resamples=cmp.n_resamples,
+                             random_state=derive_seed(random_state, "summary"), **common),
     }
     if cmp.pair_on:
         out["pairs"] = paired(scores, pair_on=cmp.pair_on, methods=list(cmp.methods), effect=cmp.effect,
-                              pairs=pairs_mode, unmatched=cmp.unmatched, reference=reference,
+                              pairs=pairs_mode, unmatched=cmp.unmatched, reference=cmp.reference,
                               correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence,
-                              n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "pairs"), **common)
+                              n_resamples=cmp.n_resamples, random_state=derive_seed(random_state, "pairs"), **common)
     else:
-        if cmp.omnibus:
-            methods = ["permutation"] if cmp.strata else ["permutation", "kruskal"]
-            out["omnibus"] = omnibus(scores, cluster=cmp.cluster or None, strata=cmp.strata or None, methods=methods,
-                                     correction=cmp.correction, n_resamples=cmp.n_resamples,
-                                     random_state=derive_seed(seed, "omnibus"), **common)
+        if has_omnibus(cmp):
+            design = design_of(strata=cmp.strata, pair_on=cmp.pair_on, cluster=cmp.cluster)
+            out["omnibus"] = omnibus(scores, cluster=cmp.cluster, strata=cmp.strata,
+                                     methods=list(default_omnibus_methods(design)), correction=cmp.correction,
+                                     n_resamples=cmp.n_resamples, random_state=derive_seed(random_state, "omnibus"),
+                                     **common)
         out["pairs"] = compare(scores, methods=list(cmp.methods), effect=cmp.effect, pairs=pairs_mode,
-                               reference=reference, cluster=cmp.cluster or None, strata=cmp.strata or None,
+                               reference=cmp.reference, cluster=cmp.cluster, strata=cmp.strata,
                                unmatched=cmp.unmatched, correction=cmp.correction, alternative=cmp.alternative,
                                confidence=cmp.confidence, n_resamples=cmp.n_resamples,
-                               random_state=derive_seed(seed, "pairs"), **common)
+                               random_state=derive_seed(random_state, "pairs"), **common)
     if cmp.timeseries:
         if data.n_undated == len(frame):
             raise ValueError("timeseries: no document has a date")
         dated_scores, dated = _restrict(scores, frame, _has_date(frame))
         out["timeseries"] = timeseries(dated_scores, freq=cmp.timeseries, confidence=cmp.confidence,
-                                       n_resamples=cmp.n_resamples, random_state=derive_seed(seed, "timeseries"),
+                                       n_resamples=cmp.n_resamples,
+                                       random_state=derive_seed(random_state, "timeseries"),
                                        **{**common, "corpus": dated})
     return {name: out[name] for name in comparison_table_names(cmp)}
 
 
-def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, seed: int) -> pd.DataFrame:
+def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
+                    stop_words: Sequence[str] | None = None, alpha0: float | None = None) -> pd.DataFrame:
     """Run one keyness entry: a document × term matrix with the entry's
     explicit cut-offs (:func:`framing.match.terms.term_matrix`), then the named
     method (:func:`framing.stats.keyness.log_odds`,
     :func:`~framing.stats.keyness.document_keyness` or
-    :func:`~framing.stats.keyness.keyness`)."""
+    :func:`~framing.stats.keyness.keyness`).
+
+    Parameters
+    ----------
+    entry : KeynessConfig
+        The entry (:func:`framing.experiment.config.keyness_entry`).
+    frame : DataFrame
+        The corpus; ``entry.by`` names the grouping column.
+    part : str
+        The part of each document counted (``preprocessing.part``).
+    random_state : int
+        The entry's seed (the document-level permutation test uses
+        ``derive_seed(random_state, "document")``).
+    stop_words : sequence of str, optional
+        Terms left out of the matrix (the command line's ``--stop-words``;
+        a config has none).
+    alpha0 : float, optional
+        The pooled prior's total mass (``log_odds`` with ``prior =
+        "pooled"``; the command line's ``--alpha0``).
+    """
     from ..stats.keyness import document_keyness, keyness, log_odds
     from ..match.terms import term_matrix
 
     _check_column(frame, entry.by, "by")
     matrix = term_matrix(frame, ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
-                         part=part)
+                         stop_words=None if stop_words is None else list(stop_words), part=part)
     groups = frame[entry.by].to_numpy()
+    confidence = DEFAULTS["confidence"]
     if entry.method == "log_odds":
         return log_odds(matrix, groups, comparison=entry.comparison, prior=entry.prior, alpha=entry.alpha,
-                        variance=entry.variance, min_count=entry.min_count, p_adjust=entry.p_adjust)
+                        alpha0=alpha0, variance=entry.variance, min_count=entry.min_count, confidence=confidence,
+                        p_adjust=entry.p_adjust)
+    if alpha0 is not None:
+        raise ValueError(f"alpha0: applies only to method 'log_odds' (method is {entry.method!r})")
     if entry.method == "document":
         return document_keyness(matrix, groups, test=entry.test, comparison=entry.comparison,
                                 min_count=entry.min_count, n_resamples=entry.n_resamples,
-                                random_state=derive_seed(seed, "document"), p_adjust=entry.p_adjust)
+                                random_state=derive_seed(random_state, "document"), confidence=confidence,
+                                p_adjust=entry.p_adjust)
     return keyness(matrix, groups, method=entry.method, comparison=entry.comparison, correction=entry.correction,
-                   min_count=entry.min_count, p_adjust=entry.p_adjust)
+                   min_count=entry.min_count, confidence=confidence, p_adjust=entry.p_adjust)
 
 
 def keyness_top(table: pd.DataFrame, *, top: int) -> pd.DataFrame:

@@ -12,7 +12,15 @@ Schema (``schema_version = 1``)
 -------------------------------
 Any key not listed is an error.  Types are strict: an integer is
 accepted where a float is expected, a boolean is never an integer, a
-string is never an array.  ``""`` means "none" where a default is ``""``.
+string is never an array.  ``""`` means "none" where a default is ``""``
+(TOML has no null): :func:`config_from_dict` turns it into ``None`` once,
+so the typed entries hold ``None`` (``ComparisonConfig.strata``,
+``LexiconConfig.path``, ``ClassifierConfig.data``, ...) and
+:meth:`Config.to_dict` writes ``""`` back.  Every default below is read
+from :data:`framing.vocab.DEFAULTS`, and every closed set of names from
+:mod:`framing.vocab` (the library's signatures and the command line read
+the same table); :func:`comparison_entry` and :func:`keyness_entry` check
+one entry the same way for ``framing compare`` and ``framing keyness``.
 
 top level
     ``schema_version`` int, required, = 1; ``name`` str, required,
@@ -32,9 +40,9 @@ top level
     "" (inclusive, ``date_from <= date_to``; a TOML date is accepted too);
     ``min_tokens`` int >= 0 = 0.
 ``[preprocessing]``
-    ``part`` = "text" | :data:`framing.match.scoring.PARTS`; ``voice`` =
-    "outlet" | :data:`framing.match.VOICES`; ``normalize`` =
-    "per_1000_tokens" | :data:`framing.match.scoring.NORMALIZATIONS` keys.
+    ``part`` = "text" | :data:`framing.vocab.PARTS`; ``voice`` =
+    "outlet" | :data:`framing.vocab.VOICES`; ``normalize`` =
+    "per_1000_tokens" | :data:`framing.vocab.NORMALIZATIONS` keys.
 ``[[lexicons]]`` (default one entry ``{name = "framing-cues"}``; never empty)
     exactly one of ``name`` (a bundled lexicon,
     :func:`framing.lexicon.files.bundled_lexicons`) and ``path`` (a
@@ -46,12 +54,11 @@ top level
     (at most one non-empty, none equal to ``by``); ``reference`` = "";
     ``methods`` (non-empty, distinct) = ["permutation", "welch"], or
     ["sign_flip", "wilcoxon"] with ``pair_on``, or ["permutation"] with
-    ``strata``; allowed :data:`~framing.stats.compare.METHODS`
-    (independent, cluster), only "permutation" (strata),
-    :data:`~framing.stats.paired.PAIRED_METHODS` (paired); ``effect`` =
-    "rate_ratio", from :data:`~framing.stats.effects.EFFECTS` or, paired,
-    :data:`~framing.stats.paired.PAIRED_EFFECTS`; ``correction`` = "bh"
-    (:data:`~framing.stats.multitest.CORRECTIONS`); ``alternative`` =
+    ``strata`` (:func:`framing.vocab.default_methods`); allowed
+    :func:`framing.vocab.allowed_methods` of the design; ``effect`` =
+    "rate_ratio", from :data:`~framing.vocab.EFFECTS` or, paired,
+    :data:`~framing.vocab.PAIRED_EFFECTS`; ``correction`` = "bh"
+    (:data:`~framing.vocab.CORRECTIONS`); ``alternative`` =
     "two-sided"; ``confidence`` float in (0, 1) = 0.95; ``n_resamples``
     int >= 99 = 4999; ``categories`` list[str] = [] (all); ``omnibus``
     bool = true; ``timeseries`` = "" or a key of
@@ -63,8 +70,8 @@ top level
     story that only one group of a pair covers stops the run, or is dropped
     from that pair and counted in ``n_strata_dropped``).
 ``[[keyness]]`` (default none)
-    ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "log_odds" |
-    "document" | :data:`~framing.stats.keyness.TOKEN_METHODS`;
+    ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "document" |
+    "log_odds" | :data:`~framing.vocab.KEYNESS_TOKEN_METHODS`;
     ``comparison`` = "one_vs_rest" (``"vs_pooled"`` with log_odds only);
     ``min_count`` int >= 1, REQUIRED; ``min_docs`` int >= 1 = 1;
     ``ngram_max`` int in 1..3 = 1; ``prior`` = "uniform" | "pooled",
@@ -125,8 +132,8 @@ Seeds
 ``seed``: ``numpy.random.SeedSequence(seed, spawn_key=(k1, ...))`` with
 ``k`` the SHA-256 of each UTF-8 name read as a big-endian integer, and
 the first 32-bit word of ``generate_state``.  :meth:`Config.seeds` lists
-them for ``corpus``, ``comparisons.<id>``, ``keyness.<id>``,
-``classifiers.<id>`` and ``report``; they never depend on
+them for ``corpus``, ``comparisons.<id>``, ``keyness.<id>`` and
+``classifiers.<id>`` (:mod:`framing.seeds`); they never depend on
 ``PYTHONHASHSEED``, on the order of entries or on other entries.
 """
 
@@ -148,34 +155,49 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 
-from ..classify.model import MODEL_KINDS
-from ..corpus.readers import FORMATS as CORPUS_FORMATS
 from ..corpus.datasets import DATASET_FORMATS
+from ..corpus.readers import FORMATS as CORPUS_FORMATS
 from ..lexicon.files import FORMATS as LEXICON_FORMATS
 from ..lexicon.files import bundled_lexicons
-from ..match.matcher import VOICES
 from ..records import KNOWN_FIELDS
 from ..seeds import derive_seed
-from ..match.scoring import NORMALIZATIONS, PARTS
-from ..stats.compare import ALTERNATIVES, METHODS
-from ..stats.effects import EFFECTS
-from ..stats.keyness import COMPARISONS as KEYNESS_COMPARISONS
-from ..stats.keyness import CORRECTIONS as KEYNESS_CORRECTIONS
-from ..stats.keyness import DOCUMENT_TESTS, PRIORS, TOKEN_METHODS, VARIANCES
-from ..stats.multitest import CORRECTIONS
-from ..stats.paired import PAIRED_EFFECTS, PAIRED_METHODS
 from ..stats.summary import FREQUENCIES
+from ..vocab import (
+    ALTERNATIVES,
+    CORRECTIONS,
+    CV_SCHEMES,
+    DEDUPE,
+    DEFAULT_LEXICON,
+    DEFAULTS,
+    EFFECTS,
+    KEYNESS_COMPARISONS,
+    KEYNESS_CORRECTIONS,
+    KEYNESS_METHODS,
+    KEYNESS_PRIORS,
+    KEYNESS_TESTS,
+    KEYNESS_VARIANCES,
+    METHODS,
+    MODEL_KINDS,
+    NORMALIZATIONS,
+    ON_ERROR,
+    PAIRED_EFFECTS,
+    PAIRED_METHODS,
+    PARTS,
+    UNMATCHED,
+    VOICES,
+    allowed_methods,
+    default_methods,
+    design_of,
+)
 
 __all__ = [
     "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
     "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "OutputsConfig", "RuntimeConfig", "Config",
     "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
-    "load_config", "canonical_json",
+    "load_config", "canonical_json", "entry_dict", "comparison_entry", "keyness_entry",
 ]
 
 SCHEMA_VERSION = 1
-KEYNESS_METHODS: tuple[str, ...] = ("log_odds", "document", *TOKEN_METHODS)
-DEFAULT_LEXICON = "framing-cues"
 
 
 class ConfigError(ValueError):
@@ -214,7 +236,7 @@ class CorpusConfig:
     fields: tuple[tuple[str, str], ...]
     on_error: str
     encoding: str
-    fallback_encoding: str
+    fallback_encoding: str | None
     dedupe: str
     near_threshold: float
     filters: FiltersConfig
@@ -230,7 +252,7 @@ class PreprocessingConfig:
 @dataclass(frozen=True, slots=True)
 class LexiconConfig:
     id: str
-    name: str
+    name: str | None
     path: Path | None
 
 
@@ -239,10 +261,10 @@ class ComparisonConfig:
     id: str
     lexicon: str
     by: str
-    strata: str
-    pair_on: str
-    cluster: str
-    reference: str
+    strata: str | None
+    pair_on: str | None
+    cluster: str | None
+    reference: str | None
     methods: tuple[str, ...]
     effect: str
     correction: str
@@ -251,7 +273,7 @@ class ComparisonConfig:
     n_resamples: int
     categories: tuple[str, ...]
     omnibus: bool
-    timeseries: str
+    timeseries: str | None
     include: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unmatched: str = "error"
 
@@ -310,7 +332,10 @@ _MAPPINGS = ("fields", "include", "exclude")
 
 
 def _plain(value: Any, name: str = "") -> Any:
-    """A record field as canonical JSON data."""
+    """A record field as canonical JSON data (``None`` is written ``""``,
+    as TOML spells "none")."""
+    if value is None:
+        return ""
     if isinstance(value, Path):
         return value.as_posix().replace("$", "$$")
     if name in _MAPPINGS:  # sorted (key, value) pairs
@@ -320,6 +345,18 @@ def _plain(value: Any, name: str = "") -> Any:
     if is_dataclass(value):
         return {field: _plain(getattr(value, field), field) for field in value.__dataclass_fields__}
     return value
+
+
+_SECTIONS = ("lexicons", "comparisons", "keyness", "classifiers")
+
+
+def entry_dict(entry: Any) -> dict[str, Any]:
+    """One entry's canonical dict, exactly as :meth:`Config.to_dict` writes
+    it (``""`` for none, paths as POSIX strings): what a stage cache key
+    covers."""
+    if not is_dataclass(entry) or isinstance(entry, type):
+        raise TypeError(f"entry: expected a config entry (e.g. ComparisonConfig), got {type(entry).__name__}")
+    return _plain(entry)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,13 +379,7 @@ class Config:
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical, fully resolved config (JSON data, no ``source``)."""
-        out = {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
-        for entry in out["lexicons"]:
-            entry["path"] = entry["path"] or ""
-        for entry in out["classifiers"]:
-            entry["data"] = entry["data"] or ""
-        out["runtime"]["cache_dir"] = out["runtime"]["cache_dir"] or ""
-        return out
+        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
 
     def identity(self) -> dict[str, Any]:
         """:meth:`to_dict` without ``runtime`` (what a run hash covers)."""
@@ -365,10 +396,26 @@ class Config:
 
     def seeds(self) -> dict[str, int]:
         """The derived seed of every component (sorted keys)."""
-        keys = ["corpus", "report"]
+        keys = ["corpus"]
         for section in ("comparisons", "keyness", "classifiers"):
             keys += [f"{section}.{entry.id}" for entry in getattr(self, section)]
         return {key: derive_seed(self.seed, key) for key in sorted(keys)}
+
+    def where(self, section: str, id: str) -> str:
+        """Where an entry is declared, for messages: ``"comparisons[1] (id 'x')"``.
+
+        Raises
+        ------
+        ConfigError
+            For a section without entries or an id it does not declare.
+        """
+        if section not in _SECTIONS:
+            raise ConfigError(_unknown(section, _SECTIONS, "section"), file=self.source)
+        for index, entry in enumerate(getattr(self, section)):
+            if entry.id == id:
+                return f"{section}[{index}] (id {id!r})"
+        declared = ", ".join(entry.id for entry in getattr(self, section)) or "none"
+        raise ConfigError(f"unknown id {id!r}; declared: {declared}", file=self.source, key=section)
 
     def lexicon(self, id: str) -> LexiconConfig:
         """The lexicon declared with this id."""
@@ -462,65 +509,66 @@ _CORPUS = {
     "path": _K("path", nonempty=True),
     "format": _K("str", "auto", choices=("auto", *CORPUS_FORMATS, *DATASET_FORMATS), what="format"),
     "fields": _K("map", {}, nonempty=True),
-    "on_error": _K("str", "raise", choices=("raise", "skip", "warn")),
+    "on_error": _K("str", DEFAULTS["on_error"], choices=ON_ERROR),
     "encoding": _K("str", "utf-8", nonempty=True),
     "fallback_encoding": _K("str", ""),
-    "dedupe": _K("str", "exact", choices=("none", "exact", "near")),
+    "dedupe": _K("str", DEFAULTS["dedupe"], choices=DEDUPE),
     "near_threshold": _K("float", 0.9, low=0, high=1, open_low=True),
     "filters": _K("table", {}, sub=_FILTERS),
 }
 _PREPROCESSING = {
-    "part": _K("str", "text", choices=PARTS, what="part"),
-    "voice": _K("str", "outlet", choices=VOICES, what="voice"),
-    "normalize": _K("str", "per_1000_tokens", choices=tuple(NORMALIZATIONS), what="normalization"),
+    "part": _K("str", DEFAULTS["part"], choices=PARTS, what="part"),
+    "voice": _K("str", DEFAULTS["voice"], choices=VOICES, what="voice"),
+    "normalize": _K("str", DEFAULTS["normalize"], choices=tuple(NORMALIZATIONS), what="normalization"),
 }
 _LEXICON = {"id": _K("str", _DERIVED, pattern=_ID), "name": _K("str", ""), "path": _K("path", "")}
 _COMPARISON = {
     "id": _K("str", _DERIVED, pattern=_ID),
     "lexicon": _K("str", _DERIVED),
-    "by": _K("str", "outlet", nonempty=True),
+    "by": _K("str", DEFAULTS["by"], nonempty=True),
     "strata": _K("str", ""),
     "pair_on": _K("str", ""),
     "cluster": _K("str", ""),
     "reference": _K("str", ""),
     "methods": _K("strs", _DERIVED, nonempty=True, unique=True),
-    "effect": _K("str", "rate_ratio"),
-    "correction": _K("str", "bh", choices=CORRECTIONS, what="correction"),
-    "alternative": _K("str", "two-sided", choices=ALTERNATIVES, what="alternative"),
-    "confidence": _K("float", 0.95, low=0, high=1, open_low=True, open_high=True),
-    "n_resamples": _K("int", 4999, low=99),
+    "effect": _K("str", DEFAULTS["effect"]),
+    "correction": _K("str", DEFAULTS["correction"], choices=CORRECTIONS, what="correction"),
+    "alternative": _K("str", DEFAULTS["alternative"], choices=ALTERNATIVES, what="alternative"),
+    "confidence": _K("float", DEFAULTS["confidence"], low=0, high=1, open_low=True, open_high=True),
+    "n_resamples": _K("int", DEFAULTS["n_resamples"], low=99),
     "categories": _K("strs", [], unique=True),
     "omnibus": _K("bool", True),
-    "unmatched": _K("str", "error", choices=("error", "drop"), what="unmatched policy"),
+    "unmatched": _K("str", DEFAULTS["unmatched"], choices=UNMATCHED, what="unmatched policy"),
     "timeseries": _K("str", "", choices=("", *FREQUENCIES), what="frequency"),
     "include": _K("maplist", {}, nonempty=True),
 }
 _KEYNESS = {
     "id": _K("str", _DERIVED, pattern=_ID),
-    "by": _K("str", "outlet", nonempty=True),
-    "method": _K("str", "log_odds", choices=KEYNESS_METHODS, what="method"),
-    "comparison": _K("str", "one_vs_rest", choices=KEYNESS_COMPARISONS, what="comparison"),
+    "by": _K("str", DEFAULTS["by"], nonempty=True),
+    "method": _K("str", DEFAULTS["keyness_method"], choices=KEYNESS_METHODS, what="method"),
+    "comparison": _K("str", DEFAULTS["keyness_comparison"], choices=KEYNESS_COMPARISONS, what="comparison"),
     "min_count": _K("int", low=1),
-    "min_docs": _K("int", 1, low=1),
-    "ngram_max": _K("int", 1, low=1, high=3),
-    "prior": _K("str", "uniform", choices=tuple(p for p in PRIORS if p != "background"), what="prior"),
-    "alpha": _K("float", 0.01, low=0, open_low=True),
-    "variance": _K("str", "monroe", choices=VARIANCES, what="variance"),
-    "test": _K("str", "welch", choices=DOCUMENT_TESTS, what="test"),
-    "correction": _K("str", "none", choices=KEYNESS_CORRECTIONS, what="correction"),
-    "p_adjust": _K("str", "bh", choices=CORRECTIONS, what="correction"),
-    "n_resamples": _K("int", 999, low=99),
-    "top": _K("int", 15, low=1),
+    "min_docs": _K("int", DEFAULTS["keyness_min_docs"], low=1),
+    "ngram_max": _K("int", DEFAULTS["keyness_ngram_max"], low=1, high=3),
+    "prior": _K("str", DEFAULTS["keyness_prior"], choices=tuple(p for p in KEYNESS_PRIORS if p != "background"),
+                what="prior"),
+    "alpha": _K("float", DEFAULTS["keyness_alpha"], low=0, open_low=True),
+    "variance": _K("str", DEFAULTS["keyness_variance"], choices=KEYNESS_VARIANCES, what="variance"),
+    "test": _K("str", DEFAULTS["keyness_test"], choices=KEYNESS_TESTS, what="test"),
+    "correction": _K("str", DEFAULTS["keyness_correction"], choices=KEYNESS_CORRECTIONS, what="correction"),
+    "p_adjust": _K("str", DEFAULTS["correction"], choices=CORRECTIONS, what="correction"),
+    "n_resamples": _K("int", DEFAULTS["keyness_n_resamples"], low=99),
+    "top": _K("int", DEFAULTS["keyness_top"], low=1),
 }
 _CLASSIFIER = {
     "id": _K("str", _DERIVED, pattern=_ID),
     "label": _K("str", nonempty=True),
     "data": _K("path", ""),
-    "model": _K("str", "logreg", choices=MODEL_KINDS, what="model"),
-    "cv": _K("str", "stratified", choices=("stratified", "group")),
-    "groups": _K("str", "outlet", nonempty=True),
-    "n_splits": _K("int", 5, low=2),
-    "C": _K("floats", [1.0], low=0, open_low=True, nonempty=True, unique=True),
+    "model": _K("str", DEFAULTS["model"], choices=MODEL_KINDS, what="model"),
+    "cv": _K("str", DEFAULTS["cv"], choices=CV_SCHEMES),
+    "groups": _K("str", DEFAULTS["by"], nonempty=True),
+    "n_splits": _K("int", DEFAULTS["n_splits"], low=2),
+    "C": _K("floats", list(DEFAULTS["C"]), low=0, open_low=True, nonempty=True, unique=True),
     "lexicon": _K("str", _DERIVED),
 }
 _OUTPUTS = {
@@ -541,7 +589,7 @@ _TOP = {
     "schema_version": _K("int"),
     "name": _K("str", pattern=r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}"),
     "description": _K("str", ""),
-    "seed": _K("int", 0, low=0),
+    "seed": _K("int", DEFAULTS["seed"], low=0),
     "corpus": _K("table", sub=_CORPUS),
     "preprocessing": _K("table", {}, sub=_PREPROCESSING),
     "lexicons": _K("tables", _DERIVED, sub=_LEXICON),
@@ -769,8 +817,7 @@ def _unique_ids(check: _Checker, section: str, ids: list[str]) -> None:
         seen[entry_id] = i
 
 
-def _lexicon_ref(check: _Checker, value: Any, key: str, lexicons: tuple[LexiconConfig, ...]) -> str:
-    ids = [lex.id for lex in lexicons]
+def _lexicon_ref(check: _Checker, value: Any, key: str, ids: Sequence[str]) -> str:
     if value is _DERIVED:
         return ids[0]
     if value not in ids:
@@ -811,7 +858,8 @@ def _corpus(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> Co
         exclude=tuple(sorted((col, tuple(vals)) for col, vals in f["exclude"].items())),
         date_from=f["date_from"], date_to=f["date_to"], min_tokens=f["min_tokens"])
     return CorpusConfig(path=path, format=v["format"], fields=tuple(sorted(v["fields"].items())),
-                        on_error=v["on_error"], encoding=v["encoding"], fallback_encoding=v["fallback_encoding"],
+                        on_error=v["on_error"], encoding=v["encoding"],
+                        fallback_encoding=v["fallback_encoding"] or None,
                         dedupe=v["dedupe"], near_threshold=v["near_threshold"], filters=filters)
 
 
@@ -846,44 +894,43 @@ def _lexicons(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> 
             if not re.fullmatch(_ID, lex_id):
                 raise check.error(f"{key}.id", f"the default id {lex_id!r} (from {stem!r}) does not match {_ID}; "
                                                "set id = \"...\"")
-        out.append(LexiconConfig(id=lex_id, name=v["name"], path=path))
+        out.append(LexiconConfig(id=lex_id, name=v["name"] or None, path=path))
     _unique_ids(check, "lexicons", [lex.id for lex in out])
     return tuple(out)
 
 
 def _comparison(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
     designs = [name for name in ("strata", "pair_on", "cluster") if v[name]]
-    if len(designs) > 1:
-        raise check.error(f"{key}.{designs[1]}", f"{designs[0]} and {designs[1]} cannot be combined; set at most one "
-                                                 "of strata (permutation within strata), pair_on (paired same-story "
-                                                 "differences) and cluster (outlets as units)")
+    try:
+        design = design_of(strata=v["strata"], pair_on=v["pair_on"], cluster=v["cluster"])
+    except ValueError as exc:
+        raise check.error(f"{key}.{designs[1]}", str(exc)) from None
     for name in designs:
         if v[name] == v["by"]:
             raise check.error(f"{key}.{name}", f"{v[name]!r} is also the grouping column (by); choose another column")
-    design = designs[0] if designs else ""
-    allowed = {"pair_on": PAIRED_METHODS, "strata": ("permutation",)}.get(design, METHODS)
+    allowed = allowed_methods(design)
+    column = designs[0] if designs else ""
     if v["methods"] is _DERIVED:
-        v["methods"] = list({"pair_on": ("sign_flip", "wilcoxon"), "strata": ("permutation",)}.get(
-            design, ("permutation", "welch")))
+        v["methods"] = list(default_methods(design))
     for i, method in enumerate(v["methods"]):
         if method in allowed:
             continue
         if method in PAIRED_METHODS:
             problem = "is a paired method and needs pair_on"
-        elif method in METHODS and design == "pair_on":
+        elif method in METHODS and design == "paired":
             problem = "is not a paired method"
         elif method in METHODS:
             problem = "is not a stratified test"
         else:
             raise check.error(f"{key}.methods[{i}]", _unknown(method, allowed, "method"))
         raise check.error(f"{key}.methods[{i}]", f"{method!r} {problem}; allowed "
-                                                 f"{'with ' + design if design else 'here'}: {', '.join(allowed)}")
-    if v["unmatched"] != "error" and design not in ("strata", "pair_on"):
+                                                 f"{'with ' + column if column else 'here'}: {', '.join(allowed)}")
+    if v["unmatched"] != _COMPARISON["unmatched"].default and design not in ("strata", "paired"):
         raise check.error(f"{key}.unmatched", "applies only with strata or pair_on (strata or stories covered by "
                                               "only one group of a pair)")
-    effects = PAIRED_EFFECTS if design == "pair_on" else EFFECTS
+    effects = PAIRED_EFFECTS if design == "paired" else EFFECTS
     if v["effect"] not in effects:
-        design_text = "pair_on (paired)" if design == "pair_on" else "this design"
+        design_text = "pair_on (paired)" if design == "paired" else "this design"
         raise check.error(f"{key}.effect", _unknown(v["effect"], effects, "effect") + f" (with {design_text})")
     return v
 
@@ -908,13 +955,85 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     return v
 
 
-def _entries(check: _Checker, raw: list, section: str, spec: Mapping[str, _K], prefix: str, finish) -> list[dict]:
+_ID_PREFIX = {"comparisons": "comparison", "keyness": "keyness", "classifiers": "classifier"}
+_NONE_IF_EMPTY = ("strata", "pair_on", "cluster", "reference", "timeseries")
+
+
+def _comparison_config(check: _Checker, v: dict[str, Any], key: str, lexicon_ids: Sequence[str]) -> ComparisonConfig:
+    v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicon_ids)
+    v = _comparison(check, v, key)
+    return ComparisonConfig(**{**v, **{name: v[name] or None for name in _NONE_IF_EMPTY},
+                               "methods": tuple(v["methods"]), "categories": tuple(v["categories"]),
+                               "include": tuple(sorted((c, tuple(vals)) for c, vals in v["include"].items()))})
+
+
+def _option_error(exc: ConfigError, prefix: str, option_names: Mapping[str, str]) -> ConfigError:
+    """``exc`` with its key path ``<prefix>.<name>...`` renamed to the
+    command-line option of ``<name>``."""
+    rest = (exc.key or "")[len(prefix) + 1:]
+    name = re.match(r"[A-Za-z_]*", rest).group()
+    return ConfigError(exc.reason, key=option_names.get(name, name or prefix))
+
+
+def comparison_entry(options: Mapping[str, Any], *, lexicon: str = DEFAULT_LEXICON,
+                     option_names: Mapping[str, str] | None = None) -> ComparisonConfig:
+    """One ``[[comparisons]]`` entry from a table of its keys, checked and
+    completed exactly as :func:`config_from_dict` checks a config's first
+    comparison (default id ``"comparison-1"``).
+
+    Parameters
+    ----------
+    options : mapping
+        Schema keys (``{"by": "outlet", "strata": "story_id"}``); an absent
+        key or ``None`` takes the schema default (for ``strata`` and the
+        like: none, also spelled ``""``).
+    lexicon : str
+        The id of the lexicon the entry scores with.
+    option_names : mapping, optional
+        Schema key -> the name errors give it (``{"effect": "--effect"}``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the option (or schema key) and what is allowed.
+    """
+    return _entry(options, "comparisons", _COMPARISON, option_names,
+                  lambda check, v, key: _comparison_config(check, {**v, "lexicon": lexicon}, key, [lexicon]))
+
+
+def keyness_entry(options: Mapping[str, Any], *, option_names: Mapping[str, str] | None = None) -> KeynessConfig:
+    """One ``[[keyness]]`` entry from a table of its keys, checked and
+    completed as :func:`config_from_dict` does (default id
+    ``"keyness-1"``; see :func:`comparison_entry`)."""
+    return _entry(options, "keyness", _KEYNESS, option_names,
+                  lambda check, v, key: KeynessConfig(**_keyness(check, v, key)))
+
+
+def _entry(options: Mapping[str, Any], section: str, spec: Mapping[str, _K], option_names: Mapping[str, str] | None,
+           finish) -> Any:
+    if not isinstance(options, Mapping):
+        raise TypeError(f"options: expected a mapping of {section} keys, got {type(options).__name__}")
+    raw = {name: value for name, value in options.items() if value is not None}
+    check = _Checker(None)
+    prefix = f"{section}[0]"
+    try:
+        v = check.table(raw, spec, prefix)
+        if v["id"] is _DERIVED:
+            v["id"] = f"{_ID_PREFIX[section]}-1"
+        return finish(check, v, prefix)
+    except ConfigError as exc:
+        if option_names is None:
+            raise
+        raise _option_error(exc, prefix, option_names) from None
+
+
+def _entries(check: _Checker, raw: list, section: str, spec: Mapping[str, _K], finish) -> list[Any]:
     out = []
     for i, item in enumerate(raw):
         key = f"{section}[{i}]"
         v = check.table(item, spec, key)
         if v["id"] is _DERIVED:
-            v["id"] = f"{prefix}-{i + 1}"
+            v["id"] = f"{_ID_PREFIX[section]}-{i + 1}"
         out.append(finish(v, key))
     _unique_ids(check, section, [entry.id for entry in out])
     return out
@@ -956,17 +1075,16 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
     corpus = _corpus(check, top["corpus"], base, env)
     lexicons = _lexicons(check, top["lexicons"], base, env)
 
+    lexicon_ids = [lex.id for lex in lexicons]
+
     def comparison(v, key):
-        v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicons)
-        return ComparisonConfig(**{**_comparison(check, v, key), "methods": tuple(v["methods"]),
-                                   "categories": tuple(v["categories"]),
-                                   "include": tuple(sorted((c, tuple(vals)) for c, vals in v["include"].items()))})
+        return _comparison_config(check, v, key, lexicon_ids)
 
     def keyness(v, key):
         return KeynessConfig(**_keyness(check, v, key))
 
     def classifier(v, key):
-        v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicons)
+        v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicon_ids)
         return ClassifierConfig(**{**_classifier(check, v, key, base, env), "C": tuple(v["C"])})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
@@ -981,9 +1099,9 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         corpus=corpus,
         preprocessing=PreprocessingConfig(**check.table(top["preprocessing"], _PREPROCESSING, "preprocessing")),
         lexicons=lexicons,
-        comparisons=tuple(_entries(check, top["comparisons"], "comparisons", _COMPARISON, "comparison", comparison)),
-        keyness=tuple(_entries(check, top["keyness"], "keyness", _KEYNESS, "keyness", keyness)),
-        classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, "classifier", classifier)),
+        comparisons=tuple(_entries(check, top["comparisons"], "comparisons", _COMPARISON, comparison)),
+        keyness=tuple(_entries(check, top["keyness"], "keyness", _KEYNESS, keyness)),
+        classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, classifier)),
         outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"])}),
         runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir}),
     )

@@ -25,8 +25,8 @@ files.  Given a validated :class:`framing.experiment.config.Config` it
 runtime settings are in the manifest's unchecked block).
 
 Determinism: every resampling step gets a seed derived from the config's
-root seed and the step's name (:func:`framing.experiment.config.derive_seed`; the
-seeds are recorded in the manifest); tables are written as CSV with
+root seed and the step's name (:func:`framing.seeds.derive_seed`; the seeds
+and the scheme, :data:`framing.seeds.SCHEME`, are recorded in the manifest); tables are written as CSV with
 ``\\n`` line ends and Python's shortest round-trip float repr; figures
 through :func:`framing.report.figures.figure_bytes`, which strips dates and fixes
 the SVG hash salt.  Two runs of the same config therefore give identical
@@ -51,7 +51,8 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from .. import __version__
-from .config import Config, config_from_dict, derive_seed
+from ..seeds import SCHEME as SEED_SCHEME
+from .config import Config, config_from_dict
 from .store import (
     MANIFEST_SCHEMA,
     HashCache,
@@ -66,7 +67,8 @@ from .store import (
     write_atomic,
 )
 from ..lexicon.files import bundled_lexicon_bytes
-from .stages import Stages
+from .outputs import write_outputs
+from .stages import StageError, Stages
 
 __all__ = ["RunError", "RunResult", "ReproduceResult", "plan_run", "run", "reproduce", "verify"]
 
@@ -76,8 +78,10 @@ _UNCHECKED_FILES = ("run.log",)
 
 
 class RunError(ValueError):
-    """A run that cannot proceed (an existing folder that does not verify,
-    a stage failure with its context)."""
+    """A run that cannot proceed: an existing folder that does not verify,
+    or a stage that failed on the run's data (then its
+    :class:`~framing.experiment.stages.StageError` is the ``__cause__`` and
+    its message, naming the config entry, follows ``"stage failed: "``)."""
 
 
 @dataclass(frozen=True)
@@ -306,14 +310,20 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         stages = Stages(config, plan=plan, cache=cache, log=log, progress=progress)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            outputs = stages.write_all(staging)
+            try:
+                tables = stages.compute()
+            except StageError as exc:
+                raise RunError(f"{config.name}: stage failed: {exc}") from exc
+            written = time.monotonic()
+            outputs = write_outputs(tables, staging)
+        timings = {**stages.timings, "outputs": time.monotonic() - written}
         messages = _warning_lines(caught)
         for message in messages:
             log(f"warning: {message}")
         hashes.save()
         seconds = time.monotonic() - started
         manifest = _manifest(config, plan, outputs, stages, command=command, cache=cache, seconds=seconds,
-                             timings=stages.timings, warnings_=messages)
+                             timings=timings, warnings_=messages)
         write_atomic(staging / "run.log", ("\n".join(log.lines) + "\n").encode("utf-8"))
         write_atomic(staging / "manifest.json", canonical_bytes(manifest))
         staging.chmod(default_mode(folder=True))
@@ -361,6 +371,7 @@ def _manifest(config: Config, plan: RunPlan, outputs: dict[str, str], stages: St
         "lexicons": plan.lexicons,
         "outputs": dict(sorted(outputs.items())),
         "seeds": dict(sorted(stages.seeds.items())),
+        "seed_scheme": SEED_SCHEME,
         "environment": _environment(),
         "git": _git(folder),
         "command": list(command),

@@ -1,11 +1,12 @@
-"""The stages of one experiment run, computed in memory and written out.
+"""The stages of one experiment run, computed in memory (nothing is written here).
 
-:class:`Stages` is driven by :func:`framing.experiment.runner.run`: it reads the
-corpus, scores it with each lexicon, runs the configured comparisons,
-keyness analyses and classifier evaluations, renders the figures and the
-report, and writes every table, figure and the report into the staging
-folder it is given.  Each expensive result is cached under a key made of
-the content hashes it depends on (see :class:`framing.experiment.store.StageCache`):
+:class:`Stages` reads the corpus, scores it with each lexicon, and
+computes the configured summaries, comparisons, keyness analyses and
+classifier evaluations; :meth:`Stages.compute` returns them all as one
+:class:`RunTables`, which :func:`framing.experiment.outputs.write_outputs`
+renders (tables, figures, report).  Each expensive result is cached under
+a key made of the content hashes it depends on (see
+:class:`framing.experiment.store.StageCache`):
 
 =============  ==============================================================
 stage          key
@@ -18,250 +19,385 @@ keyness        corpus key, the keyness entry's options and derived seed
 classifier     corpus (or data file) key, the entry's options, seed
 =============  ==============================================================
 
-Table and figure names are stable: ``tables/<name>.csv`` (and ``.parquet``
-when asked), ``figures/<name>.<png|svg|pdf>``.
+Public surface
+--------------
+``Stages(config, plan=..., cache=..., log=..., progress=None)``; the
+read-only :attr:`~Stages.config`, :attr:`~Stages.plan`,
+:attr:`~Stages.seeds` and :attr:`~Stages.timings` (copies); :meth:`~Stages.seed`;
+one method per stage — :meth:`~Stages.corpus`, :meth:`~Stages.lexicon`,
+:meth:`~Stages.scores`, :meth:`~Stages.hits`, :meth:`~Stages.summary`,
+:meth:`~Stages.comparison`, :meth:`~Stages.keyness`,
+:meth:`~Stages.classifier` — each computed once per run; and
+:meth:`~Stages.compute`.  A stage that fails on the run's data raises
+:class:`StageError` naming the config entry.
 """
 
 from __future__ import annotations
 
-import io
-import re
 import time
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Callable
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
 
 import pandas as pd
 
 from .. import __version__
-from .config import ComparisonConfig, Config, KeynessConfig, derive_seed
-from ..corpus.readers import read_corpus
-from ..lexicon.model import Lexicon
 from ..lexicon.files import load_lexicon
-from .store import StageCache, canonical_bytes, sha256_bytes, write_atomic
+from ..match.matcher import Matcher, compile_lexicon
+from ..seeds import derive_seed
+from ..vocab import DEFAULTS
+from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
+from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier_data, reader_options
+from .config import ClassifierConfig, ComparisonConfig, Config, KeynessConfig, entry_dict
+from .store import StageCache
 
-__all__ = ["StageError", "Stages"]
+__all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
+           "StageError", "Stages"]
+
+
+#: Bootstrap replicates of each lexicon's per-outlet overview table (a
+#: config has no key for it; 2000 keeps the tables of existing run hashes).
+SUMMARY_RESAMPLES = 2000
 
 
 class StageError(ValueError):
     """A stage failed on this run's data; the message names the config
     entry (``comparisons[1] (id 'within')``) and what the stage said."""
 
-_SAFE = re.compile(r"[^a-z0-9_-]+")
 
+@dataclass(frozen=True)
+class CorpusResult:
+    """The run's corpus: the documents, their cache key and the counts the
+    report shows (:func:`framing.experiment.corpus.load_corpus`)."""
 
-def _slug(value: Any) -> str:
-    return _SAFE.sub("-", str(value).lower()).strip("-") or "x"
-
-
-def _table_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
-    if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    return buffer.getvalue()
-
-
-@dataclass
-class _Corpus:
     frame: pd.DataFrame
     key: str
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class LexiconResult:
+    """Per-document scores and the per-outlet summary of one lexicon."""
+
+    id: str
+    scores: pd.DataFrame
+    summary: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ComparisonResult:
+    """One comparison's tables (by name, see
+    :func:`~framing.experiment.analyses.comparison_table_names`) and what it
+    left out (:class:`~framing.experiment.analyses.ComparisonData`)."""
+
+    entry: ComparisonConfig
+    tables: Mapping[str, pd.DataFrame]
+    left_out: tuple[str, ...]
+    n_outside: int
+    n_undated: int
+
+
+@dataclass(frozen=True)
+class KeynessResult:
+    """One keyness table and its top terms for the report."""
+
+    entry: KeynessConfig
+    table: pd.DataFrame
+    top: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class ClassifierResult:
+    """One classifier's tables by attribute name (``CLASSIFIER_TABLES``)."""
+
+    entry: ClassifierConfig
+    tables: Mapping[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class RunTables:
+    """Everything a run computed, in config order: what the rendering side
+    is handed (it computes nothing)."""
+
+    config: Config
+    run_hash: str
+    lexicon_sources: Mapping[str, str]
+    corpus: CorpusResult
+    lexicons: tuple[LexiconResult, ...]
+    comparisons: tuple[ComparisonResult, ...]
+    keyness: tuple[KeynessResult, ...]
+    classifiers: tuple[ClassifierResult, ...]
+    passage_hits: pd.DataFrame
 
 
 class Stages:
-    """Compute and write one run (see the module notes)."""
+    """Compute one run's stages, each once, cached by content (see the
+    module notes for the public surface)."""
 
     def __init__(self, config: Config, *, plan: Any, cache: StageCache, log: Callable[[str], None],
                  progress: Callable[[str, int], Any] | None = None) -> None:
-        self.config = config
-        self.plan = plan
-        self.cache = cache
-        self.log = log
-        self.progress = progress
-        self.seeds: dict[str, int] = dict(config.seeds())
-        self.timings: dict[str, float] = {}
-        self.tables: dict[str, pd.DataFrame] = {}
-        self._corpus: _Corpus | None = None
-        self._lexicons: dict[str, Lexicon] = {}
+        self._config = config
+        self._plan = plan
+        self._cache = cache
+        self._log = log
+        self._progress = progress
+        self._seeds: dict[str, int] = dict(config.seeds())
+        self._timings: dict[str, float] = {}
+        self._corpus: CorpusResult | None = None
+        self._lexicons: dict[str, Matcher] = {}
         self._scores: dict[str, tuple[pd.DataFrame, str]] = {}
+        self._done: dict[tuple[str, str], Any] = {}
+
+    # -------------------------------------------------------------- read-only state
+
+    @property
+    def config(self) -> Config:
+        return self._config
+
+    @property
+    def plan(self) -> Any:
+        return self._plan
+
+    @property
+    def seeds(self) -> dict[str, int]:
+        """Every seed derived so far (the config's and each stage's), by dotted name."""
+        return dict(self._seeds)
+
+    @property
+    def timings(self) -> dict[str, float]:
+        """Seconds spent per stage."""
+        return dict(self._timings)
+
+    def seed(self, *names: str) -> int:
+        """``derive_seed(config.seed, *names)``, recorded under the dotted name."""
+        key = ".".join(names)
+        if key not in self._seeds:
+            self._seeds[key] = derive_seed(self._config.seed, key)
+        return self._seeds[key]
 
     # -------------------------------------------------------------- helpers
 
-    def _seed(self, *names: str) -> int:
-        key = ".".join(names)
-        if key not in self.seeds:
-            self.seeds[key] = derive_seed(self.config.seed, key)
-        return self.seeds[key]
-
     def _timed(self, name: str, started: float) -> None:
-        self.timings[name] = self.timings.get(name, 0.0) + time.monotonic() - started
+        self._timings[name] = self._timings.get(name, 0.0) + time.monotonic() - started
 
-    def _cached_frame(self, stage: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        frame = self.cache.get_frame(stage, key)
+    def _frame(self, stage: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        frame = self._cache.get_frame(stage, key)
         if frame is None:
             frame = compute().reset_index(drop=True)
-            self.cache.put_frame(stage, key, frame)
+            self._cache.put_frame(stage, key, frame)
         return frame
 
-    # -------------------------------------------------------------- corpus
+    def _failed(self, section: str, entry_id: str, exc: ValueError) -> StageError:
+        return StageError(f"{self._config.where(section, entry_id)}: {exc}")
 
-    def corpus(self) -> _Corpus:
+    # -------------------------------------------------------------- corpus and scores
+
+    def corpus(self) -> CorpusResult:
+        """The run's corpus (read, de-duplicated and filtered once)."""
         if self._corpus is not None:
             return self._corpus
         from .corpus import load_corpus
 
         started = time.monotonic()
-        options = self.config.to_dict()["corpus"]
+        options = entry_dict(self._config.corpus)
         options.pop("path")
+        seed = self.seed("corpus")
         key = StageCache.key(stage="corpus", version=__version__, options=options,
-                             input=self.plan.inputs["corpus.path"]["sha256"], seed=self._seed("corpus"))
-        frame = self.cache.get_frame("corpus", key)
-        facts = self.cache.get_json("corpus-facts", key)
+                             input=self._plan.inputs["corpus.path"]["sha256"], seed=seed)
+        frame = self._cache.get_frame("corpus", key)
+        facts = self._cache.get_json("corpus-facts", key)
         if frame is None or facts is None:
-            frame, facts = load_corpus(self.config.corpus, seed=self._seed("corpus"))
-            self.cache.put_frame("corpus", key, frame)
-            self.cache.put_json("corpus-facts", key, facts)
-        self.log(f"corpus: {facts['n_documents']} documents from {facts['n_outlets']} outlets")
-        self._corpus = _Corpus(frame=frame, key=key, facts=facts)
+            frame, facts = load_corpus(self._config.corpus, seed=seed)
+            self._cache.put_frame("corpus", key, frame)
+            self._cache.put_json("corpus-facts", key, facts)
+        self._log(f"corpus: {facts['n_documents']} documents from {facts['n_outlets']} outlets")
+        self._corpus = CorpusResult(frame=frame, key=key, facts=MappingProxyType(facts))
         self._timed("corpus", started)
         return self._corpus
 
-    def lexicon(self, lex_id: str) -> Lexicon:
+    def lexicon(self, lex_id: str) -> Matcher:
+        """The lexicon declared with this id, read and compiled once per run
+        (:func:`framing.match.compile_lexicon`); scoring, hits and every
+        classifier of the run share the one compiled structure."""
         if lex_id not in self._lexicons:
-            spec = self.config.lexicon(lex_id)
-            self._lexicons[lex_id] = load_lexicon(spec.name if spec.path is None else spec.path)
+            spec = self._config.lexicon(lex_id)
+            self._lexicons[lex_id] = compile_lexicon(load_lexicon(spec.name if spec.path is None else spec.path))
         return self._lexicons[lex_id]
 
-    def scores(self, lex_id: str) -> tuple[pd.DataFrame, str]:
+    def _scored(self, lex_id: str) -> tuple[pd.DataFrame, str]:
         if lex_id in self._scores:
             return self._scores[lex_id]
         from ..match.scoring import score
 
         corpus = self.corpus()
-        pre = self.config.preprocessing
-        key = StageCache.key(stage="scores", corpus=corpus.key, lexicon=self.plan.lexicons[lex_id]["sha256"],
-                             preprocessing=self.config.to_dict()["preprocessing"])
+        pre = self._config.preprocessing
+        key = StageCache.key(stage="scores", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"],
+                             preprocessing=entry_dict(pre))
         started = time.monotonic()
 
         def compute() -> pd.DataFrame:
-            bar = self.progress(f"scoring ({lex_id})", len(corpus.frame)) if self.progress else None
+            bar = self._progress(f"scoring ({lex_id})", len(corpus.frame)) if self._progress else None
             try:
                 return score(corpus.frame, self.lexicon(lex_id), normalize=pre.normalize, voice=pre.voice,
-                             part=pre.part, n_jobs=self.config.runtime.n_jobs, progress=bar)
+                             part=pre.part, n_jobs=self._config.runtime.n_jobs, progress=bar)
             finally:
                 if bar is not None:
                     bar.close()
 
-        frame = self._cached_frame("scores", key, compute)
+        frame = self._frame("scores", key, compute)
         self._timed("scores", started)
-        self.log(f"scores ({lex_id}): {frame['doc_id'].nunique()} documents × {frame['category'].nunique()} categories")
+        self._log(f"scores ({lex_id}): {frame['doc_id'].nunique()} documents × "
+                  f"{frame['category'].nunique()} categories")
         self._scores[lex_id] = (frame, key)
         return self._scores[lex_id]
 
-    # -------------------------------------------------------------- analyses
-
-    def lexicon_tables(self) -> None:
-        from ..stats.summary import summarize
-
-        for lex in self.config.lexicons:
-            scores, key = self.scores(lex.id)
-            seed = self._seed("summary", lex.id)
-            started = time.monotonic()
-            summary = self._cached_frame("statistics", StageCache.key(stage="summary", scores=key, seed=seed),
-                                         lambda: summarize(scores, by="outlet", random_state=seed))
-            self._timed("statistics", started)
-            self.tables[f"scores-{lex.id}"] = scores
-            self.tables[f"summary-{lex.id}"] = summary
-
-    def _where(self, section: str, entry_id: str) -> str:
-        entries = getattr(self.config, section)
-        index = next(i for i, e in enumerate(entries) if e.id == entry_id)
-        return f"{section}[{index}] (id {entry_id!r})"
-
-    def comparison_tables(self, cmp: ComparisonConfig) -> dict[str, pd.DataFrame]:
-        from .analyses import comparison_table_names, compute_comparison
-
-        scores, key = self.scores(cmp.lexicon)
-        seed = self._seed("comparisons", cmp.id)
-        options = next(c for c in self.config.to_dict()["comparisons"] if c["id"] == cmp.id)
-        started = time.monotonic()
-        out: dict[str, pd.DataFrame] = {}
-        computed: dict[str, pd.DataFrame] | None = None
-        for name in comparison_table_names(cmp):
-            cache_key = StageCache.key(stage="comparison", table=name, scores=key, options=options, seed=seed)
-            frame = self.cache.get_frame("statistics", cache_key)
-            if frame is None:
-                if computed is None:
-                    try:
-                        computed = compute_comparison(cmp, scores, self.corpus().frame, seed=seed)
-                    except ValueError as exc:
-                        raise StageError(f"{self._where('comparisons', cmp.id)}: {exc}") from exc
-                frame = computed[name].reset_index(drop=True)
-                self.cache.put_frame("statistics", cache_key, frame)
-            out[name] = frame
-            self.tables[f"{cmp.id}-{name}"] = frame
-        self._timed("statistics", started)
-        self.log(f"comparison {cmp.id}: {len(out.get('pairs', []))} rows")
-        return out
-
-    def keyness_table(self, entry: KeynessConfig) -> pd.DataFrame:
-        from .analyses import compute_keyness
-
-        corpus = self.corpus()
-        seed = self._seed("keyness", entry.id)
-        options = next(k for k in self.config.to_dict()["keyness"] if k["id"] == entry.id)
-        started = time.monotonic()
-        cache_key = StageCache.key(stage="keyness", corpus=corpus.key, options=options, seed=seed,
-                                   part=self.config.preprocessing.part)
-        def compute() -> pd.DataFrame:
-            try:
-                return compute_keyness(entry, corpus.frame, part=self.config.preprocessing.part, seed=seed)
-            except ValueError as exc:
-                raise StageError(f"{self._where('keyness', entry.id)}: {exc}") from exc
-
-        frame = self._cached_frame("keyness", cache_key, compute)
-        self._timed("keyness", started)
-        self.tables[entry.id] = frame
-        self.log(f"keyness {entry.id}: {len(frame)} rows")
-        return frame
+    def scores(self, lex_id: str) -> pd.DataFrame:
+        """Per-document scores with one lexicon (``[preprocessing]`` options)."""
+        return self._scored(lex_id)[0]
 
     def hits(self, lex_id: str) -> pd.DataFrame:
+        """Every hit of one lexicon in ``preprocessing.part``, of every voice."""
         from ..match.scoring import hits
 
         corpus = self.corpus()
-        key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self.plan.lexicons[lex_id]["sha256"],
-                             part=self.config.preprocessing.part)
-        return self._cached_frame("hits", key, lambda: hits(corpus.frame, self.lexicon(lex_id),
-                                                            part=self.config.preprocessing.part, voice="all"))
+        part = self._config.preprocessing.part
+        key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part)
+        return self._frame("hits", key, lambda: hits(corpus.frame, self.lexicon(lex_id), part=part, voice="all"))
 
-    # -------------------------------------------------------------- writing
+    # -------------------------------------------------------------- analyses
 
-    def write_all(self, staging: Path) -> dict[str, str]:
-        """Compute everything and write it under ``staging``; return the
-        checked outputs (relative path → SHA-256)."""
-        from .outputs import build_outputs
+    def summary(self, lex_id: str) -> pd.DataFrame:
+        """Per-outlet rates of one lexicon with bootstrap CIs (``by`` and
+        ``confidence`` from :data:`framing.vocab.DEFAULTS`,
+        :data:`SUMMARY_RESAMPLES` replicates)."""
+        from ..stats.summary import summarize
 
-        outputs: dict[str, str] = {}
-
-        def put(rel: str, data: bytes) -> None:
-            write_atomic(staging / rel, data)
-            outputs[rel] = sha256_bytes(data)
-
-        put("config.json", canonical_bytes(self.config.identity()))
+        if ("summary", lex_id) in self._done:
+            return self._done["summary", lex_id]
+        scores, key = self._scored(lex_id)
+        seed = self.seed("summary", lex_id)
+        options = {"by": DEFAULTS["by"], "confidence": DEFAULTS["confidence"], "n_resamples": SUMMARY_RESAMPLES}
         started = time.monotonic()
-        build_outputs(self, put)
-        self._timed("outputs", started)
-        return outputs
+        frame = self._frame("statistics", StageCache.key(stage="summary", scores=key, seed=seed, options=options),
+                            lambda: summarize(scores, by=options["by"], corpus=None, cluster=None, categories=None,
+                                              part=None, voice=None, confidence=options["confidence"],
+                                              n_resamples=options["n_resamples"], random_state=seed))
+        self._timed("statistics", started)
+        self._done["summary", lex_id] = frame
+        return frame
 
-    def config_text(self) -> str:
-        """The resolved config as indented JSON, for the report (without
-        ``[runtime]``, like ``config.json``: how a run was executed never
-        changes what it computed)."""
-        import json
+    def comparison(self, cmp: ComparisonConfig) -> ComparisonResult:
+        """One ``[[comparisons]]`` entry's tables
+        (:func:`~framing.experiment.analyses.compute_comparison`)."""
+        if ("comparisons", cmp.id) in self._done:
+            return self._done["comparisons", cmp.id]
+        scores, key = self._scored(cmp.lexicon)
+        frame = self.corpus().frame
+        seed = self.seed("comparisons", cmp.id)
+        options = entry_dict(cmp)
+        started = time.monotonic()
+        try:
+            data = comparison_data(cmp, scores, frame)
+        except ValueError as exc:
+            raise self._failed("comparisons", cmp.id, exc) from exc
+        tables: dict[str, pd.DataFrame] = {}
+        computed: dict[str, pd.DataFrame] | None = None
+        for name in comparison_table_names(cmp):
+            cache_key = StageCache.key(stage="comparison", table=name, scores=key, options=options, seed=seed)
+            table = self._cache.get_frame("statistics", cache_key)
+            if table is None:
+                if computed is None:
+                    try:
+                        computed = compute_comparison(cmp, scores, frame, random_state=seed)
+                    except ValueError as exc:
+                        raise self._failed("comparisons", cmp.id, exc) from exc
+                table = computed[name].reset_index(drop=True)
+                self._cache.put_frame("statistics", cache_key, table)
+            tables[name] = table
+        self._timed("statistics", started)
+        self._log(f"comparison {cmp.id}: {len(tables['pairs'])} rows")
+        result = ComparisonResult(entry=cmp, tables=MappingProxyType(tables), left_out=tuple(data.left_out),
+                                  n_outside=data.n_outside, n_undated=data.n_undated)
+        self._done["comparisons", cmp.id] = result
+        return result
 
-        return json.dumps(self.config.identity(), indent=2, sort_keys=True, ensure_ascii=False)
+    def keyness(self, entry: KeynessConfig) -> KeynessResult:
+        """One ``[[keyness]]`` entry's table
+        (:func:`~framing.experiment.analyses.compute_keyness`)."""
+        if ("keyness", entry.id) in self._done:
+            return self._done["keyness", entry.id]
+        corpus = self.corpus()
+        seed = self.seed("keyness", entry.id)
+        part = self._config.preprocessing.part
+        started = time.monotonic()
+        cache_key = StageCache.key(stage="keyness", corpus=corpus.key, options=entry_dict(entry), seed=seed, part=part)
 
-    def table_bytes(self, name: str, frame: pd.DataFrame) -> dict[str, bytes]:
-        """The files of one table in every configured format."""
-        return {f"tables/{_slug(name)}.{fmt}": _table_bytes(frame, fmt) for fmt in self.config.outputs.tables}
+        def compute() -> pd.DataFrame:
+            try:
+                return compute_keyness(entry, corpus.frame, part=part, random_state=seed)
+            except ValueError as exc:
+                raise self._failed("keyness", entry.id, exc) from exc
+
+        table = self._frame("keyness", cache_key, compute)
+        self._timed("keyness", started)
+        self._log(f"keyness {entry.id}: {len(table)} rows")
+        result = KeynessResult(entry=entry, table=table, top=keyness_top(table, top=entry.top))
+        self._done["keyness", entry.id] = result
+        return result
+
+    def _classifier_data(self, entry: ClassifierConfig) -> tuple[pd.DataFrame, str]:
+        if entry.data is None:
+            corpus = self.corpus()
+            return corpus.frame, corpus.key
+        index = next(i for i, c in enumerate(self._config.classifiers) if c.id == entry.id)
+        digest = self._plan.inputs[f"classifiers[{index}].data"]["sha256"]
+        key = StageCache.key(stage="classifier-data", input=digest, options=reader_options(self._config.corpus))
+        return self._frame("classifier-data", key, lambda: read_classifier_data(entry, self._config.corpus)), key
+
+    def classifier(self, entry: ClassifierConfig) -> ClassifierResult:
+        """One ``[[classifiers]]`` entry's cross-validated tables
+        (:func:`~framing.experiment.classifiers.evaluate_classifier`)."""
+        if ("classifiers", entry.id) in self._done:
+            return self._done["classifiers", entry.id]
+        frame, data_key = self._classifier_data(entry)
+        seed = self.seed("classifiers", entry.id)
+        options = entry_dict(entry)
+        lexicon_hash = self._plan.lexicons[entry.lexicon]["sha256"]
+        keys = {name: StageCache.key(stage="classifier", table=name, data=data_key, options=options, seed=seed,
+                                     lexicon=lexicon_hash) for name, _ in CLASSIFIER_TABLES}
+        started = time.monotonic()
+        tables = {name: self._cache.get_frame("classifier", keys[name]) for name, _ in CLASSIFIER_TABLES}
+        if any(v is None for v in tables.values()):
+            try:
+                tables = evaluate_classifier(entry, frame, lexicon=self.lexicon(entry.lexicon), random_state=seed)
+            except ValueError as exc:
+                raise self._failed("classifiers", entry.id, exc) from exc
+            for name, _ in CLASSIFIER_TABLES:
+                self._cache.put_frame("classifier", keys[name], tables[name])
+        self._timed("classifiers", started)
+        self._log(f"classifier {entry.id}: {len(tables['predictions'])} out-of-fold predictions")
+        result = ClassifierResult(entry=entry, tables=MappingProxyType(tables))
+        self._done["classifiers", entry.id] = result
+        return result
+
+    # -------------------------------------------------------------- everything
+
+    def compute(self) -> RunTables:
+        """Every stage of the config, in order: corpus, per-lexicon scores
+        and summaries, comparisons, keyness, classifiers, and the hits
+        example passages are drawn from (the first lexicon's, of the scored
+        voice)."""
+        cfg = self._config
+        corpus = self.corpus()
+        lexicons = tuple(LexiconResult(id=lex.id, scores=self.scores(lex.id), summary=self.summary(lex.id))
+                         for lex in cfg.lexicons)
+        comparisons = tuple(self.comparison(cmp) for cmp in cfg.comparisons)
+        keyness = tuple(self.keyness(entry) for entry in cfg.keyness)
+        classifiers = tuple(self.classifier(entry) for entry in cfg.classifiers)
+        hits = self.hits(cfg.lexicons[0].id)
+        if cfg.preprocessing.voice != "all":  # examples of what was scored; quotes inside them stay marked
+            hits = hits[hits["voice"] == cfg.preprocessing.voice].reset_index(drop=True)
+        return RunTables(config=cfg, run_hash=self._plan.run_hash,
+                         lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
+                         corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,
+                         classifiers=classifiers, passage_hits=hits)

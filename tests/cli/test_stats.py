@@ -22,13 +22,13 @@ def test_compare_on_the_sample(tmp_path, capsys):
     assert code == 0
     assert "75 documents, 3 groups by outlet" in printed
     assert "Pairwise comparisons (permutation test; 199 resamples; p_adj: bh across 6 comparisons" in printed
-    assert "difference [95% CI]" in printed and "omnibus p_adj" in printed
+    assert "ratio [95% CI]" in printed and "omnibus p_adj" in printed  # effect: DEFAULTS["effect"]
     table = pd.read_csv(out)
     assert list(table.columns) == list(COMPARE_COLUMNS)
     assert set(table["method"]) == {"permutation", "welch"}
     assert list(pd.read_csv(summ).columns) == list(SUMMARY_COLUMNS)
     hedging = table[(table.category == "hedging") & (table.group_b == "meridian-ledger") & (table.method == "permutation")]
-    assert (hedging["p_adj"] < 0.05).all() and (hedging["estimate"] < 0).all()
+    assert (hedging["p_adj"] < 0.05).all() and (hedging["estimate"] < 1).all()  # a rate ratio
 
 
 def test_compare_paired_and_strata(capsys):
@@ -50,13 +50,24 @@ def test_compare_cluster(capsys):
     assert "group 'wire' has 1 cluster(s); a cluster-level comparison needs at least 2 per group" in captured.err
 
 
-def test_compare_errors(capsys):
-    assert main(["compare", SAMPLE, "--methods", "ttest", "--quiet"]) == 1
-    assert "methods: expected one of 'permutation', 'welch', 'mannwhitney', 'bootstrap', got 'ttest'" in capsys.readouterr().err
-    assert main(["compare", SAMPLE, "--alpha", "5", "--quiet"]) == 1
-    assert "--alpha: expected a level between 0 and 1" in capsys.readouterr().err
-    assert main(["compare", SAMPLE, "--strata", "story_id", "--quiet", "--n-resamples", "9"]) == 1
-    assert "are not defined with strata=" in capsys.readouterr().err
+@pytest.mark.parametrize("options, message", [
+    (["--methods", "ttest"], "--methods: unknown method 'ttest'; allowed: permutation, welch, mannwhitney, bootstrap"),
+    (["--alpha", "5"], "--alpha: expected a finite number in (0, 1), got 5.0"),
+    (["--strata", "story_id", "--n-resamples", "9"], "--n-resamples: expected an integer >= 99, got 9"),
+    (["--strata", "story_id", "--methods", "permutation,welch"],
+     "--methods: 'welch' is not a stratified test; allowed with strata: permutation"),
+    (["--strata", "story_id", "--paired", "story_id"], "--paired: strata and pair_on cannot be combined"),
+    (["--effect", "cohens_dz"], "--effect: unknown effect 'cohens_dz'"),
+    (["--paired", "story_id", "--effect", "cohens_d"], "--effect: unknown effect 'cohens_d'"),
+    (["--unmatched", "drop"], "--unmatched: applies only with strata or pair_on"),
+    (["--confidence", "95"], "--confidence: expected a number in (0, 1), got 95.0"),
+    (["--seed", "-1"], "--seed: expected an integer >= 0, got -1"),
+    (["--paired", "story_id", "--omnibus-output", "o.csv"], "--omnibus-output: there is no omnibus table with --paired"),
+    (["--no-omnibus", "--omnibus-output", "o.csv"], "--omnibus-output: there is no omnibus table with --no-omnibus"),
+])
+def test_compare_errors_name_the_option(options, message, capsys):
+    assert main(["compare", SAMPLE, "--quiet", *options]) == 1
+    assert message in capsys.readouterr().err
 
 
 def test_format_comparison_truncates():
@@ -93,7 +104,7 @@ def test_keyness_token_level_is_labelled_descriptive(tmp_path, capsys):
     stop = tmp_path / "stop.txt"
     stop.write_text("# stop words\nthe\na\n", encoding="utf-8")
     assert main(["keyness", SAMPLE, "--min-count", "5", "--method", "g2", "--stop-words", str(stop), "--top", "2",
-                 "--one-vs-rest", "--quiet"]) == 0
+                 "--comparison", "one_vs_rest", "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert "unit: token — descriptive ranking only" in printed and "(rest)" in printed
 
@@ -107,4 +118,15 @@ def test_keyness_errors(capsys):
     assert main(["keyness", SAMPLE, "--min-count", "2", "--by", "colour", "--quiet"]) == 1
     assert "--by colour: not a column of the corpus" in capsys.readouterr().err
     assert main(["keyness", SAMPLE, "--min-count", "2", "--top", "0", "--quiet"]) == 1
-    assert "--top: expected a positive number of terms, got 0" in capsys.readouterr().err
+    assert "--top: expected an integer >= 1, got 0" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "0", "--quiet"]) == 1
+    assert "--min-count: expected an integer >= 1, got 0" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--comparison", "vs_pooled", "--quiet"]) == 1
+    assert "--comparison: 'vs_pooled' is defined for method = \"log_odds\" only" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--method", "log_odds", "--test", "permutation", "--quiet"]) == 1
+    assert "--test: applies only to method = \"document\" (method is 'log_odds')" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "2", "--alpha0", "5", "--quiet"]) == 1
+    assert "alpha0: applies only to method 'log_odds' (method is 'document')" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE, "--min-count", "2", "--one-vs-rest"])  # replaced by --comparison
+    capsys.readouterr()

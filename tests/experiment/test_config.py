@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -18,9 +19,12 @@ from framing.experiment.config import (
     ConfigError,
     apply_overrides,
     canonical_json,
+    comparison_entry,
     config_from_dict,
     derive_seed,
+    entry_dict,
     expand_sweeps,
+    keyness_entry,
     load_config,
     parse_assignment,
     read_toml,
@@ -212,7 +216,7 @@ def test_entry_defaults_depend_on_design_and_position(project):
     assert strat.methods == ("permutation",)
     k = cfg.keyness[0]
     assert (k.id, k.method, k.comparison, k.min_count, k.prior, k.alpha, k.n_resamples, k.top) == (
-        "keyness-1", "log_odds", "one_vs_rest", 3, "uniform", 0.01, 999, 15)
+        "keyness-1", "document", "one_vs_rest", 3, "uniform", 0.01, 999, 15)
     c = cfg.classifiers[0]
     assert (c.id, c.data, c.model, c.cv, c.groups, c.n_splits, c.C, c.lexicon) == (
         "classifier-1", None, "logreg", "stratified", "outlet", 5, (1.0,), "framing-cues")
@@ -223,7 +227,7 @@ def test_full_config_round_trips(project):
     assert cfg.corpus.fields == (("doc_id", "id"), ("outlet", "source"))
     assert cfg.corpus.filters.include == (("lang", ("en",)), ("topic", ("a", "b")))
     assert cfg.corpus.filters.date_to == "2020-12-31"  # a TOML date reads as its ISO string
-    assert cfg.lexicons[1].id == "tiny-lex" and cfg.lexicons[1].name == ""
+    assert cfg.lexicons[1].id == "tiny-lex" and cfg.lexicons[1].name is None
     assert cfg.lexicons[1].path == (project / "lex" / "tiny.toml").resolve()
     assert cfg.classifiers[0].C == (0.1, 1.0, 10.0) and all(isinstance(c, float) for c in cfg.classifiers[0].C)
     assert cfg.runtime.cache_dir == (project / "home" / "cache").resolve()
@@ -250,7 +254,7 @@ def test_identity_excludes_runtime_and_seeds_inputs(project):
     assert cfg.identity() == other.identity() and cfg.to_dict() != other.to_dict()
     assert canonical_json(cfg.identity()) == canonical_json(other.identity())
     assert list(cfg.seeds()) == sorted(cfg.seeds())
-    assert set(cfg.seeds()) == {"corpus", "report", "comparisons.outlets", "comparisons.comparison-2",
+    assert set(cfg.seeds()) == {"corpus", "comparisons.outlets", "comparisons.comparison-2",
                                 "comparisons.comparison-3", "keyness.keyness-1", "keyness.doc", "keyness.keyness-3",
                                 "classifiers.classifier-1"}
     assert cfg.seeds()["corpus"] == derive_seed(7, "corpus")
@@ -321,8 +325,10 @@ ERRORS = [
     (MINIMAL + "[[keyness]]\nmin_count = 1\nngram_max = 4\n", r"keyness\[0\]\.ngram_max: expected an integer in 1\.\.3"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'chi2'\nvariance = 'full'\n",
      r"keyness\[0\]\.variance: applies only to method = \"log_odds\" \(method is 'chi2'\)"),
-    (MINIMAL + "[[keyness]]\nmin_count = 1\ntest = 'permutation'\n",
-     r"keyness\[0\]\.test: applies only to method = \"document\""),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'log_odds'\ntest = 'permutation'\n",
+     r"keyness\[0\]\.test: applies only to method = \"document\" \(method is 'log_odds'\)"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nprior = 'pooled'\n",
+     r"keyness\[0\]\.prior: applies only to method = \"log_odds\" \(method is 'document'\)"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'document'\nn_resamples = 500\n",
      r"keyness\[0\]\.n_resamples: applies only to method = \"document\" with test = \"permutation\""),
     (MINIMAL + "[[keyness]]\nmin_count = 1\ncorrection = 'yates'\n", r"keyness\[0\]\.correction: applies only to"),
@@ -666,3 +672,62 @@ def test_unmatched_applies_only_to_strata_and_paired_designs(tmp_path):
     with pytest.raises(ConfigError, match=r"comparisons\[0\]\.unmatched: applies only with strata or pair_on"):
         config_from_dict({**base, "comparisons": [{"unmatched": "drop"}]}, source=None, base_dir=tmp_path)
 
+
+
+def test_none_is_none_downstream_and_empty_in_the_canonical_form(project):
+    cfg = load(project, MINIMAL + "[[comparisons]]\nid = 'x'\n[[comparisons]]\nid = 'y'\nstrata = 'story_id'\n"
+                                  "timeseries = 'month'\n")
+    x, y = cfg.comparisons
+    assert (x.strata, x.pair_on, x.cluster, x.reference, x.timeseries) == (None,) * 5
+    assert (y.strata, y.timeseries) == ("story_id", "month")
+    assert cfg.corpus.fallback_encoding is None and cfg.lexicons[0].name == "framing-cues"
+    written = cfg.to_dict()
+    assert written["comparisons"][0]["strata"] == "" and written["corpus"]["fallback_encoding"] == ""
+    assert entry_dict(x) == written["comparisons"][0] and entry_dict(y) == written["comparisons"][1]
+    again = config_from_dict(written, source=None, base_dir=project)
+    assert again == dataclasses.replace(cfg, source=None)
+
+
+def test_where_names_an_entry(project):
+    cfg = load(project, MINIMAL + "[[comparisons]]\nid = 'x'\n[[comparisons]]\nid = 'y'\n")
+    assert cfg.where("comparisons", "y") == "comparisons[1] (id 'y')"
+    with pytest.raises(ConfigError, match=r"comparisons: unknown id 'z'; declared: x, y"):
+        cfg.where("comparisons", "z")
+    with pytest.raises(ConfigError, match=r"unknown section 'comparison'; did you mean 'comparisons'"):
+        cfg.where("comparison", "x")
+    with pytest.raises(TypeError, match=r"entry: expected a config entry"):
+        entry_dict({"id": "x"})
+
+
+def test_single_entries_are_checked_like_a_config():
+    cmp = comparison_entry({"strata": "story_id", "n_resamples": 199})
+    assert (cmp.id, cmp.methods, cmp.effect, cmp.pair_on) == ("comparison-1", ("permutation",), "rate_ratio", None)
+    assert comparison_entry({"pair_on": "story_id"}).methods == ("sign_flip", "wilcoxon")
+    key = keyness_entry({"min_count": 2})
+    assert (key.id, key.method, key.comparison) == ("keyness-1", "document", "one_vs_rest")
+    with pytest.raises(ConfigError, match=r"^comparisons\[0\]\.methods\[0\]: 'welch' is not a stratified test"):
+        comparison_entry({"strata": "story_id", "methods": ["welch"]})
+    with pytest.raises(ConfigError, match=r"^--effect: unknown effect 'x'"):
+        comparison_entry({"effect": "x"}, option_names={"effect": "--effect"})
+    with pytest.raises(ConfigError, match=r"^--min-count: missing required key"):
+        keyness_entry({}, option_names={"min_count": "--min-count"})
+    with pytest.raises(ConfigError, match=r"^keyness\[0\]\.colour: unknown key 'colour'"):
+        keyness_entry({"min_count": 1, "colour": "red"})
+    with pytest.raises(TypeError, match=r"options: expected a mapping of comparisons keys, got list"):
+        comparison_entry([])
+
+
+def test_schema_defaults_are_the_vocabulary_defaults(project):
+    from framing.vocab import DEFAULTS
+
+    cfg = load(project, MINIMAL + "[[comparisons]]\n[[keyness]]\nmin_count = 1\n[[classifiers]]\nlabel = 'x'\n")
+    pre, cmp, key, clf = cfg.preprocessing, cfg.comparisons[0], cfg.keyness[0], cfg.classifiers[0]
+    assert (pre.part, pre.voice, pre.normalize) == (DEFAULTS["part"], DEFAULTS["voice"], DEFAULTS["normalize"])
+    assert (cmp.effect, cmp.correction, cmp.confidence, cmp.n_resamples) == (
+        DEFAULTS["effect"], DEFAULTS["correction"], DEFAULTS["confidence"], DEFAULTS["n_resamples"])
+    assert (key.method, key.comparison, key.test, key.alpha) == (
+        DEFAULTS["keyness_method"], DEFAULTS["keyness_comparison"], DEFAULTS["keyness_test"], DEFAULTS["keyness_alpha"])
+    assert (clf.model, clf.cv, clf.n_splits, clf.C) == (DEFAULTS["model"], DEFAULTS["cv"], DEFAULTS["n_splits"],
+                                                        DEFAULTS["C"])
+    assert (cfg.seed, cfg.corpus.dedupe, cfg.corpus.on_error) == (DEFAULTS["seed"], DEFAULTS["dedupe"],
+                                                                  DEFAULTS["on_error"])

@@ -12,6 +12,8 @@ import pytest
 from framing.cli.app import main
 from framing.experiment.config import ConfigError, load_config
 from framing.experiment.runner import RunError, plan_run, reproduce, run, verify
+from framing.experiment.stages import StageError
+from framing.seeds import SCHEME
 from framing.experiment.store import read_manifest
 from tests.paths import FIXTURES
 
@@ -111,6 +113,7 @@ def test_run_writes_a_complete_verifiable_folder(project):
     assert set(manifest["inputs"]) == {"corpus.path", "lexicons[0].path"}
     assert manifest["seeds"]["comparisons.within"] == load_config(project / "exp.toml").seeds()["comparisons.within"]
     assert "numpy" in manifest["environment"]["packages"]
+    assert manifest["seed_scheme"] == SCHEME and "report" not in manifest["seeds"]
     assert "seconds" in manifest["unchecked"]
     assert verify(folder).ok
     assert not [p for p in folder.parent.iterdir() if p.name.startswith(".staging")]
@@ -191,7 +194,7 @@ def test_an_interrupted_run_leaves_nothing_that_looks_complete(project, monkeypa
     def boom(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(outputs, "_keyness_section", boom)
+    monkeypatch.setattr(outputs, "keyness_section", boom)
     with pytest.raises(KeyboardInterrupt):
         _run(project)
     runs = project / "runs" / "tiny"
@@ -260,8 +263,9 @@ def test_classifier_entry_writes_tables_and_a_reliability_figure(project):
     again = _run(project, "comparisons=[]", "keyness=[]", "outputs.figures=['svg']",
                  "classifiers=[{id = 'loaded', label = 'loaded', n_splits = 3}]", force=True)
     assert "classifier" in again.cache_hits
-    with pytest.raises(ValueError, match=r"classifiers\[0\] \(id 'bad'\): .*desk"):
+    with pytest.raises(RunError, match=r"stage failed: classifiers\[0\] \(id 'bad'\): .*desk") as info:
         _run(project, "comparisons=[]", "keyness=[]", "classifiers=[{id = 'bad', label = 'desk'}]")
+    assert isinstance(info.value.__cause__, StageError)
 
 
 def test_a_comparison_can_use_a_subset_of_the_documents(project):
@@ -270,7 +274,7 @@ def test_a_comparison_can_use_a_subset_of_the_documents(project):
     pairs = (result.run_dir / "tables" / "sub-pairs.csv").read_text()
     assert "calm,loud" in pairs and "mixed" not in pairs
     assert "(6 others left out)" in (result.run_dir / "report.html").read_text(encoding="utf-8")
-    with pytest.raises(ValueError, match=r"comparisons\[0\] \(id 'sub'\): include: no document matches"):
+    with pytest.raises(RunError, match=r"stage failed: comparisons\[0\] \(id 'sub'\): include: no document matches"):
         _run(project, "keyness=[]", "comparisons=[{id = 'sub', include = {outlet = ['none']}}]")
 
 
@@ -291,8 +295,9 @@ def test_unmatched_strata_stop_the_run_or_are_dropped_as_configured(project):
     path = project / "data" / "articles.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines[1:]) + "\n", encoding="utf-8")  # calm-1 gone: story s1 lacks one outlet
-    with pytest.raises(ValueError, match=r"comparisons\[0\] \(id 'within'\): .*s1"):
+    with pytest.raises(RunError, match=r"comparisons\[0\] \(id 'within'\): .*s1") as info:
         _run(project, "keyness=[]", "comparisons=[{id = 'within', strata = 'story_id', n_resamples = 99}]")
+    assert isinstance(info.value.__cause__, StageError) and str(info.value.__cause__) in str(info.value)
     result = _run(project, "keyness=[]", "comparisons=[{id = 'within', strata = 'story_id', n_resamples = 99, "
                                          "unmatched = 'drop', omnibus = false}]")
     import pandas as pd
@@ -349,7 +354,9 @@ def test_many_outlets_keep_the_report_readable(project, monkeypatch):
     monkeypatch.setattr(outputs, "MAX_PASSAGE_OUTLETS", 2)
     kept = outputs._passage_hits(hits)
     assert sorted(set(zip(kept["category"], kept["outlet"]))) == [("a", "x"), ("a", "z"), ("b", "y")]
-    monkeypatch.setattr(outputs, "MAX_OUTLETS_PER_FIGURE", 2)
+    import framing.experiment.sections as sections
+
+    monkeypatch.setattr(sections, "MAX_OUTLETS_PER_FIGURE", 2)
     result = _run(project, "keyness=[]", "comparisons=[]", "outputs.figures=['svg']")
     assert not [o for o in result.outputs if o.startswith("figures/rates-")]
     assert "3 outlets are more than a per-outlet figure can show" in (result.run_dir / "report.html").read_text()
