@@ -425,6 +425,11 @@ def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 
 
 # ---------------------------------------------------------------- the estimator
 
+def _check_fitted(model: "FrameClassifier") -> None:
+    if not hasattr(model, "pipeline_"):
+        raise NotFittedError("FrameClassifier is not fitted yet; call fit first")
+
+
 class FrameClassifier(ClassifierMixin, BaseEstimator):
     """Text classifier: n-gram TF-IDF + cue-lexicon features + a linear model.
 
@@ -609,8 +614,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return float(Cs[best]), pd.DataFrame({"C": [float(c) for c in Cs], "macro_f1": scores})
 
     def _check(self) -> None:
-        if not hasattr(self, "pipeline_"):
-            raise NotFittedError("FrameClassifier is not fitted yet; call fit first")
+        _check_fitted(self)
 
     def transform_features(self, X):
         """The feature matrix (CSR) the linear model sees."""
@@ -713,7 +717,7 @@ def classify_sentences(model: FrameClassifier, corpus: Any, *, positive: Any = N
         ``positive`` (bool: ``label == positive``).  Documents without a
         sentence contribute no rows.
     """
-    model._check()
+    _check_fitted(model)
     positive = _positive(model, positive)
     frame = _corpus_frame(corpus)
     rows = []
