@@ -53,8 +53,11 @@ def evaluate_classifier(entry: ClassifierConfig, frame: pd.DataFrame, *, lexicon
                         random_state: int) -> dict[str, pd.DataFrame]:
     """Cross-validate one entry on ``frame``; its tables by attribute name
     (:data:`CLASSIFIER_TABLES`), with a range index."""
-    from ..classify.evaluate import evaluate_frame
+    from ..classify.evaluate import cross_validate
+    from .frames import frames_model
 
-    evaluation = evaluate_frame(frame, label=entry.label, model=entry.model, cv=entry.cv, groups=entry.groups,
-                                n_splits=entry.n_splits, C=list(entry.C), lexicon=lexicon, random_state=random_state)
+    # the classifier evaluate_frame would build, with the entry's feature keys (ngram_max, char, min_df)
+    evaluation = cross_validate(frame, entry.label, model=frames_model(entry, lexicon, random_state),
+                                groups=entry.groups if entry.cv == "group" else None, n_splits=entry.n_splits,
+                                random_state=random_state)
     return {name: getattr(evaluation, name).reset_index(drop=True) for name, _ in CLASSIFIER_TABLES}

@@ -83,12 +83,31 @@ top level
     A key set to a non-default value for a method it does not apply to
     is an error, never silently ignored.
 ``[[classifiers]]`` (default none)
-    ``id`` = "classifier-<i>"; ``label`` str, REQUIRED; ``data`` = "" (the
-    run's corpus) or a path read with the ``[corpus]`` reader options;
-    ``model`` = "logreg" (:data:`framing.classify.MODEL_KINDS`); ``cv`` =
-    "stratified" | "group"; ``groups`` = "outlet" (``cv = "group"`` only);
-    ``n_splits`` int >= 2 = 5; ``C`` non-empty distinct list of floats > 0
-    = [1.0]; ``lexicon`` = the first lexicon's id.
+    ``id`` = "classifier-<i>"; exactly one of ``label`` str (one label
+    column: binary or multi-class) and ``labels`` list[str] (several 0/1
+    columns: multi-label frames, one model per frame,
+    :mod:`framing.classify.multilabel`); ``data`` = "" (the run's corpus)
+    or a path read with the ``[corpus]`` reader options; ``model`` =
+    "logreg" (:data:`framing.classify.MODEL_KINDS`); ``cv`` = "stratified"
+    | "group"; ``groups`` = "outlet" (``cv = "group"`` only); ``n_splits``
+    int >= 2 = 5; ``C`` non-empty distinct list of floats > 0 = [1.0];
+    ``lexicon`` = the first lexicon's id; features: ``ngram_max`` int in
+    1..3 = 2 (word 1..n-grams), ``char`` bool = true (character 2–5-grams),
+    ``min_df`` int >= 1 = 1 (word n-gram document-frequency floor).
+    With ``labels`` only: ``folds`` = "" or a column of predefined test
+    folds (replaces ``cv``/``n_splits``); ``threshold`` = "inner_cv" |
+    "fixed" (per-frame decision thresholds chosen inside each training
+    fold, or 0.5); ``prevalence_by`` list[str] = [] (columns whose groups
+    get misclassification-corrected frame shares,
+    :func:`framing.stats.prevalence.corrected_prevalence`, from the
+    out-of-fold predictions); ``prevalence_cluster`` = "" or a column whose
+    values are the units when a ``prevalence_by`` column is a class of them
+    (e.g. ``"outlet"`` for ``"bias"``); ``annotations`` = "" or a file of
+    every coder's answers (a Narrative Frames ``full_annotations.json``, or a
+    CSV with ``doc_id, frame, coder, value`` and optionally ``question``):
+    Krippendorff's alpha per frame and question beside the model's agreement
+    with the gold labels; ``evidence`` int >= 0 = 2 (supporting sentences per
+    frame shown for example documents).
 ``[outputs]``
     ``tables`` distinct "csv" | "parquet", must contain "csv", = ["csv"];
     ``figures`` distinct "png" | "svg" | "pdf" = ["png", "svg"] (may be
@@ -300,7 +319,7 @@ class KeynessConfig:
 @dataclass(frozen=True, slots=True)
 class ClassifierConfig:
     id: str
-    label: str
+    label: str | None
     data: Path | None
     model: str
     cv: str
@@ -308,6 +327,21 @@ class ClassifierConfig:
     n_splits: int
     C: tuple[float, ...]
     lexicon: str
+    labels: tuple[str, ...] = ()
+    ngram_max: int = 2
+    char: bool = True
+    min_df: int = 1
+    folds: str | None = None
+    threshold: str = "inner_cv"
+    prevalence_by: tuple[str, ...] = ()
+    prevalence_cluster: str | None = None
+    annotations: Path | None = None
+    evidence: int = 2
+
+    @property
+    def multilabel(self) -> bool:
+        """True for a ``labels`` entry (one binary model per frame)."""
+        return bool(self.labels)
 
 
 @dataclass(frozen=True, slots=True)
@@ -392,6 +426,8 @@ class Config:
         paths = [("corpus.path", self.corpus.path)]
         paths += [(f"lexicons[{i}].path", lex.path) for i, lex in enumerate(self.lexicons) if lex.path is not None]
         paths += [(f"classifiers[{i}].data", c.data) for i, c in enumerate(self.classifiers) if c.data is not None]
+        paths += [(f"classifiers[{i}].annotations", c.annotations) for i, c in enumerate(self.classifiers)
+                  if c.annotations is not None]
         return tuple(paths)
 
     def seeds(self) -> dict[str, int]:
@@ -562,7 +598,8 @@ _KEYNESS = {
 }
 _CLASSIFIER = {
     "id": _K("str", _DERIVED, pattern=_ID),
-    "label": _K("str", nonempty=True),
+    "label": _K("str", ""),
+    "labels": _K("strs", [], unique=True),
     "data": _K("path", ""),
     "model": _K("str", DEFAULTS["model"], choices=MODEL_KINDS, what="model"),
     "cv": _K("str", DEFAULTS["cv"], choices=CV_SCHEMES),
@@ -570,7 +607,18 @@ _CLASSIFIER = {
     "n_splits": _K("int", DEFAULTS["n_splits"], low=2),
     "C": _K("floats", list(DEFAULTS["C"]), low=0, open_low=True, nonempty=True, unique=True),
     "lexicon": _K("str", _DERIVED),
+    "ngram_max": _K("int", 2, low=1, high=3),
+    "char": _K("bool", True),
+    "min_df": _K("int", 1, low=1),
+    "folds": _K("str", ""),
+    "threshold": _K("str", "inner_cv", choices=("inner_cv", "fixed"), what="threshold rule"),
+    "prevalence_by": _K("strs", [], unique=True),
+    "prevalence_cluster": _K("str", ""),
+    "annotations": _K("path", ""),
+    "evidence": _K("int", 2, low=0),
 }
+#: keys of a [[classifiers]] entry that apply only with labels = [...]
+_MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence")
 _OUTPUTS = {
     "tables": _K("strs", ["csv"], choices=("csv", "parquet"), unique=True, what="table format"),
     "figures": _K("strs", ["png", "svg"], choices=("png", "svg", "pdf"), unique=True, what="figure format"),
@@ -952,6 +1000,23 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
         v["data"] = None
     if v["cv"] != "group" and v["groups"] != _CLASSIFIER["groups"].default:
         raise check.error(f"{key}.groups", f"applies only to cv = \"group\" (cv is {v['cv']!r}); remove it")
+    if bool(v["label"]) == bool(v["labels"]):
+        raise check.error(key, "give exactly one of label (one label column) and labels (several 0/1 frame "
+                               "columns, e.g. labels = [\"RE\", \"HI\", \"CO\", \"MO\", \"EC\"])")
+    if v["label"]:
+        for name in _MULTILABEL_ONLY:
+            if v[name] != _CLASSIFIER[name].default:
+                raise check.error(f"{key}.{name}", "applies only to multi-label entries (labels = [...]); remove it")
+    if v["folds"] and v["cv"] == "group":
+        raise check.error(f"{key}.folds", "predefined folds and cv = \"group\" cannot be combined; remove one")
+    if v["prevalence_cluster"] and not v["prevalence_by"]:
+        raise check.error(f"{key}.prevalence_cluster", "applies only with prevalence_by (the groups whose "
+                                                        "frame shares are estimated)")
+    if v["annotations"]:
+        v["annotations"] = _existing(check, _path(check, v["annotations"], f"{key}.annotations", base, env),
+                                     f"{key}.annotations", v["annotations"])
+    else:
+        v["annotations"] = None
     return v
 
 
@@ -1085,7 +1150,10 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
 
     def classifier(v, key):
         v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicon_ids)
-        return ClassifierConfig(**{**_classifier(check, v, key, base, env), "C": tuple(v["C"])})
+        v = _classifier(check, v, key, base, env)
+        return ClassifierConfig(**{**v, "C": tuple(v["C"]), "labels": tuple(v["labels"]), "label": v["label"] or None,
+                                   "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
+                                   "prevalence_cluster": v["prevalence_cluster"] or None})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
     if "csv" not in outputs["tables"]:

@@ -48,7 +48,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-import pandas as pd
 
 from .. import __version__
 from ..seeds import SCHEME as SEED_SCHEME

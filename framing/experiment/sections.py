@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .classifiers import CLASSIFIER_TABLES
+from .frame_section import frames_section
 from .helpers import new_figure, present, slug
 
 if TYPE_CHECKING:
@@ -165,6 +166,8 @@ def classifier_section(w: Any, result: ClassifierResult):
     from ..report.figures import plot_reliability
     from ..report.html import Section, TextBlock
 
+    if result.entry.multilabel:
+        return frames_section(w, result)
     entry, tables = result.entry, result.tables
     design = (f"grouped by {entry.groups} (GroupKFold: test {entry.groups}s unseen in training)"
               if entry.cv == "group" else "stratified")

@@ -48,6 +48,7 @@ from ..seeds import derive_seed
 from ..vocab import DEFAULTS
 from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
 from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier_data, reader_options
+from .frames import FRAME_TABLES, evaluate_frames
 from .config import ClassifierConfig, ComparisonConfig, Config, KeynessConfig, entry_dict
 from .store import StageCache
 
@@ -345,12 +346,14 @@ class Stages:
         self._done["keyness", entry.id] = result
         return result
 
+    def _index(self, section: str, entry_id: str) -> int:
+        return next(i for i, e in enumerate(getattr(self._config, section)) if e.id == entry_id)
+
     def _classifier_data(self, entry: ClassifierConfig) -> tuple[pd.DataFrame, str]:
         if entry.data is None:
             corpus = self.corpus()
             return corpus.frame, corpus.key
-        index = next(i for i, c in enumerate(self._config.classifiers) if c.id == entry.id)
-        digest = self._plan.inputs[f"classifiers[{index}].data"]["sha256"]
+        digest = self._plan.inputs[f"classifiers[{self._index('classifiers', entry.id)}].data"]["sha256"]
         key = StageCache.key(stage="classifier-data", input=digest, options=reader_options(self._config.corpus))
         return self._frame("classifier-data", key, lambda: read_classifier_data(entry, self._config.corpus)), key
 
@@ -363,16 +366,20 @@ class Stages:
         seed = self.seed("classifiers", entry.id)
         options = entry_dict(entry)
         lexicon_hash = self._plan.lexicons[entry.lexicon]["sha256"]
+        names = [name for name, _ in (FRAME_TABLES if entry.multilabel else CLASSIFIER_TABLES)]
+        inputs = {"annotations": self._plan.inputs[f"classifiers[{self._index('classifiers', entry.id)}].annotations"]
+                  ["sha256"]} if entry.annotations is not None else {}
         keys = {name: StageCache.key(stage="classifier", table=name, data=data_key, options=options, seed=seed,
-                                     lexicon=lexicon_hash) for name, _ in CLASSIFIER_TABLES}
+                                     lexicon=lexicon_hash, **inputs) for name in names}
         started = time.monotonic()
-        tables = {name: self._cache.get_frame("classifier", keys[name]) for name, _ in CLASSIFIER_TABLES}
+        tables = {name: self._cache.get_frame("classifier", keys[name]) for name in names}
         if any(v is None for v in tables.values()):
+            evaluate = evaluate_frames if entry.multilabel else evaluate_classifier
             try:
-                tables = evaluate_classifier(entry, frame, lexicon=self.lexicon(entry.lexicon), random_state=seed)
+                tables = evaluate(entry, frame, lexicon=self.lexicon(entry.lexicon), random_state=seed)
             except ValueError as exc:
                 raise self._failed("classifiers", entry.id, exc) from exc
-            for name, _ in CLASSIFIER_TABLES:
+            for name in names:
                 self._cache.put_frame("classifier", keys[name], tables[name])
         self._timed("classifiers", started)
         self._log(f"classifier {entry.id}: {len(tables['predictions'])} out-of-fold predictions")
