@@ -11,6 +11,7 @@ from framing.text import (
     fold_with_offsets,
     sentence_spans,
     term_tokens,
+    token_norms,
     tokenize,
 )
 
@@ -40,16 +41,39 @@ def test_fold_char_is_lower_stable():
         assert fold_char(c) == fold_char(c).lower()
 
 
+# characters of many scripts, with combining marks, so that random texts
+# have clusters (a letter and the marks after it) of every kind
+MULTI = (
+    "aeiIıİçñß ÇÉ\u0301\u0306\u0308\u0300\u0327.'!?-\u2019\u201c"
+    "йиеёЁЙгќѓ\u0435\u0438"
+    "αάΐᾳΣς"
+    "كتبَُِّْأإآ\u0654\u0640؟"
+    "हिंदीभाषा\u093c\u094d।"
+    "中国人の日本語がガｶﾞー々。"
+    "한국\u1100\u1161ภาษาไทย"
+    "\ufe0f\u20e3❤\ufb01１"
+)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.text())
+@given(st.one_of(st.text(), st.text(alphabet=MULTI)))
 def test_fold_with_offsets_agrees_with_fold(text):
     ft = fold_with_offsets(text)
     assert ft.folded == fold(text)
     if ft.src_start is not None:
         assert len(ft.src_start) == len(ft.folded) == len(ft.src_end)
         assert list(ft.src_start) == sorted(ft.src_start)
-        for j, s in enumerate(ft.src_start):
-            assert ft.folded[j] in fold_char(text[s])
+        for j, (s, e) in enumerate(zip(ft.src_start, ft.src_end)):
+            # each folded character comes from the cluster it maps back to
+            assert ft.folded[j] in fold(text[s:e])
+            assert e > s
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet=MULTI)))
+def test_token_offsets_cover_their_source(text):
+    for tok in tokenize(text):
+        assert tok.norm in token_norms(text[tok.start : tok.end])
 
 
 def test_offsets_map_back_to_original():
