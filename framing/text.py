@@ -199,10 +199,9 @@ def _is_mark(char: str) -> bool:
 # One combining mark (planes 0, 1 and 14 hold them all).  The marks
 # outside the BMP (hundreds of short ranges) are tested only for
 # characters outside the BMP: one big class is several times slower.
-_MARK = (
-    rf"(?:[{_class(((0x0300, 0xFFFF),), _is_mark)}]"
-    rf"|(?=[\U00010000-\U0010ffff])[{_class(((0x10000, 0x1FFFF), (0xE0000, 0xE0FFF)), _is_mark)}])"
-)
+_BMP_MARKS = _class(((0x0300, 0xFFFF),), _is_mark)
+_ASTRAL_MARKS = _class(((0x10000, 0x1FFFF), (0xE0000, 0xE0FFF)), _is_mark)
+_MARK = rf"(?:[{_BMP_MARKS}]|(?=[\U00010000-\U0010ffff])[{_ASTRAL_MARKS}])"
 
 #: Blocks whose letters are one token each: Han ideographs (with the
 #: radicals, ``々 〇`` and the Hangzhou numerals), Hiragana and Katakana
@@ -302,7 +301,9 @@ def _fold_cluster(cluster: str) -> str:
     marks after it."""
     mapped = PUNCT_MAP.get(cluster[0])
     if mapped is not None:
-        return mapped
+        # what follows punctuation is folded as if nothing came before it
+        # (as it is when the punctuation was replaced first, see _COMMON)
+        return mapped + _fold_cluster(cluster[1:]) if len(cluster) > 1 else mapped
     kept = _filter(unicodedata.normalize("NFKD", cluster))
     folded = _filter(unicodedata.normalize("NFKD", kept.casefold()))
     if folded.isascii():
@@ -322,14 +323,16 @@ def fold_char(char: str) -> str:
 
 
 # a maximal run of non-ASCII characters; within it, the clusters: a
-# character and the marks after it (the half-width voicing marks,
-# letters of their own that NFKD turns into combining marks, join the
-# kana before them).  Marks at the start of a run make a cluster without
-# a base, which folds to "".
+# character and the marks after it.  The half-width voicing marks
+# (letters of their own that NFKD turns into combining marks) join the
+# kana before them, and conjoining Hangul vowels and finals the jamo
+# before them, so that decomposed (NFD) Hangul composes into syllables.
+# Marks at the start of a run make a cluster without a base, which folds
+# to "".
 # (written so, not ``[^\x00-\x7f]+``: the engine then finds the first
 # character of a run with its fast character-set search)
 _RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
-_CLUSTER = re.compile(rf"(?s:.)(?:{_MARK}|[\uff9e\uff9f])*")
+_CLUSTER = re.compile(rf"(?s:.)(?:{_MARK}|[\uff9e\uff9f\u1160-\u11ff\ud7b0-\ud7ff])*")
 
 
 @lru_cache(maxsize=65536)
@@ -370,10 +373,12 @@ def fold_cased(text: str) -> str:
 
 
 # a non-ASCII character that cannot be part of a token
-_NONTOKEN_NONASCII = re.compile(rf"(?=[^\x00-\x7f\w])(?!{_MARK})(?s:.)")
+_NONTOKEN_NONASCII = re.compile(rf"[^\x00-\x7f\w{_BMP_MARKS}](?<![{_ASTRAL_MARKS}])")
 _CJK_TOKEN = rf"[{_CJK}]{_MARK}*"
 _CJK_ONE = re.compile(_CJK_TOKEN)
-_CJK_RUN = re.compile(rf"(?:{_CJK_TOKEN})+")
+# a cheap test first: no character as high, no Han/Kana
+_CJK_HIGH = re.compile(rf"[\u{CJK_RANGES[0][0]:04x}-\U0010ffff]")
+_CJK_RUN = re.compile(rf"{_CJK_TOKEN}(?:{_CJK_TOKEN})*")
 
 
 def _space_cjk(match: re.Match[str]) -> str:
@@ -394,7 +399,7 @@ def fold_for_scan(text: str) -> str:
     if folded.isascii():
         return folded
     folded = _NONTOKEN_NONASCII.sub(" ", folded)
-    if _CJK_ONE.search(folded):
+    if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
         folded = _CJK_RUN.sub(_space_cjk, folded)
     return folded
 

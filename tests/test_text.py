@@ -196,8 +196,9 @@ def test_term_tokens_errors(term, message):
         ("\u0958", "\u0915\u093c"),  # क़ (its NFC form is decomposed)
         # Kana voicing marks stay; half-width kana become full-width
         ("が ガ ｶﾞ", "が ガ ガ"),
-        # Hangul stays in syllables
+        # Hangul stays in syllables, decomposed Hangul composes
         ("한국어", "한국어"),
+        ("\u1112\u1161\u11ab\u1100\u116e\u11a8", "한국"),
         # Thai marks stay
         ("ภาษาไทย", "ภาษาไทย"),
         # sentence ends of other scripts
