@@ -1,13 +1,16 @@
 """Offline text handling: folding with an offset map, tokens, sentences.
 
 Everything that counts tokens in :mod:`framing` follows the rules below;
-the fast scorer in :mod:`framing.match` reproduces them exactly (a
-property-based test compares the two on random texts).
+the fast scorer in :mod:`framing.match` reproduces them exactly (tests
+compare the two on random texts, in English and in other scripts).
 
 Folding (``fold``)
-    Applied character by character, so every folded character can be
-    traced back to the original character it came from
-    (:func:`fold_with_offsets`):
+    Folding works on *clusters*: a character that is not a combining
+    mark together with the combining marks (Unicode categories ``Mn``,
+    ``Mc``, ``Me``) that follow it.  Every folded character comes from
+    one cluster and maps back to that cluster's span of the original
+    (:func:`fold_with_offsets`); an ASCII character is a cluster of its
+    own (marks after an ASCII character are always removed, see 3).
 
     1. typographic punctuation is mapped to ASCII: curly and angled
        apostrophes (``’ ‘ ‛ ʼ ′ ` ´``) become ``'``; curly, low and angle
@@ -15,49 +18,121 @@ Folding (``fold``)
        ``-``; non-breaking, thin and other Unicode spaces become a space;
        the ellipsis ``…`` becomes ``...``; the soft hyphen, zero-width
        joiners and the byte-order mark vanish; the zero-width space
-       becomes a space;
+       becomes a space.  Sentence-ending marks of other scripts become
+       ASCII: the ideographic full stop ``。``, the Devanagari danda
+       ``।`` and double danda ``॥`` and the Urdu full stop ``۔`` become
+       ``.``; the Arabic question mark ``؟`` becomes ``?`` (full-width
+       ``！ ？`` become ``! ?`` by step 2).  Marks on punctuation are
+       removed;
     2. NFKD compatibility decomposition (ligatures such as ``ﬁ`` become
-       ``fi``, full-width letters become ASCII);
-    3. every nonspacing combining mark (Unicode category ``Mn``) is
-       removed: ``façade`` = ``facade``;
-    4. case folding (``str.casefold``): ``FAÇADE`` = ``façade``,
-       ``Straße`` = ``strasse``.
+       ``fi``, full-width letters become ASCII, half-width katakana
+       become full-width);
+    3. combining marks are removed or kept according to the script of
+       the letter or digit they sit on (its Unicode block); a mark on
+       anything else (punctuation, a space, the start of the text) is
+       removed, and so are variation selectors and the combining
+       grapheme joiner everywhere:
+
+       * **Latin** (U+0000–U+02AF, U+1D00–U+1DBF, U+1E00–U+1EFF,
+         U+2C60–U+2C7F, U+A720–U+A7FF, U+AB30–U+AB6F and the supplementary
+         Latin blocks): every mark is removed: ``façade`` = ``facade``; so are
+         the tone marks of Vietnamese (``Việt`` = ``viet``).
+         Letters with a stroke that Unicode does not decompose
+         (``ø ł đ ħ``) are kept as they are.  The Turkish dotless ``ı``
+         folds to ``i``, and the dot of ``İ`` is removed, so ``I ı İ i``
+         (and Python's ``"İ".lower()``, ``i`` + U+0307) all fold to
+         ``i``: ``Iğdır`` = ``IĞDIR`` = ``ığdır`` = ``igdir``,
+         ``İstanbul`` = ``istanbul`` (folding is lossy for matching, as
+         for every Latin accent);
+       * **Greek** (U+0370–U+03FF, U+1F00–U+1FFF): every mark is removed
+         (tonos, dialytika, the polytonic breathings, accents and iota
+         subscript): ``Αθήνα`` = ``αθηνα``;
+       * **Cyrillic** (U+0400–U+052F, U+1C80–U+1C8F, U+A640–U+A69F,
+         U+1E030–U+1E08F): marks are kept, since they make distinct
+         letters (``й`` is not ``и``, ``ў``, ``ї``, ``ӧ`` …), except
+         the stress accents U+0300 and U+0301, which are removed
+         (``замо́к`` = ``замок``; but Macedonian ``ѓ`` and ``ќ`` keep
+         their acute), and the diaeresis on ``е``: ``ё`` folds to ``е``
+         as is conventional in Russian, where ``ё`` is optional in
+         ordinary print (``ещё`` = ``еще``);
+       * **Hebrew** (U+0590–U+05FF, U+FB1D–U+FB4F): every mark (niqqud
+         and cantillation, which ordinary text omits) is removed;
+       * **Arabic** (U+0600–U+06FF, U+0750–U+077F, U+0870–U+08FF,
+         U+FB50–U+FDFF, U+FE70–U+FEFF): the optional short-vowel signs
+         (harakat U+064B–U+0652: tanwin, fatha, damma, kasra, shadda,
+         sukun; U+0656–U+065E; the superscript alef U+0670) and the
+         Qur'anic annotation signs (U+0610–U+061A, U+06D6–U+06ED) are
+         removed, as is the tatweel ``ـ`` (U+0640); hamza and madda
+         (U+0653–U+0655) are kept, so ``أ إ آ ؤ ئ`` stay distinct
+         letters: ``كَتَبَ`` = ``كتب``;
+       * **every other script** (Devanagari and the other Indic scripts,
+         Thai, Lao, Tibetan, Myanmar, Khmer, Hangul, Han, Kana, …): every
+         mark is kept: vowel signs, viramas, nuktas, anusvara and the
+         kana voicing marks are part of the letter (``हिंदी`` keeps all
+         five characters; ``が`` is not ``か``);
+    4. case folding (``str.casefold``, then marks are filtered again by
+       step 3): ``FAÇADE`` = ``façade``, ``Straße`` = ``strasse``,
+       ``ς`` = ``σ``;
+    5. canonical composition (NFC), so that what is kept is written one
+       way whether the input was composed or decomposed (``й``, ``أ``,
+       ``が``, Hangul syllables).
 
 Tokens (``tokenize``)
     Computed on the folded text.  A *token character* is a letter or
-    digit (``str.isalnum``).  A token is a maximal run of token
+    digit (``str.isalnum``) or a combining mark (which after folding
+    always follows a letter or digit).  A token is a maximal run of token
     characters in which a single apostrophe ``'`` or full stop ``.`` may
     join two token characters.  Hence ``regime's``, ``don't``, ``U.S``,
     ``3.5`` and ``example.com`` are single tokens; ``so-called`` is two
     tokens (``so``, ``called``) because a hyphen separates; ``1,000`` is
     two tokens; a URL splits at ``/ : ? = &`` and so on; leading and
     trailing apostrophes are not part of a token (``countries'`` →
-    ``countries``).  Underscores separate.
+    ``countries``).  Underscores separate.  ``हिंदी भाषा`` is two
+    tokens; an Arabic word with harakat is one token.
+
+    Han and Kana (Han ideographs and their extensions, ``々 〇``,
+    Hiragana, Katakana including ``ー``; see :data:`CJK_RANGES`) are
+    written without spaces, so each such character (with any marks
+    after it) is a token of its own: rates of Chinese and Japanese text
+    are per character.  A lexicon term written in these scripts is split
+    the same way, so ``中国`` is the two-word phrase ``中 国`` and matches
+    the two characters in sequence (within a sentence, like every
+    phrase).  Hangul, Thai and every other script are tokenised by the
+    general rule (Thai, written without spaces, gives one token per
+    space-delimited run).
 
 Sentence breaks
     ``!``, ``?`` and every ``.`` that does not join two token characters
-    end a sentence (so ``U.S.`` ends one; ``3.5`` does not).  Breaks block
+    end a sentence (so ``U.S.`` ends one; ``3.5`` does not); by folding
+    step 1 this includes ``。 । ॥ ۔ ؟ ！ ？``.  Breaks block
     multi-word phrases and negation windows; the ``sentence`` number of
     a hit counts runs of breaks before it.  For prose sentences with
     abbreviation handling use :func:`sentence_spans` with
     ``method="punkt"`` (NLTK's Punkt, untrained or trained on your own
     corpus; no data download).
+
+The character classes follow the Unicode database of the running
+Python (:data:`unicodedata.unidata_version`).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
+from typing import Callable, Iterator
 
 __all__ = [
+    "CJK_RANGES",
     "PUNCT_MAP",
     "FoldedText",
     "Token",
     "fold",
+    "fold_cased",
     "fold_char",
+    "fold_for_scan",
     "fold_with_offsets",
     "tokenize",
     "token_norms",
@@ -72,6 +147,8 @@ _DQUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033\u301d\u301e"
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u200b\u2028\u2029"
 _VANISH = "\u00ad\u200c\u200d\u2060\ufeff"
+# ideographic full stop, Devanagari danda and double danda, Urdu full stop
+_FULL_STOPS = "\u3002\u0964\u0965\u06d4"
 
 PUNCT_MAP: dict[str, str] = {}
 PUNCT_MAP.update({c: "'" for c in _APOSTROPHES})
@@ -79,52 +156,211 @@ PUNCT_MAP.update({c: '"' for c in _DQUOTES})
 PUNCT_MAP.update({c: "-" for c in _DASHES})
 PUNCT_MAP.update({c: " " for c in _SPACES})
 PUNCT_MAP.update({c: "" for c in _VANISH})
+PUNCT_MAP.update({c: "." for c in _FULL_STOPS})
+PUNCT_MAP["\u061f"] = "?"  # Arabic question mark
 PUNCT_MAP["\u2026"] = "..."
 
+# Letters folded to another letter (after NFKD and case folding): the
+# Turkish dotless i, and the Arabic tatweel (a stretch, not a letter).
+_LETTER_MAP = {"\u0131": "i", "\u0640": ""}
+
 # The most frequent non-ASCII characters in English news, replaced with
-# str.replace before the per-character path (same result, much faster).
+# str.replace before the per-cluster path (same result, much faster).
 _COMMON = ("\u2019", "\u201c", "\u201d", "\u2018", "\u2014", "\u2013", "\u00a0", "\u2026")
 
-_NONASCII = re.compile(r"[^\x00-\x7f]")
+
+def _class(spans: tuple[tuple[int, int], ...], keep: Callable[[str], bool]) -> str:
+    """A regular-expression character class body (no brackets) of the
+    code points in ``spans`` (inclusive) for which ``keep`` holds."""
+    parts: list[str] = []
+    run_start = None
+    prev = -2
+    for lo, hi in spans:
+        for cp in range(lo, hi + 1):
+            if keep(chr(cp)):
+                if cp != prev + 1:
+                    if run_start is not None:
+                        parts.append((run_start, prev))
+                    run_start = cp
+                prev = cp
+    if run_start is not None:
+        parts.append((run_start, prev))
+
+    def esc(cp: int) -> str:
+        return f"\\u{cp:04x}" if cp <= 0xFFFF else f"\\U{cp:08x}"
+
+    return "".join(esc(a) if a == b else f"{esc(a)}-{esc(b)}" for a, b in parts)
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char)[0] == "M"
+
+
+# One combining mark (planes 0, 1 and 14 hold them all).  The marks
+# outside the BMP (hundreds of short ranges) are tested only for
+# characters outside the BMP: one big class is several times slower.
+_BMP_MARKS = _class(((0x0300, 0xFFFF),), _is_mark)
+_ASTRAL_MARKS = _class(((0x10000, 0x1FFFF), (0xE0000, 0xE0FFF)), _is_mark)
+_MARK = rf"(?:[{_BMP_MARKS}]|(?=[\U00010000-\U0010ffff])[{_ASTRAL_MARKS}])"
+
+#: Blocks whose letters are one token each: Han ideographs (with the
+#: radicals, ``々 〇`` and the Hangzhou numerals), Hiragana and Katakana
+#: (with their extensions).  Only letters and digits in them count.
+CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x2E80, 0x2FDF),  # CJK radicals, Kangxi radicals
+    (0x3005, 0x3007),  # 々 〆 〇
+    (0x3021, 0x3029),  # Hangzhou numerals
+    (0x3031, 0x3035),  # kana repeat marks
+    (0x3038, 0x303C),
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x31F0, 0x31FF),  # Katakana phonetic extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified ideographs
+    (0xF900, 0xFAFF),  # CJK compatibility ideographs
+    (0xFF66, 0xFF9D),  # half-width katakana
+    (0x1AFF0, 0x1B16F),  # kana extensions and supplement
+    (0x20000, 0x3FFFF),  # CJK extensions B and later
+)
+_CJK = _class(CJK_RANGES, str.isalnum)
+
+# Base blocks of the scripts whose marks are (partly) removed by folding.
+_SCRIPT_SPANS = sorted(
+    [(lo, hi, "latin") for lo, hi in (
+        (0x0000, 0x02AF), (0x1D00, 0x1DBF), (0x1E00, 0x1EFF), (0x2C60, 0x2C7F), (0xA720, 0xA7FF),
+        (0xAB30, 0xAB6F), (0x10780, 0x107BF), (0x1DF00, 0x1DFFF),
+    )]
+    + [(lo, hi, "greek") for lo, hi in ((0x0370, 0x03FF), (0x1F00, 0x1FFF))]
+    + [(lo, hi, "cyrillic") for lo, hi in ((0x0400, 0x052F), (0x1C80, 0x1C8F), (0xA640, 0xA69F), (0x1E030, 0x1E08F))]
+    + [(lo, hi, "hebrew") for lo, hi in ((0x0590, 0x05FF), (0xFB1D, 0xFB4F))]
+    + [(lo, hi, "arabic") for lo, hi in (
+        (0x0600, 0x06FF), (0x0750, 0x077F), (0x0870, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF),
+    )]
+)
+_SCRIPT_STARTS = [lo for lo, _, _ in _SCRIPT_SPANS]
+
+
+def _script(char: str) -> str:
+    """``"latin"``, ``"greek"``, ``"cyrillic"``, ``"hebrew"``,
+    ``"arabic"`` or ``"other"``, by the block of ``char``."""
+    cp = ord(char)
+    i = bisect_right(_SCRIPT_STARTS, cp) - 1
+    if i >= 0 and cp <= _SCRIPT_SPANS[i][1]:
+        return _SCRIPT_SPANS[i][2]
+    return "other"
+
+
+def _spans_set(*spans: tuple[int, int]) -> frozenset[str]:
+    return frozenset(chr(cp) for lo, hi in spans for cp in range(lo, hi + 1))
+
+
+# removed on every base: variation selectors, the combining grapheme joiner
+_ALWAYS_REMOVED = _spans_set((0x034F, 0x034F), (0x180B, 0x180D), (0x180F, 0x180F), (0xFE00, 0xFE0F), (0xE0100, 0xE01EF))
+_ARABIC_REMOVED = _spans_set(
+    (0x0610, 0x061A), (0x064B, 0x0652), (0x0656, 0x065E), (0x0670, 0x0670), (0x06D6, 0x06ED),
+)
+_CYRILLIC_STRESS = frozenset("\u0300\u0301")
+
+
+def _keeps(base: str, mark: str) -> bool:
+    """Does folding keep ``mark`` on the letter or digit ``base``?"""
+    if mark in _ALWAYS_REMOVED:
+        return False
+    script = _script(base)
+    if script == "other":
+        return True
+    if script == "cyrillic":
+        low = base.lower()
+        if mark in _CYRILLIC_STRESS:
+            return mark == "\u0301" and low in ("\u0433", "\u043a")  # ѓ ќ
+        return not (mark == "\u0308" and low == "\u0435")  # ё -> е
+    if script == "arabic":
+        return mark not in _ARABIC_REMOVED
+    return False  # latin, greek, hebrew
+
+
+def _filter(decomposed: str) -> str:
+    """Map the non-mark characters of an NFKD string (punctuation,
+    letters) and keep the marks that :func:`_keeps` keeps."""
+    out: list[str] = []
+    base: str | None = None
+    for char in decomposed:
+        if _is_mark(char):
+            if base is not None and _keeps(base, char):
+                out.append(char)
+            continue
+        mapped = PUNCT_MAP.get(char, char)
+        mapped = _LETTER_MAP.get(mapped, mapped)
+        out.append(mapped)
+        base = char if mapped == char and char.isalnum() else None
+    return "".join(out)
 
 
 @lru_cache(maxsize=65536)
+def _fold_cluster(cluster: str) -> str:
+    """Fold a non-ASCII cluster: a character that is not a mark and the
+    marks after it."""
+    mapped = PUNCT_MAP.get(cluster[0])
+    if mapped is not None:
+        # what follows punctuation is folded as if nothing came before it
+        # (as it is when the punctuation was replaced first, see _COMMON)
+        return mapped + _fold_cluster(cluster[1:]) if len(cluster) > 1 else mapped
+    kept = _filter(unicodedata.normalize("NFKD", cluster))
+    folded = _filter(unicodedata.normalize("NFKD", kept.casefold()))
+    if folded.isascii():
+        return folded.lower()
+    return unicodedata.normalize("NFC", folded).lower()
+
+
 def fold_char(char: str) -> str:
-    """Fold one character (see the module docstring); the result is
-    stable under ``str.lower``."""
+    """Fold one character on its own (see the module docstring): a
+    combining mark alone (with no letter before it) folds to ``""``.
+    The result is stable under ``str.lower``."""
     if char.isascii():
         return char.lower()
-    mapped = PUNCT_MAP.get(char)
-    if mapped is not None:
-        return mapped
-    out: list[str] = []
-    for part in unicodedata.normalize("NFKD", char):
-        if unicodedata.category(part) == "Mn":
-            continue
-        for sub in unicodedata.normalize("NFKD", part.casefold()):
-            if unicodedata.category(sub) == "Mn":
-                continue
-            out.append(PUNCT_MAP.get(sub, sub))
-    return "".join(out).lower()
+    if _is_mark(char):
+        return ""
+    return _fold_cluster(char)
 
 
-def _fold_match(match: re.Match[str]) -> str:
-    return fold_char(match.group())
+# a maximal run of non-ASCII characters; within it, the clusters: a
+# character and the marks after it.  The half-width voicing marks
+# (letters of their own that NFKD turns into combining marks) join the
+# kana before them, and conjoining Hangul vowels and finals the jamo
+# before them, so that decomposed (NFD) Hangul composes into syllables.
+# Marks at the start of a run make a cluster without a base, which folds
+# to "".
+# (written so, not ``[^\x00-\x7f]+``: the engine then finds the first
+# character of a run with its fast character-set search)
+_RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
+_CLUSTER = re.compile(rf"(?s:.)(?:{_MARK}|[\uff9e\uff9f\u1160-\u11ff\ud7b0-\ud7ff])*")
+
+
+@lru_cache(maxsize=65536)
+def _fold_short_run(run: str) -> str:
+    return "".join([_fold_cluster(c) for c in _CLUSTER.findall(run)])
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    """Fold a run of non-ASCII characters; marks at its start (after an
+    ASCII character or at the start of the text) are removed."""
+    run = match.group()
+    if len(run) <= 32:
+        return _fold_short_run(run)
+    return "".join([_fold_cluster(c) for c in _CLUSTER.findall(run)])
 
 
 def fold(text: str) -> str:
     """Return the folded text (no offset map; the scoring hot path)."""
-    return _fold_cased(text).lower()
+    return fold_cased(text).lower()
 
 
-def _fold_cased(text: str) -> str:
+def fold_cased(text: str) -> str:
     """:func:`fold` without its final ``str.lower`` pass.
 
-    Every non-ASCII character is already folded and lowered here (by
-    :func:`fold_char`, whose result is stable under ``str.lower``), so
-    the final pass only changes ASCII ``A-Z``.  The fast scorer maps
-    those itself in the byte translation it needs anyway, and skips a
-    copy of the text.
+    Every non-ASCII character is already folded and lowered here, so the
+    final pass only changes ASCII ``A-Z``.  The fast scorer maps those
+    itself in the byte translation it needs anyway, and skips a copy of
+    the text.
     """
     if text.isascii():
         return text
@@ -133,7 +369,39 @@ def _fold_cased(text: str) -> str:
             text = text.replace(char, PUNCT_MAP[char])
     if text.isascii():
         return text
-    return _NONASCII.sub(_fold_match, text)
+    return _RUN.sub(_fold_run, text)
+
+
+# a non-ASCII character that cannot be part of a token
+_NONTOKEN_NONASCII = re.compile(rf"[^\x00-\x7f\w{_BMP_MARKS}](?<![{_ASTRAL_MARKS}])")
+_CJK_TOKEN = rf"[{_CJK}]{_MARK}*"
+_CJK_ONE = re.compile(_CJK_TOKEN)
+# a cheap test first: no character as high, no Han/Kana
+_CJK_HIGH = re.compile(rf"[\u{CJK_RANGES[0][0]:04x}-\U0010ffff]")
+_CJK_RUN = re.compile(rf"{_CJK_TOKEN}(?:{_CJK_TOKEN})*")
+
+
+def _space_cjk(match: re.Match[str]) -> str:
+    return " " + " ".join(_CJK_ONE.findall(match.group())) + " "
+
+
+def fold_for_scan(text: str) -> str:
+    """:func:`fold_cased` laid out for the fast scorer's byte rules.
+
+    Every non-ASCII character that cannot be part of a token becomes a
+    space, and every Han or Kana token is set apart by spaces (a run of
+    them is written with single spaces between its tokens), so that the
+    tokens of the result are its runs of non-space characters under the
+    ASCII rules of :mod:`framing.match.matcher`.  ASCII is left as it is
+    (capitals included).
+    """
+    folded = fold_cased(text)
+    if folded.isascii():
+        return folded
+    folded = _NONTOKEN_NONASCII.sub(" ", folded)
+    if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
+        folded = _CJK_RUN.sub(_space_cjk, folded)
+    return folded
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +409,9 @@ class FoldedText:
     """Folded text with a map back to the original.
 
     ``src_start[j]`` / ``src_end[j]`` are the original offsets of the
-    character that produced folded character ``j``; both are ``None``
-    when the text is ASCII (the map is then the identity).
+    cluster (a character and the combining marks after it) that produced
+    folded character ``j``; both are ``None`` when the text is ASCII
+    (the map is then the identity).
     """
 
     original: str
@@ -167,6 +436,31 @@ class FoldedText:
         return self.src_start[index]
 
 
+def _fold_run_offsets(run: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    """A run of non-ASCII characters folded, with the start and end (in
+    the run) of the cluster behind each folded character."""
+    if len(run) <= 32:
+        return _fold_short_run_offsets(run)
+    return _fold_long_run_offsets(run)
+
+
+@lru_cache(maxsize=16384)
+def _fold_short_run_offsets(run: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    return _fold_long_run_offsets(run)
+
+
+def _fold_long_run_offsets(run: str) -> tuple[str, tuple[int, ...], tuple[int, ...]]:
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for cluster in _CLUSTER.finditer(run):
+        folded = _fold_cluster(cluster.group())
+        pieces.append(folded)
+        starts.extend([cluster.start()] * len(folded))
+        ends.extend([cluster.end()] * len(folded))
+    return "".join(pieces), tuple(starts), tuple(ends)
+
+
 def fold_with_offsets(text: str) -> FoldedText:
     """Fold ``text`` and keep a character offset map to the original.
 
@@ -178,18 +472,17 @@ def fold_with_offsets(text: str) -> FoldedText:
     starts: list[int] = []
     ends: list[int] = []
     pos = 0
-    for match in _NONASCII.finditer(text):
-        i = match.start()
+    for run in _RUN.finditer(text):
+        i = run.start()
         if i > pos:
-            run = text[pos:i].lower()
-            pieces.append(run)
+            pieces.append(text[pos:i].lower())
             starts.extend(range(pos, i))
             ends.extend(range(pos + 1, i + 1))
-        folded = fold_char(match.group())
+        folded, run_starts, run_ends = _fold_run_offsets(run.group())
         pieces.append(folded)
-        starts.extend([i] * len(folded))
-        ends.extend([i + 1] * len(folded))
-        pos = i + 1
+        starts.extend([i + k for k in run_starts])
+        ends.extend([i + k for k in run_ends])
+        pos = run.end()
     if pos < len(text):
         pieces.append(text[pos:].lower())
         starts.extend(range(pos, len(text)))
@@ -197,9 +490,19 @@ def fold_with_offsets(text: str) -> FoldedText:
     return FoldedText(text, "".join(pieces), tuple(starts), tuple(ends))
 
 
-TOKEN_PATTERN = r"[^\W_]+(?:['.][^\W_]+)*"
+# A word: letters and digits outside Han/Kana, with the marks among and
+# after them (a word never starts with a mark: folding keeps marks only
+# after a letter or digit).  A Han/Kana character and its marks are a
+# token of their own.
+_WORD_CHAR = rf"[^\W_{_CJK}]"
+_WORD = rf"{_WORD_CHAR}{_WORD_CHAR}*(?:{_MARK}+{_WORD_CHAR}*)*"
+TOKEN_PATTERN = rf"{_WORD}(?:['.]{_WORD})*|{_CJK_TOKEN}"
 _STREAM = re.compile(rf"({TOKEN_PATTERN})|[.!?]")
 _TOKEN = re.compile(TOKEN_PATTERN)
+# the same rules for ASCII text (no marks, no Han/Kana), much faster
+_ASCII_TOKEN_PATTERN = r"[^\W_]+(?:['.][^\W_]+)*"
+_ASCII_STREAM = re.compile(rf"({_ASCII_TOKEN_PATTERN})|[.!?]")
+_ASCII_TOKEN = re.compile(_ASCII_TOKEN_PATTERN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +525,8 @@ def folded_tokens(ft: FoldedText) -> Iterator[tuple[str, int, int, int]]:
     sentence = 0
     after_break = False
     seen = False
-    for match in _STREAM.finditer(ft.folded):
+    stream = _ASCII_STREAM if ft.folded.isascii() else _STREAM
+    for match in stream.finditer(ft.folded):
         norm = match.group(1)
         if norm is None:
             after_break = True
@@ -243,7 +547,8 @@ def tokenize(text: str) -> list[Token]:
 
 def token_norms(text: str) -> list[str]:
     """The folded tokens of ``text``, in order (no offsets)."""
-    return _TOKEN.findall(fold(text))
+    folded = fold(text)
+    return (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
 
 
 def count_tokens(text: str) -> int:
@@ -293,7 +598,7 @@ def sentence_spans(text: str, *, method: str = "rules", punkt=None) -> list[tupl
     return out
 
 
-_GLOB_WORD = re.compile(rf"{TOKEN_PATTERN}\*?|\*")
+_GLOB_WORD = re.compile(rf"(?:{TOKEN_PATTERN})\*?|\*")
 
 
 def term_tokens(term: str) -> tuple[str, ...]:

@@ -61,7 +61,7 @@ import ahocorasick
 import numpy as np
 
 from ..lexicon.model import Entry, Lexicon
-from ..text import _fold_cased, fold_with_offsets, folded_tokens
+from ..text import fold_for_scan, fold_with_offsets, folded_tokens
 from ..vocab import VOICES
 
 __all__ = [
@@ -95,7 +95,6 @@ BATCH_TABLE = _TABLE[:3] + b"\x03" + _TABLE[4:]
 _TOK_CLASS = rb"a-z0-9\x80-\xff"
 _DOT_BREAK = re.compile(rb"\.(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]\.))")
 _APOS_SEP = re.compile(rb"'(?:(?![" + _TOK_CLASS + rb"])|(?<![" + _TOK_CLASS + rb"]'))")
-_NONWORD_NONASCII = re.compile(r"[^\x00-\x7f\w]")
 _OPEN, _CLOSE = b"\x01", b"\x02"
 _CACHE_LIMIT = 400_000
 # What may follow a phrase's word when the separator before the next word
@@ -653,13 +652,10 @@ class Matcher:
     @staticmethod
     def _raw(text: str) -> bytes:
         """The folded text as UTF-8 with every non-ASCII character that is
-        not a token character blanked (a character at a time, so the raw
-        bytes of a concatenation are the concatenation of the raw bytes)."""
-        # ``_fold_cased`` leaves ASCII capitals alone: ``_TABLE`` lowers them
-        folded = _fold_cased(text)
-        if folded.isascii():
-            return folded.encode("ascii")
-        return _NONWORD_NONASCII.sub(" ", folded).encode("utf-8")
+        not a token character blanked and Han/Kana tokens set apart
+        (:func:`framing.text.fold_for_scan`)."""
+        # ``fold_for_scan`` leaves ASCII capitals alone: ``_TABLE`` lowers them
+        return fold_for_scan(text).encode("utf-8")
 
     @staticmethod
     def _bytes(raw: bytes, table: bytes = _TABLE) -> bytes:
