@@ -55,7 +55,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import reduce
 from types import MappingProxyType
-from typing import Any, Mapping, NamedTuple
+from typing import Mapping, NamedTuple
 
 import ahocorasick
 import numpy as np
