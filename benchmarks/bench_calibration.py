@@ -45,7 +45,6 @@ import numpy as np
 import pandas as pd
 import scipy.stats
 
-from framing.lexicon.files import load_lexicon
 from framing.match.scoring import score
 from framing.stats._warnings import StatsWarning
 from framing.stats.compare import compare

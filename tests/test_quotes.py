@@ -4,7 +4,6 @@ import dataclasses
 import gzip
 import json
 from itertools import islice, pairwise
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -348,7 +348,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="each group against all others (one_vs_rest, default), all pairs (pairwise) or each group "
                         "against the pooled corpus (vs_pooled, log_odds only)")
     p.add_argument("--method", choices=KEYNESS_METHODS, default=DEFAULTS["keyness_method"],
-                   help=f"document (default) or a token-level statistic")
+                   help="document (default) or a token-level statistic")
     p.add_argument("--test", choices=KEYNESS_TESTS, default=DEFAULTS["keyness_test"],
                    help=f"document-level test (default: {DEFAULTS['keyness_test']})")
     p.add_argument("--variance", choices=KEYNESS_VARIANCES, default=DEFAULTS["keyness_variance"],

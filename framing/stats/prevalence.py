@@ -93,7 +93,6 @@ of a screening test. *American Journal of Epidemiology*, 107(1), 71–76.
 from __future__ import annotations
 
 import warnings
-from typing import Any
 
 import numpy as np
 import pandas as pd
