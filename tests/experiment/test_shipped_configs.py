@@ -19,12 +19,16 @@ def data_env(tmp_path):
     abp.write_bytes(b"")
     wcl = tmp_path / "NewsWCL50"
     wcl.mkdir()
-    return {"FRAMING_BABE": str(babe), "FRAMING_ABP": str(abp), "FRAMING_NEWSWCL50": str(wcl)}
+    narrative = tmp_path / "narrative_framing"
+    narrative.mkdir()
+    (narrative / "full_annotations.json").write_text("{}", encoding="utf-8")
+    return {"FRAMING_BABE": str(babe), "FRAMING_ABP": str(abp), "FRAMING_NEWSWCL50": str(wcl),
+            "FRAMING_NARRATIVE": str(narrative)}
 
 
 def test_every_shipped_config_is_valid(data_env):
     names = sorted(p.name for p in EXPERIMENTS.glob("*.toml"))
-    assert names == ["allsides.toml", "babe.toml", "demo.toml", "newswcl50.toml"]
+    assert names == ["allsides.toml", "babe.toml", "demo.toml", "narrative_frames.toml", "newswcl50.toml"]
     for path in EXPERIMENTS.glob("*.toml"):
         config = load_config(path, env=data_env)
         assert config.name == path.stem
