@@ -150,6 +150,7 @@ __all__ = [
     "SkippedRecord",
     "iter_documents",
     "read_corpus",
+    "read_text_file",
     "validate_frame",
 ]
 
@@ -1135,7 +1136,8 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
     Same parameters as :func:`read_corpus`.  JSONL, CSV/TSV, Parquet and
     folders are read incrementally (memory grows only with the set of
     seen ``doc_id`` values, and with the text hashes when ``dedupe``);
-    a JSON array is read whole.  Options are checked at the call.  The
+    a JSON array is read whole.  A read without any document raises
+    :class:`CorpusError` when the iterator is exhausted.  Options are checked at the call.  The
     report is passed to ``report`` when the iterator is exhausted; with
     ``report=None`` its warnings are emitted as one
     :class:`CorpusWarning`.  ``on_error="skip"`` needs ``report=`` so that
@@ -1156,6 +1158,37 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
         _finish(session, report, streamed=True)
 
     return generate()
+
+
+def read_text_file(path: str | Path, *, encoding: str = "utf-8", fallback_encoding: str | None = None) -> str:
+    """The text of one file decoded as the readers decode a ``.txt`` file.
+
+    Gzip is detected from the magic bytes, a UTF-8 byte-order mark is
+    removed, line ends are kept as they are.  Offsets into this text are
+    offsets into ``open(path, encoding="utf-8-sig", newline="").read()``
+    for an uncompressed UTF-8 file.
+
+    Parameters
+    ----------
+    path : str or Path
+    encoding, fallback_encoding : str
+        As in :func:`read_corpus` (a line decoded with the fallback is
+        announced with a :class:`CorpusWarning`).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    CorpusError
+        Bytes that decode neither with ``encoding`` nor the fallback.
+    FileNotFoundError, IsADirectoryError
+        If ``path`` is not a file.
+    """
+    opts = _options(None, "raise", encoding, fallback_encoding, None, None, False, None, "auto", None)
+    path = Path(path)
+    return _whole_text(path, _Session(str(path), opts, "line", path.name))
 
 
 def validate_frame(df: pd.DataFrame, *, fields: Mapping[str, str | None] | None = None, outlet: str | None = None) -> pd.DataFrame:
