@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import __version__
 from ..vocab import DEFAULTS, NORMALIZATIONS
-from .common import Progress, corpus_options, read_corpus_args, reader_kwargs, show_report, write_table
+from .common import Progress, corpus_options, option_hints, read_corpus_args, reader_kwargs, show_report, write_table
 
 #: Columns ``framing hits`` adds after :data:`framing.match.HIT_COLUMNS`
 #: when the corpus is a ``.txt`` article or a folder of ``.txt`` files.
@@ -69,9 +69,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.by == "outlet":
         # stream: the corpus is never held in memory
         reports = []
-        documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
-        scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                       n_jobs=args.n_jobs, progress=progress)
+        with option_hints():
+            documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
+            scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                           n_jobs=args.n_jobs, progress=progress)
         for report in reports:
             show_report(report)
     else:

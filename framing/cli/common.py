@@ -9,19 +9,20 @@ without importing the top-level parser.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 import pandas as pd
 
-from ..corpus.readers import FORMATS
+from ..corpus.readers import FORMATS, CorpusError
 from ..records import KNOWN_FIELDS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
 __all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options",
-           "reader_kwargs"]
+           "reader_kwargs", "option_hints"]
 
 
 class Progress:
@@ -92,12 +93,26 @@ def reader_kwargs(args: argparse.Namespace) -> dict:
             "fallback_encoding": args.fallback_encoding, "outlet": outlet}
 
 
+@contextlib.contextmanager
+def option_hints() -> Iterator[None]:
+    """Add the command-line options to a reader's "missing field" error
+    (the library names its keyword arguments)."""
+    try:
+        yield
+    except CorpusError as err:
+        if err.reason != "missing field" or err.field not in ("doc_id", "outlet", "text"):
+            raise
+        how = "--outlet NAME or --field outlet=COLUMN" if err.field == "outlet" else f"--field {err.field}=COLUMN"
+        raise ValueError(f"{err} (on the command line: {how})") from None
+
+
 def read_corpus_args(args: argparse.Namespace, path: str | None = None):
     """Read the corpus named by ``args.corpus`` (or ``path``) with the
     reader options; print the read report's problems on stderr."""
     from ..corpus.readers import read_corpus
 
-    corpus = read_corpus(args.corpus if path is None else path, **reader_kwargs(args))
+    with option_hints():
+        corpus = read_corpus(args.corpus if path is None else path, **reader_kwargs(args))
     show_report(corpus.report)
     return corpus
 

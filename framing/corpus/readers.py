@@ -715,7 +715,8 @@ def _jsonl_items(path: Path, session: _Session) -> Iterator[_Item]:
         except json.JSONDecodeError as exc:
             if not line.strip():
                 continue
-            yield _Item(lineno, CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno}): {line.strip()[:60]!r}",
+            yield _Item(lineno, CorpusError(f"malformed JSON ({exc.msg.removesuffix(' at')} at column {exc.colno}): "
+                                            f"{line.strip()[:60]!r}",
                                             source=source, line=lineno, reason="malformed JSON"), source)
             continue
         except RecursionError:
