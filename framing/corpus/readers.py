@@ -835,7 +835,13 @@ def _csv_items(path: Path, session: _Session, delimiter: str | None) -> Iterator
             return
         if isinstance(first[1], CorpusError):
             raise first[1]
-    delimiter = delimiter or _sniff(first[1])
+    if "\r" in first[1].rstrip("\r\n"):
+        raise CorpusError("the header line holds a bare carriage return (classic Mac line ends?); convert the file to "
+                          "LF or CRLF line ends", source=source, line=first[0], reason="malformed file")
+    try:
+        delimiter = delimiter or _sniff(first[1])
+    except csv.Error as exc:
+        raise CorpusError(f"unreadable CSV header ({exc})", source=source, line=first[0], reason="malformed file") from None
     reader = csv.reader(feed([first]), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
