@@ -3,20 +3,31 @@
 Exit status: 0 on success, 2 on a usage error (unknown option, missing
 argument), 1 on a data error (unreadable corpus or lexicon, bad values);
 messages go to stderr.  Progress bars go to stderr, only when stderr is a
-terminal and ``--quiet`` is not given.
+terminal and ``--quiet`` is not given.  When the reader of the output
+goes away (``framing hits ... | head``) the command stops quietly with
+status 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
+import os
+import re
 import sys
-from typing import Sequence
+import warnings
+from pathlib import Path
+from typing import Callable, Sequence
 
 import pandas as pd
 
 from .. import __version__
 from ..vocab import DEFAULTS, NORMALIZATIONS
-from .common import Progress, corpus_options, parse_fields, read_corpus_args, show_report, write_table
+from .common import Progress, corpus_options, option_hints, read_corpus_args, reader_kwargs, show_report, write_table
+
+#: Columns ``framing hits`` adds after :data:`framing.match.HIT_COLUMNS`
+#: when the corpus is a ``.txt`` article or a folder of ``.txt`` files.
+FILE_COLUMNS: tuple[str, ...] = ("file", "file_start", "file_end")
 
 __all__ = ["main", "build_parser"]
 
@@ -58,12 +69,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
     if args.by == "outlet":
         # stream: the corpus is never held in memory
         reports = []
-        documents = iter_documents(
-            args.corpus, fields=parse_fields(args.field), on_error=args.on_error,
-            fallback_encoding=args.fallback_encoding, report=reports.append,
-        )
-        scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                       n_jobs=args.n_jobs, progress=progress)
+        with option_hints():
+            documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
+            scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                           n_jobs=args.n_jobs, progress=progress)
         for report in reports:
             show_report(report)
     else:
@@ -85,13 +94,79 @@ def _cmd_score(args: argparse.Namespace) -> int:
     return 0
 
 
+def _text_files(args: argparse.Namespace) -> Path | None:
+    """The .txt article or folder of .txt files the corpus is, else None."""
+    path = Path(args.corpus)
+    if path.is_dir():
+        return path
+    name = path.name.lower().removesuffix(".gz")
+    if args.format == "txt" or (args.format is None and name.endswith(".txt")):
+        return path
+    return None
+
+
+def _span_map(raw: str, text: str) -> Callable[[int, int], tuple[int, int] | None] | None:
+    """Map spans of a document's ``text`` to the file's ``raw`` text: the
+    raw-article parse (body paragraphs), or the whole file with its line
+    ends normalised; None when ``text`` is neither."""
+    from ..corpus.rawtext import RawArticleError, parse_raw_article
+
+    try:
+        article = parse_raw_article(raw)
+    except RawArticleError:
+        article = None
+    if article is not None and article.body == text:
+        return article.source_span
+    if raw.replace("\r\n", "\n").replace("\r", "\n") != text:
+        return None
+    # the i-th removed "\r" (of a "\r\n") sat before position shifts[i] of the normalised text
+    shifts = [m.start() - i for i, m in enumerate(re.finditer("\r\n", raw))]
+
+    def span(start: int, end: int) -> tuple[int, int]:
+        return start + bisect.bisect_right(shifts, start), end + bisect.bisect_left(shifts, end)
+
+    return span
+
+
+def _with_file_offsets(table: pd.DataFrame, frame: pd.DataFrame, root: Path, args: argparse.Namespace) -> pd.DataFrame:
+    """Add :data:`FILE_COLUMNS`: the file of each hit's document and the
+    hit's offsets into that file's text (see ``framing hits --help``)."""
+    from ..corpus.readers import read_text_file
+
+    texts = dict(zip(frame["doc_id"], frame["text"]))
+    files: dict[str, str | None] = {}
+    maps: dict[str, Callable[[int, int], tuple[int, int] | None] | None] = {}
+    for doc_id in pd.unique(table["doc_id"]):
+        path = root / f"{doc_id}.txt" if root.is_dir() else root
+        if args.part != "text" or not path.is_file():
+            files[doc_id], maps[doc_id] = None, None
+            continue
+        with warnings.catch_warnings():  # a fallback decoding was already reported by the read
+            warnings.simplefilter("ignore")
+            raw = read_text_file(path, fallback_encoding=args.fallback_encoding)
+        files[doc_id], maps[doc_id] = str(path), _span_map(raw, texts[doc_id])
+    spans = [
+        None if maps[d] is None else maps[d](int(s), int(e))
+        for d, s, e in zip(table["doc_id"], table["start"], table["end"])
+    ]
+    out = table.copy()
+    out["file"] = [files[d] if span is not None else None for d, span in zip(table["doc_id"], spans)]
+    out["file_start"] = pd.array([None if span is None else span[0] for span in spans], dtype="Int64")
+    out["file_end"] = pd.array([None if span is None else span[1] for span in spans], dtype="Int64")
+    return out
+
+
 def _cmd_hits(args: argparse.Namespace) -> int:
     from ..lexicon.files import load_lexicon
     from ..match.scoring import hits
 
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
-    write_table(hits(corpus.frame, lexicon, part=args.part, voice=args.voice), args.output)
+    table = hits(corpus.frame, lexicon, part=args.part, voice=args.voice)
+    root = _text_files(args)
+    if root is not None:
+        table = _with_file_offsets(table, corpus.frame, root, args)
+    write_table(table, args.output)
     return 0
 
 
@@ -154,8 +229,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_run(sub)
 
-    p = sub.add_parser("hits", help="list every hit with character offsets",
-                       description="List every lexicon hit with offsets, sentence, voice and negation.")
+    p = sub.add_parser(
+        "hits", help="list every hit with character offsets",
+        description="List every lexicon hit with offsets, sentence, voice and negation.  Columns: doc_id, outlet, "
+                    "part, category, entry, matched_text, start, end (character offsets into the document's text, "
+                    "for a raw article its body), sentence, voice, negated, weight.  When the corpus is a .txt "
+                    "article or a folder of .txt files, three more columns: file, file_start, file_end -- the "
+                    "hit's offsets into the file's text (as open(file, encoding='utf-8-sig', newline='').read() "
+                    "gives it: byte-order mark removed, line ends kept), empty where no mapping exists (--part "
+                    "other than text, or a document whose text is not the file's).")
     corpus_options(p, voice="all")
     p.add_argument("--output", "-o", help="output file (.csv, .tsv, .parquet); default: CSV on stdout")
     p.set_defaults(func=_cmd_hits)
@@ -179,6 +261,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _drop_stdout() -> None:
+    """After the reader of stdout went away: point stdout at the null
+    device so that the final flush at exit does not fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (e.g. captured in tests): nothing is flushed at exit
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, fd)
+    os.close(null)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = build_parser()
@@ -187,7 +281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "n_jobs", 1) is not None and getattr(args, "n_jobs", 1) < 1:
         parser.error("--n-jobs must be >= 1")
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        return status
+    except BrokenPipeError:
+        _drop_stdout()
+        return 0
     except (ValueError, OSError, ImportError) as exc:
         print(f"framing {args.command}: error: {exc}", file=sys.stderr)
         return 1

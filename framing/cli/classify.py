@@ -15,19 +15,15 @@ import sys
 
 import pandas as pd
 
-from .common import parse_fields, reader_options, show_report, write_table
+from .common import read_corpus_args, reader_options, write_table
 
 __all__ = ["register", "run", "main"]
 
 _KINDS = ("logreg", "svm", "baseline")
 
 
-def _read(path: str, fields: list[str] | None, on_error: str, fallback_encoding: str | None = None):
-    from ..corpus.readers import read_corpus
-
-    corpus = read_corpus(path, fields=parse_fields(fields), on_error=on_error, fallback_encoding=fallback_encoding)
-    show_report(corpus.report)
-    return corpus.frame
+def _read(args: argparse.Namespace):
+    return read_corpus_args(args, args.data).frame
 
 
 def _labels(frame: pd.DataFrame, column: str, data: str) -> tuple[pd.DataFrame, list]:
@@ -68,7 +64,7 @@ def _model(args: argparse.Namespace):
 def _cmd_train(args: argparse.Namespace) -> int:
     from ..classify.persist import data_sha256, save_model
 
-    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
+    frame, labels = _labels(_read(args), args.label, args.data)
     model = _model(args).fit(frame["text"].tolist(), labels)
     path = save_model(model, args.output, data_hash=data_sha256(frame["text"].tolist(), labels))
     print(f"trained {args.model} on {len(frame)} documents, classes {', '.join(map(str, model.classes_))}, "
@@ -80,7 +76,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
     from ..classify.persist import load_model
 
     model = load_model(args.model_file)
-    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
+    frame = _read(args)
     proba = model.predict_proba(frame["text"].tolist())
     out = pd.DataFrame({"doc_id": frame["doc_id"].astype(str)})
     classes = [str(c) for c in model.classes_]
@@ -104,7 +100,7 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ..classify.evaluate import cross_validate
 
-    frame, labels = _labels(_read(args.data, args.field, args.on_error, args.fallback_encoding), args.label, args.data)
+    frame, labels = _labels(_read(args), args.label, args.data)
     frame = frame.assign(**{args.label: labels})
     ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
                         random_state=args.seed)
@@ -130,7 +126,7 @@ def _cmd_explain(args: argparse.Namespace) -> int:
     from ..classify.persist import load_model
 
     model = load_model(args.model_file)
-    frame = _read(args.data, args.field, args.on_error, args.fallback_encoding)
+    frame = _read(args)
     rows = frame[frame["doc_id"].astype(str) == args.doc_id]
     if rows.empty:
         raise ValueError(f"--doc-id {args.doc_id!r} is not in {args.data} ({len(frame)} documents)")

@@ -9,16 +9,20 @@ without importing the top-level parser.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
-from typing import Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
 import pandas as pd
 
+from ..corpus.readers import FORMATS, CorpusError
+from ..records import KNOWN_FIELDS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options"]
+__all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options",
+           "reader_kwargs", "option_hints"]
 
 
 class Progress:
@@ -54,26 +58,61 @@ class Progress:
 
 
 def parse_fields(pairs: Sequence[str] | None) -> dict[str, str] | None:
+    """``["text=content", ...]`` -> ``{"text": "content", ...}``; a
+    ``ValueError`` names the bad ``--field`` value."""
     if not pairs:
         return None
     out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise ValueError(f"--field takes NAME=COLUMN (e.g. text=content_original), got {pair!r}")
-        name, column = pair.split("=", 1)
-        out[name.strip()] = column.strip()
+            raise ValueError(f"--field: expected NAME=COLUMN (e.g. text=content_original), got {pair!r}")
+        name, column = (part.strip() for part in pair.split("=", 1))
+        if name not in KNOWN_FIELDS:
+            raise ValueError(f"--field: expected NAME=COLUMN with NAME one of {', '.join(KNOWN_FIELDS)}, got {pair!r}")
+        if not column:
+            raise ValueError(f"--field: expected NAME=COLUMN with a column name after '=', got {pair!r}")
+        if name in out and out[name] != column:
+            raise ValueError(f"--field: {name} is mapped twice ({name}={out[name]} and {pair!r})")
+        out[name] = column
     return out
 
 
-def read_corpus_args(args: argparse.Namespace):
+def reader_kwargs(args: argparse.Namespace) -> dict:
+    """Keyword arguments of :func:`framing.corpus.read_corpus` from the
+    reader options (:func:`reader_options`)."""
+    fields = parse_fields(args.field)
+    outlet = getattr(args, "outlet", None)
+    if outlet is not None:
+        if not outlet.strip():
+            raise ValueError(f"--outlet: expected a non-empty outlet name, got {outlet!r}")
+        if fields and "outlet" in fields:
+            raise ValueError(f"--outlet {outlet} and --field outlet={fields['outlet']} cannot be combined: --outlet gives "
+                             "every document the same outlet")
+        fields = {**(fields or {}), "outlet": None}
+    return {"format": getattr(args, "format", None), "fields": fields, "on_error": args.on_error,
+            "fallback_encoding": args.fallback_encoding, "outlet": outlet}
+
+
+@contextlib.contextmanager
+def option_hints() -> Iterator[None]:
+    """Add the command-line options to a reader's "missing field" error
+    (the library names its keyword arguments)."""
+    try:
+        yield
+    except CorpusError as err:
+        if err.reason != "missing field" or err.field not in ("doc_id", "outlet", "text"):
+            raise
+        how = "--outlet NAME or --field outlet=COLUMN" if err.field == "outlet" else f"--field {err.field}=COLUMN"
+        raise ValueError(f"{err} (on the command line: {how})") from None
+
+
+def read_corpus_args(args: argparse.Namespace, path: str | None = None):
+    """Read the corpus named by ``args.corpus`` (or ``path``) with the
+    reader options; print the read report's problems on stderr."""
     from ..corpus.readers import read_corpus
 
-    corpus = read_corpus(
-        args.corpus,
-        fields=parse_fields(args.field),
-        on_error=args.on_error,
-        fallback_encoding=args.fallback_encoding,
-    )
+    with option_hints():
+        corpus = read_corpus(args.corpus if path is None else path, **reader_kwargs(args))
     show_report(corpus.report)
     return corpus
 
@@ -102,10 +141,17 @@ def show_report(report) -> None:
 
 
 def reader_options(p: argparse.ArgumentParser, *, positional: str = "corpus") -> None:
-    """The corpus argument and the reader options (field map, bad records,
-    fallback encoding) every command that reads a corpus takes."""
+    """The corpus argument and the reader options (format, field map,
+    constant outlet, bad records, fallback encoding) every command that
+    reads a corpus takes."""
     p.add_argument(positional, metavar=positional.upper() if positional != "corpus" else None,
-                   help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt)")
+                   help="corpus file or folder (.jsonl[.gz], .json, .csv, .tsv, .parquet, folder of .txt, one .txt "
+                        "article)")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="corpus format (default: from the file name; a folder is a folder of .txt files)")
+    p.add_argument("--outlet", default=None, metavar="NAME",
+                   help="give every document the outlet NAME (the source's outlet column, sub-folders and sidecar "
+                        "are then ignored); needed for a single .txt article or a flat folder")
     p.add_argument("--field", action="append", metavar="NAME=COLUMN",
                    help="map a framing field to a source column, e.g. --field text=content --field outlet=source")
     p.add_argument("--on-error", choices=ON_ERROR, default=DEFAULTS["on_error"],

@@ -55,6 +55,11 @@ Parsing rules (applied in this order):
 6. **Body**: the remaining lines, in order, are the paragraphs;
    :attr:`RawArticle.body` joins them with a blank line (``"\\n\\n"``).
 
+Offsets: :attr:`RawArticle.paragraph_starts` holds where each paragraph
+starts in the text that was parsed, so :meth:`RawArticle.source_span`
+maps a span of the body (a hit's ``start``/``end``) back to the raw text:
+``text[a:b] == body[start:end]`` for ``(a, b) = source_span(start, end)``.
+
 :func:`looks_like_raw_article` is the test used by
 :func:`framing.corpus.read_corpus` (``raw="auto"``) to decide whether a
 ``.txt`` file is in this format.
@@ -62,9 +67,10 @@ Parsing rules (applied in this order):
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import Document
@@ -140,6 +146,10 @@ class RawArticle:
         ``credits[i]`` is the credit of ``captions[i]`` (``"VCG Photo"``).
     boilerplate : tuple of str
         Trailing author bios and outlet disclaimers, in source order.
+    paragraph_starts : tuple of int
+        ``paragraph_starts[i]`` is the character offset of
+        ``paragraphs[i]`` in the text given to :func:`parse_raw_article`
+        (empty when the article was built by hand; not compared).
     """
 
     title: str
@@ -150,11 +160,51 @@ class RawArticle:
     captions: tuple[str, ...]
     credits: tuple[str, ...]
     boilerplate: tuple[str, ...]
+    paragraph_starts: tuple[int, ...] = field(default=(), compare=False)
 
     @property
     def body(self) -> str:
         """The paragraphs joined by a blank line (``"\\n\\n"``)."""
         return "\n\n".join(self.paragraphs)
+
+    def source_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """Map a span of :attr:`body` to the parsed text.
+
+        Parameters
+        ----------
+        start, end : int
+            Character offsets into :attr:`body`, ``0 <= start <= end <=
+            len(body)``.
+
+        Returns
+        -------
+        tuple of (int, int) or None
+            Offsets ``(a, b)`` into the text given to
+            :func:`parse_raw_article` with ``text[a:b] == body[start:end]``;
+            None when the span is not inside one paragraph or the article
+            has no ``paragraph_starts``.
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``start``/``end`` are not integers within the body.
+        """
+        for name, value in (("start", start), ("end", end)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name}: expected an int, got {value!r}")
+        if not 0 <= start <= end <= len(self.body):
+            raise ValueError(f"start, end: expected 0 <= start <= end <= {len(self.body)}, got {(start, end)!r}")
+        if len(self.paragraph_starts) != len(self.paragraphs) or not self.paragraphs:
+            return None
+        begins, pos = [], 0
+        for para in self.paragraphs:
+            begins.append(pos)
+            pos += len(para) + 2
+        i = bisect.bisect_right(begins, start) - 1
+        if end > begins[i] + len(self.paragraphs[i]):
+            return None
+        origin = self.paragraph_starts[i] - begins[i]
+        return start + origin, end + origin
 
 
 def split_credit(line: str) -> tuple[str, str] | None:
@@ -179,9 +229,19 @@ def split_credit(line: str) -> tuple[str, str] | None:
 
 
 def _lines(text: str) -> list[str]:
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return [line.strip(_STRIP) for line in _LINE_END.split(text)]
+    return [line for _, line in _located_lines(text)]
+
+
+def _located_lines(text: str) -> list[tuple[int, str]]:
+    """Every line, stripped, with the offset of its first kept character."""
+    pos = 1 if text.startswith("\ufeff") else 0
+    out = []
+    for match in _LINE_END.finditer(text + "\n", pos):
+        raw = text[pos: match.start()]
+        stripped = raw.lstrip(_STRIP)
+        out.append((pos + len(raw) - len(stripped), stripped.rstrip(_STRIP)))
+        pos = match.end()
+    return out
 
 
 class RawArticleError(ValueError):
@@ -282,7 +342,8 @@ def parse_raw_article(text: str, *, source: str | None = None) -> RawArticle:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, got {type(text).__name__}")
-    numbered = [(i, line) for i, line in enumerate(_lines(text), start=1) if line]
+    located = _located_lines(text)
+    numbered = [(i, line) for i, (_, line) in enumerate(located, start=1) if line]
     if not numbered:
         raise RawArticleError(source, 1, "empty article (no title line)")
     title, genre = numbered[0][1], None
@@ -301,29 +362,30 @@ def parse_raw_article(text: str, *, source: str | None = None) -> RawArticle:
         else:
             break
         pos += 1
-    body, captions, credits = _split_captions([line for _, line in numbered[pos:]])
+    body, captions, credits = _split_captions([(located[i - 1][0], line) for i, line in numbered[pos:]])
     body, boilerplate = _split_boilerplate(body)
     return RawArticle(
         title=title,
         genre=genre,
         authors=authors or (),
         tags=tags or (),
-        paragraphs=tuple(body),
+        paragraphs=tuple(line for _, line in body),
         captions=tuple(captions),
         credits=tuple(credits),
-        boilerplate=tuple(boilerplate),
+        boilerplate=tuple(line for _, line in boilerplate),
+        paragraph_starts=tuple(start for start, _ in body),
     )
 
 
-def _split_captions(lines: list[str]) -> tuple[list[str], list[str], list[str]]:
-    body: list[str] = []
+def _split_captions(lines: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[str], list[str]]:
+    body: list[tuple[int, str]] = []
     captions: list[str] = []
     credits: list[str] = []
     seen: set[str] = set()
-    for line in lines:
+    for start, line in lines:
         split = split_credit(line)
         if split is None:
-            body.append(line)
+            body.append((start, line))
             continue
         if line in seen:
             continue
@@ -339,9 +401,9 @@ def _is_boilerplate(paragraph: str) -> bool:
     return _BOILERPLATE.search(paragraph) is not None
 
 
-def _split_boilerplate(paragraphs: list[str]) -> tuple[list[str], list[str]]:
+def _split_boilerplate(paragraphs: list[tuple[int, str]]) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     end = len(paragraphs)
-    while end > 0 and _is_boilerplate(paragraphs[end - 1]):
+    while end > 0 and _is_boilerplate(paragraphs[end - 1][1]):
         end -= 1
     return paragraphs[:end], paragraphs[end:]
 

@@ -1,4 +1,4 @@
-"""Corpus readers: JSONL(.gz), JSON, CSV/TSV, Parquet, DataFrames, folders.
+"""Corpus readers: JSONL(.gz), JSON, CSV/TSV, Parquet, DataFrames, folders, one text file.
 
 A corpus is a :class:`pandas.DataFrame` with the schema of
 :mod:`framing.records` (required ``doc_id``, ``outlet``, ``text``; the
@@ -13,8 +13,10 @@ Formats
     sniffed from the header line among ``, ; <tab> |``, ties in that
     order, unless ``delimiter=`` is given; an Excel ``sep=X`` first line
     is honoured), ``.tsv``/``.tab``, ``.parquet`` (needs the optional
-    pyarrow, streamed by batches), a DataFrame, or a directory of
-    ``.txt`` files.  Gzip compression is detected from the file's magic
+    pyarrow, streamed by batches), a DataFrame, a directory of ``.txt``
+    files, or one ``.txt`` file (``"txt"``: one document, read like a
+    file of a folder, ``doc_id`` = the file stem, ``outlet`` from
+    ``outlet=``).  Gzip compression is detected from the file's magic
     bytes, so ``.jsonl.gz``, ``.csv.gz`` etc. work.
 Field map
     ``fields={"text": "content", "outlet": "source", "doc_id": "id"}``
@@ -30,8 +32,15 @@ Values
     maps it to ``None``), ids are generated as
     ``f"{id_prefix or file stem}-{n:06d}"`` where ``n`` is the record's
     location number (see Locations) and the count is recorded in
-    ``report.warnings``.  ``outlet``: ``outlet=`` fills records that have
-    none (it never overrides a present value).  ``text``: must be a
+    ``report.warnings``.  ``outlet``: text (stripped).  An integer or an
+    integer-valued float becomes its integer text (``1`` and ``1.0`` ->
+    ``"1"``, the same outlet as the text ``"1"``; CSV cells are text and
+    stay as written) and such conversions are counted in
+    ``report.warnings``; a boolean, a non-integral number or any other
+    type is a bad record ("outlet must be text, got a boolean").
+    ``outlet=`` fills records that have none (it never overrides a present
+    value; with ``fields={"outlet": None}`` every document gets it).
+    ``text``: must be a
     non-blank ``str`` and is kept unchanged.  ``authors``/``tags``: a
     list, a JSON or Python list literal, or a delimited string: split at
     ``;`` if present, else at ``|``, else at ``,`` (authors also at
@@ -47,18 +56,25 @@ Values
 Locations
     Files count 1-based physical lines (a CSV record is located at the
     line where it starts); DataFrames and Parquet files count 0-based
-    rows (``df.iloc[n]``); folder documents are located by file.
+    rows (``df.iloc[n]``); folder documents are located by file (the
+    report lists a skipped folder document by its path below the folder,
+    and its line when one is known).  Blank JSONL lines and empty CSV rows
+    are not records.
 Errors
     A bad record raises :class:`CorpusError` (a ``ValueError``) naming the
-    file, the line or row and the field: malformed JSON, a line that is not
-    an object, undecodable bytes (with the byte offset), a missing required
+    file, the line or row and the field: malformed JSON (also JSON nested
+    too deeply to read), a line that is not an object, undecodable bytes (with the byte offset), a missing required
     field, an empty or non-string text, a bad value, a duplicate
     ``doc_id``, a CSV row with the wrong number of fields.  With
     ``on_error="skip"`` the record is skipped and listed in the report;
     ``"warn"`` also emits one :class:`CorpusWarning` with the summary.
     Structural problems (a broken JSON array, an unparseable CSV, a
-    duplicate CSV column, a broken gzip stream, a UTF-16 file) always
-    raise: the rest of the file cannot be located.
+    duplicate CSV column, a broken gzip stream, a UTF-16 file, a file that
+    is not Parquet) always raise: the rest of the file cannot be located.
+    A read that yields no document raises too: a file or folder with no
+    records ("no records", e.g. a 0-byte ``.jsonl.gz``; an empty
+    DataFrame is allowed), and a read whose every record was skipped
+    ("no records left", with the count per reason).
 Encodings
     Input is decoded line by line with ``encoding`` (default UTF-8; a
     UTF-8 byte-order mark is removed, also before CSV headers).  With
@@ -79,6 +95,8 @@ Folders
     its values take precedence over values parsed from the file, except
     ``text``, ``captions`` and ``boilerplate`` which always come from the
     file.  A sidecar row naming a missing file is a bad record.  With
+    ``fields={"outlet": None}`` (and ``outlet=``) neither the sidecar nor
+    the sub-folder gives the outlet.  With
     ``raw=True`` each file is parsed by
     :func:`framing.corpus.rawtext.parse_raw_article`; with ``raw=False`` the whole
     file (line ends normalised to ``\\n``) is the text; with ``raw="auto"``
@@ -132,15 +150,26 @@ __all__ = [
     "SkippedRecord",
     "iter_documents",
     "read_corpus",
+    "read_text_file",
     "validate_frame",
 ]
 
-FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv", "parquet", "folder")
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".parquet": "parquet"}
+FORMATS: tuple[str, ...] = ("jsonl", "json", "csv", "tsv", "parquet", "folder", "txt")
+_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json", ".csv": "csv", ".tsv": "tsv", ".tab": "tsv",
+             ".parquet": "parquet", ".txt": "txt"}
 _DELIMITERS = (",", ";", "\t", "|")
 _STR_FIELDS = ("title", "url", "genre", "story_id", "topic", "lang", "captions", "boilerplate")
 _DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%B %d %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
 _EXAMPLES = 5
+_EMPTY = {
+    "jsonl": "the file is empty or holds only blank lines",
+    "json": "the file is empty, blank or an empty JSON array",
+    "csv": "the file is empty or holds only a header",
+    "tsv": "the file is empty or holds only a header",
+    "parquet": "the file has no rows",
+    "folder": "no .txt files below the folder (hidden files and folders are skipped)",
+    "txt": "the file is empty",
+}
 _NAMES = re.compile(r"\s*(?:,|&|\band\b)\s*")
 _BY = re.compile(r"^by\s+", re.IGNORECASE)
 
@@ -182,6 +211,7 @@ class SkippedRecord:
     field: str | None
     reason: str
     message: str = ""
+    source: str | None = None
 
 
 @dataclass(frozen=True)
@@ -200,7 +230,9 @@ class ReadReport:
     """What happened while reading a corpus.
 
     ``n_read == n_kept + n_skipped + n_duplicates`` (``n_duplicates``:
-    documents dropped by ``dedupe=True``).  ``warnings`` are aggregated
+    documents dropped by ``dedupe=True``): every record read is either
+    kept, skipped (listed in ``skipped``, with its file in ``source``)
+    or dropped as a duplicate.  ``warnings`` are aggregated
     messages (repairs that kept the record).
     """
 
@@ -226,7 +258,7 @@ class ReadReport:
         lines = [f"{self.source}: {self.n_read} records read, {self.n_kept} kept, {self.n_skipped} skipped"
                  + (f", {self.n_duplicates} dropped as exact duplicates" if self.n_duplicates else "")]
         for reason, count in self.counts().items():
-            where = [str(r.line if r.line is not None else r.doc_id) for r in self.skipped if r.reason == reason]
+            where = [self._where(r) for r in self.skipped if r.reason == reason]
             more = ", ..." if len(where) > _EXAMPLES else ""
             lines.append(f"  skipped, {reason}: {count} (at {', '.join(where[:_EXAMPLES])}{more})")
         if self.duplicates:
@@ -237,10 +269,22 @@ class ReadReport:
             lines.append(f"  warning: {message}")
         return "\n".join(lines)
 
+    def _where(self, rec: SkippedRecord) -> str:
+        """Where a skipped record was: its line (or id) in the read file,
+        or the file below the read folder (and its line)."""
+        if rec.source is None or rec.source == self.source:
+            return str(rec.line if rec.line is not None else rec.doc_id)
+        try:
+            name = Path(rec.source).relative_to(self.source).as_posix()
+        except ValueError:
+            name = rec.source
+        return name if rec.line is None else f"{name} line {rec.line}"
+
     def to_frame(self) -> pd.DataFrame:
         """The skipped records as a DataFrame (``line, doc_id, field,
-        reason, message``)."""
-        cols = ["line", "doc_id", "field", "reason", "message"]
+        reason, message, source``; ``source`` is the file that held the
+        record)."""
+        cols = ["line", "doc_id", "field", "reason", "message", "source"]
         return pd.DataFrame([[getattr(r, c) for c in cols] for r in self.skipped], columns=cols)
 
 
@@ -357,10 +401,10 @@ def _split_list(value: Any, *, names: bool) -> list[str] | None:
         parsed: Any = None
         try:
             parsed = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             try:
                 parsed = ast.literal_eval(text)
-            except (ValueError, SyntaxError):
+            except (ValueError, SyntaxError, RecursionError):
                 parsed = None
         if isinstance(parsed, list):
             return _split_list(parsed, names=names)
@@ -434,8 +478,9 @@ class _Item(NamedTuple):
 class _Session:
     """Mutable state of one read; produces the frozen ReadReport."""
 
-    def __init__(self, source: str, opts: _Options, unit: str, stem: str) -> None:
+    def __init__(self, source: str, opts: _Options, unit: str, stem: str, empty: str | None = None) -> None:
         self.source, self.opts, self.unit, self.prefix = source, opts, unit, opts.id_prefix or stem
+        self.empty = empty  # why a read with no records is an error (None: an empty DataFrame is allowed)
         self.n_read = self.n_kept = self.n_dupes = 0
         self.skipped: list[SkippedRecord] = []
         self.notes: dict[str, list[Any]] = {}
@@ -474,7 +519,7 @@ class _Session:
     def fail(self, err: CorpusError) -> None:
         if self.opts.on_error == "raise":
             raise err
-        self.skipped.append(SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err)))
+        self.skipped.append(SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err), err.source))
 
     def run(self, items: Iterable[_Item]) -> Iterator[Document]:
         for item in items:
@@ -511,8 +556,7 @@ class _Session:
 
         canon, extra = self._canonical(item, where)
         doc_id = self._doc_id(canon, item, where, error)
-        outlet = canon.get("outlet")
-        outlet = (outlet.strip() if isinstance(outlet, str) else _id(outlet)) or self.opts.outlet
+        outlet = self._outlet(canon.get("outlet"), where, error, doc_id) or self.opts.outlet
         if not outlet:
             raise error("outlet", "missing field", f"outlet is missing (source key {self._key('outlet')!r}; keys: "
                         f"{_keys(item.record)}); map it with fields={{'outlet': ...}} or pass outlet=", doc_id)
@@ -530,6 +574,20 @@ class _Session:
             raise error("doc_id", "duplicate doc_id", f"duplicate doc_id {doc_id!r} (first at {previous})", doc_id)
         self.ids[doc_id] = where
         return Document(doc_id=doc_id, outlet=outlet, text=text, extra=extra, **values)
+
+    def _outlet(self, value: Any, where: str, error: Callable[..., CorpusError], doc_id: str) -> str | None:
+        """The outlet as text (see "Values" in the module docstring)."""
+        if value is None or isinstance(value, str):
+            return value.strip() or None if isinstance(value, str) else None
+        if isinstance(value, (bool, np.bool_)):
+            raise error("outlet", "bad value", f"outlet must be text, got a boolean ({value!r})", doc_id)
+        if isinstance(value, (int, np.integer)) or (isinstance(value, (float, np.floating)) and float(value).is_integer()):
+            text = str(int(value))
+            self.note("field 'outlet': numbers converted to their integer text (1 and 1.0 become '1', the same "
+                      "outlet as the text '1')", f"{where} {value!r} -> {text!r}")
+            return text
+        what = "a number" if isinstance(value, (float, np.floating)) else f"a {type(value).__name__}"
+        raise error("outlet", "bad value", f"outlet must be text, got {what} ({str(value)[:60]!r})", doc_id)
 
     def _canonical(self, item: _Item, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
         """Canonical values (field map, then defaults, then forced values)
@@ -657,8 +715,13 @@ def _jsonl_items(path: Path, session: _Session) -> Iterator[_Item]:
         except json.JSONDecodeError as exc:
             if not line.strip():
                 continue
-            yield _Item(lineno, CorpusError(f"malformed JSON ({exc.msg} at column {exc.colno}): {line.strip()[:60]!r}",
+            yield _Item(lineno, CorpusError(f"malformed JSON ({exc.msg.removesuffix(' at')} at column {exc.colno}): "
+                                            f"{line.strip()[:60]!r}",
                                             source=source, line=lineno, reason="malformed JSON"), source)
+            continue
+        except RecursionError:
+            yield _Item(lineno, CorpusError(f"JSON nested too deeply to read: {line.strip()[:60]!r}", source=source,
+                                            line=lineno, reason="malformed JSON"), source)
             continue
         if not isinstance(record, dict):
             record = CorpusError(f"expected a JSON object, got {type(record).__name__}", source=source, line=lineno, reason="not an object")
@@ -713,6 +776,9 @@ def _json_items(path: Path, session: _Session) -> Iterator[_Item]:
             except json.JSONDecodeError as exc:
                 raise CorpusError(f"malformed JSON array ({exc.msg} at column {exc.colno}); the rest of the file cannot be read",
                                   source=source, line=exc.lineno, reason="malformed JSON") from None
+            except RecursionError:
+                raise CorpusError("JSON nested too deeply to read; the rest of the file cannot be read", source=source,
+                                  line=at(pos), reason="malformed JSON") from None
             start_line = at(pos)
             if not isinstance(record, dict):
                 record = CorpusError(f"expected a JSON object, got {type(record).__name__}", source=source, line=start_line,
@@ -769,7 +835,13 @@ def _csv_items(path: Path, session: _Session, delimiter: str | None) -> Iterator
             return
         if isinstance(first[1], CorpusError):
             raise first[1]
-    delimiter = delimiter or _sniff(first[1])
+    if "\r" in first[1].rstrip("\r\n"):
+        raise CorpusError("the header line holds a bare carriage return (classic Mac line ends?); convert the file to "
+                          "LF or CRLF line ends", source=source, line=first[0], reason="malformed file")
+    try:
+        delimiter = delimiter or _sniff(first[1])
+    except csv.Error as exc:
+        raise CorpusError(f"unreadable CSV header ({exc})", source=source, line=first[0], reason="malformed file") from None
     reader = csv.reader(feed([first]), delimiter=delimiter, strict=True)
     try:
         header = next(reader, None)
@@ -808,13 +880,19 @@ def _frame_items(frame: pd.DataFrame, source: str) -> Iterator[_Item]:
 
 
 def _parquet_items(path: Path) -> Iterator[_Item]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     row = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=2048):
-        for record in batch.to_pylist():
-            yield _Item(row, record, str(path))
-            row += 1
+    try:
+        batches = pq.ParquetFile(path).iter_batches(batch_size=2048)
+        for batch in batches:
+            for record in batch.to_pylist():
+                yield _Item(row, record, str(path))
+                row += 1
+    except (pa.ArrowException, OSError) as exc:
+        raise CorpusError(f"not a readable Parquet file ({exc})", source=str(path), line=row or None, unit="row",
+                          reason="malformed file") from None
 
 
 # ---------------------------------------------------------------- folders
@@ -846,6 +924,33 @@ def _sidecar(path: Path, session: _Session, delimiter: str | None) -> tuple[dict
     return rows, bad
 
 
+def _text_file_item(path: Path, key: str, defaults: dict[str, Any], record: Mapping[str, Any],
+                    session: _Session) -> _Item:
+    """One ``.txt`` file as one document (see "Folders" in the module docstring)."""
+    opts = session.opts
+    try:
+        text = _whole_text(path, session)
+    except CorpusError as err:
+        err.doc_id = key
+        return _Item(None, err, str(path))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    forced: dict[str, Any] = {"text": text}
+    extra: dict[str, Any] = {}
+    if opts.raw is True or (opts.raw == "auto" and looks_like_raw_article(text)):
+        try:
+            art = parse_raw_article(text)
+        except RawArticleError as exc:
+            return _Item(None, CorpusError(exc.reason, source=str(path), line=exc.line, reason="unreadable article",
+                                           doc_id=key), str(path))
+        defaults = dict(defaults, title=art.title, genre=art.genre, authors=list(art.authors), tags=list(art.tags))
+        forced = {"text": art.body, "captions": "\n".join(art.captions) or None,
+                  "boilerplate": "\n".join(art.boilerplate) or None}
+        extra["credits"] = list(art.credits)
+    record = dict(record)
+    record.update({k: v for k, v in extra.items() if k not in record})
+    return _Item(None, record, str(path), defaults, forced)
+
+
 def _folder_items(root: Path, session: _Session) -> Iterator[_Item]:
     opts = session.opts
     files = sorted(
@@ -859,36 +964,20 @@ def _folder_items(root: Path, session: _Session) -> Iterator[_Item]:
             raise FileNotFoundError(f"sidecar {sidecar} does not exist")
         rows, bad = _sidecar(sidecar, session, opts.delimiter)
         yield from bad
+    from_folder = "outlet" in dict(opts.items)  # fields={"outlet": None}: the sub-folder is not the outlet either
     for path in files:
         rel = path.relative_to(root)
         key = rel.with_suffix("").as_posix()
-        defaults: dict[str, Any] = {"doc_id": key, "outlet": rel.parts[0] if len(rel.parts) > 1 else None}
-        try:
-            text = _whole_text(path, session)
-        except CorpusError as err:
-            err.doc_id = key
-            yield _Item(None, err, str(path))
-            continue
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        forced: dict[str, Any] = {"text": text}
-        extra: dict[str, Any] = {}
-        if opts.raw is True or (opts.raw == "auto" and looks_like_raw_article(text)):
-            try:
-                art = parse_raw_article(text)
-            except RawArticleError as exc:
-                yield _Item(None, CorpusError(exc.reason, source=str(path), line=exc.line, reason="unreadable article",
-                                              doc_id=key), str(path))
-                continue
-            defaults.update(title=art.title, genre=art.genre, authors=list(art.authors), tags=list(art.tags))
-            forced = {"text": art.body, "captions": "\n".join(art.captions) or None,
-                      "boilerplate": "\n".join(art.boilerplate) or None}
-            extra["credits"] = list(art.credits)
-        record = dict(rows.pop(key, (0, {}))[1])
-        record.update({k: v for k, v in extra.items() if k not in record})
-        yield _Item(None, record, str(path), defaults, forced)
+        outlet = rel.parts[0] if len(rel.parts) > 1 and from_folder else None
+        yield _text_file_item(path, key, {"doc_id": key, "outlet": outlet}, rows.pop(key, (0, {}))[1], session)
     for key, (line, _) in rows.items():
         yield _Item(line, CorpusError(f"file {key!r} listed in the sidecar does not exist in {root}", source=str(sidecar),
                                       line=line, field="file", reason="missing file", doc_id=key), str(sidecar))
+
+
+def _txt_items(path: Path, session: _Session) -> Iterator[_Item]:
+    key = _stem(path)
+    yield _text_file_item(path, key, {"doc_id": key, "outlet": None}, {}, session)
 
 
 # ---------------------------------------------------------------- public
@@ -917,7 +1006,7 @@ def _prepare(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Sess
     if path.is_dir():
         if format not in (None, "folder"):
             raise ValueError(f"{path} is a folder; format={format!r} needs a file")
-        session = _Session(str(path), opts, "line", path.name)
+        session = _Session(str(path), opts, "line", path.name, _EMPTY["folder"])
         return session, _folder_items(path, session)
     if format == "folder":
         raise ValueError(f"format='folder' needs a directory, got the file {path}")
@@ -930,7 +1019,9 @@ def _prepare(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Sess
     if opts.sidecar is not None:
         raise ValueError("sidecar= applies only to folders of .txt files")
     unit = "row" if kind == "parquet" else "line"
-    session = _Session(str(path), opts, unit, _stem(path))
+    session = _Session(str(path), opts, unit, _stem(path), _EMPTY[kind])
+    if kind == "txt":
+        return session, _txt_items(path, session)
     if kind == "jsonl":
         return session, _jsonl_items(path, session)
     if kind == "json":
@@ -947,10 +1038,22 @@ def _stream(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Sessi
     return session, session.run(items)
 
 
+def _check_records(session: _Session, rep: ReadReport) -> None:
+    """Raise when a read produced no document (see "Errors")."""
+    if rep.n_read == 0 and session.empty is not None:
+        raise CorpusError(f"no records ({session.empty})", source=rep.source, reason="no records")
+    if rep.n_kept == 0 and rep.n_skipped:
+        counts = ", ".join(f"{reason}: {n}" for reason, n in rep.counts().items())
+        first = rep.skipped[0].message
+        raise CorpusError(f"no records left: all {rep.n_read} records read were skipped ({counts}); first: {first}",
+                          source=rep.source, reason="no records")
+
+
 def _finish(session: _Session, report: Callable[[ReadReport], None] | None, streamed: bool) -> ReadReport:
     rep = session.report()
     if report is not None:
         report(rep)
+    _check_records(session, rep)
     if session.opts.on_error == "warn" and (rep.n_skipped or rep.warnings):
         warnings.warn(rep.summary(), CorpusWarning, stacklevel=3)
     elif streamed and report is None and rep.warnings:
@@ -978,10 +1081,10 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
     Parameters
     ----------
     path_or_df : str, Path or DataFrame
-        A ``.jsonl``, ``.json``, ``.csv``, ``.tsv``, ``.parquet`` file
-        (gzip allowed except for Parquet), a folder of ``.txt`` files, or
-        a DataFrame.
-    format : {"jsonl", "json", "csv", "tsv", "parquet", "folder"}, optional
+        A ``.jsonl``, ``.json``, ``.csv``, ``.tsv``, ``.parquet``, ``.txt``
+        file (gzip allowed except for Parquet), a folder of ``.txt`` files,
+        or a DataFrame.
+    format : {"jsonl", "json", "csv", "tsv", "parquet", "folder", "txt"}, optional
         Overrides the suffix.
     fields : mapping, optional
         Canonical name -> source key (see the module docstring).
@@ -1000,7 +1103,7 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
     delimiter : str, optional
         CSV/TSV delimiter (default: sniffed; tab for ``.tsv``).
     raw : bool or "auto"
-        Folders: parse ``.txt`` files as raw scraped articles.
+        Folders and ``.txt`` files: parse them as raw scraped articles.
     sidecar : str or Path, optional
         Folders: metadata CSV (default ``metadata.csv`` when present).
 
@@ -1014,7 +1117,8 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
     Raises
     ------
     CorpusError
-        A bad record (with ``on_error="raise"``) or a structural problem.
+        A bad record (with ``on_error="raise"``), a structural problem, or
+        no document at all (see "Errors" in the module docstring).
     FileNotFoundError
         If the path does not exist.
     ImportError
@@ -1039,7 +1143,8 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
     Same parameters as :func:`read_corpus`.  JSONL, CSV/TSV, Parquet and
     folders are read incrementally (memory grows only with the set of
     seen ``doc_id`` values, and with the text hashes when ``dedupe``);
-    a JSON array is read whole.  Options are checked at the call.  The
+    a JSON array is read whole.  A read without any document raises
+    :class:`CorpusError` when the iterator is exhausted.  Options are checked at the call.  The
     report is passed to ``report`` when the iterator is exhausted; with
     ``report=None`` its warnings are emitted as one
     :class:`CorpusWarning`.  ``on_error="skip"`` needs ``report=`` so that
@@ -1060,6 +1165,37 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
         _finish(session, report, streamed=True)
 
     return generate()
+
+
+def read_text_file(path: str | Path, *, encoding: str = "utf-8", fallback_encoding: str | None = None) -> str:
+    """The text of one file decoded as the readers decode a ``.txt`` file.
+
+    Gzip is detected from the magic bytes, a UTF-8 byte-order mark is
+    removed, line ends are kept as they are.  Offsets into this text are
+    offsets into ``open(path, encoding="utf-8-sig", newline="").read()``
+    for an uncompressed UTF-8 file.
+
+    Parameters
+    ----------
+    path : str or Path
+    encoding, fallback_encoding : str
+        As in :func:`read_corpus` (a line decoded with the fallback is
+        announced with a :class:`CorpusWarning`).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    CorpusError
+        Bytes that decode neither with ``encoding`` nor the fallback.
+    FileNotFoundError, IsADirectoryError
+        If ``path`` is not a file.
+    """
+    opts = _options(None, "raise", encoding, fallback_encoding, None, None, False, None, "auto", None)
+    path = Path(path)
+    return _whole_text(path, _Session(str(path), opts, "line", path.name))
 
 
 def validate_frame(df: pd.DataFrame, *, fields: Mapping[str, str | None] | None = None, outlet: str | None = None) -> pd.DataFrame:

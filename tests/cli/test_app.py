@@ -110,7 +110,7 @@ def test_bad_output_suffix_exit_1(files, tmp_path, capsys):
 def test_bad_field_exit_1(files, capsys):
     corpus, lexicon = files
     assert main(["score", str(corpus), "--lexicon", str(lexicon), "--field", "text"]) == 1
-    assert "--field takes NAME=COLUMN" in capsys.readouterr().err
+    assert "--field: expected NAME=COLUMN (e.g. text=content_original), got 'text'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

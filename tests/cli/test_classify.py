@@ -95,7 +95,7 @@ def test_errors(tmp_path, data_csv, capsys):
         (["train", str(tmp_path / "none.csv"), "--label", "label", "--output", str(model)], "does not exist"),
         (["predict", str(tmp_path / "none.npz"), str(data_csv)], "model file .* does not exist"),
         (["train", str(data_csv), "--label", "label", "--field", "oops", "--output", str(model)],
-         "--field takes NAME=COLUMN"),
+         "--field: expected NAME=COLUMN"),
     ]
     for argv, message in cases:
         assert main(argv) == 1

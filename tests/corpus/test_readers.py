@@ -86,7 +86,8 @@ def test_json_array_and_json_that_is_jsonl(tmp_path):
     assert read_corpus(path).frame["doc_id"].tolist() == ["1", "2"]
     assert read_corpus(tmp_path / "c.json", format="json").report.n_kept == 2
     (tmp_path / "e.json").write_text(" [ ] ")
-    assert len(read_corpus(tmp_path / "e.json").frame) == 0
+    with pytest.raises(CorpusError, match=r"e\.json: no records \(the file is empty, blank or an empty JSON array\)"):
+        read_corpus(tmp_path / "e.json")  # an empty array is parsed (no structural error) but holds no records
     lines = write_jsonl(tmp_path / "l.json", [rec(1), rec(2)])
     assert read_corpus(lines).frame["doc_id"].tolist() == ["d1", "d2"]
     path.write_text('[\n {"doc_id": 1, "outlet": "A", "text": "x"},\n 5\n]')
@@ -154,7 +155,8 @@ def test_skip_report_counts_per_reason_and_to_frame(tmp_path):
     summary = c.report.summary()
     assert "5 records read, 1 kept, 4 skipped" in summary and "skipped, malformed JSON: 2 (at 2, 5)" in summary
     table = c.report.to_frame()
-    assert list(table.columns) == ["line", "doc_id", "field", "reason", "message"]
+    assert list(table.columns) == ["line", "doc_id", "field", "reason", "message", "source"]
+    assert set(table["source"]) == {str(path)}
     assert table["line"].tolist() == [2, 3, 4, 5] and table.loc[1, "doc_id"] == "d2"
 
 
@@ -298,7 +300,9 @@ def test_csv_structural_errors(tmp_path):
         read_corpus(broken)
     empty = tmp_path / "e.csv"
     empty.write_text("")
-    assert len(read_corpus(empty).frame) == 0 and list(read_corpus(empty).frame.columns) == list(KNOWN_FIELDS)
+    with pytest.raises(CorpusError, match=r"e\.csv: no records \(the file is empty or holds only a header\)"):
+        read_corpus(empty)
+    assert list(read_corpus(pd.DataFrame(columns=["doc_id", "outlet", "text"])).frame.columns) == list(KNOWN_FIELDS)
     unnamed = tmp_path / "n.csv"
     unnamed.write_text(",doc_id,outlet,text\n0,1,A,x\n\n")
     assert read_corpus(unnamed).frame["column_1"].tolist() == ["0"]
@@ -389,7 +393,7 @@ def test_dates_kept_raw_are_counted(tmp_path):
         ({"dedupe": "yes"}, TypeError, "dedupe: expected True or False, got 'yes'"),
         ({"delimiter": ";;"}, ValueError, "delimiter must be a single character or None, got ';;'"),
         ({"raw": "yes"}, ValueError, "raw must be True, False or 'auto', got 'yes'"),
-        ({"format": "xml"}, ValueError, "format must be one of 'jsonl', 'json', 'csv', 'tsv', 'parquet', 'folder' or None, got 'xml'"),
+        ({"format": "xml"}, ValueError, "format must be one of 'jsonl', 'json', 'csv', 'tsv', 'parquet', 'folder', 'txt' or None, got 'xml'"),
         ({"format": "folder"}, ValueError, r"format='folder' needs a directory, got the file"),
         ({"sidecar": "meta.csv"}, ValueError, r"sidecar= applies only to folders of \.txt files"),
     ],
