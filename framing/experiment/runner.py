@@ -532,11 +532,15 @@ def reproduce(run_dir: Path | str, *, overrides: Sequence[tuple[str, Any]] = (),
 
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
+    if not manifest.get("run_hash"):
+        raise ValueError(f"{run_dir / 'manifest.json'}: no run_hash; not the manifest of a finished run")
     config_path = run_dir / "config.json"
     try:
         raw = json.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{config_path}: cannot read the recorded config ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"{config_path}: the recorded config must be a JSON object, got {type(raw).__name__}")
     raw = apply_overrides(raw, list(overrides), file=str(config_path))
     config = config_from_dict(raw, source=config_path, base_dir=run_dir)
     scratch = Path(tempfile.mkdtemp(prefix="framing-reproduce-"))
