@@ -21,6 +21,16 @@ Integrity
     deliberate forgery (whoever can rewrite the file can rewrite the
     hashes); they are not a signature.  The safety against code
     execution does not depend on them.
+Size
+    The zip is read member by member with :mod:`zipfile`: before any
+    array is allocated, every member's name must be one a model has, its
+    ``.npy`` header must declare the dtype and number of dimensions
+    :func:`save_model` writes, the declared size must equal the member's
+    size in the zip directory (and be one deflate can produce from the
+    compressed bytes), and all declared sizes together must stay under
+    ``max_bytes`` (:data:`MAX_BYTES`, 1 GiB), so a small file declaring a
+    huge array is refused at once.  A file that is not a zip is refused
+    naming what it looks like (JSON text, a pickle, a single ``.npy``).
 Limits
     Only :class:`FrameClassifier` models (kinds ``logreg``, ``svm``,
     ``baseline``; binary, multi-class, multi-label) are supported.  A
@@ -45,8 +55,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import math
 import os
+import re
 import tempfile
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +73,11 @@ from sklearn.preprocessing import LabelBinarizer
 from sklearn.svm import LinearSVC
 
 from .. import __version__
+from ..check import check_int
 from ..vocab import MODEL_KINDS
 from .model import FrameClassifier, MarkedWordScorer, make_pipeline
 
-__all__ = ["FORMAT", "ModelFileError", "data_sha256", "save_model", "load_model"]
+__all__ = ["FORMAT", "MAX_BYTES", "ModelFileError", "data_sha256", "save_model", "load_model"]
 
 FORMAT = "framing-classifier/1"
 _PARAMS = ("kind", "C", "class_weight", "word_ngrams", "char_ngrams", "cues", "marked", "min_df", "char_min_df",
@@ -209,31 +224,164 @@ def _json(arrays: Any, name: str, source: str) -> Any:
         raise ModelFileError(f"{source}: array {name!r} is not UTF-8 JSON ({exc})") from None
 
 
-def load_model(path: str | os.PathLike) -> FrameClassifier:
+MAX_BYTES = 1 << 30
+"""Default cap on the total size of the arrays a model file declares (1 GiB)."""
+
+_DTYPES = {"uint8": np.dtype("|u1"), "float64": np.dtype("<f8"), "int64": np.dtype("<i8")}
+_MEMBER = re.compile(r"^(?:(manifest|manifest\.sha256|word\.vocabulary|char\.vocabulary|cues\.lexicon_toml"
+                     r"|marked\.vocabulary)|(word\.idf|char\.idf|model\.\d+\.intercept)"
+                     r"|(model\.\d+\.coef|model\.\d+\.sigmoid)|(marked\.seen|marked\.marked)"
+                     r"|model\.\d+\.classes)\.npy$")
+_ZIP_MAGIC = b"PK\x03\x04"
+_DEFLATE_RATIO = 1100  # deflate cannot expand more than ~1032:1; a member declaring more lies about its size
+
+
+def _expected(name: str) -> tuple[str, int]:
+    """(dtype name, number of dimensions) that save_model writes for a member."""
+    match = _MEMBER.match(name)
+    if match is None:
+        raise KeyError(name)
+    if match.group(2):
+        return "float64", 1
+    if match.group(3):
+        return "float64", 2
+    if match.group(4):
+        return "int64", 1
+    return "uint8", 1
+
+
+def _not_a_model(source: str, head: bytes) -> ModelFileError:
+    if head.startswith((b"{", b"[")):
+        what = "it holds JSON text"
+    elif head.startswith(b"\x93NUMPY"):
+        what = "it is a single .npy array"
+    elif head.startswith(b"\x80"):
+        what = "it is a Python pickle, which framing never loads"
+    elif not head:
+        what = "it is empty"
+    else:
+        what = f"it starts with {head[:16]!r}"
+    return ModelFileError(f"{source}: not a framing model file (expected a .npz zip written by save_model); {what}")
+
+
+def _read_arrays(path: Path, source: str, max_bytes: int) -> dict[str, np.ndarray]:
+    """Read every array of a model file, checking each member's name, dtype,
+    shape and declared size against the zip directory and ``max_bytes``
+    *before* anything is allocated; nothing is unpickled."""
+    with open(path, "rb") as handle:
+        head = handle.read(16)
+    if not head.startswith(_ZIP_MAGIC):
+        raise _not_a_model(source, head)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ModelFileError(f"{source}: not a framing model file (broken or truncated zip archive: {exc})") from None
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > 4096:
+            raise ModelFileError(f"{source}: {len(infos)} members; a framing model file has far fewer")
+        plans = []
+        total = 0
+        for info in infos:
+            name = info.filename
+            try:
+                dtype_name, ndim = _expected(name)
+            except KeyError:
+                raise ModelFileError(f"{source}: member {name!r} is not part of a framing model file (written by "
+                                     f"save_model)") from None
+            try:
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version == (1, 0):
+                        shape, fortran, dtype = np.lib.format.read_array_header_1_0(member)
+                    elif version in ((2, 0), (3, 0)):
+                        shape, fortran, dtype = np.lib.format.read_array_header_2_0(member)
+                    else:
+                        raise ValueError(f"unknown .npy version {version}")
+                    offset = member.tell()
+            except ValueError as exc:
+                raise ModelFileError(f"{source}: member {name!r} is not a NumPy array ({exc})") from None
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+                raise ModelFileError(f"{source}: member {name!r} cannot be read; the file is truncated or "
+                                     f"corrupted ({exc})") from None
+            array = name[: -len(".npy")]
+            if dtype.hasobject:
+                raise ModelFileError(f"{source}: array {array!r} holds Python objects (pickled data), which framing "
+                                     f"never loads; a framing model stores only numbers and UTF-8 bytes")
+            if dtype != _DTYPES[dtype_name]:
+                raise ModelFileError(f"{source}: array {array!r} has dtype {dtype}; a framing model stores it as "
+                                     f"{dtype_name}")
+            if len(shape) != ndim or not all(isinstance(n, int) and n >= 0 for n in shape):
+                raise ModelFileError(f"{source}: array {array!r} has shape {shape}; expected {ndim} dimension(s)")
+            count = math.prod(shape)
+            nbytes = count * dtype.itemsize
+            total += nbytes
+            if total > max_bytes:
+                raise ModelFileError(
+                    f"{source}: array {array!r} declares {count:,} {dtype_name} values ({nbytes:,} bytes); the "
+                    f"arrays would need more than the {max_bytes:,}-byte limit (pass max_bytes= to raise it for a "
+                    f"model you trust)")
+            if info.file_size != offset + nbytes:
+                raise ModelFileError(f"{source}: array {array!r} declares {nbytes:,} bytes of data but its zip member "
+                                     f"holds {max(info.file_size - offset, 0):,}; the file is corrupted or was edited")
+            if info.compress_type == zipfile.ZIP_STORED:
+                plausible = info.compress_size >= info.file_size
+            else:
+                plausible = info.file_size <= _DEFLATE_RATIO * max(info.compress_size, 1) + 1024
+            if not plausible:
+                raise ModelFileError(f"{source}: member {name!r} claims {info.file_size:,} bytes from "
+                                     f"{info.compress_size:,} compressed; the file is corrupted or was edited")
+            plans.append((info, array, shape, fortran, dtype, nbytes, offset))
+        arrays: dict[str, np.ndarray] = {}
+        for info, array, shape, fortran, dtype, nbytes, offset in plans:
+            if array in arrays:
+                raise ModelFileError(f"{source}: array {array!r} is stored twice")
+            buffer = bytearray(nbytes)
+            try:
+                with archive.open(info) as member:
+                    member.read(offset)
+                    got = member.readinto(buffer) if nbytes else 0
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+                raise ModelFileError(f"{source}: member {info.filename!r} cannot be read; the file is truncated or "
+                                     f"corrupted ({exc})") from None
+            if got != nbytes:
+                raise ModelFileError(f"{source}: array {array!r} is truncated ({got:,} of {nbytes:,} bytes)")
+            arrays[array] = np.frombuffer(buffer, dtype=dtype).reshape(shape, order="F" if fortran else "C")
+    return arrays
+
+
+def load_model(path: str | os.PathLike, *, max_bytes: int = MAX_BYTES) -> FrameClassifier:
     """Read a model written by :func:`save_model` (no code is executed).
+
+    Parameters
+    ----------
+    path : str or Path
+    max_bytes : int, default :data:`MAX_BYTES` (1 GiB)
+        Refuse a file whose arrays together declare more bytes.  Every
+        member's name, dtype, shape and declared size are checked against
+        the zip directory and this cap before any array is allocated, so a
+        small file declaring a huge array is refused at once.
 
     Raises
     ------
     FileNotFoundError
         If the file does not exist.
     ModelFileError
-        Not an ``.npz`` model file, an unknown format, a different
-        scikit-learn version, a missing array, or an array or manifest
-        whose SHA-256 does not match (the file was modified).
+        Not an ``.npz`` model file (saying what it is instead, e.g. JSON
+        text), a member that is not one of a model's arrays, a wrong dtype
+        or shape, a declared size over ``max_bytes`` or inconsistent with
+        the zip, a truncated or corrupted member, an unknown format, a
+        different scikit-learn version, a missing array, or an array or
+        manifest whose SHA-256 does not match (the file was modified).
     """
+    max_bytes = check_int("max_bytes", max_bytes, low=1)
     path = Path(path)
+    if path.is_dir():
+        raise ModelFileError(f"{path}: is a folder, not a framing model file")
     if not path.is_file():
         raise FileNotFoundError(f"model file {path} does not exist")
     source = str(path)
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except (ValueError, OSError, EOFError) as exc:
-        raise ModelFileError(f"{source}: not a framing model file (.npz without pickled objects): {exc}") from None
-    except Exception as exc:  # zipfile.BadZipFile and relatives
-        if type(exc).__module__ == "zipfile":
-            raise ModelFileError(f"{source}: not a framing model file (broken zip archive: {exc})") from None
-        raise
+    arrays = _read_arrays(path, source, max_bytes)
     for name in ("manifest", "manifest.sha256"):
         if name not in arrays:
             raise ModelFileError(f"{source}: no {name!r} array; not a model written by framing.classify.persist.save_model")

@@ -14,7 +14,10 @@ from pathlib import Path
 
 from .common import Progress
 
-__all__ = ["register"]
+__all__ = ["SWEEP_LIMIT", "register"]
+
+SWEEP_LIMIT = 50
+"""``framing run`` refuses more sweep points than this unless ``--yes`` is given."""
 
 
 def _echo(args: argparse.Namespace):
@@ -31,13 +34,14 @@ def _progress(args: argparse.Namespace):
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from ..experiment.config import apply_overrides, config_from_dict, expand_sweeps, parse_assignment, read_toml
-    from ..experiment.runner import run
+    from ..experiment.runner import check_runs_dir, run
 
     path = Path(args.config)
     raw = read_toml(path)
     assignments = [parse_assignment(text) for text in args.set or []]
     raw = apply_overrides(raw, assignments, file=str(path))
-    points = expand_sweeps(raw, args.sweep or [], file=str(path))
+    points = expand_sweeps(raw, args.sweep or [], file=str(path), max_points=None if args.yes else SWEEP_LIMIT)
+    check_runs_dir(args.runs_dir, name="--runs-dir")
     configs = [(point, config_from_dict(tree, source=path.resolve(), base_dir=path.resolve().parent))
                for point, tree in points]  # every point is validated before anything runs
     command = ["framing", *(args.argv or [])]
@@ -84,6 +88,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--sweep", action="append", metavar="KEY=[V1,V2]",
                    help="run once per value, e.g. --sweep 'comparisons.0.n_resamples=[999,4999]'; "
                         "several sweeps give every combination")
+    p.add_argument("--yes", action="store_true",
+                   help=f"confirm a sweep of more than {SWEEP_LIMIT} points (refused without it)")
     p.add_argument("--runs-dir", default="runs", help="folder of run folders (default: ./runs)")
     p.add_argument("--force", action="store_true", help="rebuild the run folder even if it exists")
     p.add_argument("--quiet", "-q", action="store_true", help="no stage messages or progress bars")

@@ -128,7 +128,8 @@ environment (an unset or empty variable is an error; ``$$`` is a literal
 ``$``, any other ``$`` an error), then ``~`` is expanded, then a relative
 path is taken relative to the config file's folder (never the working
 directory), and the result is made absolute and resolved.  Inputs must
-exist.  :meth:`Config.to_dict` writes paths as absolute POSIX strings
+exist and be readable (a folder also searchable); an error names the
+key.  :meth:`Config.to_dict` writes paths as absolute POSIX strings
 with ``$`` doubled, so that the canonical form reads back unchanged.
 
 Overrides and sweeps
@@ -850,6 +851,8 @@ def _path(check: _Checker, text: str, key: str, base: Path, env: Mapping[str, st
 def _existing(check: _Checker, path: Path, key: str, text: str) -> Path:
     if not path.exists():
         raise check.error(key, f"no such file or folder: {path} (from {text!r})")
+    if not os.access(path, os.R_OK | (os.X_OK if path.is_dir() else 0)):
+        raise check.error(key, f"cannot read {path} (permission denied; from {text!r})")
     return path
 
 
@@ -1268,9 +1271,17 @@ def apply_overrides(raw: Mapping[str, Any], assignments: Sequence[tuple[str, Any
 
 
 def expand_sweeps(raw: Mapping[str, Any], sweeps: Sequence[str], *,
-                  file: str | os.PathLike[str] | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+                  file: str | os.PathLike[str] | None = None, max_points: int | None = None,
+                  confirm: str = "--yes") -> list[tuple[dict[str, Any], dict[str, Any]]]:
     """Expand ``KEY=[v1, v2]`` sweeps into ``(point, raw config)`` pairs,
-    the cartesian product with the first sweep varying slowest."""
+    the cartesian product with the first sweep varying slowest.
+
+    ``max_points``: more points than this is a :class:`ConfigError`
+    (key ``--sweep``) saying how many points there are and that
+    ``confirm`` (the command-line flag) allows them; ``None``: no cap.
+    """
+    if max_points is not None and (isinstance(max_points, bool) or not isinstance(max_points, int) or max_points < 1):
+        raise ValueError(f"max_points: expected an integer >= 1 or None, got {max_points!r}")
     axes: list[tuple[str, list]] = []
     for text in sweeps:
         key, values = parse_assignment(text, option="--sweep")
@@ -1282,6 +1293,11 @@ def expand_sweeps(raw: Mapping[str, Any], sweeps: Sequence[str], *,
         axes.append((key, values))
     if not axes:
         return [({}, copy.deepcopy(dict(raw)))]
+    n_points = math.prod(len(values) for _, values in axes)
+    if max_points is not None and n_points > max_points:
+        sizes = " × ".join(str(len(values)) for _, values in axes)
+        raise ConfigError(f"{n_points:,} points ({sizes} values) would start {n_points:,} runs; more than "
+                          f"{max_points} need confirming: add {confirm} to run them all", file=file, key="--sweep")
     points = []
     for combo in itertools.product(*(values for _, values in axes)):
         assignment = [(key, value) for (key, _), value in zip(axes, combo)]

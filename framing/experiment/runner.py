@@ -18,7 +18,10 @@ files.  Given a validated :class:`framing.experiment.config.Config` it
    changing a statistics option re-uses the scored corpus;
 4. builds everything in a hidden staging folder next to the final one and
    renames it into place only when the manifest is written, so an
-   interrupted run never leaves a folder that looks complete.
+   interrupted run never leaves a folder that looks complete.  The
+   staging folder records its process id and host; a later run of the
+   same name removes staging folders whose process is gone (a run killed
+   with SIGKILL) and says so in its log (:func:`remove_stale_staging`).
 
 ``config.json`` and the report hold the resolved config without
 ``[runtime]`` (how a run was executed never changes what it computed; the
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import platform
 import shutil
 import subprocess
@@ -69,7 +73,8 @@ from ..lexicon.files import bundled_lexicon_bytes
 from .outputs import write_outputs
 from .stages import StageError, Stages
 
-__all__ = ["RunError", "RunResult", "ReproduceResult", "plan_run", "run", "reproduce", "verify"]
+__all__ = ["STAGING_PREFIX", "RunError", "RunResult", "ReproduceResult", "check_runs_dir", "plan_run",
+           "remove_stale_staging", "run", "reproduce", "verify"]
 
 _PACKAGES = ("framing-toolkit", "numpy", "scipy", "pandas", "scikit-learn", "nltk", "matplotlib", "pyahocorasick",
              "pyarrow")
@@ -285,10 +290,12 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         stage and the config entry).
     """
     started = time.monotonic()
-    runs_dir = Path(runs_dir)
+    runs_dir = check_runs_dir(runs_dir)
     cache_root = _cache_root(config, runs_dir) if use_cache else None
     hashes = HashCache(cache_root / "file-hashes.json" if cache_root is not None else None)
     plan = plan_run(config, runs_dir=runs_dir, hashes=hashes)
+    log = _Log(echo)
+    remove_stale_staging(plan.run_dir.parent, log=log)
     status = "created"
     if plan.run_dir.exists():
         checked = _check_existing(plan.run_dir)
@@ -301,10 +308,10 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
                              outputs=tuple(sorted(read_manifest(plan.run_dir)["outputs"])),
                              seconds=time.monotonic() - started)
         status = "rebuilt"
-    log = _Log(echo)
     log(f"run {config.name} → {plan.run_dir}")
-    staging = Path(tempfile.mkdtemp(prefix=f".staging-{plan.run_hash}-", dir=_mkdir(plan.run_dir.parent)))
+    staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{plan.run_hash}-", dir=_mkdir(plan.run_dir.parent)))
     try:
+        _claim(staging)
         cache = StageCache(cache_root)
         stages = Stages(config, plan=plan, cache=cache, log=log, progress=progress)
         with warnings.catch_warnings(record=True) as caught:
@@ -326,6 +333,7 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         write_atomic(staging / "run.log", ("\n".join(log.lines) + "\n").encode("utf-8"))
         write_atomic(staging / "manifest.json", canonical_bytes(manifest))
         staging.chmod(default_mode(folder=True))
+        (staging / _OWNER).unlink()
         if plan.run_dir.exists():
             shutil.rmtree(plan.run_dir)
         staging.rename(plan.run_dir)
@@ -334,6 +342,108 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         raise
     return RunResult(run_dir=plan.run_dir, run_hash=plan.run_hash, status=status, outputs=tuple(sorted(outputs)),
                      warnings=tuple(messages), cache_hits=tuple(cache.hits), seconds=time.monotonic() - started)
+
+
+STAGING_PREFIX = ".staging-"
+_OWNER = ".owner.json"
+
+
+def check_runs_dir(runs_dir: Path | str, *, name: str = "runs_dir") -> Path:
+    """Check that ``runs_dir`` is, or can be made, a writable folder.
+
+    Raises
+    ------
+    TypeError
+        If it is not a str or path.
+    RunError
+        Naming ``name`` (``--runs-dir`` on the command line), the path and
+        the problem: a file, a folder that cannot be written, or a path
+        that cannot be created (the first existing part is a file or not
+        writable).
+    """
+    if not isinstance(runs_dir, (str, os.PathLike)):
+        raise TypeError(f"{name}: expected a str or path, got {type(runs_dir).__name__}")
+    path = Path(runs_dir)
+    if path.exists():
+        if not path.is_dir():
+            raise RunError(f"{name}: {path} is a file, not a folder of runs")
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise RunError(f"{name}: cannot write in {path} (permission denied)")
+        return path
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise RunError(f"{name}: cannot create {path}: {parent} is a file")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise RunError(f"{name}: cannot create {path}: cannot write in {parent} (permission denied)")
+    return path
+
+
+def _claim(staging: Path) -> None:
+    """Record the process and host that own a staging folder."""
+    owner = {"pid": os.getpid(), "host": platform.node(),
+             "started_utc": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    write_atomic(staging / _OWNER, canonical_bytes(owner))
+
+
+def _owner_gone(owner: Any) -> str | None:
+    """Why the owner of a staging folder is known to be gone, or None when
+    it may still be running (or cannot be checked from here)."""
+    if not isinstance(owner, dict):
+        return None
+    pid, host = owner.get("pid"), owner.get("host")
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or host != platform.node():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return f"its run (pid {pid} on {host}) is gone"
+    except OSError:  # e.g. PermissionError: the process exists, under another user
+        return None
+    return None
+
+
+def remove_stale_staging(folder: Path | str, *, log: Callable[[str], None] | None = None) -> list[Path]:
+    """Remove the staging folders of killed runs from one run name's folder.
+
+    A run builds in ``<runs_dir>/<name>/.staging-<hash>-*`` and records its
+    process id and host there; a run killed before it finished (SIGKILL,
+    power loss) leaves that folder behind.  A staging folder is removed only
+    when its record names this host and a process id that no longer exists
+    (``os.kill(pid, 0)``); a folder of a live run, of another host, or
+    without a readable record is left alone (and logged).
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    folder = Path(folder)
+    say = log or (lambda message: None)
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for child in sorted(folder.iterdir()):
+        if not child.name.startswith(STAGING_PREFIX) or not child.is_dir() or child.is_symlink():
+            continue
+        try:
+            owner = json.loads((child / _OWNER).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+            say(f"left {child}: no readable owner record ({_OWNER}); remove it by hand if no run is using it")
+            continue
+        reason = _owner_gone(owner)
+        if reason is None:
+            say(f"left {child}: its run (pid {owner.get('pid') if isinstance(owner, dict) else '?'} on "
+                f"{owner.get('host') if isinstance(owner, dict) else '?'}) may still be running")
+            continue
+        shutil.rmtree(child, ignore_errors=True)
+        if child.exists():
+            say(f"could not remove the stale staging folder {child} ({reason})")
+            continue
+        removed.append(child)
+        say(f"removed the stale staging folder {child}: {reason}")
+    return removed
 
 
 def _mkdir(path: Path) -> Path:
@@ -421,11 +531,15 @@ def reproduce(run_dir: Path | str, *, overrides: Sequence[tuple[str, Any]] = (),
 
     run_dir = Path(run_dir)
     manifest = read_manifest(run_dir)
+    if not manifest.get("run_hash"):
+        raise ValueError(f"{run_dir / 'manifest.json'}: no run_hash; not the manifest of a finished run")
     config_path = run_dir / "config.json"
     try:
         raw = json.loads(config_path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ValueError(f"{config_path}: cannot read the recorded config ({exc})") from None
+    if not isinstance(raw, dict):
+        raise ValueError(f"{config_path}: the recorded config must be a JSON object, got {type(raw).__name__}")
     raw = apply_overrides(raw, list(overrides), file=str(config_path))
     config = config_from_dict(raw, source=config_path, base_dir=run_dir)
     scratch = Path(tempfile.mkdtemp(prefix="framing-reproduce-"))

@@ -334,7 +334,14 @@ class VerifyResult:
 def read_manifest(run_dir: Path) -> dict[str, Any]:
     """The manifest of a run folder (ValueError naming the file if it is
     missing or not a manifest)."""
-    path = Path(run_dir) / "manifest.json"
+    run_dir = Path(run_dir)
+    if not run_dir.exists():
+        raise ValueError(f"{run_dir}: no such run folder")
+    if not run_dir.is_dir():
+        raise ValueError(f"{run_dir}: not a framing run folder (a file, not a folder)")
+    path = run_dir / "manifest.json"
+    if path.is_dir():
+        raise ValueError(f"{path}: a folder where the run's manifest file should be")
     if not path.is_file():
         raise ValueError(f"{run_dir}: not a framing run folder (no manifest.json)")
     try:
@@ -343,7 +350,27 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
         raise ValueError(f"{path}: not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("manifest_schema") != MANIFEST_SCHEMA:
         raise ValueError(f"{path}: not a framing manifest (manifest_schema {MANIFEST_SCHEMA} expected)")
+    for key, kind, what, default in _MANIFEST_KEYS:
+        value = manifest.get(key, default)
+        if not isinstance(value, kind):
+            raise ValueError(f"{path}: key {key!r} must be {what}, got {type(value).__name__}; the manifest was "
+                             f"edited or damaged")
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in manifest["outputs"].items()):
+        raise ValueError(f"{path}: 'outputs' must map file names to SHA-256 strings; the manifest was edited or damaged")
+    unchecked = manifest.get("unchecked_files", [])
+    if not isinstance(unchecked, list) or not all(isinstance(name, str) for name in unchecked):
+        raise ValueError(f"{path}: 'unchecked_files' must be a list of file names; the manifest was edited or damaged")
+    for name, record in manifest.get("inputs", {}).items():
+        if not (isinstance(record, dict) and isinstance(record.get("path"), str)
+                and isinstance(record.get("sha256"), str)):
+            raise ValueError(f"{path}: inputs[{name!r}] must be a table with 'path' and 'sha256' strings; the "
+                             f"manifest was edited or damaged")
     return manifest
+
+
+# key, type, description, value when absent (None: required)
+_MANIFEST_KEYS = (("outputs", dict, "a table", None), ("inputs", dict, "a table", {}),
+                  ("run_hash", str, "a string", ""))
 
 
 def _listed(run_dir: Path) -> Iterable[str]:
@@ -376,6 +403,9 @@ def verify_run(run_dir: Path, *, inputs: bool = False, hashes: HashCache | None 
     problems: list[str] = []
     for rel, expected in sorted(outputs.items()):
         path = run_dir / rel
+        if path.is_dir():
+            problems.append(f"a folder, not a file: {rel}")
+            continue
         if not path.is_file():
             problems.append(f"missing: {rel}")
             continue
@@ -383,7 +413,10 @@ def verify_run(run_dir: Path, *, inputs: bool = False, hashes: HashCache | None 
         if actual != expected:
             problems.append(f"changed: {rel} (sha256 {actual[:12]}…, manifest {str(expected)[:12]}…)")
     unchecked = {"manifest.json", *manifest.get("unchecked_files", [])}
+    replaced = tuple(f"{rel}/" for rel in outputs if (run_dir / rel).is_dir())
     for rel in _listed(run_dir):
+        if rel.startswith(replaced):
+            continue
         if rel not in outputs and rel not in unchecked:
             problems.append(f"not in the manifest: {rel}")
     n_checked = len(outputs)

@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Category, Lexicon, LexiconError, location
-from ..text import term_tokens
+from .model import Category, Lexicon, LexiconError, location, parse_term
+
 
 __all__ = ["read_dic"]
 
@@ -156,7 +156,7 @@ class _DicReader:
                 )
                 word = split_glob.group(1)
             try:
-                pattern = term_tokens(word)
+                pattern, _ = parse_term(word)
             except ValueError as exc:
                 self.problem(lineno, f"invalid term: {exc}")
                 continue

@@ -10,6 +10,17 @@ Matching semantics (implemented by :mod:`framing.match`)
   hyphen or line break between two words is the same as a space.
 * A word matches a token when they are equal, or when the token is the
   word plus a possessive ``'s`` (``regime`` matches ``regime's``).
+* Only letters, digits and an apostrophe inside a word make words
+  (:data:`framing.text.TOKEN_PATTERN`); a ``*`` at the end of a word
+  makes it a prefix glob (``?`` is not a wildcard: it ends a sentence,
+  so a term holding it is refused).  Whitespace, hyphens, dashes,
+  slashes, apostrophes and ``, ; :`` separate words.  Any other
+  character (``+`` in ``c++``, ``#``, ``&``, ``%``, an emoji) is not part
+  of any word, so the text tokenizer drops it too: the entry is *kept*
+  without it (``c++`` is read as ``c``) and a warning naming the file,
+  line, entry and the dropped characters is recorded in
+  ``Lexicon.warnings`` (the file readers emit it as a
+  :class:`~framing.lexicon.LexiconWarning`).
 * A word ending in ``*`` is a prefix glob: ``pretens*`` matches every
   token that starts with ``pretens`` (``pretense``, ``pretenses``,
   ``pretensions``) and nothing inside a word.
@@ -37,10 +48,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from ..check import check_choice
-from ..text import fold, term_tokens
+from ..text import TOKEN_PATTERN, fold, term_tokens
 
 __all__ = [
     "DEFAULT_NEGATORS",
@@ -50,6 +63,7 @@ __all__ = [
     "LexiconError",
     "NESTED_SCOPES",
     "location",
+    "parse_term",
 ]
 
 DEFAULT_NEGATORS: tuple[str, ...] = (
@@ -88,6 +102,38 @@ def location(source: str | None, line: int | None) -> str:
     if line is None:
         return f"{source}"
     return f"{source or 'lexicon'}, line {line}"
+
+
+_TERM_WORD = re.compile(rf"{TOKEN_PATTERN}\*?|\*")
+_SEPARATORS = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212/'\u2018\u2019,;:")
+
+
+def parse_term(term: str) -> tuple[tuple[str, ...], str]:
+    """The word pattern of a lexicon term and the characters it drops.
+
+    Returns ``(pattern, dropped)``: ``pattern`` as from
+    :func:`framing.text.term_tokens`; ``dropped`` the characters of the
+    folded term that are neither part of a word nor whitespace nor a word
+    separator (see the module notes), in order, each once (``"+"`` for
+    ``c++``; ``""`` for most terms).
+
+    Raises
+    ------
+    ValueError
+        As :func:`framing.text.term_tokens`, and for a ``?`` (which is not
+        a wildcard; only a trailing ``*`` is).
+    """
+    if "?" in term:
+        raise ValueError(f"term {term!r}: '?' is not a wildcard (only '*' at the end of a word is, a prefix glob "
+                         f"as in 'pretens*'), and '?' ends a sentence, so a term cannot contain it")
+    pattern = term_tokens(term)
+    rest = _TERM_WORD.sub(" ", fold(term))
+    dropped: dict[str, None] = {}
+    for char in rest:
+        if char.isspace() or char in _SEPARATORS or unicodedata.category(char).startswith("M"):
+            continue
+        dropped.setdefault(char, None)
+    return pattern, "".join(dropped)
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +284,7 @@ class Lexicon:
             seen_cats[cat.name] = cat
         built: list[Entry] = []
         index: dict[tuple[str, tuple[str, ...]], Entry] = {}
+        parsed_terms: dict[str, tuple[tuple[str, ...], str]] = {}
         extra_warnings = list(warnings)
         for raw in entries:
             if isinstance(raw, Entry):
@@ -258,10 +305,20 @@ class Lexicon:
                 )
             if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
                 raise LexiconError(f"{where}: entry {term!r}: weight must be a finite number, got {weight!r}")
-            try:
-                pattern = term_tokens(term)
-            except ValueError as exc:
-                raise LexiconError(f"{where}: {exc}") from None
+            parsed = parsed_terms.get(term)
+            if parsed is None:
+                try:
+                    parsed = parsed_terms[term] = parse_term(term)
+                except ValueError as exc:
+                    raise LexiconError(f"{where}: {exc}") from None
+            pattern, dropped = parsed
+            if dropped:
+                shown = ", ".join(repr(c) for c in dropped)
+                extra_warnings.append(
+                    f"{where}: entry {term!r} in category {category!r} is read as {' '.join(pattern)!r}: "
+                    f"{shown} {'is' if len(dropped) == 1 else 'are'} not part of any word and ignored in matching "
+                    f"(words are letters and digits; the text tokenizer drops such characters too)"
+                )
             key = (category, pattern)
             prior = index.get(key)
             if prior is not None:
