@@ -128,7 +128,7 @@ def test_cluster_unit_uses_outlet_means():
             for i in range(k + 1):  # unequal outlet sizes: each outlet still weighs the same
                 rows.append((f"{outlet}-{i}", outlet, "x", k + i + (2 if grp == "R" else 0), 100, {"side": grp}))
     scores = make_scores(rows)
-    with pytest.warns(UserWarning, match="only 3 outlet clusters"):
+    with pytest.warns(UserWarning, match=r"only 3 outlet clusters \(fewer than 10\); cluster-level intervals are approximate"):
         out = effects(scores, by="side", cluster="outlet", effects=["rate_difference"], n_resamples=100)
     means = scores.groupby(["side", "outlet"])["rate"].mean().groupby("side").mean()
     assert out["estimate"].iloc[0] == pytest.approx(means["L"] - means["R"])
