@@ -24,9 +24,10 @@ Tests (``methods``)
     Welch's t test on the units' rates (:func:`scipy.stats.ttest_ind`
     with ``equal_var=False``).
 ``"mannwhitney"``
-    Mann–Whitney U (:func:`scipy.stats.mannwhitneyu`, ``method="auto"``:
-    exact for small samples without ties, else the normal approximation
-    with tie correction).  ``statistic`` is :math:`U_a`.
+    Mann–Whitney U (:func:`scipy.stats.mannwhitneyu`, ``method="auto"``
+    decided per category: exact for small samples without ties, else the
+    normal approximation with tie correction).  ``statistic`` is
+    :math:`U_a`.
 ``"bootstrap"``
     Bootstrap test of equal means (Efron & Tibshirani 1993, Algorithm
     16.2): both groups are shifted to the pooled mean, resampled within
@@ -34,8 +35,8 @@ Tests (``methods``)
     observed one.
 
 With ``strata=`` only ``"permutation"`` applies.  Every row also
-carries one effect size (``effect=``) with its percentile bootstrap CI
-(:mod:`framing.stats.effects`).
+carries one effect size (``effect=``) with its confidence interval
+(``ci_method``; :mod:`framing.stats.effects`).
 
 Multiple comparisons
 --------------------
@@ -93,7 +94,8 @@ from ..vocab import (
 from ._data import RateTable, check_common, group_pairs, rate_table
 from ._resample import BATCH_ELEMENTS, check_resampling, tail_count
 from ._warnings import StatsWarning
-from .effects import EFFECT_COLUMNS, PairData, cluster_means, effect_rows, pair_data, sort_rows
+from ._resample import check_ci_method
+from .effects import EFFECT_COLUMNS, PairData, cluster_means, effect_rows, pair_data, resolve_ci_method, sort_rows
 from .multitest import adjust_pvalues
 
 __all__ = [
@@ -173,6 +175,7 @@ def permutation_test(
         Relabelings used: all of them when enumerated exactly, else
         ``n_resamples``.
     """
+    scale = np.abs(np.vstack([pair.xa, pair.xb])).mean(axis=0)
     if pair.stratified:
         x, labels, strata, z = _stratum_design(pair)
         na_s = np.bincount(strata, weights=labels, minlength=pair.n_strata)
@@ -187,7 +190,7 @@ def permutation_test(
             keys = strata[None, :] + rng.random((b, len(x)))
             masks = labels[np.argsort(keys, axis=1)]
             null = _stratified_stat(masks, x, z, na_s, nb_s, total_s, w)
-            count += tail_count(null, observed, alternative)
+            count += tail_count(null, observed, alternative, scale)
         return observed, (1 + count) / (1 + n_resamples), n_resamples
     x = np.vstack([pair.xa, pair.xb])
     na, nb = len(pair.xa), len(pair.xb)
@@ -203,7 +206,7 @@ def permutation_test(
         combos = np.array(list(itertools.combinations(range(n), na)))
         masks = np.zeros((len(combos), n))
         np.put_along_axis(masks, combos, 1.0, axis=1)
-        count = tail_count(stat(masks), observed, alternative)
+        count = tail_count(stat(masks), observed, alternative, scale)
         return observed, count / len(combos), len(combos)
     base = np.concatenate([np.ones(na), np.zeros(nb)])
     batch = max(1, BATCH_ELEMENTS // max(n, 1))
@@ -211,7 +214,7 @@ def permutation_test(
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         masks = rng.permuted(np.tile(base, (b, 1)), axis=1)
-        count += tail_count(stat(masks), observed, alternative)
+        count += tail_count(stat(masks), observed, alternative, scale)
     return observed, (1 + count) / (1 + n_resamples), n_resamples
 
 
@@ -243,23 +246,43 @@ def bootstrap_test(
         t = np.where(np.isnan(t), 0.0, t)
         count += tail_count(t, observed, alternative)
     p = (1 + count) / (1 + n_resamples)
-    return observed, np.where(np.isnan(observed), np.nan, p)
+    flat = welch_undefined(pair) | np.isnan(observed)
+    return np.where(flat, np.nan, observed), np.where(flat, np.nan, p)
 
 
 def _scipy_test(method: str, pair: PairData, alternative: str) -> tuple[np.ndarray, np.ndarray]:
+    """Welch's t or Mann–Whitney U per category.
+
+    Welch: NaN statistic and p where both groups have zero variance (the
+    standard error is 0, so t is undefined, not infinite).  Mann–Whitney:
+    ``method="auto"`` decided per category (exact for a small category
+    without ties, asymptotic otherwise), not once for all categories."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if method == "welch":
             res = scipy.stats.ttest_ind(pair.xa, pair.xb, equal_var=False, axis=0, alternative=alternative)
-        else:
-            res = scipy.stats.mannwhitneyu(pair.xa, pair.xb, axis=0, alternative=alternative, method="auto")
-    stat = np.atleast_1d(np.asarray(res.statistic, dtype=float))
-    p = np.atleast_1d(np.asarray(res.pvalue, dtype=float))
-    if method == "mannwhitney":
-        # all values identical: no information, not p = 1 by accident of the approximation
-        constant = np.all(np.vstack([pair.xa, pair.xb]) == pair.xa[:1], axis=0)
-        p = np.where(constant, np.nan, p)
+            stat = np.atleast_1d(np.asarray(res.statistic, dtype=float))
+            p = np.atleast_1d(np.asarray(res.pvalue, dtype=float))
+            flat = welch_undefined(pair)
+            return np.where(flat, np.nan, stat), np.where(flat, np.nan, p)
+        k = pair.xa.shape[1]
+        stat, p = np.full(k, np.nan), np.full(k, np.nan)
+        for j in range(k):
+            xa, xb = pair.xa[:, j], pair.xb[:, j]
+            if np.all(xa == xa[0]) and np.all(xb == xa[0]):
+                continue  # all values identical: no information, not p = 1 by accident of the approximation
+            res = scipy.stats.mannwhitneyu(xa, xb, alternative=alternative, method="auto")
+            stat[j], p[j] = float(res.statistic), float(res.pvalue)
     return stat, p
+
+
+def welch_undefined(pair: PairData) -> np.ndarray:
+    """Per category: both groups without spread (up to rounding relative
+    to the data's scale), so Welch's standard error is 0 and t undefined."""
+    scale = np.maximum(np.abs(np.vstack([pair.xa, pair.xb])).max(axis=0), 1e-300)
+    spread_a = np.ptp(pair.xa, axis=0) <= 1e-12 * scale
+    spread_b = np.ptp(pair.xb, axis=0) <= 1e-12 * scale
+    return spread_a & spread_b
 
 
 def _check_design_methods(names: list[str], allowed: Sequence[str], design: str, strata: str | None,
@@ -308,6 +331,7 @@ def compare(
     confidence: float = DEFAULTS["confidence"],
     n_resamples: int = DEFAULTS["n_resamples"],
     random_state: int | None = DEFAULTS["seed"],
+    ci_method: str = "auto",
 ) -> pd.DataFrame:
     """Compare per-document cue rates between pairs of groups.
 
@@ -361,6 +385,11 @@ def compare(
         named stream (:func:`framing.seeds.rng`, e.g. ``rng(random_state,
         "test", "permutation", group_a, group_b)``), so a row does not
         change when other groups or categories are added.
+    ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
+        The effect's interval, as in :func:`framing.stats.effects.effects`
+        (``"percentile"`` reproduces framing 0.2.0).  The table has no
+        ``ci_method`` column; :func:`~framing.stats.effects.effects` with the
+        same options reports it per row.
 
     Returns
     -------
@@ -372,10 +401,18 @@ def compare(
         ci_low, ci_high``) then ``method, statistic, p_value, p_adj,
         correction, alternative, confidence, n_resamples``.  ``statistic``
         is the mean difference (permutation), Welch's t (welch, bootstrap)
-        or :math:`U_a` (mannwhitney).  Sorted by category (lexicon order),
+        or :math:`U_a` (mannwhitney).  ``n_resamples`` is what the row's
+        p-value used: for permutation rows the relabelings actually used
+        (all of them, ``C(n_a + n_b, n_a)``, when enumerated exactly, which
+        happens when that is at most ``n_resamples``), for bootstrap rows
+        the replicates; for welch and mannwhitney rows, which have no
+        resampled p-value, the bootstrap replicates of the effect's
+        interval (0 for the t interval).  Sorted by category (lexicon order),
         group_a, group_b, method (``METHODS`` order).  A test that cannot
-        be computed (e.g. every rate equal) has NaN ``p_value`` and is
-        left out of the correction family.
+        be computed (e.g. every rate equal; Welch and bootstrap when both
+        groups have zero variance, whose t would be infinite) has NaN
+        ``statistic`` and ``p_value`` and is left out of the correction
+        family.
 
     Raises
     ------
@@ -389,7 +426,9 @@ def compare(
     Warns
     -----
     StatsWarning
-        Fewer than 5 clusters per group; heavy ties with Mann–Whitney.
+        Fewer than 10 clusters per group (intervals approximate); heavy
+        ties with Mann–Whitney; Welch/bootstrap rows left undefined because
+        both groups have zero variance (the rows are named).
     """
     design = design_of(strata=strata, cluster=cluster)
     names = check_choices("methods", default_methods(design) if methods is None else methods, METHODS)
@@ -400,12 +439,15 @@ def compare(
     check_choice("correction", correction, CORRECTIONS)
     check_choice("alternative", alternative, ALTERNATIVES)
     n_resamples, confidence, random_state = check_resampling(n_resamples, confidence, random_state)
+    ci_method = check_ci_method(ci_method)
+    resolve_ci_method(ci_method, effect, unit="cluster" if cluster else "document", stratified=strata is not None)
     table = rate_table(
         scores, by=by, corpus=corpus, cluster=cluster, strata=strata, categories=categories, part=part, voice=voice
     )
     check_common(table)
     _warn_ties(table, names)
     rows: list[dict[str, Any]] = []
+    flat_rows: list[str] = []
     for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
         pair = pair_data(table, a, b, unmatched=unmatched)
         base = effect_rows(
@@ -416,13 +458,19 @@ def compare(
             n_resamples=n_resamples,
             random_state=random_state,
             strata_name=strata,
+            ci_method=ci_method,
         )
+        flat = welch_undefined(pair) if {"welch", "bootstrap"} & set(names) else None
+        if flat is not None and flat.any():
+            flat_rows.extend(f"{table.categories[j]} ({a} vs {b})" for j in np.flatnonzero(flat))
         for method in names:
             stream = seeds.rng(random_state, "test", method, a, b)
+            used = None
             if method == "permutation":
-                stat, p, _ = permutation_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
+                stat, p, used = permutation_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
             elif method == "bootstrap":
                 stat, p = bootstrap_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
+                used = n_resamples
             else:
                 stat, p = _scipy_test(method, pair, alternative)
             for j, row in enumerate(base):
@@ -434,7 +482,17 @@ def compare(
                     correction=correction,
                     alternative=alternative,
                 )
+                if used is not None:
+                    out["n_resamples"] = int(used)
                 rows.append(out)
+    if flat_rows:
+        warnings.warn(
+            f"{len(flat_rows)} comparison(s) have zero variance in both groups, so Welch's t is undefined (not "
+            f"infinite); their welch/bootstrap statistic and p-value are NaN: {', '.join(flat_rows[:5])}"
+            f"{', ...' if len(flat_rows) > 5 else ''}. The permutation test still applies",
+            StatsWarning,
+            stacklevel=2,
+        )
     frame = adjust_per_method(pd.DataFrame(rows, columns=list(COMPARE_COLUMNS)), correction)
     return sort_rows(frame, table.categories, "method", METHODS)
 

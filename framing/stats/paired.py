@@ -95,19 +95,26 @@ def _effect(effect: str, xa: np.ndarray, xb: np.ndarray, weights: np.ndarray) ->
 
 
 def _sign_flip(d: np.ndarray, *, n_resamples: int, rng: np.random.Generator, alternative: str):
+    """Sign-flip test of the mean difference: statistic, p-value and the
+    number of sign vectors used (``2**n`` when enumerated exactly).
+
+    Ties are judged with a tolerance relative to the data's scale (the
+    mean absolute difference), so an observed mean that is zero up to
+    rounding (2.5e-17) ties with the null's zeros and p is 1, not 0.98."""
     n = len(d)
     observed = d.mean(axis=0)
+    scale = np.abs(d).mean(axis=0)
     if 2**n <= min(n_resamples, _MAX_EXACT):
         signs = 1 - 2 * ((np.arange(2**n)[:, None] >> np.arange(n)) & 1)
-        count = tail_count(signs @ d / n, observed, alternative)
-        return observed, count / 2**n
+        count = tail_count(signs @ d / n, observed, alternative, scale)
+        return observed, count / 2**n, 2**n
     count = np.zeros(d.shape[1])
     batch = max(1, BATCH_ELEMENTS // max(n, 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         signs = rng.choice(np.array([-1.0, 1.0]), size=(b, n))
-        count += tail_count(signs @ d / n, observed, alternative)
-    return observed, (1 + count) / (1 + n_resamples)
+        count += tail_count(signs @ d / n, observed, alternative, scale)
+    return observed, (1 + count) / (1 + n_resamples), n_resamples
 
 
 def paired(
@@ -165,6 +172,9 @@ def paired(
         number of stories compared, ``strata`` = ``pair_on``; ``rate_a``
         and ``rate_b`` are means over those stories.  ``statistic`` is
         :math:`\\bar d` (sign_flip), Wilcoxon's *W* or the paired *t*.
+        ``n_resamples``: for sign_flip rows the sign vectors actually used
+        (``2**n`` when enumerated exactly, i.e. when that is at most
+        ``n_resamples``), else the bootstrap replicates of the interval.
 
     Raises
     ------
@@ -224,8 +234,9 @@ def paired(
         for method in names:
             if method == "sign_flip":
                 stream = seeds.rng(random_state, "test", method, a, b)
-                stat, p = _sign_flip(d, n_resamples=n_resamples, rng=stream, alternative=alternative)
+                stat, p, used = _sign_flip(d, n_resamples=n_resamples, rng=stream, alternative=alternative)
             else:
+                used = n_resamples
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     warnings.simplefilter("ignore", UserWarning)
@@ -265,7 +276,7 @@ def paired(
                         "correction": correction,
                         "alternative": alternative,
                         "confidence": float(confidence),
-                        "n_resamples": int(n_resamples),
+                        "n_resamples": int(used),
                     }
                 )
     frame = adjust_per_method(pd.DataFrame(rows, columns=list(COMPARE_COLUMNS)), correction)

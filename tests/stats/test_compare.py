@@ -1,8 +1,11 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 import scipy.stats
 
+from framing.stats import StatsWarning
 from framing.stats.compare import COMPARE_COLUMNS, OMNIBUS_COLUMNS, compare, omnibus
 
 from .conftest import make_scores, null_scores
@@ -266,3 +269,55 @@ def test_calibration_with_the_project_simulator():
     assert (found["p_adj"] < 0.05).mean() >= 0.8
     ratios = compare(planted, methods=["welch"], effect="rate_ratio", n_resamples=499)
     assert ((ratios["ci_low"] <= 1.6) & (ratios["ci_high"] >= 1.6)).mean() >= 0.8
+
+
+def test_welch_on_groups_without_variance_is_undefined_and_warned():
+    # x: A all 10, B all 20 per 1000 (zero variance in both: t would be -inf, p 0); y: ordinary
+    rows = [(f"a{i}", "A", "x", 1, 100) for i in range(3)] + [(f"b{i}", "B", "x", 2, 100) for i in range(3)]
+    rows += [(f"a{i}", "A", "y", i, 100) for i in range(3)] + [(f"b{i}", "B", "y", i + 1, 100) for i in range(3)]
+    with pytest.warns(StatsWarning, match=r"1 comparison\(s\) have zero variance in both groups, so Welch's t is "
+                                          r"undefined \(not infinite\).*: x \(A vs B\)\. The permutation test"):
+        out = compare(make_scores(rows), methods=["permutation", "welch", "bootstrap"], n_resamples=99)
+    x = out[out.category == "x"].set_index("method")
+    assert np.isnan(x.loc["welch", "statistic"]) and np.isnan(x.loc["welch", "p_value"])
+    assert np.isnan(x.loc["welch", "p_adj"]) and np.isnan(x.loc["bootstrap", "p_value"])
+    assert x.loc["permutation", "p_value"] == pytest.approx(0.1)  # 2 of C(6, 3) = 20 relabelings
+    y = out[out.category == "y"].set_index("method")
+    assert np.isfinite(y.loc["welch", "p_value"])
+
+
+def test_mannwhitney_exact_or_asymptotic_per_category():
+    # x has no ties (small: exact), y has ties (asymptotic); each must match scipy on its own
+    rows = []
+    for i, (cx, cy) in enumerate([(1, 0), (2, 0), (3, 1), (4, 1), (5, 2)]):
+        rows += [(f"a{i}", "A", "x", cx, 100), (f"a{i}", "A", "y", cy, 100)]
+    for i, (cx, cy) in enumerate([(6, 1), (7, 2), (8, 2), (9, 3), (11, 3)]):
+        rows += [(f"b{i}", "B", "x", cx, 100), (f"b{i}", "B", "y", cy, 100)]
+    scores = make_scores(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatsWarning)
+        out = compare(scores, methods=["mannwhitney"], n_resamples=99).set_index("category")
+    for cat in ("x", "y"):
+        sub = scores[scores.category == cat]
+        a, b = sub[sub.outlet == "A"]["rate"], sub[sub.outlet == "B"]["rate"]
+        assert out.loc[cat, "p_value"] == pytest.approx(scipy.stats.mannwhitneyu(a, b, method="auto").pvalue)
+    assert out.loc["x", "p_value"] == pytest.approx(2 / 252)  # exact: 2 of C(10, 5) orderings
+
+
+def test_n_resamples_reports_what_the_p_value_used(two_groups):
+    # 3 + 2 documents: C(5, 3) = 10 relabelings are enumerated, not 4999 drawn
+    out = compare(two_groups, methods=["permutation", "welch", "bootstrap"], effect="rate_difference")
+    assert out.set_index("method")["n_resamples"].to_dict() == {"permutation": 10, "welch": 4999, "bootstrap": 4999}
+    drawn = compare(two_groups, methods=["permutation"], n_resamples=5)
+    assert drawn["n_resamples"].iloc[0] == 5
+
+
+def test_ci_method_option_and_errors(two_groups):
+    new = compare(two_groups, methods=["welch"], effect="rate_difference", n_resamples=499)
+    old = compare(two_groups, methods=["welch"], effect="rate_difference", n_resamples=499, ci_method="percentile")
+    assert new["ci_low"].iloc[0] < old["ci_low"].iloc[0]  # the studentized interval is wider at n = 3 + 2
+    with pytest.raises(ValueError, match="ci_method: expected one of 'auto', 'percentile', 'bca', 'studentized', "
+                                         "'t', got 'normal'"):
+        compare(two_groups, ci_method="normal")
+    with pytest.raises(ValueError, match="ci_method='t' needs a standard error, which cliffs_delta does not have"):
+        compare(two_groups, effect="cliffs_delta", ci_method="t")

@@ -456,3 +456,19 @@ def test_pooled_prior_ignores_columns_that_never_occur():
     # 'pad' never occurs: its pooled prior is 0 but it is never tested
     out = log_odds(TABLE, GROUPS, prior="pooled", alpha0=5, comparison="pairwise")
     assert sorted(out["term"]) == ["x", "z"] and np.isfinite(out["statistic"]).all()
+
+
+def test_mannwhitney_ties_equal_rates_computed_from_different_counts():
+    # 3/10 == 9/30 == 6/20 but 3 * (1/10) != 9 * (1/30) in floating point: the rates must still tie
+    counts = np.array([[3], [9], [6], [1], [3], [9], [2], [12]])
+    tokens = np.array([10, 30, 20, 10, 10, 30, 20, 40])
+    m = TermMatrix(counts, ("x",), tuple("abcdefgh"), tokens)
+    groups = ["A"] * 4 + ["B"] * 4
+    out = document_keyness(m, groups, comparison="pairwise", test="mannwhitney")
+    exact = [0.3, 0.3, 0.3, 0.1, 0.3, 0.3, 0.1, 0.3]  # the rates as exact fractions, rounded once
+    ref = ss.mannwhitneyu(exact[:4], exact[4:], method="asymptotic")
+    assert out["p_value"].iloc[0] == pytest.approx(ref.pvalue, abs=1e-12)
+    from framing.stats.keyness import document_rates
+
+    rates = document_rates(sp.csr_matrix(counts), tokens).toarray().ravel()
+    assert len(set(rates.tolist())) == 2

@@ -88,4 +88,20 @@ def test_default_methods_are_the_paired_designs():
 
     out = paired(story_scores(), pair_on="story", n_resamples=99)
     assert out["method"].tolist() == list(default_methods("paired")) == ["sign_flip", "wilcoxon"]
-    assert (out["effect"] == "rate_ratio").all() and (out["n_resamples"] == 99).all()
+    assert (out["effect"] == "rate_ratio").all()
+    # 4 stories: the sign-flip p enumerates all 2**4 sign vectors and says so; wilcoxon rows keep the CI's 99
+    assert out.set_index("method")["n_resamples"].to_dict() == {"sign_flip": 16, "wilcoxon": 99}
+
+
+def test_exact_sign_flip_with_a_rounding_zero_mean_is_one():
+    # rounding: the observed mean is -1.4e-17, not 0, and some sign vectors give exact zeros; every
+    # sign vector is as extreme as a zero mean (was p = 0.875 with a tolerance relative to the mean)
+    from framing.stats.paired import _sign_flip
+
+    d = np.array([[0.1], [0.7], [-0.3], [-0.5]])
+    assert d.mean() != 0 and abs(d.mean()) < 1e-16
+    _, p, used = _sign_flip(d, n_resamples=999, rng=np.random.default_rng(0), alternative="two-sided")
+    assert p[0] == 1.0 and used == 16
+    scores = story_scores((1, 2, 3, 7), (2, 1, 5, 5))  # d = -10 10 -20 20 per 1000: mean exactly 0
+    out = paired(scores, pair_on="story", methods=["sign_flip"], effect="rate_difference", n_resamples=99)
+    assert out["p_value"].iloc[0] == 1.0

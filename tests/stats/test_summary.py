@@ -13,7 +13,10 @@ def test_summary_rates(two_groups):
     a = out.set_index("group").loc["A"]
     assert a["mean_rate"] == pytest.approx(20.0) and a["pooled_rate"] == pytest.approx(1000 * 6 / 300)
     assert a["n_docs"] == 3 and a["tokens"] == 300 and a["count"] == 6
-    assert 10 <= a["mean_low"] <= 20 <= a["mean_high"] <= 30
+    assert a["mean_low"] < 20 < a["mean_high"]
+    # the percentile interval of 0.2.0 stays within the data's range
+    old = summarize(two_groups, n_resamples=500, ci_method="percentile").set_index("group").loc["A"]
+    assert 10 <= old["mean_low"] <= 20 <= old["mean_high"] <= 30
 
 
 def test_pooled_and_mean_rates_differ_with_lengths():
@@ -111,3 +114,27 @@ def test_defaults_are_reproducible(two_groups):
     first = summarize(two_groups)
     pd.testing.assert_frame_equal(first, summarize(two_groups))
     assert (first["n_resamples"] == 4999).all()
+
+
+def test_ci_methods_of_the_summary(two_groups):
+    a = {m: summarize(two_groups, n_resamples=400, ci_method=m).set_index("group").loc["A"]
+         for m in ("auto", "studentized", "t", "bca", "percentile")}
+    pd.testing.assert_series_equal(a["auto"], a["studentized"])
+    # t: 20 +- t_{2, 0.975} * 10 / sqrt(3); no resamples drawn
+    half = 4.302652729911275 * 10 / np.sqrt(3)
+    assert (a["t"]["mean_low"], a["t"]["mean_high"]) == pytest.approx((20 - half, 20 + half))
+    assert a["t"]["n_resamples"] == 0 and a["auto"]["n_resamples"] == 400
+    for m in ("bca", "percentile"):
+        assert 10 <= a[m]["mean_low"] <= 20 <= a[m]["mean_high"] <= 30
+    with pytest.raises(ValueError, match="ci_method: expected one of 'auto', 'percentile', 'bca', 'studentized', "
+                                         "'t', got 'wild'"):
+        summarize(two_groups, ci_method="wild")
+    with pytest.raises(ValueError, match="ci_method: expected one of .*got 'exact'"):
+        timeseries(two_groups.assign(date="2024-01-01"), ci_method="exact")
+
+
+def test_few_clusters_warn_that_intervals_are_approximate():
+    rows = [(f"d{i}", f"o{i % 6}", "x", i % 4, 100, {"side": "L"}) for i in range(18)]
+    with pytest.warns(UserWarning, match=r"group 'L' has only 6 outlet cluster\(s\) \(fewer than 10\); its intervals "
+                                         "are approximate"):
+        summarize(make_scores(rows), by="side", cluster="outlet", n_resamples=50)
