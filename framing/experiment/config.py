@@ -115,7 +115,10 @@ top level
     ``examples`` int >= 0 = 2; ``dpi`` int in 50..600 = 150.
 ``[runtime]`` (not part of the run hash)
     ``n_jobs`` int >= 1 = 1; ``cache`` bool = true; ``cache_dir`` = ""
-    (``<runs dir>/.cache``) or a path; ``progress`` bool = true.
+    (``<runs dir>/.cache``) or a path; ``progress`` bool = true;
+    ``engine`` "local" | "dask" = "local" and ``scheduler`` = "" (a Dask
+    scheduler address such as "tcp://host:8786"; "" = a local cluster):
+    where scoring runs (:mod:`framing.match.engine`).
 
 Ids match ``[a-z0-9][a-z0-9_-]{0,63}`` and are unique within their
 section; ``near_threshold`` set with ``dedupe != "near"`` is an error.
@@ -360,6 +363,8 @@ class RuntimeConfig:
     cache: bool
     cache_dir: Path | None
     progress: bool
+    engine: str = "local"  # framing.match.engine.ENGINES; where scoring runs (not part of the run hash)
+    scheduler: str = ""  # Dask scheduler address for engine = "dask"; "" = a local cluster
 
 
 _MAPPINGS = ("fields", "include", "exclude")
@@ -632,6 +637,8 @@ _RUNTIME = {
     "cache": _K("bool", True),
     "cache_dir": _K("path", ""),
     "progress": _K("bool", True),
+    "engine": _K("str", "local", choices=("local", "dask"), what="engine"),
+    "scheduler": _K("str", ""),
 }
 _TOP = {
     "schema_version": _K("int"),

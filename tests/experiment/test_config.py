@@ -198,7 +198,8 @@ def test_minimal_config_gets_every_default(project):
         "comparisons": [], "keyness": [], "classifiers": [],
         "outputs": {"tables": ["csv"], "figures": ["png", "svg"], "report": True, "report_rows": 50,
                     "examples": 2, "dpi": 150},
-        "runtime": {"n_jobs": 1, "cache": True, "cache_dir": "", "progress": True},
+        "runtime": {"n_jobs": 1, "cache": True, "cache_dir": "", "progress": True, "engine": "local",
+                    "scheduler": ""},
     }
     assert cfg.corpus.path == corpus_path and cfg.runtime.cache_dir is None
     assert cfg.lexicons[0].path is None
@@ -380,6 +381,7 @@ ERRORS = [
     (MINIMAL + "[outputs]\nfigures = ['jpg']\n", r"outputs\.figures\[0\]: unknown figure format 'jpg'.* allowed: png, svg, pdf"),
     (MINIMAL + "[outputs]\ndpi = 1000\n", r"outputs\.dpi: expected an integer in 50\.\.600, got 1000"),
     (MINIMAL + "[runtime]\nn_jobs = 0\n", r"runtime\.n_jobs: expected an integer >= 1, got 0"),
+    (MINIMAL + "[runtime]\nengine = \"spark\"\n", r"runtime\.engine: unknown engine 'spark'; allowed: local, dask"),
     (MINIMAL + "[runtime]\ncache_dir = '$NOPE_VAR/x'\n", r"runtime\.cache_dir: environment variable NOPE_VAR is not set"),
     (top("preprocessing = 3\n"), r"preprocessing: expected a table, got an integer \(3\)"),
     (top("comparisons = [1]\n"), r"comparisons\[0\]: expected a table, got an integer"),
