@@ -100,3 +100,28 @@ def test_dask_engine_equals_local_engine(tmp_path):
             score_stream([], engine="dask", scheduler=42)
     pd.testing.assert_frame_equal(got, local, check_exact=True)
     assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_cli_engine_writes_the_same_rows(tmp_path, capsys):
+    from framing.cli.app import main
+
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old_agg, new_agg = tmp_path / "old_agg.csv", tmp_path / "new_agg.csv"
+    assert main(["score", str(SAMPLE), "-o", str(old), "--by-output", str(old_agg), "--quiet"]) == 0
+    assert main(["score", str(SAMPLE), "--engine", "local", "--n-jobs", "2", "-o", str(new), "--by-output",
+                 str(new_agg), "--quiet"]) == 0
+    assert new.read_bytes() == old.read_bytes()
+    assert_tables(pd.read_csv(new_agg), pd.read_csv(old_agg))
+    assert "documents with tokens" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
+    (["--engine", "local", "--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
+    (["--engine", "local", "--by", "topic"], "--engine: aggregates by outlet only; got --by topic"),
+])
+def test_cli_engine_errors(argv, message, capsys):
+    from framing.cli.app import main
+
+    assert main(["score", str(SAMPLE), *argv]) == 1
+    assert message in capsys.readouterr().err
