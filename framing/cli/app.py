@@ -65,6 +65,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     lexicon = load_lexicon(args.lexicon)
     progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    if args.engine is not None:
+        return _score_engine(args, lexicon, progress)
+    if args.scheduler is not None:
+        raise ValueError("--scheduler: only used with --engine dask")
     frame = None
     if args.by == "outlet":
         # stream: the corpus is never held in memory
@@ -156,6 +160,34 @@ def _with_file_offsets(table: pd.DataFrame, frame: pd.DataFrame, root: Path, arg
     return out
 
 
+def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
+    """``framing score --engine local|dask``: constant-memory streaming
+    (:func:`framing.match.engine.score_stream`)."""
+    from ..corpus.readers import iter_documents
+    from ..match.engine import score_stream
+
+    if args.by != "outlet":
+        raise ValueError(f"--engine: aggregates by outlet only; got --by {args.by}")
+    if args.scheduler is not None and args.engine != "dask":
+        raise ValueError("--scheduler: only used with --engine dask")
+    reports = []
+    documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
+    agg = score_stream(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                       engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, output=args.output,
+                       progress=progress)
+    progress.close()
+    for report in reports:
+        show_report(report)
+    if args.by_output:
+        write_table(agg, args.by_output)
+    n_docs = int(agg.groupby("group")["n_docs"].max().sum()) if len(agg) else 0
+    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_docs} documents with tokens")
+    print(_outlet_table(agg))
+    if args.output:
+        print(f"per-document scores written to {args.output}")
+    return 0
+
+
 def _cmd_hits(args: argparse.Namespace) -> int:
     from ..lexicon.files import load_lexicon
     from ..match.scoring import hits
@@ -215,6 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--output", "-o", help="write per-document scores (.csv, .tsv or .parquet)")
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
+    p.add_argument("--engine", choices=["local", "dask"], default=None,
+                   help="constant-memory streaming scoring on local worker processes (--n-jobs) or a Dask "
+                        "cluster; --output must then be .csv or .tsv (default: the in-memory path)")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster)")
     p.set_defaults(func=_cmd_score)
 
     from .stats import register as register_stats

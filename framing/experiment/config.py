@@ -115,7 +115,9 @@ top level
     ``examples`` int >= 0 = 2; ``dpi`` int in 50..600 = 150.
 ``[runtime]`` (not part of the run hash)
     ``n_jobs`` int >= 1 = 1; ``cache`` bool = true; ``cache_dir`` = ""
-    (``<runs dir>/.cache``) or a path; ``progress`` bool = true.
+    (``<runs dir>/.cache``) or a path; ``progress`` bool = true.  (The
+    Dask engine is reached from ``framing score --engine dask``; the
+    runner scores locally.)
 
 Ids match ``[a-z0-9][a-z0-9_-]{0,63}`` and are unique within their
 section; ``near_threshold`` set with ``dedupe != "near"`` is an error.

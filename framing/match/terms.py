@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -50,7 +51,7 @@ import scipy.sparse as sp
 
 from ..check import check_int, check_number, check_str, describe
 from ..corpus.readers import Corpus
-from ..text import FoldedText, fold, folded_tokens, token_norms
+from ..text import TOKEN_PATTERN, fold, token_norms
 
 __all__ = ["TermMatrix", "GroupCounts", "term_matrix", "group_counts", "check_groups"]
 
@@ -313,94 +314,140 @@ def _check_ngram_range(ngram_range: Any) -> tuple[int, int]:
     return low, high
 
 
-def _sentences(text: str) -> list[list[str]]:
-    """Folded tokens of ``text`` split at the sentence breaks of
-    :func:`framing.text.tokenize`."""
-    out: list[list[str]] = []
-    current: list[str] = []
-    last = 0
-    for norm, _, _, sentence in folded_tokens(FoldedText(text, fold(text))):
-        if sentence != last:
-            out.append(current)
-            current = []
-            last = sentence
-        current.append(norm)
-    if current:
-        out.append(current)
-    return out
+# Tokens and sentence breaks in one pass, as framing.text.folded_tokens:
+# group 1 is a token, an empty string a break ("!", "?" or a "." that
+# does not join two token characters).
+_STREAM = re.compile(rf"({TOKEN_PATTERN})|[.!?]")
+# The same rules for ASCII text (no marks, no Han/Kana), several times
+# faster; the tests compare both against framing.text.folded_tokens.
+_ASCII_STREAM = re.compile(r"([^\W_]+(?:['.][^\W_]+)*)|[.!?]")
 
 
-def _doc_terms(text: str, low: int, high: int, stops: frozenset[str]) -> tuple[list[str], int]:
-    """Terms of one document (with repeats; unigram stop words are
-    removed later, n-grams with a stop word here) and its token count."""
-    if high == 1:
-        norms = token_norms(text)
-        return norms, len(norms)
-    sentences = _sentences(text)
-    n_tokens = sum(len(s) for s in sentences)
-    out: list[str] = []
-    for sent in sentences:
-        marked = [None if w in stops else w for w in sent] if stops else sent
-        for n in range(low, high + 1):
-            if n == 1:
-                out.extend(sent)
-                continue
-            grams = zip(*(marked[i:] for i in range(n)))
-            if stops:
-                out.extend(" ".join(g) for g in grams if None not in g)
-            else:
-                out.extend(" ".join(g) for g in grams)
-    return out, n_tokens
+def _stream(text: str) -> list[str]:
+    """Folded tokens of ``text`` with ``""`` at every sentence break and
+    one ``""`` at the end (so that no n-gram spans two documents)."""
+    folded = fold(text)
+    items = (_ASCII_STREAM if folded.isascii() else _STREAM).findall(folded)
+    items.append("")
+    return items
 
 
 _INT32_MAX = int(np.iinfo(np.int32).max)
-_CHUNK_TERMS = 1 << 18  # term occurrences factorised at once (bounds memory)
+_CHUNK_TERMS = 1 << 18  # tokens (and breaks) factorised at once (bounds memory)
 
 
 class _Builder:
-    """Accumulates CSR pieces chunk by chunk.  Each chunk of documents is
-    mapped to column ids with one C-level ``map`` over a dict (new terms
-    are added first, in sorted order) and counted with ``numpy.unique``.
-    Documents must be added in row order."""
+    """Accumulates CSR pieces chunk by chunk, without a Python operation
+    per token.
 
-    def __init__(self, stops: frozenset[str], n_docs: int) -> None:
+    Each chunk of documents is one flat object array of tokens (and, for
+    n-grams, ``""`` breaks), factorised at C level with
+    :func:`pandas.factorize`.  Only the chunk's *distinct* tokens are
+    looked up in the vocabulary dict (new terms are added in sorted
+    order).  An n-gram is identified by folding its token codes pairwise
+    (``pandas.factorize`` of ``code_so_far * n_distinct + next_code``);
+    its string is built once per distinct n-gram of the chunk.  Counts
+    per (document, term) come from ``numpy.unique``.  Documents must be
+    added in row order.
+    """
+
+    def __init__(self, stops: frozenset[str], n_docs: int, low: int, high: int) -> None:
         self.vocab: dict[str, int] = {word: -1 for word in sorted(stops)}  # stop words map to -1
         self.words: list[str] = []  # column id -> term
+        self.low, self.high = low, high
         self.entries = np.zeros(n_docs, dtype=np.int64)  # stored entries per document
+        self.doc_tokens = np.zeros(n_docs, dtype=np.int64)
         self.cols: list[np.ndarray] = []
         self.vals: list[np.ndarray] = []
         self.pending: list[list[str]] = []
         self.pending_rows: list[int] = []
         self.size = 0
 
-    def add(self, row: int, terms: list[str]) -> None:
-        if terms:
-            self.pending.append(terms)
+    def add(self, row: int, text: str) -> None:
+        items = token_norms(text) if self.high == 1 else _stream(text)
+        if len(items) > (self.high > 1):
+            self.pending.append(items)
             self.pending_rows.append(row)
-            self.size += len(terms)
+            self.size += len(items)
             if self.size >= _CHUNK_TERMS:
                 self.flush()
+
+    def _ids(self, strings: np.ndarray) -> np.ndarray:
+        """Column ids of a chunk's distinct terms: one dict lookup per
+        distinct term; new terms get the next ids in order of first
+        occurrence (the final column order is sorted anyway); stop words
+        are -1."""
+        vocab, words = self.vocab, self.words
+        values = strings.tolist()
+        ids = np.fromiter(map(vocab.get, values, itertools.repeat(-2)), dtype=np.int64, count=len(values))
+        new = np.flatnonzero(ids == -2)
+        if new.size:
+            fresh = [values[i] for i in new.tolist()]
+            vocab.update(zip(fresh, range(len(words), len(words) + len(fresh))))
+            ids[new] = np.arange(len(words), len(words) + len(fresh), dtype=np.int64)
+            words.extend(fresh)
+        return ids
 
     def flush(self) -> None:
         if not self.pending:
             return
-        vocab, words = self.vocab, self.words
         lengths = np.fromiter((len(t) for t in self.pending), dtype=np.int64, count=len(self.pending))
-        flat = list(itertools.chain.from_iterable(self.pending))
-        for term in sorted(set(flat).difference(vocab)):
-            vocab[term] = len(words)
-            words.append(term)
-        ids = np.fromiter(map(vocab.__getitem__, flat), dtype=np.int64, count=len(flat))
+        flat = np.empty(int(lengths.sum()), dtype=object)
+        flat[:] = list(itertools.chain.from_iterable(self.pending))
+        self.pending = []
+        codes, uniques = pd.factorize(flat)
         del flat
         local = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        keep = ids >= 0
-        width = len(words) + 1
-        keys, counts = np.unique(local[keep] * width + ids[keep], return_counts=True)
-        doc, gid = np.divmod(keys, width)
-        self.entries[np.asarray(self.pending_rows, dtype=np.int64)] = np.bincount(doc, minlength=len(lengths))
-        self.cols.append(gid.astype(np.int32 if len(words) < _INT32_MAX else np.int64))
-        self.vals.append(counts.astype(np.int32 if len(counts) == 0 or counts.max() < _INT32_MAX else np.int64))
-        self.pending, self.pending_rows, self.size = [], [], 0
+        is_break = uniques == ""
+        if is_break.any():
+            uniques = uniques.copy()
+            uniques[is_break] = None  # never a term
+        token_ids = np.full(len(uniques), -1, dtype=np.int64)
+        words_at = np.flatnonzero(~is_break)
+        token_ids[words_at] = self._ids(uniques[words_at])
+        breaks = is_break[codes]
+        tokens = np.bincount(local[~breaks], minlength=len(lengths))
+        docs: list[np.ndarray] = []
+        ids: list[np.ndarray] = []
+        if self.low == 1:
+            unigram = token_ids[codes]
+            keep = unigram >= 0
+            docs.append(local[keep])
+            ids.append(unigram[keep])
+        usable = ~breaks & (token_ids[codes] >= 0)  # a token that is not a stop word
+        n_distinct = len(uniques)
+        for n in range(max(self.low, 2), self.high + 1):
+            m = len(codes) - n + 1
+            if m <= 0:
+                break
+            window = usable[:m].copy()
+            for j in range(1, n):
+                window &= usable[j:j + m]
+            starts = np.flatnonzero(window)
+            if not starts.size:
+                continue
+            key = codes[starts].astype(np.int64)
+            for j in range(1, n):
+                key, _ = pd.factorize(key * n_distinct + codes[starts + j])
+            # the first occurrence of each distinct n-gram (ids are in order of first occurrence)
+            first = starts[np.unique(key, return_index=True)[1]]
+            grams = uniques[codes[first]]
+            for j in range(1, n):
+                grams = grams + " " + uniques[codes[first + j]]
+            docs.append(local[starts])
+            ids.append(self._ids(grams)[key])
+        width = len(self.words) + 1
+        rows = np.asarray(self.pending_rows, dtype=np.int64)
+        self.doc_tokens[rows] = tokens
+        if docs:
+            doc = np.concatenate(docs)
+            gid = np.concatenate(ids)
+            keys, counts = np.unique(doc * width + gid, return_counts=True)
+            doc, gid = np.divmod(keys, width)
+            self.entries[rows] = np.bincount(doc, minlength=len(lengths))
+            self.cols.append(gid.astype(np.int32 if len(self.words) < _INT32_MAX else np.int64))
+            self.vals.append(counts.astype(np.int32 if len(counts) == 0 or counts.max() < _INT32_MAX else np.int64))
+        self.pending_rows, self.size = [], 0
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         """Column ids and counts of every stored entry, in row order."""
@@ -483,14 +530,12 @@ def term_matrix(
     doc_ids, texts = _texts(corpus, part)
     n_docs = len(doc_ids)
 
-    builder = _Builder(stops, n_docs)
-    doc_tokens = np.zeros(n_docs, dtype=np.int64)
+    builder = _Builder(stops, n_docs, low, high)
     for i, text in enumerate(texts):
         if text:
-            terms, doc_tokens[i] = _doc_terms(text, low, high, stops)
-            builder.add(i, terms)
+            builder.add(i, text)
     builder.flush()
-    words, entries = builder.words, builder.entries
+    words, entries, doc_tokens = builder.words, builder.entries, builder.doc_tokens
     indices, data = builder.arrays()
     del builder
 

@@ -1,0 +1,113 @@
+"""Scale benchmark for ``framing score``: the previous in-memory path
+against the constant-memory streaming path (framing.match.engine) on the
+local pool and on Dask.
+
+Corpus: AllSides (``../shared/data/abp``) replicated with distinct ids,
+or synthetic text when it is absent, written to a scratch folder as
+JSONL.  Sizes 10k and 100k articles (``--million`` adds 1M).  Each
+configuration runs in a fresh child process; printed: CPU seconds (the
+child and its workers), wall, peak RSS of the main process and of the
+workers (RUSAGE_CHILDREN of the child), and MB of input per CPU-second.
+
+    python benchmarks/bench_scale.py --sizes 10000 --n-jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ABP = ROOT.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+
+CHILD = r"""
+import resource, sys, time
+sys.path.insert(0, {root!r})
+from framing.cli.app import main
+t = time.perf_counter()
+rc = main({argv!r})
+wall = time.perf_counter() - t
+self_, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print("RESULT", rc, wall, self_.ru_utime + self_.ru_stime, kids.ru_utime + kids.ru_stime,
+      self_.ru_maxrss / 1024, kids.ru_maxrss / 1024, file=sys.stderr)
+"""
+
+
+def make_corpus(folder: Path, n: int) -> Path:
+    path = folder / f"corpus_{n}.jsonl"
+    if path.exists():
+        return path
+    base = []
+    if ABP.exists():
+        with gzip.open(ABP, "rt", encoding="utf-8") as f:
+            for line in f:
+                r = json.loads(line)
+                base.append((r["source"], r.get("title") or "", r["text"]))
+                if len(base) >= min(n, 28000):
+                    break
+    else:
+        import numpy as np
+        rng = np.random.default_rng(0)
+        words = [f"w{i}" for i in range(5000)] + ["allegedly", "so-called", "claimed", "regime", "crisis"]
+        for i in range(2000):
+            text = " ".join(rng.choice(words, 600)) + "."
+            base.append((f"outlet{i % 20}", f"title {i}", text))
+    with open(path, "w", encoding="utf-8") as out:
+        for i in range(n):
+            outlet, title, text = base[i % len(base)]
+            out.write(json.dumps({"doc_id": f"d{i}", "outlet": outlet, "title": title, "text": text}) + "\n")
+    return path
+
+
+def run(argv: list[str]) -> dict:
+    code = CHILD.format(root=str(ROOT), argv=argv)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    line = [x for x in proc.stderr.splitlines() if x.startswith("RESULT")]
+    if not line:
+        raise RuntimeError(proc.stderr[-2000:])
+    _, rc, wall, cpu_self, cpu_kids, rss_self, rss_kids = line[-1].split()
+    return {"rc": int(rc), "wall": float(wall), "cpu_main": float(cpu_self), "cpu_workers": float(cpu_kids),
+            "rss_main": float(rss_self), "rss_workers": float(rss_kids)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--million", action="store_true", help="also 1,000,000 articles")
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--scratch", default=None, help="folder for generated corpora (default: a temp folder)")
+    parser.add_argument("--no-dask", action="store_true")
+    args = parser.parse_args()
+    sizes = args.sizes + ([1_000_000] if args.million else [])
+    scratch = Path(args.scratch or tempfile.mkdtemp(prefix="framing-bench-"))
+    scratch.mkdir(parents=True, exist_ok=True)
+    configs = [("previous", []), ("local", ["--engine", "local"])]
+    if not args.no_dask:
+        try:
+            import distributed  # noqa: F401
+            configs.append(("dask", ["--engine", "dask"]))
+        except ImportError:
+            print("dask not installed: skipping the Dask engine", file=sys.stderr)
+    print(f"{'size':>8} {'path':<9} {'MB in':>7} {'wall s':>7} {'CPU main':>8} {'CPU wrk':>8} {'MB/CPU-s':>8} "
+          f"{'RSS main':>8} {'RSS wrk':>8}")
+    for n in sizes:
+        corpus = make_corpus(scratch, n)
+        mb = corpus.stat().st_size / 1e6
+        for name, extra in configs:
+            out = scratch / f"scores_{n}_{name}.csv"
+            r = run(["score", str(corpus), "--n-jobs", str(args.n_jobs), "-o", str(out), "--quiet", *extra])
+            cpu = r["cpu_main"] + r["cpu_workers"]
+            print(f"{n:>8} {name:<9} {mb:>7.0f} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
+                  f"{mb / cpu:>8.1f} {r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

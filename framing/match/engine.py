@@ -1,0 +1,386 @@
+"""Constant-memory scoring on a local process pool or a Dask cluster.
+
+:func:`score_stream` scores a streamed corpus and reduces it, chunk by
+chunk, to per-outlet sums; per-document rows are written to a CSV/TSV
+file as chunks finish (never held whole).  It returns the table of
+:func:`framing.match.aggregate` ``(by="outlet")``.
+
+What runs where
+---------------
+* The **main process** reads the corpus (:func:`framing.corpus.iter_documents`:
+  all of the reader's validation, duplicate ids and its report), cuts it
+  into chunks of ``chunk_size`` documents, keeps at most ``2 × workers``
+  chunks in flight, writes per-document rows in input order and adds
+  each chunk's :class:`OutletSums` to the running total.  Its memory is
+  bounded by the chunks in flight and the number of outlets, not by the
+  corpus size (the reader alone keeps the set of seen ``doc_id``).
+* **Workers** run :func:`score_partition`, the pure chunk function: one
+  scan of the chunk (:func:`framing.match.scoring.score_texts`, the map
+  step of :func:`framing.match.score`), compact per-document rows
+  (int32 counts, categorical labels) and the chunk's per-outlet sums.
+  The lexicon is compiled once per worker process.
+* ``engine="local"``: ``n_jobs`` worker processes
+  (``n_jobs=1``: in the main process).
+* ``engine="dask"`` (``pip install 'framing-toolkit[dask]'``): the chunks
+  are tasks on a ``distributed`` cluster; the lexicon is broadcast to the
+  workers once.  ``scheduler`` is a scheduler address or a
+  ``distributed.Client``; ``None`` starts a ``LocalCluster`` on this
+  machine for the call.  To use a real cluster start a scheduler and
+  workers with the same ``framing`` version installed, e.g. with
+  dask-jobqueue (``SLURMCluster(...).scale(jobs=8)``, then pass
+  ``cluster.scheduler_address``) or on Kubernetes with the Dask Helm chart
+  or dask-kubernetes, and run ``framing score corpus.jsonl.gz --engine dask
+  --scheduler tcp://host:8786``.  Only the chunks' texts travel to the
+  workers and only compact arrays come back; the corpus file is read
+  where ``framing`` runs, so workers need no shared file system.
+
+Reductions
+----------
+Every sum is exact, so the reduction is associative and commutative:
+counts, negated hits, tokens and documents are integer sums; the sum of
+per-document rates behind ``mean_rate`` is accumulated exactly as an
+integer multiple of ``2**-1074`` (every float64 is one), and the mean is
+that exact sum divided by the document count, rounded once.  Both
+engines, any ``chunk_size`` and any number of workers therefore give the
+same table bit for bit.  Against :func:`framing.match.aggregate` (which
+sums rates in floating point) ``mean_rate`` can differ in the last
+binary digit; every other column is identical.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from ..check import check_choice, check_int
+from ..lexicon.model import Lexicon
+from ..records import Document
+from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
+from .matcher import Matcher, compile_lexicon
+from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
+
+__all__ = ["ENGINES", "OutletSums", "Partition", "score_partition", "score_stream"]
+
+ENGINES = ("local", "dask")
+
+_SCALE_BITS = 1074  # every finite float64 is an integer multiple of 2**-1074
+
+
+def _exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[int]:
+    """``sum(values[groups == g]) * 2**1074`` exactly, as Python ints, for
+    finite non-negative float64 ``values``."""
+    out = [0] * n_groups
+    if not values.size:
+        return out
+    mantissa, exponent = np.frexp(values)
+    whole = (mantissa * float(1 << 53)).astype(np.int64)  # exact: values == whole * 2**(exponent-53)
+    shift = exponent.astype(np.int64) + (_SCALE_BITS - 53)
+    high, low = np.divmod(whole, np.int64(1 << 27))  # int64 sums stay exact up to 2**36 values
+    key = groups.astype(np.int64) * 4096 + shift
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    high_sums = np.add.reduceat(high[order], starts)
+    low_sums = np.add.reduceat(low[order], starts)
+    for k, h, lo in zip(key[starts].tolist(), high_sums.tolist(), low_sums.tolist()):
+        g, s = divmod(k, 4096)
+        out[g] += (h << (s + 27)) + (lo << s)
+    return out
+
+
+@dataclass
+class OutletSums:
+    """Per-outlet sums over scored documents (documents with at least one
+    token), one value per lexicon category; ``merge`` is associative and
+    commutative (exact arithmetic)."""
+
+    categories: tuple[str, ...]
+    n_docs: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    count: dict[str, list[int]] = field(default_factory=dict)
+    negated: dict[str, list[int]] = field(default_factory=dict)
+    rate_sum: dict[str, list[int]] = field(default_factory=dict)  # exact, in units of 2**-1074
+
+    def merge(self, other: "OutletSums") -> "OutletSums":
+        if other.categories != self.categories:
+            raise ValueError(f"categories differ: {self.categories} vs {other.categories}")
+        k = len(self.categories)
+        for outlet in other.n_docs:
+            if outlet not in self.n_docs:
+                self.n_docs[outlet], self.tokens[outlet] = 0, 0
+                self.count[outlet], self.negated[outlet], self.rate_sum[outlet] = [0] * k, [0] * k, [0] * k
+            self.n_docs[outlet] += other.n_docs[outlet]
+            self.tokens[outlet] += other.tokens[outlet]
+            for mine, theirs in ((self.count, other.count), (self.negated, other.negated),
+                                 (self.rate_sum, other.rate_sum)):
+                mine[outlet] = [a + b for a, b in zip(mine[outlet], theirs[outlet])]
+        return self
+
+    def table(self, *, part: str, voice: str, denominator: str) -> pd.DataFrame:
+        """The table of :func:`framing.match.aggregate` ``(by="outlet")``."""
+        scale = NORMALIZATIONS[denominator]
+        rows = []
+        for outlet in sorted(self.n_docs):
+            n, tokens = self.n_docs[outlet], self.tokens[outlet]
+            for j, category in enumerate(self.categories):
+                count = self.count[outlet][j]
+                if denominator == "raw":
+                    pooled = float(count) if tokens else math.nan
+                else:
+                    pooled = scale * count / tokens if tokens else math.nan
+                mean = float(Fraction(self.rate_sum[outlet][j], n << _SCALE_BITS)) if n else math.nan
+                rows.append(("outlet", outlet, part, voice, category, n, count, self.negated[outlet][j], tokens,
+                             pooled, mean, denominator))
+        return pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+
+
+@dataclass(frozen=True)
+class Partition:
+    """What a worker returns for a chunk: compact per-document rows
+    (``SCORE_COLUMNS``; int32 counts, categorical labels) and the chunk's
+    per-outlet sums."""
+
+    rows: pd.DataFrame
+    sums: OutletSums
+
+
+def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None]], *, voice: str,
+                    part: str, normalize: str) -> Partition:
+    """The pure chunk function: score ``(doc_id, outlet, text)`` records.
+
+    The rows equal those of :func:`framing.match.score` for the same
+    documents (in compact dtypes).
+    """
+    matcher = compile_lexicon(lexicon)
+    cats = tuple(matcher.categories)
+    k = len(cats)
+    count, negated, weight, tokens = score_texts(matcher, [t for _, _, t in records], voice)
+    n = len(records)
+    tok = np.repeat(np.asarray(tokens, dtype=np.int64), k)
+    cnt = np.asarray(count, dtype=np.int64).reshape(-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if normalize == "raw":
+            rate = np.where(tok > 0, cnt.astype(float), np.nan)
+        else:
+            rate = np.where(tok > 0, NORMALIZATIONS[normalize] * cnt / np.maximum(tok, 1), np.nan)
+    outlet_codes, outlet_names = pd.factorize(np.array([o for _, o, _ in records], dtype=object))
+    outlet_names = outlet_names.tolist()
+    rows = pd.DataFrame({
+        "doc_id": np.repeat(np.array([d for d, _, _ in records], dtype=object), k),
+        "outlet": pd.Categorical.from_codes(np.repeat(outlet_codes, k), outlet_names),
+        "part": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [part]),
+        "voice": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [voice]),
+        "category": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int16), n), list(cats)),
+        "count": cnt.astype(np.int32),
+        "negated": np.asarray(negated).reshape(-1).astype(np.int32),
+        "weight": np.asarray(weight, dtype=np.float64).reshape(-1),
+        "tokens": tok.astype(np.int32),
+        "rate": rate,
+        "denominator": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [normalize]),
+    }, columns=list(SCORE_COLUMNS))
+    sums = OutletSums(cats)
+    scored = np.asarray(tokens) > 0
+    m = len(outlet_names)
+    doc_n = np.bincount(outlet_codes[scored], minlength=m)
+    doc_tokens = np.bincount(outlet_codes[scored], weights=np.asarray(tokens)[scored], minlength=m)
+    kept = np.repeat(scored, k)
+    cell = (np.repeat(outlet_codes, k) * k + np.tile(np.arange(k), n))[kept]
+    cell_count = np.bincount(cell, weights=cnt[kept], minlength=m * k).astype(np.int64)
+    cell_neg = np.bincount(cell, weights=np.asarray(negated).reshape(-1)[kept], minlength=m * k).astype(np.int64)
+    rate_sums = _exact_sums(rate[kept], cell, m * k)
+    for i, outlet in enumerate(outlet_names):
+        sums.n_docs[outlet] = int(doc_n[i])
+        sums.tokens[outlet] = int(round(doc_tokens[i]))
+        sums.count[outlet] = cell_count[i * k:(i + 1) * k].tolist()
+        sums.negated[outlet] = cell_neg[i * k:(i + 1) * k].tolist()
+        sums.rate_sum[outlet] = rate_sums[i * k:(i + 1) * k]
+    return Partition(rows, sums)
+
+
+def _records(documents: Iterable[Document], part: str) -> Iterator[tuple[str, str, str | None]]:
+    for i, doc in enumerate(documents):
+        if not isinstance(doc, Document):
+            raise TypeError(f"corpus item {i} is a {type(doc).__name__}, expected framing.records.Document")
+        text = getattr(doc, part)
+        if text is not None and not isinstance(text, str):
+            raise TypeError(f"document {doc.doc_id!r}: {part} must be a string, got {type(text).__name__}")
+        yield doc.doc_id, doc.outlet, text
+
+
+def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while True:
+        chunk = list(itertools.islice(records, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) -> Iterator[Any]:
+    """Results of ``submit(item).result()`` in input order, with at most
+    ``window`` futures in flight."""
+    pending: deque = deque()
+    for item in items:
+        pending.append(submit(item))
+        if len(pending) >= window:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+_WORKER: dict[str, Lexicon] = {}
+
+
+def _init_worker(lexicon: Lexicon) -> None:
+    _WORKER["lexicon"] = lexicon
+    compile_lexicon(lexicon)
+
+
+def _local_task(records: list, voice: str, part: str, normalize: str) -> Partition:
+    return score_partition(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize)
+
+
+class _Writer:
+    """Per-document rows appended to a .csv/.tsv file in input order."""
+
+    def __init__(self, output: str | os.PathLike[str] | None) -> None:
+        self.path = None if output is None else Path(output)
+        if self.path is not None and self.path.suffix not in (".csv", ".tsv"):
+            raise ValueError(f"output: expected a .csv or .tsv file name (rows are appended chunk by chunk), "
+                             f"got {str(output)!r}")
+        self.handle = None
+
+    def write(self, rows: pd.DataFrame) -> None:
+        if self.path is None:
+            return
+        first = self.handle is None
+        if first:
+            self.handle = open(self.path, "w", encoding="utf-8", newline="")
+        rows.to_csv(self.handle, index=False, header=first, sep="\t" if self.path.suffix == ".tsv" else ",",
+                    lineterminator="\n")
+
+    def close(self, columns: tuple[str, ...]) -> None:
+        if self.path is not None and self.handle is None:  # no documents: a header only
+            pd.DataFrame(columns=list(columns)).to_csv(self.path, index=False,
+                                                       sep="\t" if self.path.suffix == ".tsv" else ",",
+                                                       lineterminator="\n")
+        if self.handle is not None:
+            self.handle.close()
+
+
+def _dask_client(scheduler: Any):
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ImportError("engine='dask' needs dask.distributed: pip install 'framing-toolkit[dask]'") from None
+    if scheduler is None:
+        cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
+        client = Client(cluster)
+        return client, [client, cluster]
+    if isinstance(scheduler, Client):
+        return scheduler, []
+    if not isinstance(scheduler, str):
+        raise TypeError(f"scheduler: expected an address such as 'tcp://host:8786', a distributed.Client or None, "
+                        f"got {type(scheduler).__name__}")
+    client = Client(scheduler)
+    return client, [client]
+
+
+def score_stream(
+    documents: Iterable[Document],
+    lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"],
+    *,
+    normalize: str = DEFAULTS["normalize"],
+    voice: str = DEFAULTS["voice"],
+    part: str = DEFAULTS["part"],
+    engine: str = "local",
+    n_jobs: int = 1,
+    scheduler: Any = None,
+    chunk_size: int = 256,
+    output: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Score a stream of documents in bounded memory; return per-outlet
+    aggregates.
+
+    Parameters
+    ----------
+    documents : iterable of Document
+        E.g. :func:`framing.corpus.iter_documents`; consumed once, in
+        chunks.
+    lexicon, normalize, voice, part
+        As for :func:`framing.match.score`.
+    engine : {"local", "dask"}
+        Where chunks are scored (see the module docstring).
+    n_jobs : int
+        Worker processes of the local engine (1 = in process).
+    scheduler : str, distributed.Client or None
+        The Dask scheduler (``"tcp://host:8786"``); ``None`` starts a
+        local cluster.  Only with ``engine="dask"``.
+    chunk_size : int
+        Documents per task.
+    output : path, optional
+        A ``.csv`` or ``.tsv`` file for the per-document rows (the same
+        file :func:`framing.match.score` + ``to_csv`` writes).
+    progress : callable, optional
+        Called with the number of documents finished after each chunk.
+
+    Returns
+    -------
+    DataFrame
+        ``AGGREGATE_COLUMNS`` by outlet, as :func:`framing.match.aggregate`
+        (``mean_rate`` is the exactly rounded mean; see the module
+        docstring).
+    """
+    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    check_choice("engine", engine, ENGINES)
+    n_jobs = check_int("n_jobs", n_jobs, low=1)
+    chunk_size = check_int("chunk_size", chunk_size, low=1)
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
+    matcher = compile_lexicon(lexicon)
+    lex = matcher.lexicon
+    writer = _Writer(output)
+    total = OutletSums(tuple(matcher.categories))
+    chunks = _chunks(_records(documents, part), chunk_size)
+    options = {"voice": voice, "part": part, "normalize": normalize}
+    closers: list[Any] = []
+    try:
+        if engine == "dask":
+            client, closers = _dask_client(scheduler)
+            [lex_future] = client.scatter([lex], broadcast=True)
+            workers = max(1, sum(client.nthreads().values()))
+            results = _ordered(lambda chunk: client.submit(score_partition, lex_future, chunk, pure=False, **options),
+                               chunks, 2 * workers)
+            yield_from = results
+        elif n_jobs == 1:
+            yield_from = (score_partition(matcher, chunk, **options) for chunk in chunks)
+        else:
+            pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lex,))
+            closers.append(pool)
+            yield_from = _ordered(lambda chunk: pool.submit(_local_task, chunk, voice, part, normalize),
+                                  chunks, 2 * n_jobs)
+        for result in yield_from:
+            writer.write(result.rows)
+            total.merge(result.sums)
+            if progress is not None:
+                progress(len(result.rows) // max(1, len(total.categories)))
+    finally:
+        writer.close(SCORE_COLUMNS)
+        for closer in reversed(closers):
+            if isinstance(closer, ProcessPoolExecutor):
+                closer.shutdown(cancel_futures=True)
+            else:
+                closer.close()
+    return total.table(part=part, voice=voice, denominator=normalize)

@@ -1,0 +1,127 @@
+"""framing.match.engine: streaming scoring on the local pool and on Dask
+gives the tables of framing.match.score + aggregate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from framing.corpus.readers import iter_documents, read_corpus
+from framing.match import aggregate, score
+from framing.match.engine import OutletSums, score_partition, score_stream
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample" / "articles.jsonl"
+
+
+def expected(tmp_path, **options):
+    frame = read_corpus(SAMPLE).frame
+    scores = score(frame, **options)
+    path = tmp_path / "expected.csv"
+    scores.to_csv(path, index=False, lineterminator="\n")
+    return aggregate(scores), path.read_bytes()
+
+
+def assert_tables(got: pd.DataFrame, want: pd.DataFrame):
+    assert list(got.columns) == list(want.columns)
+    exact = [c for c in got.columns if c != "mean_rate"]
+    pd.testing.assert_frame_equal(got[exact], want[exact], check_exact=True)
+    np.testing.assert_allclose(got["mean_rate"], want["mean_rate"], rtol=1e-14, atol=0)
+
+
+@pytest.mark.parametrize("n_jobs, chunk_size", [(1, 256), (1, 1), (2, 3)])
+@pytest.mark.parametrize("normalize", ["per_1000_tokens", "raw"])
+def test_local_engine_equals_score_and_aggregate(tmp_path, n_jobs, chunk_size, normalize):
+    want, want_csv = expected(tmp_path, normalize=normalize)
+    out = tmp_path / "rows.csv"
+    got = score_stream(iter_documents(SAMPLE), normalize=normalize, n_jobs=n_jobs, chunk_size=chunk_size, output=out)
+    assert_tables(got, want)
+    assert out.read_bytes() == want_csv
+
+
+def test_reduction_is_exact_whatever_the_chunking(tmp_path):
+    tables = [score_stream(iter_documents(SAMPLE), chunk_size=size, voice="all") for size in (1, 2, 5, 1000)]
+    for table in tables[1:]:
+        pd.testing.assert_frame_equal(table, tables[0], check_exact=True)
+
+
+def test_exact_mean_of_rates():
+    records = [("a", "X", "tax tax cut"), ("b", "X", "a b c d e f g"), ("c", "Y", None)]
+    part = score_partition("framing-cues", records, voice="all", part="text", normalize="per_token")
+    table = part.sums.table(part="text", voice="all", denominator="per_token")
+    assert table.loc[table["group"] == "Y", "n_docs"].tolist() == [0] * len(part.sums.categories)
+    assert table.loc[table["group"] == "Y", "mean_rate"].isna().all()
+    rows = part.rows[part.rows["tokens"] > 0]
+    for category, sub in rows.groupby("category", observed=True):
+        got = table.loc[(table["group"] == "X") & (table["category"] == category), "mean_rate"].item()
+        assert got == pytest.approx(sub["rate"].mean(), rel=1e-15)
+
+
+def test_compact_dtypes():
+    part = score_partition("framing-cues", [("a", "X", "Some text here.")], voice="outlet", part="text",
+                           normalize="per_1000_tokens")
+    assert part.rows["count"].dtype == np.int32 and part.rows["tokens"].dtype == np.int32
+    assert isinstance(part.rows["outlet"].dtype, pd.CategoricalDtype)
+
+
+def test_merge_rejects_other_categories():
+    with pytest.raises(ValueError, match="categories differ"):
+        OutletSums(("a",)).merge(OutletSums(("b",)))
+
+
+def test_errors(tmp_path):
+    with pytest.raises(ValueError, match="engine: expected one of"):
+        score_stream([], engine="spark")
+    with pytest.raises(ValueError, match="scheduler: only used with engine='dask'"):
+        score_stream([], scheduler="tcp://x:8786")
+    with pytest.raises(ValueError, match=r"output: expected a \.csv or \.tsv file name"):
+        score_stream([], output=tmp_path / "x.parquet")
+    with pytest.raises(TypeError, match="corpus item 0 is a str"):
+        score_stream(["text"])
+
+
+def test_empty_stream_writes_a_header(tmp_path):
+    out = tmp_path / "rows.tsv"
+    table = score_stream([], output=out)
+    assert table.empty
+    assert out.read_text().startswith("doc_id\toutlet\t")
+
+
+def test_dask_engine_equals_local_engine(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local_out, dask_out = tmp_path / "local.csv", tmp_path / "dask.csv"
+    local = score_stream(iter_documents(SAMPLE), chunk_size=2, output=local_out)
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        got = score_stream(iter_documents(SAMPLE), engine="dask", scheduler=client, chunk_size=2, output=dask_out)
+        with pytest.raises(TypeError, match="scheduler: expected an address"):
+            score_stream([], engine="dask", scheduler=42)
+    pd.testing.assert_frame_equal(got, local, check_exact=True)
+    assert dask_out.read_bytes() == local_out.read_bytes()
+
+
+def test_cli_engine_writes_the_same_rows(tmp_path, capsys):
+    from framing.cli.app import main
+
+    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
+    old_agg, new_agg = tmp_path / "old_agg.csv", tmp_path / "new_agg.csv"
+    assert main(["score", str(SAMPLE), "-o", str(old), "--by-output", str(old_agg), "--quiet"]) == 0
+    assert main(["score", str(SAMPLE), "--engine", "local", "--n-jobs", "2", "-o", str(new), "--by-output",
+                 str(new_agg), "--quiet"]) == 0
+    assert new.read_bytes() == old.read_bytes()
+    assert_tables(pd.read_csv(new_agg), pd.read_csv(old_agg))
+    assert "documents with tokens" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
+    (["--engine", "local", "--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
+    (["--engine", "local", "--by", "topic"], "--engine: aggregates by outlet only; got --by topic"),
+])
+def test_cli_engine_errors(argv, message, capsys):
+    from framing.cli.app import main
+
+    assert main(["score", str(SAMPLE), *argv]) == 1
+    assert message in capsys.readouterr().err
