@@ -910,8 +910,8 @@ nav#contents ol { margin: .2rem 0 .3rem; padding-left: 1.4rem; }
 table { border-collapse: collapse; font-size: .85rem; }
 table.data th, table.data td { padding: .25rem .5rem; border-bottom: 1px solid #e4e8ec; text-align: left;
   vertical-align: top; white-space: nowrap; }
-table.data td.long { white-space: normal; min-width: 16rem; }
-table.data thead th { background: #f0f3f6; border-bottom: 2px solid #8b949e; white-space: nowrap; }
+table.data td.long { white-space: normal; min-width: 12rem; }
+table.data thead th { background: #f0f3f6; border-bottom: 2px solid #8b949e; white-space: normal; }
 table.data tbody tr:nth-child(even) { background: #fafbfc; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary th, table.summary td { padding: .2rem 1rem .2rem 0; text-align: left; vertical-align: top;
