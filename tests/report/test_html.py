@@ -561,3 +561,29 @@ def test_report_in_headless_chromium(tmp_path, quoted_corpus, lexicon):
     assert '<nav id="contents"' in dom and '<mark class="cue' in dom and 'class="q q-start' in dom
     assert dom.lower().count("<script") == 1  # the page's own; the article's <script> stayed text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+
+
+def test_collapsed_table_and_its_errors():
+    block = TableBlock("Full pairs", pd.DataFrame({"a": [1, 2]}), "tables/p.csv", collapsed=True)
+    out = render_report(ReportData(title="t", summary=(), config_text="",
+                                   sections=(Section("s", "S", (block,)),), passages=()))
+    assert ('<details class="block table-block">\n<summary>Full pairs <span class="more">(2 rows \u00d7 1 columns)'
+            '</span></summary>') in out
+    assert balanced(out)
+    with pytest.raises(TypeError, match=r"TableBlock.collapsed: expected True or False, got 'yes'"):
+        TableBlock("x", pd.DataFrame(), "t.csv", collapsed="yes")
+
+
+def test_long_summary_value_is_collapsed_at_a_word():
+    value = "outlets: " + ", ".join(f"outlet-{i}: {i}" for i in range(60))
+    out = render_report(ReportData(title="t", summary=(("outlets", value),), config_text="", sections=(),
+                                   passages=()))
+    assert len(value) > MAX_SUMMARY_CHARS
+    assert '<details class="long-value"><summary>outlets: outlet-0: 0, ' in out
+    assert f"{_esc_text(value)}</details>" in out
+
+
+def _esc_text(value):
+    import html as _html
+
+    return _html.escape(value, quote=True)
