@@ -37,6 +37,8 @@ MAX_PASSAGE_OUTLETS = 8
 #: Resolution of the PNG inlined in the report: 8-point axis text is 11 px
 #: shown at its natural size (the configured formats keep ``outputs.dpi``).
 REPORT_DPI = 100
+#: Passages per cue in the report's cue explorer (distinct documents).
+EXPLORER_PASSAGES = 5
 #: Reader warnings shown in the report (all are in run.log).
 MAX_WARNINGS_SHOWN = 20
 
@@ -140,6 +142,7 @@ def config_text(tables: RunTables) -> str:
 
 def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     """Write every table and figure, then the report (see module notes)."""
+    from ..report.explorer import explorer_data
     from ..report.html import ReportData, Section, TextBlock, render_report, select_passages
 
     w = Writer(tables.config.outputs, put)
@@ -165,6 +168,8 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
         sections=tuple(sections),
         passages=tuple(passages),
         footer=f"framing {__version__} · run {tables.run_hash} · verify with `framing verify <this folder>`",
+        explorer=(explorer_data(tables.corpus.frame, tables.passage_hits, per_entry=EXPLORER_PASSAGES)
+                  if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
     put("report.html", render_report(data).encode("utf-8"))
 

@@ -80,6 +80,7 @@ import pandas as pd
 
 from ..check import check_bool, check_int, check_str, describe
 from ..quotes import quoted_intervals
+from .explorer import render_explorer
 from ..match.scoring import HIT_COLUMNS
 from ..text import sentence_spans
 
@@ -105,7 +106,7 @@ MAX_CELL_CHARS = 300
 MAX_SUMMARY_CHARS = 160
 """A "What was run" value longer than this is collapsed (its start shown)."""
 
-RESERVED_IDS: tuple[str, ...] = ("contents", "run", "passages")
+RESERVED_IDS: tuple[str, ...] = ("contents", "run", "explorer", "passages")
 """Element ids the report uses itself; a :class:`Section` may not take them."""
 
 MISSING = "\u2013"  # en dash for NaN / missing cells
@@ -365,6 +366,10 @@ class ReportData:
     passages : tuple of Passage
         Usually from :func:`select_passages`.
     footer : str
+    explorer : dict, optional
+        Data of the cue explorer, from
+        :func:`framing.report.explorer.explorer_data` (no explorer
+        section without it, or without entries).
     """
 
     title: str
@@ -373,6 +378,7 @@ class ReportData:
     sections: tuple[Section, ...]
     passages: tuple[Passage, ...]
     footer: str = ""
+    explorer: dict | None = None
 
     def __post_init__(self) -> None:
         _check_text("ReportData.title", self.title, empty=False)
@@ -399,6 +405,10 @@ class ReportData:
                 raise TypeError(f"ReportData.passages[{i}] must be a Passage, got {type(passage).__name__}")
         object.__setattr__(self, "passages", passages)
         _check_text("ReportData.footer", self.footer)
+        if self.explorer is not None and not (isinstance(self.explorer, dict)
+                                              and isinstance(self.explorer.get("entries"), list)):
+            raise TypeError(f"ReportData.explorer must be None or a dict from explorer_data(), "
+                            f"got {type(self.explorer).__name__}")
 
 
 # ---------------------------------------------------------------- passages
@@ -932,6 +942,12 @@ details.long-value > summary { font-weight: normal; }
 table.data th.sortable { cursor: pointer; }
 table.data th[aria-sort=ascending]::after { content: " \25b2"; font-size: .7em; }
 table.data th[aria-sort=descending]::after { content: " \25bc"; font-size: .7em; }
+.explorer-cols { display: flex; gap: 1.2rem; align-items: flex-start; }
+.explorer-list { flex: 0 0 16rem; max-height: 32rem; overflow-y: auto; margin: 0; padding-left: 1.6rem;
+  font-size: .85rem; }
+.explorer-view { flex: 1 1 auto; min-width: 0; }
+button.linkish { font: inherit; color: #0061a3; background: none; border: 0; padding: 0; cursor: pointer;
+  text-decoration: underline; }
 input.filter { font: inherit; font-size: .85rem; padding: .15rem .4rem; margin: .2rem 0 .4rem; width: 16rem;
   max-width: 100%; border: 1px solid #d1d9e0; border-radius: 4px; }
 figcaption { font-size: .9rem; color: #3d444d; margin-top: .3rem; }
@@ -1079,7 +1095,9 @@ def render_report(data: ReportData) -> str:
     """
     if not isinstance(data, ReportData):
         raise TypeError(f"data must be a ReportData, got {type(data).__name__}")
-    toc = [("run", "What was run")] + [(s.id, s.title) for s in data.sections] + [("passages", "Example passages")]
+    explorer = render_explorer(data.explorer) if data.explorer is not None else ""
+    toc = ([("run", "What was run")] + [(s.id, s.title) for s in data.sections]
+           + ([("explorer", "Cue explorer")] if explorer else []) + [("passages", "Example passages")])
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
@@ -1102,6 +1120,7 @@ def render_report(data: ReportData) -> str:
         out.append(f'<section id="{section.id}">\n<h2>{_esc(section.title)}</h2>\n{_paragraphs(section.intro, "intro")}')
         out.extend(_render_block(block) for block in section.blocks)
         out.append("</section>\n")
+    out.append(explorer)
     out.append(_render_passages(data.passages))
     out.append("</main>\n<footer>\n")
     out.append(_paragraphs(data.footer) if data.footer.strip() else "")
