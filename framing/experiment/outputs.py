@@ -34,6 +34,11 @@ __all__ = ["Writer", "build_outputs", "table_bytes", "write_outputs"]
 
 #: Example passages come from at most this many outlets per category (those with most hits).
 MAX_PASSAGE_OUTLETS = 8
+#: Resolution of the PNG inlined in the report: 8-point axis text is 11 px
+#: shown at its natural size (the configured formats keep ``outputs.dpi``).
+REPORT_DPI = 100
+#: Passages per cue in the report's cue explorer (distinct documents).
+EXPLORER_PASSAGES = 5
 #: Reader warnings shown in the report (all are in run.log).
 MAX_WARNINGS_SHOWN = 20
 
@@ -58,7 +63,11 @@ class Writer:
         self.outputs = outputs
         self._figure_bytes = figure_bytes
 
-    def table(self, name: str, frame: pd.DataFrame, title: str, *, note: str = "", shown: pd.DataFrame | None = None):
+    def table(self, name: str, frame: pd.DataFrame, title: str, *, note: str = "", shown: pd.DataFrame | None = None,
+              collapsed: bool = False):
+        """Write a table in the configured formats and return its report
+        block: ``shown`` (default the table) in the page, linking the
+        full file; ``collapsed`` puts it behind a ``<details>``."""
         from ..report.html import TableBlock
 
         href = ""
@@ -67,7 +76,7 @@ class Writer:
             self.put(rel, table_bytes(frame, fmt))
             href = href or rel
         return TableBlock(title=title, frame=frame if shown is None else shown, href=href, note=note,
-                          max_rows=self.outputs.report_rows)
+                          max_rows=self.outputs.report_rows, collapsed=collapsed)
 
     def figure(self, name: str, fig: Any, title: str, *, caption: str = ""):
         """Write a figure in the configured formats and return its report
@@ -81,7 +90,7 @@ class Writer:
         for fmt in self.outputs.figures:
             self.put(f"{stem}.{fmt}", self._figure_bytes(fig, fmt, dpi=self.outputs.dpi))
             href = href or f"{stem}.{fmt}"
-        png = self._figure_bytes(fig, "png", dpi=min(self.outputs.dpi, 80))
+        png = self._figure_bytes(fig, "png", dpi=min(self.outputs.dpi, REPORT_DPI))
         return FigureBlock(title=title, png=png, href=href, caption=caption, alt=title)
 
 
@@ -113,7 +122,8 @@ def _summary_rows(tables: RunTables) -> tuple[tuple[str, str], ...]:
         ("near duplicates dropped", str(facts["n_near_duplicates"])),
         ("filtered out", filtered),
         ("documents analysed", str(facts["n_documents"])),
-        ("outlets", f"{facts['n_outlets']} ({', '.join(f'{k}: {v}' for k, v in facts['outlets'].items())})"),
+        ("outlets", f"{facts['n_outlets']}, by documents: "
+                    + ", ".join(f"{k}: {v}" for k, v in sorted(facts["outlets"].items(), key=lambda kv: (-kv[1], kv[0])))),
         ("dates", f"{facts['date_min']} to {facts['date_max']}" if facts["date_min"] else "none"),
         ("lexicons", ", ".join(f"{k} ({source})" for k, source in tables.lexicon_sources.items())),
         ("scored", f"part = {cfg.preprocessing.part}, voice = {cfg.preprocessing.voice}, "
@@ -132,6 +142,7 @@ def config_text(tables: RunTables) -> str:
 
 def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     """Write every table and figure, then the report (see module notes)."""
+    from ..report.explorer import explorer_data
     from ..report.html import ReportData, Section, TextBlock, render_report, select_passages
 
     w = Writer(tables.config.outputs, put)
@@ -157,6 +168,8 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
         sections=tuple(sections),
         passages=tuple(passages),
         footer=f"framing {__version__} · run {tables.run_hash} · verify with `framing verify <this folder>`",
+        explorer=(explorer_data(tables.corpus.frame, tables.passage_hits, per_entry=EXPLORER_PASSAGES)
+                  if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
     put("report.html", render_report(data).encode("utf-8"))
 

@@ -12,7 +12,6 @@ none computes a statistic.  Table and figure names are stable:
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -25,41 +24,87 @@ if TYPE_CHECKING:
     from .config import ComparisonConfig, PreprocessingConfig
     from .stages import ClassifierResult, ComparisonResult, KeynessResult, LexiconResult
 
-__all__ = ["MAX_OUTLETS_PER_FIGURE", "classifier_section", "comparison_section", "design_text", "keyness_section",
-           "lexicon_section"]
+__all__ = ["MAX_OUTLETS_PER_FIGURE", "MAX_PAIRS_PER_FIGURE", "MAX_PAIRED_ROWS", "MAX_SERIES", "RATE_KEY_COLUMNS",
+           "by_documents",
+           "classifier_section", "comparison_section", "design_text", "keyness_section", "lexicon_section"]
 
 _MAX_TIMESERIES_PANELS = 12
-#: Per-outlet figures are drawn up to this many outlets (the tables always hold all).
+#: Per-outlet figures show at most this many outlets, those with the most
+#: documents (the tables always hold all).
 MAX_OUTLETS_PER_FIGURE = 30
+#: The pairwise-effects heatmap shows at most this many pairs (largest effects).
+MAX_PAIRS_PER_FIGURE = 30
+#: The paired forest plot shows at most this many rows (category × pair).
+MAX_PAIRED_ROWS = 60
+#: Time-series panels draw at most this many groups (most documents).
+MAX_SERIES = 8
+
+
+def by_documents(table: pd.DataFrame, group: str = "group") -> pd.DataFrame:
+    """A per-group table ordered by the group's documents (most first; its
+    largest ``n_docs`` over rows), then group name, keeping the row order
+    within a group: the outlets a reader looks for lead, single-document
+    ones come last."""
+    if table.empty or group not in table.columns or "n_docs" not in table.columns:
+        return table
+    names = table[group].astype(str)
+    size = table["n_docs"].groupby(names).transform("max").to_numpy()
+    order = sorted(range(len(table)), key=lambda i: (-size[i], names.iloc[i], i))
+    return table.iloc[order].reset_index(drop=True)
+
+
+#: The columns of a per-group rates table shown in the report (the file has all).
+RATE_KEY_COLUMNS = ("group", "category", "n_docs", "count", "mean_rate", "mean_low", "mean_high")
+
+
+def _key_rates(summary: pd.DataFrame) -> pd.DataFrame:
+    """A per-group rates table's key columns, outlets with most documents first."""
+    return by_documents(summary)[[c for c in RATE_KEY_COLUMNS if c in summary.columns]]
+
+
+def _top_groups(table: pd.DataFrame, k: int) -> list[str]:
+    """The ``k`` groups with the most documents (ties by name)."""
+    counts = table.groupby(table["group"].astype(str))["n_docs"].max()
+    return sorted(counts.index, key=lambda g: (-counts[g], g))[:k]
+
+
+def _denominator(summary: pd.DataFrame) -> str | None:
+    values = summary["denominator"].dropna().unique() if "denominator" in summary.columns else []
+    return str(values[0]) if len(values) == 1 else None
 
 
 def lexicon_section(w: Any, result: LexiconResult, preprocessing: PreprocessingConfig):
     """The cue rates of one lexicon: its summary and scores tables, the
     rates and composition figures."""
     from ..report.figures import plot_composition, rates_figure
-    from ..report.html import Section, TextBlock
+    from ..report.html import Section
 
     lex_id, summary, scores, pre = result.id, result.summary, result.scores, preprocessing
     n_outlets = summary["group"].nunique()
     blocks: list[Any] = [
         w.table(f"summary-{lex_id}", summary, f"Cue rates per outlet ({lex_id})",
                 note=f"Mean per-document and pooled rates ({summary['denominator'].iloc[0]}) with bootstrap CIs "
-                     f"over documents; part = {pre.part}, voice = {pre.voice}."),
+                     f"over documents; part = {pre.part}, voice = {pre.voice}. Outlets with the most documents "
+                     "first; the file has the pooled rates and every other column.", shown=_key_rates(summary)),
     ]
-    if n_outlets <= MAX_OUTLETS_PER_FIGURE:
-        blocks.append(w.figure(f"rates-{lex_id}", rates_figure(summary), f"Cue rates by outlet ({lex_id})",
-                               caption="Mean per-document rate with its bootstrap confidence interval, per category."))
-        fig = new_figure(8, 0.5 * n_outlets + 2)
-        plot_composition(summary, ax=fig.add_subplot())
-        blocks.append(w.figure(f"composition-{lex_id}", fig, f"Category composition by outlet ({lex_id})",
-                               caption="Share of each outlet's cue hits that falls in each category."))
-    else:
-        blocks.append(TextBlock(title="Figures", text=(
-            f"{n_outlets} outlets are more than a per-outlet figure can show legibly "
-            f"(at most {MAX_OUTLETS_PER_FIGURE}); the table above has every outlet, and comparisons by outlet "
-            "class have their own figures.")))
+    drawn = summary
+    some = ""
+    if n_outlets > MAX_OUTLETS_PER_FIGURE:
+        keep = set(_top_groups(summary, MAX_OUTLETS_PER_FIGURE))
+        drawn = summary[summary["group"].astype(str).isin(keep)]
+        some = (f" The {MAX_OUTLETS_PER_FIGURE} outlets with the most documents of {n_outlets}; the table has "
+                "every outlet.")
+    n_drawn = drawn["group"].nunique()
+    blocks.append(w.figure(f"rates-{lex_id}", rates_figure(drawn), f"Cue rates by outlet ({lex_id})",
+                           caption="Mean per-document rate with its bootstrap confidence interval, per category; "
+                                   f"outlets by their mean rate, highest first.{some}"))
+    fig = new_figure(8, 0.45 * n_drawn + 2)
+    plot_composition(drawn, ax=fig.add_subplot())
+    blocks.append(w.figure(f"composition-{lex_id}", fig, f"Category composition by outlet ({lex_id})",
+                           caption=f"Share of each outlet's cue hits that falls in each category.{some}"))
     blocks.append(w.table(f"scores-{lex_id}", scores, f"Per-document scores ({lex_id})",
-                          note="One row per document × category: count, negated hits, tokens and rate."))
+                          note="One row per document × category: count, negated hits, tokens and rate.",
+                          collapsed=True))
     return Section(id=f"rates-{slug(lex_id)}", title=f"Cue rates — {lex_id}", blocks=present(blocks),
                    intro="Rates are per document; documents, not tokens, are the unit of inference.")
 
@@ -76,12 +121,15 @@ def design_text(cmp: ComparisonConfig) -> str:
 
 
 def comparison_section(w: Any, result: ComparisonResult):
-    """One comparison: its design, tables and effect (or paired, time
-    series) figures."""
-    from ..report.figures import plot_effect_heatmap, plot_paired, plot_timeseries
+    """One comparison: its design, the key findings (estimate, CI,
+    adjusted p and a reading per contrast), the full tables collapsed, and
+    effect (or paired, time series) figures."""
+    from ..report.figures import plot_effect_heatmap, plot_paired, timeseries_figure
     from ..report.html import Section, TextBlock
+    from ..report.reading import contrast_readings
 
     cmp, tables, data = result.entry, result.tables, result
+    denominator = _denominator(tables["summary"])
     blocks: list[Any] = [TextBlock(title="Design", text=(
         f"Groups: {cmp.by}; {design_text(cmp)}; effect: {cmp.effect}; {cmp.n_resamples} resamples; "
         f"{cmp.confidence:.0%} intervals; multiple comparisons: {cmp.correction} across categories × pairs, "
@@ -89,39 +137,54 @@ def comparison_section(w: Any, result: ComparisonResult):
         + (f" Documents: those with {', '.join(f'{c} in {list(v)}' for c, v in cmp.include)} "
            f"({data.n_outside} others left out)." if cmp.include else "")
         + (f" Left out, no hit in any document: {', '.join(data.left_out)}." if data.left_out else "")))]
-    blocks.append(w.table(f"{cmp.id}-summary", tables["summary"], "Per-group rates"))
+    pairs = tables["pairs"]
+    if not pairs.empty:
+        readings = contrast_readings(pairs, denominator=denominator)
+        blocks.append(w.table(f"{cmp.id}-findings", readings, "Key findings: pairwise contrasts",
+                              note=f"Per contrast the {cmp.effect.replace('_', ' ')} with its {cmp.confidence:.0%} "
+                                   f"CI and the {cmp.correction}-adjusted p of each test, clearest first; "
+                                   "\u201cno clear difference\u201d when the CI contains the null. Every column is "
+                                   "in the full pairwise table below."))
+    blocks.append(w.table(f"{cmp.id}-summary", tables["summary"], "Per-group rates",
+                          note="Groups with the most documents first; the file has the pooled rates and every "
+                               "other column.", shown=_key_rates(tables["summary"])))
     if "omnibus" in tables:
         blocks.append(w.table(f"{cmp.id}-omnibus", tables["omnibus"], "Omnibus tests (do the groups differ at all?)"))
-    pairs = tables["pairs"]
-    blocks.append(w.table(f"{cmp.id}-pairs", pairs, "Pairwise effects and tests"))
+    blocks.append(w.table(f"{cmp.id}-pairs", pairs, "Pairwise effects and tests (all columns)", collapsed=True))
     if not pairs.empty and pairs["estimate"].notna().any():
+        n_categories = max(1, pairs["category"].nunique())
         if cmp.pair_on:
-            fig = new_figure(8, 0.28 * len(pairs.drop_duplicates(["group_a", "group_b", "category"])) + 1.8)
-            plot_paired(pairs, ax=fig.add_subplot())
+            most = max(1, MAX_PAIRED_ROWS // n_categories)
+            n_pairs = min(most, pairs[["group_a", "group_b"]].drop_duplicates().shape[0])
+            fig = new_figure(8, 0.28 * n_pairs * n_categories + 1.8)
+            plot_paired(pairs, max_pairs=most, denominator=denominator, ax=fig.add_subplot())
             blocks.append(w.figure(f"{cmp.id}-paired", fig, "Same-story paired differences",
-                                   caption=f"Paired {cmp.effect} per pair and category with {cmp.confidence:.0%} CI."))
+                                   caption=f"Paired {cmp.effect} per pair and category with {cmp.confidence:.0%} CI"
+                                           f"; at most {most} pairs, those with the largest effects."))
         else:
-            n_pairs = pairs[["group_a", "group_b"]].drop_duplicates().shape[0]
-            fig = new_figure(max(6.0, 0.9 * pairs["category"].nunique() + 2), 0.6 * n_pairs + 2.2)
-            plot_effect_heatmap(pairs, ax=fig.add_subplot())
+            n_pairs = min(MAX_PAIRS_PER_FIGURE, pairs[["group_a", "group_b"]].drop_duplicates().shape[0])
+            fig = new_figure(max(6.0, 0.9 * n_categories + 2), 0.6 * n_pairs + 2.2)
+            plot_effect_heatmap(pairs, max_pairs=MAX_PAIRS_PER_FIGURE, denominator=denominator, ax=fig.add_subplot())
             blocks.append(w.figure(f"{cmp.id}-effects", fig, "Pairwise effects",
                                    caption=f"Effect estimate per pair and category; marks give the "
                                            f"{cmp.correction}-adjusted significance of the first test "
-                                           f"({cmp.methods[0]}): * < 0.05, ** < 0.01, *** < 0.001."))
+                                           f"({cmp.methods[0]}): * < 0.05, ** < 0.01, *** < 0.001. At most "
+                                           f"{MAX_PAIRS_PER_FIGURE} pairs, those with the largest effects."))
     if "timeseries" in tables:
         ts = tables["timeseries"]
         blocks.append(w.table(f"{cmp.id}-timeseries", ts, f"Rates per {cmp.timeseries}",
                               note=f"Documents without a date, left out of the series: {data.n_undated}."
-                              if data.n_undated else ""))
+                              if data.n_undated else "", collapsed=True))
         categories = sorted(ts["category"].unique())[:_MAX_TIMESERIES_PANELS]
         if categories:
-            ncols = min(3, len(categories))
-            nrows = math.ceil(len(categories) / ncols)
-            fig = new_figure(4.2 * ncols, 3.0 * nrows)
-            for i, category in enumerate(categories):
-                plot_timeseries(ts, category=category, ax=fig.add_subplot(nrows, ncols, i + 1))
+            groups = _top_groups(ts, MAX_SERIES)
+            drawn = ts[ts["group"].astype(str).isin(set(groups))]
+            some = (f" The {MAX_SERIES} groups with the most documents of {ts['group'].nunique()}."
+                    if ts["group"].nunique() > MAX_SERIES else "")
+            fig = timeseries_figure(drawn, categories=categories, freq=cmp.timeseries)
             blocks.append(w.figure(f"{cmp.id}-timeseries", fig, f"Rates per {cmp.timeseries}",
-                                   caption="Mean per-document rate per period with its bootstrap CI band."))
+                                   caption="Mean per-document rate per period with its bootstrap CI band; a gap is "
+                                           f"a period without documents.{some}"))
     return Section(id=f"cmp-{slug(cmp.id)}", title=f"Comparison — {cmp.id}", blocks=present(blocks))
 
 
@@ -144,7 +207,8 @@ def keyness_section(w: Any, result: KeynessResult):
                 block = sub[sub["group_b"].astype(str) == group_b]
                 fig = new_figure(8, 5.5)
                 plot_keyness(block, top=entry.top, ax=fig.add_subplot())
-                blocks.append(w.figure(f"{entry.id}-{group_a}-vs-{group_b}", fig, f"{group_a} vs {group_b}",
+                blocks.append(w.figure("-".join((slug(entry.id), slug(group_a), "vs", slug(group_b))), fig,
+                                       f"{group_a} vs {group_b}",
                                        caption="Each point a term: total frequency against the statistic; "
                                                "the most distinctive terms at each end are labelled."))
     return Section(id=f"key-{slug(entry.id)}", title=f"Keyness — {entry.id}", blocks=present(blocks))

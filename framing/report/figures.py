@@ -17,6 +17,7 @@ function                          table (schema)
                                   (``KEYNESS_COLUMNS``)
 :func:`plot_composition`          ``summarize`` (``count``)
 :func:`plot_timeseries`           ``timeseries`` (``TIMESERIES_COLUMNS``)
+:func:`timeseries_figure`         ``timeseries`` (small multiples)
 :func:`plot_paired`               ``paired`` (``COMPARE_COLUMNS``)
 :func:`plot_reliability`          predictions with ``y_true`` (0/1), ``score``
 ================================  =========================================
@@ -77,12 +78,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from ..check import check_choice, check_int, check_number
+from ..check import check_bool, check_choice, check_int, check_number
 from ..stats.keyness import ALL, REST
+from ..stats.summary import FREQUENCIES
 from ..vocab import CORRECTIONS, NORMALIZATIONS
 
 __all__ = [
     "PALETTE",
+    "INK",
+    "MAX_FIGURE_PIXELS",
     "DIVERGING_CMAP",
     "FIGURE_FORMATS",
     "plot_rates",
@@ -91,6 +95,7 @@ __all__ = [
     "plot_keyness",
     "plot_composition",
     "plot_timeseries",
+    "timeseries_figure",
     "plot_paired",
     "plot_reliability",
     "figure_bytes",
@@ -104,6 +109,12 @@ PALETTE: tuple[str, ...] = ("#E69F00", "#56B4E9", "#009E73", "#0072B2", "#D55E00
 #: first group higher, orange: the second group higher).
 DIVERGING_CMAP = "PuOr"
 FIGURE_FORMATS: tuple[str, ...] = ("png", "svg", "pdf")
+#: The one colour of figures that label their groups instead of colouring
+#: them (Okabe & Ito blue): a cycling palette cannot tell 40 outlets apart.
+INK = PALETTE[3]
+#: No PNG from :func:`figure_bytes` is wider or taller than this (pixels):
+#: a larger figure is rendered at a lower dpi.
+MAX_FIGURE_PIXELS = 4000
 
 _RC: dict[str, Any] = {
     "font.family": "sans-serif",
@@ -142,10 +153,10 @@ _METADATA: dict[str, dict[str, str | None]] = {
 _EFFECTS: dict[str, tuple[str, float]] = {
     "rate_difference": ("rate difference (first − second group)", 0.0),
     "rate_ratio": ("rate ratio (first / second group)", 1.0),
-    "cohens_d": ("Cohen's d", 0.0),
-    "hedges_g": ("Hedges' g", 0.0),
-    "cliffs_delta": ("Cliff's delta", 0.0),
-    "cohens_dz": ("Cohen's d_z (paired)", 0.0),
+    "cohens_d": ("Cohen's d (standard deviations)", 0.0),
+    "hedges_g": ("Hedges' g (standard deviations)", 0.0),
+    "cliffs_delta": ("Cliff's delta (−1 to 1)", 0.0),
+    "cohens_dz": ("Cohen's d_z, paired (standard deviations of the differences)", 0.0),
 }
 # keyness method -> (what is plotted, axis label, centre)
 _KEYNESS: dict[str, tuple[str, str, float]] = {
@@ -301,10 +312,17 @@ def _rate_rows(summary: pd.DataFrame, category: Any, rate: str) -> pd.DataFrame:
     return rows.iloc[np.argsort([str(g) for g in rows["group"]], kind="stable")]
 
 
-def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str, colors: dict) -> None:
+def _by_estimate(rows: pd.DataFrame, rate: str) -> pd.DataFrame:
+    """Rows ordered by the rate, highest first (NaN last, ties by group name)."""
+    est = rows[_RATES[rate][0]].to_numpy(dtype=float)
+    keys = [(bool(np.isnan(e)), -e if not np.isnan(e) else 0.0, str(g)) for e, g in zip(est, rows["group"])]
+    return rows.iloc[sorted(range(len(rows)), key=keys.__getitem__)]
+
+
+def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str) -> None:
     est, low, high = (rows[c].to_numpy(dtype=float) for c in _RATES[rate])
-    for i, (group, e, lo, hi) in enumerate(zip(rows["group"], est, low, high)):
-        ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=colors[group], markersize=5,
+    for i, (e, lo, hi) in enumerate(zip(est, low, high)):
+        ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=INK, markersize=5,
                     elinewidth=1.4, capsize=3, clip_on=False)
     ax.set_yticks(range(len(rows)), [f"{g} (n={n})" for g, n in zip(rows["group"], rows["n_docs"])])
     ax.set_ylim(len(rows) - 0.5, -0.5)
@@ -336,24 +354,30 @@ def plot_rates(summary: pd.DataFrame, *, category: Any, rate: str = "mean", ax: 
     Returns
     -------
     Axes
-        One errorbar container per group (groups sorted, first at the top;
-        a group with one unit has no whisker).
+        One errorbar container per group, in one colour (the labels name
+        the groups), highest rate at the top (ties by group name; a group
+        with one unit has no whisker).
     """
     _check_rates(summary, rate)
-    rows = _rate_rows(summary, category, rate)
+    rows = _by_estimate(_rate_rows(summary, category, rate), rate)
     with _style():
         ax = _new_axes(ax, (5.5, 0.35 * len(rows) + 1.6))
-        _draw_rates(ax, rows, rate, _colors(summary["group"]))
+        _draw_rates(ax, rows, rate)
         ax.set_title(f"{category}: cue rate by group")
     return ax
 
 
 def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Sequence[Any] | None = None,
-                 ncols: int = 3) -> Figure:
+                 ncols: int = 3, sharex: bool = False) -> Figure:
     """Small multiples of :func:`plot_rates`, one panel per category.
 
     ``categories`` gives the panels and their order (default: every
-    category, sorted); ``ncols`` panels per row.  Returns the Figure.
+    category, sorted); ``ncols`` panels per row.  Groups are in one order
+    in every panel: by their mean rate over the panels, highest first
+    (ties by name), so a group is on the same row everywhere.
+    ``sharex=True`` gives every panel the same x-scale (0 to the largest
+    upper CI bound), so panels can be compared by eye; by default each
+    panel has its own.  Returns the Figure.
     """
     _check_rates(summary, rate)
     allowed = _sorted(summary["category"])
@@ -367,17 +391,27 @@ def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Seque
         if len(set(categories)) != len(categories):
             raise ValueError(f"categories: {list(categories)!r} names a category twice")
     ncols = min(check_int("ncols", ncols, low=1), len(categories))
+    check_bool("sharex", sharex)
     nrows = math.ceil(len(categories) / ncols)
     panels = [_rate_rows(summary, c, rate) for c in categories]
+    chosen = pd.concat(panels)
+    means = chosen.groupby(chosen["group"].astype(str), sort=True)[_RATES[rate][0]].mean()
+    rank = {g: i for i, g in enumerate(sorted(means.index, key=lambda g: (bool(np.isnan(means[g])),
+                                                                        -np.nan_to_num(means[g]), g)))}
+    panels = [p.iloc[np.argsort([rank[str(g)] for g in p["group"]], kind="stable")] for p in panels]
     same_groups = all(p["group"].tolist() == panels[0]["group"].tolist() for p in panels)
     n_groups = max(len(p) for p in panels)
-    colors = _colors(summary["group"])
+    high = chosen[_RATES[rate][2]].to_numpy(dtype=float)
+    high = high[np.isfinite(high)]
+    top = float(high.max()) * 1.05 if high.size and high.max() > 0 else None
     with _style():
         fig = Figure(figsize=(3.0 * ncols + 1.6, nrows * (0.28 * n_groups + 1.1) + 0.8), layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
         for i, (category, rows) in enumerate(zip(categories, panels)):
-            _draw_rates(axes[i], rows, rate, colors)
+            _draw_rates(axes[i], rows, rate)
+            if sharex and top is not None:
+                axes[i].set_xlim(0, top)
             axes[i].set_title(str(category))
             axes[i].set_xlabel("")
             if same_groups and i % ncols:
@@ -398,7 +432,49 @@ def _effect(table: pd.DataFrame, name: str) -> str:
     return effect
 
 
+def _effect_label(effect: str, denominator: str | None) -> str:
+    """The axis label of an effect, with its unit: a rate difference is in
+    the rates' unit (``denominator``, "rate units" when not given)."""
+    label = _EFFECTS[effect][0]
+    if effect == "rate_difference":
+        unit = "rate units" if denominator is None else _DENOMINATORS[denominator]
+        label = f"{label}, {unit}"
+    return label
+
+
+def _check_denominator(denominator: Any) -> str | None:
+    if denominator is not None:
+        check_choice("denominator", denominator, tuple(_DENOMINATORS))
+    return denominator
+
+
+def _top_pairs(table: pd.DataFrame, effect: str, max_pairs: int | None, reference: Any) -> tuple[list, int]:
+    """The pairs a figure shows and how many there are: those with
+    ``reference`` as one side (when given), then at most ``max_pairs`` of
+    them with the largest absolute effect in any category (``log2`` of a
+    ratio; NaN counts as 0; ties by pair name), in name order."""
+    pairs = sorted(dict.fromkeys(zip(table["group_a"], table["group_b"])), key=lambda p: (str(p[0]), str(p[1])))
+    total = len(pairs)
+    if reference is not None:
+        groups = _sorted(list(table["group_a"]) + list(table["group_b"]))
+        _choose(reference, groups, "reference", "the table's groups")
+        pairs = [p for p in pairs if reference in p]
+    if max_pairs is not None and len(pairs) > max_pairs:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            est = table["estimate"].to_numpy(dtype=float)
+            size = np.abs(np.log2(est) if effect == "rate_ratio" else est)
+        size = np.where(np.isnan(size), 0.0, size)
+        biggest: dict[tuple, float] = {}
+        for a, b, v in zip(table["group_a"], table["group_b"], size):
+            biggest[(a, b)] = max(biggest.get((a, b), 0.0), float(v))
+        ranked = sorted(pairs, key=lambda p: (-biggest[p], str(p[0]), str(p[1])))[:max_pairs]
+        keep = set(ranked)
+        pairs = [p for p in pairs if p in keep]
+    return pairs, total
+
+
 def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alpha: float = 0.05,
+                        max_pairs: int | None = None, reference: Any = None, denominator: str | None = None,
                         ax: Axes | None = None) -> Axes:
     """Heatmap of pairwise effects: rows = pairs "A vs B", columns = categories.
 
@@ -422,23 +498,38 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
     alpha : float, default 0.05
         Level of a single ``*``; the thresholds are printed under the
         heatmap.
+    max_pairs : int, optional
+        Show at most this many pairs: those with the largest absolute
+        effect in any category (``log2`` of a ratio; ties by pair name).
+        k groups make k(k−1)/2 pairs; the title says how many are shown.
+    reference : optional
+        Show only the pairs with this group on one side (a reference
+        outlet), before ``max_pairs``.
+    denominator : str, optional
+        The rates' unit (``per_1000_tokens``, ``per_token``, ``raw``),
+        named on the colour bar of a rate difference.
     ax : Axes, optional
         A colour bar is added next to it.
     """
     _check_table(compare, "compare",
                  ("category", "group_a", "group_b", "effect", "estimate", "method", "p_adj", "correction", "unit"))
     check_number("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
+    if max_pairs is not None:
+        max_pairs = check_int("max_pairs", max_pairs, low=1)
+    denominator = _check_denominator(denominator)
     table, method = _select_method(compare, method, "compare")
     effect = _effect(table, "compare")
     correction, unit = _single(table, "correction", "compare"), _single(table, "unit", "compare")
     _no_duplicates(table, ["group_a", "group_b", "category"], "compare")
-    pairs = sorted(dict.fromkeys(zip(table["group_a"], table["group_b"])), key=lambda p: (str(p[0]), str(p[1])))
+    pairs, n_all = _top_pairs(table, effect, max_pairs, reference)
+    index = {p: i for i, p in enumerate(pairs)}
+    table = table[[(a, b) in index for a, b in zip(table["group_a"], table["group_b"])]]
     categories = _sorted(table["category"])
     estimate = np.full((len(pairs), len(categories)), np.nan)
     p_adj = np.full_like(estimate, np.nan)
     present = np.zeros(estimate.shape, dtype=bool)
     for a, b, c, e, p in zip(table["group_a"], table["group_b"], table["category"], table["estimate"], table["p_adj"]):
-        i, j = pairs.index((a, b)), categories.index(c)
+        i, j = index[(a, b)], categories.index(c)
         estimate[i, j], p_adj[i, j], present[i, j] = e, p, True
     with np.errstate(divide="ignore", invalid="ignore"):
         values = np.log2(estimate) if effect == "rate_ratio" else estimate.copy()
@@ -446,7 +537,7 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
     vmax = float(finite.max()) if finite.size and finite.max() > 0 else 1.0
     norm = mcolors.Normalize(vmin=-vmax, vmax=vmax)
     cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.85")
-    label = _EFFECTS[effect][0]
+    label = _effect_label(effect, denominator)
     with _style():
         ax = _new_axes(ax, (max(4.8, 0.72 * len(categories) + 3.4), max(2.8, 0.5 * len(pairs) + 2.4)))
         image = ax.imshow(np.ma.masked_invalid(np.clip(values, -vmax, vmax)), cmap=cmap, norm=norm, aspect="auto")
@@ -467,7 +558,10 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
             spine.set_visible(False)
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
         bar.set_label(f"log2 {label}" if effect == "rate_ratio" else label)
-        ax.set_title(f"Pairwise effects by category: {label}")
+        shown = "" if len(pairs) == n_all else (
+            f"\n{len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
+            + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else ""))
+        ax.set_title(f"Pairwise effects by category: {label}{shown}")
         ax.set_xlabel(f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
                       f"unit: {unit}", fontsize=7.5)
     return ax
@@ -703,57 +797,140 @@ def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
 # ------------------------------------------------------------- time series
 
 
-def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, ax: Axes | None = None) -> Axes:
+def _period_dates(timeseries: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows with a valid ISO ``period`` (as ``_date``) and how many
+    rows were left out for an invalid one."""
+    dates = pd.to_datetime(timeseries["period"].astype(str), errors="coerce", format="ISO8601")
+    valid = dates.notna().to_numpy()
+    return timeseries[valid].assign(_date=dates[valid].to_numpy()), int((~valid).sum())
+
+
+def _calendar(dates: pd.Series, freq: str | None) -> np.ndarray:
+    """Every period start from the first to the last date: the calendar
+    sequence of ``freq`` (see :data:`framing.stats.summary.FREQUENCIES`),
+    or the distinct dates of the table without one."""
+    if freq is None or dates.empty:
+        return np.sort(pd.unique(dates.to_numpy(dtype="datetime64[ns]")))
+    periods = pd.period_range(dates.min(), dates.max(), freq=FREQUENCIES[freq])
+    starts = periods.start_time.to_numpy(dtype="datetime64[ns]")
+    return np.union1d(starts, dates.to_numpy(dtype="datetime64[ns]"))
+
+
+def _date_axis(ax: Axes) -> None:
+    """At most about six date ticks, each with its year (``Mar 2025``)."""
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    formats = ["%Y", "%b %Y", "%d %b %Y", "%d %b %Y %H:%M", "%H:%M", "%H:%M:%S.%f"]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, formats=formats, zero_formats=formats,
+                                                             show_offset=False))
+
+
+def _draw_series(ax: Axes, rows: pd.DataFrame, calendar: np.ndarray, groups: list, colors: dict) -> None:
+    for k, group in enumerate(groups):
+        sub = rows[rows["group"] == group]
+        full = pd.DataFrame({"_date": calendar}).merge(sub, on="_date", how="left")
+        d = full["_date"].to_numpy(dtype="datetime64[ns]")
+        ax.fill_between(d, full["mean_low"].to_numpy(dtype=float), full["mean_high"].to_numpy(dtype=float),
+                        color=colors[group], alpha=0.2, linewidth=0)
+        ax.plot(d, full["mean_rate"].to_numpy(dtype=float), marker="o", markersize=3, linewidth=1.4,
+                linestyle=_LINESTYLES[(k // len(PALETTE)) % len(_LINESTYLES)], color=colors[group], label=str(group),
+                clip_on=False)
+
+
+def _check_timeseries(timeseries: pd.DataFrame, freq: str | None) -> tuple[pd.DataFrame, int]:
+    _check_table(timeseries, "timeseries", ("group", "period", "category", "mean_rate", "mean_low", "mean_high",
+                                            "denominator", "confidence", "unit"))
+    if freq is not None:
+        check_choice("freq", freq, tuple(FREQUENCIES))
+    valid, n_invalid = _period_dates(timeseries)
+    if valid.empty:
+        bad = timeseries["period"].iloc[0]
+        raise ValueError(f"timeseries: no period is an ISO date (YYYY-MM-DD), e.g. {bad!r}; nothing to plot")
+    return valid, n_invalid
+
+
+def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, freq: str | None = None, legend: bool = True,
+                    ax: Axes | None = None) -> Axes:
     """One line per group of a category's mean rate over ``period``, with CI bands.
 
     Bands are the ``mean_low``–``mean_high`` bootstrap CIs (missing for
     periods with a single document, which leave a gap in the band).
-    ``period`` holds ISO dates (the first day of each period).  The
-    legend sits under the axes, so that small multiples stay readable.
+    ``period`` holds ISO dates (the first day of each period); rows whose
+    period is not one are left out (the title counts them).  A period
+    without a row for a group is a gap in its line, never a straight line
+    across: the periods are the calendar sequence of ``freq`` (``day``,
+    ``week``, ``month``, ``quarter``, ``year``) from the first to the last
+    period, or, without ``freq``, every period of the table.  Date ticks
+    carry the year.  The legend (``legend=True``) sits under the axes;
+    :func:`timeseries_figure` draws small multiples with one legend.
     """
-    _check_table(timeseries, "timeseries", ("group", "period", "category", "mean_rate", "mean_low", "mean_high",
-                                            "denominator", "confidence", "unit"))
+    rows, n_invalid = _check_timeseries(timeseries, freq)
+    check_bool("legend", legend)
     _choose(category, _sorted(timeseries["category"]), "category", "timeseries")
-    rows = timeseries[timeseries["category"] == category]
+    calendar = _calendar(rows["_date"], freq)
+    rows = rows[rows["category"] == category]
     _no_duplicates(rows, ["group", "period", "category"], "timeseries")
-    dates = pd.to_datetime(rows["period"].astype(str), errors="coerce", format="ISO8601")
-    if dates.isna().any():
-        bad = rows["period"].to_numpy()[int(np.flatnonzero(dates.isna().to_numpy())[0])]
-        raise ValueError(f"timeseries: period {bad!r} is not an ISO date (YYYY-MM-DD)")
-    rows = rows.assign(_date=dates.to_numpy())
+    if rows.empty:
+        raise ValueError(f"timeseries: category {category!r} has no row with an ISO date period; nothing to plot")
     colors = _colors(timeseries["group"])
     with _style():
         ax = _new_axes(ax, (7.5, 4.0))
-        for k, group in enumerate(_sorted(rows["group"])):
-            sub = rows[rows["group"] == group].sort_values("_date")
-            d = sub["_date"].to_numpy(dtype="datetime64[ns]")
-            ax.fill_between(d, sub["mean_low"].to_numpy(dtype=float), sub["mean_high"].to_numpy(dtype=float),
-                            color=colors[group], alpha=0.2, linewidth=0)
-            ax.plot(d, sub["mean_rate"].to_numpy(dtype=float), marker="o", markersize=3, linewidth=1.4,
-                    linestyle=_LINESTYLES[(k // len(PALETTE)) % len(_LINESTYLES)], color=colors[group], label=str(group),
-                    clip_on=False)
-        locator = mdates.AutoDateLocator()
-        ax.xaxis.set_major_locator(locator)
-        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        _draw_series(ax, rows, calendar, _sorted(rows["group"]), colors)
+        _date_axis(ax)
         ax.set_ylim(bottom=0)
         _grid(ax, "y")
         ax.set_xlabel("period start")
         label = _rate_axis_label(rows, "mean")
         ax.set_ylabel(label[: label.rindex(",")].replace(" (", "\n("))
-        ax.set_title(f"{category}: cue rate over time")
-        handles, names = ax.get_legend_handles_labels()
-        band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
-        below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-32, units="points")
-        ax.legend([*handles, band], [*names, label[label.rindex(",") + 2:]],
-                  loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=2,
-                  fontsize=7, frameon=False, handlelength=1.6, columnspacing=1.0)
+        ax.set_title(f"{category}: cue rate over time"
+                     + (f"\n{n_invalid} row(s) without a valid date left out" if n_invalid else ""))
+        if legend:
+            handles, names = ax.get_legend_handles_labels()
+            band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
+            below = mtransforms.offset_copy(ax.transAxes, fig=ax.figure, y=-32, units="points")
+            ax.legend([*handles, band], [*names, label[label.rindex(",") + 2:]],
+                      loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=2,
+                      fontsize=7, frameon=False, handlelength=1.6, columnspacing=1.0)
     return ax
+
+
+def timeseries_figure(timeseries: pd.DataFrame, *, categories: Sequence[Any] | None = None, freq: str | None = None,
+                      ncols: int = 3) -> Figure:
+    """Small multiples of :func:`plot_timeseries`, one panel per category
+    (default every category, sorted), with one legend for the figure
+    under the panels.  Returns the Figure."""
+    rows, _ = _check_timeseries(timeseries, freq)
+    allowed = _sorted(timeseries["category"])
+    categories = allowed if categories is None else list(categories)
+    if not categories:
+        raise ValueError("categories: expected a non-empty list of categories, got []")
+    for category in categories:
+        _choose(category, allowed, "categories", "timeseries")
+    ncols = min(check_int("ncols", ncols, low=1), len(categories))
+    nrows = math.ceil(len(categories) / ncols)
+    n_groups = len(_sorted(timeseries["group"]))
+    with _style():
+        fig = Figure(figsize=(4.2 * ncols, 3.0 * nrows + 0.35 * math.ceil(n_groups / 4) + 0.4),
+                     layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        for ax, category in zip(axes, categories):
+            plot_timeseries(timeseries, category=category, freq=freq, legend=False, ax=ax)
+        for extra in axes[len(categories):]:
+            fig.delaxes(extra)
+        handles, names = axes[0].get_legend_handles_labels()
+        label = _rate_axis_label(rows, "mean")
+        band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
+        fig.legend([*handles, band], [*names, label[label.rindex(",") + 2:]], loc="outside lower center",
+                   ncols=min(4, n_groups + 1), frameon=False, handlelength=1.6)
+    return fig
 
 
 # ------------------------------------------------------------------ paired
 
 
-def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
+def plot_paired(paired: pd.DataFrame, *, max_pairs: int | None = None, reference: Any = None,
+                denominator: str | None = None, ax: Axes | None = None) -> Axes:
     """Forest plot of same-story paired effects (:func:`framing.stats.paired`).
 
     One row per category × pair, sorted by category then pair (first at
@@ -765,12 +942,24 @@ def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     appearance supplies the marks.  A CI end that cannot be drawn
     (infinite, or not positive on the ratio axis) ends in an arrowhead at
     the axis edge; a non-finite estimate is written out instead of drawn.
+    Every row is drawn in one colour (the labels name the pairs).
+
+    ``max_pairs``, ``reference`` and ``denominator`` are those of
+    :func:`plot_effect_heatmap`: at most ``max_pairs`` pairs (largest
+    effects), only pairs with ``reference``, the rates' unit on the axis
+    of a rate difference.
     """
     _check_table(paired, "paired", ("category", "group_a", "group_b", "effect", "estimate", "ci_low", "ci_high",
                                     "method", "p_adj", "correction", "confidence", "unit"))
+    if max_pairs is not None:
+        max_pairs = check_int("max_pairs", max_pairs, low=1)
+    denominator = _check_denominator(denominator)
     table, method = _select_method(paired, None, "paired")
     effect = _effect(table, "paired")
     _no_duplicates(table, ["category", "group_a", "group_b"], "paired")
+    pairs, n_all = _top_pairs(table, effect, max_pairs, reference)
+    keep = set(pairs)
+    table = table[[(a, b) in keep for a, b in zip(table["group_a"], table["group_b"])]]
     order = sorted(range(len(table)), key=lambda i: tuple(str(table[c].iloc[i]) for c in ("category", "group_a", "group_b")))
     table = table.iloc[order]
     est, low, high = (table[c].to_numpy(dtype=float) for c in ("estimate", "ci_low", "ci_high"))
@@ -787,14 +976,13 @@ def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     else:
         pad = 0.06 * max(hi - lo, 1e-9)
         lo, hi = lo - pad, hi + pad
-    pair_colors = _colors([f"{a} vs {b}" for a, b in zip(table["group_a"], table["group_b"])])
     with _style():
         ax = _new_axes(ax, (8.0, 0.26 * len(table) + 2.0))
         if ratio:
             ax.set_xscale("log", base=2)
         marks_at = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
         for i, (e, l, h) in enumerate(zip(est, low, high)):
-            color = pair_colors[f"{table['group_a'].iloc[i]} vs {table['group_b'].iloc[i]}"]
+            color = INK
             if drawable(np.array([e]))[0]:
                 left = l if drawable(np.array([l]))[0] else lo
                 right = h if drawable(np.array([h]))[0] else hi
@@ -817,10 +1005,13 @@ def plot_paired(paired: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         conf = _percent(_single(table, "confidence", "paired"))
         correction = _single(table, "correction", "paired")
         unit = str(_single(table, "unit", "paired"))
-        ax.set_xlabel(f"{_EFFECTS[effect][0]}{', log2 axis' if ratio else ''}\n{conf} bootstrap CI over "
-                      f"{_UNITS.get(unit, unit)}")
-        ax.set_title(f"Same-story paired effects\nmarks: {method} test, {_CORRECTIONS.get(correction, correction)} p\n"
-                     f"{_legend(0.05)}", fontsize=9)
+        ax.set_xlabel(f"{_effect_label(effect, denominator)}{', log2 axis' if ratio else ''}\n{conf} bootstrap CI "
+                      f"over {_UNITS.get(unit, unit)}")
+        shown = "" if len(pairs) == n_all else (
+            f" ({len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
+            + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else "") + ")")
+        ax.set_title(f"Same-story paired effects{shown}\nmarks: {method} test, "
+                     f"{_CORRECTIONS.get(correction, correction)} p\n{_legend(0.05)}", fontsize=9)
     return ax
 
 
@@ -890,7 +1081,7 @@ def plot_reliability(predictions: pd.DataFrame, *, n_bins: int = 10, ax: Axes | 
 # ------------------------------------------------------------------ output
 
 
-def figure_bytes(fig: Figure, format: str, *, dpi: float = 150) -> bytes:
+def figure_bytes(fig: Figure, format: str, *, dpi: float = 150, max_pixels: int = MAX_FIGURE_PIXELS) -> bytes:
     """The figure as PNG, SVG or PDF bytes, identical for the same figure.
 
     Byte-for-byte deterministic across processes and ``PYTHONHASHSEED``
@@ -903,15 +1094,25 @@ def figure_bytes(fig: Figure, format: str, *, dpi: float = 150) -> bytes:
     matplotlib's default rcParams plus the house style, not the user's
     ``matplotlibrc``.
 
+    A PNG is at most ``max_pixels`` wide and tall: a figure that would
+    be larger at ``dpi`` is rendered at the dpi that fits (callers keep
+    figures small by showing fewer rows; this is the backstop).
+
     Raises
     ------
     ValueError
-        ``format`` not in :data:`FIGURE_FORMATS`; ``dpi`` not positive.
+        ``format`` not in :data:`FIGURE_FORMATS`; ``dpi`` not positive;
+        ``max_pixels`` < 100.
     """
     check_choice("format", format, FIGURE_FORMATS)
     if not isinstance(fig, Figure):
         raise TypeError(f"fig: expected a matplotlib Figure (for an Axes pass ax.figure), got {type(fig).__name__}")
     check_number("dpi", dpi, low=0.0, low_open=True)
+    max_pixels = check_int("max_pixels", max_pixels, low=100)
+    if format == "png":
+        largest = max(fig.get_size_inches())
+        if largest * dpi > max_pixels:
+            dpi = math.floor(max_pixels / largest * 100) / 100
     buffer = io.BytesIO()
     with _style():
         fig.savefig(buffer, format=format, dpi=dpi, metadata=dict(_METADATA[format]), facecolor="white",

@@ -6,11 +6,17 @@ function here is pure: it builds a ``str`` from in-memory records and
 writes nothing; the experiment runner decides where the file goes.
 
 What the page is
-    One HTML5 file with inline CSS only: no JavaScript, no fonts, images
-    or style sheets fetched from anywhere (figures are inlined as
-    ``data:`` URIs), so it opens offline, can be archived with a paper
-    and prints cleanly.  The resolved configuration is in a ``<details>``
-    element, which opens without scripts.
+    One HTML5 file with inline CSS and one small inline script
+    (:data:`SCRIPT`): no fonts, images, scripts or style sheets fetched
+    from anywhere (figures are inlined as ``data:`` URIs), so it opens
+    offline, can be archived with a paper and prints cleanly.  The page
+    reads without JavaScript: the script only adds sorting (click a
+    column header), a filter box per table and enlarging a figure in
+    place (without it a click on a figure opens its full-resolution
+    file).  Long things are in ``<details>`` elements, which open
+    without scripts: the resolved configuration, a summary value longer
+    than :data:`MAX_SUMMARY_CHARS` characters, a table marked
+    ``collapsed`` (full tables behind their key columns).
 
 Contents, in order
     a header with the title; a table of contents linking the section
@@ -72,13 +78,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..check import check_int, check_str, describe
+from ..check import check_bool, check_int, check_str, describe
 from ..quotes import quoted_intervals
+from .explorer import render_explorer
 from ..match.scoring import HIT_COLUMNS
 from ..text import sentence_spans
 
 __all__ = [
     "MAX_CELL_CHARS",
+    "MAX_SUMMARY_CHARS",
+    "SCRIPT",
     "RESERVED_IDS",
     "TableBlock",
     "FigureBlock",
@@ -94,7 +103,10 @@ __all__ = [
 MAX_CELL_CHARS = 300
 """Table cells longer than this are cut (with ``…``) in the page."""
 
-RESERVED_IDS: tuple[str, ...] = ("contents", "run", "passages")
+MAX_SUMMARY_CHARS = 160
+"""A "What was run" value longer than this is collapsed (its start shown)."""
+
+RESERVED_IDS: tuple[str, ...] = ("contents", "run", "explorer", "passages")
 """Element ids the report uses itself; a :class:`Section` may not take them."""
 
 MISSING = "\u2013"  # en dash for NaN / missing cells
@@ -156,6 +168,9 @@ class TableBlock:
         Shown under the title (units, what a row is).
     max_rows : int
         At most this many rows (>= 1) go into the page.
+    collapsed : bool
+        Shown closed in a ``<details>`` element (its summary the title
+        and the size): for full tables behind a table of key columns.
     """
 
     title: str
@@ -163,6 +178,7 @@ class TableBlock:
     href: str
     note: str = ""
     max_rows: int = 50
+    collapsed: bool = False
 
     def __post_init__(self) -> None:
         _check_text("TableBlock.title", self.title, empty=False)
@@ -171,6 +187,7 @@ class TableBlock:
         _check_href("TableBlock.href", self.href)
         _check_text("TableBlock.note", self.note)
         object.__setattr__(self, "max_rows", check_int("TableBlock.max_rows", self.max_rows, low=1))
+        check_bool("TableBlock.collapsed", self.collapsed)
 
 
 @dataclass(frozen=True)
@@ -349,6 +366,10 @@ class ReportData:
     passages : tuple of Passage
         Usually from :func:`select_passages`.
     footer : str
+    explorer : dict, optional
+        Data of the cue explorer, from
+        :func:`framing.report.explorer.explorer_data` (no explorer
+        section without it, or without entries).
     """
 
     title: str
@@ -357,6 +378,7 @@ class ReportData:
     sections: tuple[Section, ...]
     passages: tuple[Passage, ...]
     footer: str = ""
+    explorer: dict | None = None
 
     def __post_init__(self) -> None:
         _check_text("ReportData.title", self.title, empty=False)
@@ -383,6 +405,10 @@ class ReportData:
                 raise TypeError(f"ReportData.passages[{i}] must be a Passage, got {type(passage).__name__}")
         object.__setattr__(self, "passages", passages)
         _check_text("ReportData.footer", self.footer)
+        if self.explorer is not None and not (isinstance(self.explorer, dict)
+                                              and isinstance(self.explorer.get("entries"), list)):
+            raise TypeError(f"ReportData.explorer must be None or a dict from explorer_data(), "
+                            f"got {type(self.explorer).__name__}")
 
 
 # ---------------------------------------------------------------- passages
@@ -713,7 +739,12 @@ def _render_table(block: TableBlock) -> str:
     frame = _table_frame(block.frame)
     total = len(frame)
     shown = frame.iloc[: block.max_rows]
-    out = [f'<div class="block table-block">\n<h3>{_esc(block.title)}</h3>\n', _paragraphs(block.note, "note")]
+    if block.collapsed:
+        size = f"{_count(total)} row{'' if total == 1 else 's'} \u00d7 {len(frame.columns)} columns"
+        out = [f'<details class="block table-block">\n<summary>{_esc(block.title)} '
+               f'<span class="more">({size})</span></summary>\n', _paragraphs(block.note, "note")]
+    else:
+        out = [f'<div class="block table-block">\n<h3>{_esc(block.title)}</h3>\n', _paragraphs(block.note, "note")]
     if len(frame.columns) == 0 or total == 0:
         out.append('<p class="empty">(no rows)</p>\n' if total == 0 else '<p class="empty">(no columns)</p>\n')
     else:
@@ -732,7 +763,7 @@ def _render_table(block: TableBlock) -> str:
     else:
         rows = "1 row" if total == 1 else f"{_count(total)} rows"
         out.append(f'<p class="more">{rows} \u2014 full table: {link}</p>\n')
-    out.append("</div>\n")
+    out.append("</details>\n" if block.collapsed else "</div>\n")
     return "".join(out)
 
 
@@ -743,8 +774,9 @@ def _render_figure(block: FigureBlock) -> str:
     caption = _esc(block.caption) + " " if block.caption else ""
     return (
         f'<figure class="block figure-block">\n<h3>{_esc(block.title)}</h3>\n'
-        f'<img src="data:image/png;base64,{data}" alt="{_esc(alt)}" width="{width}" height="{height}">\n'
-        f'<figcaption>{caption}<span class="more">Full resolution: '
+        f'<a class="zoom" href="{_href(block.href)}" title="Click to enlarge">'
+        f'<img src="data:image/png;base64,{data}" alt="{_esc(alt)}" width="{width}" height="{height}"></a>\n'
+        f'<figcaption>{caption}<span class="more">Click the figure to enlarge it; full resolution: '
         f'<a href="{_href(block.href)}">{_esc(block.href)}</a></span></figcaption>\n</figure>\n'
     )
 
@@ -888,8 +920,8 @@ nav#contents ol { margin: .2rem 0 .3rem; padding-left: 1.4rem; }
 table { border-collapse: collapse; font-size: .85rem; }
 table.data th, table.data td { padding: .25rem .5rem; border-bottom: 1px solid #e4e8ec; text-align: left;
   vertical-align: top; white-space: nowrap; }
-table.data td.long { white-space: normal; min-width: 16rem; }
-table.data thead th { background: #f0f3f6; border-bottom: 2px solid #8b949e; white-space: nowrap; }
+table.data td.long { white-space: normal; min-width: 12rem; }
+table.data thead th { background: #f0f3f6; border-bottom: 2px solid #8b949e; white-space: normal; }
 table.data tbody tr:nth-child(even) { background: #fafbfc; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary th, table.summary td { padding: .2rem 1rem .2rem 0; text-align: left; vertical-align: top;
@@ -900,7 +932,24 @@ summary { cursor: pointer; font-weight: 600; }
 pre { background: #f6f8fa; border: 1px solid #d1d9e0; border-radius: 6px; padding: .7rem 1rem; font-size: .8rem;
   line-height: 1.4; white-space: pre-wrap; overflow-wrap: anywhere; }
 figure { margin: 1rem 0; }
-figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e4e8ec; }
+figure img { display: block; max-width: 100%; height: auto; border: 1px solid #e4e8ec; cursor: zoom-in; }
+figure.zoomed { position: fixed; inset: 0; z-index: 10; margin: 0; padding: 1rem; overflow: auto;
+  background: rgba(255, 255, 255, .97); }
+figure.zoomed img { max-width: none; cursor: zoom-out; }
+details.table-block > summary { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+details.long-value { margin: 0; }
+details.long-value > summary { font-weight: normal; }
+table.data th.sortable { cursor: pointer; }
+table.data th[aria-sort=ascending]::after { content: " \25b2"; font-size: .7em; }
+table.data th[aria-sort=descending]::after { content: " \25bc"; font-size: .7em; }
+.explorer-cols { display: flex; gap: 1.2rem; align-items: flex-start; }
+.explorer-list { flex: 0 0 16rem; max-height: 32rem; overflow-y: auto; margin: 0; padding-left: 1.6rem;
+  font-size: .85rem; }
+.explorer-view { flex: 1 1 auto; min-width: 0; }
+button.linkish { font: inherit; color: #0061a3; background: none; border: 0; padding: 0; cursor: pointer;
+  text-decoration: underline; }
+input.filter { font: inherit; font-size: .85rem; padding: .15rem .4rem; margin: .2rem 0 .4rem; width: 16rem;
+  max-width: 100%; border: 1px solid #d1d9e0; border-radius: 4px; }
 figcaption { font-size: .9rem; color: #3d444d; margin-top: .3rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .4rem 1.4rem; font-size: .85rem; background: #f6f8fa;
   border: 1px solid #d1d9e0; border-radius: 6px; padding: .5rem .9rem; }
@@ -936,8 +985,94 @@ footer { margin-top: 2.5rem; padding-top: .6rem; border-top: 1px solid #d1d9e0; 
   a { color: inherit; }
   h2, h3, h4 { break-after: avoid; }
   figure, .table-block tr { break-inside: avoid; }
+  input.filter { display: none; }
 }
 """
+
+
+def _summary_value(value: str) -> str:
+    """A summary value; a long one (a list of 182 outlets) collapsed
+    behind its start, cut at a comma or space."""
+    if len(value) <= MAX_SUMMARY_CHARS:
+        return _esc(value)
+    head = value[:MAX_SUMMARY_CHARS]
+    cut = max(head.rfind(", "), head.rfind(" "))
+    head = head[:cut] if cut > MAX_SUMMARY_CHARS // 2 else head
+    return (f'<details class="long-value"><summary>{_esc(head)}{ELLIPSIS} <span class="more">(show all, '
+            f'{_count(len(value))} characters)</span></summary>{_esc(value)}</details>')
+
+
+SCRIPT = """
+(function () {
+  "use strict";
+  function key(cell) {
+    var t = cell.textContent.trim().replace("\u2212", "-");
+    if (cell.classList.contains("num")) {
+      if (t === "\u221e") return [0, Infinity];
+      if (t === "-\u221e") return [0, -Infinity];
+      var x = parseFloat(t);
+      return isNaN(x) ? [1, 0] : [0, x];
+    }
+    return [0, t.toLowerCase()];
+  }
+  function compare(a, b) {
+    if (a[0] !== b[0]) return a[0] - b[0];
+    return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+  }
+  Array.prototype.forEach.call(document.querySelectorAll("table.data"), function (table) {
+    var body = table.tBodies[0], heads = table.tHead ? table.tHead.rows[0].cells : [];
+    if (!body) return;
+    var original = Array.prototype.slice.call(body.rows);
+    Array.prototype.forEach.call(heads, function (th, i) {
+      th.classList.add("sortable");
+      th.tabIndex = 0;
+      th.title = "Sort by this column";
+      function sort() {
+        var state = th.getAttribute("aria-sort");
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        var rows = original.slice();
+        if (state !== "descending") {
+          var dir = state === "ascending" ? -1 : 1;
+          rows.sort(function (a, b) {
+            var c = compare(key(a.cells[i]), key(b.cells[i]));
+            return a[0] === 1 ? c : c * dir;
+          });
+          th.setAttribute("aria-sort", dir === 1 ? "ascending" : "descending");
+        }
+        rows.forEach(function (r) { body.appendChild(r); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); sort(); } });
+    });
+    if (original.length < 6) return;
+    var box = document.createElement("input");
+    box.type = "search";
+    box.className = "filter";
+    box.placeholder = "Filter rows\u2026";
+    box.setAttribute("aria-label", "Filter the rows of this table");
+    box.addEventListener("input", function () {
+      var q = box.value.trim().toLowerCase();
+      original.forEach(function (r) { r.hidden = q !== "" && r.textContent.toLowerCase().indexOf(q) < 0; });
+    });
+    var wrap = table.parentNode;
+    wrap.parentNode.insertBefore(box, wrap);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll("figure a.zoom"), function (link) {
+    link.addEventListener("click", function (e) {
+      e.preventDefault();
+      link.parentNode.classList.toggle("zoomed");
+    });
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    Array.prototype.forEach.call(document.querySelectorAll("figure.zoomed"), function (f) { f.classList.remove("zoomed"); });
+  });
+})();
+"""
+"""The page's one inline script: sortable columns (click a header: ascending,
+descending, original order; numbers by value, missing last), a filter box
+over each table of more than five rows, click to enlarge a figure (Escape
+closes).  Without it the page reads the same."""
 
 
 def render_report(data: ReportData) -> str:
@@ -960,13 +1095,16 @@ def render_report(data: ReportData) -> str:
     """
     if not isinstance(data, ReportData):
         raise TypeError(f"data must be a ReportData, got {type(data).__name__}")
-    toc = [("run", "What was run")] + [(s.id, s.title) for s in data.sections] + [("passages", "Example passages")]
+    explorer = render_explorer(data.explorer) if data.explorer is not None else ""
+    toc = ([("run", "What was run")] + [(s.id, s.title) for s in data.sections]
+           + ([("explorer", "Cue explorer")] if explorer else []) + [("passages", "Example passages")])
     out = [
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n',
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n',
         f"<title>{_esc(data.title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<div class=\"page\">\n",
-        f"<header>\n<h1>{_esc(data.title)}</h1>\n<p>A static report: no scripts and no network needed. "
-        "Tables show their first rows; each links its full CSV.</p>\n</header>\n",
+        f"<header>\n<h1>{_esc(data.title)}</h1>\n<p>A self-contained report: no network needed. "
+        "Tables show their first rows and key columns; each links its full CSV. Click a column header to sort, "
+        "a figure to enlarge it.</p>\n</header>\n",
         '<nav id="contents" aria-label="Contents">\n<h2>Contents</h2>\n<ol>\n',
         *(f'<li><a href="#{sid}">{_esc(title)}</a></li>\n' for sid, title in toc),
         "</ol>\n</nav>\n<main>\n",
@@ -974,7 +1112,7 @@ def render_report(data: ReportData) -> str:
     ]
     if data.summary:
         out.append('<table class="summary">\n<tbody>\n')
-        out.extend(f'<tr><th scope="row">{_esc(k)}</th><td>{_esc(v)}</td></tr>\n' for k, v in data.summary)
+        out.extend(f'<tr><th scope="row">{_esc(k)}</th><td>{_summary_value(v)}</td></tr>\n' for k, v in data.summary)
         out.append("</tbody>\n</table>\n")
     out.append(f"<details>\n<summary>Resolved configuration</summary>\n<pre>{_esc(data.config_text)}</pre>\n</details>\n")
     out.append("</section>\n")
@@ -982,8 +1120,9 @@ def render_report(data: ReportData) -> str:
         out.append(f'<section id="{section.id}">\n<h2>{_esc(section.title)}</h2>\n{_paragraphs(section.intro, "intro")}')
         out.extend(_render_block(block) for block in section.blocks)
         out.append("</section>\n")
+    out.append(explorer)
     out.append(_render_passages(data.passages))
     out.append("</main>\n<footer>\n")
     out.append(_paragraphs(data.footer) if data.footer.strip() else "")
-    out.append("</footer>\n</div>\n</body>\n</html>\n")
+    out.append(f"</footer>\n</div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out)

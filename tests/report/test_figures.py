@@ -84,20 +84,20 @@ def texts(ax):
 # --------------------------------------------------------------------- rates
 
 
-def test_plot_rates_points_labels_and_sorted_groups(summary):
+def test_plot_rates_points_labels_and_groups_sorted_by_estimate(summary):
     ax = F.plot_rates(summary, category="threat")
     assert isinstance(ax, Axes) and isinstance(ax.figure, Figure)
     assert len(ax.containers) == 3  # one errorbar per group
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["alpha (n=4)", "beta (n=4)", "gamma (n=4)"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["gamma (n=4)", "alpha (n=4)", "beta (n=4)"]
     xs = [c.lines[0].get_xdata()[0] for c in ax.containers]
-    assert xs == [3.0, 2.0, 4.0]  # alpha, beta, gamma
-    segments = ax.containers[0].lines[2][0].get_segments()[0]
+    assert xs == [4.0, 3.0, 2.0]  # highest rate at the top
+    segments = ax.containers[1].lines[2][0].get_segments()[0]
     assert segments[0][0] == pytest.approx(2.0) and segments[1][0] == pytest.approx(4.0)
     assert "per 1,000 tokens" in ax.get_xlabel() and "95% bootstrap CI" in ax.get_xlabel()
     assert "mean per-document rate" in ax.get_xlabel()
     assert ax.get_title() == "threat: cue rate by group"
-    # colours follow sorted group order
-    assert ax.containers[0].lines[0].get_color() == F.PALETTE[0]
+    # one colour: the labels name the groups
+    assert {c.lines[0].get_color() for c in ax.containers} == {F.INK}
 
 
 def test_plot_rates_pooled_and_given_axes(summary):
@@ -105,7 +105,7 @@ def test_plot_rates_pooled_and_given_axes(summary):
     mine = fig.add_subplot()
     ax = F.plot_rates(summary, category="hedging", rate="pooled", ax=mine)
     assert ax is mine
-    assert [c.lines[0].get_xdata()[0] for c in ax.containers] == [5.0, 6.0, 4.0]
+    assert [c.lines[0].get_xdata()[0] for c in ax.containers] == [6.0, 5.0, 4.0]
     assert ax.get_xlabel().startswith("pooled rate")
 
 
@@ -195,6 +195,29 @@ def test_heatmap_method_selection_and_alpha(compare):
     ax = F.plot_effect_heatmap(compare, alpha=0.01)  # 0.004 < 0.01 but not < 0.002
     assert texts(ax)[1] == "1.5\n*"
     assert "* < 0.01, ** < 0.002, *** < 0.0002" in ax.get_xlabel()
+
+
+def test_heatmap_top_pairs_and_reference(compare):
+    ax = F.plot_effect_heatmap(compare, max_pairs=1)
+    assert len(ax.get_yticklabels()) == 1
+    assert "largest effects" in ax.get_title()
+    groups = sorted(set(compare["group_a"]) | set(compare["group_b"]))
+    ax = F.plot_effect_heatmap(compare, reference=groups[0])
+    assert all(groups[0] in t.get_text() for t in ax.get_yticklabels())
+    ax = F.plot_effect_heatmap(compare.assign(effect="rate_difference"), denominator="per_token")
+    assert ax.figure.axes[1].get_ylabel().endswith("per token")
+
+
+def test_figure_bytes_caps_png_pixels():
+    import struct
+
+    fig = Figure(figsize=(10, 60))
+    fig.add_subplot().plot([0, 1])
+    png = F.figure_bytes(fig, "png", dpi=100, max_pixels=1000)
+    width, height = struct.unpack(">II", png[16:24])
+    assert height <= 1000 and width <= 200
+    with pytest.raises(ValueError, match=r"max_pixels: expected an integer >= 100, got 5"):
+        F.figure_bytes(fig, "png", max_pixels=5)
 
 
 def test_heatmap_errors(compare):
@@ -365,8 +388,44 @@ def test_timeseries_lines_and_bands(timeseries):
 def test_timeseries_errors(timeseries):
     with pytest.raises(ValueError, match=r"category: 'hedging' is not in timeseries; choose from threat"):
         F.plot_timeseries(timeseries, category="hedging")
-    with pytest.raises(ValueError, match=r"timeseries: period 'week 3' is not an ISO date"):
+    with pytest.raises(ValueError, match=r"timeseries: no period is an ISO date \(YYYY-MM-DD\), e.g. 'week 3'"):
         F.plot_timeseries(timeseries.assign(period="week 3").iloc[:1], category="threat")
+    with pytest.raises(ValueError, match=r"freq: expected one of 'day', .*, got 'fortnight'"):
+        F.plot_timeseries(timeseries, category="threat", freq="fortnight")
+    with pytest.raises(TypeError, match=r"legend: expected True or False, got 'yes'"):
+        F.plot_timeseries(timeseries, category="threat", legend="yes")
+    with pytest.raises(ValueError, match=r"categories: 'x' is not in timeseries"):
+        F.timeseries_figure(timeseries, categories=["x"])
+    with pytest.raises(ValueError, match=r"categories: expected a non-empty list of categories, got \[\]"):
+        F.timeseries_figure(timeseries, categories=[])
+
+
+def test_timeseries_gaps_invalid_dates_and_year_ticks(timeseries):
+    # beta has no row for 2025-03-10: its line has a gap there, not a straight segment
+    gappy = timeseries[~((timeseries["group"] == "beta") & (timeseries["period"] == "2025-03-10"))]
+    bad = gappy.iloc[:1].assign(period="not a date")
+    ax = F.plot_timeseries(pd.concat([gappy, bad]), category="threat", freq="week")
+    beta = [line for line in ax.lines if line.get_label() == "beta"][0]
+    y = np.asarray(beta.get_ydata(), dtype=float)
+    assert len(y) == 3 and np.isnan(y[1]) and not np.isnan(y[0])
+    assert "1 row(s) without a valid date left out" in ax.get_title()
+    ax.figure.draw_without_rendering()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all("2025" in t for t in ticks)
+    # a calendar period missing for every group is a gap too
+    monthly = timeseries[timeseries["period"] != "2025-03-10"].assign(
+        period=lambda t: t["period"].map({"2025-03-03": "2025-01-01", "2025-03-17": "2025-03-01"}))
+    ax = F.plot_timeseries(monthly, category="threat", freq="month")
+    assert np.isnan(np.asarray(ax.lines[0].get_ydata(), dtype=float)[1])
+
+
+def test_timeseries_figure_has_one_legend(timeseries):
+    both = pd.concat([timeseries, timeseries.assign(category="hedging")])
+    fig = F.timeseries_figure(both, ncols=2)
+    assert [a.get_title() for a in fig.axes] == ["hedging: cue rate over time", "threat: cue rate over time"]
+    assert all(a.get_legend() is None for a in fig.axes)
+    assert len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["alpha", "beta", "95% bootstrap CI"]
     with pytest.raises(ValueError, match=r"timeseries: missing column\(s\) period"):
         F.plot_timeseries(timeseries.drop(columns="period"), category="threat")
 
@@ -409,6 +468,25 @@ def test_paired_ratio_reference_at_one(paired):
     assert sorted(arrows) == ["<", ">"]  # ci_low 0 and ci_high inf end at the axis edge
     nonfinite = ratio.assign(estimate=[np.inf, 4.0, 0.5, 0.5])
     assert "  estimate ∞" in texts(F.plot_paired(nonfinite))
+
+
+def test_paired_one_colour_units_and_top_pairs(paired):
+    ax = F.plot_paired(paired, denominator="per_1000_tokens")
+    assert {c.lines[0].get_color() for c in ax.containers} == {F.INK}
+    assert "rate difference (first − second group), per 1,000 tokens" in ax.get_xlabel()
+    assert "rate units" in F.plot_paired(paired).get_xlabel()
+    ax = F.plot_paired(paired, max_pairs=1)
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["hedging · alpha vs beta", "threat · alpha vs beta"]
+    assert "(1 of 2 pairs, largest effects)" in ax.get_title()
+    ax = F.plot_paired(paired, reference="gamma")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["threat · beta vs gamma"]
+    assert "(1 of 2 pairs with gamma)" in ax.get_title()
+    with pytest.raises(ValueError, match=r"max_pairs: expected an integer >= 1, got 0"):
+        F.plot_paired(paired, max_pairs=0)
+    with pytest.raises(ValueError, match=r"denominator: expected one of .*'per_1000_tokens'.*, got 'per_word'"):
+        F.plot_paired(paired, denominator="per_word")
+    with pytest.raises(ValueError, match=r"reference: 'delta' is not in the table's groups; choose from alpha, beta, gamma"):
+        F.plot_paired(paired, reference="delta")
 
 
 def test_paired_errors(paired):

@@ -19,6 +19,8 @@ import pytest
 from framing.quotes import quoted_intervals
 from framing.report.html import (
     MAX_CELL_CHARS,
+    MAX_SUMMARY_CHARS,
+    SCRIPT,
     FigureBlock,
     Passage,
     ReportData,
@@ -338,7 +340,8 @@ def test_page_structure_and_escaping():
     out = render_report(full_report(png))
     page = balanced(out)
     assert out.startswith("<!DOCTYPE html>\n<html lang=\"en\">")
-    assert "<script" not in out.lower()
+    # the page's own inline script is the only one: the data's <script>s stay text
+    assert out.lower().count("<script") == 1 and f"<script>{SCRIPT}</script>" in out
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
     assert "&lt;script&gt;alert(&#x27;outlet&#x27;)&lt;/script&gt;" in out
     assert "&lt;script&gt;doc&lt;/script&gt;" in out
@@ -358,7 +361,8 @@ def test_page_structure_and_escaping():
     assert not re.search(r"https?:|@import|url\(|<link|<iframe|<object", out)
     img = next(attrs for tag, attrs in page.tags if tag == "img")
     assert (img["alt"], img["width"], img["height"]) == ("dot plot", "20", "12")
-    assert 'Full resolution: <a href="figures/rates.svg">figures/rates.svg</a>' in out
+    assert 'full resolution: <a href="figures/rates.svg">figures/rates.svg</a>' in out
+    assert '<a class="zoom" href="figures/rates.svg" title="Click to enlarge"><img ' in out
     # passages grouped by category: escalation before insinuation
     assert out.index("<h3>escalation</h3>") < out.index("<h3>insinuation</h3>")
 
@@ -555,5 +559,31 @@ def test_report_in_headless_chromium(tmp_path, quoted_corpus, lexicon):
     for section_id in ("run", "rates", "tests", "passages"):
         assert f'<section id="{section_id}">' in dom
     assert '<nav id="contents"' in dom and '<mark class="cue' in dom and 'class="q q-start' in dom
-    assert "<script" not in dom.lower()  # the article's <script> stayed text
+    assert dom.lower().count("<script") == 1  # the page's own; the article's <script> stayed text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in dom
+
+
+def test_collapsed_table_and_its_errors():
+    block = TableBlock("Full pairs", pd.DataFrame({"a": [1, 2]}), "tables/p.csv", collapsed=True)
+    out = render_report(ReportData(title="t", summary=(), config_text="",
+                                   sections=(Section("s", "S", (block,)),), passages=()))
+    assert ('<details class="block table-block">\n<summary>Full pairs <span class="more">(2 rows \u00d7 1 columns)'
+            '</span></summary>') in out
+    assert balanced(out)
+    with pytest.raises(TypeError, match=r"TableBlock.collapsed: expected True or False, got 'yes'"):
+        TableBlock("x", pd.DataFrame(), "t.csv", collapsed="yes")
+
+
+def test_long_summary_value_is_collapsed_at_a_word():
+    value = "outlets: " + ", ".join(f"outlet-{i}: {i}" for i in range(60))
+    out = render_report(ReportData(title="t", summary=(("outlets", value),), config_text="", sections=(),
+                                   passages=()))
+    assert len(value) > MAX_SUMMARY_CHARS
+    assert '<details class="long-value"><summary>outlets: outlet-0: 0, ' in out
+    assert f"{_esc_text(value)}</details>" in out
+
+
+def _esc_text(value):
+    import html as _html
+
+    return _html.escape(value, quote=True)
