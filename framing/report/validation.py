@@ -53,7 +53,10 @@ simulated: each stratum's proportion is drawn from its Jeffreys posterior
 :math:`\\mathrm{Beta}(x_h + 1/2, n_h - x_h + 1/2)` (Brown, Cai & DasGupta
 2001), ``n_resamples`` times, with the stream
 ``framing.seeds.rng(random_state, "recall", category)``; the interval is
-the percentile interval of the simulated recalls.
+the percentile interval of the simulated recalls.  When a large stratum
+is coded all 0 on few sentences, the plug-in recall (from the coded
+proportions) can lie outside that interval (the posterior keeps a small
+miss rate possible); the row's ``note`` then says so.
 
 Agreement
 ---------
@@ -292,6 +295,9 @@ def _recall_rows(units: pd.DataFrame, coder: str, totals: dict[str, int], confid
             b = sum(draws[s] for s in miss_c) if miss_c else np.zeros(n_resamples)
             simulated = a / (a + b)
             row["ci_low"], row["ci_high"] = (float(v) for v in np.quantile(simulated, [tail, 1 - tail]))
+            if not row["ci_low"] <= row["recall"] <= row["ci_high"]:
+                notes.append("the plug-in recall lies outside its interval (a stratum coded all 0 or all 1 on few "
+                             "sentences); code more sentences")
         row["note"] = "; ".join(notes)
         rows.append(row)
     return rows
