@@ -215,6 +215,7 @@ def _domain(units: pd.DataFrame, mask: np.ndarray, totals: dict[str, int], confi
 def _precision_rows(units: pd.DataFrame, coder: str, strata: dict[str, tuple[str, str | None]],
                     totals: dict[str, int], prune_below: float, confidence: float) -> list[dict[str, Any]]:
     """``strata``: every hit stratum of the sample -> (category, entry if the strata are entries)."""
+    units = units[["category", "entry", "stratum", "correct"]].reset_index(drop=True)  # slim: faster slicing
     tie = units["correct"].isna().to_numpy()
     covered_all = set(units.loc[~tie, "stratum"])
     scopes: list[tuple[str, Any, Any, np.ndarray]] = [("overall", None, None, np.ones(len(units), dtype=bool))]
