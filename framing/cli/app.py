@@ -295,6 +295,9 @@ def build_parser() -> argparse.ArgumentParser:
                         description="Validate a lexicon file (.toml, .dic, .csv) and summarise it.")
     c.add_argument("file", help="lexicon file or bundled lexicon name")
     c.set_defaults(func=_cmd_lexicon_check)
+    from .lexicon import register as register_lexicon
+
+    register_lexicon(lsub)
     return parser
 
 
