@@ -32,8 +32,8 @@ from framing.lexicon.files import load_lexicon
 from framing.lexicon.validate import sample_hits
 from framing.lexicon.wordlist import read_word_list
 from framing.match import compile_lexicon, hits
-from framing.report.spans import babe_gold, evaluate_spans
-from framing.report.validation import CONSENSUS, validate_sheets
+from framing.stats.spans import babe_gold, evaluate_spans
+from framing.stats.validation import CONSENSUS, validate_sheets
 from framing.seeds import rng
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"

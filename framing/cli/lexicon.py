@@ -5,9 +5,9 @@
    an offline HTML coding page (:mod:`framing.lexicon.validate`,
    :mod:`framing.report.coding`).
 2. ``validate`` reads one coded sheet per coder and writes precision,
-   recall, agreement and disagreement tables (:mod:`framing.report.validation`).
+   recall, agreement and disagreement tables (:mod:`framing.stats.validation`).
 3. ``evaluate`` scores hits against span annotations, with word lists as
-   baselines (:mod:`framing.report.spans`).
+   baselines (:mod:`framing.stats.spans`).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from ..lexicon.validate import read_sheet
-    from ..report.validation import validate_sheets
+    from ..stats.validation import validate_sheets
 
     sheets = [read_sheet(path) for path in args.sheets]
     result = validate_sheets(sheets, confidence=args.confidence, prune_below=args.prune_below,
@@ -84,7 +84,7 @@ def _gold(args: argparse.Namespace):
         load_ptc_articles,
         load_ptc_spans,
     )
-    from ..report.spans import babe_gold, newswcl50_gold, ptc_gold
+    from ..stats.spans import babe_gold, newswcl50_gold, ptc_gold
 
     if args.format == "babe":
         if args.spans is not None:
@@ -104,7 +104,7 @@ def _gold(args: argparse.Namespace):
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from ..lexicon.files import load_lexicon
     from ..lexicon.wordlist import read_word_list
-    from ..report.spans import evaluate_spans
+    from ..stats.spans import evaluate_spans
 
     corpus, gold = _gold(args)
     lexicons: dict = {}

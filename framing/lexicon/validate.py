@@ -9,7 +9,7 @@ what the lexicon misses (recall).
 
 This module draws the samples from a hits table (the output of
 :func:`framing.match.hits`) and reads coded sheets back; the statistics
-are in :mod:`framing.report.validation` and the offline coding page in
+are in :mod:`framing.stats.validation` and the offline coding page in
 :mod:`framing.report.coding`.
 
 Sampling design
@@ -31,7 +31,7 @@ Sampling design
     sentence the lexicon missed.
 
 Every stratum records its size in the population (``stratum_total``: its
-hits, or its sentences), which :mod:`framing.report.validation` uses to
+hits, or its sentences), which :mod:`framing.stats.validation` uses to
 weight precision back to the hit volume.  Draws are reproducible: the
 stratum ``s`` uses the stream ``framing.seeds.rng(random_state,
 "lexicon.sample", s)``, so a stratum's draw does not depend on which

@@ -27,6 +27,11 @@ Modules (each a pure-function family with one fixed output schema):
 * :mod:`framing.stats.prevalence` — frame prevalence corrected for
   classifier error (adjusted classify and count) with CIs that include
   the classifier's uncertainty.
+* :mod:`framing.stats.validation` — a lexicon's precision in context and
+  coders' agreement from coded sample sheets (the ``framing lexicon
+  validate`` workflow).
+* :mod:`framing.stats.spans` — token- and span-level precision and recall
+  of cue hits against span annotations (BABE, PTC, NewsWCL50).
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from framing.lexicon.validate import SHEET_COLUMNS, check_sheet, coded_units, re
 from framing.lexicon.wordlist import read_word_list
 from framing.match import hits
 from framing.report.coding import coding_page
-from framing.report.spans import GOLD_COLUMNS, babe_gold, evaluate_spans, newswcl50_gold, ptc_gold
-from framing.report.validation import CONSENSUS, validate_sheets
+from framing.stats.spans import GOLD_COLUMNS, babe_gold, evaluate_spans, newswcl50_gold, ptc_gold
+from framing.stats.validation import CONSENSUS, validate_sheets
 from framing.stats.proportions import precision_table, wilson_interval
 
 from tests.paths import FIXTURES, REPO

@@ -84,8 +84,8 @@ import pandas as pd
 from ..check import check_confidence, check_int, check_number, check_random_state
 from ..lexicon.validate import check_sheet, coded_units
 from ..seeds import derive_seed, rng
-from ..stats.agreement import ALPHA_COLUMNS, alpha_table, reliability_table
-from ..stats.proportions import precision_table
+from .agreement import ALPHA_COLUMNS, alpha_table, reliability_table
+from .proportions import precision_table
 from ..vocab import DEFAULTS
 
 __all__ = [
