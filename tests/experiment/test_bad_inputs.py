@@ -121,7 +121,7 @@ CONFIGS = [
     ("keyness-no-min-count", _with("[[keyness]]\n"), [], r"{f}: keyness\[0\]\.min_count: missing required key"),
     ("keyness-vs-pooled", _with('[[keyness]]\nmin_count = 2\ncomparison = "vs_pooled"\n'), [],
      r"{f}: keyness\[0\]\.comparison: 'vs_pooled' is defined for method = \"log_odds\" only"),
-    ("classifier-no-label", _with("[[classifiers]]\n"), [], r"{f}: classifiers\[0\]\.label: missing required key"),
+    ("classifier-no-label", _with("[[classifiers]]\n"), [], r"{f}: classifiers\[0\]: give exactly one of label"),
     ("classifier-groups", _with('[[classifiers]]\nlabel = "x"\ngroups = "story_id"\n'), [],
      r"{f}: classifiers\[0\]\.groups: applies only to cv = \"group\""),
     ("tables-without-csv", _replace("figures = []", 'figures = []\ntables = ["parquet"]'), [],
