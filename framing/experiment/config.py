@@ -93,7 +93,8 @@ top level
     int >= 2 = 5; ``C`` non-empty distinct list of floats > 0 = [1.0];
     ``lexicon`` = the first lexicon's id; features: ``ngram_max`` int in
     1..3 = 2 (word 1..n-grams), ``char`` bool = true (character 2–5-grams),
-    ``min_df`` int >= 1 = 1 (word n-gram document-frequency floor).
+    ``min_df`` int >= 1 = 1 (word n-gram document-frequency floor), ``cues``
+    bool = true (the lexicon's cue counts as features).
     With ``labels`` only: ``folds`` = "" or a column of predefined test
     folds (replaces ``cv``/``n_splits``); ``threshold`` = "inner_cv" |
     "fixed" (per-frame decision thresholds chosen inside each training
@@ -334,6 +335,7 @@ class ClassifierConfig:
     ngram_max: int = 2
     char: bool = True
     min_df: int = 1
+    cues: bool = True
     folds: str | None = None
     threshold: str = "inner_cv"
     prevalence_by: tuple[str, ...] = ()
@@ -613,6 +615,7 @@ _CLASSIFIER = {
     "ngram_max": _K("int", 2, low=1, high=3),
     "char": _K("bool", True),
     "min_df": _K("int", 1, low=1),
+    "cues": _K("bool", True),
     "folds": _K("str", ""),
     "threshold": _K("str", "inner_cv", choices=("inner_cv", "fixed"), what="threshold rule"),
     "prevalence_by": _K("strs", [], unique=True),

@@ -92,8 +92,8 @@ def frames_section(w: Any, result: Any):
     blocks: list[Any] = [TextBlock(title="Design", text=(
         f"Frames: {', '.join(entry.labels)} (one binary {entry.model} model per frame); {folds}; decision "
         f"thresholds {'chosen per frame inside each training fold (inner CV)' if entry.threshold == 'inner_cv' else 'fixed at 0.5'}; "
-        f"features: word 1–{entry.ngram_max}-grams{', character 2–5-grams' if entry.char else ''}, cue lexicon "
-        f"{entry.lexicon}. Metrics with 95% bootstrap CIs over documents. Frame shares per group are corrected for "
+        f"features: word 1–{entry.ngram_max}-grams{', character 2–5-grams' if entry.char else ''}"
+        f"{', cue counts of ' + entry.lexicon if entry.cues else ''}. Metrics with 95% bootstrap CIs over documents. Frame shares per group are corrected for "
         "the classifier's cross-validated error rates (adjusted classify and count); their intervals include the "
         "classifier's uncertainty."))]
     summary = tables["summary"]

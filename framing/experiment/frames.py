@@ -69,7 +69,7 @@ def frames_model(entry: ClassifierConfig, lexicon: Any, random_state: int):
     from ..classify.model import FrameClassifier
 
     C = entry.C[0] if len(entry.C) == 1 else tuple(entry.C)
-    return FrameClassifier(kind=entry.model, C=C, cues=lexicon,
+    return FrameClassifier(kind=entry.model, C=C, cues=lexicon if entry.cues else None,
                            word_ngrams=(1, entry.ngram_max), char_ngrams=(2, 5) if entry.char else None,
                            min_df=entry.min_df, random_state=random_state)
 

@@ -237,7 +237,7 @@ def classifier_section(w: Any, result: ClassifierResult):
               if entry.cv == "group" else "stratified")
     blocks: list[Any] = [TextBlock(title="Design", text=(
         f"Label: {entry.label}; model: {entry.model}; {entry.n_splits}-fold {design} cross-validation; "
-        f"C chosen inside each training fold from {list(entry.C)}; cue features: {entry.lexicon}. "
+        f"C chosen inside each training fold from {list(entry.C)}; cue features: {entry.lexicon if entry.cues else 'none'}. "
         "Metrics with 95% bootstrap CIs over documents."))]
     titles = {"summary": "Cross-validated metrics", "per_class": "Per-class precision and recall",
               "confusion": "Confusion matrix (counts)", "predictions": "Out-of-fold predictions",
