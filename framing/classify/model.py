@@ -43,6 +43,7 @@ Evaluation
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -61,6 +62,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
+from sklearn.utils.multiclass import type_of_target
 
 from ..check import check_choice, check_confidence, check_int, check_number, describe
 from ..match.matcher import compile_lexicon
@@ -425,6 +427,31 @@ def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 
 
 # ---------------------------------------------------------------- the estimator
 
+def _target_array(values: list, classes: np.ndarray) -> np.ndarray:
+    """Single labels as the array the linear model is fitted on.
+
+    Numbers and booleans become a numeric array (an object array of
+    integers is an "unknown" target type to scikit-learn); strings and
+    other labels stay an object array.  Continuous numbers are refused:
+    they are a regression target, not classes."""
+    if all(isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=bool)
+    if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=np.int64)
+    if all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+        arr = np.asarray(values, dtype=np.float64)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"y[{int(np.flatnonzero(~np.isfinite(arr))[0])}] is not finite; drop unlabelled texts "
+                             f"before fitting")
+        kind = type_of_target(arr)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"y: expected class labels (strings, integers or booleans), got continuous values "
+                             f"such as {float(arr[arr != np.round(arr)][0])!r} (Unknown label type {kind!r}); "
+                             f"a classifier needs a finite set of classes")
+        return arr
+    return np.asarray(values, dtype=object)
+
+
 def _check_fitted(model: "FrameClassifier") -> None:
     if not hasattr(model, "pipeline_"):
         raise NotFittedError("FrameClassifier is not fitted yet; call fit first")
@@ -490,6 +517,12 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.inner_cv = inner_cv
         self.random_state = random_state
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # texts, as scikit-learn's text vectorizers declare them
+        tags.input_tags.two_d_array = False
+        return tags
+
     def feature_params(self) -> dict[str, Any]:
         """The keyword arguments of :func:`make_features` for this model
         (after :meth:`fit`, ``cues`` is the compiled lexicon)."""
@@ -524,14 +557,14 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         for i, v in enumerate(y):
             if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
                 raise ValueError(f"y[{i}] is missing; drop unlabelled texts before fitting")
-        arr = np.asarray(y, dtype=object)
+        values = [v.item() if isinstance(v, np.generic) else v for v in y]
         try:
-            classes = np.array(sorted(set(arr.tolist())), dtype=object)
+            classes = np.array(sorted(set(values)), dtype=object)
         except TypeError:
             raise TypeError("y mixes label types that cannot be sorted (e.g. strings and numbers)") from None
         if len(classes) < 2:
             raise ValueError(f"y has a single class {classes.tolist()!r}; a classifier needs at least two")
-        return False, classes, arr
+        return False, classes, _target_array(values, classes)
 
     def fit(self, X, y, *, marked_words=None, groups=None):
         """Fit on texts ``X`` (iterable of str, or a DataFrame with a
@@ -633,7 +666,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         out = self.pipeline_.predict(_frame(_texts(X)))
         if self.multilabel_:
             return np.asarray(out.toarray() if sp.issparse(out) else out, dtype=int)
-        return np.asarray(out, dtype=object)
+        return np.array([v.item() if isinstance(v, np.generic) else v for v in out], dtype=object)
 
     def predict_labels(self, X) -> list:
         """Labels as Python objects (multi-label: a sorted tuple per text)."""

@@ -5,6 +5,12 @@ matrix of cue counts (or rates) with exactly the counts of
 :func:`framing.match.scoring.score`, so it drops into a ``Pipeline`` next to
 word and character n-grams.  It lives apart from :mod:`framing.match.scoring`
 so that plain scoring does not import scikit-learn.
+
+It declares text input the way scikit-learn's own text vectorizers do
+(``input_tags.string=True``, ``input_tags.two_d_array=False``), so
+scikit-learn's estimator checks treat it as a text estimator, and
+``set_output(transform="pandas")`` gives a dense DataFrame (one column
+per category: the matrix is small).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import sklearn
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
@@ -50,6 +57,13 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
     categories_ : ndarray of str
     n_features_in_ : int
         Always 1 (one text column).
+
+    Notes
+    -----
+    :meth:`transform` returns a CSR matrix, or a dense array when pandas
+    or polars output is configured (``set_output(transform="pandas")`` or
+    ``sklearn.set_config(transform_output="pandas")``), which scikit-learn
+    then wraps in a DataFrame with the category columns.
     """
 
     def __init__(self, *, lexicon=DEFAULTS["lexicon"], normalize=None, voice="all", include_negated=False):
@@ -69,6 +83,19 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         self.n_features_in_ = 1
         return self
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.two_d_array = False
+        return tags
+
+    def _dense_output(self) -> bool:
+        """True when set_output (or the global config) asks for a DataFrame."""
+        config = getattr(self, "_sklearn_output_config", {}).get("transform")  # written by set_output on self
+        if config is None:
+            config = sklearn.get_config()["transform_output"]
+        return config in ("pandas", "polars")
+
     def _texts(self, X) -> list[str]:
         if isinstance(X, str):
             raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
@@ -83,7 +110,8 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         return texts
 
     def transform(self, X):
-        """Return a CSR matrix of shape (n_samples, n_features)."""
+        """Return a CSR matrix of shape (n_samples, n_features) (dense
+        when pandas/polars output is configured, see Notes)."""
         if not hasattr(self, "lexicon_"):
             raise NotFittedError("CueVectorizer is not fitted yet; call fit first")
         texts = self._texts(X)
@@ -94,7 +122,7 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         if self.normalize is not None:
             scale = NORMALIZATIONS[self.normalize]
             values = np.divide(scale * values, tokens[:, None], out=np.zeros_like(values), where=tokens[:, None] > 0)
-        return sp.csr_matrix(values)
+        return values if self._dense_output() else sp.csr_matrix(values)
 
     def get_feature_names_out(self, input_features=None):
         """Category names (and ``<category>__negated`` columns)."""
