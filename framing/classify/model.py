@@ -69,7 +69,7 @@ from ..match.matcher import compile_lexicon
 from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
 from ..vocab import DEFAULTS, MODEL_KINDS
-from .vectorize import CueVectorizer
+from .vectorize import CueVectorizer, WordNgramVectorizer
 
 __all__ = [
     "MODEL_KINDS",
@@ -313,7 +313,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
 # ---------------------------------------------------------------- factories
 
-def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df=1,
+def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df="auto",
                   char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, embeddings=None,
                   embedding_weight=1.0, random_state=0) -> FeatureUnion:
     """The feature union of a :class:`FrameClassifier`.
@@ -322,7 +322,9 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
     ----------
     word_ngrams : (int, int) or None
         Word n-gram range of the TF-IDF branch ``word`` (sublinear tf;
-        framing tokens); None leaves it out.
+        framing tokens; counted with array operations by
+        :class:`framing.classify.vectorize.WordNgramVectorizer`, equal to
+        scikit-learn's ``TfidfVectorizer``); None leaves it out.
     char_ngrams : (int, int) or None
         Character n-gram range (``char_wb``, lowercased) of the branch ``char``.
     cues : lexicon name, path, Lexicon, Matcher or None
@@ -330,10 +332,18 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
         compiled once per process (:func:`framing.match.compile_lexicon`).
     marked : bool
         Add the ``marked`` branch (:class:`MarkedWordScorer`, weight ``marked_weight``).
-    min_df, char_min_df : int
-        Minimum document frequency of word / character n-grams.
+    min_df : int or "auto"
+        Minimum document frequency of word n-grams; ``"auto"`` (default)
+        scales with the training set: ``max(1, n // 2000)`` documents
+        (:func:`framing.classify.vectorize.auto_min_df`: every n-gram below
+        4,000 texts, 13 documents for 26,590 articles), so that training on
+        tens of thousands of articles does not carry millions of n-grams
+        seen once or twice.
+    char_min_df : int
+        Minimum document frequency of character n-grams.
     max_features : int, optional
-        Cap on each TF-IDF branch's vocabulary.
+        Cap on each TF-IDF branch's vocabulary (the most frequent n-grams;
+        ties by the n-gram).
     embeddings : str, optional
         Add the ``embed`` branch: sentence embeddings of this model
         (:class:`framing.classify.embed.SentenceEmbedder`, weight
@@ -347,7 +357,8 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
     """
     _check_ngrams("word_ngrams", word_ngrams)
     _check_ngrams("char_ngrams", char_ngrams)
-    check_int("min_df", min_df, low=1)
+    if min_df != "auto":
+        check_int("min_df", min_df, low=1)
     check_int("char_min_df", char_min_df, low=1)
     check_positive("cue_weight", cue_weight)
     check_positive("marked_weight", marked_weight)
@@ -356,9 +367,9 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
         check_int("max_features", max_features, low=1)
     branches, weights = [], {}
     if word_ngrams is not None:
-        branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
-            tokenizer=token_norms, lowercase=False, token_pattern=None, ngram_range=tuple(word_ngrams),
-            sublinear_tf=True, min_df=min_df, max_features=max_features, dtype=np.float64))])))
+        branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", WordNgramVectorizer(
+            tokenizer=token_norms, ngram_range=tuple(word_ngrams), sublinear_tf=True, min_df=min_df,
+            max_features=max_features, dtype=np.float64))])))
     if char_ngrams is not None:
         branches.append(("char", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True, min_df=char_min_df,
@@ -498,7 +509,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 cues=DEFAULTS["lexicon"], marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
+                 cues=DEFAULTS["lexicon"], marked=False, min_df="auto", char_min_df=2, max_features=None, cue_weight=0.5,
                  marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3, random_state=0):
         self.kind = kind
         self.C = C
