@@ -438,6 +438,25 @@ def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 
 
 # ---------------------------------------------------------------- the estimator
 
+#: Folds of the sigmoid calibration of ``kind="svm"``: every class needs this many examples.
+SVM_CALIBRATION_FOLDS = 3
+
+
+def _check_svm_classes(target, classes, multilabel: bool) -> None:
+    """kind="svm" calibrates on stratified folds: refuse (never drop) a
+    class with fewer examples than folds."""
+    if multilabel:
+        counts = {c: int(n) for c, n in zip(classes.tolist(), np.asarray(target).sum(axis=0).tolist())}
+    else:
+        counts = {c: int((target == c).sum()) for c in classes.tolist()}
+    rare = {c: n for c, n in counts.items() if n < SVM_CALIBRATION_FOLDS}
+    if rare:
+        listed = ", ".join(f"{c!r} ({n})" for c, n in sorted(rare.items(), key=lambda item: str(item[0])))
+        raise ValueError(f"kind='svm': the sigmoid calibration uses {SVM_CALIBRATION_FOLDS} stratified folds and "
+                         f"needs at least {SVM_CALIBRATION_FOLDS} examples of every class, got {listed}; drop "
+                         f"those rows or use kind='logreg'")
+
+
 def _target_array(values: list, classes: np.ndarray) -> np.ndarray:
     """Single labels as the array the linear model is fitted on.
 
@@ -616,6 +635,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             if len(marked_words) != len(texts):
                 raise ValueError(f"marked_words has {len(marked_words)} entries for {len(texts)} texts")
         self.multilabel_, self.classes_, target = self._targets(y, len(texts))
+        if self.kind == "svm":
+            _check_svm_classes(target, self.classes_, self.multilabel_)
         # the lexicon is compiled once (per process: compile_lexicon), not once per feature union
         self._cues = compile_cues(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
         frame = _frame(texts, marked_words if self.marked else None)
