@@ -157,9 +157,10 @@ class WordNgramVectorizer(TfidfVectorizer):
     scikit-learn counts n-grams one at a time in Python, which dominates
     training on tens of thousands of news articles (about a minute for
     26,590 articles of 1,000 words with 1-2-grams).  This subclass
-    tokenizes each text once with ``tokenizer``, encodes tokens and
+    tokenizes each text once with ``tokenizer``, encodes tokens as
+    integers as it goes (only distinct words are kept as strings), encodes
     n-grams as integers (:func:`pandas.factorize`) and counts them with
-    sparse-matrix arithmetic.  The result equals ``TfidfVectorizer(
+    array operations.  The result equals ``TfidfVectorizer(
     tokenizer=tokenizer, lowercase=False, token_pattern=None,
     ngram_range=..., min_df=..., max_features=..., sublinear_tf=...)``
     (same vocabulary in the same sorted order, same idf and values) except
@@ -205,16 +206,20 @@ class WordNgramVectorizer(TfidfVectorizer):
         code (an object array; codes are local to the order)."""
         if isinstance(raw_documents, str):
             raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
-        tokens = [self.tokenizer(doc) for doc in raw_documents]
-        n_docs = len(tokens)
-        lengths = np.fromiter((len(t) for t in tokens), dtype=np.int64, count=n_docs)
-        flat = np.fromiter((tok for toks in tokens for tok in toks), dtype=object, count=int(lengths.sum()))
-        del tokens
-        ids, words = pd.factorize(flat, sort=False)
-        del flat
-        words = np.asarray(words, dtype=object)
-        ids = ids.astype(np.int64)
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+        # one text at a time: only the distinct words are kept as strings, tokens become integers
+        index: dict[str, int] = {}
+        chunks, lengths = [], []
+        for text in raw_documents:
+            chunk = [index.setdefault(tok, len(index)) for tok in self.tokenizer(text)]
+            chunks.append(np.array(chunk, dtype=np.int64))
+            lengths.append(len(chunk))
+        n_docs = len(chunks)
+        ids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+        del chunks
+        words = np.empty(len(index), dtype=object)
+        words[:] = list(index)
+        del index
+        doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
         lo, hi = self.ngram_range
         out = []
         codes = ids  # codes[i]: the order-k n-gram starting at token i (length len(ids) - k + 1)
