@@ -6,7 +6,8 @@ keep a story's articles together) folds are
 :class:`~sklearn.model_selection.GroupKFold` folds, so a model is not
 rewarded for recognising an outlet's house style; otherwise
 :class:`~sklearn.model_selection.StratifiedKFold` with ``shuffle=True``
-and ``random_state``.  A model with several ``C`` values selects ``C``
+and ``random_state``; or predefined folds from a column (``folds``).
+A model with several ``C`` values selects ``C``
 inside each training fold (nested CV, grouped by the same column when
 the outer folds are grouped); the test fold is never used for tuning.
 Single-label (binary and multi-class) targets.
@@ -33,7 +34,8 @@ names never depend on the classes):
                   ``accuracy`` and ``brier`` (multi-class Brier: mean over
                   documents of the summed squared error of the probability
                   vector; binary: of the ``classes[1]`` probability), with a
-                  percentile bootstrap CI over documents
+                  percentile bootstrap CI over documents (with ``groups``:
+                  a cluster bootstrap over the groups)
 ``per_class``     ``class, precision, recall, f1, support``
 ``confusion``     ``true, predicted, count`` (every pair, long form)
 ``reliability``   ``class, bin, lower, upper, mean_predicted,
