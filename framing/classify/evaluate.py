@@ -6,7 +6,8 @@ keep a story's articles together) folds are
 :class:`~sklearn.model_selection.GroupKFold` folds, so a model is not
 rewarded for recognising an outlet's house style; otherwise
 :class:`~sklearn.model_selection.StratifiedKFold` with ``shuffle=True``
-and ``random_state``.  A model with several ``C`` values selects ``C``
+and ``random_state``; or predefined folds from a column (``folds``).
+A model with several ``C`` values selects ``C``
 inside each training fold (nested CV, grouped by the same column when
 the outer folds are grouped); the test fold is never used for tuning.
 Single-label (binary and multi-class) targets.
@@ -33,7 +34,8 @@ names never depend on the classes):
                   ``accuracy`` and ``brier`` (multi-class Brier: mean over
                   documents of the summed squared error of the probability
                   vector; binary: of the ``classes[1]`` probability), with a
-                  percentile bootstrap CI over documents
+                  percentile bootstrap CI over documents (with ``groups``:
+                  a cluster bootstrap over the groups)
 ``per_class``     ``class, precision, recall, f1, support``
 ``confusion``     ``true, predicted, count`` (every pair, long form)
 ``reliability``   ``class, bin, lower, upper, mean_predicted,
@@ -126,10 +128,17 @@ def _brier(y: np.ndarray, proba: np.ndarray, classes: list) -> np.ndarray:
 
 
 def metrics_table(y_true: Sequence, y_pred: Sequence, proba: np.ndarray, classes: Sequence, *,
-                  n_resamples: int = 1000, confidence: float = 0.95, random_state: int = 0) -> pd.DataFrame:
+                  clusters: Sequence | None = None, n_resamples: int = 1000, confidence: float = 0.95,
+                  random_state: int = 0) -> pd.DataFrame:
     """``summary`` table: macro-F1, accuracy and Brier score with a
     percentile bootstrap CI over documents (rows resampled with
     replacement ``n_resamples`` times, ``framing.seeds.rng(random_state, "bootstrap")``).
+
+    With ``clusters`` (one value per document, e.g. the outlet when the
+    folds hold whole outlets out) the bootstrap is a cluster bootstrap:
+    each replicate draws as many clusters as there are, with replacement
+    (clusters in sorted order), and takes all their documents, so the CI
+    reflects variation between the units that were held out.
 
     Macro-F1 averages the F1 of every class in ``classes`` (a class
     absent from a replicate counts 0, as scikit-learn's ``f1_score`` with
@@ -162,9 +171,21 @@ def metrics_table(y_true: Sequence, y_pred: Sequence, proba: np.ndarray, classes
 
     rng = seeded_rng(random_state, "bootstrap")
     n = len(y)
+    members = None
+    if clusters is not None:
+        keys = np.asarray([str(c) for c in clusters], dtype=object)
+        if len(keys) != n:
+            raise ValueError(f"clusters: expected one value per document ({n}), got {len(keys)}")
+        names = sorted(set(keys.tolist()))
+        code = {c: i for i, c in enumerate(names)}
+        which = np.array([code[c] for c in keys.tolist()], dtype=np.int64)
+        members = [np.flatnonzero(which == i) for i in range(len(names))]
     boots = {"macro_f1": [], "accuracy": [], "brier": []}
     for _ in range(n_resamples):
-        idx = rng.integers(0, n, n)
+        if members is None:
+            idx = rng.integers(0, n, n)
+        else:
+            idx = np.concatenate([members[i] for i in rng.integers(0, len(members), len(members))])
         boots["macro_f1"].append(macro(idx))
         boots["accuracy"].append(correct[idx].mean())
         boots["brier"].append(brier[idx].mean())
@@ -204,8 +225,8 @@ def _corpus(corpus: Any) -> pd.DataFrame:
 
 
 def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = None, groups: str | None = None,
-                   n_splits: int = 5, marked: str | None = None, n_resamples: int = 1000, confidence: float = 0.95,
-                   n_bins: int = 10, random_state: int = 0) -> Evaluation:
+                   n_splits: int = 5, folds: str | None = None, marked: str | None = None, n_resamples: int = 1000,
+                   confidence: float = 0.95, n_bins: int = 10, random_state: int = 0) -> Evaluation:
     """Cross-validate a classifier on a labelled corpus.
 
     Parameters
@@ -222,7 +243,15 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     groups : str, optional
         Column whose values are kept together (``"outlet"``,
         ``"story_id"``): GroupKFold.  Needs at least ``n_splits`` groups.
+        The bootstrap CIs of ``summary`` are then a cluster bootstrap over
+        the groups (whole groups resampled, see :func:`metrics_table`),
+        since groups are the unit held out.
     n_splits : int
+    folds : str, optional
+        Column of predefined test folds (each distinct value is one test
+        fold, in sorted order, integers numerically; e.g. a paper's
+        ``test_fold``); ``n_splits`` is then ignored.  Exclusive with
+        ``groups``.  ``predictions.fold`` numbers the folds 0, 1, ...
     marked : str, optional
         Column of annotated word lists passed to ``fit(marked_words=...)``
         (training rows only).
@@ -238,7 +267,11 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     Evaluation
     """
     frame = _corpus(corpus)
-    for column in ("doc_id", "text", label) + ((groups,) if groups else ()) + ((marked,) if marked else ()):
+    if folds is not None and groups is not None:
+        raise ValueError("folds and groups cannot be combined: predefined folds already say which documents are "
+                         "tested together")
+    for column in (("doc_id", "text", label) + ((groups,) if groups else ()) + ((marked,) if marked else ())
+                   + ((folds,) if folds else ())):
         if column not in frame.columns:
             raise ValueError(f"corpus has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
     n_splits = check_int("n_splits", n_splits, low=2)
@@ -263,7 +296,10 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
         raise TypeError(f"model must be a FrameClassifier, got {type(model).__name__}")
     if isinstance(model.cues, str) or hasattr(model.cues, "__fspath__"):
         model = clone(model).set_params(cues=compile_cues(model.cues))  # read the lexicon once, not per fold
-    if groups:
+    if folds is not None:
+        g = np.array([None] * len(y), dtype=object)
+        splits = _predefined_splits(frame, folds)
+    elif groups:
         g = frame[groups].astype(str).to_numpy(dtype=object)
         n_groups = len(set(g.tolist()))
         if n_groups < n_splits:
@@ -319,13 +355,26 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
         classes=tuple(classes),
         predictions=predictions,
         probabilities=probabilities,
-        summary=metrics_table(y, pred, proba, classes, n_resamples=n_resamples, confidence=confidence,
-                              random_state=random_state),
+        summary=metrics_table(y, pred, proba, classes, clusters=g if groups else None, n_resamples=n_resamples,
+                              confidence=confidence, random_state=random_state),
         per_class=per_class,
         confusion=confusion,
         reliability=reliability_table(y, proba, classes, n_bins=n_bins),
         folds=pd.DataFrame(fold_rows, columns=list(FOLD_COLUMNS)),
     )
+
+
+def _predefined_splits(frame: pd.DataFrame, folds: str) -> list[tuple[np.ndarray, np.ndarray]]:
+    values = frame[folds]
+    if values.isna().any():
+        first = int(np.flatnonzero(values.isna().to_numpy())[0])
+        raise ValueError(f"folds: column {folds!r} is missing in row {first} (doc_id {frame['doc_id'].iloc[first]!r}); "
+                         f"every document needs a fold")
+    keys = values.astype(str).to_numpy()
+    names = sorted(set(keys.tolist()), key=lambda v: (0, int(v)) if v.lstrip("-").isdigit() else (1, v))
+    if len(names) < 2:
+        raise ValueError(f"folds: column {folds!r} has {len(names)} distinct value(s); at least 2 are needed")
+    return [(np.flatnonzero(keys != name), np.flatnonzero(keys == name)) for name in names]
 
 
 def evaluate_frame(frame: Any, *, label: str, model: str = DEFAULTS["model"], cv: str = DEFAULTS["cv"],
@@ -342,10 +391,11 @@ def evaluate_frame(frame: Any, *, label: str, model: str = DEFAULTS["model"], cv
     :func:`cross_validate` on it: ``cv="stratified"`` shuffled
     :class:`~sklearn.model_selection.StratifiedKFold`, ``cv="group"``
     :class:`~sklearn.model_selection.GroupKFold` over the ``groups``
-    column (whole outlets, or stories, held out).  With several ``C``
+    column (whole outlets, or stories, held out; the CIs are then a
+    cluster bootstrap over that column).  With several ``C``
     the value is chosen inside each training fold (nested; grouped too
     under ``cv="group"``).  Bootstrap CIs: 1,000 replicates over
-    documents, 95%; reliability: 10 equal-width bins.  The result is a
+    documents (``cv="group"``: over groups), 95%; reliability: 10 equal-width bins.  The result is a
     function of the arguments and the data only: the same call gives
     identical tables.
 

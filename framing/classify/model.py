@@ -43,6 +43,7 @@ Evaluation
 from __future__ import annotations
 
 import math
+import numbers
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -61,13 +62,14 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
+from sklearn.utils.multiclass import type_of_target
 
 from ..check import check_choice, check_confidence, check_int, check_number, describe
 from ..match.matcher import compile_lexicon
 from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
 from ..vocab import DEFAULTS, MODEL_KINDS
-from .vectorize import CueVectorizer
+from .vectorize import CueVectorizer, WordNgramVectorizer
 
 __all__ = [
     "MODEL_KINDS",
@@ -311,7 +313,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
 # ---------------------------------------------------------------- factories
 
-def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df=1,
+def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df="auto",
                   char_min_df=2, max_features=None, cue_weight=0.5, marked_weight=1.0, embeddings=None,
                   embedding_weight=1.0, random_state=0) -> FeatureUnion:
     """The feature union of a :class:`FrameClassifier`.
@@ -320,7 +322,9 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
     ----------
     word_ngrams : (int, int) or None
         Word n-gram range of the TF-IDF branch ``word`` (sublinear tf;
-        framing tokens); None leaves it out.
+        framing tokens; counted with array operations by
+        :class:`framing.classify.vectorize.WordNgramVectorizer`, equal to
+        scikit-learn's ``TfidfVectorizer``); None leaves it out.
     char_ngrams : (int, int) or None
         Character n-gram range (``char_wb``, lowercased) of the branch ``char``.
     cues : lexicon name, path, Lexicon, Matcher or None
@@ -328,10 +332,18 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
         compiled once per process (:func:`framing.match.compile_lexicon`).
     marked : bool
         Add the ``marked`` branch (:class:`MarkedWordScorer`, weight ``marked_weight``).
-    min_df, char_min_df : int
-        Minimum document frequency of word / character n-grams.
+    min_df : int or "auto"
+        Minimum document frequency of word n-grams; ``"auto"`` (default)
+        scales with the training set: ``max(1, n // 2000)`` documents
+        (:func:`framing.classify.vectorize.auto_min_df`: every n-gram below
+        4,000 texts, 13 documents for 26,590 articles), so that training on
+        tens of thousands of articles does not carry millions of n-grams
+        seen once or twice.
+    char_min_df : int
+        Minimum document frequency of character n-grams.
     max_features : int, optional
-        Cap on each TF-IDF branch's vocabulary.
+        Cap on each TF-IDF branch's vocabulary (the most frequent n-grams;
+        ties by the n-gram).
     embeddings : str, optional
         Add the ``embed`` branch: sentence embeddings of this model
         (:class:`framing.classify.embed.SentenceEmbedder`, weight
@@ -345,7 +357,8 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
     """
     _check_ngrams("word_ngrams", word_ngrams)
     _check_ngrams("char_ngrams", char_ngrams)
-    check_int("min_df", min_df, low=1)
+    if min_df != "auto":
+        check_int("min_df", min_df, low=1)
     check_int("char_min_df", char_min_df, low=1)
     check_positive("cue_weight", cue_weight)
     check_positive("marked_weight", marked_weight)
@@ -354,9 +367,9 @@ def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexi
         check_int("max_features", max_features, low=1)
     branches, weights = [], {}
     if word_ngrams is not None:
-        branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
-            tokenizer=token_norms, lowercase=False, token_pattern=None, ngram_range=tuple(word_ngrams),
-            sublinear_tf=True, min_df=min_df, max_features=max_features, dtype=np.float64))])))
+        branches.append(("word", Pipeline([("select", ColumnSelector()), ("tfidf", WordNgramVectorizer(
+            tokenizer=token_norms, ngram_range=tuple(word_ngrams), sublinear_tf=True, min_df=min_df,
+            max_features=max_features, dtype=np.float64))])))
     if char_ngrams is not None:
         branches.append(("char", Pipeline([("select", ColumnSelector()), ("tfidf", TfidfVectorizer(
             analyzer="char_wb", ngram_range=tuple(char_ngrams), sublinear_tf=True, min_df=char_min_df,
@@ -425,6 +438,50 @@ def make_pipeline(kind: str = "logreg", *, multilabel: bool = False, C: float = 
 
 # ---------------------------------------------------------------- the estimator
 
+#: Folds of the sigmoid calibration of ``kind="svm"``: every class needs this many examples.
+SVM_CALIBRATION_FOLDS = 3
+
+
+def _check_svm_classes(target, classes, multilabel: bool) -> None:
+    """kind="svm" calibrates on stratified folds: refuse (never drop) a
+    class with fewer examples than folds."""
+    if multilabel:
+        counts = {c: int(n) for c, n in zip(classes.tolist(), np.asarray(target).sum(axis=0).tolist())}
+    else:
+        counts = {c: int((target == c).sum()) for c in classes.tolist()}
+    rare = {c: n for c, n in counts.items() if n < SVM_CALIBRATION_FOLDS}
+    if rare:
+        listed = ", ".join(f"{c!r} ({n})" for c, n in sorted(rare.items(), key=lambda item: str(item[0])))
+        raise ValueError(f"kind='svm': the sigmoid calibration uses {SVM_CALIBRATION_FOLDS} stratified folds and "
+                         f"needs at least {SVM_CALIBRATION_FOLDS} examples of every class, got {listed}; drop "
+                         f"those rows or use kind='logreg'")
+
+
+def _target_array(values: list, classes: np.ndarray) -> np.ndarray:
+    """Single labels as the array the linear model is fitted on.
+
+    Numbers and booleans become a numeric array (an object array of
+    integers is an "unknown" target type to scikit-learn); strings and
+    other labels stay an object array.  Continuous numbers are refused:
+    they are a regression target, not classes."""
+    if all(isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=bool)
+    if all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in values):
+        return np.asarray(values, dtype=np.int64)
+    if all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values):
+        arr = np.asarray(values, dtype=np.float64)
+        if not np.isfinite(arr).all():
+            raise ValueError(f"y[{int(np.flatnonzero(~np.isfinite(arr))[0])}] is not finite; drop unlabelled texts "
+                             f"before fitting")
+        kind = type_of_target(arr)
+        if kind not in ("binary", "multiclass"):
+            raise ValueError(f"y: expected class labels (strings, integers or booleans), got continuous values "
+                             f"such as {float(arr[arr != np.round(arr)][0])!r} (Unknown label type {kind!r}); "
+                             f"a classifier needs a finite set of classes")
+        return arr
+    return np.asarray(values, dtype=object)
+
+
 def _check_fitted(model: "FrameClassifier") -> None:
     if not hasattr(model, "pipeline_"):
         raise NotFittedError("FrameClassifier is not fitted yet; call fit first")
@@ -471,7 +528,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 cues=DEFAULTS["lexicon"], marked=False, min_df=1, char_min_df=2, max_features=None, cue_weight=0.5,
+                 cues=DEFAULTS["lexicon"], marked=False, min_df="auto", char_min_df=2, max_features=None, cue_weight=0.5,
                  marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3, random_state=0):
         self.kind = kind
         self.C = C
@@ -489,6 +546,12 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.embedding_weight = embedding_weight
         self.inner_cv = inner_cv
         self.random_state = random_state
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True  # texts, as scikit-learn's text vectorizers declare them
+        tags.input_tags.two_d_array = False
+        return tags
 
     def feature_params(self) -> dict[str, Any]:
         """The keyword arguments of :func:`make_features` for this model
@@ -524,14 +587,14 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         for i, v in enumerate(y):
             if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
                 raise ValueError(f"y[{i}] is missing; drop unlabelled texts before fitting")
-        arr = np.asarray(y, dtype=object)
+        values = [v.item() if isinstance(v, np.generic) else v for v in y]
         try:
-            classes = np.array(sorted(set(arr.tolist())), dtype=object)
+            classes = np.array(sorted(set(values)), dtype=object)
         except TypeError:
             raise TypeError("y mixes label types that cannot be sorted (e.g. strings and numbers)") from None
         if len(classes) < 2:
             raise ValueError(f"y has a single class {classes.tolist()!r}; a classifier needs at least two")
-        return False, classes, arr
+        return False, classes, _target_array(values, classes)
 
     def fit(self, X, y, *, marked_words=None, groups=None):
         """Fit on texts ``X`` (iterable of str, or a DataFrame with a
@@ -572,6 +635,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             if len(marked_words) != len(texts):
                 raise ValueError(f"marked_words has {len(marked_words)} entries for {len(texts)} texts")
         self.multilabel_, self.classes_, target = self._targets(y, len(texts))
+        if self.kind == "svm":
+            _check_svm_classes(target, self.classes_, self.multilabel_)
         # the lexicon is compiled once (per process: compile_lexicon), not once per feature union
         self._cues = compile_cues(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
         frame = _frame(texts, marked_words if self.marked else None)
@@ -633,7 +698,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         out = self.pipeline_.predict(_frame(_texts(X)))
         if self.multilabel_:
             return np.asarray(out.toarray() if sp.issparse(out) else out, dtype=int)
-        return np.asarray(out, dtype=object)
+        return np.array([v.item() if isinstance(v, np.generic) else v for v in out], dtype=object)
 
     def predict_labels(self, X) -> list:
         """Labels as Python objects (multi-label: a sorted tuple per text)."""

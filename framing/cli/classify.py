@@ -12,14 +12,16 @@ from __future__ import annotations
 import argparse
 import ast
 import sys
+import time
 
 import pandas as pd
 
+from ..vocab import DEFAULTS, MODEL_KINDS
 from .common import read_corpus_args, reader_options, write_table
 
 __all__ = ["register", "run", "main"]
 
-_KINDS = ("logreg", "svm", "baseline")
+_KINDS = MODEL_KINDS
 
 
 def _read(args: argparse.Namespace):
@@ -56,16 +58,49 @@ def _list_literal(value: str, column: str, row: int) -> list:
 def _model(args: argparse.Namespace):
     from ..classify.model import FrameClassifier
 
+    min_df = args.min_df if args.min_df == "auto" else _positive_int("--min-df", args.min_df)
     return FrameClassifier(kind=args.model, C=tuple(args.C) if len(args.C) > 1 else args.C[0],
                            cues=None if args.no_cues else args.lexicon, random_state=args.seed,
-                           char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings)
+                           char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings,
+                           word_ngrams=tuple(args.ngram), min_df=min_df, max_features=args.max_features)
+
+
+def _positive_int(name: str, value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise ValueError(f"{name}: expected 'auto' or an integer >= 1, got {value!r}")
+    return number
+
+
+class _Stage:
+    """A note on stderr around a long step (only on a terminal, not with --quiet)."""
+
+    def __init__(self, args: argparse.Namespace, what: str):
+        self.enabled = sys.stderr.isatty() and not getattr(args, "quiet", False)
+        self.what = what
+
+    def __enter__(self):
+        self.started = time.perf_counter()
+        if self.enabled:
+            print(f"framing classify: {self.what} ...", file=sys.stderr, flush=True)
+        return self
+
+    def __exit__(self, *exc):
+        if self.enabled and exc[0] is None:
+            print(f"framing classify: {self.what}: done in {time.perf_counter() - self.started:.1f} s",
+                  file=sys.stderr, flush=True)
+        return False
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
     from ..classify.persist import data_sha256, save_model
 
     frame, labels = _labels(_read(args), args.label, args.data)
-    model = _model(args).fit(frame["text"].tolist(), labels)
+    with _Stage(args, f"training {args.model} on {len(frame)} documents"):
+        model = _model(args).fit(frame["text"].tolist(), labels)
     path = save_model(model, args.output, data_hash=data_sha256(frame["text"].tolist(), labels))
     print(f"trained {args.model} on {len(frame)} documents, classes {', '.join(map(str, model.classes_))}, "
           f"C={model.C_:g}; model written to {path}")
@@ -84,9 +119,9 @@ def _cmd_predict(args: argparse.Namespace) -> int:
         out["label"] = [";".join(c for c, p in zip(classes, row) if p >= 0.5) for row in proba]
         for j, c in enumerate(classes):
             out[f"score_{c}"] = proba[:, j]
-    elif len(classes) == 2:
+    elif len(classes) == 2:  # the probability of the second class, named: score_<class>
         out["label"] = model.classes_[proba.argmax(axis=1)]
-        out["score"] = proba[:, 1]
+        out[f"score_{classes[1]}"] = proba[:, 1]
     else:
         out["label"] = model.classes_[proba.argmax(axis=1)]
         for j, c in enumerate(classes):
@@ -98,14 +133,27 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    frame = _read(args)
+    if args.groups and args.folds_column:
+        raise ValueError("--groups and --folds-column cannot be combined: predefined folds already say which "
+                         "documents are tested together")
+    columns = [c.strip() for c in args.label.split(",") if c.strip()]
+    if len(columns) > 1:
+        return _evaluate_frames(args, frame, columns)
     from ..classify.evaluate import cross_validate
 
-    frame, labels = _labels(_read(args), args.label, args.data)
+    frame, labels = _labels(frame, args.label, args.data)
     frame = frame.assign(**{args.label: labels})
-    ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
-                        random_state=args.seed)
-    how = f"grouped by {args.groups!r} (GroupKFold)" if args.groups else "stratified"
-    print(f"{args.folds}-fold {how} cross-validation of {args.model} on {len(frame)} documents")
+    with _Stage(args, f"cross-validating {args.model} on {len(frame)} documents"):
+        ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
+                            folds=args.folds_column, random_state=args.seed)
+    if args.folds_column:
+        how = f"predefined-fold (column {args.folds_column!r})"
+        n = len(ev.folds)
+    else:
+        how = f"grouped by {args.groups!r} (GroupKFold; CIs resample whole groups)" if args.groups else "stratified"
+        n = args.folds
+    print(f"{n}-fold {how} cross-validation of {args.model} on {len(frame)} documents")
     print(ev.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     print()
     print(ev.per_class.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
@@ -115,10 +163,36 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     print()
     print("C per fold: " + ", ".join(f"{c:g}" for c in ev.folds["C"])
           + (" (chosen by an inner cross-validation on the training folds)" if len(args.C) > 1 else ""))
-    if args.output:
-        write_table(ev.predictions, args.output)
-        print(f"out-of-fold predictions written to {args.output}")
+    _write_outputs(args, ev.predictions, ev.summary)
     return 0
+
+
+def _evaluate_frames(args: argparse.Namespace, frame: pd.DataFrame, columns: list[str]) -> int:
+    """Several 0/1 label columns: one model per frame
+    (:func:`framing.classify.multilabel.cross_validate_frames`)."""
+    from ..classify.multilabel import cross_validate_frames
+
+    with _Stage(args, f"cross-validating {args.model} on {len(frame)} documents, {len(columns)} frames"):
+        ev = cross_validate_frames(frame, columns, model=_model(args), folds=args.folds_column, groups=args.groups,
+                                   n_splits=args.folds, random_state=args.seed)
+    if args.folds_column:
+        how = f"predefined folds (column {args.folds_column!r})"
+    else:
+        how = f"{args.folds} folds " + (f"grouped by {args.groups!r}" if args.groups else "(shuffled)")
+    print(f"multi-label cross-validation of {args.model}, one model per frame ({', '.join(columns)}), {how}, "
+          f"on {len(frame)} documents; thresholds chosen by inner CV")
+    print(ev.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    _write_outputs(args, ev.predictions, ev.summary)
+    return 0
+
+
+def _write_outputs(args: argparse.Namespace, predictions: pd.DataFrame, summary: pd.DataFrame) -> None:
+    if args.output:
+        write_table(predictions, args.output)
+        print(f"out-of-fold predictions written to {args.output}")
+    if args.summary_output:
+        write_table(summary, args.summary_output)
+        print(f"summary written to {args.summary_output}")
 
 
 def _cmd_explain(args: argparse.Namespace) -> int:
@@ -160,12 +234,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _data_options(p: argparse.ArgumentParser) -> None:
     reader_options(p, positional="data")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress notes on stderr")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label", required=True, metavar="COLUMN", help="column holding the labels")
-    p.add_argument("--model", choices=_KINDS, default="logreg",
-                   help="logreg (default), svm (calibrated linear SVM) or baseline (plain TF-IDF + LR)")
+    p.add_argument("--model", choices=_KINDS, default=DEFAULTS["model"],
+                   help="logreg (default), svm (calibrated linear SVM; refuses a class with fewer than 3 "
+                        "examples, which its 3 calibration folds need) or baseline (plain TF-IDF + LR)")
     p.add_argument("--C", type=float, nargs="+", default=[1.0],
                    help="inverse regularisation; several values are chosen by inner CV (default 1)")
     p.add_argument("--lexicon", default="framing-cues", help="cue lexicon (bundled name or file)")
@@ -173,6 +249,13 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-char", action="store_true", help="leave out character n-grams (faster on long articles)")
     p.add_argument("--embeddings", default=None, metavar="MODEL", choices=["all-MiniLM-L6-v2"],
                    help="add sentence-embedding features (all-MiniLM-L6-v2; needs the optional embeddings extra)")
+    p.add_argument("--ngram", type=int, nargs=2, default=[1, 2], metavar=("MIN", "MAX"),
+                   help="word n-gram range (default 1 2)")
+    p.add_argument("--min-df", default="auto", metavar="N",
+                   help="minimum number of training documents of a word n-gram; 'auto' (default): "
+                        "max(1, documents // 2000), i.e. 1 below 4,000 documents, 13 for 26,590 articles")
+    p.add_argument("--max-features", type=int, default=None, metavar="N",
+                   help="keep only the N most frequent n-grams of each TF-IDF branch (default: no cap)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
@@ -192,21 +275,28 @@ def register(subparsers) -> argparse.ArgumentParser:
     t.set_defaults(classify_func=_cmd_train)
 
     q = sub.add_parser("predict", help="predict labels for a corpus",
-                       description="Write doc_id, label and score (binary) or one score column per class.")
+                       description="Write doc_id, label and score_<class>: for a binary model one column, the "
+                                   "probability of the second class in sorted order (e.g. score_non-biased for "
+                                   "biased/non-biased); otherwise one column per class.")
     q.add_argument("model_file", metavar="MODEL", help="model file written by 'framing classify train'")
     _data_options(q)
     q.add_argument("--output", "-o", help="predictions file (.csv, .tsv, .parquet); default: CSV on stdout")
     q.set_defaults(classify_func=_cmd_predict)
 
     e = sub.add_parser("evaluate", help="cross-validated report",
-                       description="Cross-validate a classifier: macro-F1, accuracy, Brier score with bootstrap CIs, "
-                                   "per-class precision/recall, confusion matrix.")
+                       description="Cross-validate a classifier: macro-F1, accuracy, Brier score with bootstrap CIs "
+                                   "(over groups with --groups), per-class precision/recall, confusion matrix.  "
+                                   "--label A,B,C (several 0/1 columns) evaluates one model per frame with "
+                                   "thresholds chosen by inner CV (framing.classify.multilabel).")
     _data_options(e)
     _model_options(e)
     e.add_argument("--groups", default=None, metavar="COLUMN",
                    help="keep these groups together across folds (e.g. outlet, story_id); default: stratified folds")
     e.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
+    e.add_argument("--folds-column", default=None, metavar="COLUMN",
+                   help="predefined test folds (each value one fold, e.g. test_fold); replaces --folds/--groups")
     e.add_argument("--output", "-o", help="write the out-of-fold predictions (.csv, .tsv, .parquet)")
+    e.add_argument("--summary-output", default=None, metavar="FILE", help="write the summary table")
     e.set_defaults(classify_func=_cmd_evaluate)
 
     x = sub.add_parser("explain", help="explain the prediction for one document",

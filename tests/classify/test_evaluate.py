@@ -187,3 +187,48 @@ def test_hand_edited_manifests_fail_cleanly(tmp_path, data):
         with pytest.raises(ModelFileError, match=message):
             load_model(_rewrite_manifest(path, tmp_path, change))
     assert np.allclose(load_model(path).predict_proba(data["text"]), model.predict_proba(data["text"]))
+
+
+def test_cluster_bootstrap_over_groups():
+    from framing.classify.evaluate import metrics_table
+
+    y = np.array(["a", "b"] * 20, dtype=object)
+    pred = y.copy()
+    pred[:10] = np.where(y[:10] == "a", "b", "a")  # cluster 0 is all wrong, the others all right
+    proba = np.column_stack([(pred == "a").astype(float), (pred == "b").astype(float)])
+    clusters = np.repeat(["g0", "g1", "g2", "g3"], 10)
+    docs = metrics_table(y, pred, proba, ["a", "b"], random_state=0).set_index("metric")
+    grouped = metrics_table(y, pred, proba, ["a", "b"], clusters=clusters, random_state=0).set_index("metric")
+    assert docs.loc["accuracy", "value"] == grouped.loc["accuracy", "value"] == 0.75
+    # four clusters: the accuracy of a replicate is a multiple of 1/4, and the interval is wider
+    width = lambda t: t.loc["accuracy", "ci_high"] - t.loc["accuracy", "ci_low"]
+    assert width(grouped) > width(docs)
+    assert grouped.equals(metrics_table(y, pred, proba, ["a", "b"], clusters=clusters, random_state=0)
+                          .set_index("metric"))
+    with pytest.raises(ValueError, match=r"clusters: expected one value per document \(40\), got 3"):
+        metrics_table(y, pred, proba, ["a", "b"], clusters=["x", "y", "z"])
+
+
+def test_grouped_cross_validation_resamples_groups(data):
+    from framing.classify.evaluate import metrics_table
+
+    model = FrameClassifier(char_ngrams=None, cues=None)
+    frame = data.assign(desk=[f"k{(i // 2) % 4}" for i in range(len(data))])  # both labels in every desk
+    ev = cross_validate(frame, "label", model=model, groups="desk", n_splits=2, random_state=0)
+    p = ev.predictions
+    proba = ev.probabilities.pivot(index="doc_id", columns="class", values="probability").loc[p["doc_id"]]
+    expected = metrics_table(p["true"], p["predicted"], proba.to_numpy(), list(ev.classes), clusters=p["group"],
+                             random_state=0)
+    pd.testing.assert_frame_equal(ev.summary, expected)
+
+
+def test_predefined_folds(data):
+    frame = data.assign(fold=[("x", "y", "z")[i % 3] for i in range(len(data))])
+    ev = cross_validate(frame, "label", model=FrameClassifier(char_ngrams=None, cues=None), folds="fold")
+    assert len(ev.folds) == 3 and ev.predictions["fold"].tolist() == [i % 3 for i in range(len(data))]
+    with pytest.raises(ValueError, match="folds and groups cannot be combined"):
+        cross_validate(frame, "label", folds="fold", groups="outlet")
+    with pytest.raises(ValueError, match="folds: column 'one' has 1 distinct value"):
+        cross_validate(frame.assign(one=1), "label", folds="one")
+    with pytest.raises(ValueError, match=r"folds: column 'fold' is missing in row 0"):
+        cross_validate(frame.assign(fold=[None] + frame["fold"].tolist()[1:]), "label", folds="fold")

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
+from sklearn.exceptions import NotFittedError
 
 from framing.classify.vectorize import CueVectorizer
 
@@ -46,3 +47,44 @@ def test_cue_vectorizer_errors(lexicon):
         vec.transform(["ok", np.nan])
     with pytest.raises(ValueError, match="X must have exactly one text column, got 2 columns"):
         vec.transform(pd.DataFrame({"a": ["x"], "b": ["y"]}))
+
+
+def test_word_ngram_vectorizer_equals_tfidf_vectorizer():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from framing.classify.vectorize import WordNgramVectorizer
+    from framing.text import token_norms
+
+    rng = np.random.default_rng(0)
+    words = [f"w{i}" for i in range(200)] + ["Don't", "U.S.", "naïve"]
+    docs = [" ".join(rng.choice(words, size=int(rng.integers(0, 40)))) for _ in range(200)] + ["", "one"]
+    for ngram, min_df, max_features in [((1, 1), 1, None), ((1, 2), 1, None), ((1, 3), 3, 10 ** 6), ((2, 2), 2, None)]:
+        ours = WordNgramVectorizer(tokenizer=token_norms, ngram_range=ngram, min_df=min_df,
+                                   max_features=max_features, sublinear_tf=True)
+        theirs = TfidfVectorizer(tokenizer=token_norms, lowercase=False, token_pattern=None, ngram_range=ngram,
+                                 min_df=min_df, max_features=max_features, sublinear_tf=True)
+        A, B = ours.fit_transform(docs[:150]), theirs.fit_transform(docs[:150])
+        assert ours.vocabulary_ == theirs.vocabulary_
+        assert np.allclose(ours.idf_, theirs.idf_) and abs(A - B).max() < 1e-12
+        assert abs(ours.transform(docs[150:]) - theirs.transform(docs[150:])).max() < 1e-12
+    capped = WordNgramVectorizer(tokenizer=token_norms, ngram_range=(1, 2), max_features=7).fit(docs)
+    assert len(capped.vocabulary_) == 7
+
+
+def test_word_ngram_vectorizer_auto_min_df_and_errors():
+    from framing.classify.vectorize import WordNgramVectorizer, auto_min_df
+    from framing.text import token_norms
+
+    assert [auto_min_df(n) for n in (10, 3673, 4000, 26590)] == [1, 1, 2, 13]
+    vec = WordNgramVectorizer(tokenizer=token_norms, min_df="auto")
+    assert vec.resolved_min_df(26590) == 13
+    with pytest.raises(ValueError, match="min_df: no word n-gram occurs in at least 2 of the 2 training documents"):
+        WordNgramVectorizer(tokenizer=token_norms, min_df=2).fit(["a b", "c d"])
+    with pytest.raises(ValueError, match="min_df: expected an integer >= 1, got 0"):
+        WordNgramVectorizer(tokenizer=token_norms, min_df=0).fit(["a"])
+    with pytest.raises(TypeError, match="tokenizer: expected a callable"):
+        WordNgramVectorizer().fit(["a"])
+    with pytest.raises(TypeError, match="X must be an iterable of strings"):
+        WordNgramVectorizer(tokenizer=token_norms).fit("a b")
+    with pytest.raises(NotFittedError, match="WordNgramVectorizer is not fitted yet"):
+        WordNgramVectorizer(tokenizer=token_norms).transform(["a"])

@@ -43,11 +43,11 @@ def test_train_predict_explain(tmp_path, data_csv, capsys):
     preds = tmp_path / "p.csv"
     assert main(["predict", str(model), str(data_csv), "--output", str(preds)]) == 0
     table = pd.read_csv(preds)
-    assert table.columns.tolist() == ["doc_id", "label", "score"] and len(table) == 24
+    assert table.columns.tolist() == ["doc_id", "label", "score_neutral"] and len(table) == 24
     assert (table["label"][table.index != 3] == pd.read_csv(data_csv)["label"][table.index != 3]).mean() > 0.9
     capsys.readouterr()
     assert main(["predict", str(model), str(data_csv)]) == 0
-    assert capsys.readouterr().out.startswith("doc_id,label,score")
+    assert capsys.readouterr().out.startswith("doc_id,label,score_neutral")
     spans = tmp_path / "spans.csv"
     assert main(["explain", str(model), str(data_csv), "--doc-id", "d00", "--output", str(spans)]) == 0
     out = capsys.readouterr().out
@@ -70,7 +70,7 @@ def test_multiclass_predict_and_evaluate(tmp_path, data_csv, capsys):
     assert main(["evaluate", str(data_csv), "--label", "label", "--groups", "desk", "--folds", "2", "--no-char",
                  "--no-cues", "--output", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "2-fold grouped by 'desk' (GroupKFold) cross-validation of logreg on 23 documents" in out
+    assert "2-fold grouped by 'desk' (GroupKFold; CIs resample whole groups) cross-validation of logreg on 23 documents" in out
     assert "macro_f1" in out and "confusion" in out
     assert pd.read_csv(out_csv).columns.tolist() == ["doc_id", "fold", "group", "true", "predicted", "scored_class",
                                                      "y_true", "score"]
@@ -156,7 +156,7 @@ def test_end_to_end_through_the_framing_command(tmp_path, data_csv, capsys):
     assert "model written to" in capsys.readouterr().out
     preds = tmp_path / "p.csv"
     assert cli.main(["classify", "predict", str(model), str(data_csv), "-o", str(preds)]) == 0
-    assert pd.read_csv(preds).columns.tolist() == ["doc_id", "label", "score"]
+    assert pd.read_csv(preds).columns.tolist() == ["doc_id", "label", "score_neutral"]
     capsys.readouterr()
     assert cli.main(["classify", "evaluate", str(data_csv), "--label", "label", "--folds", "3", "--no-char",
                      "--lexicon", TINY, "--C", "0.5", "2"]) == 0

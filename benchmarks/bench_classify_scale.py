@@ -1,0 +1,102 @@
+"""Training cost of the default FrameClassifier at corpus scale.
+
+Usage::
+
+    python benchmarks/bench_classify_scale.py [--data PATH/abp_media_train_valid.jsonl.gz] [--char] [--synthetic N]
+
+Trains ``FrameClassifier(char_ngrams=None)`` (what ``framing classify train
+--no-char`` builds: word 1-2-gram TF-IDF with ``min_df="auto"``, framing-cues
+counts, balanced logistic regression, C=1) on the AllSides media split's
+training articles (or, with ``--synthetic N`` or without the data, on N
+synthetic articles of about 500 words) and prints the CPU seconds of the fit
+and the peak resident memory of the process during the fit (Linux
+``VmHWM``, reset through ``/proc/self/clear_refs`` after loading; it
+includes the loaded corpus, whose resident size is printed as ``base``;
+elsewhere ``resource.getrusage``, which includes loading), then macro-F1
+and accuracy on the valid split with 95% bootstrap CIs.  ``--char`` adds
+the character 2-5-gram branch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+
+import numpy as np
+
+from framing.classify.evaluate import metrics_table
+from framing.classify.model import FrameClassifier
+
+DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+
+
+def synthetic(n: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    vocab = np.array([f"w{i}" for i in range(50_000)], dtype=object)
+    weights = 1.0 / np.arange(1, len(vocab) + 1)
+    weights /= weights.sum()
+    labels = np.array(["left", "center", "right"], dtype=object)[rng.integers(0, 3, n)]
+    texts = [" ".join(rng.choice(vocab, size=500, p=weights)) + "." for _ in range(n)]
+    return texts, labels.tolist()
+
+
+def _status_mb(key: str) -> float:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def _reset_peak() -> bool:
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT)
+    parser.add_argument("--synthetic", type=int, default=None, metavar="N")
+    parser.add_argument("--char", action="store_true")
+    args = parser.parse_args()
+    valid = None
+    if args.synthetic is None and args.data.exists():
+        from framing.corpus.datasets import load_abp
+
+        abp = load_abp(args.data)
+        train, valid = abp[abp["split"] == "train"], abp[abp["split"] == "valid"]
+        texts, labels = train["text"].tolist(), train["bias"].tolist()
+        source = f"AllSides media split, {len(texts)} training articles"
+    else:
+        texts, labels = synthetic(args.synthetic or 27_000)
+        source = f"{len(texts)} synthetic articles of 500 words"
+    model = FrameClassifier(char_ngrams=(2, 5) if args.char else None)
+    base = _status_mb("VmRSS")
+    reset = _reset_peak()
+    started, cpu = time.perf_counter(), time.process_time()
+    model.fit(texts, labels)
+    took, cpu = time.perf_counter() - started, time.process_time() - cpu
+    peak = _status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n_features = len(model.get_feature_names_out())
+    print(f"{source}: fit {took:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB (base {base:.0f} MB), "
+          f"{n_features} features", flush=True)
+    if valid is not None:
+        proba = model.predict_proba(valid["text"].tolist())
+        pred = np.asarray(model.classes_, dtype=object)[proba.argmax(axis=1)]
+        table = metrics_table(valid["bias"].tolist(), pred, proba, sorted(set(labels))).set_index("metric")
+        for metric in ("macro_f1", "accuracy"):
+            row = table.loc[metric]
+            print(f"valid {metric}: {row['value']:.4f} ({row['ci_low']:.3f}-{row['ci_high']:.3f})")
+
+
+if __name__ == "__main__":
+    main()
