@@ -39,6 +39,20 @@ top level
     non-empty list[str] = {}; ``date_from`` / ``date_to`` "YYYY-MM-DD" =
     "" (inclusive, ``date_from <= date_to``; a TOML date is accepted too);
     ``min_tokens`` int >= 0 = 0.
+    Cleaning already-extracted text (applied in this order after the
+    filters by :func:`framing.experiment.corpus.load_corpus`, ``min_tokens``
+    after step 1; every count is in the run's corpus facts):
+    ``repeated_lines`` = "remove" | "keep" (:data:`framing.corpus.repeated.REPEATED_LINES`;
+    each outlet's repeated lines move to ``boilerplate``) with
+    ``repeated_min_share`` float in (0, 1] = 0.05, ``repeated_min_docs``
+    int >= 1 = 3 and ``repeated_min_outlet_docs`` int >= 1 = 10 (set with
+    "keep": an error; see :mod:`framing.corpus.repeated`);
+    ``mask_outlet_names`` bool = false (each document's own outlet name in
+    ``text`` becomes a space); ``date_range`` [] or two dates ``[from, to)``
+    = :data:`DATE_RANGE` (a date outside is set to missing and counted);
+    ``min_docs`` int >= 0 = 10 (outlets with fewer documents are listed)
+    and ``drop_small_outlets`` bool = false (drop and count them; needs
+    ``min_docs >= 1``).
 ``[preprocessing]``
     ``part`` = "text" | :data:`framing.vocab.PARTS`; ``voice`` =
     "outlet" | :data:`framing.vocab.VOICES`; ``normalize`` =
@@ -79,7 +93,12 @@ top level
     only); ``test`` = "welch" (document only); ``correction`` = "none" |
     "yates" | "williams" (chi2 and g2 only); ``p_adjust`` = "bh" (not
     pct_diff, which has no p-values); ``n_resamples`` int >= 99 = 999
-    (document with test = "permutation" only); ``top`` int >= 1 = 15.
+    (document with test = "permutation" only); ``top`` int >= 1 = 15;
+    ``stop_words`` = "" (none) | "english" (a bundled list,
+    :data:`framing.match.terms.STOP_LISTS`) | a path to a UTF-8 file of
+    one word per line (``#`` comments; read when the config is loaded, so
+    the canonical form and the run hash hold its words) | an array of
+    words; every stop word is one token.
     A key set to a non-default value for a method it does not apply to
     is an error, never silently ignored.
 ``[[classifiers]]`` (default none)
