@@ -16,7 +16,9 @@ Normalised key
     Each segment is folded (:func:`framing.text.fold`: case, accents,
     typographic punctuation), every run of ASCII digits becomes one ``0``
     (so ``Copyright © 2019 ...`` and ``Copyright © 2020 ...`` are one
-    line), and runs of spaces and tabs become one space.  A segment without a token character
+    line), and every run of ASCII punctuation and white space becomes one
+    space (so "... to this report." and "... to this report" are one
+    line).  A segment without a token character
     (``***``, ``___``) is never counted and never moved: it adds no token.
 Rule
     Within each outlet (``by``) with at least ``min_outlet_docs``
@@ -67,12 +69,13 @@ REPEATED_COLUMNS: tuple[str, ...] = ("outlet", "line", "example", "n_docs", "out
 
 _WORD = re.compile(r"[^\W_]")
 _ASCII_WORD = re.compile(rb"[A-Za-z0-9]")
-# bytes of folded text: digits become 0, tabs and other ASCII spaces a space (str.split would be slower)
+# bytes of folded text: digits become 0, ASCII punctuation and spaces a space, "\n" stays
 _BYTES = bytearray(range(256))
+for _c in range(128):
+    if not chr(_c).isalnum() and _c != ord("\n"):
+        _BYTES[_c] = ord(" ")
 for _c in b"123456789":
     _BYTES[_c] = ord("0")
-for _c in b"\t\x0b\x0c\r":
-    _BYTES[_c] = ord(" ")
 _BYTES = bytes(_BYTES)
 del _c
 

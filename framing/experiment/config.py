@@ -98,7 +98,9 @@ top level
     :data:`framing.match.terms.STOP_LISTS`) | a path to a UTF-8 file of
     one word per line (``#`` comments; read when the config is loaded, so
     the canonical form and the run hash hold its words) | an array of
-    words; every stop word is one token.
+    words; every stop word is one token, or ``"@english"`` (the bundled
+    list) or ``"@numbers"`` (every term with a word of digits only),
+    which stay names in the canonical form.
     A key set to a non-default value for a method it does not apply to
     is an error, never silently ignored.
 ``[[classifiers]]`` (default none)
@@ -1007,6 +1009,12 @@ def _comparison(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
     return v
 
 
+#: Names a stop-word list or file may hold with a leading "@" (never a word:
+#: "@" is not a token character): a bundled list, or "numbers" (every term with
+#: a word of digits only; :func:`framing.match.terms.is_number_term`).
+_STOP_CLASSES = (*sorted(STOP_LISTS), "numbers")
+
+
 def _stop_words(check: _Checker, value: Any, key: str, base: Path, env: Mapping[str, str]):
     """``""`` -> None; a bundled list's name stays a name; a path -> the
     file's words (so the run hash covers them); a list -> its words."""
@@ -1029,7 +1037,10 @@ def _stop_words(check: _Checker, value: Any, key: str, base: Path, env: Mapping[
         words = [(_join(key, i), word) for i, word in enumerate(value)]
     out: list[str] = []
     for where, word in words:
-        if len(token_norms(word)) != 1:
+        if word.startswith("@"):
+            if word[1:] not in _STOP_CLASSES:
+                raise check.error(where, _unknown(word, tuple(f"@{n}" for n in _STOP_CLASSES), "stop list"))
+        elif len(token_norms(word)) != 1:
             raise check.error(where, f"{word!r} is not a single token under framing.text rules (a stop word is "
                                      "one word: 'so-called' is two)")
         if word not in out:

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
@@ -55,7 +56,7 @@ from ..corpus.readers import Corpus
 from ..text import FoldedText, fold, folded_tokens, token_norms
 
 __all__ = ["ENGLISH_STOP_WORDS", "STOP_LISTS", "TermMatrix", "GroupCounts", "term_matrix", "group_counts",
-           "check_groups", "stop_list"]
+           "check_groups", "is_number_term", "stop_list", "without_terms"]
 
 #: A short English stop list, written for this project (not taken from
 #: another list): articles, pronouns and their possessives, prepositions,
@@ -88,6 +89,25 @@ mr mrs ms
 """.split())))
 #: Bundled stop lists by name (``[[keyness]] stop_words = "english"``).
 STOP_LISTS = {"english": ENGLISH_STOP_WORDS}
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[.'][0-9]+)*")
+
+
+def is_number_term(term: str) -> bool:
+    """Whether a term has a word made of digits only (``"2019"``, ``"3.5"``,
+    ``"02 01"``; not ``"covid0"`` nor ``"4th"``)."""
+    return any(_NUMBER.fullmatch(word) for word in term.split(" "))
+
+
+def without_terms(matrix: TermMatrix, drop) -> TermMatrix:
+    """``matrix`` without the terms for which ``drop(term)`` is true
+    (``doc_tokens`` unchanged, as for stop words)."""
+    keep = np.array([not drop(t) for t in matrix.terms], dtype=bool)
+    if keep.all():
+        return matrix
+    return TermMatrix(counts=matrix.counts[:, np.flatnonzero(keep)], terms=tuple(np.asarray(matrix.terms, dtype=object)[keep]),
+                      doc_ids=matrix.doc_ids, doc_tokens=matrix.doc_tokens)
 
 
 def stop_list(name: str) -> tuple[str, ...]:

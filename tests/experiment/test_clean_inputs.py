@@ -194,3 +194,28 @@ def test_stop_word_file_errors_name_the_line(data):
 def test_keyness_entry_takes_stop_words_too():
     assert keyness_entry({"min_count": 2, "stop_words": "english"}).stop_words == "english"
     assert keyness_entry({"min_count": 2}).stop_words is None
+
+
+def test_stop_word_classes_numbers_and_bundled_lists(data):
+    cfg = config(data, keyness=[{"min_count": 1, "stop_words": ["@english", "@numbers", "officials"]}])
+    assert cfg.keyness[0].stop_words == ("@english", "@numbers", "officials")
+    frame = pd.DataFrame({"doc_id": list("abcd"), "outlet": ["x", "x", "y", "y"],
+                          "text": ["The 2019 budget", "In 2019 the budget", "3.5 percent of the border", "4th border"]})
+    terms = set(compute_keyness(cfg.keyness[0], frame, part="text", random_state=0)["term"])
+    assert terms == {"budget", "percent", "border", "4th"}
+    with pytest.raises(ConfigError, match=r"unknown stop list '@englsh'; did you mean '@english'\? allowed: "
+                                          r"@english, @numbers") as info:
+        config(data, keyness=[{"min_count": 1, "stop_words": ["@englsh"]}])
+    assert info.value.key == "keyness[0].stop_words[0]"
+
+
+def test_is_number_term_and_without_terms():
+    from framing.match.terms import is_number_term, term_matrix, without_terms
+
+    assert [is_number_term(t) for t in ["2019", "3.5", "02 01", "covid19", "4th", "the 2019"]] == [
+        True, True, True, False, False, True]
+    m = term_matrix(["In 2019 the budget grew 3.5 percent", "the budget"])
+    kept = without_terms(m, is_number_term)
+    assert kept.terms == ("budget", "grew", "in", "percent", "the")
+    assert kept.doc_tokens.tolist() == m.doc_tokens.tolist() == [7, 2]
+    assert without_terms(m, lambda t: False) is m
