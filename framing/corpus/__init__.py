@@ -7,6 +7,8 @@
   captions and boilerplate told apart, so captions and credits are never
   counted as the outlet's framing.
 * :mod:`.dedupe` — exact and near (MinHash) duplicates.
+* :mod:`.repeated` — each outlet's repeated lines (page furniture in
+  already-extracted text) moved from ``text`` to ``boilerplate``.
 * :mod:`.datasets` — published dataset layouts (BABE, AllSides/Baly et al.,
   SemEval-2020 PTC, NewsWCL50).
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 from .datasets import DATASET_FORMATS, DatasetError, load_dataset
 from .dedupe import find_duplicates, find_near_duplicates, text_hash
+from .repeated import REPEATED_COLUMNS, find_repeated_lines, remove_repeated_lines
 from .rawtext import RawArticle, RawArticleError, parse_raw_article, raw_article_to_document
 from .readers import (
     FORMATS,
@@ -31,7 +34,7 @@ from .readers import (
 
 __all__ = [
     "DATASET_FORMATS", "FORMATS", "Corpus", "CorpusError", "CorpusWarning", "DatasetError", "DuplicateGroup",
-    "RawArticle", "RawArticleError", "ReadReport", "SkippedRecord", "find_duplicates", "find_near_duplicates",
-    "iter_documents", "load_dataset", "parse_raw_article", "raw_article_to_document", "read_corpus", "text_hash",
+    "REPEATED_COLUMNS", "RawArticle", "RawArticleError", "ReadReport", "SkippedRecord", "find_duplicates", "find_near_duplicates",
+    "iter_documents", "load_dataset", "parse_raw_article", "raw_article_to_document", "read_corpus", "find_repeated_lines", "remove_repeated_lines", "text_hash",
     "validate_frame",
 ]

@@ -203,18 +203,33 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
         The entry's seed (the document-level permutation test uses
         ``derive_seed(random_state, "document")``).
     stop_words : sequence of str, optional
-        Terms left out of the matrix (the command line's ``--stop-words``;
-        a config has none).
+        Terms left out of the matrix (the command line's ``--stop-words``),
+        in addition to the entry's own ``stop_words`` (a bundled list's
+        name such as ``"english"``, :data:`framing.match.terms.STOP_LISTS`,
+        or the words of a list or file, read by the config; an entry
+        ``"@english"`` names a bundled list, ``"@numbers"`` drops every
+        term with a word of digits only).
     alpha0 : float, optional
         The pooled prior's total mass (``log_odds`` with ``prior =
         "pooled"``; the command line's ``--alpha0``).
     """
     from ..stats.keyness import document_keyness, keyness, log_odds
-    from ..match.terms import term_matrix
+    from ..match.terms import is_number_term, stop_list, term_matrix, without_terms
 
     _check_column(frame, entry.by, "by")
+    if isinstance(stop_words, (str, bytes)):
+        raise TypeError(f"stop_words: expected a sequence of words or None, got a single string {stop_words!r}")
+    own = (f"@{entry.stop_words}",) if isinstance(entry.stop_words, str) else entry.stop_words or ()
+    words: list[str] = []
+    for word in (*own, *(stop_words or ())):
+        words += [w for w in (stop_list(word[1:]) if word.startswith("@") and word != "@numbers" else (word,))
+                  if w not in words]
+    numbers = "@numbers" in words
+    words = [w for w in words if w != "@numbers"]
     matrix = term_matrix(frame, ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
-                         stop_words=None if stop_words is None else list(stop_words), part=part)
+                         stop_words=words if words or stop_words is not None else None, part=part)
+    if numbers:
+        matrix = without_terms(matrix, is_number_term)
     groups = frame[entry.by].to_numpy()
     confidence = DEFAULTS["confidence"]
     if entry.method == "log_odds":

@@ -39,6 +39,20 @@ top level
     non-empty list[str] = {}; ``date_from`` / ``date_to`` "YYYY-MM-DD" =
     "" (inclusive, ``date_from <= date_to``; a TOML date is accepted too);
     ``min_tokens`` int >= 0 = 0.
+    Cleaning already-extracted text (applied in this order after the
+    filters by :func:`framing.experiment.corpus.load_corpus`, ``min_tokens``
+    after step 1; every count is in the run's corpus facts):
+    ``repeated_lines`` = "remove" | "keep" (:data:`framing.corpus.repeated.REPEATED_LINES`;
+    each outlet's repeated lines move to ``boilerplate``) with
+    ``repeated_min_share`` float in (0, 1] = 0.05, ``repeated_min_docs``
+    int >= 1 = 3 and ``repeated_min_outlet_docs`` int >= 1 = 10 (set with
+    "keep": an error; see :mod:`framing.corpus.repeated`);
+    ``mask_outlet_names`` bool = false (each document's own outlet name in
+    ``text`` becomes a space); ``date_range`` [] or two dates ``[from, to)``
+    = :data:`DATE_RANGE` (a date outside is set to missing and counted);
+    ``min_docs`` int >= 0 = 10 (outlets with fewer documents are listed)
+    and ``drop_small_outlets`` bool = false (drop and count them; needs
+    ``min_docs >= 1``).
 ``[preprocessing]``
     ``part`` = "text" | :data:`framing.vocab.PARTS`; ``voice`` =
     "outlet" | :data:`framing.vocab.VOICES`; ``normalize`` =
@@ -79,7 +93,14 @@ top level
     only); ``test`` = "welch" (document only); ``correction`` = "none" |
     "yates" | "williams" (chi2 and g2 only); ``p_adjust`` = "bh" (not
     pct_diff, which has no p-values); ``n_resamples`` int >= 99 = 999
-    (document with test = "permutation" only); ``top`` int >= 1 = 15.
+    (document with test = "permutation" only); ``top`` int >= 1 = 15;
+    ``stop_words`` = "" (none) | "english" (a bundled list,
+    :data:`framing.match.terms.STOP_LISTS`) | a path to a UTF-8 file of
+    one word per line (``#`` comments; read when the config is loaded, so
+    the canonical form and the run hash hold its words) | an array of
+    words; every stop word is one token, or ``"@english"`` (the bundled
+    list) or ``"@numbers"`` (every term with a word of digits only),
+    which stay names in the canonical form.
     A key set to a non-default value for a method it does not apply to
     is an error, never silently ignored.
 ``[[classifiers]]`` (default none)
@@ -179,10 +200,13 @@ from typing import Any, Mapping, Sequence
 
 
 from ..corpus.datasets import DATASET_FORMATS
+from ..corpus.repeated import REPEATED_LINES
 from ..corpus.readers import FORMATS as CORPUS_FORMATS
 from ..lexicon.files import FORMATS as LEXICON_FORMATS
 from ..lexicon.files import bundled_lexicons
+from ..match.terms import STOP_LISTS
 from ..records import KNOWN_FIELDS
+from ..text import token_norms
 from ..seeds import derive_seed
 from ..stats.summary import FREQUENCIES
 from ..vocab import (
@@ -214,13 +238,18 @@ from ..vocab import (
 )
 
 __all__ = [
-    "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
+    "DATE_RANGE", "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
     "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "OutputsConfig", "RuntimeConfig", "Config",
     "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
     "load_config", "canonical_json", "entry_dict", "comparison_entry", "keyness_entry",
 ]
 
 SCHEMA_VERSION = 1
+
+#: The default ``[corpus] date_range``: dates a news corpus can plausibly
+#: carry, ``[from, to)``.  Fixed (not "next year") so that a config means the
+#: same on every day; raise ``to`` for newer corpora.
+DATE_RANGE: tuple[str, str] = ("1990-01-01", "2030-01-01")
 
 
 class ConfigError(ValueError):
@@ -263,6 +292,14 @@ class CorpusConfig:
     dedupe: str
     near_threshold: float
     filters: FiltersConfig
+    repeated_lines: str = "remove"
+    repeated_min_share: float = 0.05
+    repeated_min_docs: int = 3
+    repeated_min_outlet_docs: int = 10
+    mask_outlet_names: bool = False
+    date_range: tuple[str, ...] = DATE_RANGE
+    min_docs: int = 10
+    drop_small_outlets: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +355,7 @@ class KeynessConfig:
     p_adjust: str
     n_resamples: int
     top: int
+    stop_words: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,8 +574,9 @@ class _K:
 _TYPES = {"int": "an integer", "float": "a number", "str": "a string", "path": "a string", "bool": "a boolean",
           "date": "a date string (YYYY-MM-DD)", "strs": "an array of strings", "floats": "an array of numbers",
           "map": "a table of strings", "maplist": "a table of string arrays", "table": "a table",
-          "tables": "an array of tables"}
-_ELEMENT = {"strs": "str", "floats": "float", "tables": "table", "map": "str", "maplist": "strs"}
+          "tables": "an array of tables", "words": "a string or an array of strings",
+          "dates": "an array of date strings (YYYY-MM-DD)"}
+_ELEMENT = {"dates": "date", "strs": "str", "floats": "float", "tables": "table", "map": "str", "maplist": "strs"}
 
 _FILTERS = {
     "include": _K("maplist", {}, nonempty=True),
@@ -556,6 +595,14 @@ _CORPUS = {
     "dedupe": _K("str", DEFAULTS["dedupe"], choices=DEDUPE),
     "near_threshold": _K("float", 0.9, low=0, high=1, open_low=True),
     "filters": _K("table", {}, sub=_FILTERS),
+    "repeated_lines": _K("str", "remove", choices=REPEATED_LINES, what="repeated_lines mode"),
+    "repeated_min_share": _K("float", 0.05, low=0, high=1, open_low=True),
+    "repeated_min_docs": _K("int", 3, low=1),
+    "repeated_min_outlet_docs": _K("int", 10, low=1),
+    "mask_outlet_names": _K("bool", False),
+    "date_range": _K("dates", list(DATE_RANGE)),
+    "min_docs": _K("int", 10, low=0),
+    "drop_small_outlets": _K("bool", False),
 }
 _PREPROCESSING = {
     "part": _K("str", DEFAULTS["part"], choices=PARTS, what="part"),
@@ -600,6 +647,7 @@ _KEYNESS = {
     "p_adjust": _K("str", DEFAULTS["correction"], choices=CORRECTIONS, what="correction"),
     "n_resamples": _K("int", DEFAULTS["keyness_n_resamples"], low=99),
     "top": _K("int", DEFAULTS["keyness_top"], low=1),
+    "stop_words": _K("words", ""),
 }
 _CLASSIFIER = {
     "id": _K("str", _DERIVED, pattern=_ID),
@@ -714,6 +762,8 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, bool)
     if kind in ("map", "maplist", "table"):
         return isinstance(value, Mapping)
+    if kind == "words":
+        return isinstance(value, (str, list, tuple))
     return isinstance(value, (list, tuple))
 
 
@@ -769,7 +819,7 @@ class _Checker:
     def value(self, k: _K, value: Any, key: str) -> Any:
         if not _type_ok(k.kind, value):
             raise self.error(key, f"expected {_TYPES[k.kind]}, got {_describe(value)}")
-        if k.kind in ("strs", "floats", "tables"):
+        if k.kind in ("strs", "floats", "tables", "dates"):
             element = _K(_ELEMENT[k.kind], choices=k.choices, low=k.low, high=k.high, open_low=k.open_low,
                          open_high=k.open_high, what=k.what)
             items = [self.value(element, v, _join(key, i)) for i, v in enumerate(value)]
@@ -780,6 +830,10 @@ class _Checker:
                     if item in items[:i]:
                         raise self.error(_join(key, i), f"{_show(item)} is listed twice")
             return items
+        if k.kind == "words":
+            if isinstance(value, str):
+                return value
+            return [self.value(_K("str", nonempty=True), v, _join(key, i)) for i, v in enumerate(value)]
         if k.kind in ("map", "maplist"):
             element = _K(_ELEMENT[k.kind], nonempty=k.nonempty)
             return {str(name): self.value(element, v, _join(key, str(name))) for name, v in value.items()}
@@ -906,6 +960,21 @@ def _corpus(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> Co
     if v["dedupe"] != "near" and v["near_threshold"] != _CORPUS["near_threshold"].default:
         raise check.error("corpus.near_threshold", f"applies only to dedupe = \"near\" (dedupe is {v['dedupe']!r}); "
                                                    "remove it or set dedupe = \"near\"")
+    if v["repeated_lines"] == "keep":
+        for name in ("repeated_min_share", "repeated_min_docs", "repeated_min_outlet_docs"):
+            if v[name] != _CORPUS[name].default:
+                raise check.error(f"corpus.{name}", "applies only to repeated_lines = \"remove\" (repeated_lines is "
+                                                    "'keep'); remove it or set repeated_lines = \"remove\"")
+    date_range = tuple(check.date(d, f"corpus.date_range[{i}]") for i, d in enumerate(v["date_range"]))
+    if date_range and (len(date_range) != 2 or not all(date_range)):
+        raise check.error("corpus.date_range", f"expected [] or two dates [\"from\", \"to\"] (YYYY-MM-DD), got "
+                                               f"{_show(v['date_range'])}")
+    if date_range and date_range[0] >= date_range[1]:
+        raise check.error("corpus.date_range", f"{date_range[1]} is not after {date_range[0]} (the range is "
+                                               "[from, to): from inclusive, to exclusive)")
+    if v["drop_small_outlets"] and not v["min_docs"]:
+        raise check.error("corpus.drop_small_outlets", "needs min_docs >= 1 (the size below which an outlet is "
+                                                       "dropped); min_docs is 0")
     f = check.table(v["filters"], _FILTERS, "corpus.filters")
     if f["date_from"] and f["date_to"] and f["date_from"] > f["date_to"]:
         raise check.error("corpus.filters.date_to", f"{f['date_to']} is before date_from {f['date_from']}")
@@ -916,7 +985,12 @@ def _corpus(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> Co
     return CorpusConfig(path=path, format=v["format"], fields=tuple(sorted(v["fields"].items())),
                         on_error=v["on_error"], encoding=v["encoding"],
                         fallback_encoding=v["fallback_encoding"] or None,
-                        dedupe=v["dedupe"], near_threshold=v["near_threshold"], filters=filters)
+                        dedupe=v["dedupe"], near_threshold=v["near_threshold"], filters=filters,
+                        repeated_lines=v["repeated_lines"], repeated_min_share=v["repeated_min_share"],
+                        repeated_min_docs=v["repeated_min_docs"],
+                        repeated_min_outlet_docs=v["repeated_min_outlet_docs"],
+                        mask_outlet_names=v["mask_outlet_names"], date_range=date_range, min_docs=v["min_docs"],
+                        drop_small_outlets=v["drop_small_outlets"])
 
 
 def _lexicons(check: _Checker, raw: Any, base: Path, env: Mapping[str, str]) -> tuple[LexiconConfig, ...]:
@@ -991,7 +1065,49 @@ def _comparison(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
     return v
 
 
-def _keyness(check: _Checker, v: dict[str, Any], key: str) -> dict[str, Any]:
+#: Names a stop-word list or file may hold with a leading "@" (never a word:
+#: "@" is not a token character): a bundled list, or "numbers" (every term with
+#: a word of digits only; :func:`framing.match.terms.is_number_term`).
+_STOP_CLASSES = (*sorted(STOP_LISTS), "numbers")
+
+
+def _stop_words(check: _Checker, value: Any, key: str, base: Path, env: Mapping[str, str]):
+    """``""`` -> None; a bundled list's name stays a name; a path -> the
+    file's words (so the run hash covers them); a list -> its words."""
+    if isinstance(value, str):
+        if not value or value in STOP_LISTS:
+            return value or None
+        path = _existing(check, _path(check, value, key, base, env), key, value)
+        if not path.is_file():
+            raise check.error(key, f"expected a file of stop words (one per line) or a bundled list "
+                                   f"({', '.join(sorted(STOP_LISTS))}), got the folder {path}")
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except UnicodeDecodeError as exc:
+            raise check.error(key, f"{path}: not UTF-8 text (byte {exc.start})") from None
+        words = [(f"{key} ({path.name} line {i})", line.strip()) for i, line in enumerate(lines, 1)
+                 if line.strip() and not line.lstrip().startswith("#")]
+        if not words:
+            raise check.error(key, f"{path}: no stop word in the file (one per line; '#' starts a comment)")
+    else:
+        words = [(_join(key, i), word) for i, word in enumerate(value)]
+    out: list[str] = []
+    for where, word in words:
+        if word.startswith("@"):
+            if word[1:] not in _STOP_CLASSES:
+                raise check.error(where, _unknown(word, tuple(f"@{n}" for n in _STOP_CLASSES), "stop list"))
+        elif len(token_norms(word)) != 1:
+            raise check.error(where, f"{word!r} is not a single token under framing.text rules (a stop word is "
+                                     "one word: 'so-called' is two)")
+        if word not in out:
+            out.append(word)
+    return tuple(out)
+
+
+def _keyness(check: _Checker, v: dict[str, Any], key: str, base: Path | None = None,
+             env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    v["stop_words"] = _stop_words(check, v["stop_words"], f"{key}.stop_words", Path.cwd() if base is None else base,
+                                  os.environ if env is None else env)
     if v["comparison"] == "vs_pooled" and v["method"] != "log_odds":
         raise check.error(f"{key}.comparison", f"'vs_pooled' is defined for method = \"log_odds\" only (method is "
                                                f"{v['method']!r}); use 'one_vs_rest' or 'pairwise'")
@@ -1154,7 +1270,7 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         return _comparison_config(check, v, key, lexicon_ids)
 
     def keyness(v, key):
-        return KeynessConfig(**_keyness(check, v, key))
+        return KeynessConfig(**_keyness(check, v, key, base, env))
 
     def classifier(v, key):
         v["lexicon"] = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicon_ids)
@@ -1246,7 +1362,7 @@ def _assign(root: dict, dotted: str, value: Any, file: str | None, option: str) 
                     raise check.error(label, f"expected {_TYPES[child.kind]}, got an element that is {_describe(member)}")
             node[slot] = copy.deepcopy(value)
             return
-        if child.kind not in ("table", "map", "maplist", "tables", "strs", "floats"):
+        if child.kind not in ("table", "map", "maplist", "tables", "strs", "floats", "dates"):
             raise check.error(label, f"{here} is {_TYPES[child.kind]}; it has no key {parts[depth + 1]!r}")
         if isinstance(node, Mapping) and slot not in node:
             if child.kind in ("table", "map", "maplist"):

@@ -12,6 +12,30 @@ a fixed order: ``include``, ``exclude``, the date range, ``min_tokens``.
 Every step's count is returned in the facts, which the report shows; no
 document disappears without being counted.
 
+Cleaning already-extracted text (after the filters, in this order)
+    1. ``repeated_lines = "remove"`` (the default): each outlet's repeated
+       lines (:func:`framing.corpus.repeated.remove_repeated_lines` with
+       ``repeated_min_share``, ``repeated_min_docs``,
+       ``repeated_min_outlet_docs``) move from ``text`` to
+       ``boilerplate``; documents left without text are dropped and counted
+       (``filtered["repeated lines: no text left"]``); then ``min_tokens``
+       applies to the cleaned text.  ``"keep"`` leaves the text alone.
+    2. ``mask_outlet_names = true``: in ``text`` only, every occurrence of
+       the document's own outlet name is replaced by one space (see
+       :func:`mask_outlet_names`), so an outlet naming itself ("told The
+       Washington Times") is neither scored nor a keyness term.  Off by
+       default.
+    3. ``date_range = [from, to)`` (default :data:`~.config.DATE_RANGE`;
+       ``[]`` turns it off): a date that parses (ISO 8601, else the mixed
+       formats :func:`framing.stats.summary.timeseries` accepts) outside
+       the range is set to missing (the document stays; its original value
+       goes to a ``date_out_of_range`` column), so no time series stretches
+       to an impossible year.
+    4. ``min_docs``: outlets with fewer documents are listed in the facts
+       (``small_outlets``), and dropped and counted
+       (``filtered["small outlets (< N documents)"]``) with
+       ``drop_small_outlets = true``.
+
 Filter semantics
     ``include = {col = [values]}`` keeps documents whose ``col`` (as text)
     is one of the values; a missing value never matches.  ``exclude``
@@ -29,13 +53,16 @@ from typing import Any
 
 import pandas as pd
 
+import re
+
 from .config import ConfigError, CorpusConfig
 from ..corpus.readers import read_corpus
+from ..corpus.repeated import remove_repeated_lines
 from ..corpus.datasets import DATASET_FORMATS, load_dataset
 from ..corpus.dedupe import find_near_duplicates
 from ..text import count_tokens
 
-__all__ = ["apply_filters", "load_corpus", "text_values"]
+__all__ = ["apply_filters", "flag_dates", "load_corpus", "mask_outlet_names", "outlet_name_variants", "text_values"]
 
 
 def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -50,7 +77,16 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         reason), ``n_exact_duplicates``, ``n_near_duplicates``,
         ``filtered`` (per filter), ``n_documents``, ``n_outlets``,
         ``outlets`` (documents per outlet), ``date_min``, ``date_max``,
-        ``reader_warnings``.
+        ``reader_warnings``; and of the cleaning steps (module notes):
+        ``repeated_lines`` (``mode``, ``n_lines``, ``n_removed``,
+        ``n_documents_changed``, ``per_outlet`` removed occurrences, and
+        ``lines``: the rows of
+        :func:`~framing.corpus.repeated.find_repeated_lines`, for a
+        ``removed-lines`` table), ``outlet_names_masked`` (per outlet, or
+        None when off), ``dates_out_of_range`` (``range``, ``n``,
+        ``examples``: up to 20 ``{doc_id, date}``), ``n_dates_unparsed``,
+        ``small_outlets`` (``min_docs``, ``outlets``: name -> documents,
+        ``dropped``).
     """
     if config.format in DATASET_FORMATS:
         source: Any = load_dataset(config.format, config.path)
@@ -74,7 +110,43 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         drop = set(pairs["doc_id_b"].tolist())
         n_near = len(drop)
         frame = frame[~frame["doc_id"].isin(drop)]
-    frame, filtered = apply_filters(frame, config)
+    min_tokens = config.filters.min_tokens
+    frame, filtered = apply_filters(frame, config, min_tokens=False)
+    repeated: dict[str, Any] = {"mode": config.repeated_lines, "n_lines": 0, "n_removed": 0,
+                                "n_documents_changed": 0, "per_outlet": {}, "lines": []}
+    if config.repeated_lines == "remove" and len(frame):
+        before = frame["text"].to_numpy()
+        frame, table = remove_repeated_lines(frame, min_share=config.repeated_min_share,
+                                             min_docs=config.repeated_min_docs,
+                                             min_outlet_docs=config.repeated_min_outlet_docs)
+        changed = frame["text"].to_numpy() != before
+        emptied = (frame["text"] == "").to_numpy()
+        filtered["repeated lines: no text left"] = int(emptied.sum())
+        frame = frame[~emptied]
+        repeated.update(n_lines=int(len(table)), n_removed=int(table["n_removed"].sum()),
+                        n_documents_changed=int(changed.sum()),
+                        per_outlet={str(k): int(v) for k, v in table.groupby("outlet", sort=True)["n_removed"].sum().items()},
+                        lines=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                               for row in table.to_dict(orient="records")])
+    if min_tokens:
+        tokens = frame["text"].map(lambda t: count_tokens(t) if isinstance(t, str) else 0)
+        keep = tokens >= min_tokens
+        filtered["min_tokens"] = int((~keep).sum())
+        frame = frame[keep.to_numpy()]
+    masked = None
+    if config.mask_outlet_names:
+        frame, masked = mask_outlet_names(frame)
+    out_of_range: dict[str, Any] = {"range": list(config.date_range), "n": 0, "examples": []}
+    n_unparsed = 0
+    if config.date_range and "date" in frame.columns:
+        frame, flagged, n_unparsed = flag_dates(frame, config.date_range)
+        out_of_range.update(n=len(flagged), examples=flagged[:20])
+    sizes = frame["outlet"].value_counts()
+    small = {str(k): int(v) for k, v in sorted(sizes[sizes < config.min_docs].items())}
+    if config.drop_small_outlets:
+        drop = frame["outlet"].isin(set(small)).to_numpy()
+        filtered[f"small outlets (< {config.min_docs} documents)"] = int(drop.sum())
+        frame = frame[~drop]
     frame = frame.reset_index(drop=True)
     dates = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601") if "date" in frame else None
     valid = dates.dropna() if dates is not None else pd.Series(dtype="datetime64[ns]")
@@ -92,6 +164,11 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         "date_min": valid.min().strftime("%Y-%m-%d") if len(valid) else None,
         "date_max": valid.max().strftime("%Y-%m-%d") if len(valid) else None,
         "reader_warnings": list(report.warnings),
+        "repeated_lines": repeated,
+        "outlet_names_masked": masked,
+        "dates_out_of_range": out_of_range,
+        "n_dates_unparsed": int(n_unparsed),
+        "small_outlets": {"min_docs": config.min_docs, "outlets": small, "dropped": config.drop_small_outlets},
     }
     if not len(frame):
         raise ConfigError("no documents are left after de-duplication and filters "
@@ -112,9 +189,12 @@ def text_values(series: pd.Series) -> pd.Series:
     return series.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
 
 
-def apply_filters(frame: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFrame, dict[str, int]]:
+def apply_filters(frame: pd.DataFrame, config: CorpusConfig, *,
+                  min_tokens: bool = True) -> tuple[pd.DataFrame, dict[str, int]]:
     """Apply ``config.filters`` (see the module notes); return the kept
-    rows and the number each filter dropped (keys in application order)."""
+    rows and the number each filter dropped (keys in application order).
+    ``min_tokens=False`` leaves the ``min_tokens`` filter out (a run
+    applies it after removing repeated lines)."""
     filters = config.filters
     dropped: dict[str, int] = {}
     for column, values in filters.include:
@@ -136,9 +216,83 @@ def apply_filters(frame: pd.DataFrame, config: CorpusConfig) -> tuple[pd.DataFra
             keep &= dates <= pd.Timestamp(filters.date_to)
         dropped["date range"] = int((usable & ~keep).sum())
         frame = frame[keep.to_numpy()]
-    if filters.min_tokens:
+    if filters.min_tokens and min_tokens:
         tokens = frame["text"].map(lambda t: count_tokens(t) if isinstance(t, str) else 0)
         keep = tokens >= filters.min_tokens
         dropped["min_tokens"] = int((~keep).sum())
         frame = frame[keep.to_numpy()]
     return frame, dropped
+
+
+def outlet_name_variants(outlet: str) -> list[str]:
+    """The forms of an outlet's name that :func:`mask_outlet_names` masks:
+    the ``outlet`` value itself, without a trailing qualifier (``" - News"``,
+    ``" (Online)"``), and each without a leading "The"; longest first, at
+    least three characters."""
+    names = {outlet.strip()}
+    core = re.sub(r"\s*(?:\([^)]*\)|-\s+[^-]*)\s*$", "", outlet).strip()
+    names.add(core)
+    names |= {re.sub(r"^the\s+", "", n, flags=re.IGNORECASE) for n in list(names)}
+    return sorted((n for n in names if len(n) >= 3), key=lambda n: (-len(n), n))
+
+
+def _name_pattern(outlet: str) -> re.Pattern[str] | None:
+    names = outlet_name_variants(outlet)
+    if not names:
+        return None
+    alternatives = "|".join(r"\s+".join(re.escape(word) for word in n.split()) for n in names)
+    return re.compile(rf"(?<![^\W_])(?:the\s+)?(?:{alternatives})(?:['\u2019]s)?(?![^\W_])", re.IGNORECASE)
+
+
+def mask_outlet_names(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Replace each document's own outlet name in ``text`` by one space.
+
+    Every case-insensitive, whole-word occurrence of a form from
+    :func:`outlet_name_variants` of the document's ``outlet`` (with a
+    preceding "the" and a following possessive ``'s`` / ``’s``) is
+    replaced; other outlets' names, titles, captions and boilerplate are
+    left alone.  Returns the new frame and the occurrences masked per
+    outlet (sorted by outlet; outlets without any are left out).
+    """
+    patterns: dict[Any, re.Pattern[str] | None] = {}
+    texts, counts = [], {}
+    for outlet, text in zip(frame["outlet"], frame["text"]):
+        if outlet not in patterns:
+            patterns[outlet] = _name_pattern(str(outlet)) if isinstance(outlet, str) else None
+        pattern = patterns[outlet]
+        if pattern is not None and isinstance(text, str):
+            text, n = pattern.subn(" ", text)
+            if n:
+                counts[str(outlet)] = counts.get(str(outlet), 0) + n
+        texts.append(text)
+    out = frame.copy()
+    out["text"] = texts
+    return out, dict(sorted(counts.items()))
+
+
+def flag_dates(frame: pd.DataFrame, date_range: tuple[str, ...]) -> tuple[pd.DataFrame, list[dict[str, str]], int]:
+    """Set dates outside ``[date_range[0], date_range[1])`` to missing.
+
+    A ``date`` is read as ISO 8601, else with pandas' mixed formats (as
+    :func:`framing.stats.summary.timeseries` reads it).  Returns the frame
+    (with the original values of flagged documents in a new
+    ``date_out_of_range`` column, when any is flagged), the flagged
+    ``{doc_id, date}`` in corpus order, and the number of non-empty dates
+    that parse in neither way (left as they are).
+    """
+    raw = pd.Series(frame["date"].to_numpy(dtype=object), index=frame.index, dtype=object)
+    present = pd.Series([isinstance(v, str) and bool(v.strip()) for v in raw], index=frame.index, dtype=bool)
+    parsed = pd.to_datetime(raw.where(present, None), errors="coerce", format="ISO8601")
+    retry = present & parsed.isna()
+    if retry.any():
+        parsed[retry] = pd.to_datetime(raw[retry], errors="coerce", format="mixed")
+    low, high = pd.Timestamp(date_range[0]), pd.Timestamp(date_range[1])
+    outside = (parsed.notna() & ((parsed < low) | (parsed >= high))).to_numpy(dtype=bool)
+    n_unparsed = int((present & parsed.isna()).sum())
+    if not outside.any():
+        return frame, [], n_unparsed
+    out = frame.copy()
+    out["date_out_of_range"] = [v if o else None for v, o in zip(raw, outside)]
+    out["date"] = [None if o else v for v, o in zip(raw, outside)]
+    flagged = [{"doc_id": str(d), "date": str(v)} for d, v in zip(out["doc_id"][outside], raw[outside])]
+    return out, flagged, n_unparsed

@@ -15,7 +15,9 @@ Terms
     contain spaces, so a term's words are recovered with ``str.split``.
 Stop words
     ``stop_words`` is an explicit iterable of words or ``None`` (no stop
-    words; nothing is downloaded, no NLTK data is ever needed).  Each
+    words; nothing is downloaded, no NLTK data is ever needed).  A short
+    English list written for this project is bundled as
+    :data:`ENGLISH_STOP_WORDS` (never applied unless passed).  Each
     stop word is folded with :func:`framing.text.fold` and must be one
     token.  A unigram that is a stop word is not counted, and an n-gram
     that contains a stop word is not counted (n-grams are formed on the
@@ -53,7 +55,66 @@ from ..check import check_int, check_number, check_str, describe
 from ..corpus.readers import Corpus
 from ..text import TOKEN_PATTERN, fold, token_norms
 
-__all__ = ["TermMatrix", "GroupCounts", "term_matrix", "group_counts", "check_groups"]
+__all__ = ["ENGLISH_STOP_WORDS", "STOP_LISTS", "TermMatrix", "GroupCounts", "term_matrix", "group_counts",
+           "check_groups", "is_number_term", "stop_list", "without_terms"]
+
+#: A short English stop list, written for this project (not taken from
+#: another list): articles, pronouns and their possessives, prepositions,
+#: conjunctions, auxiliary and modal verbs with their contractions (one
+#: token each under :mod:`framing.text`: ``don't``, ``it's``), common
+#: determiners and function adverbs, and the courtesy titles ``mr``,
+#: ``mrs``, ``ms`` (whether a paper writes "Mr. Smith" or "Smith" is house
+#: style, not framing).  No content word, no negation cue that a lexicon
+#: might use as a word of its own is missing from a keyness table by
+#: accident: ``not``, ``no`` and ``never`` are function words and are
+#: listed, so they drop out of keyness only (lexicon scoring never reads
+#: a stop list).  Sorted; folded (lower case, ASCII apostrophes).
+ENGLISH_STOP_WORDS: tuple[str, ...] = tuple(sorted(set("""
+a about above after again against all also am an and any are aren't as at
+be because been before being below between both but by
+can can't cannot could couldn't
+did didn't do does doesn't doing don't down during
+each either few for from further
+had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers herself him himself his how
+i i'd i'll i'm i've if in into is isn't it it's its itself
+just let's me more most much must mustn't my myself
+neither never no nor not now of off on once only or other ought our ours ourselves out over own
+same shall shan't she she'd she'll she's should shouldn't so some such
+than that that's the their theirs them themselves then there there's these they they'd they'll they're they've
+this those through to too under until up upon us
+very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which while who
+who's whom whose why why's will with won't would wouldn't
+you you'd you'll you're you've your yours yourself yourselves
+mr mrs ms
+""".split())))
+#: Bundled stop lists by name (``[[keyness]] stop_words = "english"``).
+STOP_LISTS = {"english": ENGLISH_STOP_WORDS}
+
+
+_NUMBER = re.compile(r"[0-9]+(?:[.'][0-9]+)*")
+
+
+def is_number_term(term: str) -> bool:
+    """Whether a term has a word made of digits only (``"2019"``, ``"3.5"``,
+    ``"02 01"``; not ``"covid0"`` nor ``"4th"``)."""
+    return any(_NUMBER.fullmatch(word) for word in term.split(" "))
+
+
+def without_terms(matrix: TermMatrix, drop) -> TermMatrix:
+    """``matrix`` without the terms for which ``drop(term)`` is true
+    (``doc_tokens`` unchanged, as for stop words)."""
+    keep = np.array([not drop(t) for t in matrix.terms], dtype=bool)
+    if keep.all():
+        return matrix
+    return TermMatrix(counts=matrix.counts[:, np.flatnonzero(keep)], terms=tuple(np.asarray(matrix.terms, dtype=object)[keep]),
+                      doc_ids=matrix.doc_ids, doc_tokens=matrix.doc_tokens)
+
+
+def stop_list(name: str) -> tuple[str, ...]:
+    """A bundled stop list by name (:data:`STOP_LISTS`)."""
+    if name not in STOP_LISTS:
+        raise ValueError(f"stop list: expected one of {', '.join(sorted(STOP_LISTS))}, got {name!r}")
+    return STOP_LISTS[name]
 
 
 @dataclass(frozen=True, eq=False)
@@ -492,7 +553,8 @@ def term_matrix(
         documents.  The default 1.0 is no cut-off.
     stop_words : iterable of str or None, default None
         Words not counted (nor any n-gram containing one).  ``None`` is
-        no stop words; no stop-word list is built in or downloaded.
+        no stop words; nothing is downloaded.  A bundled list is passed
+        explicitly, e.g. ``stop_words=ENGLISH_STOP_WORDS``.
     part : str, default "text"
         The column to count for a Corpus or DataFrame (``"title"``,
         ``"captions"``...).
