@@ -125,12 +125,57 @@ def _summary_rows(tables: RunTables) -> tuple[tuple[str, str], ...]:
         ("outlets", f"{facts['n_outlets']}, by documents: "
                     + ", ".join(f"{k}: {v}" for k, v in sorted(facts["outlets"].items(), key=lambda kv: (-kv[1], kv[0])))),
         ("dates", f"{facts['date_min']} to {facts['date_max']}" if facts["date_min"] else "none"),
+        *_cleaning_rows(facts),
         ("lexicons", ", ".join(f"{k} ({source})" for k, source in tables.lexicon_sources.items())),
         ("scored", f"part = {cfg.preprocessing.part}, voice = {cfg.preprocessing.voice}, "
                    f"rate = {cfg.preprocessing.normalize}"),
         ("seed", str(cfg.seed)),
     ]
     return tuple(rows)
+
+
+def _cleaning_rows(facts: dict) -> list[tuple[str, str]]:
+    """Summary rows of the input cleaning steps (:mod:`framing.experiment.corpus`)."""
+    rows = []
+    repeated = facts.get("repeated_lines")
+    if repeated and repeated.get("mode") == "remove":
+        rows.append(("repeated lines moved to boilerplate",
+                     f"{repeated['n_lines']} distinct lines, {repeated['n_removed']} occurrences in "
+                     f"{repeated['n_documents_changed']} documents"
+                     + (" (table removed-lines)" if repeated["n_lines"] else "")))
+    dates = facts.get("dates_out_of_range")
+    if dates and dates.get("n"):
+        rows.append(("dates outside the plausible range", f"{dates['n']} (set to missing; range "
+                                                           f"{' to '.join(map(str, dates['range']))})"))
+    if facts.get("n_dates_unparsed"):
+        rows.append(("dates not understood", str(facts["n_dates_unparsed"])))
+    small = facts.get("small_outlets")
+    if small and small.get("outlets"):
+        what = "dropped" if small.get("dropped") else "kept, flagged"
+        rows.append((f"outlets with fewer than {small['min_docs']} documents",
+                     f"{len(small['outlets'])} ({what})"))
+    if facts.get("outlet_names_masked"):
+        rows.append(("outlet self-mentions masked", str(sum(facts["outlet_names_masked"].values()))))
+    return rows
+
+
+def _cleaning_section(w: Writer, facts: dict):
+    """The removed-lines table (what the repeated-line step moved out of
+    the outlets' voice), or None when nothing was removed."""
+    import pandas as pd
+
+    from ..corpus.repeated import REPEATED_COLUMNS
+    from ..report.html import Section
+
+    repeated = facts.get("repeated_lines") or {}
+    lines = repeated.get("lines") or []
+    if not lines:
+        return None
+    table = pd.DataFrame(lines, columns=list(REPEATED_COLUMNS))
+    block = w.table("removed-lines", table, "Repeated lines moved to boilerplate",
+                    note="Lines recurring in a large share of one outlet's documents (ads, promos, copyright and "
+                         "player notices); they are not counted as the outlet's framing.")
+    return Section(id="cleaning", title="Input cleaning", blocks=(block,))
 
 
 def config_text(tables: RunTables) -> str:
@@ -151,6 +196,9 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     sections += [comparison_section(w, result) for result in tables.comparisons]
     sections += [keyness_section(w, result) for result in tables.keyness]
     sections += [classifier_section(w, result) for result in tables.classifiers]
+    cleaning = _cleaning_section(w, tables.corpus.facts)
+    if cleaning is not None:
+        sections.append(cleaning)
     passages = (select_passages(tables.corpus.frame, _passage_hits(tables.passage_hits), per_cell=cfg.outputs.examples)
                 if cfg.outputs.examples else ())
     warned = tables.corpus.facts["reader_warnings"]

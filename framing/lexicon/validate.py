@@ -66,7 +66,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..check import check_choice, check_int, check_random_state, check_str, describe
+from ..check import check_int, check_random_state, check_str, describe
 from ..seeds import rng
 from ..text import sentence_spans
 

@@ -69,7 +69,6 @@ import matplotlib
 import matplotlib.colors as mcolors
 import matplotlib.dates as mdates
 import matplotlib.style as mstyle
-import matplotlib.text as mtext
 import matplotlib.transforms as mtransforms
 import numpy as np
 import pandas as pd

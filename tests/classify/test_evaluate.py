@@ -4,7 +4,6 @@ schemas, grouped inner selection of C and the hardened model loader."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

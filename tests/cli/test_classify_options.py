@@ -3,14 +3,12 @@ n-gram options, predefined folds, summary output, multi-label evaluation."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 
 from framing.cli.classify import main
 
 from tests.classify.test_model import corpus
-from tests.cli.test_classify import TINY
 
 
 @pytest.fixture

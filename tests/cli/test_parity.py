@@ -6,7 +6,6 @@ from __future__ import annotations
 import sys
 import subprocess
 
-import pytest
 
 from framing.cli.app import main
 from framing.experiment.config import load_config

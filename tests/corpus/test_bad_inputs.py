@@ -126,7 +126,7 @@ def test_bad_record_raises_or_is_counted(tmp_path, name, content, options, match
     assert (rep.n_read, rep.n_kept, rep.n_skipped) == (3, 2, 1)
     assert rep.n_read == rep.n_kept + rep.n_skipped + rep.n_duplicates
     assert rep.counts() == {reason: 1} and rep.skipped[0].source == str(path)
-    assert f"3 records read, 2 kept, 1 skipped" in rep.summary()
+    assert "3 records read, 2 kept, 1 skipped" in rep.summary()
     with pytest.warns(CorpusWarning, match=rf"skipped, {reason}: 1 \(at \d\)"):
         assert len(read_corpus(path, on_error="warn", **options)) == 2
 

@@ -21,7 +21,6 @@ from framing.experiment.runner import (
     RunError,
     check_runs_dir,
     remove_stale_staging,
-    reproduce,
     run,
     verify,
 )

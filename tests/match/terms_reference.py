@@ -10,7 +10,7 @@ from typing import Any, Iterable
 import numpy as np
 import scipy.sparse as sp
 
-from framing.match.terms import TermMatrix, term_matrix
+from framing.match.terms import TermMatrix
 from framing.text import FoldedText, fold, folded_tokens, token_norms
 
 
