@@ -25,7 +25,7 @@ from ..check import check_choice
 from ..vocab import NORMALIZATIONS
 from ._warnings import StatsWarning
 
-__all__ = ["RateTable", "rate_table", "group_pairs", "check_common", "check_nesting", "PAIRS"]
+__all__ = ["RateTable", "rate_table", "group_pairs", "check_common", "check_nesting", "ordered_labels", "PAIRS"]
 
 _REQUIRED = ("doc_id", "category", "count", "tokens", "rate", "denominator")
 #: How groups are paired: every pair, or each group against a reference.
@@ -302,3 +302,12 @@ def group_pairs(groups: list[str], *, pairs: str, reference: str | None) -> list
         return [(g, reference) for g in groups if g != reference]
     return [(a, b) for i, a in enumerate(groups) for b in groups[i + 1 :]]
 
+
+def ordered_labels(values: pd.Series) -> list:
+    """The distinct labels of a column, sorted; mixed kinds of labels that
+    cannot be sorted keep the order of first appearance."""
+    uniques = list(pd.unique(values))
+    try:
+        return sorted(uniques)
+    except TypeError:
+        return uniques

@@ -83,6 +83,7 @@ from ..check import check_choice, check_confidence, check_int, check_random_stat
 from ..seeds import rng
 from ..vocab import DEFAULTS
 from ._warnings import StatsWarning
+from ._data import ordered_labels
 
 __all__ = ["ALPHA_LEVELS", "ALPHA_COLUMNS", "krippendorff_alpha", "alpha_table", "reliability_table"]
 
@@ -427,8 +428,8 @@ def reliability_table(long: pd.DataFrame, *, unit: str = "unit", coder: str = "c
         who, what = (_plain(long.loc[twice, column].iloc[0]) for column in (coder, unit))
         raise ValueError(f"long: coder {who!r} coded unit {what!r} more than once "
                          f"({int(twice.sum())} duplicated rows)")
-    units = _ordered(long[unit])
-    coders = _ordered(long[coder])
+    units = ordered_labels(long[unit])
+    coders = ordered_labels(long[coder])
     cells = np.full((len(units), len(coders)), np.nan, dtype=object)
     cells[pd.Index(units).get_indexer(long[unit]), pd.Index(coders).get_indexer(long[coder])] = \
         long[value].to_numpy(dtype=object)
@@ -439,9 +440,3 @@ def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
 
 
-def _ordered(column: pd.Series) -> list:
-    uniques = list(pd.unique(column))
-    try:
-        return sorted(uniques)
-    except TypeError:  # mixed kinds of ids: keep the order of first appearance
-        return uniques

@@ -101,6 +101,7 @@ from ..check import check_confidence, check_int, check_number, check_random_stat
 from ..seeds import rng
 from ..vocab import DEFAULTS
 from ._warnings import StatsWarning
+from ._data import ordered_labels
 
 __all__ = ["PREVALENCE_COLUMNS", "corrected_prevalence", "error_rates"]
 
@@ -158,14 +159,6 @@ def error_rates(validation: pd.DataFrame, *, truth: str = "truth", predicted: st
                          "documents; tpr and fpr need both")
     return {"tpr": float(yhat[y == 1].mean()), "fpr": float(yhat[y == 0].mean()), "n_positive": n_pos,
             "n_negative": n_neg, "n_validation": n_pos + n_neg}
-
-
-def _ordered(values: pd.Series) -> list:
-    uniques = list(pd.unique(values))
-    try:
-        return sorted(uniques)
-    except TypeError:  # mixed kinds of labels: keep the order of first appearance
-        return uniques
 
 
 def _cluster_replicates(shares: np.ndarray, n_resamples: int, generator: np.random.Generator) -> np.ndarray:
@@ -305,7 +298,7 @@ def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = N
     if cluster is not None:
         frame["cluster"] = docs[cluster].to_numpy()
     rows = []
-    for group in _ordered(docs[by]):
+    for group in ordered_labels(docs[by]):
         part = frame[frame["group"] == group]
         n_docs = len(part)
         stream = rng(random_state, "documents", str(group))

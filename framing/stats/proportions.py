@@ -67,6 +67,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from ..check import check_confidence, check_str, describe
+from ._data import ordered_labels
 
 __all__ = ["PRECISION_COLUMNS", "wilson_interval", "precision_table"]
 
@@ -138,14 +139,6 @@ def wilson_interval(successes: Any, n: Any, *, confidence: float = 0.95) -> tupl
     if low.ndim == 0:
         return float(low), float(high)
     return low, high
-
-
-def _ordered(values: pd.Series) -> list:
-    uniques = list(pd.unique(values))
-    try:
-        return sorted(uniques)
-    except TypeError:  # mixed kinds of labels: keep the order of first appearance
-        return uniques
 
 
 def _weights(weights: Any, groups: list) -> np.ndarray:
@@ -236,7 +229,7 @@ def precision_table(sheet: pd.DataFrame, *, by: str, correct: str = "correct", w
     if bad.any():
         first = _plain(codes[bad].iloc[0])
         raise ValueError(f"correct: expected 0/1 codes in column {correct!r}, got {describe(first)}")
-    groups = _ordered(sheet[by])
+    groups = ordered_labels(sheet[by])
     tally = codes.astype(float).groupby(sheet[by], sort=False).agg(["size", "sum"]).loc[groups]
     n_h, x_h = tally["size"].to_numpy(float), tally["sum"].to_numpy(float)
     low, high = wilson_interval(x_h, n_h, confidence=confidence)
