@@ -326,13 +326,15 @@ def fold_char(char: str) -> str:
 # character and the marks after it.  The half-width voicing marks
 # (letters of their own that NFKD turns into combining marks) join the
 # kana before them, and conjoining Hangul vowels and finals the jamo
-# before them, so that decomposed (NFD) Hangul composes into syllables.
+# before them, so that decomposed (NFD) Hangul composes into syllables;
+# the Arabic tatweel, which folding drops, joins the cluster before it, so
+# that what it separated composes as if it were never there.
 # Marks at the start of a run make a cluster without a base, which folds
 # to "".
 # (written so, not ``[^\x00-\x7f]+``: the engine then finds the first
 # character of a run with its fast character-set search)
 _RUN = re.compile(r"[^\x00-\x7f][^\x00-\x7f]*")
-_CLUSTER = re.compile(rf"(?s:.)(?:{_MARK}|[\uff9e\uff9f\u1160-\u11ff\ud7b0-\ud7ff])*")
+_CLUSTER = re.compile(rf"(?s:.)(?:{_MARK}|[\uff9e\uff9f\u1160-\u11ff\ud7b0-\ud7ff\u0640])*")
 
 
 @lru_cache(maxsize=65536)
