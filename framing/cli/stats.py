@@ -154,6 +154,28 @@ def keyness_from_args(args: argparse.Namespace):
     }, option_names=KEYNESS_OPTIONS)
 
 
+def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None) -> pd.DataFrame:
+    """``--min-docs N``: leave out the groups of ``by`` with fewer than N
+    documents, saying which on stderr (the config's equivalent for outlets
+    is ``[corpus] min_docs`` with ``drop_small_outlets = true``)."""
+    if min_docs is None:
+        return frame
+    min_docs = check_int("--min-docs", min_docs, low=1)
+    if by not in frame.columns:
+        raise ValueError(f"--by {by}: not a column of the corpus; columns: {', '.join(map(str, frame.columns))}")
+    sizes = frame[by].astype(str).value_counts()
+    small = sizes[sizes < min_docs].sort_index()
+    if small.empty:
+        return frame
+    kept = frame[~frame[by].astype(str).isin(set(small.index))].reset_index(drop=True)
+    if kept.empty:
+        raise ValueError(f"--min-docs {min_docs}: every group of {by!r} has fewer documents; nothing is left to compare")
+    listed = ", ".join(f"{g} ({n})" for g, n in list(small.items())[:10]) + (" …" if len(small) > 10 else "")
+    print(f"--min-docs {min_docs}: left out {len(small)} group(s) of {by!r} with fewer documents "
+          f"({int(small.sum())} documents): {listed}", file=sys.stderr)
+    return kept
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..experiment.analyses import comparison_table_names, compute_comparison
     from ..lexicon.files import load_lexicon
@@ -168,14 +190,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                          f"{'with --paired' if entry.pair_on else 'with --no-omnibus'}; leave the option out")
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
-    frame = corpus.frame
+    frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
     progress = Progress(len(frame), stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
     scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
                    n_jobs=args.n_jobs, progress=progress)
     progress.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        tables = compute_comparison(entry, scores, frame, random_state=derive_seed(seed, "comparisons", entry.id))
+        try:
+            tables = compute_comparison(entry, scores, frame, random_state=derive_seed(seed, "comparisons", entry.id))
+        except ValueError as exc:
+            if "each group needs at least" in str(exc) and args.min_docs is None:
+                raise ValueError(f"{exc}; leave such groups out with --min-docs N (e.g. --min-docs 2)") from exc
+            raise
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     summary, result, tests = tables["summary"], tables["pairs"], tables.get("omnibus")
@@ -319,6 +346,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--category", action="append", help="only these categories (repeatable)")
     p.add_argument("--n-resamples", type=int, default=DEFAULTS["n_resamples"],
                    help=f"permutations / bootstrap replicates, the summary's too (default: {DEFAULTS['n_resamples']})")
+    p.add_argument("--min-docs", type=int, default=None, metavar="N",
+                   help="leave out groups of --by with fewer than N documents, listed on stderr (default: keep all)")
     p.add_argument("--no-omnibus", action="store_true",
                    help="skip the k-group omnibus tests (run by default, as in a config; never with --paired)")
     p.add_argument("--seed", type=int, default=DEFAULTS["seed"],

@@ -129,3 +129,20 @@ def test_keyness_errors(capsys):
     with pytest.raises(SystemExit):
         main(["keyness", SAMPLE, "--min-count", "2", "--one-vs-rest"])  # replaced by --comparison
     capsys.readouterr()
+
+
+def test_compare_min_docs_leaves_out_small_groups(tmp_path, capsys):
+    corpus = tmp_path / "with-solo.jsonl"
+    lines = open(SAMPLE, encoding="utf-8").read().splitlines()
+    lines.append('{"doc_id": "solo-1", "outlet": "Solo Column", "text": "A sham, they said. It was a harsh blow."}')
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert main(["compare", str(corpus), "--quiet", "--n-resamples", "99", "--no-omnibus"]) == 1
+    err = capsys.readouterr().err
+    assert "group 'Solo Column' has 1 scored document(s)" in err and "leave such groups out with --min-docs N" in err
+    assert main(["compare", str(corpus), "--quiet", "--n-resamples", "99", "--no-omnibus", "--min-docs", "2"]) == 0
+    err = capsys.readouterr().err
+    assert "--min-docs 2: left out 1 group(s) of 'outlet' with fewer documents (1 documents): Solo Column (1)" in err
+    assert main(["compare", str(corpus), "--quiet", "--min-docs", "0"]) == 1
+    assert "--min-docs: expected an integer >= 1, got 0" in capsys.readouterr().err
+    assert main(["compare", str(corpus), "--quiet", "--min-docs", "100000"]) == 1
+    assert "every group of 'outlet' has fewer documents" in capsys.readouterr().err
