@@ -42,7 +42,7 @@ from typing import Mapping
 
 __all__ = [
     "VOICES", "PARTS", "NORMALIZATIONS", "ON_ERROR", "DEDUPE", "DESIGNS", "METHODS", "OMNIBUS_METHODS",
-    "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "KEYNESS_METHODS",
+    "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "CI_METHODS", "KEYNESS_METHODS",
     "KEYNESS_TOKEN_METHODS", "KEYNESS_COMPARISONS", "KEYNESS_TESTS", "KEYNESS_PRIORS", "KEYNESS_VARIANCES",
     "KEYNESS_CORRECTIONS", "MODEL_KINDS", "CV_SCHEMES", "DEFAULT_LEXICON", "DEFAULTS", "design_of",
     "default_methods", "allowed_methods", "default_omnibus_methods",
@@ -78,6 +78,10 @@ PAIRED_EFFECTS: tuple[str, ...] = ("rate_difference", "rate_ratio", "cohens_dz")
 ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 CORRECTIONS: tuple[str, ...] = ("bh", "by", "holm", "bonferroni", "none")
 UNMATCHED: tuple[str, ...] = ("error", "drop")
+#: Interval methods of effects and summaries: ``auto`` picks per statistic
+#: and unit the one measured closest to nominal coverage
+#: (:mod:`framing.stats.effects`, :mod:`framing.stats.summary`).
+CI_METHODS: tuple[str, ...] = ("auto", "percentile", "bca", "studentized", "t")
 
 _METHODS_BY_DESIGN: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "independent": METHODS, "cluster": METHODS, "strata": ("permutation",), "paired": PAIRED_METHODS})
@@ -161,6 +165,7 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "confidence": 0.95,
     "n_resamples": 4999,
     "unmatched": "error",
+    "ci_method": "auto",
     # keyness
     "keyness_method": "document",
     "keyness_comparison": "one_vs_rest",

@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..check import check_int, check_number
 from ..vocab import (
+    CI_METHODS,
     ALTERNATIVES,
     CORRECTIONS,
     DEFAULTS,
@@ -114,7 +115,7 @@ COMPARE_OPTIONS = {
     "by": "--by", "strata": "--strata", "pair_on": "--paired", "cluster": "--cluster", "reference": "--reference",
     "methods": "--methods", "effect": "--effect", "correction": "--correction", "alternative": "--alternative",
     "confidence": "--confidence", "n_resamples": "--n-resamples", "categories": "--category",
-    "omnibus": "--no-omnibus", "unmatched": "--unmatched",
+    "omnibus": "--no-omnibus", "unmatched": "--unmatched", "ci_method": "--ci-method",
 }
 #: Config key -> the ``framing keyness`` option that sets it.
 KEYNESS_OPTIONS = {
@@ -137,7 +138,7 @@ def comparison_from_args(args: argparse.Namespace):
         "reference": args.reference, "methods": _methods(args.methods), "effect": args.effect,
         "correction": args.correction, "alternative": args.alternative, "confidence": args.confidence,
         "n_resamples": args.n_resamples, "categories": args.category, "omnibus": not args.no_omnibus,
-        "unmatched": args.unmatched,
+        "unmatched": args.unmatched, "ci_method": args.ci_method,
     }, option_names=COMPARE_OPTIONS)
 
 
@@ -346,6 +347,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--category", action="append", help="only these categories (repeatable)")
     p.add_argument("--n-resamples", type=int, default=DEFAULTS["n_resamples"],
                    help=f"permutations / bootstrap replicates, the summary's too (default: {DEFAULTS['n_resamples']})")
+    p.add_argument("--ci-method", choices=list(CI_METHODS), default=DEFAULTS["ci_method"],
+                   help="interval method of the summary and effects: auto (default: per statistic and unit, the "
+                        "one closest to nominal coverage), percentile, bca, studentized or t")
     p.add_argument("--min-docs", type=int, default=None, metavar="N",
                    help="leave out groups of --by with fewer than N documents, listed on stderr (default: keep all)")
     p.add_argument("--no-omnibus", action="store_true",

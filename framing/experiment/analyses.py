@@ -152,7 +152,7 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     common: dict[str, Any] = dict(by=cmp.by, corpus=frame, categories=data.categories, part=None, voice=None)
     pairs_mode = "reference" if cmp.reference else "all"
     out: dict[str, pd.DataFrame] = {
-        "summary": summarize(scores, cluster=cmp.cluster, confidence=cmp.confidence, n_resamples=cmp.n_resamples,
+        "summary": summarize(scores, cluster=cmp.cluster, confidence=cmp.confidence, ci_method=cmp.ci_method, n_resamples=cmp.n_resamples,
                              random_state=derive_seed(random_state, "summary"), **common),
     }
     if cmp.pair_on:
@@ -167,7 +167,7 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
                                      methods=list(default_omnibus_methods(design)), correction=cmp.correction,
                                      n_resamples=cmp.n_resamples, random_state=derive_seed(random_state, "omnibus"),
                                      **common)
-        out["pairs"] = compare(scores, methods=list(cmp.methods), effect=cmp.effect, pairs=pairs_mode,
+        out["pairs"] = compare(scores, methods=list(cmp.methods), effect=cmp.effect, pairs=pairs_mode, ci_method=cmp.ci_method,
                                reference=cmp.reference, cluster=cmp.cluster, strata=cmp.strata,
                                unmatched=cmp.unmatched, correction=cmp.correction, alternative=cmp.alternative,
                                confidence=cmp.confidence, n_resamples=cmp.n_resamples,
@@ -176,7 +176,7 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
         if data.n_undated == len(frame):
             raise ValueError("timeseries: no document has a date")
         dated_scores, dated = _restrict(scores, frame, _has_date(frame))
-        out["timeseries"] = timeseries(dated_scores, freq=cmp.timeseries, confidence=cmp.confidence,
+        out["timeseries"] = timeseries(dated_scores, freq=cmp.timeseries, confidence=cmp.confidence, ci_method=cmp.ci_method,
                                        n_resamples=cmp.n_resamples,
                                        random_state=derive_seed(random_state, "timeseries"),
                                        **{**common, "corpus": dated})

@@ -82,7 +82,11 @@ top level
     where some documents have no lean; the report counts the rest);
     ``unmatched`` = "error" | "drop" (with strata or pair_on: a stratum or
     story that only one group of a pair covers stops the run, or is dropped
-    from that pair and counted in ``n_strata_dropped``).
+    from that pair and counted in ``n_strata_dropped``); ``ci_method`` =
+    "auto" | :data:`framing.vocab.CI_METHODS` (the intervals of the
+    summary, the effects and the time series; "auto" picks per statistic
+    and unit, "percentile" gives 0.1.0's intervals; paired differences
+    always use percentile intervals).
 ``[[keyness]]`` (default none)
     ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "document" |
     "log_odds" | :data:`~framing.vocab.KEYNESS_TOKEN_METHODS`;
@@ -231,6 +235,7 @@ from ..vocab import (
     PAIRED_METHODS,
     PARTS,
     UNMATCHED,
+    CI_METHODS,
     VOICES,
     allowed_methods,
     default_methods,
@@ -336,6 +341,7 @@ class ComparisonConfig:
     timeseries: str | None
     include: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unmatched: str = "error"
+    ci_method: str = "auto"
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,6 +633,7 @@ _COMPARISON = {
     "categories": _K("strs", [], unique=True),
     "omnibus": _K("bool", True),
     "unmatched": _K("str", DEFAULTS["unmatched"], choices=UNMATCHED, what="unmatched policy"),
+    "ci_method": _K("str", DEFAULTS["ci_method"], choices=CI_METHODS, what="interval method"),
     "timeseries": _K("str", "", choices=("", *FREQUENCIES), what="frequency"),
     "include": _K("maplist", {}, nonempty=True),
 }

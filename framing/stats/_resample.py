@@ -64,6 +64,7 @@ import warnings
 import numpy as np
 from scipy import stats
 
+from ..vocab import CI_METHODS
 from ..check import check_choice, check_confidence, check_int, check_random_state
 
 __all__ = [
@@ -74,7 +75,6 @@ __all__ = [
 #: Interval methods of the bootstrap-CI functions: ``"auto"`` picks, per
 #: statistic and design, the method that reached 93–97% coverage in
 #: ``benchmarks/bench_coverage.py``; the others force one method.
-CI_METHODS: tuple[str, ...] = ("auto", "percentile", "bca", "studentized", "t")
 
 #: Elements (replicates × units) held in memory at once by the vectorised resampling loops.
 BATCH_ELEMENTS = 2_000_000

@@ -110,7 +110,7 @@ __all__ = [
 ]
 
 COMPARE_COLUMNS: tuple[str, ...] = (
-    *EFFECT_COLUMNS[: EFFECT_COLUMNS.index("ci_method")],
+    *EFFECT_COLUMNS[: EFFECT_COLUMNS.index("ci_method") + 1],
     "method",
     "statistic",
     "p_value",

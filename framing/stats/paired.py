@@ -269,6 +269,7 @@ def paired(
                         "estimate": float(estimate[j]),
                         "ci_low": float(low[j]),
                         "ci_high": float(high[j]),
+                        "ci_method": "percentile_bootstrap",
                         "method": method,
                         "statistic": float(stat[j]),
                         "p_value": float(p[j]),

@@ -146,3 +146,14 @@ def test_compare_min_docs_leaves_out_small_groups(tmp_path, capsys):
     assert "--min-docs: expected an integer >= 1, got 0" in capsys.readouterr().err
     assert main(["compare", str(corpus), "--quiet", "--min-docs", "100000"]) == 1
     assert "every group of 'outlet' has fewer documents" in capsys.readouterr().err
+
+
+def test_compare_ci_method_reaches_the_tables(tmp_path, capsys):
+    out = tmp_path / "pairs.csv"
+    assert main(["compare", SAMPLE, "--quiet", "--n-resamples", "99", "--no-omnibus", "--ci-method", "percentile",
+                 "-o", str(out)]) == 0
+    pairs = pd.read_csv(out)
+    assert all(m.startswith("percentile") for m in pairs["ci_method"])
+    with pytest.raises(SystemExit) as exc:
+        main(["compare", SAMPLE, "--quiet", "--ci-method", "exact"])
+    assert exc.value.code == 2 and "invalid choice: 'exact'" in capsys.readouterr().err

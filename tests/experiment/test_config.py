@@ -320,6 +320,7 @@ ERRORS = [
     (MINIMAL + "[[classifiers]]\nlabels = ['a', 'a']\n", r"classifiers\[0\]\.labels\[1\]: 'a' is listed twice"),
     (MINIMAL + "[[classifiers]]\nlabels = ['a']\nannotations = 'nope.json'\n",
      r"classifiers\[0\]\.annotations: no such file or folder"),
+    (MINIMAL + "[[comparisons]]\nci_method = 'exact'\n", r"comparisons\[0\]\.ci_method: unknown interval method 'exact'"),
     (MINIMAL + "[[classifiers]]\nlabels = ['a']\nngram_max = 4\n", r"classifiers\[0\]\.ngram_max: expected an integer in 1\.\.3, got 4"),
     (MINIMAL + "[[classifiers]]\nlabel = 'y'\nC = [1.0, 0]\n", r"classifiers\[0\]\.C\[1\]: expected a number > 0, got 0"),
     (MINIMAL + "[[classifiers]]\nlabel = 'y'\nmodel = 'forest'\n", r"classifiers\[0\]\.model: unknown model 'forest'"),
