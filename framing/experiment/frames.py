@@ -40,7 +40,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .config import ClassifierConfig
@@ -217,12 +216,4 @@ def evaluate_frames(entry: ClassifierConfig, frame: pd.DataFrame, *, lexicon: An
         "reliability": evaluation.reliability,
         "predictions": predictions,
     }
-    out = {}
-    for name, table in tables.items():
-        table = table.reset_index(drop=True)
-        # object columns holding fold names or nullable ints are written as text/ints consistently
-        for column in table.columns:
-            if table[column].dtype == object and table[column].map(lambda v: isinstance(v, (np.integer,))).any():
-                table[column] = table[column].map(lambda v: int(v) if isinstance(v, np.integer) else v)
-        out[name] = table
-    return out
+    return {name: table.reset_index(drop=True) for name, table in tables.items()}
