@@ -44,6 +44,7 @@ import numpy as np
 from framing.classify.model import FrameClassifier
 from framing.classify.evaluate import metrics_table
 from framing.corpus.datasets import load_abp
+from _memory import reset_peak, status_mb  # benchmarks/_memory.py, beside the script
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
 
@@ -57,26 +58,6 @@ def models(seed: int) -> dict[str, FrameClassifier]:
         "framing-cues": FrameClassifier(**common),
         "framing-svm-1gram": FrameClassifier(kind="svm", cues=None, **{**common, "word_ngrams": (1, 1)}),
     }
-
-
-def _status_mb(key: str) -> float:
-    """A memory figure of /proc/self/status (VmRSS, VmHWM) in MB; NaN off Linux."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def _reset_peak() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:
-        pass
 
 
 def _load() -> str:
@@ -106,12 +87,12 @@ def main() -> None:
     classes = sorted(set(labels))
     for name in args.models:
         model = available[name]
-        base = _status_mb("VmRSS")
-        _reset_peak()
+        base = status_mb("VmRSS")
+        reset_peak()
         started, cpu = time.perf_counter(), time.process_time()
         model.fit(texts, labels)
         took, cpu = time.perf_counter() - started, time.process_time() - cpu
-        peak = _status_mb("VmHWM")
+        peak = status_mb("VmHWM")
         proba = model.predict_proba(valid["text"].tolist())
         pred = np.asarray(model.classes_, dtype=object)[proba.argmax(axis=1)]
         table = metrics_table(valid["bias"].tolist(), pred, proba, classes, random_state=args.seed).set_index("metric")

@@ -28,6 +28,7 @@ import numpy as np
 
 from framing.classify.evaluate import metrics_table
 from framing.classify.model import FrameClassifier
+from _memory import reset_peak, status_mb  # benchmarks/_memory.py, beside the script
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
 
@@ -40,26 +41,6 @@ def synthetic(n: int, seed: int = 0):
     labels = np.array(["left", "center", "right"], dtype=object)[rng.integers(0, 3, n)]
     texts = [" ".join(rng.choice(vocab, size=500, p=weights)) + "." for _ in range(n)]
     return texts, labels.tolist()
-
-
-def _status_mb(key: str) -> float:
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return float("nan")
-
-
-def _reset_peak() -> bool:
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-        return True
-    except OSError:
-        return False
 
 
 def main() -> None:
@@ -80,12 +61,12 @@ def main() -> None:
         texts, labels = synthetic(args.synthetic or 27_000)
         source = f"{len(texts)} synthetic articles of 500 words"
     model = FrameClassifier(char_ngrams=(2, 5) if args.char else None)
-    base = _status_mb("VmRSS")
-    reset = _reset_peak()
+    base = status_mb("VmRSS")
+    reset = reset_peak()
     started, cpu = time.perf_counter(), time.process_time()
     model.fit(texts, labels)
     took, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = _status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n_features = len(model.get_feature_names_out())
     print(f"{source}: fit {took:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB (base {base:.0f} MB), "
           f"{n_features} features", flush=True)
