@@ -3,13 +3,15 @@ and the corpus columns in front of the label columns."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..readers import CorpusError, read_corpus
 
-__all__ = ["DatasetError", "canonical", "decode", "read_text"]
+__all__ = ["DatasetError", "canonical", "decode", "read_json", "read_text"]
 
 class DatasetError(CorpusError):
     """A dataset file does not have its published format.
@@ -40,3 +42,13 @@ def decode(path: Path, data: bytes) -> str:
 def read_text(path: Path) -> str:
     """The file decoded from UTF-8 without any newline translation."""
     return decode(path, path.read_bytes())
+
+
+def read_json(path: Path) -> Any:
+    """The file's JSON value; malformed JSON is a :class:`DatasetError`
+    naming the file and line."""
+    try:
+        return json.loads(read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"malformed JSON ({exc.msg})", source=str(path), line=exc.lineno,
+                           reason="malformed JSON") from None

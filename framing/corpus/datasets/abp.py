@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import pandas as pd
 
 from ..readers import CorpusError, read_corpus
 from ...records import KNOWN_FIELDS
-from ._common import DatasetError, canonical, read_text
+from ._common import DatasetError, canonical, read_json, read_text
 
 __all__ = ['ABP_LABELS', 'load_abp', 'load_abp_splits']
 
@@ -91,11 +90,7 @@ def _abp_json_folder(folder: Path) -> pd.DataFrame:
         raise DatasetError("no *.json article files in the folder", source=str(folder), reason="malformed file")
     rows = []
     for file in files:
-        try:
-            obj = json.loads(read_text(file))
-        except json.JSONDecodeError as exc:
-            raise DatasetError(f"malformed JSON ({exc.msg})", source=str(file), line=exc.lineno,
-                               reason="malformed JSON") from None
+        obj = read_json(file)
         if not isinstance(obj, dict):
             raise DatasetError(f"expected one JSON object per file, got a {type(obj).__name__}", source=str(file))
         for key in ("ID", "source", "content_original"):

@@ -37,7 +37,6 @@ label is missing for the frame they learn.
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
 from pathlib import Path
@@ -47,7 +46,7 @@ import pandas as pd
 
 from ...check import check_choice
 from ..readers import CorpusWarning
-from ._common import DatasetError, canonical, read_text
+from ._common import DatasetError, canonical, read_json, read_text
 
 __all__ = [
     "NARRATIVE_FRAMES", "NARRATIVE_QUESTIONS", "NARRATIVE_BIAS", "load_narrative_frames",
@@ -280,11 +279,7 @@ def load_narrative_annotations(path: str | Path, *, questions: str = "frames") -
     """
     check_choice("questions", questions, ("frames", "all"))
     file = _file(path, _ANNOTATIONS)
-    try:
-        data = json.loads(read_text(file))
-    except json.JSONDecodeError as exc:
-        raise DatasetError(f"malformed JSON ({exc.msg})", source=str(file), line=exc.lineno,
-                           reason="malformed JSON") from None
+    data = read_json(file)
     if not isinstance(data, dict):
         raise DatasetError(f"expected a JSON object of articles, got a {type(data).__name__}", source=str(file))
     rows = []
