@@ -65,10 +65,10 @@ def _cmd_score(args: argparse.Namespace) -> int:
 
     lexicon = load_lexicon(args.lexicon)
     progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    if args.scheduler is not None and args.engine != "dask":
+        raise ValueError("--scheduler: only used with --engine dask")
     if args.engine is not None:
         return _score_engine(args, lexicon, progress)
-    if args.scheduler is not None:
-        raise ValueError("--scheduler: only used with --engine dask")
     frame = None
     if args.by == "outlet":
         # stream: the corpus is never held in memory
@@ -168,13 +168,12 @@ def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
 
     if args.by != "outlet":
         raise ValueError(f"--engine: aggregates by outlet only; got --by {args.by}")
-    if args.scheduler is not None and args.engine != "dask":
-        raise ValueError("--scheduler: only used with --engine dask")
     reports = []
-    documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
-    agg = score_stream(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                       engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, output=args.output,
-                       progress=progress)
+    with option_hints():
+        documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
+        agg = score_stream(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                           engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, output=args.output,
+                           progress=progress)
     progress.close()
     for report in reports:
         show_report(report)
