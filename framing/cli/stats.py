@@ -182,6 +182,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     from ..lexicon.files import load_lexicon
     from ..match.scoring import score
     from ..seeds import derive_seed
+    from ..stats import SmallGroupError
 
     check_number("--alpha", args.alpha, low=0, high=1, low_open=True, high_open=True)
     seed = check_int("--seed", args.seed, low=0)
@@ -200,10 +201,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         try:
             tables = compute_comparison(entry, scores, frame, random_state=derive_seed(seed, "comparisons", entry.id))
-        except ValueError as exc:
-            if "each group needs at least" in str(exc) and args.min_docs is None:
-                raise ValueError(f"{exc}; leave such groups out with --min-docs N (e.g. --min-docs 2)") from exc
-            raise
+        except SmallGroupError as exc:
+            if args.min_docs is not None:
+                raise
+            raise ValueError(f"{exc}; leave such groups out with --min-docs N (e.g. --min-docs {exc.needed})") from exc
     for warning in caught:
         print(f"warning: {warning.message}", file=sys.stderr)
     summary, result, tests = tables["summary"], tables["pairs"], tables.get("omnibus")

@@ -40,7 +40,7 @@ from __future__ import annotations
 # keyness).  With lazy attribute loading, importing the submodule rebinds the
 # package attribute to the module, so ``framing.stats.compare`` would be the
 # function once and the module after that; explicit imports bind the functions.
-from ._warnings import StatsWarning
+from ._warnings import SmallGroupError, StatsWarning
 from .agreement import alpha_table, krippendorff_alpha, reliability_table
 from .compare import compare, omnibus
 from .distinct import distinctiveness, term_contributions
@@ -54,6 +54,7 @@ from .simulate import simulate_scores, simulate_term_counts
 from .summary import summarize, timeseries
 
 __all__ = [
+    "SmallGroupError",
     "StatsWarning",
     "adjust_pvalues",
     "alpha_table",

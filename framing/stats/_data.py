@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..check import check_choice
 from ..vocab import NORMALIZATIONS
-from ._warnings import StatsWarning
+from ._warnings import SmallGroupError, StatsWarning
 
 __all__ = ["RateTable", "rate_table", "group_pairs", "check_common", "check_nesting", "ordered_labels", "PAIRS"]
 
@@ -278,10 +278,10 @@ def check_common(table: RateTable, *, min_docs: int = 2) -> None:
         raise ValueError(f"by={table.by!r}: need at least 2 groups to compare, found {[str(n) for n in names]}")
     small = [(str(g), int(s)) for g, s in zip(names, sizes) if s < min_docs]
     if small:
-        raise ValueError(
+        raise SmallGroupError(
             f"by={table.by!r}: group {small[0][0]!r} has {small[0][1]} scored document(s); each group needs at "
-            f"least {min_docs}. Merge or drop small groups before comparing"
-        )
+            f"least {min_docs}. Merge or drop small groups before comparing",
+            group=small[0][0], size=small[0][1], needed=min_docs)
     zero = [c for j, c in enumerate(table.categories) if not np.any(table.counts[:, j])]
     if zero:
         raise ValueError(
