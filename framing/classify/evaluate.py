@@ -78,6 +78,7 @@ __all__ = [
     "cross_validate",
     "evaluate_frame",
     "metrics_table",
+    "predefined_splits",
     "reliability_table",
 ]
 
@@ -298,7 +299,7 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
         model = clone(model).set_params(cues=compile_cues(model.cues))  # read the lexicon once, not per fold
     if folds is not None:
         g = np.array([None] * len(y), dtype=object)
-        splits = _predefined_splits(frame, folds)
+        splits = [(train, test) for _, train, test in predefined_splits(frame, folds)]
     elif groups:
         g = frame[groups].astype(str).to_numpy(dtype=object)
         n_groups = len(set(g.tolist()))
@@ -364,7 +365,10 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     )
 
 
-def _predefined_splits(frame: pd.DataFrame, folds: str) -> list[tuple[np.ndarray, np.ndarray]]:
+def predefined_splits(frame: pd.DataFrame, folds: str) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """``(fold name, train rows, test rows)`` for each distinct value of the
+    ``folds`` column (each value is one test fold, e.g. a paper's published
+    folds), numeric names in numeric order."""
     values = frame[folds]
     if values.isna().any():
         first = int(np.flatnonzero(values.isna().to_numpy())[0])
@@ -374,7 +378,7 @@ def _predefined_splits(frame: pd.DataFrame, folds: str) -> list[tuple[np.ndarray
     names = sorted(set(keys.tolist()), key=lambda v: (0, int(v)) if v.lstrip("-").isdigit() else (1, v))
     if len(names) < 2:
         raise ValueError(f"folds: column {folds!r} has {len(names)} distinct value(s); at least 2 are needed")
-    return [(np.flatnonzero(keys != name), np.flatnonzero(keys == name)) for name in names]
+    return [(name, np.flatnonzero(keys != name), np.flatnonzero(keys == name)) for name in names]
 
 
 def evaluate_frame(frame: Any, *, label: str, model: str = DEFAULTS["model"], cv: str = DEFAULTS["cv"],

@@ -54,6 +54,7 @@ from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 from ..check import check_choice, check_confidence, check_int, check_random_state, check_str
 from ..seeds import rng
 from ..text import sentence_spans
+from .evaluate import predefined_splits
 from .model import FrameClassifier
 
 __all__ = [
@@ -139,16 +140,7 @@ def _outer_splits(frame: pd.DataFrame, *, folds: str | None, groups: str | None,
                   random_state: int) -> list[tuple[Any, np.ndarray, np.ndarray]]:
     n = len(frame)
     if folds is not None:
-        values = frame[folds]
-        if values.isna().any():
-            first = int(np.flatnonzero(values.isna().to_numpy())[0])
-            raise ValueError(f"folds: column {folds!r} is missing in row {first} (doc_id "
-                             f"{frame['doc_id'].iloc[first]!r}); every document needs a fold")
-        keys = values.astype(str).to_numpy()
-        names = sorted(set(keys.tolist()), key=lambda v: (0, int(v)) if v.lstrip("-").isdigit() else (1, v))
-        if len(names) < 2:
-            raise ValueError(f"folds: column {folds!r} has {len(names)} distinct value(s); at least 2 are needed")
-        return [(name, np.flatnonzero(keys != name), np.flatnonzero(keys == name)) for name in names]
+        return predefined_splits(frame, folds)
     if groups is not None:
         g = frame[groups].astype(str).to_numpy()
         if len(set(g.tolist())) < n_splits:
