@@ -184,7 +184,8 @@ def _evidence(entry: ClassifierConfig, frame: pd.DataFrame, predictions: pd.Data
 
     if entry.evidence == 0:
         return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
-    models = fit_frames(frame, list(entry.labels), model=model, threshold=entry.threshold, random_state=random_state)
+    # the evidence ranks sentences by score alone (only_predicted=False), so no threshold is needed: no inner CV
+    models = fit_frames(frame, list(entry.labels), model=model, threshold="fixed", random_state=random_state)
     parts = []
     for label in entry.labels:
         rows = predictions[(predictions["frame"] == label) & (predictions["true"] == 1)]
