@@ -130,3 +130,29 @@ def test_dask_engine_reads_parts_in_workers(tmp_path):
         err = files(bad, tmp_path, engine="dask", scheduler=client, part_bytes=1, name="bad")
     same(got, want)
     same(err, previous(bad, tmp_path))
+
+
+def test_cli_reads_in_workers_and_in_main(tmp_path, capsys):
+    from framing.cli.app import main
+
+    outs = []
+    for name, extra in (("workers", ["--n-jobs", "2"]), ("main", ["--read-in", "main"]), ("default", [])):
+        out, agg = tmp_path / f"{name}.csv", tmp_path / f"{name}_agg.csv"
+        argv = ["score", str(SAMPLE), "-o", str(out), "--by-output", str(agg), "--quiet"]
+        assert main(argv + (["--engine", "local"] if name != "default" else []) + extra) == 0
+        outs.append((out.read_bytes(), agg.read_bytes()))
+    assert outs[0] == outs[1]
+    assert outs[0][0] == outs[2][0]
+
+
+def test_cli_errors_and_hints(tmp_path, capsys):
+    from framing.cli.app import main
+
+    assert main(["score", str(SAMPLE), "--read-in", "main"]) == 1
+    assert "--read-in: only used with --engine local or --engine dask" in capsys.readouterr().err
+    path = tmp_path / "no_outlet.jsonl"
+    path.write_text(json.dumps({"doc_id": "a", "text": "a crisis"}) + "\n")
+    assert main(["score", str(path), "--engine", "local", "--n-jobs", "2"]) == 1
+    assert "(on the command line: --outlet NAME or --field outlet=COLUMN)" in capsys.readouterr().err
+    assert main(["score", str(tmp_path / "none*.jsonl"), "--engine", "local"]) == 1
+    assert "no file matches the pattern" in capsys.readouterr().err
