@@ -1,12 +1,35 @@
 """Constant-memory scoring on a local process pool or a Dask cluster.
 
-:func:`score_stream` scores a streamed corpus and reduces it, chunk by
-chunk, to per-outlet sums; per-document rows are written to a CSV/TSV
-file as chunks finish (never held whole).  It returns the table of
-:func:`framing.match.aggregate` ``(by="outlet")``.
+:func:`score_files` and :func:`score_stream` score a corpus and reduce
+it, chunk by chunk, to per-outlet sums; per-document rows are written to
+a CSV/TSV/Parquet file as chunks finish (never held whole; Parquet row
+groups have a fixed size, so the file does not depend on the chunking).
+Both return the table of :func:`framing.match.aggregate` ``(by="outlet")``.
 
 What runs where
 ---------------
+:func:`score_files` (``framing score --engine``): the **workers read
+their own input**.  The main process cuts a JSONL corpus into parts
+without parsing it (:func:`framing.corpus.readers.plan_parts`: byte
+ranges at line boundaries of an uncompressed file, each with its first
+line number; one part per ``.jsonl.gz`` file, since gzip cannot be read
+from the middle, so shard a large corpus into several ``.jsonl.gz``
+files; a glob pattern of shards).  Each worker runs
+:func:`read_and_score_part`: it reads its part with the corpus reader's
+own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
+chunk, returning compact rows, the part's :class:`OutletSums` and the
+part's read outcome (counts, skipped records, notes, kept ``doc_id``
+values with their lines and 64-bit hashes).  The main process merges the
+parts in input order (:class:`framing.corpus.readers.PartsMerger`: a
+``doc_id`` repeated across parts raises, or is skipped and its rows and
+sums removed, exactly as the serial read would; the first error in input
+order is the one raised), writes the rows and adds the sums.  Its memory
+is the parts in flight (``2 × workers``) plus 28 bytes per kept document
+for duplicate detection.  Other formats (JSON, CSV/TSV, Parquet,
+folders) and ``read_in="main"`` use :func:`score_stream` below.
+
+:func:`score_stream` scores an iterable of documents:
+
 * The **main process** reads the corpus (:func:`framing.corpus.iter_documents`:
   all of the reader's validation, duplicate ids and its report), cuts it
   into chunks of ``chunk_size`` documents, keeps at most ``2 × workers``
@@ -30,9 +53,12 @@ What runs where
   dask-jobqueue (``SLURMCluster(...).scale(jobs=8)``, then pass
   ``cluster.scheduler_address``) or on Kubernetes with the Dask Helm chart
   or dask-kubernetes, and run ``framing score corpus.jsonl.gz --engine dask
-  --scheduler tcp://host:8786``.  Only the chunks' texts travel to the
-  workers and only compact arrays come back; the corpus file is read
-  where ``framing`` runs, so workers need no shared file system.
+  --scheduler tcp://host:8786``.  With :func:`score_stream` (and
+  ``read_in="main"``) only the chunks' texts travel to the workers and
+  only compact arrays come back; the corpus file is read where
+  ``framing`` runs, so workers need no shared file system.  With
+  :func:`score_files` the workers open the corpus files themselves: the
+  path must be readable on every worker (a shared file system).
 
 Reductions
 ----------
