@@ -1,15 +1,20 @@
-"""Scale benchmark for ``framing score``: the previous in-memory path
-against the constant-memory streaming path (framing.match.engine) on the
-local pool and on Dask.
+"""Scale benchmark for ``framing score``: the in-memory path, the
+streaming engine with the main process reading (``--read-in main``, the
+path before workers read their own input) and the streaming engine with
+workers reading their own parts (``framing.match.engine.score_files``),
+on the local pool (n_jobs 1 and 2) and on Dask.
 
 Corpus: AllSides (``../shared/data/abp``) replicated with distinct ids,
-or synthetic text when it is absent, written to a scratch folder as
-JSONL.  Sizes 10k and 100k articles (``--million`` adds 1M).  Each
-configuration runs in a fresh child process; printed: CPU seconds (the
-child and its workers), wall, peak RSS of the main process and of the
-workers (RUSAGE_CHILDREN of the child), and MB of input per CPU-second.
+or synthetic text when it is absent, written to a scratch folder as one
+uncompressed JSONL file and as 8 ``.jsonl.gz`` shards (read through the
+pattern ``shards_N/*.jsonl.gz``).  Sizes 10k and 100k articles
+(``--million`` adds 1M).  Each configuration runs in a fresh child
+process (whole ``framing score`` command); printed: wall, CPU seconds of
+the main process and of its descendants, uncompressed MB of input per
+CPU-second, peak RSS of the main process and of the largest worker
+(RUSAGE_CHILDREN of the child).
 
-    python benchmarks/bench_scale.py --sizes 10000 --n-jobs 2
+    nice -n 10 python benchmarks/bench_scale.py --sizes 10000 --n-jobs 2
 """
 
 from __future__ import annotations
@@ -36,6 +41,19 @@ self_, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resou
 print("RESULT", rc, wall, self_.ru_utime + self_.ru_stime, kids.ru_utime + kids.ru_stime,
       self_.ru_maxrss / 1024, kids.ru_maxrss / 1024, file=sys.stderr)
 """
+
+
+def make_shards(folder: Path, corpus: Path, n: int, k: int = 8) -> str:
+    """``corpus`` cut into ``k`` gzip shards; the glob pattern naming them."""
+    shards = folder / f"shards_{n}"
+    if not shards.exists():
+        shards.mkdir()
+        lines = corpus.read_bytes().splitlines(keepends=True)
+        step = -(-len(lines) // k)
+        for i in range(k):
+            (shards / f"part{i:03d}.jsonl.gz").write_bytes(gzip.compress(b"".join(lines[i * step:(i + 1) * step]),
+                                                                         compresslevel=6, mtime=0))
+    return str(shards / "*.jsonl.gz")
 
 
 def make_corpus(folder: Path, n: int) -> Path:
@@ -82,28 +100,41 @@ def main() -> None:
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--scratch", default=None, help="folder for generated corpora (default: a temp folder)")
     parser.add_argument("--no-dask", action="store_true")
+    parser.add_argument("--only", nargs="+", default=None, help="run only these configurations (names below)")
     args = parser.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="framing-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
-    configs = [("previous", []), ("local", ["--engine", "local"])]
+    jobs = str(args.n_jobs)
+    configs = [  # (name, input: jsonl or shards, extra arguments)
+        ("in-memory", "jsonl", ["--n-jobs", jobs]),
+        ("main-read", "jsonl", ["--engine", "local", "--read-in", "main", "--n-jobs", jobs]),
+        ("workers1", "jsonl", ["--engine", "local", "--n-jobs", "1"]),
+        ("workers", "jsonl", ["--engine", "local", "--n-jobs", jobs]),
+        ("workers1", "shards", ["--engine", "local", "--n-jobs", "1"]),
+        ("workers", "shards", ["--engine", "local", "--n-jobs", jobs]),
+    ]
     if not args.no_dask:
         try:
             import distributed  # noqa: F401
-            configs.append(("dask", ["--engine", "dask"]))
+            configs += [("dask", "jsonl", ["--engine", "dask"]), ("dask", "shards", ["--engine", "dask"])]
         except ImportError:
             print("dask not installed: skipping the Dask engine", file=sys.stderr)
-    print(f"{'size':>8} {'path':<9} {'MB in':>7} {'wall s':>7} {'CPU main':>8} {'CPU wrk':>8} {'MB/CPU-s':>8} "
-          f"{'RSS main':>8} {'RSS wrk':>8}")
+    if args.only:
+        configs = [c for c in configs if c[0] in args.only or f"{c[0]}/{c[1]}" in args.only]
+    print(f"{'size':>8} {'path':<10} {'input':<6} {'MB in':>7} {'wall s':>7} {'CPU main':>8} {'CPU wrk':>8} "
+          f"{'MB/CPU-s':>8} {'RSS main':>8} {'RSS wrk':>8}")
     for n in sizes:
         corpus = make_corpus(scratch, n)
         mb = corpus.stat().st_size / 1e6
-        for name, extra in configs:
-            out = scratch / f"scores_{n}_{name}.csv"
-            r = run(["score", str(corpus), "--n-jobs", str(args.n_jobs), "-o", str(out), "--quiet", *extra])
+        inputs = {"jsonl": str(corpus), "shards": make_shards(scratch, corpus, n)}
+        for name, kind, extra in configs:
+            out = scratch / f"scores_{n}_{name}_{kind}.csv"
+            r = run(["score", inputs[kind], "-o", str(out), "--quiet", *extra])
             cpu = r["cpu_main"] + r["cpu_workers"]
-            print(f"{n:>8} {name:<9} {mb:>7.0f} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
-                  f"{mb / cpu:>8.1f} {r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+            print(f"{n:>8} {name:<10} {kind:<6} {mb:>7.0f} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} "
+                  f"{r['cpu_workers']:>8.1f} {mb / cpu:>8.1f} {r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

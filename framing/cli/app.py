@@ -67,6 +67,8 @@ def _cmd_score(args: argparse.Namespace) -> int:
     progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
     if args.scheduler is not None and args.engine != "dask":
         raise ValueError("--scheduler: only used with --engine dask")
+    if args.read_in is not None and args.engine is None:
+        raise ValueError("--read-in: only used with --engine local or --engine dask")
     if args.engine is not None:
         return _score_engine(args, lexicon, progress)
     frame = None
@@ -162,18 +164,17 @@ def _with_file_offsets(table: pd.DataFrame, frame: pd.DataFrame, root: Path, arg
 
 def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
     """``framing score --engine local|dask``: constant-memory streaming
-    (:func:`framing.match.engine.score_stream`)."""
-    from ..corpus.readers import iter_documents
-    from ..match.engine import score_stream
+    (:func:`framing.match.engine.score_files`: workers read their own
+    parts of a JSONL corpus; other formats are read in the main process)."""
+    from ..match.engine import score_files
 
     if args.by != "outlet":
         raise ValueError(f"--engine: aggregates by outlet only; got --by {args.by}")
     reports = []
     with option_hints():
-        documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
-        agg = score_stream(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                           engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, output=args.output,
-                           progress=progress)
+        agg = score_files(args.corpus, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                          engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, read_in=args.read_in or "workers",
+                          output=args.output, progress=progress, report=reports.append, **reader_kwargs(args))
     progress.close()
     for report in reports:
         show_report(report)
@@ -248,7 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
     p.add_argument("--engine", choices=["local", "dask"], default=None,
                    help="constant-memory streaming scoring on local worker processes (--n-jobs) or a Dask "
-                        "cluster; --output must then be .csv or .tsv (default: the in-memory path)")
+                        "cluster; the workers read their own parts of a JSONL corpus (a .jsonl file is cut into "
+                        "byte ranges, a .jsonl.gz file is one part: shard a large corpus into several .jsonl.gz "
+                        "files and pass a quoted pattern such as 'shards/*.jsonl.gz'); other formats are read by "
+                        "the main process (default: the in-memory path)")
+    p.add_argument("--read-in", choices=["workers", "main"], default=None,
+                   help="with --engine: who reads the corpus (default: workers; main: the main process parses "
+                        "every record and ships the texts, for clusters without a shared file system)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster)")
     p.set_defaults(func=_cmd_score)

@@ -148,7 +148,14 @@ __all__ = [
     "DuplicateGroup",
     "ReadReport",
     "SkippedRecord",
+    "InputPart",
+    "PART_BYTES",
+    "PartOutcome",
+    "PartsMerger",
+    "doc_id_hashes",
     "iter_documents",
+    "iter_part",
+    "plan_parts",
     "read_corpus",
     "read_text_file",
     "validate_frame",
@@ -488,6 +495,8 @@ class _Session:
         self.first: dict[str, tuple[int, str, str]] = {}
         self.groups: dict[str, list[tuple[str, str]]] = {}
         self.warned_fallback = False
+        self.deferred: list[str] | None = None  # partition reads: the fallback warning is kept for the main process
+        self.kept_lines: list[int] | None = None  # partition reads: the line of every kept document
 
     def note(self, message: str, where: str) -> None:
         entry = self.notes.setdefault(message, [0, []])
@@ -512,8 +521,12 @@ class _Session:
         self.note(f"not valid {self.opts.encoding}, decoded as {self.opts.fallback}", f"{source} line {line}")
         if not self.warned_fallback:
             self.warned_fallback = True
-            warnings.warn(f"{source}, line {line}: {bad}; decoded as {self.opts.fallback} "
-                          "(further such lines are listed in the read report)", CorpusWarning, stacklevel=4)
+            message = (f"{source}, line {line}: {bad}; decoded as {self.opts.fallback} "
+                       "(further such lines are listed in the read report)")
+            if self.deferred is not None:
+                self.deferred.append(message)
+            else:
+                warnings.warn(message, CorpusWarning, stacklevel=4)
         return text
 
     def fail(self, err: CorpusError) -> None:
@@ -534,6 +547,8 @@ class _Session:
             if self.opts.dedupe and self.duplicate(doc):
                 continue
             self.n_kept += 1
+            if self.kept_lines is not None:
+                self.kept_lines.append(item.number)
             yield doc
 
     def duplicate(self, doc: Document) -> bool:
@@ -648,10 +663,7 @@ class _Session:
         return dict(self.opts.items).get(name, name)
 
     def report(self) -> ReadReport:
-        notes = []
-        for message, (count, where) in self.notes.items():
-            more = ", ..." if count > len(where) else ""
-            notes.append(f"{message} ({count}x: {', '.join(where)}{more})")
+        notes = _note_texts(self.notes)
         order = sorted(self.groups, key=lambda h: self.first[h][0])
         groups = tuple(
             DuplicateGroup(i, h, tuple(d for d, _ in self.groups[h]), tuple(o for _, o in self.groups[h]))
@@ -659,6 +671,15 @@ class _Session:
         )
         return ReadReport(self.source, self.n_read, self.n_kept, len(self.skipped), tuple(self.skipped), groups,
                           tuple(notes), self.n_dupes)
+
+
+def _note_texts(notes: Mapping[str, list[Any]]) -> list[str]:
+    """``report.warnings``: each aggregated message with its count and examples."""
+    out = []
+    for message, (count, where) in notes.items():
+        more = ", ..." if count > len(where) else ""
+        out.append(f"{message} ({count}x: {', '.join(where)}{more})")
+    return out
 
 
 def _keys(record: Mapping[str, Any]) -> str:
@@ -674,39 +695,46 @@ def _open(path: Path):
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else path.open("rb")
 
 
-def _raw_lines(path: Path, session: _Session) -> Iterator[tuple[int, int, bytes]]:
-    """Yield (1-based line, byte offset, bytes) with the UTF-8 BOM removed."""
+def _raw_lines(path: Path, session: _Session, start: int = 0, end: int | None = None,
+               first_line: int = 1) -> Iterator[tuple[int, int, bytes]]:
+    """Yield (1-based line, byte offset, bytes) with the UTF-8 BOM removed;
+    with ``start``/``end`` only the lines of that byte range of an
+    uncompressed file (``start`` is the first byte of line ``first_line``)."""
     source = str(path)
-    offset = 0
+    offset = start
     try:
-        with _open(path) as fh:
-            for lineno, raw in enumerate(fh, start=1):
-                start = offset
+        with (_open(path) if start == 0 and end is None else path.open("rb")) as fh:
+            if start:
+                fh.seek(start)
+            for lineno, raw in enumerate(fh, start=first_line):
+                if end is not None and offset >= end:
+                    break
+                begin = offset
                 offset += len(raw)
                 if lineno == 1:
                     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
                         raise CorpusError("file starts with a UTF-16 byte-order mark; convert it to UTF-8", source=source, line=1,
                                           reason="undecodable bytes")
                     if raw.startswith(codecs.BOM_UTF8) and codecs.lookup(session.opts.encoding).name.startswith("utf-8"):
-                        raw, start = raw[3:], 3
-                yield lineno, start, raw
+                        raw, begin = raw[3:], 3
+                yield lineno, begin, raw
     except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
         raise CorpusError(f"broken gzip stream after byte {offset}: {exc}", source=source, reason="malformed file") from None
 
 
-def _text_lines(path: Path, session: _Session) -> Iterator[tuple[int, str | CorpusError]]:
+def _text_lines(path: Path, session: _Session, *span: int | None) -> Iterator[tuple[int, str | CorpusError]]:
     source = str(path)
-    for lineno, start, raw in _raw_lines(path, session):
+    for lineno, start, raw in _raw_lines(path, session, *span):
         try:
             yield lineno, session.decode(raw, source, lineno, start)
         except CorpusError as err:
             yield lineno, err
 
 
-def _jsonl_items(path: Path, session: _Session) -> Iterator[_Item]:
+def _jsonl_items(path: Path, session: _Session, *span: int | None) -> Iterator[_Item]:
     source = str(path)
     loads = json.loads
-    for lineno, line in _text_lines(path, session):
+    for lineno, line in _text_lines(path, session, *span):
         if isinstance(line, CorpusError):
             yield _Item(lineno, line, source)
             continue
@@ -1038,10 +1066,10 @@ def _stream(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Sessi
     return session, session.run(items)
 
 
-def _check_records(session: _Session, rep: ReadReport) -> None:
+def _check_records(empty: str | None, rep: ReadReport) -> None:
     """Raise when a read produced no document (see "Errors")."""
-    if rep.n_read == 0 and session.empty is not None:
-        raise CorpusError(f"no records ({session.empty})", source=rep.source, reason="no records")
+    if rep.n_read == 0 and empty is not None:
+        raise CorpusError(f"no records ({empty})", source=rep.source, reason="no records")
     if rep.n_kept == 0 and rep.n_skipped:
         counts = ", ".join(f"{reason}: {n}" for reason, n in rep.counts().items())
         first = rep.skipped[0].message
@@ -1053,12 +1081,16 @@ def _finish(session: _Session, report: Callable[[ReadReport], None] | None, stre
     rep = session.report()
     if report is not None:
         report(rep)
-    _check_records(session, rep)
-    if session.opts.on_error == "warn" and (rep.n_skipped or rep.warnings):
-        warnings.warn(rep.summary(), CorpusWarning, stacklevel=3)
-    elif streamed and report is None and rep.warnings:
-        warnings.warn(rep.summary(), CorpusWarning, stacklevel=3)
+    _check_records(session.empty, rep)
+    _warn_summary(rep, session.opts.on_error, report, streamed)
     return rep
+
+
+def _warn_summary(rep: ReadReport, on_error: str, report: Callable[[ReadReport], None] | None, streamed: bool) -> None:
+    if on_error == "warn" and (rep.n_skipped or rep.warnings):
+        warnings.warn(rep.summary(), CorpusWarning, stacklevel=4)
+    elif streamed and report is None and rep.warnings:
+        warnings.warn(rep.summary(), CorpusWarning, stacklevel=4)
 
 
 def _frame(docs: list[Document]) -> pd.DataFrame:
@@ -1222,3 +1254,337 @@ def validate_frame(df: pd.DataFrame, *, fields: Mapping[str, str | None] | None 
     if not isinstance(df, pd.DataFrame):
         raise TypeError(f"df must be a pandas DataFrame, got {type(df).__name__}")
     return read_corpus(df, fields=fields, outlet=outlet).frame
+
+
+# ---------------------------------------------------------------- partitions
+
+PART_BYTES = 32 * 2**20
+"""Default size of the byte ranges :func:`plan_parts` cuts an uncompressed JSONL file into."""
+
+_GLOB = re.compile(r"[*?\[]")
+
+
+@dataclass(frozen=True)
+class InputPart:
+    """A part of a JSONL corpus that a worker reads on its own.
+
+    ``end=None``: the whole file ``path`` (gzip detected from the magic
+    bytes, as for every read); otherwise the lines of the byte range
+    ``[start, end)`` of an uncompressed file, where ``start`` is the first
+    byte of line ``first_line``.  ``index`` is the part's place in input
+    order.
+    """
+
+    path: str
+    start: int = 0
+    end: int | None = None
+    first_line: int = 1
+    index: int = 0
+
+
+@dataclass(frozen=True)
+class PartOutcome:
+    """What reading one :class:`InputPart` gave, for the main process
+    (:class:`PartsMerger`): counts, skipped records and aggregated notes
+    as the part's own read saw them, the line, ``doc_id`` and 64-bit
+    ``doc_id`` hash (:func:`doc_id_hashes`) of every kept document in
+    order, the bad record or structural problem that stopped the read
+    (``error``), and the fallback-decoding warning it held back."""
+
+    part: InputPart
+    n_read: int
+    skipped: tuple[SkippedRecord, ...]
+    notes: tuple[tuple[str, int, tuple[str, ...]], ...]
+    lines: tuple[int, ...]
+    doc_ids: tuple[str, ...]
+    hashes: np.ndarray
+    error: CorpusError | None = None
+    warning: str | None = None
+
+
+def doc_id_hashes(doc_ids: Iterable[str]) -> np.ndarray:
+    """64-bit BLAKE2b hashes (``uint64``) of ``doc_id`` values; the same in
+    every process and under any ``PYTHONHASHSEED``."""
+    from hashlib import blake2b
+
+    return np.array([int.from_bytes(blake2b(d.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "little")
+                     for d in doc_ids], dtype=np.uint64)
+
+
+def _jsonl_kind(path: Path, format: str | None) -> bool:
+    name = path.name.lower()
+    suffix = Path(name[:-3] if name.endswith(".gz") else name).suffix
+    return (format or _SUFFIXES.get(suffix)) == "jsonl"
+
+
+def _cut(path: Path, part_bytes: int, min_parts: int, first: int) -> list[InputPart]:
+    """Byte ranges of about ``part_bytes`` cut after a ``\\n`` (one part for
+    a gzip or empty file), each with the number of its first line."""
+    import mmap
+
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+    n = max(min_parts, -(-size // part_bytes))
+    if gz or size == 0 or n <= 1:
+        return [InputPart(str(path), index=first)]
+    parts: list[InputPart] = []
+    start, line = 0, 1
+    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+        for i in range(1, n):
+            newline = mm.find(b"\n", max(size * i // n - 1, start))
+            if newline < 0:
+                break
+            end = newline + 1
+            if end <= start or end >= size:
+                continue
+            parts.append(InputPart(str(path), start, end, line, first + len(parts)))
+            for block in range(start, end, 1 << 24):
+                line += mm[block:min(end, block + (1 << 24))].count(b"\n")
+            start = end
+    parts.append(InputPart(str(path), start, size if start else None, line, first + len(parts)))
+    return parts
+
+
+def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_BYTES,
+               min_parts: int = 1) -> tuple[InputPart, ...] | None:
+    """Cut a JSONL corpus into parts that workers read on their own,
+    without parsing any record.
+
+    An uncompressed ``.jsonl``/``.ndjson`` file (or ``format="jsonl"``) is
+    cut into byte ranges of about ``part_bytes`` (at least ``min_parts``)
+    at line boundaries; a gzip-compressed file is one part (gzip cannot be
+    read from the middle: shard a large corpus into several
+    ``.jsonl.gz`` files to read it in parallel).  A glob pattern
+    (``"shards/*.jsonl.gz"``, quoted on the command line) names one or
+    more JSONL files, taken in sorted order, each cut the same way.
+
+    Returns
+    -------
+    tuple of InputPart, or None
+        ``None`` when the corpus cannot be cut (a DataFrame, a folder,
+        JSON, CSV/TSV, Parquet, a ``.txt`` file): read it with
+        :func:`iter_documents` in one process.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the path does not exist or the pattern matches no file.
+    ValueError
+        A pattern matching a file that is not JSONL, or a bad option.
+    """
+    if isinstance(path, pd.DataFrame):
+        return None
+    if not isinstance(path, (str, Path)) and not hasattr(path, "__fspath__"):
+        raise TypeError(f"path must be a path or a glob pattern, got {type(path).__name__}")
+    if format is not None and format not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(map(repr, FORMATS))} or None, got {format!r}")
+    for name, value in (("part_bytes", part_bytes), ("min_parts", min_parts)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ValueError(f"{name}: expected an integer >= 1, got {value!r}")
+    text = str(path)
+    if not Path(text).exists() and _GLOB.search(text):
+        root = Path(text)
+        anchor = Path(root.anchor) if root.is_absolute() else Path(".")
+        files = sorted(p for p in anchor.glob(str(root.relative_to(anchor)) if root.is_absolute() else text)
+                       if p.is_file())
+        if not files:
+            raise FileNotFoundError(f"corpus {text}: no file matches the pattern")
+        other = [str(p) for p in files if not _jsonl_kind(p, format)]
+        if other:
+            raise ValueError(f"corpus {text}: a pattern must match JSONL files only (.jsonl, .ndjson, optionally "
+                             f"+ .gz), got {other[0]}")
+    else:
+        one = Path(text)
+        if not one.exists():
+            raise FileNotFoundError(f"corpus {one} does not exist")
+        if one.is_dir() or not _jsonl_kind(one, format):
+            return None
+        files = [one]
+    parts: list[InputPart] = []
+    per_file = max(1, -(-min_parts // len(files)))
+    for file in files:
+        parts.extend(_cut(file, part_bytes, per_file, len(parts)))
+    return tuple(parts)
+
+
+def iter_part(part: InputPart, *, report: Callable[[PartOutcome], None], fields: Mapping[str, str | None] | None = None,
+              on_error: str = DEFAULTS["on_error"], encoding: str = "utf-8", fallback_encoding: str | None = None,
+              outlet: str | None = None, id_prefix: str | None = None) -> Iterator[Document]:
+    """Stream the documents of one part of a JSONL corpus, read by the
+    same code and with the same options as :func:`iter_documents`.
+
+    The part is read as if on its own: a ``doc_id`` is checked against
+    the part's earlier records only, and the fallback-decoding warning is
+    held back.  ``report`` receives the :class:`PartOutcome` when the
+    iterator is exhausted, or, before the error is raised, when a bad
+    record (``on_error="raise"``) or a structural problem stops the read;
+    :class:`PartsMerger` turns the outcomes of all parts, in input order,
+    into the report and the errors of reading the whole corpus at once.
+    """
+    if not callable(report):
+        raise TypeError(f"report: expected a callable receiving the PartOutcome, got {type(report).__name__}")
+    opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, False, None, "auto", None)
+    path = Path(part.path)
+    session = _Session(str(path), opts, "line", _stem(path), _EMPTY["jsonl"])
+    session.deferred, session.kept_lines = [], []
+    span = () if part.end is None else (part.start, part.end, part.first_line)
+    ids: list[str] = []
+
+    def outcome(error: CorpusError | None) -> PartOutcome:
+        return PartOutcome(part, session.n_read, tuple(session.skipped),
+                           tuple((m, c, tuple(w)) for m, (c, w) in session.notes.items()),
+                           tuple(session.kept_lines or ()), tuple(ids), doc_id_hashes(ids), error,
+                           session.deferred[0] if session.deferred else None)
+
+    def generate() -> Iterator[Document]:
+        try:
+            for doc in session.run(_jsonl_items(path, session, *span)):
+                ids.append(doc.doc_id)
+                yield doc
+        except CorpusError as err:
+            report(outcome(err))
+            raise
+        report(outcome(None))
+
+    return generate()
+
+
+class _Seen:
+    """The 64-bit hashes of kept ``doc_id`` values with (part, position,
+    line) of each, in sorted runs merged like a binary counter."""
+
+    def __init__(self) -> None:
+        self.runs: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, hashes: np.ndarray, part: int, lines: np.ndarray, positions: np.ndarray) -> None:
+        order = np.argsort(hashes, kind="stable")
+        run = (hashes[order], np.full(len(order), part, dtype=np.int64), positions[order], lines[order])
+        self.runs.append(run)
+        while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
+            b, a = self.runs.pop(), self.runs.pop()
+            merged = tuple(np.concatenate([x, y]) for x, y in zip(a, b))
+            order = np.argsort(merged[0], kind="stable")
+            self.runs.append(tuple(col[order] for col in merged))
+
+    def candidates(self, hashes: np.ndarray) -> dict[int, list[tuple[int, int, int]]]:
+        """Query index -> [(part, position, line)] of stored equal hashes."""
+        out: dict[int, list[tuple[int, int, int]]] = {}
+        for keys, parts, positions, lines in self.runs:
+            left = np.searchsorted(keys, hashes, side="left")
+            right = np.searchsorted(keys, hashes, side="right")
+            for q in np.flatnonzero(right > left).tolist():
+                for j in range(left[q], right[q]):
+                    out.setdefault(q, []).append((int(parts[j]), int(positions[j]), int(lines[j])))
+        return out
+
+
+class PartsMerger:
+    """Merge the :class:`PartOutcome` of every part of a corpus, in input
+    order, into what reading it at once (:func:`iter_documents`) gives.
+
+    :meth:`add` checks each kept ``doc_id`` against the earlier parts (a
+    set of 64-bit hashes, verified by re-reading the earlier part on a
+    hit): under ``on_error="raise"`` it raises the first error in input
+    order (a duplicate ``doc_id`` naming both lines, or the part's own
+    error), as the serial read would; otherwise it returns the positions
+    of the documents to drop as duplicates and lists them as skipped.
+    :meth:`finish` returns the :class:`ReadReport` with the checks and
+    warnings of the serial read.  Options are those given to
+    :func:`iter_part`.
+    """
+
+    def __init__(self, source: str, *, report: Callable[[ReadReport], None] | None = None, **options: Any) -> None:
+        self.source, self.report, self.options = str(source), report, options
+        self.on_error = options.get("on_error", DEFAULTS["on_error"])
+        self.n_read = self.n_kept = 0
+        self.skipped: list[SkippedRecord] = []
+        self.notes: dict[str, list[Any]] = {}
+        self.seen = _Seen()
+        self.parts: dict[int, InputPart] = {}
+        self.warned = False
+        self._cache: tuple[int, tuple[str, ...]] | None = None
+
+    def _ids_of(self, index: int) -> tuple[str, ...]:
+        if self._cache is None or self._cache[0] != index:
+            got: list[PartOutcome] = []
+            for _ in iter_part(self.parts[index], report=got.append, **self.options):
+                pass
+            self._cache = (index, got[0].doc_ids)
+        return self._cache[1]
+
+    def _first(self, doc_id: str, found: list[tuple[int, int, int]]) -> tuple[int, int] | None:
+        for index, position, line in sorted(found):
+            if self._ids_of(index)[position] == doc_id:
+                return index, line
+        return None
+
+    def _where(self, outcome: PartOutcome, index: int, line: int) -> str:
+        path = self.parts[index].path
+        return f"line {line}" if path == outcome.part.path else f"{path} line {line}"
+
+    def add(self, outcome: PartOutcome) -> tuple[int, ...]:
+        """Account for the next part; return the positions (in
+        ``outcome.doc_ids``) of documents to drop as duplicate ids."""
+        part = outcome.part
+        found = self.seen.candidates(outcome.hashes)
+        dupes: list[tuple[int, int, str]] = []  # (line, position, where the id was first)
+        first_at: dict[str, str] = {}
+        for position in sorted(found):
+            doc_id = outcome.doc_ids[position]
+            first = self._first(doc_id, found[position])
+            if first is not None:
+                where = self._where(outcome, *first)
+                dupes.append((outcome.lines[position], position, where))
+                first_at[doc_id] = where
+        self.parts[part.index] = part
+        source = str(Path(part.path))
+
+        def duplicate(doc_id: str, line: int, where: str) -> CorpusError:
+            return CorpusError(f"duplicate doc_id {doc_id!r} (first at {where})", source=source, line=line,
+                               field="doc_id", reason="duplicate doc_id", doc_id=doc_id)
+
+        error = outcome.error  # a bad record under on_error="raise", or a structural problem
+        stop = math.inf if error is None or error.line is None else error.line
+        if self.on_error == "raise" and dupes and dupes[0][0] < stop:
+            line, position, where = dupes[0]
+            raise duplicate(outcome.doc_ids[position], line, where)
+        if error is not None:
+            raise error
+        if not self.warned and outcome.warning is not None:
+            self.warned = True
+            warnings.warn(outcome.warning, CorpusWarning, stacklevel=2)
+        skipped = []
+        for rec in outcome.skipped:
+            if rec.reason == "duplicate doc_id" and rec.doc_id in first_at:
+                err = duplicate(rec.doc_id, rec.line, first_at[rec.doc_id])
+                rec = SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err), err.source)
+            skipped.append(rec)
+        for line, position, where in dupes:
+            err = duplicate(outcome.doc_ids[position], line, where)
+            skipped.append(SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err), err.source))
+        skipped.sort(key=lambda r: -1 if r.line is None else r.line)
+        self.skipped.extend(skipped)
+        for message, count, where in outcome.notes:
+            entry = self.notes.setdefault(message, [0, []])
+            entry[0] += count
+            entry[1].extend(where[:_EXAMPLES - len(entry[1])])
+        drop = tuple(position for _, position, _ in dupes)
+        keep = np.ones(len(outcome.doc_ids), dtype=bool)
+        keep[list(drop)] = False
+        self.seen.add(outcome.hashes[keep], part.index, np.asarray(outcome.lines, dtype=np.int64)[keep],
+                      np.flatnonzero(keep))
+        self.n_read += outcome.n_read
+        self.n_kept += int(keep.sum())
+        return drop
+
+    def finish(self) -> ReadReport:
+        """The report of the whole read; raises as the serial read does
+        when no document was read or every record was skipped."""
+        rep = ReadReport(self.source, self.n_read, self.n_kept, len(self.skipped), tuple(self.skipped), (),
+                         tuple(_note_texts(self.notes)))
+        if self.report is not None:
+            self.report(rep)
+        _check_records(_EMPTY["jsonl"], rep)
+        _warn_summary(rep, self.on_error, self.report, True)
+        return rep

@@ -1,12 +1,35 @@
 """Constant-memory scoring on a local process pool or a Dask cluster.
 
-:func:`score_stream` scores a streamed corpus and reduces it, chunk by
-chunk, to per-outlet sums; per-document rows are written to a CSV/TSV
-file as chunks finish (never held whole).  It returns the table of
-:func:`framing.match.aggregate` ``(by="outlet")``.
+:func:`score_files` and :func:`score_stream` score a corpus and reduce
+it, chunk by chunk, to per-outlet sums; per-document rows are written to
+a CSV/TSV/Parquet file as chunks finish (never held whole; Parquet row
+groups have a fixed size, so the file does not depend on the chunking).
+Both return the table of :func:`framing.match.aggregate` ``(by="outlet")``.
 
 What runs where
 ---------------
+:func:`score_files` (``framing score --engine``): the **workers read
+their own input**.  The main process cuts a JSONL corpus into parts
+without parsing it (:func:`framing.corpus.readers.plan_parts`: byte
+ranges at line boundaries of an uncompressed file, each with its first
+line number; one part per ``.jsonl.gz`` file, since gzip cannot be read
+from the middle, so shard a large corpus into several ``.jsonl.gz``
+files; a glob pattern of shards).  Each worker runs
+:func:`read_and_score_part`: it reads its part with the corpus reader's
+own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
+chunk, returning compact rows, the part's :class:`OutletSums` and the
+part's read outcome (counts, skipped records, notes, kept ``doc_id``
+values with their lines and 64-bit hashes).  The main process merges the
+parts in input order (:class:`framing.corpus.readers.PartsMerger`: a
+``doc_id`` repeated across parts raises, or is skipped and its rows and
+sums removed, exactly as the serial read would; the first error in input
+order is the one raised), writes the rows and adds the sums.  Its memory
+is the parts in flight (``2 × workers``) plus 28 bytes per kept document
+for duplicate detection.  Other formats (JSON, CSV/TSV, Parquet,
+folders) and ``read_in="main"`` use :func:`score_stream` below.
+
+:func:`score_stream` scores an iterable of documents:
+
 * The **main process** reads the corpus (:func:`framing.corpus.iter_documents`:
   all of the reader's validation, duplicate ids and its report), cuts it
   into chunks of ``chunk_size`` documents, keeps at most ``2 × workers``
@@ -30,9 +53,12 @@ What runs where
   dask-jobqueue (``SLURMCluster(...).scale(jobs=8)``, then pass
   ``cluster.scheduler_address``) or on Kubernetes with the Dask Helm chart
   or dask-kubernetes, and run ``framing score corpus.jsonl.gz --engine dask
-  --scheduler tcp://host:8786``.  Only the chunks' texts travel to the
-  workers and only compact arrays come back; the corpus file is read
-  where ``framing`` runs, so workers need no shared file system.
+  --scheduler tcp://host:8786``.  With :func:`score_stream` (and
+  ``read_in="main"``) only the chunks' texts travel to the workers and
+  only compact arrays come back; the corpus file is read where
+  ``framing`` runs, so workers need no shared file system.  With
+  :func:`score_files` the workers open the corpus files themselves: the
+  path must be readable on every worker (a shared file system).
 
 Reductions
 ----------
@@ -49,6 +75,7 @@ binary digit; every other column is identical.
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import math
 import os
@@ -57,21 +84,25 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
 from ..check import check_choice, check_int
+from ..corpus.readers import (PART_BYTES, CorpusError, InputPart, PartOutcome, PartsMerger, ReadReport,
+                              iter_documents, iter_part, plan_parts)
 from ..lexicon.model import Lexicon
 from ..records import Document
 from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
 from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 
-__all__ = ["ENGINES", "OutletSums", "Partition", "score_partition", "score_stream"]
+__all__ = ["ENGINES", "READ_IN", "OutletSums", "Partition", "read_and_score_part", "score_files", "score_partition",
+           "score_stream"]
 
 ENGINES = ("local", "dask")
+READ_IN = ("workers", "main")
 
 _SCALE_BITS = 1074  # every finite float64 is an integer multiple of 2**-1074
 
@@ -188,15 +219,26 @@ def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, s
         "rate": rate,
         "denominator": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [normalize]),
     }, columns=list(SCORE_COLUMNS))
+    sums = _outlet_sums(cats, outlet_codes, outlet_names, np.asarray(tokens), cnt,
+                        np.asarray(negated).reshape(-1), rate)
+    return Partition(rows, sums)
+
+
+def _outlet_sums(cats: tuple[str, ...], outlet_codes: np.ndarray, outlet_names: list[str], tokens: np.ndarray,
+                 cnt: np.ndarray, negated: np.ndarray, rate: np.ndarray) -> OutletSums:
+    """Per-outlet sums of ``n`` documents (``tokens`` per document;
+    ``cnt``, ``negated``, ``rate`` per document and category)."""
+    k = len(cats)
+    n = len(outlet_codes)
     sums = OutletSums(cats)
-    scored = np.asarray(tokens) > 0
+    scored = tokens > 0
     m = len(outlet_names)
     doc_n = np.bincount(outlet_codes[scored], minlength=m)
     doc_tokens = np.bincount(outlet_codes[scored], weights=np.asarray(tokens)[scored], minlength=m)
     kept = np.repeat(scored, k)
     cell = (np.repeat(outlet_codes, k) * k + np.tile(np.arange(k), n))[kept]
     cell_count = np.bincount(cell, weights=cnt[kept], minlength=m * k).astype(np.int64)
-    cell_neg = np.bincount(cell, weights=np.asarray(negated).reshape(-1)[kept], minlength=m * k).astype(np.int64)
+    cell_neg = np.bincount(cell, weights=negated[kept], minlength=m * k).astype(np.int64)
     rate_sums = _exact_sums(rate[kept], cell, m * k)
     for i, outlet in enumerate(outlet_names):
         sums.n_docs[outlet] = int(doc_n[i])
@@ -204,6 +246,20 @@ def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, s
         sums.count[outlet] = cell_count[i * k:(i + 1) * k].tolist()
         sums.negated[outlet] = cell_neg[i * k:(i + 1) * k].tolist()
         sums.rate_sum[outlet] = rate_sums[i * k:(i + 1) * k]
+    return sums
+
+
+def _without(rows: pd.DataFrame, k: int, drop: np.ndarray) -> Partition:
+    """The rows and sums of a chunk without the documents at ``drop``."""
+    keep = np.ones(len(rows) // k, dtype=bool)
+    keep[drop] = False
+    rows = rows[np.repeat(keep, k)].reset_index(drop=True)
+    outlets = rows["outlet"].cat.remove_unused_categories()
+    codes = outlets.cat.codes.to_numpy()[::k].astype(np.int64)
+    cats = tuple(rows["category"].cat.categories)
+    sums = _outlet_sums(cats, codes, list(outlets.cat.categories), rows["tokens"].to_numpy()[::k].astype(np.int64),
+                        rows["count"].to_numpy().astype(np.int64), rows["negated"].to_numpy().astype(np.int64),
+                        rows["rate"].to_numpy())
     return Partition(rows, sums)
 
 
@@ -249,18 +305,94 @@ def _local_task(records: list, voice: str, part: str, normalize: str) -> Partiti
     return score_partition(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize)
 
 
+@dataclass(frozen=True)
+class _PartScores:
+    """What a worker returns for one input part: the rows of each chunk,
+    the part's per-outlet sums and its read outcome."""
+
+    chunks: list[pd.DataFrame]
+    sums: OutletSums
+    outcome: PartOutcome
+
+
+def read_and_score_part(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
+                        normalize: str, chunk_size: int, reader: dict[str, Any]) -> _PartScores:
+    """Read one part of a JSONL corpus (:func:`framing.corpus.readers.iter_part`
+    with the ``reader`` options) and score it chunk by chunk
+    (:func:`score_partition`).  A bad record that stops the read is in
+    the outcome, for the main process to raise in input order."""
+    matcher = compile_lexicon(lexicon)
+    outcomes: list[PartOutcome] = []
+    chunks: list[pd.DataFrame] = []
+    sums = OutletSums(tuple(matcher.categories))
+    documents = iter_part(input_part, report=outcomes.append, **reader)
+    try:
+        for chunk in _chunks(_records(documents, part), chunk_size):
+            result = score_partition(matcher, chunk, voice=voice, part=part, normalize=normalize)
+            chunks.append(result.rows)
+            sums.merge(result.sums)
+    except CorpusError:
+        if not outcomes:
+            raise
+    return _PartScores(chunks, sums, outcomes[0])
+
+
+def _local_part_task(input_part: InputPart, options: dict[str, Any]) -> _PartScores:
+    return read_and_score_part(_WORKER["lexicon"], input_part, **options)
+
+
+PARQUET_ROW_GROUP = 1 << 17
+"""Rows per row group of a Parquet output (fixed, so that the file does not depend on the chunking)."""
+
+
 class _Writer:
-    """Per-document rows appended to a .csv/.tsv file in input order."""
+    """Per-document rows appended to a .csv/.tsv/.parquet file in input order."""
 
     def __init__(self, output: str | os.PathLike[str] | None) -> None:
         self.path = None if output is None else Path(output)
-        if self.path is not None and self.path.suffix not in (".csv", ".tsv"):
-            raise ValueError(f"output: expected a .csv or .tsv file name (rows are appended chunk by chunk), "
+        if self.path is not None and self.path.suffix not in (".csv", ".tsv", ".parquet"):
+            raise ValueError(f"output: expected a .csv, .tsv or .parquet file name (rows are appended chunk by chunk), "
                              f"got {str(output)!r}")
-        self.handle = None
+        self.parquet = self.path is not None and self.path.suffix == ".parquet"
+        if self.parquet and importlib.util.find_spec("pyarrow") is None:
+            raise ImportError(f"output: writing {self.path} needs pyarrow: pip install 'framing-toolkit[parquet]'")
+        self.handle: Any = None
+        self.pending: list[Any] = []
+        self.n_pending = 0
+
+    def _schema(self):
+        import pyarrow as pa
+
+        types = {"count": pa.int32(), "negated": pa.int32(), "tokens": pa.int32(), "weight": pa.float64(),
+                 "rate": pa.float64()}
+        return pa.schema([(c, types.get(c, pa.string())) for c in SCORE_COLUMNS])
+
+    def _flush(self, final: bool) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if self.handle is None:
+            self.handle = pq.ParquetWriter(self.path, self._schema(), compression="zstd")
+        table = pa.concat_tables(self.pending) if self.pending else self._schema().empty_table()
+        while len(table) >= PARQUET_ROW_GROUP or (final and len(table)):
+            size = min(PARQUET_ROW_GROUP, len(table))
+            self.handle.write_table(table.slice(0, size), row_group_size=size)
+            table = table.slice(size)
+        self.pending, self.n_pending = ([table] if len(table) else []), len(table)
 
     def write(self, rows: pd.DataFrame) -> None:
         if self.path is None:
+            return
+        if self.parquet:
+            import pyarrow as pa
+
+            plain = {c: (rows[c].astype(object) if isinstance(rows[c].dtype, pd.CategoricalDtype) else rows[c])
+                     for c in SCORE_COLUMNS}
+            self.pending.append(pa.Table.from_pydict({c: pa.array(v, from_pandas=True) for c, v in plain.items()})
+                                .cast(self._schema()))
+            self.n_pending += len(rows)
+            if self.n_pending >= PARQUET_ROW_GROUP:
+                self._flush(final=False)
             return
         first = self.handle is None
         if first:
@@ -269,6 +401,11 @@ class _Writer:
                     lineterminator="\n")
 
     def close(self, columns: tuple[str, ...]) -> None:
+        if self.parquet:
+            if self.handle is None or self.pending:
+                self._flush(final=True)
+            self.handle.close()
+            return
         if self.path is not None and self.handle is None:  # no documents: a header only
             pd.DataFrame(columns=list(columns)).to_csv(self.path, index=False,
                                                        sep="\t" if self.path.suffix == ".tsv" else ",",
@@ -376,6 +513,146 @@ def score_stream(
             total.merge(result.sums)
             if progress is not None:
                 progress(len(result.rows) // max(1, len(total.categories)))
+    finally:
+        writer.close(SCORE_COLUMNS)
+        for closer in reversed(closers):
+            if isinstance(closer, ProcessPoolExecutor):
+                closer.shutdown(cancel_futures=True)
+            else:
+                closer.close()
+    return total.table(part=part, voice=voice, denominator=normalize)
+
+
+def score_files(
+    path: str | os.PathLike[str],
+    lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"],
+    *,
+    normalize: str = DEFAULTS["normalize"],
+    voice: str = DEFAULTS["voice"],
+    part: str = DEFAULTS["part"],
+    engine: str = "local",
+    n_jobs: int = 1,
+    scheduler: Any = None,
+    read_in: str = "workers",
+    chunk_size: int = 256,
+    part_bytes: int = PART_BYTES,
+    output: str | os.PathLike[str] | None = None,
+    progress: Callable[[int], None] | None = None,
+    report: Callable[[ReadReport], None] | None = None,
+    format: str | None = None,
+    fields: Mapping[str, str | None] | None = None,
+    on_error: str = DEFAULTS["on_error"],
+    encoding: str = "utf-8",
+    fallback_encoding: str | None = None,
+    outlet: str | None = None,
+    id_prefix: str | None = None,
+) -> pd.DataFrame:
+    """Score a corpus file whose parts the workers read themselves; return
+    per-outlet aggregates.
+
+    A JSONL corpus is cut into parts without parsing it
+    (:func:`framing.corpus.readers.plan_parts`: byte ranges of about
+    ``part_bytes`` of an uncompressed file, one part per ``.jsonl.gz``
+    file, a glob pattern of shards).  Each worker reads its part with the
+    corpus reader's own code (:func:`framing.corpus.readers.iter_part`)
+    and scores it; the main process only merges, in input order: the
+    per-document rows (written to ``output``), the exact per-outlet sums
+    and the read reports
+    (:class:`framing.corpus.readers.PartsMerger`: duplicate ``doc_id``
+    across parts, skipped records, warnings).  Tables, the rows file, the
+    report and every error (message and line) are those of
+    ``score_stream(iter_documents(path, ...))``, for any ``n_jobs``,
+    engine and number of parts.  Gzip is not seekable: shard a large
+    corpus into several ``.jsonl.gz`` files (``"shards/*.jsonl.gz"``) to
+    read it in parallel.  With ``engine="dask"`` the workers open the
+    files themselves, so the path must be readable on every worker (a
+    shared file system); ``read_in="main"`` ships the texts instead.
+
+    Other formats (JSON, CSV/TSV, Parquet, folders, ``.txt``) and
+    ``read_in="main"`` fall back to reading in the main process:
+    ``score_stream(iter_documents(path, ...))``.
+
+    Parameters
+    ----------
+    path : path or str
+        A corpus file, or a glob pattern of JSONL files.
+    lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress
+        As for :func:`score_stream` (``output`` may also be ``.parquet``).
+    read_in : {"workers", "main"}
+        Who reads the corpus (``"main"``: the previous path, kept for
+        comparison and for clusters without a shared file system).
+    part_bytes : int
+        Target size of the byte ranges of an uncompressed JSONL file.
+    report : callable, optional
+        Called with the :class:`framing.corpus.ReadReport` of the whole read.
+    format, fields, on_error, encoding, fallback_encoding, outlet, id_prefix
+        As for :func:`framing.corpus.iter_documents`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`score_stream`.
+    """
+    check_choice("read_in", read_in, READ_IN)
+    reader = {"fields": fields, "on_error": on_error, "encoding": encoding, "fallback_encoding": fallback_encoding,
+              "outlet": outlet, "id_prefix": id_prefix}
+    options = {"normalize": normalize, "voice": voice, "part": part, "engine": engine, "n_jobs": n_jobs,
+               "scheduler": scheduler, "chunk_size": chunk_size, "output": output, "progress": progress}
+    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    check_choice("engine", engine, ENGINES)
+    n_jobs = check_int("n_jobs", n_jobs, low=1)
+    chunk_size = check_int("chunk_size", chunk_size, low=1)
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
+    parts = None if read_in == "main" else plan_parts(path, format=format, part_bytes=part_bytes,
+                                                      min_parts=n_jobs if engine == "local" else 1)
+    if parts is None:
+        if on_error == "skip" and report is None:
+            report = lambda rep: None  # noqa: E731 (the caller asked for no report)
+        documents = iter_documents(path, format=format, report=report, **reader)
+        return score_stream(documents, lexicon, **options)
+    matcher = compile_lexicon(lexicon)
+    lex = matcher.lexicon
+    source = str(Path(path)) if Path(path).exists() else str(path)
+    merger = PartsMerger(source, report=report, **reader)
+    writer = _Writer(output)
+    total = OutletSums(tuple(matcher.categories))
+    k = len(total.categories)
+    task = {"voice": voice, "part": part, "normalize": normalize, "chunk_size": chunk_size, "reader": reader}
+    closers: list[Any] = []
+    try:
+        if engine == "dask":
+            client, closers = _dask_client(scheduler)
+            workers = max(1, sum(client.nthreads().values()))
+            parts = plan_parts(path, format=format, part_bytes=part_bytes, min_parts=workers)
+            [lex_future] = client.scatter([lex], broadcast=True)
+            results = _ordered(lambda p: client.submit(read_and_score_part, lex_future, p, pure=False, **task),
+                               parts, 2 * workers)
+        elif n_jobs == 1:
+            results = (read_and_score_part(matcher, p, **task) for p in parts)
+        else:
+            pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lex,))
+            closers.append(pool)
+            results = _ordered(lambda p: pool.submit(_local_part_task, p, task), parts, 2 * n_jobs)
+        for result in results:
+            drop = np.asarray(merger.add(result.outcome), dtype=np.int64)  # duplicate ids under on_error="skip"
+            if not len(drop):
+                for rows in result.chunks:
+                    writer.write(rows)
+                total.merge(result.sums)
+            else:
+                done = 0
+                for rows in result.chunks:
+                    n = len(rows) // k
+                    piece = _without(rows, k, drop[(drop >= done) & (drop < done + n)] - done)
+                    writer.write(piece.rows)
+                    total.merge(piece.sums)
+                    done += n
+            if progress is not None:
+                progress(len(result.outcome.doc_ids) - len(drop))
+        merger.finish()
     finally:
         writer.close(SCORE_COLUMNS)
         for closer in reversed(closers):

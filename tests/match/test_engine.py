@@ -76,8 +76,8 @@ def test_errors(tmp_path):
         score_stream([], engine="spark")
     with pytest.raises(ValueError, match="scheduler: only used with engine='dask'"):
         score_stream([], scheduler="tcp://x:8786")
-    with pytest.raises(ValueError, match=r"output: expected a \.csv or \.tsv file name"):
-        score_stream([], output=tmp_path / "x.parquet")
+    with pytest.raises(ValueError, match=r"output: expected a \.csv, \.tsv or \.parquet file name"):
+        score_stream([], output=tmp_path / "x.xlsx")
     with pytest.raises(TypeError, match="corpus item 0 is a str"):
         score_stream(["text"])
 
