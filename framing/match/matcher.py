@@ -599,8 +599,11 @@ def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ..
         nt_key = len(keys)
         automaton.add_word("n't ", nt_key)
         keys.append(ScanKey(4, None, None, None))
-    if keys:
-        automaton.make_automaton()
+    if not keys:
+        # a lexicon of scare-quote categories only: a key that no prepared
+        # text holds (byte 0 is blanked), so the scan finds nothing
+        automaton.add_word("\x00", -1)
+    automaton.make_automaton()
     return tuple(keys), automaton, nt_key
 
 
