@@ -16,13 +16,18 @@ __all__ = ["CategorySummary", "GlobOverlap", "LexiconReport", "SharedTerm", "che
 
 @dataclass(frozen=True, slots=True)
 class CategorySummary:
-    """Entry counts of one category (a glob is any entry with a ``*`` word)."""
+    """Entry counts of one category (a glob is any entry with a ``*`` word;
+    ``with_rules`` counts the entries with context rules or exceptions;
+    ``scare_quotes`` is the category's ``scare_quote_max_words`` when it
+    counts scare quotes, else 0)."""
 
     name: str
     entries: int
     phrases: int
     globs: int
     negation_window: int
+    with_rules: int = 0
+    scare_quotes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,7 @@ class LexiconReport:
     warnings: tuple[str, ...]
     glob_overlaps: tuple[GlobOverlap, ...]
     shared_terms: tuple[SharedTerm, ...]
+    exceptions: tuple[str, ...] = ()
 
     def summary(self, *, limit: int = 20) -> str:
         """Readable text; each list shows at most ``limit`` items."""
@@ -84,6 +90,11 @@ class LexiconReport:
             if len(items) > limit:
                 lines.append(f"  ... and {len(items) - limit} more")
 
+        section("Context rules (framing.lexicon.model: entries with rules, scare quotes)",
+                [f"{c.name}: {_count(c.with_rules, 'entry', 'entries')} with context rules"
+                 + (f"; scare quotes of up to {c.scare_quotes} words" if c.scare_quotes else "")
+                 for c in self.categories if c.with_rules or c.scare_quotes])
+        section("Lexicon exceptions (no hit overlapping them counts)", [repr(p) for p in self.exceptions])
         section("Warnings", list(self.warnings))
         section("Glob overlaps (a glob also matches another entry of its category; the exact or longer entry wins)",
                 [f"{g.category}: {g.glob!r} (line {g.glob_line}) also matches {g.term!r} (line {g.term_line})"
@@ -170,11 +181,13 @@ def check_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lex
     lexicon = load_lexicon(spec, warn=False, **options)
     cats = tuple(
         CategorySummary(c.name, len(es := lexicon.entries_of(c.name)), sum(e.is_phrase for e in es),
-                        sum(e.is_glob for e in es), c.negation_window)
+                        sum(e.is_glob for e in es), c.negation_window, sum(e.has_context for e in es),
+                        c.scare_quote_max_words if c.scare_quotes else 0)
         for c in lexicon.categories
     )
     return LexiconReport(
         name=lexicon.name, version=lexicon.version, source=lexicon.source, n_categories=len(lexicon.categories),
         n_entries=len(lexicon.entries), categories=cats, warnings=lexicon.warnings,
         glob_overlaps=tuple(_glob_overlaps(lexicon)), shared_terms=tuple(_shared_terms(lexicon)),
+        exceptions=lexicon.exceptions,
     )

@@ -18,9 +18,17 @@ Formats (``read_lexicon`` dispatches on the suffix, or ``format=``)
     (list of single words; default :data:`~framing.lexicon.DEFAULT_NEGATORS`)
     and ``[[categories]]`` tables with ``name``, ``definition``
     (required, non-empty), ``examples``, ``citations`` (lists of strings),
-    ``negation_window`` (integer >= 0, default 0) and ``entries``
-    (required, non-empty; each a string or ``{ term = "...", weight = x }``,
-    weight a finite number, default 1).  An unknown key or a wrong type
+    ``negation_window`` (integer >= 0, default 0), ``scare_quotes``
+    (boolean, default false), ``scare_quote_max_words`` (integer 1-10,
+    default 3; only with ``scare_quotes = true``) and ``entries``
+    (required and non-empty unless ``scare_quotes = true``; each a string
+    or ``{ term = "...", weight = x }``, weight a finite number, default
+    1, with the optional context rules ``followed_by``,
+    ``not_followed_by``, ``preceded_by``, ``not_preceded_by`` (non-empty
+    lists of one-token words, globs allowed) and ``exceptions``
+    (non-empty list of phrases containing the term)).  A top-level
+    ``exceptions`` (non-empty list of phrases) blocks every hit
+    overlapping one of them.  Semantics: :mod:`framing.lexicon.model`.  An unknown key or a wrong type
     anywhere is an error naming the key path (``categories[2].negaton_window``,
     0-based indices), the line and the allowed keys.  tomllib reports no
     positions, so lines are found in the raw text: a category's line is
@@ -58,7 +66,10 @@ Formats (``read_lexicon`` dispatches on the suffix, or ``format=``)
     Rows ``term,category[,weight]``; an optional header row is recognised
     by its first cell ``term``, or by cells that are all column names
     including ``term`` (case-insensitive); the columns ``term``,
-    ``category`` and optional ``weight`` may then come in any order.  The delimiter is a tab for ``.tsv``
+    ``category`` and optional ``weight`` may then come in any order, with
+    the optional context-rule columns ``followed_by``, ``not_followed_by``,
+    ``preceded_by``, ``not_preceded_by`` and ``exceptions`` (values
+    separated by ``|``; an empty cell: no rule).  The delimiter is a tab for ``.tsv``
     and ``format="tsv"``, a comma for ``.csv``, else a tab if the first
     non-blank line has one.  Standard CSV quoting; blank rows are
     ignored; an empty weight is 1.  Categories are created in order of
@@ -99,9 +110,12 @@ from typing import Any, Mapping
 
 from ..check import check_bool, check_choice
 from .model import (
+    CONSTRAINTS,
     DEFAULT_NEGATORS,
     NESTED_SCOPES,
+    SCARE_QUOTE_MAX_WORDS,
     Category,
+    Entry,
     Lexicon,
     LexiconError,
     location,
@@ -161,9 +175,12 @@ def _decode(data: bytes, source: str, encoding: str, fallback: str | None, notes
 
 # ------------------------------------------------------------------ TOML
 
-_TOP_KEYS = ("name", "version", "description", "citation", "license", "nested_scope", "negators", "categories")
-_CATEGORY_KEYS = ("name", "definition", "examples", "citations", "negation_window", "entries")
-_ENTRY_KEYS = ("term", "weight")
+_TOP_KEYS = ("name", "version", "description", "citation", "license", "nested_scope", "negators", "exceptions",
+             "categories")
+_CATEGORY_KEYS = ("name", "definition", "examples", "citations", "negation_window", "scare_quotes",
+                  "scare_quote_max_words", "entries")
+_RULE_KEYS = (*CONSTRAINTS, "exceptions")
+_ENTRY_KEYS = ("term", "weight", *_RULE_KEYS)
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
 _HEADER = re.compile(rf"^\s*\[\[?\s*{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*\s*\]\]?\s*(?:#.*)?$")
 _LITERAL = re.compile(r'"(?:[^"\\\n]|\\.)*"' + r"|'[^'\n]*'|#.*")  # a basic or literal string, or a comment
@@ -282,11 +299,14 @@ class _TomlReader:
             raise self.fail(line, f"{prefix + key} must be a {kind}, got {value!r} ({_kind(value)})")
         return value
 
-    def strings(self, table: dict[str, Any], key: str, prefix: str, index: int | None) -> tuple[str, ...]:
+    def strings(self, table: dict[str, Any], key: str, prefix: str, index: int | None, *,
+                non_empty: bool = False, line: int | None = None) -> tuple[str, ...]:
         value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            line = self.where_lines.key(key, index)
-            raise self.fail(line, f"{prefix + key} must be a list of non-empty strings, got {value!r}")
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value) or (
+                non_empty and not value):
+            line = line if line is not None else self.where_lines.key(key, index)
+            kind = "a non-empty list" if non_empty else "a list"
+            raise self.fail(line, f"{prefix + key} must be {kind} of non-empty strings, got {value!r}")
         return tuple(value)
 
     def read(self, on_duplicate: str, notes: list[str]) -> Lexicon:
@@ -302,12 +322,13 @@ class _TomlReader:
             raise self.fail(self.where_lines.key("nested_scope"),
                             f"nested_scope must be one of {', '.join(NESTED_SCOPES)}, got {scope!r}")
         negators = self.strings(data, "negators", "", None) if "negators" in data else DEFAULT_NEGATORS
+        exceptions = self.strings(data, "exceptions", "", None, non_empty=True) if "exceptions" in data else ()
         cats_raw = data.get("categories")
         if not isinstance(cats_raw, list) or not cats_raw or not all(isinstance(c, dict) for c in cats_raw):
             raise self.fail(self.where_lines.key("categories"),
                             f"categories must be a non-empty array of tables ([[categories]]), got {cats_raw!r}")
         categories: list[Category] = []
-        entries: list[tuple[str, str, float, int | None]] = []
+        entries: list[Entry] = []
         for index, table in enumerate(cats_raw):
             category, rows = self.category(table, index)
             categories.append(category)
@@ -315,10 +336,10 @@ class _TomlReader:
         return Lexicon.build(
             name, categories, entries, version=version, description=description, citation=citation,
             negators=negators, nested_scope=scope, source=self.source, on_duplicate=on_duplicate,
-            warnings=tuple(notes), license=license_,
+            warnings=tuple(notes), license=license_, exceptions=exceptions,
         )
 
-    def category(self, table: dict[str, Any], index: int) -> tuple[Category, list[tuple[str, str, float, int | None]]]:
+    def category(self, table: dict[str, Any], index: int) -> tuple[Category, list[Entry]]:
         prefix = f"categories[{index}]."
         self.keys(table, _CATEGORY_KEYS, prefix, index)
         name = self.string(table, "name", prefix, index, required=True)
@@ -329,24 +350,39 @@ class _TomlReader:
         if not isinstance(window, int) or isinstance(window, bool) or window < 0:
             raise self.fail(self.where_lines.key("negation_window", index),
                             f"{prefix}negation_window must be an integer >= 0, got {window!r} ({_kind(window)})")
-        raw_entries = table.get("entries")
-        if not isinstance(raw_entries, list) or not raw_entries:
+        scare = table.get("scare_quotes", False)
+        if not isinstance(scare, bool):
+            raise self.fail(self.where_lines.key("scare_quotes", index),
+                            f"{prefix}scare_quotes must be true or false, got {scare!r} ({_kind(scare)})")
+        max_words = table.get("scare_quote_max_words", SCARE_QUOTE_MAX_WORDS[0])
+        low, high = SCARE_QUOTE_MAX_WORDS[1:]
+        if "scare_quote_max_words" in table and (
+                not isinstance(max_words, int) or isinstance(max_words, bool) or not low <= max_words <= high):
+            raise self.fail(self.where_lines.key("scare_quote_max_words", index),
+                            f"{prefix}scare_quote_max_words must be an integer from {low} to {high}, "
+                            f"got {max_words!r} ({_kind(max_words)})")
+        if "scare_quote_max_words" in table and not scare:
+            raise self.fail(self.where_lines.key("scare_quote_max_words", index),
+                            f"{prefix}scare_quote_max_words is set but scare_quotes is not true")
+        raw_entries = table.get("entries", [] if scare else None)
+        if not isinstance(raw_entries, list) or (not raw_entries and not scare):
             line = self.where_lines.key("entries", index) or self.where_lines.category(index)
             raise self.fail(line, f"{prefix}entries must be a non-empty list of terms, got {raw_entries!r}")
-        rows: list[tuple[str, str, float, int | None]] = []
+        rows: list[Entry] = []
         seen: dict[str, int] = {}
         for k, item in enumerate(raw_entries):
             path = f"{prefix}entries[{k}]"
-            term, weight = self.entry(item, path, index)
+            term, weight, rules = self.entry(item, path, index)
             occurrence = seen.get(term, 0)
             seen[term] = occurrence + 1
-            rows.append((term, name, weight, self.where_lines.literal(index, term, occurrence)))
-        category = Category(name, definition, examples, citations, window, self.where_lines.category(index))
+            rows.append(Entry(term, name, weight, (), self.where_lines.literal(index, term, occurrence), **rules))
+        category = Category(name, definition, examples, citations, window, self.where_lines.category(index),
+                            scare, max_words)
         return category, rows
 
-    def entry(self, item: Any, path: str, index: int) -> tuple[str, float]:
+    def entry(self, item: Any, path: str, index: int) -> tuple[str, float, dict[str, tuple[str, ...]]]:
         if isinstance(item, str):
-            return item, 1.0
+            return item, 1.0, {}
         if not isinstance(item, dict):
             raise self.fail(self.where_lines.key("entries", index),
                             f"{path} must be a string or a table {{ term = ..., weight = ... }}, "
@@ -364,19 +400,21 @@ class _TomlReader:
         weight = item.get("weight", 1.0)
         if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
             raise self.fail(line, f"{path}.weight must be a finite number, got {weight!r} ({_kind(weight)})")
-        return term, float(weight)
+        rules = {key: self.strings(item, key, path + ".", index, non_empty=True, line=line)
+                 for key in _RULE_KEYS if key in item}
+        return term, float(weight), rules
 
 
 # ------------------------------------------------------------------ CSV / TSV
 
-_CSV_COLUMNS = ("term", "category", "weight")
+_CSV_COLUMNS = ("term", "category", "weight", *_RULE_KEYS)
 
 
 def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_error: str, notes: list[str]) -> Lexicon:
     reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
     columns: dict[str, int] | None = None
     categories: dict[str, Category] = {}
-    entries: list[tuple[str, str, float, int | None]] = []
+    entries: list[Entry] = []
 
     def problem(line: int, message: str) -> None:
         if on_error == "raise":
@@ -401,7 +439,7 @@ def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_erro
             first_row = False
             if any(c not in _CSV_COLUMNS for c in names) or len(set(names)) != len(names) or "category" not in names:
                 raise LexiconError(f"{location(source, line)}: header row {cells!r}: the columns must be term, category "
-                                   f"and optionally weight, each once")
+                                   f"and optionally weight, {', '.join(_RULE_KEYS)}, each once")
             columns = {c: names.index(c) for c in names}
             continue
         first_row = False
@@ -431,8 +469,18 @@ def _read_csv(text: str, source: str, delimiter: str, on_duplicate: str, on_erro
         except ValueError as exc:
             problem(line, f"invalid term: {exc}")
             continue
-        categories.setdefault(category, Category(category, "", line=line))
-        entries.append((term, category, weight, line))
+        rules: dict[str, tuple[str, ...]] = {}
+        for key in _RULE_KEYS:
+            cell = cells[layout[key]] if key in layout and layout[key] < len(cells) else ""
+            if cell:
+                values = tuple(v.strip() for v in cell.split("|"))
+                if not all(values):
+                    problem(line, f"{key} of {term!r} must be '|'-separated non-empty values, got {cell!r}")
+                    break
+                rules[key] = values
+        else:
+            categories.setdefault(category, Category(category, "", line=line))
+            entries.append(Entry(term, category, weight, (), line, **rules))
     if not entries:
         raise LexiconError(f"{source}: no entries (expected rows term{delimiter}category[{delimiter}weight])")
     return Lexicon.build(Path(source).stem, list(categories.values()), entries, source=source,
@@ -701,6 +749,8 @@ def write_lexicon_toml(
     out.append(f"nested_scope = {_toml_str(lexicon.nested_scope)}")
     if tuple(lexicon.negators) != DEFAULT_NEGATORS:
         out.append(f"negators = {_toml_list(lexicon.negators)}")
+    if lexicon.exceptions:
+        out.append(f"exceptions = {_toml_list(lexicon.exceptions)}")
     by_category: dict[str, list] = {c.name: [] for c in lexicon.categories}
     for entry in lexicon.entries:
         by_category[entry.category].append(entry)
@@ -713,12 +763,21 @@ def write_lexicon_toml(
             out.append(f"citations = {_toml_list(cat.citations)}")
         if cat.negation_window:
             out.append(f"negation_window = {cat.negation_window}")
+        if cat.scare_quotes:
+            out.append("scare_quotes = true")
+            if cat.scare_quote_max_words != SCARE_QUOTE_MAX_WORDS[0]:
+                out.append(f"scare_quote_max_words = {cat.scare_quote_max_words}")
+        if not by_category[cat.name]:
+            continue  # a scare-quote category without entries
         out.append("entries = [")
         for entry in by_category[cat.name]:
-            if entry.weight == 1.0:
+            rules = "".join(f", {key} = {_toml_list(getattr(entry, key))}" for key in _RULE_KEYS if getattr(entry, key))
+            if entry.weight == 1.0 and not rules:
                 out.append(f"    {_toml_str(entry.term)},")
+            elif entry.weight == 1.0:
+                out.append(f"    {{ term = {_toml_str(entry.term)}{rules} }},")
             else:
-                out.append(f"    {{ term = {_toml_str(entry.term)}, weight = {entry.weight!r} }},")
+                out.append(f"    {{ term = {_toml_str(entry.term)}, weight = {entry.weight!r}{rules} }},")
         out.append("]")
     p.write_text("\n".join(out) + "\n", encoding="utf-8")
     return p

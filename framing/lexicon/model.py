@@ -41,6 +41,74 @@ Matching semantics (implemented by :mod:`framing.match`)
   one of the lexicon's negators (or a token ending in ``n't``) stands
   among the ``k`` tokens before it in the same sentence.  Negated hits
   are counted apart (``negated``) and not in ``count``.
+
+Context rules (optional; TOML entry tables and CSV columns)
+-------------------------------------------------------------
+An entry may carry rules about its surroundings; an entry whose rules
+fail at a position is *not a candidate there*, so a shorter or another
+entry may still match (leftmost-longest applies among the candidates
+that pass).  A *word* in a rule is one token, written like a term word
+(folded; ``word*`` is a prefix glob; a possessive ``'s`` token counts as
+the word).  Every rule looks only inside the sentence of the hit.
+
+* ``followed_by = ["be", "have", "potentially"]``: the token right after
+  the matched term must match one of the words; with no next token in
+  the sentence the rule fails (``could`` in "it could be" is a
+  candidate, in "she could swim" and "if only it could." it is not).
+* ``not_followed_by``: the token right after must not match any of the
+  words; with no next token in the sentence the rule passes.
+* ``preceded_by`` / ``not_preceded_by``: the same for the token right
+  before the term (``claims`` with ``not_preceded_by = ["legal"]`` is
+  no candidate in "legal claims" but is in "claims of fraud").
+* ``exceptions = ["daily beast"]``: phrases (one or more words, globs
+  allowed) that each contain the entry's pattern as a contiguous run
+  of words (a phrase that could never cover the term is an error).  A
+  candidate is dropped when an occurrence of one of its exception
+  phrases in the same sentence covers all its tokens ("the Daily
+  Beast reported" has no hit of ``beast``; "a beast of a storm" has).
+
+Negation windows are unchanged: a candidate that passes its rules is
+negated when a negator stands in the window before its first token.
+
+A lexicon-level ``exceptions`` list (phrases; page furniture and names
+such as ``"media playback is unsupported on your device"`` or ``"daily
+beast"``) drops every candidate of every entry -- and every scare quote
+-- whose tokens overlap an occurrence of one of the phrases (in one
+sentence).
+
+Scare quotes (optional; per category)
+-------------------------------------
+A category with ``scare_quotes = true`` (and ``scare_quote_max_words =
+n``, 1-10, default 3) counts each *scare quote* as one hit with the term
+``"<scare quote>"`` (:data:`SCARE_QUOTE`, weight 1) spanning the quoted
+words.  A scare quote is a span of :func:`framing.quotes.quote_spans`
+that is a double-quote span (``"`` ``“”`` ``„“`` ``«»``), closed by its
+mark (not by a paragraph end), outermost (depth 0), holding 1 to ``n``
+tokens all in one sentence, and *not attributed*.  A span is attributed
+(a quotation of someone's words or a title, not a scare quote) when
+
+1. one of :data:`ATTRIBUTION_WORDS` (reporting verbs such as *said*,
+   *says*, *told*, *asked*, *added*, *wrote*, *according*, and naming
+   words *called*, *titled*, *entitled*, *dubbed*, *named*, *nicknamed*)
+   stands among the :data:`SCARE_QUOTE_CONTEXT` (8) tokens before or
+   after the span in the same sentence -- except *called* right after
+   *so* (``so-called "experts"`` is a scare quote);
+2. its first token opens a sentence (a quotation standing as a
+   sentence), or the last non-space character before the opening mark
+   is a colon (a quotation introduced by a colon).
+
+Examples: ``the "reform" was passed`` -- a scare quote; ``critics of
+the so-called "experts" disagreed`` -- a scare quote; ``"We will win,"
+he said.`` -- attributed (rule 1 and rule 2); ``he said the plan was
+"dead on arrival"`` -- an attributed partial quote, not a scare quote;
+``a film titled "Reform"`` and ``what he called "a hoax"`` -- attributed
+(naming words); ``He put it bluntly: "No."`` -- attributed (colon).
+Scare-quote hits compete with the category's entries like a term as
+long as the span (a term of the same length at the same token wins
+the tie), take the category's negation window, and are dropped by the
+lexicon's ``exceptions``.  They are in the *outlet's* voice although
+their words lie inside a quotation: an unattributed quotation is the
+outlet's own insinuation.
 """
 
 from __future__ import annotations
@@ -56,7 +124,12 @@ from ..check import check_choice
 from ..text import TOKEN_PATTERN, fold, term_tokens
 
 __all__ = [
+    "ATTRIBUTION_WORDS",
+    "CONSTRAINTS",
     "DEFAULT_NEGATORS",
+    "SCARE_QUOTE",
+    "SCARE_QUOTE_CONTEXT",
+    "SCARE_QUOTE_MAX_WORDS",
     "Category",
     "Entry",
     "Lexicon",
@@ -87,6 +160,26 @@ DEFAULT_NEGATORS: tuple[str, ...] = (
 )
 
 NESTED_SCOPES: tuple[str, ...] = ("category", "lexicon")
+
+#: The context rules an entry may carry (each a tuple of words).
+CONSTRAINTS: tuple[str, ...] = ("followed_by", "not_followed_by", "preceded_by", "not_preceded_by")
+#: The term (and entry display) of a scare-quote hit.
+SCARE_QUOTE = "<scare quote>"
+#: Default and allowed range of ``Category.scare_quote_max_words``.
+SCARE_QUOTE_MAX_WORDS: tuple[int, int, int] = (3, 1, 10)
+#: Tokens looked at on each side of a quoted span for an attribution word.
+SCARE_QUOTE_CONTEXT = 8
+#: Words that attribute a quoted span to a speaker or mark it as a name or
+#: title (folded tokens; see the module notes on scare quotes).
+ATTRIBUTION_WORDS: frozenset[str] = frozenset({
+    "said", "says", "say", "saying", "told", "tells", "tell", "telling", "asked", "asks", "ask", "asking",
+    "added", "adds", "wrote", "writes", "write", "writing", "according", "stated", "states", "explained",
+    "explains", "noted", "notes", "replied", "replies", "answered", "answers", "declared", "declares",
+    "announced", "announces", "tweeted", "tweets", "posted", "insisted", "insists", "argued", "argues",
+    "claimed", "claims", "warned", "warns", "continued", "recalled", "acknowledged", "admitted", "quoted",
+    "quoting", "described", "describes", "calls", "call", "calling",
+    "called", "titled", "entitled", "dubbed", "named", "nicknamed",
+})
 
 
 class LexiconError(ValueError):
@@ -136,6 +229,41 @@ def parse_term(term: str) -> tuple[tuple[str, ...], str]:
     return pattern, "".join(dropped)
 
 
+def fold_word(word: str) -> str:
+    """The folded form of a one-word rule word (``"Be"`` -> ``"be"``,
+    ``"have*"`` stays a glob).
+
+    Raises
+    ------
+    ValueError
+        If ``word`` is not exactly one word (a ``?`` included).
+    """
+    pattern, _ = parse_term(word)
+    if len(pattern) != 1:
+        raise ValueError(f"{word!r} is {len(pattern)} words; a context rule word is one token")
+    return pattern[0]
+
+
+def words_overlap(a: str, b: str) -> bool:
+    """Can one token match both pattern words ``a`` and ``b`` (exact words
+    or ``*`` globs)?"""
+    if a.endswith("*") and b.endswith("*"):
+        return a[:-1].startswith(b[:-1]) or b[:-1].startswith(a[:-1])
+    if a.endswith("*"):
+        return b.startswith(a[:-1])
+    if b.endswith("*"):
+        return a.startswith(b[:-1])
+    return a == b
+
+
+def contains_pattern(phrase: tuple[str, ...], pattern: tuple[str, ...]) -> bool:
+    """Does ``phrase`` hold ``pattern`` as a contiguous run of words (each
+    pair of words able to match one token, :func:`words_overlap`)?"""
+    n = len(pattern)
+    return any(all(words_overlap(p, w) for p, w in zip(pattern, phrase[k : k + n]))
+               for k in range(len(phrase) - n + 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One lexicon term in one category.
@@ -143,6 +271,9 @@ class Entry:
     ``pattern`` is the folded word sequence from
     :func:`framing.text.term_tokens`; words ending in ``*`` are prefix
     globs.  ``line`` is the line in the source file (for messages).
+    ``followed_by``, ``not_followed_by``, ``preceded_by``,
+    ``not_preceded_by`` (one-token words, as written) and ``exceptions``
+    (phrases) are the entry's context rules (module notes); empty: none.
     """
 
     term: str
@@ -150,10 +281,30 @@ class Entry:
     weight: float = 1.0
     pattern: tuple[str, ...] = ()
     line: int | None = None
+    followed_by: tuple[str, ...] = ()
+    not_followed_by: tuple[str, ...] = ()
+    preceded_by: tuple[str, ...] = ()
+    not_preceded_by: tuple[str, ...] = ()
+    exceptions: tuple[str, ...] = ()
 
     @property
     def is_phrase(self) -> bool:
         return len(self.pattern) > 1
+
+    @property
+    def has_context(self) -> bool:
+        """The entry carries context rules or exceptions (module notes)."""
+        return bool(self.followed_by or self.not_followed_by or self.preceded_by or self.not_preceded_by
+                    or self.exceptions)
+
+    def context_key(self) -> tuple:
+        """The entry's rules in folded form (what matching reads; empty
+        tuples when it has none): the four word rules, then the exception
+        patterns, each sorted."""
+        return (
+            *(tuple(sorted({fold_word(w) for w in getattr(self, name)})) for name in CONSTRAINTS),
+            tuple(sorted({term_tokens(p) for p in self.exceptions})),
+        )
 
     @property
     def is_glob(self) -> bool:
@@ -170,6 +321,9 @@ class Category:
     citations: tuple[str, ...] = ()
     negation_window: int = 0
     line: int | None = None
+    #: count unattributed short double-quoted spans as hits (module notes)
+    scare_quotes: bool = False
+    scare_quote_max_words: int = SCARE_QUOTE_MAX_WORDS[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +342,7 @@ class Lexicon:
     source: str | None = None
     warnings: tuple[str, ...] = field(default=(), compare=False)
     license: str = ""
+    exceptions: tuple[str, ...] = ()
 
     @property
     def category_names(self) -> tuple[str, ...]:
@@ -207,8 +362,15 @@ class Lexicon:
         check_choice("nested_scope", nested_scope, NESTED_SCOPES)
         return Lexicon(
             self.name, self.categories, self.entries, self.version, self.description, self.citation,
-            self.negators, nested_scope, self.source, self.warnings, self.license,
+            self.negators, nested_scope, self.source, self.warnings, self.license, self.exceptions,
         )
+
+    @property
+    def has_context(self) -> bool:
+        """Some entry has context rules, the lexicon has exceptions or a
+        category counts scare quotes (module notes)."""
+        return bool(self.exceptions) or any(c.scare_quotes for c in self.categories) or any(
+            e.has_context for e in self.entries)
 
     def content_hash(self) -> str:
         """SHA-256 of the lexicon's matching content (order-independent)."""
@@ -220,6 +382,16 @@ class Lexicon:
             "categories": sorted((c.name, c.negation_window) for c in self.categories),
             "entries": sorted((e.category, e.pattern, e.weight) for e in self.entries),
         }
+        # context rules join the payload only when present, so a lexicon
+        # without them keeps the hash it had before they existed
+        contexts = sorted((e.category, e.pattern, e.context_key()) for e in self.entries if e.has_context)
+        if contexts:
+            payload["contexts"] = contexts
+        if self.exceptions:
+            payload["exceptions"] = sorted({term_tokens(p) for p in self.exceptions})
+        scare = sorted((c.name, c.scare_quote_max_words) for c in self.categories if c.scare_quotes)
+        if scare:
+            payload["scare_quotes"] = scare
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=True).encode("ascii")
         return hashlib.sha256(blob).hexdigest()
 
@@ -239,6 +411,7 @@ class Lexicon:
         on_duplicate: str = "error",
         warnings: tuple[str, ...] = (),
         license: str = "",
+        exceptions: tuple[str, ...] | list[str] = (),
     ) -> "Lexicon":
         """Validate and build a lexicon.
 
@@ -246,7 +419,8 @@ class Lexicon:
         ----------
         entries
             ``(term, category, weight, line)`` tuples or :class:`Entry`
-            records (their ``pattern`` is recomputed).
+            records (their ``pattern`` is recomputed; their context rules
+            are checked and kept).
         on_duplicate : {"error", "warn"}
             The same term twice in one category with the same weight is a
             duplicate: an error, or with ``"warn"`` kept once and reported
@@ -258,7 +432,12 @@ class Lexicon:
         LexiconError
             Naming the source file and line: an invalid term or glob, an
             entry whose category is not defined, an empty category, a
-            conflicting duplicate, a bad negation window or scope.
+            conflicting duplicate (the same term in a category with other
+            weights or other context rules), a bad negation window or
+            scope, a context rule that is not a non-empty list of one-token
+            words, an exception phrase that does not contain its entry's
+            term, a bad lexicon exception, a bad ``scare_quotes`` flag or
+            ``scare_quote_max_words`` outside 1-10.
         """
         check_choice("on_duplicate", on_duplicate, ("error", "warn"))
         if nested_scope not in NESTED_SCOPES:
@@ -281,14 +460,24 @@ class Lexicon:
                     f"{location(source, cat.line)}: category {cat.name!r}: negation_window must be a whole number >= 0, "
                     f"got {cat.negation_window!r}"
                 )
+            if not isinstance(cat.scare_quotes, bool):
+                raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r}: scare_quotes must be true or "
+                                   f"false, got {cat.scare_quotes!r}")
+            low, high = SCARE_QUOTE_MAX_WORDS[1:]
+            max_words = cat.scare_quote_max_words
+            if not isinstance(max_words, int) or isinstance(max_words, bool) or not low <= max_words <= high:
+                raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r}: scare_quote_max_words must be "
+                                   f"a whole number from {low} to {high}, got {max_words!r}")
             seen_cats[cat.name] = cat
         built: list[Entry] = []
         index: dict[tuple[str, tuple[str, ...]], Entry] = {}
         parsed_terms: dict[str, tuple[tuple[str, ...], str]] = {}
         extra_warnings = list(warnings)
         for raw in entries:
+            rules: dict[str, tuple[str, ...]] = {}
             if isinstance(raw, Entry):
                 term, category, weight, line = raw.term, raw.category, raw.weight, raw.line
+                rules = {name: getattr(raw, name) for name in (*CONSTRAINTS, "exceptions")}
             elif isinstance(raw, tuple) and len(raw) == 4:
                 term, category, weight, line = raw
             else:
@@ -312,6 +501,7 @@ class Lexicon:
                 except ValueError as exc:
                     raise LexiconError(f"{where}: {exc}") from None
             pattern, dropped = parsed
+            rules = _check_rules(rules, term, pattern, where)
             if dropped:
                 shown = ", ".join(repr(c) for c in dropped)
                 extra_warnings.append(
@@ -322,6 +512,13 @@ class Lexicon:
             key = (category, pattern)
             prior = index.get(key)
             if prior is not None:
+                mine = Entry(term, category, float(weight), pattern, line, **rules)
+                if mine.context_key() != prior.context_key():
+                    raise LexiconError(
+                        f"{where}: entry {term!r} in category {category!r} conflicts with {prior.term!r}"
+                        f"{' at line ' + str(prior.line) if prior.line is not None else ''}: their context rules differ "
+                        f"(give one entry every rule)"
+                    )
                 if float(prior.weight) != float(weight):
                     raise LexiconError(
                         f"{where}: entry {term!r} in category {category!r} conflicts with {prior.term!r}"
@@ -335,12 +532,12 @@ class Lexicon:
                     raise LexiconError(message)
                 extra_warnings.append(message + " (kept once)")
                 continue
-            entry = Entry(term, category, float(weight), pattern, line)
+            entry = Entry(term, category, float(weight), pattern, line, **rules)
             index[key] = entry
             built.append(entry)
         used = {e.category for e in built}
         for cat in cats:
-            if cat.name not in used:
+            if cat.name not in used and not cat.scare_quotes:
                 raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r} has no entries")
         negs = DEFAULT_NEGATORS if negators is None else tuple(negators)
         folded_negs = []
@@ -354,6 +551,7 @@ class Lexicon:
             if len(words) != 1 or words[0].endswith("*"):
                 raise LexiconError(f"{location(source, None)}: negator {neg!r} must be a single word without '*'")
             folded_negs.append(words[0])
+        lexicon_exceptions = _check_phrases(exceptions, location(source, None), "exceptions", "the lexicon")
         return cls(
             name=name,
             categories=cats,
@@ -366,7 +564,51 @@ class Lexicon:
             source=source,
             warnings=tuple(extra_warnings),
             license=license,
+            exceptions=lexicon_exceptions,
         )
+
+
+def _check_phrases(values, where: str, key: str, owner: str) -> tuple[str, ...]:
+    """``values`` as a tuple of valid phrases (an empty one allowed)."""
+    if isinstance(values, str) or not isinstance(values, (tuple, list)):
+        raise LexiconError(f"{where}: {owner}: {key} must be a list of phrases, got {values!r}")
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise LexiconError(f"{where}: {owner}: {key} must be a list of non-empty strings, got {value!r}")
+        try:
+            parse_term(value)
+        except ValueError as exc:
+            raise LexiconError(f"{where}: {owner}: {key} phrase {value!r}: {exc}") from None
+    return tuple(values)
+
+
+def _check_rules(rules: dict[str, tuple[str, ...]], term: str, pattern: tuple[str, ...], where: str) -> dict[str, tuple[str, ...]]:
+    """An entry's context rules checked (module notes), as tuples."""
+    owner = f"entry {term!r}"
+    out: dict[str, tuple[str, ...]] = {}
+    for name in CONSTRAINTS:
+        words = rules.get(name, ())
+        if isinstance(words, str) or not isinstance(words, (tuple, list)):
+            raise LexiconError(f"{where}: {owner}: {name} must be a list of words, got {words!r}")
+        for word in words:
+            if not isinstance(word, str) or not word.strip():
+                raise LexiconError(f"{where}: {owner}: {name} must be a list of non-empty strings, got {word!r}")
+            try:
+                fold_word(word)
+            except ValueError as exc:
+                raise LexiconError(f"{where}: {owner}: {name}: {exc}") from None
+        if words:
+            out[name] = tuple(words)
+    phrases = _check_phrases(rules.get("exceptions", ()), where, "exceptions", owner)
+    for phrase in phrases:
+        if not contains_pattern(term_tokens(phrase), pattern):
+            raise LexiconError(
+                f"{where}: {owner}: exception {phrase!r} does not contain the term {' '.join(pattern)!r} as a run of "
+                f"words, so it could never block it"
+            )
+    if phrases:
+        out["exceptions"] = phrases
+    return out
 
 
 def normalize_term(term: str) -> str:

@@ -29,7 +29,9 @@ Weights are summed in any order here, so the batch path is used only
 when they sum exactly (:attr:`framing.match.CompiledLexicon.exact_weights`); texts
 of another lexicon, texts with more than 2**23 characters and texts that
 contain the control characters ``\\x01``-``\\x03`` (which the per-text
-path reads as quote markers) are counted by the per-text path.
+path reads as quote markers) are counted by the per-text path, and so
+are the texts that a lexicon's context rules could affect
+(:meth:`Matcher.needs_context`; see :mod:`framing.match.matcher`).
 """
 
 from __future__ import annotations
@@ -185,6 +187,7 @@ def count_texts(
             or "\x01" in text
             or "\x02" in text
             or "\x03" in text
+            or (compiled.context is not None and matcher.needs_context(text))
         ):
             row = matcher.count_rows(text, intervals)[voice]
             count[i], negated[i], weight[i], tokens[i] = row

@@ -41,6 +41,20 @@ the public methods :meth:`Matcher.token_info`, :meth:`Matcher.raw_bytes`,
 :meth:`Matcher.count_rows`, :meth:`Matcher.phrase_candidates`,
 :meth:`Matcher.spanned` and :meth:`Matcher.resolve`.
 
+Context rules, lexicon exceptions and scare quotes
+(:mod:`framing.lexicon.model`) are compiled into :class:`ContextRules`
+(``CompiledLexicon.context``; None for a lexicon without them, whose
+paths are unchanged).  A lexicon with them is matched token by token
+(:meth:`Matcher.find`'s tokenisation, every candidate of every entry,
+the rules, then the shared resolution) for every text that *could* be
+affected: one where a token matches the first word of an entry with
+rules or of a lexicon exception (a second small automaton), or that
+holds a short double-quoted span when a category counts scare quotes
+(:meth:`Matcher.needs_context`).  Every other text gives the same
+result on the fast paths, which it takes.  :meth:`Matcher.count` and the
+batch path send the affected texts to the token path, so every path
+gives the same hits and counts.
+
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
 
@@ -60,13 +74,14 @@ from typing import Mapping, NamedTuple
 import ahocorasick
 import numpy as np
 
-from ..lexicon.model import Entry, Lexicon
-from ..text import fold_for_scan, fold_with_offsets, folded_tokens
+from ..lexicon.model import ATTRIBUTION_WORDS, CONSTRAINTS, SCARE_QUOTE, SCARE_QUOTE_CONTEXT, Entry, Lexicon, fold_word
+from ..quotes import quote_spans, voice_at
+from ..text import fold_for_scan, fold_with_offsets, folded_tokens, term_tokens
 from ..vocab import VOICES
 
 __all__ = [
     "Matcher", "CompiledLexicon", "ScanKey", "TokenInfo", "Counts", "RawHit", "VOICES", "compile_lexicon",
-    "CompileInfo", "TOKEN_BYTES", "BATCH_TABLE", "EXACT_TOKENS_MAX",
+    "CompileInfo", "TOKEN_BYTES", "BATCH_TABLE", "EXACT_TOKENS_MAX", "ContextRules",
 ]
 
 TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789" + bytes(range(0x80, 0x100))
@@ -219,6 +234,9 @@ class RawHit:
     sentence: int
     negated: bool
     weight: float
+    #: a scare quote (:data:`framing.lexicon.model.SCARE_QUOTE`): in the
+    #: outlet's voice although its words are quoted
+    scare_quote: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -268,6 +286,89 @@ def _readonly(values, dtype) -> np.ndarray:
     arr = np.array(values, dtype=dtype)
     arr.setflags(write=False)
     return arr
+
+
+_DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb]')
+# a whitespace-delimited chunk holding a letter or digit (at least one token)
+_WORDY_CHUNK = re.compile(r"\S*?[^\W_]\S*")
+
+
+def _word_ok(word: str, norm: str) -> bool:
+    """Does the token ``norm`` match the pattern word ``word`` (exact, with
+    a possessive ``'s``, or a ``*`` glob)?"""
+    if word.endswith("*"):
+        return norm.startswith(word[:-1])
+    return norm == word or norm == word + "'s"
+
+
+def _any_word(words: tuple[str, ...], norm: str) -> bool:
+    return any(_word_ok(word, norm) for word in words)
+
+
+def _occurs(pattern: tuple[str, ...], at: int, norms: list[str], sentences: list[int]) -> bool:
+    """Does ``pattern`` match the tokens from ``at`` on, in one sentence?"""
+    stop = at + len(pattern)
+    if at < 0 or stop > len(norms) or sentences[stop - 1] != sentences[at]:
+        return False
+    return all(_word_ok(word, norms[at + k]) for k, word in enumerate(pattern))
+
+
+@dataclass(frozen=True, eq=False)
+class ContextRules:
+    """The context rules of a lexicon compiled for matching
+    (:attr:`CompiledLexicon.context`; see :mod:`framing.lexicon.model`).
+
+    Attributes
+    ----------
+    rules : mapping of int to tuple
+        Per entry index with rules: its ``followed_by``,
+        ``not_followed_by``, ``preceded_by``, ``not_preceded_by`` (folded
+        words) and its exception patterns.
+    exceptions : tuple of tuple of str
+        The lexicon's exception patterns.
+    scare : tuple of (int, int)
+        ``(category index, scare_quote_max_words)`` per scare-quote category.
+    scare_max : int
+        The largest ``scare_quote_max_words`` (0: no scare quotes).
+    automaton : ahocorasick.Automaton or None
+        Keys for the first words of the entries with rules and of the
+        lexicon's exceptions, in the fast path's prepared text (None when
+        there are none): a text without a match cannot be affected by them.
+    """
+
+    rules: Mapping[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
+                              tuple[tuple[str, ...], ...]]]
+    exceptions: tuple[tuple[str, ...], ...]
+    scare: tuple[tuple[int, int], ...]
+    scare_max: int
+    automaton: "ahocorasick.Automaton | None" = field(repr=False)
+
+    @classmethod
+    def build(cls, lexicon: Lexicon) -> "ContextRules | None":
+        """The rules of ``lexicon``, or None when it has none."""
+        if not lexicon.has_context:
+            return None
+        rules = {}
+        firsts: set[str] = set()
+        for i, entry in enumerate(lexicon.entries):
+            if entry.has_context:
+                rules[i] = (
+                    *(tuple(fold_word(w) for w in getattr(entry, name)) for name in CONSTRAINTS),
+                    tuple(term_tokens(p) for p in entry.exceptions),
+                )
+                firsts.add(entry.pattern[0])
+        exceptions = tuple(term_tokens(p) for p in lexicon.exceptions)
+        firsts.update(p[0] for p in exceptions)
+        scare = tuple((k, c.scare_quote_max_words) for k, c in enumerate(lexicon.categories) if c.scare_quotes)
+        automaton = None
+        if firsts:
+            automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+            for word in sorted(firsts):
+                keys = (f" {word[:-1]}",) if word.endswith("*") else (f" {word} ", f" {word}'s ")
+                for key in keys:
+                    automaton.add_word(_latin(key.encode("utf-8")), 0)
+            automaton.make_automaton()
+        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton)
 
 
 @dataclass(frozen=True, eq=False)
@@ -328,6 +429,9 @@ class CompiledLexicon:
         that may follow starts with ``byte`` (-1 rows: no such test).
     window_array, entry_category_array, entry_weight_array : ndarray
         ``windows``, ``entry_category`` and ``entry_weight`` as arrays.
+    context : ContextRules or None
+        The context rules, exceptions and scare-quote categories (None
+        when the lexicon has none).
     """
 
     lexicon: Lexicon
@@ -357,6 +461,7 @@ class CompiledLexicon:
     window_array: np.ndarray = field(repr=False)
     entry_category_array: np.ndarray = field(repr=False)
     entry_weight_array: np.ndarray = field(repr=False)
+    context: ContextRules | None = field(default=None, repr=False)
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> "CompiledLexicon":
@@ -425,6 +530,7 @@ class CompiledLexicon:
             window_array=_readonly(windows, np.int64),
             entry_category_array=_readonly(entry_category, np.int64),
             entry_weight_array=_readonly(weights, np.float64),
+            context=ContextRules.build(lexicon),
         )
 
 
@@ -493,8 +599,11 @@ def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ..
         nt_key = len(keys)
         automaton.add_word("n't ", nt_key)
         keys.append(ScanKey(4, None, None, None))
-    if keys:
-        automaton.make_automaton()
+    if not keys:
+        # a lexicon of scare-quote categories only: a key that no prepared
+        # text holds (byte 0 is blanked), so the scan finds nothing
+        automaton.add_word("\x00", -1)
+    automaton.make_automaton()
     return tuple(keys), automaton, nt_key
 
 
@@ -548,8 +657,16 @@ class Matcher:
         self._exact_weights = compiled.exact_weights
         self._keys = compiled.keys
         self._scanner = compiled.automaton
+        self._context = compiled.context
+        if self._context is not None:
+            # scare quotes resolve as pseudo-entries ``len(entries) + category``
+            # that lose ties to every real entry
+            self._rank = (*self._rank, *((10**9, 0, "", len(self.entries) + k) for k in range(len(self.categories))))
+            self._entry_cat = (*self._entry_cat, *range(len(self.categories)))
         # token (as a latin-1 str of its UTF-8 bytes) -> classification
         self._info: dict[str, TokenInfo | None] = {}
+        # folded token -> every single-word entry it matches (context path)
+        self._singles: dict[str, tuple[int, ...]] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
@@ -829,6 +946,7 @@ class Matcher:
     def count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
         """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
         (lists and an int: what the scorer copies into its arrays)."""
+        original = text
         if quoted:
             text = self._mark(text, quoted)
         b = self._prepare(text)
@@ -839,6 +957,8 @@ class Matcher:
         n_markers = 2 * len(quoted) if quoted else 0
         total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
         s = _latin(b)
+        if self._context is not None and self._triggered(original, s):
+            return self._context_rows(original, quoted, b, starts, total_tokens)
         positions, phrase_hits = self._scan(s)
         info_of = self.token_info
         infos = []
@@ -859,17 +979,23 @@ class Matcher:
         ncat = len(self.categories)
         if not quoted:
             return self._voices(self._tally(b, starts, groups, negators, None, total_tokens, ncat), quoted)
-        opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
-        closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
-        quoted_tokens = 0
-        for o, c in zip(opens, closes):
-            quoted_tokens += int(np.count_nonzero(starts[o : c - 1])) - b.count(b"|", o, c)
+        opens, closes, quoted_tokens = self._quoted_tokens(b, starts)
         voices = self._tally(b, starts, groups, negators, (opens, closes), total_tokens, ncat)
         return {
             "all": voices[0],
             "outlet": (voices[1][0], voices[1][1], voices[1][2], total_tokens - quoted_tokens),
             "quoted": (voices[2][0], voices[2][1], voices[2][2], quoted_tokens),
         }
+
+    @staticmethod
+    def _quoted_tokens(b: bytes, starts: np.ndarray) -> tuple[list[int], list[int], int]:
+        """The quote markers' places in ``b`` and the tokens between them."""
+        opens = [m.start() for m in re.finditer(re.escape(_OPEN), b)]
+        closes = [m.start() for m in re.finditer(re.escape(_CLOSE), b)]
+        quoted_tokens = 0
+        for o, c in zip(opens, closes):
+            quoted_tokens += int(np.count_nonzero(starts[o : c - 1])) - b.count(b"|", o, c)
+        return opens, closes, quoted_tokens
 
     @staticmethod
     def _mark(text: str, quoted) -> str:
@@ -1057,12 +1183,229 @@ class Matcher:
         info = self.token_info(token)
         return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
 
+    # -- context rules ------------------------------------------------------
+    def needs_context(self, text: str) -> bool:
+        """Could the lexicon's context rules, exceptions or scare quotes
+        change what is found in ``text``?  False for every text when the
+        lexicon has none; else True when a token matches the first word of
+        an entry with rules or of a lexicon exception, or (with a
+        scare-quote category) the text holds a closed outermost double
+        quotation of few enough words.  A text for which this is False
+        gives the same result on the fast paths (the batch path asks)."""
+        if self._context is None:
+            return False
+        return self._triggered(text, None)
+
+    def _triggered(self, text: str, s: str | None) -> bool:
+        context = self._context
+        if context.scare_max and _DOUBLE_MARK.search(text):
+            for span in quote_spans(text):
+                if span.kind == "double" and span.closed and not span.depth:
+                    if len(_WORDY_CHUNK.findall(text, span.start + 1, span.end - 1)) <= context.scare_max:
+                        return True
+        if context.automaton is None:
+            return False
+        if s is None:
+            s = _latin(self._prepare(text))
+        for _ in context.automaton.iter(s):
+            return True
+        return False
+
+    def _all_singles(self, norm: str) -> tuple[int, ...]:
+        """Every single-word entry the token ``norm`` matches (cached)."""
+        found = self._singles.get(norm)
+        if found is None:
+            if len(self._singles) >= _CACHE_LIMIT:
+                self._singles.clear()
+            out = list(self._exact.get(norm, ()))
+            if norm.endswith("'s"):
+                out.extend(self._exact.get(norm[:-2], ()))
+            for length in self._glob_lengths:
+                if length > len(norm):
+                    break
+                out.extend(self._globs.get(norm[:length], ()))
+            found = self._singles[norm] = tuple(out)
+        return found
+
+    @staticmethod
+    def _passes(rule, first: int, last: int, norms: list[str], sentences: list[int]) -> bool:
+        """Does the candidate on tokens ``first..last`` pass an entry's rules?"""
+        followed, not_followed, preceded, not_preceded, exceptions = rule
+        sentence = sentences[first]
+        if followed or not_followed:
+            nxt = norms[last + 1] if last + 1 < len(norms) and sentences[last + 1] == sentence else None
+            if followed and (nxt is None or not _any_word(followed, nxt)):
+                return False
+            if not_followed and nxt is not None and _any_word(not_followed, nxt):
+                return False
+        if preceded or not_preceded:
+            prev = norms[first - 1] if first > 0 and sentences[first - 1] == sentence else None
+            if preceded and (prev is None or not _any_word(preceded, prev)):
+                return False
+            if not_preceded and prev is not None and _any_word(not_preceded, prev):
+                return False
+        for pattern in exceptions:
+            for at in range(max(0, last - len(pattern) + 1), first + 1):
+                if _occurs(pattern, at, norms, sentences):
+                    return False
+        return True
+
+    @staticmethod
+    def _attributed(text: str, start: int, first: int, last: int, norms: list[str], sentences: list[int]) -> bool:
+        """Is the quoted span opening at ``start`` (tokens ``first..last``)
+        attributed to a speaker or a name (module notes of
+        :mod:`framing.lexicon.model`)?"""
+        sentence = sentences[first]
+        if first == 0 or sentences[first - 1] != sentence:
+            return True
+        k = start - 1
+        while k >= 0 and text[k].isspace():
+            k -= 1
+        if k >= 0 and text[k] == ":":
+            return True
+
+        def attributing(i: int) -> bool:
+            norm = norms[i]
+            if norm not in ATTRIBUTION_WORDS:
+                return False
+            return not (norm == "called" and i > 0 and norms[i - 1] == "so" and sentences[i - 1] == sentences[i])
+
+        for i in range(first - 1, max(-1, first - 1 - SCARE_QUOTE_CONTEXT), -1):
+            if sentences[i] != sentence:
+                break
+            if attributing(i):
+                return True
+        for i in range(last + 1, min(len(norms), last + 1 + SCARE_QUOTE_CONTEXT)):
+            if sentences[i] != sentence:
+                break
+            if attributing(i):
+                return True
+        return False
+
+    def _context_kept(self, text: str):
+        """The token path with context rules: ``(ft, norms, spans,
+        sentences, kept)`` with ``kept`` the resolved candidates ``(first
+        token, last token, tokens, entry)`` (scare quotes as pseudo-entries
+        ``len(entries) + category``)."""
+        context = self._context
+        ft = fold_with_offsets(text)
+        norms: list[str] = []
+        spans: list[tuple[int, int]] = []
+        sentences: list[int] = []
+        for norm, start, end, sentence in folded_tokens(ft):
+            norms.append(norm)
+            spans.append((start, end))
+            sentences.append(sentence)
+        n = len(norms)
+        cands: list[tuple[int, int, int, int]] = []
+        for i, norm in enumerate(norms):
+            info = self.token_info(_latin(norm.encode("utf-8")))
+            if info is None:
+                continue
+            cands.extend((i, i, 1, entry) for entry in self._all_singles(norm))
+            if info.phrase_start:
+                stop = i + 1
+                while stop < n and stop < i + self._max_phrase and sentences[stop] == sentences[i]:
+                    stop += 1
+                cands.extend((i, i + k - 1, k, entry) for entry, k in self._phrase_trie.walk(norms[i:stop]))
+        blocked = None
+        if context.exceptions:
+            marks = [False] * n
+            for at in range(n):
+                for pattern in context.exceptions:
+                    if _occurs(pattern, at, norms, sentences):
+                        marks[at : at + len(pattern)] = [True] * len(pattern)
+            if any(marks):
+                blocked = marks
+        rules = context.rules
+        if rules or blocked is not None:
+            cands = [
+                c for c in cands
+                if (blocked is None or not any(blocked[c[0] : c[1] + 1]))
+                and (c[3] not in rules or self._passes(rules[c[3]], c[0], c[1], norms, sentences))
+            ]
+        if context.scare and n:
+            starts = [ft.span(a, b)[0] for a, b in spans]
+            ends = [ft.span(a, b)[1] for a, b in spans]
+            n_entries = len(self.entries)
+            for span in quote_spans(text):
+                if span.kind != "double" or not span.closed or span.depth:
+                    continue
+                first = bisect_left(starts, span.start)
+                last = bisect_left(starts, span.end) - 1
+                if last < first or ends[last] > span.end or sentences[first] != sentences[last]:
+                    continue
+                if blocked is not None and any(blocked[first : last + 1]):
+                    continue
+                size = last - first + 1
+                if size > context.scare_max or self._attributed(text, span.start, first, last, norms, sentences):
+                    continue
+                cands.extend((first, last, size, n_entries + cat) for cat, most in context.scare if size <= most)
+        return ft, norms, spans, sentences, self.resolve(cands)
+
+    def _context_hits(self, text: str) -> list[RawHit]:
+        """:meth:`find` for a lexicon with context rules."""
+        ft, norms, spans, sentences, kept = self._context_kept(text)
+        n_entries = len(self.entries)
+        hits = []
+        for first, last, _, entry in kept:
+            cat = self._entry_cat[entry]
+            window = self._windows[cat]
+            negated = False
+            if window:
+                k = first - 1
+                while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
+                    if self._is_negator(norms[k]):
+                        negated = True
+                        break
+                    k -= 1
+            start, _ = ft.span(*spans[first])
+            _, end = ft.span(*spans[last])
+            if entry >= n_entries:
+                hits.append(RawHit(self.categories[cat], SCARE_QUOTE, start, end, sentences[first], negated, 1.0, True))
+            else:
+                e = self.entries[entry]
+                hits.append(RawHit(e.category, e.term, start, end, sentences[first], negated, e.weight))
+        hits.sort(key=lambda h: (h.start, self._cat_index[h.category]))
+        return hits
+
+    def _context_rows(self, text: str, quoted, b: bytes, starts: np.ndarray, total_tokens: int):
+        """:meth:`count_rows` by the token path (a lexicon with context
+        rules; weights summed hit by hit in text order)."""
+        ncat = len(self.categories)
+        split = quoted is not None
+        rows = [([0] * ncat, [0] * ncat, [0.0] * ncat) for _ in range(3 if split else 1)]
+        for hit in self._context_hits(text):
+            cat = self._cat_index[hit.category]
+            targets = [rows[0]]
+            if split:
+                voice = "outlet" if hit.scare_quote or not quoted else voice_at(quoted, hit.start)
+                targets.append(rows[1] if voice == "outlet" else rows[2])
+            for count, neg, weight in targets:
+                if hit.negated:
+                    neg[cat] += 1
+                else:
+                    count[cat] += 1
+                    weight[cat] += hit.weight
+        if not split:
+            return {"all": (*rows[0], total_tokens)}
+        quoted_tokens = self._quoted_tokens(b, starts)[2] if quoted else 0
+        return {
+            "all": (*rows[0], total_tokens),
+            "outlet": (*rows[1], total_tokens - quoted_tokens),
+            "quoted": (*rows[2], quoted_tokens),
+        }
+
     # -- located path ---------------------------------------------------------
     def find(self, text: str) -> list[RawHit]:
         """Every resolved hit in ``text`` with offsets into ``text``.
 
-        Hits are sorted by ``(start, category order)``.
+        Hits are sorted by ``(start, category order)``.  A scare quote
+        (:data:`framing.lexicon.model.SCARE_QUOTE`) has ``scare_quote``
+        set.
         """
+        if self._context is not None:
+            return self._context_hits(text)
         ft = fold_with_offsets(text)
         norms: list[str] = []
         spans: list[tuple[int, int]] = []

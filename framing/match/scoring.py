@@ -352,7 +352,8 @@ def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str):
             continue
         intervals = quoted_intervals(text)
         for hit in matcher.find(text):
-            hit_voice = voice_at(intervals, hit.start)
+            # a scare quote is the outlet's own (framing.lexicon.model)
+            hit_voice = "outlet" if hit.scare_quote else voice_at(intervals, hit.start)
             if voice != "all" and hit_voice != voice:
                 continue
             yield doc_id, outlet, text, hit, hit_voice
