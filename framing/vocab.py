@@ -44,7 +44,8 @@ __all__ = [
     "VOICES", "PARTS", "NORMALIZATIONS", "ON_ERROR", "DEDUPE", "DESIGNS", "METHODS", "OMNIBUS_METHODS",
     "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "CI_METHODS", "KEYNESS_METHODS",
     "KEYNESS_TOKEN_METHODS", "KEYNESS_COMPARISONS", "KEYNESS_TESTS", "KEYNESS_PRIORS", "KEYNESS_VARIANCES",
-    "KEYNESS_CORRECTIONS", "MODEL_KINDS", "CV_SCHEMES", "DEFAULT_LEXICON", "DEFAULTS", "design_of",
+    "KEYNESS_CORRECTIONS", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "DEFAULT_LEXICON",
+    "DEFAULTS", "design_of",
     "default_methods", "allowed_methods", "default_omnibus_methods",
 ]
 
@@ -147,6 +148,16 @@ KEYNESS_CORRECTIONS: tuple[str, ...] = ("none", "yates", "williams")
 MODEL_KINDS: tuple[str, ...] = ("logreg", "svm", "baseline")
 CV_SCHEMES: tuple[str, ...] = ("stratified", "group")
 
+# ------------------------------------------------------------------ lexicon validation
+
+#: What a validation sample's rows are: hits (precision) or sentences with
+#: and without hits (recall) (:mod:`framing.lexicon.validate`).
+VALIDATION_UNITS: tuple[str, ...] = ("hit", "sentence")
+#: Span-annotated datasets a lexicon is evaluated against
+#: (:mod:`framing.stats.spans`): BABE biased words, SemEval-2020 PTC
+#: propaganda spans, NewsWCL50 word-choice mentions.
+SPAN_DATASETS: tuple[str, ...] = ("babe", "ptc", "newswcl50")
+
 # ------------------------------------------------------------------ defaults
 
 #: Every default choice, read by the library's signatures, the command
@@ -183,6 +194,13 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "cv": "stratified",
     "n_splits": 5,
     "C": (1.0,),
+    # lexicon validation (framing lexicon sample|validate|evaluate and [[validation]])
+    "validation_unit": "hit",
+    "validation_per_category": 50,
+    "validation_width": 100,
+    "validation_coding_page": True,
+    "validation_prune_below": 0.5,
+    "span_voice": "all",
     # corpora
     "on_error": "raise",
     "dedupe": "exact",

@@ -16,35 +16,29 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..vocab import DEFAULTS, PARTS, VOICES
+from ..vocab import DEFAULTS, PARTS, SPAN_DATASETS, VALIDATION_UNITS, VOICES
 from .common import read_corpus_args, reader_options, write_table
 
 __all__ = ["register", "SPAN_FORMATS"]
 
-#: Annotation layouts ``framing lexicon evaluate --format`` reads.
-SPAN_FORMATS: tuple[str, ...] = ("babe", "ptc", "newswcl50")
+#: Annotation layouts ``framing lexicon evaluate --format`` reads (:data:`framing.vocab.SPAN_DATASETS`).
+SPAN_FORMATS: tuple[str, ...] = SPAN_DATASETS
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from ..experiment.validation import draw_sample
     from ..lexicon.files import load_lexicon
-    from ..lexicon.validate import sample_hits, sample_sentences
     from ..match.scoring import hits
     from ..report.coding import coding_page
 
     if args.unit == "sentence" and args.per_entry is not None:
         raise ValueError("--per-entry: sentences are sampled per category; use --per-category with --unit sentence")
-    if args.per_category is None and args.per_entry is None:
-        args.per_category = 50
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
     found = hits(corpus.frame, lexicon, part=args.part, voice=args.voice)
-    if args.unit == "hit":
-        sheet = sample_hits(found, corpus.frame, per_category=args.per_category, per_entry=args.per_entry,
-                            by=args.by, part=args.part, width=args.width, random_state=args.seed)
-    else:
-        sheet = sample_sentences(found, corpus.frame, categories=lexicon.category_names,
-                                 per_category=args.per_category, by=args.by, part=args.part, width=args.width,
-                                 random_state=args.seed)
+    sheet = draw_sample(found, corpus.frame, categories=lexicon.category_names, unit=args.unit,
+                        per_category=args.per_category, per_entry=args.per_entry, by=args.by, part=args.part,
+                        width=args.width, random_state=args.seed)
     write_table(sheet, args.output)
     strata = sheet.drop_duplicates("stratum")
     print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {len(found)} hits; sampled {len(sheet)} "
@@ -58,12 +52,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from ..experiment.validation import validation_tables
     from ..lexicon.validate import read_sheet
-    from ..stats.validation import validate_sheets
 
     sheets = [read_sheet(path) for path in args.sheets]
-    result = validate_sheets(sheets, confidence=args.confidence, prune_below=args.prune_below,
-                             n_resamples=args.n_resamples, random_state=args.seed)
+    result = validation_tables(sheets, confidence=args.confidence, prune_below=args.prune_below,
+                               n_resamples=args.n_resamples, random_state=args.seed)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -77,33 +71,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _gold(args: argparse.Namespace):
-    from ..corpus.datasets import (
-        load_babe,
-        load_newswcl50,
-        load_newswcl50_annotations,
-        load_ptc_articles,
-        load_ptc_spans,
-    )
-    from ..stats.spans import babe_gold, newswcl50_gold, ptc_gold
+    from ..experiment.validation import span_data
 
-    if args.format == "babe":
-        if args.spans is not None:
-            raise ValueError("--spans: BABE's biased words are in the corpus file itself; leave --spans out")
-        corpus = load_babe(args.corpus)
-        return corpus, babe_gold(corpus)
-    if args.spans is None:
-        raise ValueError(f"--spans: --format {args.format} needs the annotation file (PTC: the .labels file or "
-                         "folder; NewsWCL50: Annotations.csv)")
-    if args.format == "ptc":
-        corpus = load_ptc_articles(args.corpus)
-        return corpus, ptc_gold(load_ptc_spans(args.spans, articles=corpus))
-    corpus = load_newswcl50(args.corpus)
-    return corpus, newswcl50_gold(load_newswcl50_annotations(args.spans, articles=corpus))
+    return span_data(args.format, args.corpus, args.spans, annotations_name="--spans",
+                     dataset_text=f"--format {args.format}")
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..experiment.validation import span_lexicons
     from ..lexicon.files import load_lexicon
-    from ..lexicon.wordlist import read_word_list
     from ..stats.spans import evaluate_spans
 
     corpus, gold = _gold(args)
@@ -111,15 +87,8 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     for spec in args.lexicon or [DEFAULTS["lexicon"]]:
         lexicon = load_lexicon(spec)
         lexicons[lexicon.name] = lexicon
-    for path in args.baseline or []:
-        lexicon = read_word_list(path, on_error="warn")
-        if lexicon.warnings:
-            print(f"baseline {path}: {len(lexicon.warnings)} line(s) skipped or repaired; first: "
-                  f"{lexicon.warnings[0]}", file=sys.stderr)
-        name = f"baseline:{lexicon.name}"
-        if name in lexicons:
-            raise ValueError(f"--baseline {path}: a baseline named {lexicon.name!r} is already given; rename the file")
-        lexicons[name] = lexicon
+    lexicons = span_lexicons(lexicons, args.baseline or [], baselines_name="--baseline",
+                             report=lambda message: print(message, file=sys.stderr))
     table = evaluate_spans(corpus, gold, lexicons, part=args.part, voice=args.voice, labels=args.label)
     if args.output:
         write_table(table, args.output)
@@ -149,12 +118,15 @@ def register(lexicon_actions: argparse._SubParsersAction) -> None:
     p.add_argument("--voice", choices=VOICES, default=DEFAULTS["voice"],
                    help=f"which hits are the population (default: {DEFAULTS['voice']}, as scored)")
     size = p.add_mutually_exclusive_group()
-    size.add_argument("--per-category", type=int, metavar="N", help="units per category (default: 50)")
+    size.add_argument("--per-category", type=int, metavar="N",
+                      help=f"units per category (default: {DEFAULTS['validation_per_category']})")
     size.add_argument("--per-entry", type=int, metavar="N", help="hits per entry")
     p.add_argument("--by", default=None, metavar="COLUMN", help="also stratify by this column (e.g. outlet)")
-    p.add_argument("--unit", choices=("hit", "sentence"), default="hit",
-                   help="sample hits (precision) or sentences with and without hits (recall); default: hit")
-    p.add_argument("--width", type=int, default=100, help="characters of context on each side (default: 100)")
+    p.add_argument("--unit", choices=VALIDATION_UNITS, default=DEFAULTS["validation_unit"],
+                   help="sample hits (precision) or sentences with and without hits (recall); "
+                        f"default: {DEFAULTS['validation_unit']}")
+    p.add_argument("--width", type=int, default=DEFAULTS["validation_width"],
+                   help=f"characters of context on each side (default: {DEFAULTS['validation_width']})")
     p.add_argument("--seed", type=int, required=True, help="seed of the draws (reproducible sample)")
     p.add_argument("--output", "-o", required=True, help="the sheet (.csv)")
     p.add_argument("--html", default=None, metavar="FILE", help="also write an offline coding page")
@@ -168,8 +140,9 @@ def register(lexicon_actions: argparse._SubParsersAction) -> None:
     p.add_argument("sheets", nargs="+", metavar="SHEET", help="coded sheet(s), one per coder")
     p.add_argument("--output", "-o", required=True, metavar="DIR", help="folder for the tables")
     p.add_argument("--confidence", type=float, default=DEFAULTS["confidence"], help="interval coverage (0.95)")
-    p.add_argument("--prune-below", type=float, default=0.5,
-                   help="flag entries whose precision CI upper bound is below this (default: 0.5)")
+    p.add_argument("--prune-below", type=float, default=DEFAULTS["validation_prune_below"],
+                   help="flag entries whose precision CI upper bound is below this "
+                        f"(default: {DEFAULTS['validation_prune_below']})")
     p.add_argument("--n-resamples", type=int, default=DEFAULTS["n_resamples"],
                    help=f"bootstrap resamples for alpha and recall (default: {DEFAULTS['n_resamples']})")
     p.add_argument("--seed", type=int, default=DEFAULTS["seed"], help="seed of the resampling (default: 0)")
@@ -187,6 +160,7 @@ def register(lexicon_actions: argparse._SubParsersAction) -> None:
                    help="a word list (one term a line) run as a one-category baseline (repeatable)")
     p.add_argument("--label", action="append", help="only gold spans with this label (repeatable)")
     p.add_argument("--part", choices=PARTS, default=DEFAULTS["part"], help="which part of each document")
-    p.add_argument("--voice", choices=VOICES, default="all", help="which hits count (default: all)")
+    p.add_argument("--voice", choices=VOICES, default=DEFAULTS["span_voice"],
+                   help=f"which hits count (default: {DEFAULTS['span_voice']})")
     p.add_argument("--output", "-o", default=None, help="write the table (.csv, .tsv, .parquet)")
     p.set_defaults(func=_cmd_evaluate)

@@ -134,6 +134,38 @@ top level
     Krippendorff's alpha per frame and question beside the model's agreement
     with the gold labels; ``evidence`` int >= 0 = 2 (supporting sentences per
     frame shown for example documents).
+``[[validation]]`` (default none; lexicon validation, issue 11)
+    ``name`` = "validation-<i>" (the tables ``validation-<name>-*``);
+    ``lexicon`` = the first lexicon's id; at least one of:
+    ``sample`` table — draw a coding sheet for researchers to code
+    (:func:`framing.experiment.validation.draw_sample`): ``unit`` = "hit" |
+    "sentence"; ``per_category`` int >= 1 = 50 or ``per_entry`` int >= 1
+    (hits only; at most one of them); ``by`` = "" or a column crossed with
+    the strata (e.g. "outlet"); ``seed`` int >= 0 = "" (derived from the root
+    seed as ``validation.<name>.sample``); ``width`` int >= 0 = 100;
+    ``coding_page`` bool = true (an offline HTML coding page beside the
+    sheet).  The population is the lexicon's hits of ``[preprocessing]``
+    ``part`` and ``voice``.
+    ``sheets`` list of paths (see *Paths*) — coded sheets, one per coder:
+    precision per category and entry with Wilson CIs (weighted by hit
+    volume when stratified), Krippendorff's alpha with a bootstrap CI,
+    disagreements, pruning flags, recall for sentence samples
+    (:func:`framing.stats.validation.validate_sheets`); with them
+    ``confidence`` float in (0, 1) = 0.95, ``prune_below`` float in (0, 1]
+    = 0.5 and ``n_resamples`` int >= 99 = 4999 (set without sheets: an
+    error).
+    ``spans`` table — span P/R/F1 per category against annotations
+    (:func:`framing.stats.spans.evaluate_spans`, as ``framing lexicon
+    evaluate``): ``dataset`` = "babe" | "ptc" | "newswcl50" (required);
+    ``path`` (required: BABE's CSV, the PTC or NewsWCL50 articles folder);
+    ``annotations`` = "" (BABE) or the span file (PTC ``.labels``,
+    NewsWCL50 ``Annotations.csv``; required for them); ``baselines`` list
+    of word-list paths = [] (each a one-category baseline); ``labels``
+    list[str] = [] (all gold spans); ``voice`` = "all".
+    An optional table or key whose default is none is written ``""`` in
+    the canonical form, and ``""`` reads as absent.  Configs without
+    ``[[validation]]`` leave the key out of the canonical form (their run
+    hash is unchanged).
 ``[outputs]``
     ``tables`` distinct "csv" | "parquet", must contain "csv", = ["csv"];
     ``figures`` distinct "png" | "svg" | "pdf" = ["png", "svg"] (may be
@@ -150,7 +182,8 @@ section; ``near_threshold`` set with ``dedupe != "near"`` is an error.
 
 Paths
 -----
-``corpus.path``, ``lexicons[].path``, ``classifiers[].data`` and
+``corpus.path``, ``lexicons[].path``, ``classifiers[].data``,
+``validation[].sheets``, ``validation[].spans`` paths and
 ``runtime.cache_dir``: ``${VAR}`` and ``$VAR`` are replaced from the
 environment (an unset or empty variable is an error; ``$$`` is a literal
 ``$``, any other ``$`` an error), then ``~`` is expanded, then a relative
@@ -228,6 +261,8 @@ from ..vocab import (
     KEYNESS_TESTS,
     KEYNESS_VARIANCES,
     METHODS,
+    SPAN_DATASETS,
+    VALIDATION_UNITS,
     MODEL_KINDS,
     NORMALIZATIONS,
     ON_ERROR,
@@ -244,7 +279,8 @@ from ..vocab import (
 
 __all__ = [
     "DATE_RANGE", "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
-    "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "OutputsConfig", "RuntimeConfig", "Config",
+    "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "ValidationSampleConfig", "ValidationSpansConfig",
+    "ValidationConfig", "OutputsConfig", "RuntimeConfig", "Config",
     "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
     "load_config", "canonical_json", "entry_dict", "comparison_entry", "keyness_entry",
 ]
@@ -394,6 +430,50 @@ class ClassifierConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ValidationSampleConfig:
+    """``[[validation]] sample``: the coding sheet a run draws."""
+
+    unit: str
+    per_category: int | None
+    per_entry: int | None
+    by: str | None
+    seed: int | None
+    width: int
+    coding_page: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationSpansConfig:
+    """``[[validation]] spans``: a span-annotated dataset and baselines."""
+
+    dataset: str
+    path: Path
+    annotations: Path | None
+    baselines: tuple[Path, ...]
+    labels: tuple[str, ...]
+    voice: str
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationConfig:
+    """One ``[[validation]]`` entry (see the module docstring)."""
+
+    name: str
+    lexicon: str
+    sample: ValidationSampleConfig | None
+    sheets: tuple[Path, ...]
+    spans: ValidationSpansConfig | None
+    confidence: float
+    prune_below: float
+    n_resamples: int
+
+    @property
+    def id(self) -> str:
+        """The entry's name (what :meth:`Config.where` looks up)."""
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
 class OutputsConfig:
     tables: tuple[str, ...]
     figures: tuple[str, ...]
@@ -430,7 +510,7 @@ def _plain(value: Any, name: str = "") -> Any:
     return value
 
 
-_SECTIONS = ("lexicons", "comparisons", "keyness", "classifiers")
+_SECTIONS = ("lexicons", "comparisons", "keyness", "classifiers", "validation")
 
 
 def entry_dict(entry: Any) -> dict[str, Any]:
@@ -459,10 +539,16 @@ class Config:
     classifiers: tuple[ClassifierConfig, ...]
     outputs: OutputsConfig
     runtime: RuntimeConfig
+    validation: tuple[ValidationConfig, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """The canonical, fully resolved config (JSON data, no ``source``)."""
-        return {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
+        """The canonical, fully resolved config (JSON data, no ``source``;
+        ``validation`` only when there are entries, so that configs
+        without them keep their canonical form and run hash)."""
+        out = {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
+        if not self.validation:
+            del out["validation"]
+        return out
 
     def identity(self) -> dict[str, Any]:
         """:meth:`to_dict` without ``runtime`` (what a run hash covers)."""
@@ -477,12 +563,19 @@ class Config:
         paths += [(f"classifiers[{i}].data", c.data) for i, c in enumerate(self.classifiers) if c.data is not None]
         paths += [(f"classifiers[{i}].annotations", c.annotations) for i, c in enumerate(self.classifiers)
                   if c.annotations is not None]
+        for i, v in enumerate(self.validation):
+            paths += [(f"validation[{i}].sheets[{j}]", sheet) for j, sheet in enumerate(v.sheets)]
+            if v.spans is not None:
+                paths.append((f"validation[{i}].spans.path", v.spans.path))
+                if v.spans.annotations is not None:
+                    paths.append((f"validation[{i}].spans.annotations", v.spans.annotations))
+                paths += [(f"validation[{i}].spans.baselines[{j}]", b) for j, b in enumerate(v.spans.baselines)]
         return tuple(paths)
 
     def seeds(self) -> dict[str, int]:
         """The derived seed of every component (sorted keys)."""
         keys = ["corpus"]
-        for section in ("comparisons", "keyness", "classifiers"):
+        for section in ("comparisons", "keyness", "classifiers", "validation"):
             keys += [f"{section}.{entry.id}" for entry in getattr(self, section)]
         return {key: derive_seed(self.seed, key) for key in sorted(keys)}
 
@@ -705,6 +798,7 @@ _TOP = {
     "comparisons": _K("tables", [], sub=_COMPARISON),
     "keyness": _K("tables", [], sub=_KEYNESS),
     "classifiers": _K("tables", [], sub=_CLASSIFIER),
+    "validation": _K("tables", [], sub=None),  # sub set below (_VALIDATION)
     "outputs": _K("table", {}, sub=_OUTPUTS),
     "runtime": _K("table", {}, sub=_RUNTIME),
 }
@@ -1151,6 +1245,127 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     return v
 
 
+# ------------------------------------------------------------------ [[validation]]
+
+_VALIDATION_SAMPLE = {
+    "unit": _K("str", DEFAULTS["validation_unit"], choices=VALIDATION_UNITS, what="unit"),
+    "per_category": _K("int", None, low=1),
+    "per_entry": _K("int", None, low=1),
+    "by": _K("str", ""),
+    "seed": _K("int", None, low=0),
+    "width": _K("int", DEFAULTS["validation_width"], low=0),
+    "coding_page": _K("bool", DEFAULTS["validation_coding_page"]),
+}
+_VALIDATION_SPANS = {
+    "dataset": _K("str", choices=SPAN_DATASETS, what="dataset"),
+    "path": _K("path", nonempty=True),
+    "annotations": _K("path", ""),
+    "baselines": _K("strs", [], unique=True),
+    "labels": _K("strs", [], unique=True),
+    "voice": _K("str", DEFAULTS["span_voice"], choices=VOICES, what="voice"),
+}
+_VALIDATION = {
+    "name": _K("str", _DERIVED, pattern=_ID),
+    "lexicon": _K("str", _DERIVED),
+    "sample": _K("table", None, sub=_VALIDATION_SAMPLE),
+    "sheets": _K("strs", [], unique=True),
+    "spans": _K("table", None, sub=_VALIDATION_SPANS),
+    "confidence": _K("float", DEFAULTS["confidence"], low=0, high=1, open_low=True, open_high=True),
+    "prune_below": _K("float", DEFAULTS["validation_prune_below"], low=0, high=1, open_low=True),
+    "n_resamples": _K("int", DEFAULTS["n_resamples"], low=99),
+}
+_TOP["validation"] = _K("tables", [], sub=_VALIDATION)
+#: keys of a [[validation]] entry that apply to coded sheets only
+_SHEETS_ONLY = ("confidence", "prune_below", "n_resamples")
+
+
+def _absent_if_empty(raw: Any, names: Sequence[str]) -> Any:
+    """``raw`` without the keys in ``names`` set to ``""`` (the canonical
+    form's spelling of none), so they take their defaults."""
+    if not isinstance(raw, Mapping):
+        return raw
+    return {name: value for name, value in raw.items() if not (name in names and value == "")}
+
+
+def _validation_sample(check: _Checker, raw: Any, key: str) -> ValidationSampleConfig:
+    v = check.table(_absent_if_empty(raw, ("per_category", "per_entry", "seed")), _VALIDATION_SAMPLE, key)
+    if v["per_category"] is not None and v["per_entry"] is not None:
+        raise check.error(f"{key}.per_entry", "give at most one of per_category and per_entry (units per category "
+                                              "or hits per entry)")
+    if v["unit"] == "sentence" and v["per_entry"] is not None:
+        raise check.error(f"{key}.per_entry", "sentences are sampled per category; use per_category with "
+                                              "unit = \"sentence\"")
+    if v["per_category"] is None and v["per_entry"] is None:
+        v["per_category"] = DEFAULTS["validation_per_category"]
+    return ValidationSampleConfig(**{**v, "by": v["by"] or None})
+
+
+def _validation_spans(check: _Checker, raw: Any, key: str, base: Path, env: Mapping[str, str]
+                      ) -> ValidationSpansConfig:
+    v = check.table(_absent_if_empty(raw, ("annotations",)), _VALIDATION_SPANS, key)
+    path = _existing(check, _path(check, v["path"], f"{key}.path", base, env), f"{key}.path", v["path"])
+    if v["dataset"] == "babe" and not path.is_file():
+        raise check.error(f"{key}.path", f"dataset \"babe\" needs the BABE CSV file, got the folder {path}")
+    if v["dataset"] != "babe" and not path.is_dir():
+        raise check.error(f"{key}.path", f"dataset {v['dataset']!r} needs the articles folder, got the file {path}")
+    annotations = None
+    if v["dataset"] == "babe" and v["annotations"]:
+        raise check.error(f"{key}.annotations", "BABE's biased words are in its CSV file itself; remove it")
+    if v["dataset"] != "babe":
+        if not v["annotations"]:
+            raise check.error(f"{key}.annotations", f"dataset {v['dataset']!r} needs the annotation file (PTC: "
+                                                    "the .labels file or folder; NewsWCL50: Annotations.csv)")
+        annotations = _existing(check, _path(check, v["annotations"], f"{key}.annotations", base, env),
+                                f"{key}.annotations", v["annotations"])
+    baselines = []
+    for j, text in enumerate(v["baselines"]):
+        where = f"{key}.baselines[{j}]"
+        found = _existing(check, _path(check, text, where, base, env), where, text)
+        if not found.is_file():
+            raise check.error(where, f"expected a word list file (one term a line), got the folder {found}")
+        baselines.append(found)
+    return ValidationSpansConfig(dataset=v["dataset"], path=path, annotations=annotations,
+                                 baselines=tuple(baselines), labels=tuple(v["labels"]), voice=v["voice"])
+
+
+def _validation(check: _Checker, raw: list, base: Path, env: Mapping[str, str],
+                lexicon_ids: Sequence[str]) -> tuple[ValidationConfig, ...]:
+    out = []
+    for i, item in enumerate(raw):
+        key = f"validation[{i}]"
+        v = check.table(_absent_if_empty(item, ("sample", "spans")), _VALIDATION, key)
+        name = f"validation-{i + 1}" if v["name"] is _DERIVED else v["name"]
+        lexicon = _lexicon_ref(check, v["lexicon"], f"{key}.lexicon", lexicon_ids)
+        if v["sample"] is None and not v["sheets"] and v["spans"] is None:
+            raise check.error(key, "give at least one of sample (draw a coding sheet), sheets (coded sheets, one "
+                                   "per coder) and spans (a span-annotated dataset)")
+        if not v["sheets"]:
+            for option in _SHEETS_ONLY:
+                if v[option] != _VALIDATION[option].default:
+                    raise check.error(f"{key}.{option}", "applies only with sheets (coded sheets); remove it")
+        sheets = []
+        for j, text in enumerate(v["sheets"]):
+            where = f"{key}.sheets[{j}]"
+            found = _existing(check, _path(check, text, where, base, env), where, text)
+            if not found.is_file():
+                raise check.error(where, f"expected a coded sheet (.csv), got the folder {found}")
+            if found in sheets:
+                raise check.error(where, f"{found} is listed twice (as sheets[{sheets.index(found)}])")
+            sheets.append(found)
+        sample = None if v["sample"] is None else _validation_sample(check, v["sample"], f"{key}.sample")
+        spans = None if v["spans"] is None else _validation_spans(check, v["spans"], f"{key}.spans", base, env)
+        out.append(ValidationConfig(name=name, lexicon=lexicon, sample=sample, sheets=tuple(sheets), spans=spans,
+                                    confidence=v["confidence"], prune_below=v["prune_below"],
+                                    n_resamples=v["n_resamples"]))
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(out):
+        if entry.name in seen:
+            raise check.error(f"validation[{i}].name", f"duplicate name {entry.name!r} (also validation[{seen[entry.name]}]); "
+                                                       "names must be unique within [[validation]]")
+        seen[entry.name] = i
+    return tuple(out)
+
+
 _ID_PREFIX = {"comparisons": "comparison", "keyness": "keyness", "classifiers": "classifier"}
 _NONE_IF_EMPTY = ("strata", "pair_on", "cluster", "reference", "timeseries")
 
@@ -1303,6 +1518,7 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, classifier)),
         outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"])}),
         runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir}),
+        validation=_validation(check, top["validation"], base, env, lexicon_ids),
     )
 
 

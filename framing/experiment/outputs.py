@@ -3,7 +3,7 @@
 :func:`write_outputs` is handed everything a run computed
 (:class:`framing.experiment.stages.RunTables`) and writes ``config.json``,
 then, walking the config — lexicons, comparisons, keyness entries,
-classifiers — every table and figure (the sections of
+classifiers, lexicon validations — every table and figure (the sections of
 :mod:`framing.experiment.sections`), then the report.  Nothing here
 computes a statistic.  Figures come from :mod:`framing.report.figures`
 (rendered with :func:`framing.report.figures.figure_bytes`, byte-stable),
@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import __version__
 from .helpers import slug
-from .sections import classifier_section, comparison_section, keyness_section, lexicon_section
+from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
 from .store import canonical_bytes, sha256_bytes, write_atomic
 
 if TYPE_CHECKING:
@@ -196,6 +196,7 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     sections += [comparison_section(w, result) for result in tables.comparisons]
     sections += [keyness_section(w, result) for result in tables.keyness]
     sections += [classifier_section(w, result) for result in tables.classifiers]
+    sections += [validation_section(w, result) for result in tables.validation]
     cleaning = _cleaning_section(w, tables.corpus.facts)
     if cleaning is not None:
         sections.append(cleaning)

@@ -175,12 +175,12 @@ class _Log:
 # ------------------------------------------------------------------ hashing
 
 def _set_key(tree: dict[str, Any], key: str, value: Any) -> None:
-    """Set ``corpus.path`` / ``lexicons[0].path`` in a nested dict."""
+    """Set ``corpus.path`` / ``lexicons[0].path`` / ``validation[0].sheets[1]`` in a nested dict."""
     node: Any = tree
     parts = key.replace("]", "").replace("[", ".").split(".")
     for part in parts[:-1]:
         node = node[int(part)] if part.isdigit() else node[part]
-    node[parts[-1]] = value
+    node[int(parts[-1]) if parts[-1].isdigit() else parts[-1]] = value
 
 
 def plan_run(config: Config, *, runs_dir: Path | str = "runs", hashes: HashCache | None = None) -> RunPlan:

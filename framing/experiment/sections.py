@@ -22,11 +22,12 @@ from .helpers import new_figure, present, slug
 
 if TYPE_CHECKING:
     from .config import ComparisonConfig, PreprocessingConfig
-    from .stages import ClassifierResult, ComparisonResult, KeynessResult, LexiconResult
+    from .stages import ClassifierResult, ComparisonResult, KeynessResult, LexiconResult, ValidationResult
 
 __all__ = ["MAX_OUTLETS_PER_FIGURE", "MAX_PAIRS_PER_FIGURE", "MAX_PAIRED_ROWS", "MAX_SERIES", "RATE_KEY_COLUMNS",
            "by_documents",
-           "classifier_section", "comparison_section", "design_text", "keyness_section", "lexicon_section"]
+           "classifier_section", "comparison_section", "design_text", "keyness_section", "lexicon_section",
+           "validation_section"]
 
 _MAX_TIMESERIES_PANELS = 12
 #: Per-outlet figures show at most this many outlets, those with the most
@@ -252,3 +253,93 @@ def classifier_section(w: Any, result: ClassifierResult):
                                caption="Mean predicted probability against the observed share per bin "
                                        "(out-of-fold predictions)."))
     return Section(id=f"clf-{slug(entry.id)}", title=f"Classifier — {entry.id}", blocks=present(blocks))
+
+
+#: Columns of a coding sheet shown in the report (the file has them all).
+SHEET_KEY_COLUMNS = ("unit_id", "outlet", "category", "entry", "left", "match", "right")
+#: Columns of the span evaluation shown in the report (token level; the file has the span level too).
+SPAN_KEY_COLUMNS = ("lexicon", "category", "n_predicted", "n_gold", "precision", "recall", "f1")
+
+
+def _sample_text(result: ValidationResult, sheet_href: str, page_href: str | None) -> str:
+    sample, entry = result.entry.sample, result.entry
+    size = (f"{sample.per_entry} per entry" if sample.per_entry is not None else f"{sample.per_category} per category"
+            + (" for sentences with and without hits" if sample.unit == "sentence" else ""))
+    seed = f"seed {sample.seed}" if sample.seed is not None else f"seed derived from the run seed (validation.{entry.name}.sample)"
+    return (f"A stratified random sample of {len(result.sheet)} {sample.unit}s ({size}"
+            f"{f', by {sample.by}' if sample.by else ''}; {seed}) drawn from {result.n_population} hits of "
+            f"{entry.lexicon} is in {sheet_href}"
+            + (f", with an offline coding page in {page_href} (keys 1/0, arrows; it downloads the coded sheet)"
+               if page_href else "")
+            + ". Each coder codes a copy (correct = 1 when the hit carries the category's frame, else 0, and "
+              "their name in coder); list the coded copies under sheets = [...] in this [[validation]] entry and "
+              "run again for precision, agreement and pruning flags.")
+
+
+def validation_section(w: Any, result: ValidationResult):
+    """One ``[[validation]]`` entry: the coding sheet drawn (and its coding
+    page), precision per category with a reading line, coder agreement,
+    disagreements, recall and the span evaluation, each linking its full
+    table."""
+    from ..report.coding import coding_page
+    from ..report.html import Section, TableBlock, TextBlock, validation_readings
+    from ..stats.validation import CONSENSUS
+
+    entry, tables = result.entry, result.tables
+    name = slug(entry.name)
+    prefix = f"validation-{name}"
+    blocks: list[Any] = []
+    if result.sheet is not None:
+        sheet_block = w.table(f"{prefix}-sheet", result.sheet, "Coding sheet (to be coded)",
+                              shown=result.sheet[list(SHEET_KEY_COLUMNS)], collapsed=True)
+        page_href = None
+        if entry.sample.coding_page:
+            page_href = f"coding/{prefix}.html"
+            page = coding_page(result.sheet, title=f"Validating {entry.lexicon}: {entry.name}",
+                               filename=sheet_block.href.rsplit("/", 1)[-1])
+            w.put(page_href, page.encode("utf-8"))
+        blocks += [TextBlock(title="Coding sheet", text=_sample_text(result, sheet_block.href, page_href)),
+                   sheet_block]
+    if entry.sheets:
+        precision, agreement, recall = tables["precision"], tables["alpha"], tables["recall"]
+        coders = ", ".join(result.coders) or "none"
+        blocks.append(TextBlock(title="Coded sheets", text=(
+            f"{len(entry.sheets)} sheet(s), coders: {coders}. Precision and recall use each unit's majority code "
+            "(ties left out and listed among the disagreements); precision is weighted by the strata's hit volume "
+            f"(stratified Wilson intervals), {entry.confidence:.0%} intervals; Krippendorff's alpha (nominal) with "
+            f"a bootstrap interval over units ({entry.n_resamples} resamples). Entries whose whole precision "
+            f"interval lies below {entry.prune_below:g} are flagged for pruning.")))
+        readings = validation_readings(precision, agreement, recall)
+        blocks.append(w.table(f"{prefix}-precision", precision, "Precision per category",
+                              note="Consensus codes; one reading per category. The file has every entry and each "
+                                   "coder's own figures.", shown=readings))
+        flagged = precision[(precision["coder"] == CONSENSUS) & (precision["level"] == "entry")
+                            & precision["prune"].astype(bool)] if not precision.empty else precision
+        if not precision.empty:
+            blocks.append(TextBlock(title="Pruning candidates", text=(
+                "; ".join(f"{row.category}/{row.entry}: {int(row.n_correct)} of {int(row.n_coded)} correct "
+                          f"(upper bound {row.ci_high:.2f})" for row in flagged.itertuples(index=False))
+                or f"No entry's precision interval lies wholly below {entry.prune_below:g}.")))
+        alpha_note = ("Needs two or more coders." if agreement.empty else
+                      "Nominal alpha of the coders' 1/0 codes over all units and within each category.")
+        blocks.append(w.table(f"{prefix}-alpha", agreement, "Coder agreement (Krippendorff's alpha)", note=alpha_note,
+                              shown=agreement[[c for c in ("scope", "alpha", "ci_low", "ci_high", "n_units",
+                                                           "n_coders", "note") if c in agreement.columns]]))
+        blocks.append(w.table(f"{prefix}-disagreements", tables["disagreements"], "Units the coders disagree on",
+                              collapsed=True))
+        recall_block = w.table(f"{prefix}-recall", recall, "Recall (sentences with and without hits)",
+                               collapsed=recall.empty)
+        if not recall.empty:
+            blocks.append(recall_block)
+    if "spans" in tables:
+        spans = tables["spans"]
+        token = spans[spans["level"] == "token"] if not spans.empty else spans
+        blocks.append(w.table(f"{prefix}-spans", spans, f"Hits against {entry.spans.dataset} span annotations",
+                              note="Token level: tokens overlapping a hit vs tokens overlapping a gold span; every "
+                                   "category against all gold spans, '*' the union, plain word lists as baselines. "
+                                   "The file has the span level (lenient overlap) too.",
+                              shown=token[[c for c in SPAN_KEY_COLUMNS if c in token.columns]]))
+    return Section(id=f"val-{name}", title=f"Lexicon validation — {entry.name}", blocks=present(blocks),
+                   intro=f"Does {entry.lexicon} measure what it names in this material? Human codes of sampled "
+                         "hits estimate its precision; span annotations its precision and recall on a labelled "
+                         "dataset.")

@@ -17,6 +17,10 @@ hits           corpus key, lexicon hash, ``preprocessing.part``
 statistics     scores key, the comparison's options and derived seed
 keyness        corpus key, the keyness entry's options and derived seed
 classifier     corpus (or data file) key, the entry's options, seed
+validation     sample: corpus key, lexicon hash, part, voice, sample options,
+               seed; sheets: the sheets' hashes, options, seed; spans: the
+               dataset's, annotations' and baselines' hashes, lexicon hash,
+               options
 =============  ==============================================================
 
 Public surface
@@ -27,7 +31,8 @@ read-only :attr:`~Stages.config`, :attr:`~Stages.plan`,
 one method per stage — :meth:`~Stages.corpus`, :meth:`~Stages.lexicon`,
 :meth:`~Stages.scores`, :meth:`~Stages.hits`, :meth:`~Stages.summary`,
 :meth:`~Stages.comparison`, :meth:`~Stages.keyness`,
-:meth:`~Stages.classifier` — each computed once per run; and
+:meth:`~Stages.classifier`, :meth:`~Stages.validation` — each computed
+once per run; and
 :meth:`~Stages.compute`.  A stage that fails on the run's data raises
 :class:`StageError` naming the config entry.
 """
@@ -49,11 +54,12 @@ from ..vocab import DEFAULTS
 from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
 from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier_data, reader_options
 from .frames import FRAME_TABLES, evaluate_frames
-from .config import ClassifierConfig, ComparisonConfig, Config, KeynessConfig, entry_dict
+from .config import ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict
 from .store import StageCache
+from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
 __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
-           "StageError", "Stages"]
+           "StageError", "Stages", "ValidationResult"]
 
 
 #: Bootstrap replicates of each lexicon's per-outlet overview table (a
@@ -116,6 +122,24 @@ class ClassifierResult:
 
 
 @dataclass(frozen=True)
+class ValidationResult:
+    """One ``[[validation]]`` entry's results.
+
+    ``sheet`` is the drawn coding sheet (None without ``sample``) and
+    ``n_population`` the lexicon's hits (of the scored voice) it was drawn from;
+    ``tables`` holds, by name (:data:`~framing.experiment.validation.VALIDATION_TABLES`),
+    ``precision``, ``alpha``, ``disagreements`` and ``recall`` with
+    ``sheets`` and ``spans`` with ``spans``; ``coders`` names the coders of
+    the sheets."""
+
+    entry: ValidationConfig
+    sheet: pd.DataFrame | None
+    n_population: int
+    tables: Mapping[str, pd.DataFrame]
+    coders: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class RunTables:
     """Everything a run computed, in config order: what the rendering side
     is handed (it computes nothing)."""
@@ -129,6 +153,7 @@ class RunTables:
     keyness: tuple[KeynessResult, ...]
     classifiers: tuple[ClassifierResult, ...]
     passage_hits: pd.DataFrame
+    validation: tuple[ValidationResult, ...] = ()
 
 
 class Stages:
@@ -387,11 +412,112 @@ class Stages:
         self._done["classifiers", entry.id] = result
         return result
 
+    def _validation_sample(self, entry: ValidationConfig) -> tuple[pd.DataFrame, int]:
+        sample, pre = entry.sample, self._config.preprocessing
+        corpus = self.corpus()
+        found = self.hits(entry.lexicon)
+        if pre.voice != "all":  # the population is what was scored
+            found = found[found["voice"] == pre.voice].reset_index(drop=True)
+        seed = sample.seed if sample.seed is not None else self.seed("validation", entry.name, "sample")
+        key = StageCache.key(stage="validation-sample", corpus=corpus.key, lexicon=self._plan.lexicons[entry.lexicon]
+                             ["sha256"], part=pre.part, voice=pre.voice, options=entry_dict(sample), seed=seed)
+
+        def compute() -> pd.DataFrame:
+            try:
+                return draw_sample(found, corpus.frame, categories=self.lexicon(entry.lexicon).categories,
+                                   unit=sample.unit, per_category=sample.per_category, per_entry=sample.per_entry,
+                                   by=sample.by, part=pre.part, width=sample.width, random_state=seed)
+            except ValueError as exc:
+                raise self._failed("validation", entry.name, exc) from exc
+
+        return self._frame("validation", key, compute), len(found)
+
+    def _validation_sheets(self, entry: ValidationConfig) -> tuple[dict[str, pd.DataFrame], tuple[str, ...]]:
+        from ..lexicon.validate import read_sheet
+
+        index = self._index("validation", entry.name)
+        digests = [self._plan.inputs[f"validation[{index}].sheets[{j}]"]["sha256"] for j in range(len(entry.sheets))]
+        seed = self.seed("validation", entry.name)
+        options = {"confidence": entry.confidence, "prune_below": entry.prune_below, "n_resamples": entry.n_resamples}
+        names = ("precision", "alpha", "disagreements", "recall")
+        keys = {name: StageCache.key(stage="validation", table=name, sheets=digests, options=options, seed=seed)
+                for name in (*names, "coders")}
+        tables = {name: self._cache.get_frame("validation", keys[name]) for name in names}
+        coders = self._cache.get_json("validation-coders", keys["coders"])
+        if coders is None or any(table is None for table in tables.values()):
+            try:
+                sheets = [read_sheet(path) for path in entry.sheets]
+                result = validation_tables(sheets, confidence=entry.confidence, prune_below=entry.prune_below,
+                                           n_resamples=entry.n_resamples, random_state=seed)
+            except ValueError as exc:
+                raise self._failed("validation", entry.name, exc) from exc
+            tables = {"precision": result.precision, "alpha": result.agreement,
+                      "disagreements": result.disagreements, "recall": result.recall}
+            tables = {name: table.reset_index(drop=True) for name, table in tables.items()}
+            coders = list(result.coders)
+            for name in names:
+                self._cache.put_frame("validation", keys[name], tables[name])
+            self._cache.put_json("validation-coders", keys["coders"], coders)
+        return tables, tuple(coders)
+
+    def _validation_spans(self, entry: ValidationConfig) -> pd.DataFrame:
+        import warnings
+
+        from ..stats.spans import evaluate_spans
+
+        spans = entry.spans
+        index = self._index("validation", entry.name)
+        prefix = f"validation[{index}].spans"
+        inputs = {name: self._plan.inputs[f"{prefix}.{name}"]["sha256"] for name in ("path", "annotations")
+                  if f"{prefix}.{name}" in self._plan.inputs}
+        baselines = [self._plan.inputs[f"{prefix}.baselines[{j}]"]["sha256"] for j in range(len(spans.baselines))]
+        key = StageCache.key(stage="validation-spans", inputs=inputs, baselines=baselines,
+                             lexicon=self._plan.lexicons[entry.lexicon]["sha256"], lexicon_id=entry.lexicon,
+                             options=entry_dict(spans), part=DEFAULTS["part"])
+
+        def compute() -> pd.DataFrame:
+            try:
+                corpus, gold = span_data(spans.dataset, spans.path, spans.annotations,
+                                         annotations_name=f"{prefix}.annotations")
+                lexicons = span_lexicons({entry.lexicon: self.lexicon(entry.lexicon)}, spans.baselines,
+                                         baselines_name=f"{prefix}.baselines", report=warnings.warn)
+                return evaluate_spans(corpus, gold, lexicons, part=DEFAULTS["part"], voice=spans.voice,
+                                      labels=list(spans.labels) or None)
+            except ValueError as exc:
+                raise self._failed("validation", entry.name, exc) from exc
+
+        return self._frame("validation", key, compute)
+
+    def validation(self, entry: ValidationConfig) -> ValidationResult:
+        """One ``[[validation]]`` entry: the drawn coding sheet, the tables of
+        its coded sheets and its span evaluation (see
+        :mod:`framing.experiment.validation`)."""
+        if ("validation", entry.name) in self._done:
+            return self._done["validation", entry.name]
+        started = time.monotonic()
+        sheet, n_population = self._validation_sample(entry) if entry.sample is not None else (None, 0)
+        tables: dict[str, pd.DataFrame] = {}
+        coders: tuple[str, ...] = ()
+        if entry.sheets:
+            coded, coders = self._validation_sheets(entry)
+            tables.update(coded)
+        if entry.spans is not None:
+            tables["spans"] = self._validation_spans(entry)
+        self._timed("validation", started)
+        done = [f"a sheet of {len(sheet)} units" if sheet is not None else "",
+                f"{len(coders)} coder(s)" if entry.sheets else "",
+                f"{len(tables['spans'])} span rows" if "spans" in tables else ""]
+        self._log(f"validation {entry.name}: {', '.join(part for part in done if part)}")
+        result = ValidationResult(entry=entry, sheet=sheet, n_population=n_population,
+                                  tables=MappingProxyType(tables), coders=coders)
+        self._done["validation", entry.name] = result
+        return result
+
     # -------------------------------------------------------------- everything
 
     def compute(self) -> RunTables:
         """Every stage of the config, in order: corpus, per-lexicon scores
-        and summaries, comparisons, keyness, classifiers, and the hits
+        and summaries, comparisons, keyness, classifiers, validation, and the hits
         example passages are drawn from (the first lexicon's, of the scored
         voice)."""
         cfg = self._config
@@ -401,10 +527,11 @@ class Stages:
         comparisons = tuple(self.comparison(cmp) for cmp in cfg.comparisons)
         keyness = tuple(self.keyness(entry) for entry in cfg.keyness)
         classifiers = tuple(self.classifier(entry) for entry in cfg.classifiers)
+        validation = tuple(self.validation(entry) for entry in cfg.validation)
         hits = self.hits(cfg.lexicons[0].id)
         if cfg.preprocessing.voice != "all":  # examples of what was scored; quotes inside them stay marked
             hits = hits[hits["voice"] == cfg.preprocessing.voice].reset_index(drop=True)
         return RunTables(config=cfg, run_hash=self._plan.run_hash,
                          lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
                          corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,
-                         classifiers=classifiers, passage_hits=hits)
+                         classifiers=classifiers, passage_hits=hits, validation=validation)

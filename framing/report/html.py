@@ -60,6 +60,13 @@ Passages (keyword in context)
     source's wording, not the outlet's voice.  A passage's ``text`` is an
     exact slice of the document, ``doc_text[offset:offset + len(text)]``;
     the ellipses of a trimmed sentence are added when rendering.
+
+Lexicon validation
+    :func:`validation_readings` gives the key columns and a plain-language
+    reading per category of a validation's precision, agreement and recall
+    tables (:func:`framing.stats.validation.validate_sheets`), e.g.
+    "insinuation: 47% of sampled hits are the cue (95% CI 35–60%; 40
+    coded), α = 0.71" — the numbers are those of the tables.
 """
 
 from __future__ import annotations
@@ -98,6 +105,8 @@ __all__ = [
     "format_value",
     "select_passages",
     "render_report",
+    "VALIDATION_READING_COLUMNS",
+    "validation_readings",
 ]
 
 MAX_CELL_CHARS = 300
@@ -1126,3 +1135,96 @@ def render_report(data: ReportData) -> str:
     out.append(_paragraphs(data.footer) if data.footer.strip() else "")
     out.append(f"</footer>\n</div>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
     return "".join(out)
+
+
+# ---------------------------------------------------------------- lexicon validation
+
+#: Columns of :func:`validation_readings`.
+VALIDATION_READING_COLUMNS: tuple[str, ...] = (
+    "category", "coded", "precision [CI]", "hits", "alpha [CI]", "recall [CI]", "reading")
+
+
+def _share(value: float) -> str:
+    return "NA" if value is None or pd.isna(value) else f"{100 * value:.0f}%"
+
+
+def _share_interval(value: float, low: float, high: float) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    if pd.isna(low) or pd.isna(high):
+        return _share(value)
+    return f"{_share(value)} [{100 * low:.0f}\u2013{100 * high:.0f}%]"
+
+
+def _alpha_text(value: float, low: float, high: float) -> str:
+    if value is None or pd.isna(value):
+        return MISSING
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.2f}"
+    return f"{value:.2f} [{low:.2f}, {high:.2f}]"
+
+
+def validation_readings(precision: pd.DataFrame, agreement: pd.DataFrame,
+                        recall: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Key figures and a reading per category of a lexicon validation.
+
+    Parameters
+    ----------
+    precision, agreement, recall : pandas.DataFrame
+        :attr:`framing.stats.validation.Validation.precision`,
+        ``.agreement`` and ``.recall`` (recall optional; any may be empty).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`VALIDATION_READING_COLUMNS`: one row for all hits (category
+        ``(all hits)``) and one per category, from the consensus codes;
+        intervals in brackets, e.g. the reading "insinuation: 47% of
+        sampled hits are the cue (95% CI 35–60%; 40 coded), α = 0.71"
+        (α of the category's units when two or more coders coded them).
+        Categories with sentence samples read their recall instead.
+    """
+    from ..stats.validation import CONSENSUS
+
+    _missing_columns("precision", precision, ("coder", "level", "category", "n_coded", "n_ties", "precision",
+                                              "ci_low", "ci_high", "hits", "confidence"))
+    _missing_columns("agreement", agreement, ("scope", "alpha", "ci_low", "ci_high"))
+    alphas = {str(row.scope): (row.alpha, row.ci_low, row.ci_high) for row in agreement.itertuples(index=False)}
+    rows: list[dict[str, Any]] = []
+    cons = precision[(precision["coder"] == CONSENSUS) & precision["level"].isin(["overall", "category"])]
+    for row in cons.itertuples(index=False):
+        category = "(all hits)" if row.level == "overall" else str(row.category)
+        scope = "all" if row.level == "overall" else category
+        alpha = alphas.get(scope, (math.nan, math.nan, math.nan))
+        pct = f"{row.confidence:.0%}"
+        if pd.isna(row.precision):
+            text = f"{category}: no coded hit (ties: {int(row.n_ties)})"
+        else:
+            interval = ("" if pd.isna(row.ci_low) else
+                        f"{pct} CI {100 * row.ci_low:.0f}\u2013{100 * row.ci_high:.0f}%; ")
+            text = (f"{category}: {_share(row.precision)} of sampled hits are the cue ({interval}"
+                    f"{int(row.n_coded)} coded{f', {int(row.n_ties)} ties left out' if row.n_ties else ''})")
+        if not pd.isna(alpha[0]):
+            text += f", \u03b1 = {alpha[0]:.2f}"
+        rows.append({"category": category, "coded": int(row.n_coded),
+                     "precision [CI]": _share_interval(row.precision, row.ci_low, row.ci_high),
+                     "hits": MISSING if pd.isna(row.hits) else str(int(row.hits)),
+                     "alpha [CI]": _alpha_text(*alpha), "recall [CI]": MISSING, "reading": text})
+    if recall is not None and not recall.empty:
+        _missing_columns("recall", recall, ("coder", "category", "recall", "ci_low", "ci_high", "confidence",
+                                            "n_coded_hit", "n_coded_no_hit"))
+        for row in recall[recall["coder"] == CONSENSUS].itertuples(index=False):
+            alpha = alphas.get(str(row.category), (math.nan, math.nan, math.nan))
+            if pd.isna(row.recall):
+                note = str(getattr(row, "note", "") or "")
+                text = f"{row.category}: recall not estimable" + (f" ({note})" if note else "")
+            else:
+                text = (f"{row.category}: the lexicon finds {_share(row.recall)} of the sentences expressing it "
+                        f"({row.confidence:.0%} CI {100 * row.ci_low:.0f}\u2013{100 * row.ci_high:.0f}%; "
+                        f"{int(row.n_coded_hit) + int(row.n_coded_no_hit)} coded sentences)")
+            if not pd.isna(alpha[0]):
+                text += f", \u03b1 = {alpha[0]:.2f}"
+            rows.append({"category": str(row.category), "coded": int(row.n_coded_hit) + int(row.n_coded_no_hit),
+                         "precision [CI]": MISSING, "hits": MISSING, "alpha [CI]": _alpha_text(*alpha),
+                         "recall [CI]": _share_interval(row.recall, row.ci_low, row.ci_high), "reading": text})
+    return pd.DataFrame(rows, columns=list(VALIDATION_READING_COLUMNS))

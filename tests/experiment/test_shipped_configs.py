@@ -42,3 +42,6 @@ def test_a_dataset_config_without_its_variable_says_how_to_set_it():
 def test_demo_runs_on_the_bundled_sample_only():
     config = load_config(EXPERIMENTS / "demo.toml", env={})
     assert config.corpus.path == (EXPERIMENTS.parent / "corpora" / "sample" / "articles.jsonl").resolve()
+    # it draws a coding sheet; it ships no coded sheets (the codes would not be real)
+    [entry] = config.validation
+    assert entry.sample is not None and entry.sample.coding_page and not entry.sheets and entry.spans is None
