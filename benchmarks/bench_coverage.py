@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_coverage.py [--reps 1000] [--n-resamples 999] [--seed 0]
                                         [--methods percentile auto] [--designs documents clusters]
                                         [--sizes 10 20 50] [--clusters 5 10 20]
+                                        [--truths null effect] [--only cohens_d hedges_g ...]
 
 Simulated scores (:func:`framing.stats.simulate_scores`: gamma–Poisson
 bursty counts, lognormal document lengths) with known truths:
@@ -130,7 +131,7 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
     records = []
     for design in args.designs:
         sizes = args.sizes if design == "documents" else args.clusters
-        for effect in (False, True):
+        for effect in [t == "effect" for t in args.truths]:
             pop = population_effects(design, effect, args.seed)
             truth = truths(design, effect, pop)
             for size in sizes:
@@ -145,17 +146,22 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                         sim, by, cluster = table(design, size, effect, n_cats, seed)
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore", StatsWarning)
-                            names = [e for e in EFFECT_NAMES if method in ("auto", "percentile", "bca") or
-                                     e in ("rate_difference", "rate_ratio")]
-                            eff_parts.append(effects(sim, by=by, cluster=cluster, effects=names,
-                                                     n_resamples=args.n_resamples, random_state=seed,
-                                                     ci_method=method))
-                            sum_parts.append(summarize(sim, by=by, cluster=cluster, n_resamples=args.n_resamples,
-                                                       random_state=seed, ci_method=method))
+                            names = [e for e in EFFECT_NAMES if (method in ("auto", "percentile", "bca") or
+                                     e in ("rate_difference", "rate_ratio") or
+                                     (method == "t" and e in ("cohens_d", "hedges_g")))
+                                     and (not args.only or e in args.only)]
+                            if names:
+                                eff_parts.append(effects(sim, by=by, cluster=cluster, effects=names,
+                                                         n_resamples=args.n_resamples, random_state=seed,
+                                                         ci_method=method))
+                            if not args.only or "summary" in args.only:
+                                sum_parts.append(summarize(sim, by=by, cluster=cluster,
+                                                           n_resamples=args.n_resamples, random_state=seed,
+                                                           ci_method=method))
                     seconds = cpu() - start
                     wall = time.perf_counter() - t0
-                    eff = pd.concat(eff_parts)
-                    summ = pd.concat(sum_parts)
+                    eff = pd.concat(eff_parts) if eff_parts else pd.DataFrame(columns=["effect"])
+                    summ = pd.concat(sum_parts) if sum_parts else pd.DataFrame(columns=["group"])
                     key = {"design": design, "truth": "effect" if effect else "null", "size": size, "method": method,
                            "cpu_s": seconds, "wall_s": wall, "peak_mb": peak_mb()}
                     for name, rows in eff.groupby("effect", sort=False):
@@ -166,7 +172,7 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                         records.append({**key, "statistic": name, "coverage": cover.mean(), "n": len(rows),
                                         "median_width": width.median(), "ci_method": labels})
                     groups = sorted(summ["group"].unique())
-                    for col, what in (("mean", "summary mean_rate"), ("pooled", "summary pooled_rate")):
+                    for col, what in (("mean", "summary mean_rate"), ("pooled", "summary pooled_rate")) if len(summ) else ():
                         covered, widths = [], []
                         for g, target in zip(groups, (truth["mean_a"], truth["mean_b"])):
                             rows = summ[summ["group"] == g]
@@ -190,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", nargs="+", default=["documents", "clusters"], choices=["documents", "clusters"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[10, 20, 50], help="documents per group")
     parser.add_argument("--clusters", nargs="+", type=int, default=[5, 10, 20], help="outlets per class")
+    parser.add_argument("--truths", nargs="+", default=["null", "effect"], choices=["null", "effect"])
+    parser.add_argument("--only", nargs="+", default=[], choices=[*EFFECT_NAMES, "summary"],
+                        help="score only these statistics (default: all)")
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error(f"--reps: expected an integer >= 1, got {args.reps}")
