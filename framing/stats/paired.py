@@ -28,11 +28,15 @@ intervals covered 93–97% in ``benchmarks/bench_coverage.py`` (design
     t_{n-1,1-\\alpha/2}\\, s_d/\\sqrt n` (``ci_method`` label
     ``paired_t``): the estimate is a mean of independent differences.
 ``rate_ratio``: ``"studentized"``
-    The bootstrap-t (Efron & Tibshirani 1993, ch. 12; Hall 1988) of
-    :math:`\\log R`, with the ratio estimator's linearised standard error
+    The symmetric bootstrap-t (Hall 1988; Efron & Tibshirani 1993, ch.
+    12) of :math:`\\log R`: :math:`\\log R \\pm q^*\\widehat{se}` with
+    :math:`q^*` the confidence-level quantile of :math:`|t^*|`, and the
+    ratio estimator's linearised standard error
     :math:`\\widehat{se}(\\log R) = s(\\bar x_{as} - R\\bar x_{bs}) /
     (\\sqrt n\\, \\bar x_a)` (Cochran 1977, §6.4) recomputed in every
-    replicate (label ``studentized_bootstrap_log``).  A ratio with a zero
+    replicate (label ``symmetric_studentized_bootstrap_log``).  At 10
+    stories the equal-tailed bootstrap-t covered 92.0–93.2% and the t
+    interval on the log scale 91.7–92.4%; the symmetric one 93.9–94.1%.  A ratio with a zero
     numerator or denominator has no log: that row falls back to the
     percentile interval and says so.  ``"t"`` is the t interval on the same
     log scale (``t_log``).
@@ -121,7 +125,7 @@ from ._resample import (
     check_resampling,
     noncentral_t_ci,
     percentile_ci,
-    studentized_ci,
+    symmetric_studentized_ci,
     t_ci,
     tail_count,
 )
@@ -138,8 +142,8 @@ PAIRED_AUTO_CI: Mapping[str, str] = MappingProxyType(
     {"rate_difference": "t", "rate_ratio": "studentized", "cohens_dz": "t"})
 _LABELS = {
     ("rate_difference", "t"): "paired_t", ("rate_ratio", "t"): "t_log", ("cohens_dz", "t"): "noncentral_t",
-    ("rate_difference", "studentized"): "studentized_bootstrap",
-    ("rate_ratio", "studentized"): "studentized_bootstrap_log",
+    ("rate_difference", "studentized"): "symmetric_studentized_bootstrap",
+    ("rate_ratio", "studentized"): "symmetric_studentized_bootstrap_log",
 }
 
 
@@ -221,7 +225,7 @@ def _paired_interval(effect: str, method: str, xa: np.ndarray, xb: np.ndarray, e
                 jack = _effect(effect, xa, xb, 1.0 - np.eye(n))
             return (*bca_ci(reps, estimate, acceleration([jack]), confidence), ["bca_bootstrap"] * k, used)
         theta, se = (v[0] for v in _se_scale(effect, xa, xb, ones))
-        low, high = studentized_ci(theta, se, t_reps, confidence)
+        low, high = symmetric_studentized_ci(theta, se, t_reps, confidence)
     labels = [_LABELS[effect, method]] * k
     if effect == "rate_ratio":
         with np.errstate(over="ignore"):
@@ -330,7 +334,7 @@ def paired(
         ``n_resamples``), else the bootstrap replicates of the interval
         (0 for a t-based interval).  ``ci_method`` names each row's
         interval: ``paired_t``, ``t_log``, ``noncentral_t``,
-        ``studentized_bootstrap`` (``_log`` for the ratio),
+        ``symmetric_studentized_bootstrap`` (``_log`` for the ratio),
         ``bca_bootstrap`` or ``percentile_bootstrap``.
 
     Raises

@@ -122,7 +122,7 @@ def test_paired_intervals_auto_and_explicit():
     assert scipy.stats.nct.cdf(t, 3, dz["ci_low"] * 2) == pytest.approx(0.975)
     assert scipy.stats.nct.cdf(t, 3, dz["ci_high"] * 2) == pytest.approx(0.025)
     ratio = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=499).iloc[0]
-    assert ratio["ci_method"] == "studentized_bootstrap_log" and ratio["n_resamples"] == 499
+    assert ratio["ci_method"] == "symmetric_studentized_bootstrap_log" and ratio["n_resamples"] == 499
     assert ratio["estimate"] == pytest.approx(2.5) and ratio["ci_low"] < 2.5 < ratio["ci_high"]
     old = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=499, ci_method="percentile")
     assert old["ci_method"].iloc[0] == "percentile_bootstrap"
@@ -144,3 +144,13 @@ def test_paired_ci_method_errors():
     with pytest.raises(ValueError, match="ci_method='studentized' needs a standard error, which cohens_dz does not "
                                          r"have here; choose 'auto', 't' \(the noncentral t\), 'bca' or 'percentile'"):
         paired(story_scores(), pair_on="story", effect="cohens_dz", ci_method="studentized")
+
+
+def test_symmetric_studentized_ci_by_hand():
+    from framing.stats._resample import symmetric_studentized_ci
+
+    t_reps = np.array([[-3.0], [1.0], [2.0], [-0.5], [np.nan]])  # |t*| = 3, 1, 2, 0.5 -> 0.75 quantile (inverted cdf) = 2
+    low, high = symmetric_studentized_ci(np.array([1.0]), np.array([0.5]), t_reps, 0.75)
+    assert (low[0], high[0]) == pytest.approx((0.0, 2.0))
+    low, high = symmetric_studentized_ci(np.array([1.0]), np.array([0.0]), t_reps, 0.75)
+    assert np.isnan(low[0]) and np.isnan(high[0])
