@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench_coverage.py [--reps 1000] [--n-resamples 999] [--seed 0]
                                         [--methods percentile auto] [--designs documents clusters]
                                         [--sizes 10 20 50] [--clusters 5 10 20]
+                                        [--strata 10 20] [--truths null effect] [--only cohens_d ...]
 
 Simulated scores (:func:`framing.stats.simulate_scores`: gamma–Poisson
 bursty counts, lognormal document lengths) with known truths:
@@ -20,6 +21,15 @@ bursty counts, lognormal document lengths) with known truths:
     0.4: outlets differ in house style), so documents of one outlet are
     not independent.  ``null``: equal class rates; ``effect``: class R's
     rates 1.5 times class L's (in expectation over outlets).
+``paired``
+    Two outlets A and B covering the same ``--strata`` stories, one
+    document each per story; every story × category has its own mean-one
+    lognormal rate multiplier shared by both outlets (SD of the log 0.5:
+    stories differ in how much they call for a frame).  ``null``: equal
+    rates; ``effect``: B's rate 1.5 times A's.  Scored: the three effects
+    of :func:`framing.stats.paired` (rows ``paired <effect>``) and
+    :func:`framing.stats.effects` with ``strata="story_id"`` (rows
+    ``strata <effect>``).
 
 Each category of a simulated table is an independent replicate (counts
 are independent across categories), so one call yields many replicates;
@@ -61,7 +71,7 @@ import pandas as pd
 import scipy.stats
 
 from framing import seeds
-from framing.stats import StatsWarning, effects, simulate_scores, summarize
+from framing.stats import StatsWarning, effects, paired, simulate_scores, summarize
 
 BASE_RATE = 8.0  # hits per 1,000 tokens
 RATIO = 1.5
@@ -69,6 +79,9 @@ OUTLET_SD = 0.4
 DOCS_PER_OUTLET = 10
 BATCH = 200  # categories (replicates) per simulated table
 EFFECT_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
+PAIRED_NAMES = ("rate_difference", "rate_ratio", "cohens_dz")
+STRATA_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "cliffs_delta")
+STORY_SD = 0.5
 
 
 def cpu() -> float:
@@ -90,10 +103,11 @@ def outlet_effects(rng: np.random.Generator, outlets: list[str], categories: lis
 def table(design: str, size: int, effect: bool, n_cats: int, seed: int) -> tuple[pd.DataFrame, str, str | None]:
     """A simulated scores table, its grouping column and cluster column."""
     cats = [f"c{j:04d}" for j in range(n_cats)]
-    if design == "documents":
+    if design in ("documents", "paired"):
         effects_ = {"B": dict.fromkeys(cats, RATIO)} if effect else None
+        story = {"strata": size, "stratum_sd": STORY_SD} if design == "paired" else {}
         sim = simulate_scores(outlets=["A", "B"], n_docs=size, categories=cats, base_rate=BASE_RATE,
-                              outlet_effects=effects_, random_state=seed)
+                              outlet_effects=effects_, random_state=seed, **story)
         return sim, "outlet", None
     outlets = [f"L{i:03d}" for i in range(size)] + [f"R{i:03d}" for i in range(size)]
     group_of = {o: o[0] for o in outlets}
@@ -107,7 +121,15 @@ def table(design: str, size: int, effect: bool, n_cats: int, seed: int) -> tuple
 def population_effects(design: str, effect: bool, seed: int) -> dict[str, float]:
     """Cohen's d (= Hedges' g) and Cliff's delta of the population, from one large simulation."""
     if not effect:
-        return {"cohens_d": 0.0, "hedges_g": 0.0, "cliffs_delta": 0.0}
+        return {"cohens_d": 0.0, "hedges_g": 0.0, "cliffs_delta": 0.0, "cohens_dz": 0.0}
+    if design == "paired":
+        sim, by, _ = table("paired", 200_000, True, 1, seed + 10_000)
+        sim = sim.sort_values(["story_id", by])
+        x = sim.loc[sim[by] == "A", "rate"].to_numpy()
+        y = sim.loc[sim[by] == "B", "rate"].to_numpy()
+        d = x - y
+        pooled = (x.mean() - y.mean()) / math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
+        return {"cohens_d": pooled, "cliffs_delta": float(np.mean(np.sign(d))), "cohens_dz": d.mean() / d.std(ddof=1)}
     if design == "documents":
         sim, by, cluster = table("documents", 200_000, True, 1, seed + 10_000)
         x = sim.loc[sim[by] == "A", "rate"].to_numpy()
@@ -126,11 +148,30 @@ def truths(design: str, effect: bool, pop: dict[str, float]) -> dict[str, float]
     return {"rate_difference": ra - rb, "rate_ratio": ra / rb, **pop, "mean_a": ra, "mean_b": rb}
 
 
+def paired_parts(sim: pd.DataFrame, method: str, args: argparse.Namespace, seed: int) -> list[pd.DataFrame]:
+    """The paired design's interval rows, ``effect`` renamed ``paired <effect>`` / ``strata <effect>``."""
+    parts = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StatsWarning)
+        for name in PAIRED_NAMES:
+            if (args.only and name not in args.only) or (method == "studentized" and name == "cohens_dz"):
+                continue
+            rows = paired(sim, pair_on="story_id", methods=["paired_t"], effect=name,
+                          n_resamples=args.n_resamples, random_state=seed, ci_method=method)
+            parts.append(rows.assign(effect=f"paired {name}"))
+        names = [e for e in STRATA_NAMES if (not args.only or e in args.only) and method in ("auto", "percentile", "bca")]
+        if names:
+            rows = effects(sim, strata="story_id", effects=names, n_resamples=args.n_resamples, random_state=seed,
+                           ci_method=method)
+            parts.append(rows.assign(effect="strata " + rows["effect"]))
+    return parts
+
+
 def run(args: argparse.Namespace) -> pd.DataFrame:
     records = []
     for design in args.designs:
-        sizes = args.sizes if design == "documents" else args.clusters
-        for effect in (False, True):
+        sizes = {"documents": args.sizes, "clusters": args.clusters, "paired": args.strata}[design]
+        for effect in [t == "effect" for t in args.truths]:
             pop = population_effects(design, effect, args.seed)
             truth = truths(design, effect, pop)
             for size in sizes:
@@ -143,30 +184,38 @@ def run(args: argparse.Namespace) -> pd.DataFrame:
                         n_cats = min(BATCH, args.reps - rep * BATCH)
                         seed = args.seed * 1_000_003 + rep * 7919 + size * 31 + (1 if effect else 0)
                         sim, by, cluster = table(design, size, effect, n_cats, seed)
+                        if design == "paired":
+                            eff_parts.extend(paired_parts(sim, method, args, seed))
+                            continue
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore", StatsWarning)
-                            names = [e for e in EFFECT_NAMES if method in ("auto", "percentile", "bca") or
-                                     e in ("rate_difference", "rate_ratio")]
-                            eff_parts.append(effects(sim, by=by, cluster=cluster, effects=names,
-                                                     n_resamples=args.n_resamples, random_state=seed,
-                                                     ci_method=method))
-                            sum_parts.append(summarize(sim, by=by, cluster=cluster, n_resamples=args.n_resamples,
-                                                       random_state=seed, ci_method=method))
+                            names = [e for e in EFFECT_NAMES if (method in ("auto", "percentile", "bca") or
+                                     e in ("rate_difference", "rate_ratio") or
+                                     (method == "t" and e in ("cohens_d", "hedges_g")))
+                                     and (not args.only or e in args.only)]
+                            if names:
+                                eff_parts.append(effects(sim, by=by, cluster=cluster, effects=names,
+                                                         n_resamples=args.n_resamples, random_state=seed,
+                                                         ci_method=method))
+                            if not args.only or "summary" in args.only:
+                                sum_parts.append(summarize(sim, by=by, cluster=cluster,
+                                                           n_resamples=args.n_resamples, random_state=seed,
+                                                           ci_method=method))
                     seconds = cpu() - start
                     wall = time.perf_counter() - t0
-                    eff = pd.concat(eff_parts)
-                    summ = pd.concat(sum_parts)
+                    eff = pd.concat(eff_parts) if eff_parts else pd.DataFrame(columns=["effect"])
+                    summ = pd.concat(sum_parts) if sum_parts else pd.DataFrame(columns=["group"])
                     key = {"design": design, "truth": "effect" if effect else "null", "size": size, "method": method,
                            "cpu_s": seconds, "wall_s": wall, "peak_mb": peak_mb()}
                     for name, rows in eff.groupby("effect", sort=False):
-                        target = truth[name]
+                        target = truth[name.split(" ")[-1]]
                         cover = (rows["ci_low"] <= target) & (target <= rows["ci_high"])
                         width = (rows["ci_high"] - rows["ci_low"]).replace([np.inf, -np.inf], np.nan)
                         labels = ",".join(sorted(rows["ci_method"].unique()))
                         records.append({**key, "statistic": name, "coverage": cover.mean(), "n": len(rows),
                                         "median_width": width.median(), "ci_method": labels})
                     groups = sorted(summ["group"].unique())
-                    for col, what in (("mean", "summary mean_rate"), ("pooled", "summary pooled_rate")):
+                    for col, what in (("mean", "summary mean_rate"), ("pooled", "summary pooled_rate")) if len(summ) else ():
                         covered, widths = [], []
                         for g, target in zip(groups, (truth["mean_a"], truth["mean_b"])):
                             rows = summ[summ["group"] == g]
@@ -187,9 +236,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--methods", nargs="+", default=["percentile", "auto"],
                         choices=["percentile", "auto", "bca", "studentized", "t"])
-    parser.add_argument("--designs", nargs="+", default=["documents", "clusters"], choices=["documents", "clusters"])
+    parser.add_argument("--designs", nargs="+", default=["documents", "clusters", "paired"],
+                        choices=["documents", "clusters", "paired"])
     parser.add_argument("--sizes", nargs="+", type=int, default=[10, 20, 50], help="documents per group")
     parser.add_argument("--clusters", nargs="+", type=int, default=[5, 10, 20], help="outlets per class")
+    parser.add_argument("--strata", nargs="+", type=int, default=[10, 20], help="stories (paired design)")
+    parser.add_argument("--truths", nargs="+", default=["null", "effect"], choices=["null", "effect"])
+    parser.add_argument("--only", nargs="+", default=[], choices=[*EFFECT_NAMES, "cohens_dz", "summary"],
+                        help="score only these statistics (default: all)")
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error(f"--reps: expected an integer >= 1, got {args.reps}")

@@ -101,6 +101,17 @@ Tokens (``tokenize``)
     general rule (Thai, written without spaces, gives one token per
     space-delimited run).
 
+    Opt-in dictionary segmentation: :func:`tokenize`, :func:`token_norms`
+    and :func:`count_tokens` accept ``segmentation="jieba"`` (extra
+    ``framing[cjk]``), which joins each run of adjacent Han/Kana tokens
+    of one sentence and cuts it into words with jieba's bundled
+    dictionary (a local ``jieba.Tokenizer``, HMM off, so no unseen-word
+    guessing and the same words on every machine): ``经济政策`` is the two
+    tokens ``经济 政策``.  Offsets stay those of the original characters.
+    The default ``"char"`` is the rule above.  This is a library option
+    only: the scorer (:mod:`framing.match`), lexicon term splitting and
+    the run manifest still use the per-character rule.
+
 Sentence breaks
     ``!``, ``?`` and every ``.`` that does not join two token characters
     end a sentence (so ``U.S.`` ends one; ``3.5`` does not); by folding
@@ -126,6 +137,7 @@ from typing import Callable, Iterator
 
 __all__ = [
     "CJK_RANGES",
+    "SEGMENTATIONS",
     "PUNCT_MAP",
     "FoldedText",
     "Token",
@@ -540,22 +552,95 @@ def folded_tokens(ft: FoldedText) -> Iterator[tuple[str, int, int, int]]:
         yield norm, match.start(), match.end(), sentence
 
 
-def tokenize(text: str) -> list[Token]:
+#: How runs of Han/Kana characters become tokens: one token per character
+#: (``"char"``, the default) or words of jieba's dictionary (``"jieba"``,
+#: extra ``framing[cjk]``).
+SEGMENTATIONS: tuple[str, ...] = ("char", "jieba")
+
+
+@lru_cache(maxsize=1)
+def _jieba_tokenizer():
+    """One local jieba tokenizer per process, dictionary loaded (from the
+    package's bundled ``dict.txt``; no network)."""
+    try:
+        import jieba
+    except ImportError as err:
+        raise ImportError(
+            "segmentation='jieba' needs the optional dependency jieba: pip install 'framing[cjk]' "
+            "(or pip install jieba)"
+        ) from err
+    tk = jieba.Tokenizer()
+    tk.initialize()
+    return tk
+
+
+def _check_segmentation(segmentation: object) -> str:
+    from .check import check_choice
+
+    return check_choice("segmentation", segmentation, SEGMENTATIONS)
+
+
+def _segment_runs(tokens: list[Token]) -> list[Token]:
+    """Join each run of adjacent one-character Han/Kana tokens of one
+    sentence and cut it into jieba words (HMM off), keeping the original
+    offsets of the first and last character of every word."""
+    out: list[Token] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if not _CJK_ONE.fullmatch(tok.norm):
+            out.append(tok)
+            i += 1
+            continue
+        j = i + 1
+        while (j < n and tokens[j].sentence == tok.sentence and tokens[j].start == tokens[j - 1].end
+               and _CJK_ONE.fullmatch(tokens[j].norm)):
+            j += 1
+        run = tokens[i:j]
+        if len(run) > 1:
+            text = "".join(t.norm for t in run)
+            ends = [0]
+            for t in run:
+                ends.append(ends[-1] + len(t.norm))
+            first = {e: k for k, e in enumerate(ends[:-1])}  # string offset -> index of the character starting there
+            for word, start, end in _jieba_tokenizer().tokenize(text, mode="default", HMM=False):
+                a, b = first[start], first.get(end, len(run)) - 1
+                out.append(Token(word, run[a].start, run[b].end, tok.sentence))
+        else:
+            out.append(tok)
+        i = j
+    return out
+
+
+def tokenize(text: str, *, segmentation: str = "char") -> list[Token]:
     """Tokenise ``text`` under the documented rules, with original
-    offsets and sentence numbers."""
+    offsets and sentence numbers.
+
+    ``segmentation`` (one of :data:`SEGMENTATIONS`): ``"char"`` makes each
+    Han/Kana character a token; ``"jieba"`` cuts runs of them into the
+    words of jieba's dictionary (module docstring)."""
+    segmentation = _check_segmentation(segmentation)
     ft = fold_with_offsets(text)
-    return [Token(norm, *ft.span(start, end), sentence) for norm, start, end, sentence in folded_tokens(ft)]
+    tokens = [Token(norm, *ft.span(start, end), sentence) for norm, start, end, sentence in folded_tokens(ft)]
+    if segmentation == "jieba" and _CJK_HIGH.search(ft.folded) and _CJK_ONE.search(ft.folded):
+        return _segment_runs(tokens)
+    return tokens
 
 
-def token_norms(text: str) -> list[str]:
-    """The folded tokens of ``text``, in order (no offsets)."""
+def token_norms(text: str, *, segmentation: str = "char") -> list[str]:
+    """The folded tokens of ``text``, in order (no offsets); ``segmentation``
+    as in :func:`tokenize`."""
+    if _check_segmentation(segmentation) == "jieba":
+        return [t.norm for t in tokenize(text, segmentation="jieba")]
     folded = fold(text)
     return (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
 
 
-def count_tokens(text: str) -> int:
-    """Number of tokens in ``text`` (the denominator of every rate)."""
-    return len(token_norms(text))
+def count_tokens(text: str, *, segmentation: str = "char") -> int:
+    """Number of tokens in ``text`` (the denominator of every rate);
+    ``segmentation`` as in :func:`tokenize`."""
+    return len(token_norms(text, segmentation=segmentation))
 
 
 def sentence_spans(text: str, *, method: str = "rules", punkt=None) -> list[tuple[int, int]]:

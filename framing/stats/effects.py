@@ -76,19 +76,33 @@ interval (formulas in :mod:`framing.stats._resample`):
       ``rate_difference`` (a t reference distribution with
       Welch–Satterthwaite degrees of freedom, the small-cluster advice of
       Cameron, Gelbach & Miller 2008 and Imbens & Kolesár 2016), the
-      studentized bootstrap for ``rate_ratio``, BCa for the others;
+      studentized bootstrap for ``rate_ratio``, the noncentral-t interval
+      for ``cohens_d`` and ``hedges_g`` (below), BCa for ``cliffs_delta``;
     * strata: BCa, with the jackknife over strata.
 
-    At 5 outlets per class Cohen's d and Hedges' g still cover only
-    91–95% (percentile: 83–88%); with fewer than 10 clusters per group a
-    :class:`StatsWarning` says that intervals are approximate.
+    With fewer than 10 clusters per group a :class:`StatsWarning` says
+    that intervals are approximate.
+
+    *Noncentral t for d and g with clusters.*  Cohen's d is computed on
+    the cluster means, and its interval inverts the noncentral t
+    distribution of :math:`t = d\\sqrt{G_a G_b/(G_a+G_b)}` on
+    :math:`G_a + G_b - 2` degrees of freedom, :math:`G` the numbers of
+    clusters (Hedges & Olkin 1985, ch. 5; the inversion of Steiger &
+    Fouladi 1997, :func:`scipy.stats.nct`); exact when the cluster means
+    are normal with a common variance.  Hedges' g estimates the same
+    population :math:`\\delta`, so its rows carry the same interval (the
+    ``J`` correction moves the point estimate, not the bounds).  At 5
+    outlets per class this covers 94–96% where BCa covered 91–92% and
+    the percentile interval 82–85%; at 10 and 20 outlets 95–97%.
 ``"percentile"``
     The percentile bootstrap (Efron & Tibshirani 1993, ch. 13) of framing
     0.2.0 and earlier; 91–92% coverage at 10 documents per group and
     87–88% at 5 clusters.
 ``"bca"``, ``"studentized"``, ``"t"``
     Force one method; the last two need a standard error, so only for
-    ``rate_difference`` and ``rate_ratio`` without strata.  On the log
+    ``rate_difference`` and ``rate_ratio`` without strata; ``"t"`` also
+    gives ``cohens_d`` and ``hedges_g`` the noncentral-t interval (with
+    documents or clusters as units; not with strata).  On the log
     scale, a category whose mean rate is 0 in a group has no standard
     error: its row falls back to the percentile interval and says so in
     ``ci_method``.
@@ -125,6 +139,9 @@ Bootstrap*. Chapman & Hall.
 Hall, P. (1988). Theoretical comparison of bootstrap confidence
 intervals. *Annals of Statistics*, 16(3), 927–953.
 
+Hedges, L. V., & Olkin, I. (1985). *Statistical Methods for
+Meta-Analysis*. Academic Press.
+
 Hedges, L. V. (1981). Distribution theory for Glass's estimator of
 effect size and related estimators. *Journal of Educational
 Statistics*, 6(2), 107–128.
@@ -132,6 +149,11 @@ Statistics*, 6(2), 107–128.
 Imbens, G. W., & Kolesár, M. (2016). Robust standard errors in small
 samples: some practical advice. *Review of Economics and Statistics*,
 98(4), 701–712.
+
+Steiger, J. H., & Fouladi, R. T. (1997). Noncentrality interval
+estimation and the evaluation of statistical models. In L. L. Harlow,
+S. A. Mulaik & J. H. Steiger (Eds.), *What If There Were No
+Significance Tests?* (pp. 221–257). Erlbaum.
 """
 
 from __future__ import annotations
@@ -157,6 +179,7 @@ from ._resample import (
     bca_ci,
     check_ci_method,
     check_resampling,
+    noncentral_t_ci,
     percentile_ci,
     studentized_ci,
     t_ci,
@@ -515,13 +538,14 @@ def jackknife(pair: PairData, effect: str) -> list[np.ndarray]:
 AUTO_CI: Mapping[str, Mapping[str, str]] = MappingProxyType({
     "document": MappingProxyType({"rate_difference": "studentized", "rate_ratio": "studentized", "cohens_d": "bca",
                                   "hedges_g": "bca", "cliffs_delta": "percentile"}),
-    "cluster": MappingProxyType({"rate_difference": "t", "rate_ratio": "studentized", "cohens_d": "bca",
-                                 "hedges_g": "bca", "cliffs_delta": "bca"}),
+    "cluster": MappingProxyType({"rate_difference": "t", "rate_ratio": "studentized", "cohens_d": "t",
+                                 "hedges_g": "t", "cliffs_delta": "bca"}),
     "strata": MappingProxyType({effect: "bca" for effect in EFFECTS}),
 })
 _SE_EFFECTS = ("rate_difference", "rate_ratio")
+_D_EFFECTS = ("cohens_d", "hedges_g")
 _CI_LABELS = {"percentile": "percentile_bootstrap", "bca": "bca_bootstrap", "studentized": "studentized_bootstrap",
-              "t": "welch_t"}
+              "t": "welch_t", "nct": "noncentral_t"}
 
 
 def resolve_ci_method(ci_method: str, effect: str, *, unit: str, stratified: bool) -> str:
@@ -534,10 +558,27 @@ def resolve_ci_method(ci_method: str, effect: str, *, unit: str, stratified: boo
         if stratified:
             raise ValueError(f"ci_method={ci_method!r} is not available with strata; choose 'auto', 'bca' or "
                              "'percentile'")
+        if ci_method == "t" and effect in _D_EFFECTS:
+            return ci_method
         if effect not in _SE_EFFECTS:
+            also = " / cohens_d / hedges_g" if ci_method == "t" else ""
             raise ValueError(f"ci_method={ci_method!r} needs a standard error, which {effect} does not have here; "
-                             "choose 'auto', 'bca' or 'percentile' (or effects rate_difference / rate_ratio)")
+                             f"choose 'auto', 'bca' or 'percentile' (or effects rate_difference / rate_ratio{also})")
     return ci_method
+
+
+def noncentral_t_interval(pair: PairData, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """The noncentral-t interval of the standardized difference
+    :math:`\\delta` (Hedges & Olkin 1985; Steiger & Fouladi 1997) from
+    Cohen's *d* of the pair's units, with :math:`t = d\\sqrt{n_a n_b/(n_a +
+    n_b)}` on :math:`n_a + n_b - 2` degrees of freedom (units: documents or
+    clusters).  Hedges' *g* estimates the same :math:`\\delta`, so its rows
+    carry the same interval."""
+    d = point_estimate(pair, "cohens_d")
+    na, nb = len(pair.xa), len(pair.xb)
+    scale = np.sqrt(na * nb / (na + nb))
+    with np.errstate(invalid="ignore", over="ignore"):
+        return noncentral_t_ci(d * scale, float(na + nb - 2), scale, confidence)
 
 
 def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method: str, confidence: float,
@@ -551,6 +592,9 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
     error; its row uses the percentile interval and says so in its label."""
     suffix = "_strata" if pair.stratified else ""
     k = len(estimate)
+    if method == "t" and effect in _D_EFFECTS:
+        low, high = noncentral_t_interval(pair, confidence)
+        return low, high, [_CI_LABELS["nct"]] * k, 0
     if method == "t":
         theta, se, df = studentized_scale(pair, effect)
         low, high = t_ci(theta, se, df, confidence)
@@ -718,8 +762,9 @@ def effects(
         The interval (module docstring, *Confidence intervals*).  ``"auto"``
         uses :data:`AUTO_CI`; ``"percentile"`` gives the intervals of
         framing 0.2.0 and earlier.  ``"studentized"`` and ``"t"`` need a
-        standard error: only ``rate_difference`` and ``rate_ratio``, and not
-        with strata.
+        standard error: only ``rate_difference`` and ``rate_ratio`` (and,
+        for ``"t"``, the noncentral-t interval of ``cohens_d`` and
+        ``hedges_g``), and not with strata.
 
     Returns
     -------
@@ -731,10 +776,12 @@ def effects(
         ``rate_a, rate_b`` (the groups' mean rates, stratum-weighted when
         stratified), ``effect``, ``estimate``, ``ci_low``, ``ci_high``,
         ``ci_method`` (the interval of the row: ``percentile_bootstrap``,
-        ``bca_bootstrap``, ``studentized_bootstrap`` or ``welch_t``, with
+        ``bca_bootstrap``, ``studentized_bootstrap``, ``welch_t`` or
+        ``noncentral_t``, with
         ``_log`` when computed on the log scale and ``_strata`` when strata
         were resampled), ``confidence``, ``n_resamples`` (bootstrap
-        replicates drawn for the row's interval; 0 for ``welch_t``).  Sorted by category
+        replicates drawn for the row's interval; 0 for ``welch_t`` and
+        ``noncentral_t``).  Sorted by category
         (lexicon order), group_a, group_b, effect (``EFFECTS`` order).
 
     Raises

@@ -247,3 +247,85 @@ def test_small_sample_coverage_reaches_the_target():
     assert 0.93 <= ((out["ci_low"] <= 0) & (out["ci_high"] >= 0)).mean() <= 0.97
     summary = summarize(scores, n_resamples=499)
     assert 0.93 <= ((summary["mean_low"] <= 20) & (summary["mean_high"] >= 20)).mean() <= 0.97
+
+
+# ------------------------------------------------- noncentral-t interval of d and g
+
+
+def test_noncentral_t_ci_inverts_the_noncentral_t_cdf():
+    from scipy.optimize import brentq
+
+    from framing.stats._resample import noncentral_t_ci
+
+    t = np.array([2.0, -3.5, 0.7, 12.0])
+    df = np.array([8.0, 38.0, 3.0, 18.0])
+    low, high = noncentral_t_ci(t, df, 1.0, 0.95)
+    for j in range(len(t)):
+        # independent root finding, the same inversion (Steiger & Fouladi 1997)
+        lo = brentq(lambda ncp: scipy.stats.nct.cdf(t[j], df[j], ncp) - 0.975, t[j] - 8, t[j] + 8, xtol=1e-12)
+        hi = brentq(lambda ncp: scipy.stats.nct.cdf(t[j], df[j], ncp) - 0.025, t[j] - 8, t[j] + 8, xtol=1e-12)
+        assert (low[j], high[j]) == pytest.approx((lo, hi), abs=1e-8)
+    # t = 0: P(T <= 0) = Phi(-ncp) for every df, so the bounds are -/+ z_0.975 (hand-checkable)
+    low0, high0 = noncentral_t_ci(np.zeros(3), np.array([2.0, 10.0, 100.0]), 1.0, 0.95)
+    assert low0 == pytest.approx([-1.959964] * 3, abs=1e-6) and high0 == pytest.approx([1.959964] * 3, abs=1e-6)
+    # undefined t (zero pooled SD) or df < 1: NaN bounds
+    bad_low, bad_high = noncentral_t_ci(np.array([np.inf, np.nan, 1.0]), np.array([4.0, 4.0, 0.0]), 1.0, 0.95)
+    assert np.isnan(bad_low).all() and np.isnan(bad_high).all()
+
+
+def test_noncentral_t_ci_of_d_approaches_the_large_sample_interval():
+    from framing.stats._resample import noncentral_t_ci
+
+    # d = 0.5 with 1,000 per group: Hedges & Olkin's (1985) large-sample SE sqrt(1/m + d^2 / (2 df))
+    d, n = 0.5, 1000
+    m, df = n * n / (2 * n), 2 * n - 2
+    low, high = noncentral_t_ci(np.array([d * math.sqrt(m)]), float(df), math.sqrt(m), 0.95)
+    se = math.sqrt(1 / m + d**2 / (2 * df))
+    assert (low[0], high[0]) == pytest.approx((d - 1.959964 * se, d + 1.959964 * se), abs=2e-3)
+
+
+def _clustered_scores():
+    rows = []
+    values = {"L": [3, 5, 4, 6, 2], "R": [7, 9, 6, 10, 8]}
+    for side, counts in values.items():
+        for k, c in enumerate(counts):
+            for i in range(2):
+                rows.append((f"{side}{k}-{i}", f"{side}{k}", "x", c + i, 100, {"side": side}))
+    return make_scores(rows)
+
+
+def test_cluster_d_and_g_use_the_noncentral_t_interval_on_cluster_means():
+    from framing.stats import StatsWarning
+    from framing.stats._resample import noncentral_t_ci
+
+    scores = _clustered_scores()
+    with pytest.warns(StatsWarning, match=r"only 5 outlet clusters \(fewer than 10\)"):
+        out = effects(scores, by="side", cluster="outlet", n_resamples=200)
+    assert list(out.columns) == list(EFFECT_COLUMNS)
+    out = out.set_index("effect")
+    assert out.loc["cohens_d", "ci_method"] == "noncentral_t" and out.loc["hedges_g", "ci_method"] == "noncentral_t"
+    assert out.loc["cohens_d", "n_resamples"] == 0 and out.loc["rate_difference", "ci_method"] == "welch_t"
+    means = scores.groupby(["side", "outlet"])["rate"].mean()
+    x, y = means.loc["L"].to_numpy(), means.loc["R"].to_numpy()
+    sp = math.sqrt((4 * x.var(ddof=1) + 4 * y.var(ddof=1)) / 8)
+    d = (x.mean() - y.mean()) / sp
+    assert out.loc["cohens_d", "estimate"] == pytest.approx(d)
+    scale = math.sqrt(5 * 5 / 10)
+    low, high = noncentral_t_ci(np.array([d * scale]), 8.0, scale, 0.95)
+    assert (out.loc["cohens_d", "ci_low"], out.loc["cohens_d", "ci_high"]) == pytest.approx((low[0], high[0]))
+    # Hedges' g estimates the same delta: same bounds, a shrunken point estimate inside them
+    assert (out.loc["hedges_g", "ci_low"], out.loc["hedges_g", "ci_high"]) == pytest.approx((low[0], high[0]))
+    assert low[0] < out.loc["hedges_g", "estimate"] < high[0]
+    assert scipy.stats.nct.cdf(d * scale, 8, low[0] * scale) == pytest.approx(0.975)
+
+
+def test_ci_method_t_gives_d_and_g_the_noncentral_t_interval_and_is_refused_for_cliffs_delta(two_groups):
+    out = effects(two_groups, effects=["cohens_d", "hedges_g"], ci_method="t").set_index("effect")
+    assert (out["ci_method"] == "noncentral_t").all() and (out["n_resamples"] == 0).all()
+    assert out.loc["cohens_d", "ci_low"] < out.loc["cohens_d", "estimate"] < out.loc["cohens_d", "ci_high"]
+    with pytest.raises(ValueError, match=r"ci_method='t' needs a standard error, which cliffs_delta does not have "
+                                         r"here; choose 'auto', 'bca' or 'percentile' \(or effects rate_difference / "
+                                         r"rate_ratio / cohens_d / hedges_g\)"):
+        effects(two_groups, effects=["cliffs_delta"], ci_method="t")
+    with pytest.raises(ValueError, match="ci_method='t' is not available with strata"):
+        effects(stratified_scores(), strata="story", effects=["cohens_d"], ci_method="t")

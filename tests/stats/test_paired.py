@@ -105,3 +105,52 @@ def test_exact_sign_flip_with_a_rounding_zero_mean_is_one():
     scores = story_scores((1, 2, 3, 7), (2, 1, 5, 5))  # d = -10 10 -20 20 per 1000: mean exactly 0
     out = paired(scores, pair_on="story", methods=["sign_flip"], effect="rate_difference", n_resamples=99)
     assert out["p_value"].iloc[0] == 1.0
+
+
+def test_paired_intervals_auto_and_explicit():
+    # d = 10 10 20 20: mean 15, s_d = sqrt(100/3), n = 4
+    d = np.array([10.0, 10.0, 20.0, 20.0])
+    out = paired(story_scores(), pair_on="story", methods=["paired_t"], effect="rate_difference", n_resamples=499)
+    row = out.iloc[0]
+    q = scipy.stats.t.ppf(0.975, 3)
+    se = d.std(ddof=1) / 2
+    assert (row["ci_low"], row["ci_high"]) == pytest.approx((15 - q * se, 15 + q * se))
+    assert row["ci_method"] == "paired_t" and row["n_resamples"] == 0
+    dz = paired(story_scores(), pair_on="story", methods=["paired_t"], effect="cohens_dz", n_resamples=99).iloc[0]
+    t = 15 / se
+    assert dz["ci_method"] == "noncentral_t"
+    assert scipy.stats.nct.cdf(t, 3, dz["ci_low"] * 2) == pytest.approx(0.975)
+    assert scipy.stats.nct.cdf(t, 3, dz["ci_high"] * 2) == pytest.approx(0.025)
+    ratio = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=499).iloc[0]
+    assert ratio["ci_method"] == "symmetric_studentized_bootstrap_log" and ratio["n_resamples"] == 499
+    assert ratio["estimate"] == pytest.approx(2.5) and ratio["ci_low"] < 2.5 < ratio["ci_high"]
+    old = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=499, ci_method="percentile")
+    assert old["ci_method"].iloc[0] == "percentile_bootstrap"
+    bca = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=499, ci_method="bca")
+    assert bca["ci_method"].iloc[0] == "bca_bootstrap"
+    t_log = paired(story_scores(), pair_on="story", methods=["paired_t"], n_resamples=99, ci_method="t").iloc[0]
+    # log R = log(100/40); linearised se = s(x_a - R x_b) / (sqrt(n) mean(x_a))
+    xa, xb = np.array([10.0, 20, 30, 40]), np.array([0.0, 10, 10, 20])
+    se_log = (xa - 2.5 * xb).std(ddof=1) / (2 * xa.mean())
+    assert (t_log["ci_low"], t_log["ci_high"]) == pytest.approx(
+        (2.5 * np.exp(-q * se_log), 2.5 * np.exp(q * se_log)))
+    assert t_log["ci_method"] == "t_log"
+
+
+def test_paired_ci_method_errors():
+    with pytest.raises(ValueError, match="ci_method: expected one of 'auto', 'percentile', 'bca', 'studentized', 't', "
+                                         "got 'wild'"):
+        paired(story_scores(), pair_on="story", ci_method="wild")
+    with pytest.raises(ValueError, match="ci_method='studentized' needs a standard error, which cohens_dz does not "
+                                         r"have here; choose 'auto', 't' \(the noncentral t\), 'bca' or 'percentile'"):
+        paired(story_scores(), pair_on="story", effect="cohens_dz", ci_method="studentized")
+
+
+def test_symmetric_studentized_ci_by_hand():
+    from framing.stats._resample import symmetric_studentized_ci
+
+    t_reps = np.array([[-3.0], [1.0], [2.0], [-0.5], [np.nan]])  # |t*| = 3, 1, 2, 0.5 -> 0.75 quantile (inverted cdf) = 2
+    low, high = symmetric_studentized_ci(np.array([1.0]), np.array([0.5]), t_reps, 0.75)
+    assert (low[0], high[0]) == pytest.approx((0.0, 2.0))
+    low, high = symmetric_studentized_ci(np.array([1.0]), np.array([0.0]), t_reps, 0.75)
+    assert np.isnan(low[0]) and np.isnan(high[0])
