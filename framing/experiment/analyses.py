@@ -159,7 +159,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
         out["pairs"] = paired(scores, pair_on=cmp.pair_on, methods=list(cmp.methods), effect=cmp.effect,
                               pairs=pairs_mode, unmatched=cmp.unmatched, reference=cmp.reference,
                               correction=cmp.correction, alternative=cmp.alternative, confidence=cmp.confidence,
-                              n_resamples=cmp.n_resamples, random_state=derive_seed(random_state, "pairs"), **common)
+                              ci_method=cmp.ci_method, n_resamples=cmp.n_resamples,
+                              random_state=derive_seed(random_state, "pairs"), **common)
     else:
         if has_omnibus(cmp):
             design = design_of(strata=cmp.strata, pair_on=cmp.pair_on, cluster=cmp.cluster)

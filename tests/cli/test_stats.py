@@ -157,3 +157,13 @@ def test_compare_ci_method_reaches_the_tables(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["compare", SAMPLE, "--quiet", "--ci-method", "exact"])
     assert exc.value.code == 2 and "invalid choice: 'exact'" in capsys.readouterr().err
+
+
+def test_compare_ci_method_reaches_paired_tables(tmp_path):
+    out_auto, out_pct = tmp_path / "auto.csv", tmp_path / "pct.csv"
+    common = ["compare", SAMPLE, "--quiet", "--n-resamples", "99", "--paired", "story_id"]
+    assert main([*common, "-o", str(out_auto)]) == 0
+    assert main([*common, "--ci-method", "percentile", "-o", str(out_pct)]) == 0
+    auto, pct = pd.read_csv(out_auto), pd.read_csv(out_pct)
+    assert not all(m.startswith("percentile") for m in auto["ci_method"])
+    assert all(m.startswith("percentile") for m in pct["ci_method"])
