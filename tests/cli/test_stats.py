@@ -131,6 +131,21 @@ def test_keyness_errors(capsys):
     capsys.readouterr()
 
 
+def test_keyness_old_correction_spellings_fail_with_the_new_names(capsys):
+    # --p-adjust became --correction; the continuity correction (formerly --correction) is --continuity
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE, "--min-count", "2", "--p-adjust", "holm"])
+    err = capsys.readouterr().err
+    assert "--p-adjust was renamed to --correction (the multiple-comparison correction)" in err
+    assert "the chi2/g2 continuity correction, formerly --correction, is now --continuity" in err
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE, "--min-count", "2", "--method", "g2", "--correction", "yates"])
+    assert "'yates' is a continuity correction, now set with --continuity yates" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "5", "--method", "log_ratio", "--continuity", "yates",
+                 "--quiet"]) == 1
+    assert "--continuity: applies only to method = \"chi2\" or \"g2\" (method is 'log_ratio')" in capsys.readouterr().err
+
+
 def test_compare_min_docs_leaves_out_small_groups(tmp_path, capsys):
     corpus = tmp_path / "with-solo.jsonl"
     lines = open(SAMPLE, encoding="utf-8").read().splitlines()
