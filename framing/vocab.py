@@ -191,6 +191,9 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "cv": "stratified",
     "n_splits": 5,
     "C": (1.0,),
+    # long library calls: no progress bar unless asked (the command line
+    # shows one on a terminal's standard error unless --quiet)
+    "progress": False,
     # corpora
     "on_error": "raise",
     "dedupe": "exact",
