@@ -39,7 +39,7 @@ from ..vocab import (
     KEYNESS_VARIANCES,
     UNMATCHED,
 )
-from .common import Progress, corpus_options, read_corpus_args, write_table
+from .common import Progress, corpus_options, print_warnings, read_corpus_args, show_progress, write_table
 
 __all__ = ["COMPARE_OPTIONS", "KEYNESS_OPTIONS", "comparison_from_args", "format_comparison", "keyness_from_args",
            "register"]
@@ -193,7 +193,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
     frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
-    progress = Progress(len(frame), stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
     scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
                    n_jobs=args.n_jobs, progress=progress)
     progress.close()
@@ -205,8 +205,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             if args.min_docs is not None:
                 raise
             raise ValueError(f"{exc}; leave such groups out with --min-docs N (e.g. --min-docs {exc.needed})") from exc
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    print_warnings(caught)
     summary, result, tests = tables["summary"], tables["pairs"], tables.get("omnibus")
     if args.output:
         write_table(result, args.output)
@@ -283,8 +282,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
                                  stop_words=_read_words(args.stop_words), alpha0=args.alpha0)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    print_warnings(caught)
     if args.output:
         write_table(result, args.output)
     unit = result["unit"].iloc[0] if len(result) else ""

@@ -64,6 +64,7 @@ from ..vocab import (
     default_methods,
 )
 from ._data import check_common, group_pairs, rate_table
+from ._warnings import warn_once
 from ._resample import BATCH_ELEMENTS, check_resampling, percentile_ci, tail_count
 from .compare import COMPARE_COLUMNS, adjust_per_method
 from .effects import sort_rows
@@ -117,6 +118,7 @@ def _sign_flip(d: np.ndarray, *, n_resamples: int, rng: np.random.Generator, alt
     return observed, (1 + count) / (1 + n_resamples), n_resamples
 
 
+@warn_once
 def paired(
     scores: pd.DataFrame,
     *,

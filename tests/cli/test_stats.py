@@ -172,3 +172,27 @@ def test_compare_ci_method_reaches_the_tables(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["compare", SAMPLE, "--quiet", "--ci-method", "exact"])
     assert exc.value.code == 2 and "invalid choice: 'exact'" in capsys.readouterr().err
+
+
+def test_compare_prints_each_warning_once_on_one_line(capsys):
+    # the rate-ratio caveat used to come once per pair of outlets (three lines); now once, naming every row
+    assert main(["compare", SAMPLE, "--n-resamples", "99", "--quiet"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert all(line.startswith("warning: ") for line in lines) and len(lines) == len(set(lines))
+    ratio = [line for line in lines if line.startswith("warning: rate_ratio: in ")]
+    assert len(ratio) == 1 and "(civic-sentinel vs harbor-watch)" in ratio[0] and "more)" in ratio[0]
+
+
+def test_warnings_are_one_line_each_and_distinct(capsys):
+    import warnings
+
+    from framing.cli.common import one_line_warnings, warning_line
+
+    assert warning_line("a.jsonl: 3 records read\n  skipped, bad json: 1\n") == (
+        "warning: a.jsonl: 3 records read; skipped, bad json: 1")
+    with one_line_warnings():
+        for _ in range(3):
+            warnings.warn("x.jsonl: 2 records read\n  warning: decoded as cp1252", UserWarning)
+        warnings.warn("another", RuntimeWarning)
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: x.jsonl: 2 records read; warning: decoded as cp1252", "warning: another"]

@@ -29,7 +29,7 @@ def test_pooled_and_mean_rates_differ_with_lengths():
 def test_cluster_summary_weights_outlets_equally():
     rows = [("d1", "o1", "x", 1, 100, {"side": "L"}), ("d2", "o1", "x", 1, 100, {"side": "L"}), ("d3", "o2", "x", 4, 100, {"side": "L"})]
     scores = make_scores(rows)
-    with pytest.warns(UserWarning, match="group 'L' has only 2 outlet cluster"):
+    with pytest.warns(UserWarning, match=r"1 of 1 groups have fewer than 10 outlet clusters \('L': 2\)"):
         row = summarize(scores, by="side", cluster="outlet", n_resamples=200).iloc[0]
     assert row["mean_rate"] == pytest.approx((10 + 40) / 2) and row["n_units"] == 2 and row["unit"] == "cluster"
     assert row["pooled_rate"] == pytest.approx(1000 * 6 / 300)
@@ -135,6 +135,6 @@ def test_ci_methods_of_the_summary(two_groups):
 
 def test_few_clusters_warn_that_intervals_are_approximate():
     rows = [(f"d{i}", f"o{i % 6}", "x", i % 4, 100, {"side": "L"}) for i in range(18)]
-    with pytest.warns(UserWarning, match=r"group 'L' has only 6 outlet cluster\(s\) \(fewer than 10\); its intervals "
-                                         "are approximate"):
+    with pytest.warns(UserWarning, match=r"1 of 1 groups have fewer than 10 outlet clusters \('L': 6\); their "
+                                         "intervals are approximate"):
         summarize(make_scores(rows), by="side", cluster="outlet", n_resamples=50)
