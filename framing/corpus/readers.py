@@ -547,7 +547,7 @@ class _Session:
         except UnicodeDecodeError:
             raise CorpusError(f"{bad}, nor valid {self.opts.fallback}", source=source, line=line, reason="undecodable bytes") from None
         self.note(f"not valid {self.opts.encoding}, decoded as {self.opts.fallback}", f"{source} line {line}")
-        if not self.warned_fallback:
+        if not self.warned_fallback and self.opts.on_error != "warn":  # "warn": the read's one summary names it
             self.warned_fallback = True
             warnings.warn(f"{source}, line {line}: {bad}; decoded as {self.opts.fallback} "
                           "(further such lines are listed in the read report)", CorpusWarning, stacklevel=4)
