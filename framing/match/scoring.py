@@ -279,7 +279,19 @@ def score(
 
 
 def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Aggregate per-document scores to groups (outlets by default).
+    """Aggregate per-document scores to groups (outlets by default):
+    descriptive sums and rates, no uncertainty.
+
+    Which per-group table to use: this one is the cheap descriptive
+    table (sums of counts, negations and tokens, pooled and mean rates,
+    for every scored ``part`` × ``voice``; what ``framing score --by``
+    writes).  To *report* per-group rates use
+    :func:`framing.stats.summarize`, which estimates the same
+    ``mean_rate`` and ``pooled_rate`` (identical point values for
+    documents as units) with bootstrap confidence intervals, documents
+    or clusters (``cluster="outlet"``) as the units.  Neither is a
+    subset of the other: this table has the sums and every part/voice,
+    the summary has the intervals and the unit.
 
     Parameters
     ----------
@@ -302,6 +314,10 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
         rates: each document weighs the same), ``denominator``.  Sorted
         by group then category order.  Pooled and mean rates are
         descriptive; for inference use :mod:`framing.stats`.
+
+    See Also
+    --------
+    framing.stats.summarize : the same rates with confidence intervals.
     """
     missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
     if missing:

@@ -240,6 +240,13 @@ def summarize(
 ) -> pd.DataFrame:
     """Per-group cue rates with bootstrap confidence intervals.
 
+    The per-group table to report: each rate is an estimate with an
+    interval, documents (or ``cluster``\ s) as the units.  For the plain
+    descriptive sums (counts, negations, tokens, for every scored part
+    and voice, no resampling) use :func:`framing.match.aggregate`; its
+    ``mean_rate`` and ``pooled_rate`` equal this table's point values
+    when documents are the units.
+
     Parameters
     ----------
     scores : DataFrame
@@ -279,7 +286,12 @@ def summarize(
     Warns
     -----
     StatsWarning
-        A group with fewer than 10 clusters: its intervals are approximate.
+        Groups with fewer than 10 clusters (one warning naming them all):
+        their intervals are approximate.
+
+    See Also
+    --------
+    framing.match.aggregate : descriptive sums and rates, no intervals.
 
     Examples
     --------

@@ -138,3 +138,21 @@ def test_few_clusters_warn_that_intervals_are_approximate():
     with pytest.warns(UserWarning, match=r"1 of 1 groups have fewer than 10 outlet clusters \('L': 6\); their "
                                          "intervals are approximate"):
         summarize(make_scores(rows), by="side", cluster="outlet", n_resamples=50)
+
+
+def test_aggregate_and_summarize_agree_on_the_point_values():
+    # one obvious way: aggregate = descriptive sums and rates, summarize = the same rates with CIs
+    from framing.corpus.readers import read_corpus
+    from framing.match import aggregate, score
+
+    from tests.paths import REPO
+
+    scores = score(read_corpus(REPO / "corpora" / "sample" / "articles.jsonl"))
+    sums = aggregate(scores).set_index(["group", "category"])
+    est = summarize(scores, n_resamples=20).set_index(["group", "category"])
+    joined = sums.join(est, lsuffix="_agg", rsuffix="_sum", how="inner")
+    assert len(joined) == len(sums) == len(est)
+    assert np.allclose(joined["mean_rate_agg"], joined["mean_rate_sum"], equal_nan=True)
+    assert np.allclose(joined["pooled_rate_agg"], joined["pooled_rate_sum"], equal_nan=True)
+    assert (joined["n_docs_agg"] == joined["n_docs_sum"]).all()
+    assert {"mean_low", "pooled_high"} <= set(est.columns) and not {"mean_low", "pooled_high"} & set(sums.columns)
