@@ -315,7 +315,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
 
 def _keyness_correction(text: str) -> str:
     """``--correction`` of ``framing keyness``: a continuity correction
-    there is the pre-0.2 spelling, refused with a pointer to --continuity."""
+    there is an earlier version's spelling, refused with a pointer to --continuity."""
     if text in KEYNESS_CONTINUITY and text not in CORRECTIONS:
         raise argparse.ArgumentTypeError(f"{text!r} is a continuity correction, now set with --continuity {text}; "
                                          f"--correction is the multiple-comparison correction "

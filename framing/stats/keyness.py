@@ -386,7 +386,7 @@ def _setup(matrix: Any, groups: Any, comparison: str, *, allow_pooled: bool, doc
 
 def _check_correction(correction: Any) -> None:
     """``correction`` is the multiple-comparison correction; a continuity
-    correction there is the pre-0.2 spelling and is refused, never
+    correction there is an earlier version's spelling and is refused, never
     reinterpreted."""
     if isinstance(correction, str) and correction in CONTINUITY and correction not in CORRECTIONS:
         raise ValueError(f"correction: {correction!r} is a continuity correction; continuity corrections are now "
