@@ -241,7 +241,7 @@ def summarize(
     """Per-group cue rates with bootstrap confidence intervals.
 
     The per-group table to report: each rate is an estimate with an
-    interval, documents (or ``cluster``\ s) as the units.  For the plain
+    interval, documents (or the ``cluster`` values) as the units.  For the plain
     descriptive sums (counts, negations, tokens, for every scored part
     and voice, no resampling) use :func:`framing.match.aggregate`; its
     ``mean_rate`` and ``pooled_rate`` equal this table's point values
