@@ -42,7 +42,10 @@ class StatsWarning(UserWarning):
 
 
 def _text(condition: str, items: tuple[str, ...], noun: str, total: int | None) -> str:
-    count = f"{len(items)} of {total} {noun}" if total is not None else f"{len(items)} {noun}"
+    if total is not None:
+        count = f"{len(items)} of {total} {noun}"
+    else:  # "1 category comparison", "3 category comparisons"
+        count = f"{len(items)} {noun[:-1] if len(items) == 1 and noun.endswith('s') else noun}"
     listed = ", ".join(items[:_SHOWN]) + (f", ... ({len(items) - _SHOWN} more)" if len(items) > _SHOWN else "")
     return condition.replace("{count}", count).replace("{items}", listed)
 

@@ -299,7 +299,8 @@ def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = N
     if cluster is not None:
         frame["cluster"] = docs[cluster].to_numpy()
     rows = []
-    for group in ordered_labels(docs[by]):
+    labels = ordered_labels(docs[by])
+    for group in labels:
         part = frame[frame["group"] == group]
         n_docs = len(part)
         stream = rng(random_state, "documents", str(group))
@@ -319,7 +320,7 @@ def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = N
         if raw_b is None:
             notes.append(f"one {cluster} only: no interval over clusters")
             warnings.warn(grouped(f"{{count}} have one {cluster} only ({{items}}); their intervals are NaN",
-                                  repr(group), noun="groups"), stacklevel=2)
+                                  repr(group), noun="groups", total=len(labels)), stacklevel=2)
         else:
             estimates = np.clip((raw_b[usable] - fpr_b[usable]) / gap_b[usable], 0.0, 1.0)
             if estimates.size:

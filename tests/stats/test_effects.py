@@ -213,7 +213,7 @@ def test_log_scale_interval_falls_back_to_percentile_for_a_zero_mean():
     rows += [(f"a{i}", "A", "y", i + 1, 100) for i in range(4)] + [(f"b{i}", "B", "y", i, 100) for i in range(4)]
     from framing.stats import StatsWarning
 
-    with pytest.warns(StatsWarning, match=r"rate_ratio: in 1 category comparisons \(x \(A vs B\)\) at least 2.5% of "
+    with pytest.warns(StatsWarning, match=r"rate_ratio: in 1 category comparison \(x \(A vs B\)\) at least 2.5% of "
                                           "bootstrap replicates have no hit in a group"):
         out = effects(make_scores(rows), effects=["rate_ratio"], n_resamples=500).set_index("category")
     assert out.loc["x", "ci_method"] == "percentile_bootstrap" and out.loc["x", "estimate"] == 0

@@ -150,7 +150,7 @@ def test_aggregate_and_summarize_agree_on_the_point_values():
     scores = score(read_corpus(REPO / "corpora" / "sample" / "articles.jsonl"))
     sums = aggregate(scores).set_index(["group", "category"])
     est = summarize(scores, n_resamples=20).set_index(["group", "category"])
-    joined = sums.join(est, lsuffix="_agg", rsuffix="_sum", how="inner")
+    joined = sums.merge(est, left_index=True, right_index=True, suffixes=("_agg", "_sum"))
     assert len(joined) == len(sums) == len(est)
     assert np.allclose(joined["mean_rate_agg"], joined["mean_rate_sum"], equal_nan=True)
     assert np.allclose(joined["pooled_rate_agg"], joined["pooled_rate_sum"], equal_nan=True)

@@ -64,7 +64,7 @@ def test_prevalence_names_every_single_cluster_group_once():
                          "predicted": [1, 0] * 6})
     got = _caught(lambda: corrected_prevalence(docs, tpr=0.9, fpr=0.1, by="lean", cluster="outlet", n_resamples=50))
     assert [m for m in got if "one outlet only" in m] == [
-        "2 groups have one outlet only ('C', 'R'); their intervals are NaN"]
+        "2 of 3 groups have one outlet only ('C', 'R'); their intervals are NaN"]
 
 
 def test_an_error_filter_still_raises_and_the_warning_points_at_the_caller(clustered):
