@@ -3,7 +3,8 @@
 The package is laid out by stage, in the order data flows through it;
 a stage imports only the base and the stages before it::
 
-    records, text, quotes, vocab, check, seeds      the base
+    records, text, quotes, vocab, check, seeds,     the base
+    progress, display
     corpus/      news collections → documents
     lexicon/     framing-cue lexicons and their files
     match/       documents → cue hits, counts, term matrices

@@ -23,10 +23,17 @@ Glossary (one spelling per concept)
     line's ``--seed``; :mod:`framing.seeds` derives every component's
     ``random_state`` from it.
 ``correction``
-    A multiple-comparison adjustment of p-values (:data:`CORRECTIONS`) in
-    :mod:`framing.stats.compare` and :mod:`~framing.stats.paired`.  Keyness
-    tables name the same thing ``p_adjust`` because there ``correction`` is
-    the continuity correction of chi-square/G² (:data:`KEYNESS_CORRECTIONS`).
+    A multiple-comparison adjustment of p-values (:data:`CORRECTIONS`,
+    default ``DEFAULTS["correction"]``) everywhere: the parameter, the
+    output column, the config key and the command line's
+    ``--correction`` of :mod:`framing.stats.compare`,
+    :mod:`~framing.stats.paired` and :mod:`~framing.stats.keyness` alike.
+``continuity``
+    A continuity correction of a test statistic: chi-square/G² keyness
+    (:data:`KEYNESS_CONTINUITY`, default ``DEFAULTS["keyness_continuity"]``;
+    the keyness column ``continuity`` also records the fixed zero-count
+    smoothing of other methods).  Never called ``correction``: a
+    continuity correction passed as ``correction`` is an error.
 ``confidence``
     The coverage of an interval (0.95).  ``alpha`` is never a confidence
     level: in keyness it is the Dirichlet prior's pseudo-count (Monroe et
@@ -44,7 +51,7 @@ __all__ = [
     "VOICES", "PARTS", "NORMALIZATIONS", "ON_ERROR", "DEDUPE", "DESIGNS", "METHODS", "OMNIBUS_METHODS",
     "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "CI_METHODS", "KEYNESS_METHODS",
     "KEYNESS_TOKEN_METHODS", "KEYNESS_COMPARISONS", "KEYNESS_TESTS", "KEYNESS_PRIORS", "KEYNESS_VARIANCES",
-    "KEYNESS_CORRECTIONS", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "DEFAULT_LEXICON",
+    "KEYNESS_CONTINUITY", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "DEFAULT_LEXICON",
     "DEFAULTS", "design_of",
     "default_methods", "allowed_methods", "default_omnibus_methods",
 ]
@@ -141,7 +148,8 @@ KEYNESS_COMPARISONS: tuple[str, ...] = ("pairwise", "one_vs_rest", "vs_pooled")
 KEYNESS_TESTS: tuple[str, ...] = ("mannwhitney", "permutation", "welch")
 KEYNESS_PRIORS: tuple[str, ...] = ("uniform", "background", "pooled")
 KEYNESS_VARIANCES: tuple[str, ...] = ("monroe", "full")
-KEYNESS_CORRECTIONS: tuple[str, ...] = ("none", "yates", "williams")
+#: Continuity corrections of chi-square/G² keyness (``continuity=``).
+KEYNESS_CONTINUITY: tuple[str, ...] = ("none", "yates", "williams")
 
 # ------------------------------------------------------------------ classifiers
 
@@ -184,7 +192,7 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "keyness_prior": "uniform",
     "keyness_alpha": 0.01,
     "keyness_variance": "monroe",
-    "keyness_correction": "none",
+    "keyness_continuity": "none",
     "keyness_min_docs": 1,
     "keyness_ngram_max": 1,
     "keyness_n_resamples": 999,
@@ -201,6 +209,9 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "validation_coding_page": True,
     "validation_prune_below": 0.5,
     "span_voice": "all",
+    # long library calls: no progress bar unless asked (the command line
+    # shows one on a terminal's standard error unless --quiet)
+    "progress": False,
     # corpora
     "on_error": "raise",
     "dedupe": "exact",

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,6 +61,8 @@ from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_su
 from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 from ..check import check_choice, check_confidence, check_int
+from ..display import html_summary, short_repr
+from ..progress import check_progress, reporter
 from ..seeds import rng as seeded_rng
 from ..vocab import CV_SCHEMES, DEFAULTS, MODEL_KINDS
 from .model import FrameClassifier, check_positive, compile_cues
@@ -118,6 +120,17 @@ class Evaluation:
         if rows.empty:
             raise ValueError(f"unknown metric {metric!r}; metrics: {', '.join(self.summary['metric'])}")
         return float(rows["value"].iloc[0])
+
+    def __repr__(self) -> str:
+        f1 = self.summary.loc[self.summary["metric"] == "macro_f1", "value"]
+        return short_repr("Evaluation", f"classes {list(self.classes)!r}", f"{len(self.predictions)} documents",
+                          f"{len(self.folds)} folds", *([f"macro_f1 {float(f1.iloc[0]):.3f}"] if len(f1) else []))
+
+    def _repr_html_(self) -> str:
+        rows = [("classes", ", ".join(map(str, self.classes))), ("documents", len(self.predictions)),
+                ("folds", len(self.folds))]
+        return html_summary("Evaluation", rows, tables=[("summary", SUMMARY_COLUMNS, self.summary[
+            list(SUMMARY_COLUMNS)].itertuples(index=False, name=None))])
 
 
 def _brier(y: np.ndarray, proba: np.ndarray, classes: list) -> np.ndarray:
@@ -227,7 +240,8 @@ def _corpus(corpus: Any) -> pd.DataFrame:
 
 def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = None, groups: str | None = None,
                    n_splits: int = 5, folds: str | None = None, marked: str | None = None, n_resamples: int = 1000,
-                   confidence: float = 0.95, n_bins: int = 10, random_state: int = 0) -> Evaluation:
+                   confidence: float = 0.95, n_bins: int = 10, random_state: int = 0,
+                   progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"]) -> Evaluation:
     """Cross-validate a classifier on a labelled corpus.
 
     Parameters
@@ -262,11 +276,16 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     random_state : int
         Seeds the stratified folds and the bootstrap; the model's own
         ``random_state`` seeds its inner folds.
+    progress : bool or callable, default False
+        ``True`` shows the folds fitted on standard error
+        (:func:`framing.progress.reporter`); a callable is called with
+        counts of folds.  Never changes the result.
 
     Returns
     -------
     Evaluation
     """
+    check_progress(progress)
     frame = _corpus(corpus)
     if folds is not None and groups is not None:
         raise ValueError("folds and groups cannot be combined: predefined folds already say which documents are "
@@ -317,22 +336,24 @@ def cross_validate(corpus: Any, label: str, *, model: FrameClassifier | None = N
     proba = np.zeros((len(y), len(classes)))
     fold_of = np.zeros(len(y), dtype=int)
     fold_rows = []
-    for k, (train, test) in enumerate(splits):
-        if len(set(y[train].tolist())) < 2:
-            raise ValueError(f"fold {k}: the training documents hold the single class {y[train][0]!r} (groups="
-                             f"{groups!r} keeps whole groups together); use more groups or stratified folds")
-        est = clone(model)
-        kwargs: dict[str, Any] = {"marked_words": frame[marked].iloc[train].tolist()} if marked else {}
-        if groups:
-            kwargs["groups"] = g[train]
-        est.fit([texts[i] for i in train], y[train], **kwargs)
-        p = est.predict_proba([texts[i] for i in test])
-        cols = [classes.index(c) for c in est.classes_.tolist()]
-        proba[np.ix_(test, cols)] = p
-        pred[test] = est.classes_[p.argmax(axis=1)]
-        fold_of[test] = k
-        fold_rows.append((k, len(train), len(test), float(f1_score(y[test], pred[test], labels=classes,
-                                                                   average="macro", zero_division=0)), est.C_))
+    with reporter(progress, total=len(splits), label="cross-validation", unit="folds") as bar:
+        for k, (train, test) in enumerate(splits):
+            if len(set(y[train].tolist())) < 2:
+                raise ValueError(f"fold {k}: the training documents hold the single class {y[train][0]!r} (groups="
+                                 f"{groups!r} keeps whole groups together); use more groups or stratified folds")
+            est = clone(model)
+            kwargs: dict[str, Any] = {"marked_words": frame[marked].iloc[train].tolist()} if marked else {}
+            if groups:
+                kwargs["groups"] = g[train]
+            est.fit([texts[i] for i in train], y[train], **kwargs)
+            p = est.predict_proba([texts[i] for i in test])
+            cols = [classes.index(c) for c in est.classes_.tolist()]
+            proba[np.ix_(test, cols)] = p
+            pred[test] = est.classes_[p.argmax(axis=1)]
+            fold_of[test] = k
+            fold_rows.append((k, len(train), len(test), float(f1_score(y[test], pred[test], labels=classes,
+                                                                       average="macro", zero_division=0)), est.C_))
+            bar(1)
     labels = np.array(classes, dtype=object)
     if len(classes) == 2:
         scored = np.full(len(y), classes[1], dtype=object)

@@ -66,6 +66,7 @@ from sklearn.utils.multiclass import type_of_target
 
 from ..check import check_choice, check_confidence, check_int, check_number, describe
 from ..match.matcher import compile_lexicon
+from ..progress import check_progress, reporter
 from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
 from ..vocab import DEFAULTS, MODEL_KINDS
@@ -596,7 +597,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"y has a single class {classes.tolist()!r}; a classifier needs at least two")
         return False, classes, _target_array(values, classes)
 
-    def fit(self, X, y, *, marked_words=None, groups=None):
+    def fit(self, X, y, *, marked_words=None, groups=None, progress=DEFAULTS["progress"]):
         """Fit on texts ``X`` (iterable of str, or a DataFrame with a
         ``text`` column) and labels ``y``.
 
@@ -612,8 +613,14 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             chosen for unseen groups, as the outer grouped evaluation
             measures; it needs at least ``inner_cv`` distinct groups.
             Ignored with a single ``C``.
+        progress : bool or callable, default False
+            ``True`` shows the fits done (inner folds choosing ``C``, then
+            the final fit) on standard error
+            (:func:`framing.progress.reporter`); a callable is called
+            with counts of fits.  Never changes the fitted model.
         """
         check_choice("kind", self.kind, MODEL_KINDS)
+        check_progress(progress)
         Cs = list(self.C) if isinstance(self.C, (list, tuple, np.ndarray)) else [self.C]
         if not Cs:
             raise ValueError("C must be a positive number or a non-empty sequence of them, got an empty sequence")
@@ -641,15 +648,18 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self._cues = compile_cues(self.cues) if self.cues is not None and self.kind != "baseline" else self.cues
         frame = _frame(texts, marked_words if self.marked else None)
         self.c_scores_ = None
-        if len(Cs) > 1:
-            self.C_, self.c_scores_ = self._select_C(frame, target, Cs, groups)
-        else:
-            self.C_ = float(Cs[0])
-        self.pipeline_ = self._pipeline(self.C_).fit(frame, target)
+        with reporter(progress, total=(self.inner_cv if len(Cs) > 1 else 0) + 1, label="fitting", unit="fits") as bar:
+            if len(Cs) > 1:
+                self.C_, self.c_scores_ = self._select_C(frame, target, Cs, groups, bar)
+            else:
+                self.C_ = float(Cs[0])
+            self.pipeline_ = self._pipeline(self.C_).fit(frame, target)
+            bar(1)
         self.n_features_in_ = 1
         return self
 
-    def _select_C(self, frame: pd.DataFrame, target, Cs: list[float], groups=None) -> tuple[float, pd.DataFrame]:
+    def _select_C(self, frame: pd.DataFrame, target, Cs: list[float], groups=None,
+                  bar=None) -> tuple[float, pd.DataFrame]:
         if groups is not None:
             n_groups = len(set(groups.tolist()))
             if n_groups < self.inner_cv:
@@ -674,6 +684,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
                 model = _linear_model(self.kind, c, self.class_weight, self.random_state, self.multilabel_)
                 model.fit(A, target[train])
                 scores[j] += f1_score(target[test], model.predict(B), labels=labels, average="macro", zero_division=0)
+            if bar is not None:
+                bar(1)
         scores /= self.inner_cv
         best = min(range(len(Cs)), key=lambda j: (-round(scores[j], 12), Cs[j]))
         return float(Cs[best]), pd.DataFrame({"C": [float(c) for c in Cs], "macro_f1": scores})

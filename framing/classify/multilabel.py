@@ -52,6 +52,7 @@ from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 
 from ..check import check_choice, check_confidence, check_int, check_random_state, check_str
+from ..display import html_summary, short_repr
 from ..seeds import rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
@@ -91,6 +92,16 @@ class MultiLabelEvaluation:
             raise ValueError(f"metric: no {metric!r} for frame {frame!r}; metrics: "
                              f"{', '.join(sorted(set(self.summary['metric'])))}")
         return float(rows["value"].iloc[0])
+
+    def __repr__(self) -> str:
+        return short_repr("MultiLabelEvaluation", f"frames {list(self.frames)!r}",
+                          f"{self.predictions['doc_id'].nunique() if 'doc_id' in self.predictions else 0} documents")
+
+    def _repr_html_(self) -> str:
+        cols = [c for c in self.summary.columns if c in ("frame", "metric", "value", "ci_low", "ci_high")]
+        return html_summary("MultiLabelEvaluation", [("frames", ", ".join(self.frames)),
+                                                     ("prediction rows", len(self.predictions))],
+                            tables=[("summary", cols, self.summary[cols].itertuples(index=False, name=None))])
 
 
 def best_threshold(y_true: Sequence[int], score: Sequence[float]) -> tuple[float, float]:

@@ -23,7 +23,8 @@ import pandas as pd
 
 from .. import __version__
 from ..vocab import DEFAULTS, NORMALIZATIONS
-from .common import Progress, corpus_options, option_hints, read_corpus_args, reader_kwargs, show_report, write_table
+from .common import (Progress, corpus_options, one_line_warnings, option_hints, read_corpus_args, reader_kwargs,
+                     show_report, write_table)
 
 #: Columns ``framing hits`` adds after :data:`framing.match.HIT_COLUMNS`
 #: when the corpus is a ``.txt`` article or a folder of ``.txt`` files.
@@ -327,7 +328,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "n_jobs", 1) is not None and getattr(args, "n_jobs", 1) < 1:
         parser.error("--n-jobs must be >= 1")
     try:
-        status = int(args.func(args))
+        with one_line_warnings():
+            status = int(args.func(args))
         sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
         return status
     except BrokenPipeError:

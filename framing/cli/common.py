@@ -11,22 +11,32 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-import time
+import warnings
 from pathlib import Path
 from typing import Iterator, Sequence, TextIO
 
 import pandas as pd
 
 from ..corpus.readers import FORMATS, CorpusError
+from ..progress import reporter
 from ..records import KNOWN_FIELDS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options",
+__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options",
            "reader_kwargs", "option_hints"]
 
 
+def show_progress(args: argparse.Namespace) -> bool:
+    """Progress bars are drawn on standard error when it is a terminal and
+    the command has no ``--quiet``; never on standard output."""
+    return not getattr(args, "quiet", False) and sys.stderr.isatty()
+
+
 class Progress:
-    """A minimal progress bar on a stream (no dependency)."""
+    """The command line's progress bar: :func:`framing.progress.reporter`
+    (tqdm when installed, else one ``\\r``-updated line) on ``stream``
+    when ``enabled``; silent otherwise.  ``total`` may be set before the
+    first count."""
 
     def __init__(self, total: int | None, *, stream: TextIO, enabled: bool, label: str = "scoring") -> None:
         self.total = total
@@ -34,27 +44,55 @@ class Progress:
         self.enabled = enabled
         self.label = label
         self.done = 0
-        self.started = time.monotonic()
+        self._bar = None
 
     def __call__(self, n: int) -> None:
         self.done += n
         if not self.enabled:
             return
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        rate = self.done / elapsed
-        if self.total:
-            frac = min(self.done / self.total, 1.0)
-            bar = "#" * int(frac * 30)
-            msg = f"\r{self.label} [{bar:<30}] {self.done}/{self.total} docs  {rate:,.0f} docs/s"
-        else:
-            msg = f"\r{self.label} {self.done} docs  {rate:,.0f} docs/s"
-        self.stream.write(msg)
-        self.stream.flush()
+        if self._bar is None:
+            self._bar = reporter(True, total=self.total, label=self.label, stream=self.stream)
+        self._bar(n)
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+def warning_line(message: object) -> str:
+    """A warning as one stderr line: ``warning: <text>`` with a multi-line
+    text (a read report) joined by ``"; "``."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    return "warning: " + "; ".join(lines)
+
+
+def print_warnings(caught: Sequence[warnings.WarningMessage], stream: TextIO | None = None) -> None:
+    """Print recorded warnings, one line each, each distinct text once."""
+    seen: set[str] = set()
+    for record in caught:
+        line = warning_line(record.message)
+        if line not in seen:
+            seen.add(line)
+            print(line, file=sys.stderr if stream is None else stream)
+
+
+@contextlib.contextmanager
+def one_line_warnings() -> Iterator[None]:
+    """Within a command: every warning shown as one ``warning: ...`` line
+    on standard error (no file/line/source echo), each distinct text once.
+    The filters (``-W``, ``PYTHONWARNINGS``) still decide what is shown."""
+    seen: set[str] = set()
+
+    def show(message, category, filename, lineno, file=None, line=None) -> None:
+        text = warning_line(message)
+        if text not in seen:
+            seen.add(text)
+            print(text, file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.showwarning = show
+        yield
 
 
 def parse_fields(pairs: Sequence[str] | None) -> dict[str, str] | None:
@@ -112,7 +150,8 @@ def read_corpus_args(args: argparse.Namespace, path: str | None = None):
     from ..corpus.readers import read_corpus
 
     with option_hints():
-        corpus = read_corpus(args.corpus if path is None else path, **reader_kwargs(args))
+        corpus = read_corpus(args.corpus if path is None else path, **reader_kwargs(args),
+                             progress=show_progress(args))
     show_report(corpus.report)
     return corpus
 

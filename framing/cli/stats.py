@@ -32,14 +32,14 @@ from ..vocab import (
     CORRECTIONS,
     DEFAULTS,
     KEYNESS_COMPARISONS,
-    KEYNESS_CORRECTIONS,
+    KEYNESS_CONTINUITY,
     KEYNESS_METHODS,
     KEYNESS_PRIORS,
     KEYNESS_TESTS,
     KEYNESS_VARIANCES,
     UNMATCHED,
 )
-from .common import Progress, corpus_options, read_corpus_args, write_table
+from .common import Progress, corpus_options, print_warnings, read_corpus_args, show_progress, write_table
 
 __all__ = ["COMPARE_OPTIONS", "KEYNESS_OPTIONS", "comparison_from_args", "format_comparison", "keyness_from_args",
            "register"]
@@ -121,7 +121,7 @@ COMPARE_OPTIONS = {
 KEYNESS_OPTIONS = {
     "by": "--by", "method": "--method", "comparison": "--comparison", "min_count": "--min-count",
     "min_docs": "--min-docs", "ngram_max": "--ngram", "prior": "--prior", "alpha": "--alpha-prior",
-    "variance": "--variance", "test": "--test", "correction": "--correction", "p_adjust": "--p-adjust",
+    "variance": "--variance", "test": "--test", "continuity": "--continuity", "correction": "--correction",
     "n_resamples": "--n-resamples", "top": "--top",
 }
 
@@ -150,7 +150,7 @@ def keyness_from_args(args: argparse.Namespace):
     return keyness_entry({
         "by": args.by, "method": args.method, "comparison": args.comparison, "min_count": args.min_count,
         "min_docs": args.min_docs, "ngram_max": args.ngram, "prior": args.prior, "alpha": args.alpha_prior,
-        "variance": args.variance, "test": args.test, "correction": args.correction, "p_adjust": args.p_adjust,
+        "variance": args.variance, "test": args.test, "continuity": args.continuity, "correction": args.correction,
         "n_resamples": args.n_resamples, "top": args.top,
     }, option_names=KEYNESS_OPTIONS)
 
@@ -193,7 +193,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
     frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
-    progress = Progress(len(frame), stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
     scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
                    n_jobs=args.n_jobs, progress=progress)
     progress.close()
@@ -205,8 +205,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             if args.min_docs is not None:
                 raise
             raise ValueError(f"{exc}; leave such groups out with --min-docs N (e.g. --min-docs {exc.needed})") from exc
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    print_warnings(caught)
     summary, result, tests = tables["summary"], tables["pairs"], tables.get("omnibus")
     if args.output:
         write_table(result, args.output)
@@ -283,8 +282,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
                                  stop_words=_read_words(args.stop_words), alpha0=args.alpha0)
-    for warning in caught:
-        print(f"warning: {warning.message}", file=sys.stderr)
+    print_warnings(caught)
     if args.output:
         write_table(result, args.output)
     unit = result["unit"].iloc[0] if len(result) else ""
@@ -313,6 +311,28 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
     if args.output:
         print(f"\nkeyness table written to {args.output}")
     return 0
+
+
+def _keyness_correction(text: str) -> str:
+    """``--correction`` of ``framing keyness``: a continuity correction
+    there is an earlier version's spelling, refused with a pointer to --continuity."""
+    if text in KEYNESS_CONTINUITY and text not in CORRECTIONS:
+        raise argparse.ArgumentTypeError(f"{text!r} is a continuity correction, now set with --continuity {text}; "
+                                         f"--correction is the multiple-comparison correction "
+                                         f"({', '.join(CORRECTIONS)})")
+    return text
+
+
+class _Renamed(argparse.Action):
+    """An option of an earlier version: refused with the new name."""
+
+    def __init__(self, option_strings, dest, *, new: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, **kwargs)
+        self.new = new
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        parser.error(f"{option_string} was renamed to {self.new} (the multiple-comparison correction); "
+                     "the chi2/g2 continuity correction, formerly --correction, is now --continuity")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -392,10 +412,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha-prior", type=float, default=DEFAULTS["keyness_alpha"],
                    help=f"uniform prior pseudo-count per term (default: {DEFAULTS['keyness_alpha']})")
     p.add_argument("--alpha0", type=float, default=None, help="total prior mass for --prior pooled")
-    p.add_argument("--correction", choices=KEYNESS_CORRECTIONS, default=DEFAULTS["keyness_correction"],
-                   help=f"chi2/g2 continuity correction (default: {DEFAULTS['keyness_correction']})")
-    p.add_argument("--p-adjust", choices=CORRECTIONS, default=DEFAULTS["correction"],
-                   help=f"multiple-comparison adjustment across terms (default: {DEFAULTS['correction']})")
+    p.add_argument("--continuity", choices=KEYNESS_CONTINUITY, default=DEFAULTS["keyness_continuity"],
+                   help=f"chi2/g2 continuity correction (default: {DEFAULTS['keyness_continuity']})")
+    p.add_argument("--correction", type=_keyness_correction, choices=CORRECTIONS, default=DEFAULTS["correction"],
+                   help=f"multiple-comparison correction across terms (default: {DEFAULTS['correction']})")
+    p.add_argument("--p-adjust", action=_Renamed, new="--correction", help=argparse.SUPPRESS)
     p.add_argument("--min-count", type=int, required=True,
                    help="keep terms with at least this many occurrences in the corpus (explicit: no silent default)")
     p.add_argument("--min-docs", type=int, default=DEFAULTS["keyness_min_docs"],

@@ -137,6 +137,8 @@ import pandas as pd
 from .dedupe import text_hash
 from .rawtext import RawArticleError, looks_like_raw_article, parse_raw_article
 from ..check import check_bool, check_choice
+from ..display import html_summary, short_repr
+from ..progress import check_progress, counted, reporter
 from ..records import KNOWN_FIELDS, Document
 from ..vocab import DEFAULTS, ON_ERROR
 
@@ -294,6 +296,22 @@ class ReadReport:
         cols = ["line", "doc_id", "field", "reason", "message", "source"]
         return pd.DataFrame([[getattr(r, c) for c in cols] for r in self.skipped], columns=cols)
 
+    def __repr__(self) -> str:
+        return short_repr("ReadReport", repr(self.source), f"{self.n_read} read", f"{self.n_kept} kept",
+                          f"{self.n_skipped} skipped", f"{self.n_duplicates} duplicates",
+                          f"{len(self.warnings)} warnings")
+
+    def _repr_html_(self) -> str:
+        return html_summary("ReadReport", self.summary_rows(), tables=[
+            ("skipped, by reason", ("reason", "records"), list(self.counts().items())),
+            ("warnings", ("warning",), [(w,) for w in self.warnings])])
+
+    def summary_rows(self) -> list[tuple[str, Any]]:
+        """The report's counts as ``(name, value)`` rows (its HTML summary)."""
+        return [("source", self.source), ("records read", self.n_read), ("kept", self.n_kept),
+                ("skipped", self.n_skipped), ("dropped as duplicates", self.n_duplicates),
+                ("warnings", len(self.warnings))]
+
 
 @dataclass(frozen=True, eq=False)
 class Corpus:
@@ -304,6 +322,25 @@ class Corpus:
 
     def __len__(self) -> int:
         return len(self.frame)
+
+    def _facts(self) -> tuple[int, list[tuple[str, int]], tuple[str, str] | None]:
+        """Documents, (outlet, documents) by size then name, date range."""
+        outlets = self.frame["outlet"].astype(str).value_counts() if "outlet" in self.frame else pd.Series(dtype=int)
+        by_size = sorted(((str(k), int(v)) for k, v in outlets.items()), key=lambda kv: (-kv[1], kv[0]))
+        dates = self.frame["date"].dropna().astype(str) if "date" in self.frame else pd.Series(dtype=str)
+        dates = dates[dates != ""]
+        return len(self.frame), by_size, (dates.min(), dates.max()) if len(dates) else None
+
+    def __repr__(self) -> str:
+        n, outlets, dates = self._facts()
+        return short_repr("Corpus", f"{n} documents", f"{len(outlets)} outlets",
+                          f"{dates[0]}..{dates[1]}" if dates else "no dates", f"source {self.report.source!r}")
+
+    def _repr_html_(self) -> str:
+        n, outlets, dates = self._facts()
+        rows = [("documents", n), ("outlets", len(outlets)),
+                ("dates", f"{dates[0]} to {dates[1]}" if dates else "none"), *self.report.summary_rows()]
+        return html_summary("Corpus", rows, tables=[("top outlets", ("outlet", "documents"), outlets[:5])])
 
 
 # ---------------------------------------------------------------- options
@@ -519,7 +556,7 @@ class _Session:
         except UnicodeDecodeError:
             raise CorpusError(f"{bad}, nor valid {self.opts.fallback}", source=source, line=line, reason="undecodable bytes") from None
         self.note(f"not valid {self.opts.encoding}, decoded as {self.opts.fallback}", f"{source} line {line}")
-        if not self.warned_fallback:
+        if not self.warned_fallback and self.opts.on_error != "warn":  # "warn": the read's one summary names it
             self.warned_fallback = True
             message = (f"{source}, line {line}: {bad}; decoded as {self.opts.fallback} "
                        "(further such lines are listed in the read report)")
@@ -1107,7 +1144,8 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
                 on_error: str = DEFAULTS["on_error"], encoding: str = "utf-8", fallback_encoding: str | None = None,
                 outlet: str | None = None, id_prefix: str | None = None,
                 report: Callable[[ReadReport], None] | None = None, dedupe: bool = False, delimiter: str | None = None,
-                raw: bool | str = "auto", sidecar: str | Path | None = None) -> Corpus:
+                raw: bool | str = "auto", sidecar: str | Path | None = None,
+                progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"]) -> Corpus:
     """Read a corpus into a DataFrame with a report.
 
     Parameters
@@ -1138,6 +1176,10 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
         Folders and ``.txt`` files: parse them as raw scraped articles.
     sidecar : str or Path, optional
         Folders: metadata CSV (default ``metadata.csv`` when present).
+    progress : bool or callable, default False
+        ``True`` shows the documents read so far on standard error
+        (:func:`framing.progress.reporter`); a callable is called with
+        counts of documents.  Never changes the result.
 
     Returns
     -------
@@ -1159,8 +1201,11 @@ def read_corpus(path_or_df: Any, *, format: str | None = None, fields: Mapping[s
         For bad options.
     """
     opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, dedupe, delimiter, raw, sidecar)
+    check_progress(progress)
     session, docs = _stream(path_or_df, format, opts)
-    frame = _frame(list(docs))
+    total = len(path_or_df) if isinstance(path_or_df, pd.DataFrame) else None
+    with reporter(progress, total=total, label="reading") as bar:
+        frame = _frame(list(counted(docs, bar)))
     return Corpus(frame, _finish(session, report, streamed=False))
 
 

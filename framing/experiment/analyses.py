@@ -236,16 +236,16 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     if entry.method == "log_odds":
         return log_odds(matrix, groups, comparison=entry.comparison, prior=entry.prior, alpha=entry.alpha,
                         alpha0=alpha0, variance=entry.variance, min_count=entry.min_count, confidence=confidence,
-                        p_adjust=entry.p_adjust)
+                        correction=entry.correction)
     if alpha0 is not None:
         raise ValueError(f"alpha0: applies only to method 'log_odds' (method is {entry.method!r})")
     if entry.method == "document":
         return document_keyness(matrix, groups, test=entry.test, comparison=entry.comparison,
                                 min_count=entry.min_count, n_resamples=entry.n_resamples,
                                 random_state=derive_seed(random_state, "document"), confidence=confidence,
-                                p_adjust=entry.p_adjust)
-    return keyness(matrix, groups, method=entry.method, comparison=entry.comparison, correction=entry.correction,
-                   min_count=entry.min_count, confidence=confidence, p_adjust=entry.p_adjust)
+                                correction=entry.correction)
+    return keyness(matrix, groups, method=entry.method, comparison=entry.comparison, continuity=entry.continuity,
+                   min_count=entry.min_count, confidence=confidence, correction=entry.correction)
 
 
 def keyness_top(table: pd.DataFrame, *, top: int) -> pd.DataFrame:

@@ -94,9 +94,10 @@ top level
     ``min_count`` int >= 1, REQUIRED; ``min_docs`` int >= 1 = 1;
     ``ngram_max`` int in 1..3 = 1; ``prior`` = "uniform" | "pooled",
     ``alpha`` float > 0 = 0.01, ``variance`` = "monroe" | "full" (log_odds
-    only); ``test`` = "welch" (document only); ``correction`` = "none" |
-    "yates" | "williams" (chi2 and g2 only); ``p_adjust`` = "bh" (not
-    pct_diff, which has no p-values); ``n_resamples`` int >= 99 = 999
+    only); ``test`` = "welch" (document only); ``continuity`` = "none" |
+    "yates" | "williams" (the continuity correction, chi2 and g2 only);
+    ``correction`` = "bh" (the multiple-comparison correction, named as in
+    ``[[comparisons]]``; not pct_diff, which has no p-values); ``n_resamples`` int >= 99 = 999
     (document with test = "permutation" only); ``top`` int >= 1 = 15;
     ``stop_words`` = "" (none) | "english" (a bundled list,
     :data:`framing.match.terms.STOP_LISTS`) | a path to a UTF-8 file of
@@ -255,7 +256,7 @@ from ..vocab import (
     DEFAULTS,
     EFFECTS,
     KEYNESS_COMPARISONS,
-    KEYNESS_CORRECTIONS,
+    KEYNESS_CONTINUITY,
     KEYNESS_METHODS,
     KEYNESS_PRIORS,
     KEYNESS_TESTS,
@@ -393,8 +394,8 @@ class KeynessConfig:
     alpha: float
     variance: str
     test: str
+    continuity: str
     correction: str
-    p_adjust: str
     n_resamples: int
     top: int
     stop_words: str | tuple[str, ...] | None = None
@@ -743,8 +744,8 @@ _KEYNESS = {
     "alpha": _K("float", DEFAULTS["keyness_alpha"], low=0, open_low=True),
     "variance": _K("str", DEFAULTS["keyness_variance"], choices=KEYNESS_VARIANCES, what="variance"),
     "test": _K("str", DEFAULTS["keyness_test"], choices=KEYNESS_TESTS, what="test"),
-    "correction": _K("str", DEFAULTS["keyness_correction"], choices=KEYNESS_CORRECTIONS, what="correction"),
-    "p_adjust": _K("str", DEFAULTS["correction"], choices=CORRECTIONS, what="correction"),
+    "continuity": _K("str", DEFAULTS["keyness_continuity"], choices=KEYNESS_CONTINUITY, what="continuity correction"),
+    "correction": _K("str", DEFAULTS["correction"], choices=CORRECTIONS, what="correction"),
     "n_resamples": _K("int", DEFAULTS["keyness_n_resamples"], low=99),
     "top": _K("int", DEFAULTS["keyness_top"], low=1),
     "stop_words": _K("words", ""),
@@ -808,11 +809,38 @@ _KEYNESS_SCOPE = {
     "alpha": (lambda e: e["method"] == "log_odds", 'method = "log_odds"'),
     "variance": (lambda e: e["method"] == "log_odds", 'method = "log_odds"'),
     "test": (lambda e: e["method"] == "document", 'method = "document"'),
-    "correction": (lambda e: e["method"] in ("chi2", "g2"), 'method = "chi2" or "g2"'),
-    "p_adjust": (lambda e: e["method"] != "pct_diff", 'methods with p-values (not "pct_diff")'),
+    "continuity": (lambda e: e["method"] in ("chi2", "g2"), 'method = "chi2" or "g2"'),
+    "correction": (lambda e: e["method"] != "pct_diff", 'methods with p-values (not "pct_diff")'),
     "n_resamples": (lambda e: e["method"] == "document" and e["test"] == "permutation",
                     'method = "document" with test = "permutation"'),
 }
+
+
+# Spellings of earlier versions, refused with a pointer to the new name
+# (never reinterpreted): section -> old key -> message.
+_RENAMED_KEYS: Mapping[str, Mapping[str, str]] = {
+    "keyness": {"p_adjust": "renamed to correction (the multiple-comparison correction, named as in "
+                            "[[comparisons]]: correction = \"bh\"); the continuity correction of chi2/g2, "
+                            "formerly correction, is now continuity"},
+}
+# section -> key -> (values that belong to another key, that key)
+_MOVED_VALUES: Mapping[str, Mapping[str, tuple[tuple[str, ...], str]]] = {
+    "keyness": {"correction": (tuple(c for c in KEYNESS_CONTINUITY if c not in CORRECTIONS), "continuity")},
+}
+
+
+def _migration(path: str, raw: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(key, message) for the first old spelling in one table, else None."""
+    section = re.sub(r"\[\d+\]$", "", path)
+    for name in raw:
+        if name in _RENAMED_KEYS.get(section, {}):
+            return str(name), _RENAMED_KEYS[section][name]
+    for name, (values, new) in _MOVED_VALUES.get(section, {}).items():
+        value = raw.get(name)
+        if isinstance(value, str) and value in values:
+            return name, (f"{_show(value)} is a continuity correction, set with {new} = {_show(value)}; "
+                          f"{name} is the multiple-comparison correction ({', '.join(CORRECTIONS)})")
+    return None
 
 
 # ------------------------------------------------------------------ checking values
@@ -903,6 +931,9 @@ class _Checker:
     def table(self, raw: Any, spec: Mapping[str, _K], path: str) -> dict[str, Any]:
         if not isinstance(raw, Mapping):
             raise self.error(path, f"expected a table, got {_describe(raw)}")
+        moved = _migration(path, raw)
+        if moved is not None:
+            raise self.error(_join(path, moved[0]), moved[1])
         for name in raw:
             if name not in spec:
                 raise self.error(_join(path, str(name)), _unknown(name, tuple(spec)))

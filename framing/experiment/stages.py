@@ -49,6 +49,7 @@ import pandas as pd
 from .. import __version__
 from ..lexicon.files import load_lexicon
 from ..match.matcher import Matcher, compile_lexicon
+from ..display import html_summary, short_repr
 from ..seeds import derive_seed
 from ..vocab import DEFAULTS
 from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
@@ -154,6 +155,26 @@ class RunTables:
     classifiers: tuple[ClassifierResult, ...]
     passage_hits: pd.DataFrame
     validation: tuple[ValidationResult, ...] = ()
+
+    def table_sizes(self) -> list[tuple[str, str, int]]:
+        """``(section, id, rows)`` of every computed table, in config order."""
+        out = [("lexicons", lex.id, len(lex.scores)) for lex in self.lexicons]
+        out += [("comparisons", f"{cmp.entry.id}-{name}", len(table)) for cmp in self.comparisons
+                for name, table in cmp.tables.items()]
+        out += [("keyness", k.entry.id, len(k.table)) for k in self.keyness]
+        out += [("classifiers", f"{c.entry.id}-{name}", len(table)) for c in self.classifiers
+                for name, table in c.tables.items()]
+        return out
+
+    def __repr__(self) -> str:
+        return short_repr("RunTables", repr(self.config.name), f"hash {self.run_hash[:12]}",
+                          f"{len(self.corpus.frame)} documents", f"{len(self.table_sizes())} tables")
+
+    def _repr_html_(self) -> str:
+        rows = [("run", self.config.name), ("run hash", self.run_hash), ("documents", len(self.corpus.frame)),
+                ("lexicons", len(self.lexicons)), ("comparisons", len(self.comparisons)),
+                ("keyness", len(self.keyness)), ("classifiers", len(self.classifiers))]
+        return html_summary("RunTables", rows, tables=[("tables", ("section", "table", "rows"), self.table_sizes())])
 
 
 class Stages:

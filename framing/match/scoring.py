@@ -40,6 +40,7 @@ import pandas as pd
 
 from ..check import check_choice, check_int
 from ..lexicon.model import Lexicon
+from ..progress import check_progress, reporter
 from ..quotes import quoted_intervals, voice_at
 from ..records import Document
 from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
@@ -189,7 +190,7 @@ def score(
     part: str = DEFAULTS["part"],
     n_jobs: int = 1,
     chunk_size: int = 256,
-    progress: Callable[[int], None] | None = None,
+    progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"],
 ) -> pd.DataFrame:
     """Score every document on every lexicon category.
 
@@ -214,8 +215,11 @@ def score(
         Worker processes (1 = in process).
     chunk_size : int
         Documents per map task.
-    progress : callable, optional
-        Called with the number of documents finished after each chunk.
+    progress : bool or callable, default False
+        ``True`` shows a progress bar on standard error
+        (:func:`framing.progress.reporter`: tqdm when installed, else one
+        line); a callable is called with the number of documents finished
+        after each chunk.  Never changes the result.
 
     Returns
     -------
@@ -230,16 +234,18 @@ def score(
     check_choice("part", part, PARTS)
     n_jobs = check_int("n_jobs", n_jobs, low=1)
     chunk_size = check_int("chunk_size", chunk_size, low=1)
+    check_progress(progress)
     matcher = compile_lexicon(lexicon)
     cats = matcher.categories
     k = len(cats)
     ids: list[str] = []
     outlets: list[str] = []
     parts: list[tuple[np.ndarray, ...]] = []
-    for chunk, result in _map_chunks(matcher, _chunks(_records(corpus, part), chunk_size), voice, n_jobs, progress):
-        ids.extend(d for d, _, _ in chunk)
-        outlets.extend(o for _, o, _ in chunk)
-        parts.append(result)
+    with reporter(progress, total=_size(corpus), label="scoring") as bar:
+        for chunk, result in _map_chunks(matcher, _chunks(_records(corpus, part), chunk_size), voice, n_jobs, bar):
+            ids.extend(d for d, _, _ in chunk)
+            outlets.extend(o for _, o, _ in chunk)
+            parts.append(result)
     n = len(ids)
     if parts:
         count, negated, weight, tokens = (np.concatenate(arrays) for arrays in zip(*parts))
@@ -273,7 +279,19 @@ def score(
 
 
 def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Aggregate per-document scores to groups (outlets by default).
+    """Aggregate per-document scores to groups (outlets by default):
+    descriptive sums and rates, no uncertainty.
+
+    Which per-group table to use: this one is the cheap descriptive
+    table (sums of counts, negations and tokens, pooled and mean rates,
+    for every scored ``part`` × ``voice``; what ``framing score --by``
+    writes).  To *report* per-group rates use
+    :func:`framing.stats.summarize`, which estimates the same
+    ``mean_rate`` and ``pooled_rate`` (identical point values for
+    documents as units) with bootstrap confidence intervals, documents
+    or clusters (``cluster="outlet"``) as the units.  Neither is a
+    subset of the other: this table has the sums and every part/voice,
+    the summary has the intervals and the unit.
 
     Parameters
     ----------
@@ -296,6 +314,10 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
         rates: each document weighs the same), ``denominator``.  Sorted
         by group then category order.  Pooled and mean rates are
         descriptive; for inference use :mod:`framing.stats`.
+
+    See Also
+    --------
+    framing.stats.summarize : the same rates with confidence intervals.
     """
     missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
     if missing:
@@ -346,8 +368,16 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
     return out
 
 
-def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str):
+def _size(corpus: Any) -> int | None:
+    """The number of documents, when known without consuming the corpus."""
+    frame = getattr(corpus, "frame", corpus)
+    return len(frame) if isinstance(frame, pd.DataFrame) else None
+
+
+def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str, bar: Callable[[int], Any] | None = None):
     for doc_id, outlet, text in _records(corpus, part):
+        if bar is not None:
+            bar(1)
         if not text:
             continue
         intervals = quoted_intervals(text)
@@ -360,12 +390,14 @@ def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str):
 
 
 def hits(corpus: Any, lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"], *, part: str = DEFAULTS["part"],
-         voice: str = DEFAULTS["voice"]) -> pd.DataFrame:
+         voice: str = DEFAULTS["voice"], progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"]
+         ) -> pd.DataFrame:
     """Every lexicon hit with character offsets into the original text.
 
     ``lexicon`` is a Lexicon, a Matcher, a bundled name or a path
     (compiled once per process); ``voice`` keeps the hits in that voice
-    (default ``"outlet"``; ``"all"`` keeps every hit).
+    (default ``"outlet"``; ``"all"`` keeps every hit); ``progress`` as in
+    :func:`score` (counts documents).
 
     Returns
     -------
@@ -378,11 +410,14 @@ def hits(corpus: Any, lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"], *,
     """
     check_choice("voice", voice, VOICES)
     check_choice("part", part, PARTS)
+    check_progress(progress)
     matcher = compile_lexicon(lexicon)
-    rows = [
-        (doc_id, outlet, part, h.category, h.entry, text[h.start : h.end], h.start, h.end, h.sentence, v, h.negated, h.weight)
-        for doc_id, outlet, text, h, v in _iter_hits(corpus, matcher, part, voice)
-    ]
+    with reporter(progress, total=_size(corpus), label="hits") as bar:
+        rows = [
+            (doc_id, outlet, part, h.category, h.entry, text[h.start : h.end], h.start, h.end, h.sentence, v, h.negated,
+             h.weight)
+            for doc_id, outlet, text, h, v in _iter_hits(corpus, matcher, part, voice, bar)
+        ]
     frame = pd.DataFrame(rows, columns=list(HIT_COLUMNS))
     return frame.astype({"start": "int64", "end": "int64", "sentence": "int64", "negated": "bool", "weight": "float64"})
 

@@ -1,8 +1,9 @@
 """Document × term count matrices under the project's tokenisation.
 
 A feature stage between the corpus and :mod:`framing.stats.keyness`: it
-imports only :mod:`framing.records`, :mod:`framing.text` and
-:mod:`framing.corpus` (never :mod:`framing.stats`).
+imports only the base (:mod:`framing.records`, :mod:`framing.text`,
+:mod:`framing.progress`...) and :mod:`framing.corpus` (never
+:mod:`framing.stats`).
 
 Terms
     A unigram term is a folded token of :mod:`framing.text`
@@ -45,7 +46,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -53,7 +54,9 @@ import scipy.sparse as sp
 
 from ..check import check_int, check_number, check_str, describe
 from ..corpus.readers import Corpus
+from ..progress import check_progress, reporter
 from ..text import TOKEN_PATTERN, fold, token_norms
+from ..vocab import DEFAULTS
 
 __all__ = ["ENGLISH_STOP_WORDS", "STOP_LISTS", "TermMatrix", "GroupCounts", "term_matrix", "group_counts",
            "check_groups", "is_number_term", "stop_list", "without_terms"]
@@ -529,6 +532,7 @@ def term_matrix(
     max_doc_share: float = 1.0,
     stop_words: Iterable[str] | None = None,
     part: str = "text",
+    progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"],
 ) -> TermMatrix:
     """Count folded tokens (and n-grams) of every document.
 
@@ -558,6 +562,10 @@ def term_matrix(
     part : str, default "text"
         The column to count for a Corpus or DataFrame (``"title"``,
         ``"captions"``...).
+    progress : bool or callable, default False
+        ``True`` shows a progress bar of the documents counted on
+        standard error (:func:`framing.progress.reporter`); a callable is
+        called with counts of documents.  Never changes the result.
 
     Returns
     -------
@@ -588,14 +596,19 @@ def term_matrix(
     check_int("min_docs", min_docs, low=1)
     check_number("max_doc_share", max_doc_share, low=0.0, high=1.0, low_open=True)  # 1.0 = no cut-off
     check_str("part", part)
+    check_progress(progress)
     stops = _stop_set(stop_words)
     doc_ids, texts = _texts(corpus, part)
     n_docs = len(doc_ids)
 
     builder = _Builder(stops, n_docs, low, high)
-    for i, text in enumerate(texts):
-        if text:
-            builder.add(i, text)
+    with reporter(progress, total=n_docs, label="term matrix") as bar:
+        for i, text in enumerate(texts):
+            if text:
+                builder.add(i, text)
+            if (i + 1) % _ROWS == 0:
+                bar(_ROWS)
+        bar(n_docs % _ROWS)
     builder.flush()
     words, entries, doc_tokens = builder.words, builder.entries, builder.doc_tokens
     indices, data = builder.arrays()

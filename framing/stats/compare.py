@@ -93,7 +93,7 @@ from ..vocab import (
 )
 from ._data import RateTable, check_common, group_pairs, rate_table
 from ._resample import BATCH_ELEMENTS, check_resampling, tail_count
-from ._warnings import StatsWarning
+from ._warnings import StatsWarning, warn_once
 from ._resample import check_ci_method
 from .effects import EFFECT_COLUMNS, PairData, cluster_means, effect_rows, pair_data, resolve_ci_method, sort_rows
 from .multitest import adjust_pvalues
@@ -311,6 +311,7 @@ def _warn_ties(table: RateTable, methods: Sequence[str]) -> None:
         )
 
 
+@warn_once
 def compare(
     scores: pd.DataFrame,
     *,
@@ -535,6 +536,7 @@ def _between_ss(labels: np.ndarray, x: np.ndarray, expected: np.ndarray, sizes: 
     return out
 
 
+@warn_once
 def omnibus(
     scores: pd.DataFrame,
     *,

@@ -184,7 +184,7 @@ from ._resample import (
     studentized_ci,
     t_ci,
 )
-from ._warnings import StatsWarning
+from ._warnings import StatsWarning, grouped, warn_once
 
 __all__ = ["AUTO_CI", "CI_METHODS", "EFFECTS", "EFFECT_COLUMNS", "UNMATCHED", "effects"]
 EFFECT_COLUMNS: tuple[str, ...] = (
@@ -266,13 +266,11 @@ def pair_data(table: RateTable, group_a: str, group_b: str, *, unmatched: str) -
                     "comparison needs at least 2 per group"
                 )
             if len(x) < MIN_CLUSTERS:
-                warnings.warn(
-                    f"group {name!r} has only {len(x)} {table.cluster} clusters (fewer than {MIN_CLUSTERS}); "
-                    "cluster-level intervals are approximate and tests coarse (permutation p-values cannot "
-                    "fall below 1 / number of relabelings)",
-                    StatsWarning,
-                    stacklevel=4,
-                )
+                warnings.warn(grouped(
+                    f"{{count}} have fewer than {MIN_CLUSTERS} {table.cluster} clusters ({{items}}); cluster-level "
+                    "intervals are approximate and tests coarse (permutation p-values cannot fall below 1 / number "
+                    "of relabelings)",
+                    f"{name!r}: {len(x)}", noun="groups", total=len(table.group_names)), stacklevel=4)
         return PairData(group_a, group_b, xa, xb, None, None, n_docs_a, n_docs_b, "cluster", 0, 0)
     if table.strata is None:
         return PairData(group_a, group_b, table.rates[in_a], table.rates[in_b], None, None, n_docs_a, n_docs_b, "document", 0, 0)
@@ -616,15 +614,13 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
         zero = np.mean(~np.isfinite(reps) | (reps == 0), axis=0)
         tail = np.flatnonzero(zero >= (1 - confidence) / 2)
         if len(tail):
-            names = [str(categories[j]) if categories is not None else str(j) for j in tail[:3]]
-            warnings.warn(
-                f"rate_ratio {pair.group_a!r} vs {pair.group_b!r}: in {len(tail)} categor(y/ies) "
-                f"({', '.join(names)}{', ...' if len(tail) > 3 else ''}) at least "
-                f"{100 * (1 - confidence) / 2:g}% of bootstrap replicates have no hit in a group (ratio 0, infinite "
-                "or undefined); those intervals are unbounded or unreliable: prefer rate_difference",
-                StatsWarning,
-                stacklevel=4,
-            )
+            condition = (f"rate_ratio: in {{count}} ({{items}}) at least {100 * (1 - confidence) / 2:g}% of "
+                         "bootstrap replicates have no hit in a group (ratio 0, infinite or undefined); those "
+                         "intervals are unbounded or unreliable: prefer rate_difference")
+            for j in tail:
+                name = str(categories[j]) if categories is not None else str(j)
+                warnings.warn(grouped(condition, f"{name} ({pair.group_a} vs {pair.group_b})",
+                                      noun="category comparisons"), stacklevel=4)
     if method in ("t", "studentized"):
         if effect == "rate_ratio":
             with np.errstate(over="ignore"):
@@ -701,6 +697,7 @@ def sort_rows(frame: pd.DataFrame, categories: Sequence[str], last: str, order: 
     return keyed.drop(columns=["_c", "_m"]).reset_index(drop=True)
 
 
+@warn_once
 def effects(
     scores: pd.DataFrame,
     *,

@@ -54,7 +54,9 @@ Totals
     statistics do not change when other terms are filtered out.
 Multiple testing
     ``p_adj`` is :func:`framing.stats.multitest.adjust_pvalues` with
-    ``p_adjust`` (default ``"bh"``) over one family: all rows (terms ×
+    ``correction`` (default ``"bh"``, ``DEFAULTS["correction"]``: the
+    multiple-comparison correction, named as in every comparison) over
+    one family: all rows (terms ×
     comparisons) of one method in one call.  NaN p-values are left out of
     the family.
 
@@ -87,10 +89,13 @@ Output schema (:data:`KEYNESS_COLUMNS`, the same for every function)
     See each method below; NaN where a method has no such value.
 ``p_value``
     Two-sided p-value (NaN where a method has none).
-``p_adj``, ``p_adjust``
-    Adjusted p-value and the adjustment method.
-``correction``
-    The correction applied to the statistic: ``"none"``, ``"yates"``,
+``p_adj``, ``correction``
+    Adjusted p-value and the multiple-comparison correction that
+    adjusted it (``"bh"``, ``"by"``, ``"holm"``, ``"bonferroni"``,
+    ``"none"``), as in :mod:`framing.stats.compare`.
+``continuity``
+    The continuity (or zero-count) correction applied to the statistic:
+    ``"none"``, ``"yates"``,
     ``"williams"`` (chi2, g2); ``"zero_to_0.5"`` (log_ratio rows with a
     smoothed zero count); ``"haldane_0.5"`` (odds_ratio rows with a zero
     cell); ``"continuity"`` (mannwhitney).
@@ -154,7 +159,7 @@ quantile for ``confidence``.
     ``y_b = 0`` (no smoothing).  No se, statistic, CI or p.
 ``odds_ratio``
     ``OR = (a d) / (b c)``; when any of the four cells is 0, 0.5 is added
-    to all four (Haldane 1956), recorded as ``correction="haldane_0.5"``.
+    to all four (Haldane 1956), recorded as ``continuity="haldane_0.5"``.
     Woolf's (1955) ``se = sqrt(1/a + 1/b + 1/c + 1/d)`` of ``log OR``;
     ``statistic = log(OR) / se``; Wald ``CI = exp(log OR ± z_q se)``;
     ``estimate = OR``.
@@ -262,11 +267,12 @@ test. *Supplement to the Journal of the Royal Statistical Society*,
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import warnings
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -276,10 +282,9 @@ from scipy import special, stats
 from .. import seeds
 from ..check import check_choice, check_choices, check_confidence, check_int, check_number, check_random_state
 from ..match.terms import TermMatrix, check_groups
-from ..vocab import CORRECTIONS as P_ADJUST_METHODS
-from ..vocab import DEFAULTS
+from ..vocab import CORRECTIONS, DEFAULTS
 from ..vocab import KEYNESS_COMPARISONS as COMPARISONS
-from ..vocab import KEYNESS_CORRECTIONS as CORRECTIONS
+from ..vocab import KEYNESS_CONTINUITY as CONTINUITY
 from ..vocab import KEYNESS_PRIORS as PRIORS
 from ..vocab import KEYNESS_TESTS as DOCUMENT_TESTS
 from ..vocab import KEYNESS_TOKEN_METHODS as TOKEN_METHODS
@@ -294,7 +299,7 @@ __all__ = [
     "COMPARISONS",
     "VARIANCES",
     "PRIORS",
-    "CORRECTIONS",
+    "CONTINUITY",
     "REST",
     "ALL",
     "log_odds",
@@ -306,7 +311,7 @@ KEYNESS_COLUMNS: tuple[str, ...] = (
     "group_a", "group_b", "comparison", "term",
     "count_a", "count_b", "total_a", "total_b", "docs_a", "docs_b", "rate_a", "rate_b",
     "method", "unit", "estimate", "se", "statistic", "ci_low", "ci_high",
-    "p_value", "p_adj", "p_adjust", "correction", "variance", "prior", "alpha0", "params",
+    "p_value", "p_adj", "correction", "continuity", "variance", "prior", "alpha0", "params",
 )
 REST = "(rest)"
 ALL = "(all)"
@@ -379,6 +384,33 @@ def _setup(matrix: Any, groups: Any, comparison: str, *, allow_pooled: bool, doc
     return _Setup(matrix, labels, codes, pairs, comparison)
 
 
+def _check_correction(correction: Any) -> None:
+    """``correction`` is the multiple-comparison correction; a continuity
+    correction there is an earlier version's spelling and is refused, never
+    reinterpreted."""
+    if isinstance(correction, str) and correction in CONTINUITY and correction not in CORRECTIONS:
+        raise ValueError(f"correction: {correction!r} is a continuity correction; continuity corrections are now "
+                         f"continuity={correction!r}, and correction= is the multiple-comparison correction "
+                         f"(one of {', '.join(map(repr, CORRECTIONS))})")
+    check_choice("correction", correction, CORRECTIONS)
+
+
+def _renamed_keywords(func: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """Refuse the keyword ``p_adjust`` (renamed to ``correction``) with a
+    message that says so, instead of Python's bare unexpected-keyword
+    error; the signature seen by :mod:`inspect` is the function's own."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        if "p_adjust" in kwargs:
+            raise TypeError(f"{func.__name__}: the keyword p_adjust was renamed to correction (the "
+                            f"multiple-comparison correction, one of {', '.join(map(repr, CORRECTIONS))}); "
+                            "pass correction= instead")
+        return func(*args, **kwargs)
+
+    return wrapper
+
+
 def _params(**kwargs: Any) -> str:
     return json.dumps(kwargs, sort_keys=True)
 
@@ -390,8 +422,8 @@ def _warn(message: str) -> None:
 # ---------------------------------------------------------------- assembly
 
 def _block(setup: _Setup, a: _Side, b: _Side, cols: np.ndarray, *, count_a, count_b, total_a, total_b, docs_a, docs_b,
-           rate_a, rate_b, method: str, unit: str, estimate, se, statistic, ci_low, ci_high, p_value, correction,
-           p_adjust: str, params: str, variance: str | None = None, prior: str | None = None,
+           rate_a, rate_b, method: str, unit: str, estimate, se, statistic, ci_low, ci_high, p_value, continuity,
+           correction: str, params: str, variance: str | None = None, prior: str | None = None,
            alpha0: float = math.nan) -> pd.DataFrame:
     m = len(cols)
 
@@ -425,8 +457,8 @@ def _block(setup: _Setup, a: _Side, b: _Side, cols: np.ndarray, *, count_a, coun
         "ci_high": arr(ci_high)[order],
         "p_value": arr(p_value)[order],
         "p_adj": np.full(m, np.nan),
-        "p_adjust": [p_adjust] * m,
-        "correction": arr(correction, object)[order] if not isinstance(correction, str) else [correction] * m,
+        "correction": [correction] * m,
+        "continuity": arr(continuity, object)[order] if not isinstance(continuity, str) else [continuity] * m,
         "variance": [variance] * m,
         "prior": [prior] * m,
         "alpha0": np.full(m, alpha0, dtype=float),
@@ -435,7 +467,7 @@ def _block(setup: _Setup, a: _Side, b: _Side, cols: np.ndarray, *, count_a, coun
     return pd.DataFrame(data, columns=list(KEYNESS_COLUMNS))
 
 
-def _finish(blocks: list[pd.DataFrame], p_adjust: str) -> pd.DataFrame:
+def _finish(blocks: list[pd.DataFrame], correction: str) -> pd.DataFrame:
     if not blocks:
         frame = pd.DataFrame({c: pd.Series(dtype=np.int64 if c in _INT_COLUMNS else float if c in _FLOAT_COLUMNS else object)
                               for c in KEYNESS_COLUMNS})
@@ -443,7 +475,7 @@ def _finish(blocks: list[pd.DataFrame], p_adjust: str) -> pd.DataFrame:
     frame = pd.concat(blocks, ignore_index=True)
     for method in sorted(frame["method"].unique().tolist()):
         rows = (frame["method"] == method).to_numpy()
-        frame.loc[rows, "p_adj"] = adjust_pvalues(frame.loc[rows, "p_value"].to_numpy(dtype=float), method=p_adjust)
+        frame.loc[rows, "p_adj"] = adjust_pvalues(frame.loc[rows, "p_value"].to_numpy(dtype=float), method=correction)
     return frame[list(KEYNESS_COLUMNS)]
 
 
@@ -508,10 +540,10 @@ def _williams_q(ya: np.ndarray, yb: np.ndarray, na: int, nb: int) -> np.ndarray:
     return 1.0 + (n / r1 + n / r2 - 1.0) * (n / na + n / nb - 1.0) / (6.0 * n)
 
 
-def _contingency(method: str, correction: str, ya: np.ndarray, yb: np.ndarray, na: int, nb: int) -> np.ndarray:
+def _contingency(method: str, continuity: str, ya: np.ndarray, yb: np.ndarray, na: int, nb: int) -> np.ndarray:
     observed, expected = _table(ya, yb, na, nb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if correction == "yates":
+        if continuity == "yates":
             diff = expected - observed
             observed = observed + np.sign(diff) * np.minimum(0.5, np.abs(diff))
         if method == "chi2":
@@ -519,21 +551,22 @@ def _contingency(method: str, correction: str, ya: np.ndarray, yb: np.ndarray, n
         else:
             stat = 2.0 * np.sum(special.xlogy(observed, observed) - special.xlogy(observed, expected), axis=0)
             stat = np.maximum(stat, 0.0)
-        if correction == "williams":
+        if continuity == "williams":
             stat = stat / _williams_q(ya, yb, na, nb)
     return stat
 
 
+@_renamed_keywords
 def keyness(
     matrix: TermMatrix,
     groups: Any,
     *,
     method: str | Sequence[str] = "g2",
     comparison: str = DEFAULTS["keyness_comparison"],
-    correction: str = DEFAULTS["keyness_correction"],
+    continuity: str = DEFAULTS["keyness_continuity"],
     min_count: int = 1,
     confidence: float = DEFAULTS["confidence"],
-    p_adjust: str = DEFAULTS["correction"],
+    correction: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Token-level keyness statistics (descriptive) for every term.
 
@@ -554,16 +587,19 @@ def keyness(
     comparison : {"pairwise", "one_vs_rest"}, default "one_vs_rest"
         ``DEFAULTS["keyness_comparison"]`` of :mod:`framing.vocab`, as
         for every keyness function.
-    correction : {"none", "yates", "williams"}, default "none"
-        Applied to ``chi2`` and ``g2`` rows.  Other methods have their
-        own fixed zero handling (recorded per row in ``correction``).
+    continuity : {"none", "yates", "williams"}, default "none"
+        Continuity correction of ``chi2`` and ``g2`` rows
+        (``DEFAULTS["keyness_continuity"]``).  Other methods have their
+        own fixed zero handling (recorded per row in ``continuity``).
     min_count : int, default 1
         A term is tested when its count on the two sides together is at
         least this (1 = only terms absent from both are left out).
     confidence : float, default 0.95
         Level of the Wald CIs (log_ratio, odds_ratio).
-    p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
-        Adjustment of ``p_adj`` over all rows of one method.
+    correction : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
+        Multiple-comparison correction of ``p_adj`` over all rows of one
+        method (``DEFAULTS["correction"]``, as in
+        :func:`framing.stats.compare.compare`).
 
     Returns
     -------
@@ -573,7 +609,8 @@ def keyness(
     Raises
     ------
     ValueError
-        An unknown method, comparison, correction or p_adjust; a
+        An unknown method, comparison, continuity or correction
+        (a continuity correction passed as ``correction``); a continuity
         correction that no requested method accepts; groups misaligned
         with the matrix; a group with fewer than 2 documents.
 
@@ -584,11 +621,11 @@ def keyness(
         were smoothed (log_ratio, odds_ratio) or %DIFF is infinite.
     """
     methods = _methods("method", method, TOKEN_METHODS)
-    check_choice("correction", correction, CORRECTIONS)
-    if correction != "none" and not any(m in ("chi2", "g2") for m in methods):
-        raise ValueError(f"correction: {correction!r} applies to method 'chi2' or 'g2', but method is "
-                         f"{', '.join(map(repr, methods))}; use correction='none'")
-    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    check_choice("continuity", continuity, CONTINUITY)
+    if continuity != "none" and not any(m in ("chi2", "g2") for m in methods):
+        raise ValueError(f"continuity: {continuity!r} applies to method 'chi2' or 'g2', but method is "
+                         f"{', '.join(map(repr, methods))}; use continuity='none'")
+    _check_correction(correction)
     min_count = check_int("min_count", min_count, low=1)
     confidence = check_confidence(confidence)
     setup = _setup(matrix, groups, comparison, allow_pooled=False)
@@ -603,16 +640,16 @@ def keyness(
         cols = _tested(ya_all, yb_all, min_count, False)
         ya, yb = ya_all[cols], yb_all[cols]
         common = dict(count_a=ya, count_b=yb, total_a=na, total_b=nb, docs_a=da, docs_b=db,
-                      rate_a=ya / na, rate_b=yb / nb, unit="token", p_adjust=p_adjust, params=params)
+                      rate_a=ya / na, rate_b=yb / nb, unit="token", correction=correction, params=params)
         for name in methods:
             nan = np.full(len(cols), np.nan)
             with np.errstate(divide="ignore", invalid="ignore"):
                 if name in ("chi2", "g2"):
-                    stat = _contingency(name, correction, ya, yb, na, nb)
+                    stat = _contingency(name, continuity, ya, yb, na, nb)
                     _, expected = _table(ya, yb, na, nb)
                     small_expected += int(np.sum(expected.min(axis=0) < 5))
                     blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=nan, se=nan, statistic=stat,
-                                         ci_low=nan, ci_high=nan, p_value=stats.chi2.sf(stat, 1), correction=correction,
+                                         ci_low=nan, ci_high=nan, p_value=stats.chi2.sf(stat, 1), continuity=continuity,
                                          **common))
                 elif name == "log_ratio":
                     za, zb = ya == 0, yb == 0
@@ -624,13 +661,13 @@ def keyness(
                     z = est / se
                     blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=est, se=se, statistic=z,
                                          ci_low=est - zq * se, ci_high=est + zq * se, p_value=_two_sided_normal(z),
-                                         correction=np.where(za | zb, "zero_to_0.5", "none").astype(object), **common))
+                                         continuity=np.where(za | zb, "zero_to_0.5", "none").astype(object), **common))
                 elif name == "pct_diff":
                     nfa, nfb = ya / na, yb / nb
                     est = np.where(yb == 0, np.inf, 100.0 * (nfa - nfb) / np.where(yb == 0, 1.0, nfb))
                     infinite += int(np.sum(yb == 0))
                     blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=est, se=nan, statistic=nan,
-                                         ci_low=nan, ci_high=nan, p_value=nan, correction="none", **common))
+                                         ci_low=nan, ci_high=nan, p_value=nan, continuity="none", **common))
                 else:  # odds_ratio
                     observed, _ = _table(ya, yb, na, nb)
                     zero = np.any(observed == 0, axis=0)
@@ -643,18 +680,19 @@ def keyness(
                     blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=np.exp(log_or), se=se,
                                          statistic=z, ci_low=np.exp(log_or - zq * se), ci_high=np.exp(log_or + zq * se),
                                          p_value=_two_sided_normal(z),
-                                         correction=np.where(zero, "haldane_0.5", "none").astype(object), **common))
+                                         continuity=np.where(zero, "haldane_0.5", "none").astype(object), **common))
     if small_expected:
         _warn(f"{small_expected} chi2/g2 rows have an expected count below 5; their chi-square approximation is "
               "unreliable (raise min_count), and token-level p-values are descriptive in any case")
     if smoothed:
         _warn(f"{smoothed} log_ratio/odds_ratio rows have a zero count (or cell) and were smoothed with 0.5 "
-              "(see the 'correction' column)")
+              "(see the 'continuity' column)")
     if infinite:
         _warn(f"{infinite} pct_diff rows have count_b = 0 and an infinite %DIFF")
-    return _finish(blocks, p_adjust)
+    return _finish(blocks, correction)
 
 
+@_renamed_keywords
 def log_odds(
     matrix: TermMatrix,
     groups: Any,
@@ -667,7 +705,7 @@ def log_odds(
     variance: str = DEFAULTS["keyness_variance"],
     min_count: int = 1,
     confidence: float = DEFAULTS["confidence"],
-    p_adjust: str = DEFAULTS["correction"],
+    correction: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Log-odds ratio with an informative Dirichlet prior (Monroe et al. 2008).
 
@@ -712,7 +750,7 @@ def log_odds(
         whole corpus for ``vs_pooled``) is at least this.
     confidence : float, default 0.95
         Level of the normal CI of delta.
-    p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
+    correction : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
 
     Returns
     -------
@@ -746,7 +784,7 @@ def log_odds(
     check_choice("comparison", comparison, COMPARISONS)
     check_choice("prior", prior, PRIORS)
     check_choice("variance", variance, VARIANCES)
-    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    _check_correction(correction)
     min_count = check_int("min_count", min_count, low=1)
     confidence = check_confidence(confidence)
     setup = _setup(matrix, groups, comparison, allow_pooled=True)
@@ -810,12 +848,12 @@ def log_odds(
         blocks.append(_block(setup, side_a, side_b, cols, count_a=ya_all[cols], count_b=yb_all[cols], total_a=na, total_b=nb,
                              docs_a=da, docs_b=db, rate_a=ya / na, rate_b=yb / nb, method="log_odds", unit="token",
                              estimate=delta, se=se, statistic=z, ci_low=delta - zq * se, ci_high=delta + zq * se,
-                             p_value=_two_sided_normal(z), correction="none", p_adjust=p_adjust, params=params,
+                             p_value=_two_sided_normal(z), continuity="none", correction=correction, params=params,
                              variance=variance, prior=prior, alpha0=a0))
     if n_rows and zero_rows * 2 >= n_rows:
         _warn(f"{zero_rows} of {n_rows} log_odds rows have a zero count on one side; their delta is driven by the "
               "prior (see alpha/alpha0)")
-    return _finish(blocks, p_adjust)
+    return _finish(blocks, correction)
 
 
 # ---------------------------------------------------------------- document level
@@ -927,6 +965,7 @@ def _permutation(pair: sp.csr_matrix, in_a: np.ndarray, cols: np.ndarray, n_resa
     return observed, (1.0 + exceed) / (1.0 + n_resamples)
 
 
+@_renamed_keywords
 def document_keyness(
     matrix: TermMatrix,
     groups: Any,
@@ -937,7 +976,7 @@ def document_keyness(
     n_resamples: int = DEFAULTS["keyness_n_resamples"],
     random_state: int | None = DEFAULTS["seed"],
     confidence: float = DEFAULTS["confidence"],
-    p_adjust: str = DEFAULTS["correction"],
+    correction: str = DEFAULTS["correction"],
 ) -> pd.DataFrame:
     """Document-level keyness: per-document rates compared between groups.
 
@@ -975,7 +1014,7 @@ def document_keyness(
         entropy (results then differ between runs).
     confidence : float, default 0.95
         Level of the Welch CI.
-    p_adjust : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
+    correction : {"bh", "by", "holm", "bonferroni", "none"}, default "bh"
         Adjustment over all rows (terms × comparisons) of one test.
 
     Returns
@@ -987,7 +1026,7 @@ def document_keyness(
     Raises
     ------
     ValueError
-        An unknown test, comparison or p_adjust; bad n_resamples,
+        An unknown test, comparison or correction; bad n_resamples,
         random_state or confidence; groups misaligned with the matrix; a
         group with fewer than 2 documents that have tokens.
 
@@ -1000,7 +1039,7 @@ def document_keyness(
         mostly compares how many documents use the term).
     """
     tests = _methods("test", test, DOCUMENT_TESTS)
-    check_choice("p_adjust", p_adjust, P_ADJUST_METHODS)
+    _check_correction(correction)
     min_count = check_int("min_count", min_count, low=1)
     confidence = check_confidence(confidence)
     n_resamples = check_int("n_resamples", n_resamples, low=1)
@@ -1030,27 +1069,27 @@ def document_keyness(
         mean_a, mean_b, diff, se, t, lo, hi, p_welch = _welch(ra, rb, cols, confidence)
         common = dict(count_a=ya_all[cols], count_b=yb_all[cols], total_a=int(doc_tokens[rows_a].sum()),
                       total_b=int(doc_tokens[rows_b].sum()), docs_a=len(rows_a), docs_b=len(rows_b), rate_a=mean_a,
-                      rate_b=mean_b, unit="document", p_adjust=p_adjust)
+                      rate_b=mean_b, unit="document", correction=correction)
         nan = np.full(len(cols), np.nan)
         for name in tests:
             if name == "welch":
                 undefined += int(np.sum(np.isnan(p_welch)))
                 blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=diff, se=se, statistic=t,
-                                     ci_low=lo, ci_high=hi, p_value=p_welch, correction="none",
+                                     ci_low=lo, ci_high=hi, p_value=p_welch, continuity="none",
                                      params=_params(**params_base), **common))
             elif name == "mannwhitney":
                 effect, z, p, zero_share = _mannwhitney(pair, in_a, cols)
                 heavy_ties += int(np.sum(zero_share > 0.5))
                 mw_rows += len(cols)
                 blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=effect, se=nan, statistic=z,
-                                     ci_low=nan, ci_high=nan, p_value=p, correction="continuity",
+                                     ci_low=nan, ci_high=nan, p_value=p, continuity="continuity",
                                      params=_params(**params_base), **common))
             else:
                 stream = seeds.rng(random_state, "document_keyness", "permutation", str(side_a.label),
                                    str(side_b.label))
                 observed, p = _permutation(pair, in_a, cols, n_resamples, stream)
                 blocks.append(_block(setup, side_a, side_b, cols, method=name, estimate=observed, se=nan,
-                                     statistic=observed, ci_low=nan, ci_high=nan, p_value=p, correction="none",
+                                     statistic=observed, ci_low=nan, ci_high=nan, p_value=p, continuity="none",
                                      params=_params(**params_base, n_resamples=int(n_resamples),
                                                     random_state=random_state),
                                      **common))
@@ -1059,4 +1098,4 @@ def document_keyness(
     if mw_rows and heavy_ties * 2 >= mw_rows:
         _warn(f"{heavy_ties} of {mw_rows} mannwhitney rows have a zero rate in more than half of the documents "
               "(heavy ties): the test then mostly compares how many documents use the term")
-    return _finish(blocks, p_adjust)
+    return _finish(blocks, correction)

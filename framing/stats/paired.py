@@ -129,6 +129,7 @@ from ._resample import (
     t_ci,
     tail_count,
 )
+from ._warnings import warn_once
 from .compare import COMPARE_COLUMNS, adjust_per_method
 from .effects import sort_rows
 
@@ -268,6 +269,7 @@ def _sign_flip(d: np.ndarray, *, n_resamples: int, rng: np.random.Generator, alt
     return observed, (1 + count) / (1 + n_resamples), n_resamples
 
 
+@warn_once
 def paired(
     scores: pd.DataFrame,
     *,

@@ -100,7 +100,7 @@ import pandas as pd
 from ..check import check_confidence, check_int, check_number, check_random_state, check_str, describe
 from ..seeds import rng
 from ..vocab import DEFAULTS
-from ._warnings import StatsWarning
+from ._warnings import StatsWarning, grouped, warn_once
 from ._data import ordered_labels
 
 __all__ = ["PREVALENCE_COLUMNS", "corrected_prevalence", "error_rates"]
@@ -173,6 +173,7 @@ def _cluster_replicates(shares: np.ndarray, n_resamples: int, generator: np.rand
     return out
 
 
+@warn_once
 def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = None, *,
                          by: str = str(DEFAULTS["by"]), predicted: str = "predicted", truth: str = "truth",
                          cluster: str | None = None, tpr: float | None = None, fpr: float | None = None,
@@ -298,7 +299,8 @@ def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = N
     if cluster is not None:
         frame["cluster"] = docs[cluster].to_numpy()
     rows = []
-    for group in ordered_labels(docs[by]):
+    labels = ordered_labels(docs[by])
+    for group in labels:
         part = frame[frame["group"] == group]
         n_docs = len(part)
         stream = rng(random_state, "documents", str(group))
@@ -317,7 +319,8 @@ def corrected_prevalence(docs: pd.DataFrame, validation: pd.DataFrame | None = N
         low = high = np.nan
         if raw_b is None:
             notes.append(f"one {cluster} only: no interval over clusters")
-            warnings.warn(f"group {group!r} has one {cluster} only; its interval is NaN", StatsWarning, stacklevel=2)
+            warnings.warn(grouped(f"{{count}} have one {cluster} only ({{items}}); their intervals are NaN",
+                                  repr(group), noun="groups", total=len(labels)), stacklevel=2)
         else:
             estimates = np.clip((raw_b[usable] - fpr_b[usable]) / gap_b[usable], 0.0, 1.0)
             if estimates.size:

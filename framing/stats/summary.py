@@ -77,7 +77,7 @@ from ._resample import (
     studentized_ci,
     t_ci,
 )
-from ._warnings import StatsWarning
+from ._warnings import StatsWarning, grouped, warn_once
 from .effects import MIN_CLUSTERS
 
 __all__ = ["AUTO_CI", "CI_METHODS", "SUMMARY_COLUMNS", "TIMESERIES_COLUMNS", "FREQUENCIES", "summarize", "timeseries"]
@@ -223,6 +223,7 @@ def _summary_rows(
     return rows
 
 
+@warn_once
 def summarize(
     scores: pd.DataFrame,
     *,
@@ -238,6 +239,13 @@ def summarize(
     ci_method: str = "auto",
 ) -> pd.DataFrame:
     """Per-group cue rates with bootstrap confidence intervals.
+
+    The per-group table to report: each rate is an estimate with an
+    interval, documents (or the ``cluster`` values) as the units.  For the plain
+    descriptive sums (counts, negations, tokens, for every scored part
+    and voice, no resampling) use :func:`framing.match.aggregate`; its
+    ``mean_rate`` and ``pooled_rate`` equal this table's point values
+    when documents are the units.
 
     Parameters
     ----------
@@ -278,7 +286,12 @@ def summarize(
     Warns
     -----
     StatsWarning
-        A group with fewer than 10 clusters: its intervals are approximate.
+        Groups with fewer than 10 clusters (one warning naming them all):
+        their intervals are approximate.
+
+    See Also
+    --------
+    framing.match.aggregate : descriptive sums and rates, no intervals.
 
     Examples
     --------
@@ -295,17 +308,16 @@ def summarize(
         if cluster is not None:
             n_clusters = len(set(table.clusters[mask].tolist()))
             if n_clusters < MIN_CLUSTERS:
-                warnings.warn(
-                    f"group {group!r} has only {n_clusters} {cluster} cluster(s) (fewer than {MIN_CLUSTERS}); its "
-                    "intervals are approximate (NaN with one cluster)",
-                    StatsWarning,
-                    stacklevel=2,
-                )
+                warnings.warn(grouped(
+                    f"{{count}} have fewer than {MIN_CLUSTERS} {cluster} clusters ({{items}}); their intervals are "
+                    "approximate (NaN with one cluster)",
+                    f"{group!r}: {n_clusters}", noun="groups", total=len(table.group_names)), stacklevel=2)
         stream = seeds.rng(random_state, "summary", group)
         rows.extend(_summary_rows(table, mask, {"group": group}, stream, confidence, n_resamples, ci_method))
     return pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
 
 
+@warn_once
 def timeseries(
     scores: pd.DataFrame,
     *,

@@ -231,3 +231,19 @@ def test_predefined_folds(data):
         cross_validate(frame.assign(one=1), "label", folds="one")
     with pytest.raises(ValueError, match=r"folds: column 'fold' is missing in row 0"):
         cross_validate(frame.assign(fold=[None] + frame["fold"].tolist()[1:]), "label", folds="fold")
+
+
+def test_evaluation_reprs_are_short_and_html_is_escaped(data):
+    from framing.classify.multilabel import MultiLabelEvaluation
+
+    ev = cross_validate(data, "label", model=FrameClassifier(cues=None, char_ngrams=None), n_splits=4, n_resamples=20)
+    text = repr(ev)
+    assert text.startswith("Evaluation(classes ['biased', 'neutral'], 40 documents, 4 folds, macro_f1 ")
+    assert "\n" not in text
+    page = ev._repr_html_()
+    assert "<script" not in page and "macro_f1" in page and "<table>" in page
+    ml = MultiLabelEvaluation(frames=("CO", "<EC>"), predictions=pd.DataFrame({"doc_id": ["a", "a", "b"]}),
+                              summary=pd.DataFrame({"frame": ["CO"], "metric": ["f1"], "value": [0.5]}),
+                              thresholds=pd.DataFrame(), reliability=pd.DataFrame())
+    assert repr(ml) == "MultiLabelEvaluation(frames ['CO', '<EC>'], 2 documents)"
+    assert "&lt;EC&gt;" in ml._repr_html_() and "<EC>" not in ml._repr_html_()

@@ -32,6 +32,12 @@ min_count = 5
 test = "permutation"
 n_resamples = 199
 
+[[keyness]]
+min_count = 5
+method = "g2"
+continuity = "williams"
+correction = "holm"
+
 [outputs]
 figures = []
 report = false
@@ -54,6 +60,13 @@ def test_compare_and_keyness_match_the_run_byte_for_byte(tmp_path, capsys):
     for cli, ran in (("pairs.csv", "comparison-1-pairs.csv"), ("s.csv", "comparison-1-summary.csv"),
                      ("o.csv", "comparison-1-omnibus.csv"), ("k.csv", "keyness-1.csv")):
         assert (out / cli).read_bytes() == (tables / ran).read_bytes(), (cli, ran)
+    assert main(["keyness", str(SAMPLE), "--min-count", "5", "--method", "g2", "--continuity", "williams",
+                 "--correction", "holm", "--seed", "11", "--quiet", "-o", str(out / "k2.csv")]) == 0
+    assert (out / "k2.csv").read_bytes() == (tables / "keyness-2.csv").read_bytes()
+    k2 = (out / "k2.csv").read_text(encoding="utf-8").splitlines()
+    header = k2[0].split(",")
+    assert {k2[1].split(",")[header.index("correction")], k2[1].split(",")[header.index("continuity")]} == {
+        "holm", "williams"}
     # the seed is the root: another root gives other resamples
     assert main(["keyness", str(SAMPLE), "--min-count", "5", "--test", "permutation", "--n-resamples", "199",
                  "--seed", "12", "--quiet", "-o", str(out / "k12.csv")]) == 0
@@ -81,6 +94,9 @@ def test_command_line_defaults_are_the_config_defaults():
     cmp, key = comparison_entry({}), keyness_entry({"min_count": 1})
     assert (cmp.effect, cmp.n_resamples, cmp.omnibus, cmp.correction) == (
         compare.effect, compare.n_resamples, not compare.no_omnibus, compare.correction)
+    # one name per meaning: correction is the multiple-comparison correction of both commands
+    assert (key.correction, key.continuity) == (keyness.correction, keyness.continuity) == (
+        compare.correction, DEFAULTS["keyness_continuity"]) == ("bh", "none")
     assert (key.method, key.comparison, key.test, key.top) == (keyness.method, keyness.comparison, keyness.test,
                                                                keyness.top) == ("document", "one_vs_rest", "welch", 15)
 

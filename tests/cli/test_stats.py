@@ -131,6 +131,21 @@ def test_keyness_errors(capsys):
     capsys.readouterr()
 
 
+def test_keyness_old_correction_spellings_fail_with_the_new_names(capsys):
+    # --p-adjust became --correction; the continuity correction (formerly --correction) is --continuity
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE, "--min-count", "2", "--p-adjust", "holm"])
+    err = capsys.readouterr().err
+    assert "--p-adjust was renamed to --correction (the multiple-comparison correction)" in err
+    assert "the chi2/g2 continuity correction, formerly --correction, is now --continuity" in err
+    with pytest.raises(SystemExit):
+        main(["keyness", SAMPLE, "--min-count", "2", "--method", "g2", "--correction", "yates"])
+    assert "'yates' is a continuity correction, now set with --continuity yates" in capsys.readouterr().err
+    assert main(["keyness", SAMPLE, "--min-count", "5", "--method", "log_ratio", "--continuity", "yates",
+                 "--quiet"]) == 1
+    assert "--continuity: applies only to method = \"chi2\" or \"g2\" (method is 'log_ratio')" in capsys.readouterr().err
+
+
 def test_compare_min_docs_leaves_out_small_groups(tmp_path, capsys):
     corpus = tmp_path / "with-solo.jsonl"
     lines = open(SAMPLE, encoding="utf-8").read().splitlines()
@@ -167,3 +182,27 @@ def test_compare_ci_method_reaches_paired_tables(tmp_path):
     auto, pct = pd.read_csv(out_auto), pd.read_csv(out_pct)
     assert not all(m.startswith("percentile") for m in auto["ci_method"])
     assert all(m.startswith("percentile") for m in pct["ci_method"])
+
+
+def test_compare_prints_each_warning_once_on_one_line(capsys):
+    # the rate-ratio caveat used to come once per pair of outlets (three lines); now once, naming every row
+    assert main(["compare", SAMPLE, "--n-resamples", "99", "--quiet"]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    assert all(line.startswith("warning: ") for line in lines) and len(lines) == len(set(lines))
+    ratio = [line for line in lines if line.startswith("warning: rate_ratio: in ")]
+    assert len(ratio) == 1 and "(civic-sentinel vs harbor-watch)" in ratio[0] and "more)" in ratio[0]
+
+
+def test_warnings_are_one_line_each_and_distinct(capsys):
+    import warnings
+
+    from framing.cli.common import one_line_warnings, warning_line
+
+    assert warning_line("a.jsonl: 3 records read\n  skipped, bad json: 1\n") == (
+        "warning: a.jsonl: 3 records read; skipped, bad json: 1")
+    with one_line_warnings():
+        for _ in range(3):
+            warnings.warn("x.jsonl: 2 records read\n  warning: decoded as cp1252", UserWarning)
+        warnings.warn("another", RuntimeWarning)
+    assert capsys.readouterr().err.splitlines() == [
+        "warning: x.jsonl: 2 records read; warning: decoded as cp1252", "warning: another"]

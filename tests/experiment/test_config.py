@@ -116,11 +116,11 @@ method = "document"
 test = "permutation"
 n_resamples = 199
 min_count = 1
-p_adjust = "by"
+correction = "by"
 
 [[keyness]]
 method = "chi2"
-correction = "yates"
+continuity = "yates"
 comparison = "pairwise"
 min_count = 2
 
@@ -349,9 +349,15 @@ ERRORS = [
      r"keyness\[0\]\.prior: applies only to method = \"log_odds\" \(method is 'document'\)"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'document'\nn_resamples = 500\n",
      r"keyness\[0\]\.n_resamples: applies only to method = \"document\" with test = \"permutation\""),
-    (MINIMAL + "[[keyness]]\nmin_count = 1\ncorrection = 'yates'\n", r"keyness\[0\]\.correction: applies only to"),
-    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'pct_diff'\np_adjust = 'holm'\n",
-     r"keyness\[0\]\.p_adjust: applies only to methods with p-values"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\ncontinuity = 'yates'\n", r"keyness\[0\]\.continuity: applies only to"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'pct_diff'\ncorrection = 'holm'\n",
+     r"keyness\[0\]\.correction: applies only to methods with p-values"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'g2'\np_adjust = 'holm'\n",
+     r"keyness\[0\]\.p_adjust: renamed to correction \(the multiple-comparison correction.*continuity correction "
+     r"of chi2/g2, formerly correction, is now continuity"),
+    (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'g2'\ncorrection = 'yates'\n",
+     r"keyness\[0\]\.correction: 'yates' is a continuity correction, set with continuity = 'yates'; correction is "
+     r"the multiple-comparison correction \(bh, by, holm, bonferroni, none\)"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'g2'\ncomparison = 'vs_pooled'\n",
      r"keyness\[0\]\.comparison: 'vs_pooled' is defined for method = \"log_odds\" only"),
     (MINIMAL + "[[keyness]]\nmin_count = 1\nprior = 'background'\n", r"keyness\[0\]\.prior: unknown prior 'background'"),
@@ -408,8 +414,8 @@ def test_explicit_defaults_for_other_methods_are_allowed(project):
     cfg = load(project, MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'chi2'\nvariance = 'monroe'\nalpha = 0.01\n"
                                   "[[classifiers]]\nlabel = 'y'\ngroups = 'outlet'\n")
     assert cfg.keyness[0].variance == "monroe" and cfg.classifiers[0].groups == "outlet"
-    assert load(project, MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'g2'\ncorrection = 'williams'\n"
-                ).keyness[0].correction == "williams"
+    assert load(project, MINIMAL + "[[keyness]]\nmin_count = 1\nmethod = 'g2'\ncontinuity = 'williams'\n"
+                ).keyness[0].continuity == "williams"
 
 
 def test_derived_lexicon_id_must_be_valid(project):

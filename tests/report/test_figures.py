@@ -67,7 +67,7 @@ def keyness_row(term, count_a, count_b, z, *, a="alpha", b="(rest)", method="log
     row.update(group_a=a, group_b=b, comparison=comparison, term=term, count_a=count_a, count_b=count_b,
                total_a=1000, total_b=2000, docs_a=5, docs_b=10, rate_a=count_a / 1000, rate_b=count_b / 2000,
                method=method, unit="token", estimate=z / 2 if estimate is None else estimate, se=0.5, statistic=z,
-               p_value=0.5, p_adj=0.5, p_adjust="bh", correction="none")
+               p_value=0.5, p_adj=0.5, correction="bh", continuity="none")
     return row
 
 

@@ -73,7 +73,7 @@ def test_default_methods_follow_the_design():
     for side, outlets in (("L", ["o1", "o2"]), ("R", ["o3", "o4"])):
         for k, outlet in enumerate(outlets):
             rows += [(f"{outlet}-{i}", outlet, "x", k + i + (side == "R"), 100, {"side": side}) for i in range(2)]
-    with pytest.warns(UserWarning, match="only 2 outlet clusters"):
+    with pytest.warns(UserWarning, match=r"2 of 2 groups have fewer than 10 outlet clusters \(.L.: 2, .R.: 2\)"):
         clustered = compare(make_scores(rows), by="side", cluster="outlet", n_resamples=99)
     assert clustered["method"].tolist() == list(default_methods("cluster"))
 

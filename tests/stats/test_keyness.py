@@ -65,7 +65,7 @@ G2_YATES = 2 * (9.5 * math.log(9.5 / 7.5) + 20.5 * math.log(20.5 / 22.5) + 90.5 
 
 
 @pytest.mark.parametrize(
-    "method, correction, expected",
+    "method, continuity, expected",
     [
         ("chi2", "none", CHI2_NONE),
         ("chi2", "yates", CHI2_YATES),
@@ -75,19 +75,19 @@ G2_YATES = 2 * (9.5 * math.log(9.5 / 7.5) + 20.5 * math.log(20.5 / 22.5) + 90.5 
         ("g2", "williams", G2_NONE / Q_WILLIAMS),
     ],
 )
-def test_chi2_and_g2_hand_computed(method, correction, expected):
-    r = row(keyness(TABLE, GROUPS, comparison="pairwise", method=method, correction=correction), "x")
+def test_chi2_and_g2_hand_computed(method, continuity, expected):
+    r = row(keyness(TABLE, GROUPS, comparison="pairwise", method=method, continuity=continuity), "x")
     assert r.statistic == pytest.approx(expected, rel=1e-12)
     assert r.p_value == pytest.approx(ss.chi2.sf(expected, 1), rel=1e-10)
     assert (r.count_a, r.count_b, r.total_a, r.total_b, r.docs_a, r.docs_b) == (10, 20, 100, 300, 2, 2)
-    assert r.unit == "token" and r.correction == correction and np.isnan(r.estimate)
+    assert r.unit == "token" and r.continuity == continuity and r.correction == "bh" and np.isnan(r.estimate)
 
 
 @pytest.mark.parametrize("method, lambda_", [("chi2", None), ("g2", "log-likelihood")])
 @pytest.mark.parametrize("yates", [False, True])
 def test_chi2_and_g2_match_scipy(method, lambda_, yates):
     ref = ss.chi2_contingency(OBS, correction=yates, lambda_=lambda_)
-    r = row(keyness(TABLE, GROUPS, comparison="pairwise", method=method, correction="yates" if yates else "none"),
+    r = row(keyness(TABLE, GROUPS, comparison="pairwise", method=method, continuity="yates" if yates else "none"),
             "x")
     assert r.statistic == pytest.approx(ref.statistic, rel=1e-10)
     assert r.p_value == pytest.approx(ref.pvalue, rel=1e-9)
@@ -102,12 +102,12 @@ def test_log_ratio_hand_computed_with_zero_smoothing():
     se = math.sqrt(1 / 10 - 1 / 100 + 1 / 20 - 1 / 300) / math.log(2)
     assert r.se == pytest.approx(se, rel=1e-12)
     assert (r.ci_low, r.ci_high) == pytest.approx((math.log2(1.5) - Z975 * se, math.log2(1.5) + Z975 * se), rel=1e-12)
-    assert r.statistic == pytest.approx(math.log2(1.5) / se) and r.correction == "none"
+    assert r.statistic == pytest.approx(math.log2(1.5) / se) and r.continuity == "none"
     z = row(k, "z")
     # count_b = 0 → 0.5 (only that count): log2((3/100) / (0.5/300)) = log2(18)
     assert z.estimate == pytest.approx(math.log2(18), rel=1e-12)
     assert z.se == pytest.approx(math.sqrt(1 / 3 - 1 / 100 + 1 / 0.5 - 1 / 300) / math.log(2), rel=1e-12)
-    assert z.correction == "zero_to_0.5" and z.count_b == 0
+    assert z.continuity == "zero_to_0.5" and z.count_b == 0
 
 
 def test_pct_diff_hand_computed():
@@ -135,7 +135,7 @@ def test_odds_ratio_hand_computed_with_haldane():
     # cells 3, 0, 97, 300 → Haldane: 3.5, 0.5, 97.5, 300.5
     assert z.estimate == pytest.approx(3.5 * 300.5 / (0.5 * 97.5), rel=1e-12)
     assert z.se == pytest.approx(math.sqrt(1 / 3.5 + 1 / 0.5 + 1 / 97.5 + 1 / 300.5), rel=1e-12)
-    assert z.correction == "haldane_0.5" and r.correction == "none"
+    assert z.continuity == "haldane_0.5" and r.continuity == "none"
 
 
 def test_several_methods_one_schema_and_order():
@@ -252,7 +252,7 @@ def test_mannwhitney_matches_scipy():
         ref = ss.mannwhitneyu(rates[:12, j], rates[12:, j], method="asymptotic")
         assert r.estimate * 12 * 15 == pytest.approx(ref.statistic, rel=1e-12)  # U_a
         assert r.p_value == pytest.approx(ref.pvalue, rel=1e-9)
-        assert r.correction == "continuity"
+        assert r.continuity == "continuity"
 
 
 def test_permutation_hand_checked_and_deterministic():
@@ -350,12 +350,18 @@ def test_no_warning_for_clean_input():
         (lambda: keyness(TABLE, GROUPS, method=[]), "method: expected at least one of 'chi2'.*got an empty list"),
         (lambda: keyness(TABLE, GROUPS, comparison="all"), "comparison: expected one of 'pairwise', 'one_vs_rest', got 'all'"),
         (lambda: keyness(TABLE, GROUPS, comparison="vs_pooled"), "'vs_pooled' .* defined for log_odds only"),
-        (lambda: keyness(TABLE, GROUPS, correction="bonferroni"),
-         "correction: expected one of 'none', 'yates', 'williams', got 'bonferroni'"),
-        (lambda: keyness(TABLE, GROUPS, method="log_ratio", correction="yates"),
-         "correction: 'yates' applies to method 'chi2' or 'g2', but method is 'log_ratio'"),
-        (lambda: keyness(TABLE, GROUPS, p_adjust="fdr"),
-         "p_adjust: expected one of 'bh', 'by', 'holm', 'bonferroni', 'none', got 'fdr'"),
+        (lambda: keyness(TABLE, GROUPS, continuity="bonferroni"),
+         "continuity: expected one of 'none', 'yates', 'williams', got 'bonferroni'"),
+        (lambda: keyness(TABLE, GROUPS, method="log_ratio", continuity="yates"),
+         "continuity: 'yates' applies to method 'chi2' or 'g2', but method is 'log_ratio'"),
+        (lambda: keyness(TABLE, GROUPS, correction="fdr"),
+         "correction: expected one of 'bh', 'by', 'holm', 'bonferroni', 'none', got 'fdr'"),
+        (lambda: keyness(TABLE, GROUPS, method="chi2", correction="yates"),
+         r"correction: 'yates' is a continuity correction; continuity corrections are now continuity='yates', "
+         r"and correction= is the multiple-comparison correction \(one of 'bh'"),
+        (lambda: log_odds(TABLE, GROUPS, correction="williams"),
+         "correction: 'williams' is a continuity correction; continuity corrections are now continuity="),
+        (lambda: document_keyness(TABLE, GROUPS, correction=1), "correction: expected one of 'bh'"),
         (lambda: keyness(TABLE, GROUPS, min_count=0), "min_count: expected an integer >= 1, got 0"),
         (lambda: keyness(TABLE, GROUPS, confidence=95), r"confidence: expected a finite number in \(0, 1\), got 95"),
         (lambda: keyness(TABLE, ["A", "A", "B"]), "groups: got 3 labels for a matrix with 4 documents"),
@@ -472,3 +478,20 @@ def test_mannwhitney_ties_equal_rates_computed_from_different_counts():
 
     rates = document_rates(sp.csr_matrix(counts), tokens).toarray().ravel()
     assert len(set(rates.tolist())) == 2
+
+
+@pytest.mark.parametrize("func", [keyness, log_odds, document_keyness])
+def test_the_old_p_adjust_keyword_fails_naming_correction(func):
+    # renamed, never silently accepted: correction= is the multiple-comparison correction everywhere
+    with pytest.raises(TypeError, match=rf"{func.__name__}: the keyword p_adjust was renamed to correction \(the "
+                                        r"multiple-comparison correction, one of 'bh'.*pass correction= instead"):
+        func(TABLE, GROUPS, p_adjust="holm")
+
+
+def test_correction_and_continuity_are_recorded_per_row():
+    k = keyness(TABLE, GROUPS, comparison="pairwise", method=["chi2", "log_ratio"], continuity="yates",
+                correction="holm")
+    assert set(k["correction"]) == {"holm"}
+    assert set(k.loc[k["method"] == "chi2", "continuity"]) == {"yates"}
+    assert list(KEYNESS_COLUMNS).index("correction") == list(KEYNESS_COLUMNS).index("p_adj") + 1
+    assert "p_adjust" not in KEYNESS_COLUMNS

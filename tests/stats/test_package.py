@@ -29,7 +29,8 @@ def test_vocabulary_is_re_exported_not_redefined():
         (paired.PAIRED_EFFECTS, vocab.PAIRED_EFFECTS), (multitest.CORRECTIONS, vocab.CORRECTIONS),
         (keyness.TOKEN_METHODS, vocab.KEYNESS_TOKEN_METHODS), (keyness.DOCUMENT_TESTS, vocab.KEYNESS_TESTS),
         (keyness.COMPARISONS, vocab.KEYNESS_COMPARISONS), (keyness.VARIANCES, vocab.KEYNESS_VARIANCES),
-        (keyness.PRIORS, vocab.KEYNESS_PRIORS), (keyness.CORRECTIONS, vocab.KEYNESS_CORRECTIONS),
+        (keyness.PRIORS, vocab.KEYNESS_PRIORS), (keyness.CONTINUITY, vocab.KEYNESS_CONTINUITY),
+        (keyness.CORRECTIONS, vocab.CORRECTIONS),
     ]
     for ours, theirs in pairs:
         assert ours is theirs

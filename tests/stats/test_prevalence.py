@@ -72,7 +72,7 @@ def test_clusters_are_the_units():
         "outlet": ["x"] * 10 + ["y"] * 30 + ["z"] * 20,
         "predicted": [1] * 2 + [0] * 8 + [1] * 18 + [0] * 12 + [1] * 10 + [0] * 10,
     })
-    with pytest.warns(StatsWarning, match="group 'R' has one outlet only; its interval is NaN"):
+    with pytest.warns(StatsWarning, match=r"1 of 2 groups have one outlet only \('R'\); their intervals are NaN"):
         table = corrected_prevalence(docs, tpr=0.9, fpr=0.1, by="lean", cluster="outlet", n_resamples=300)
     left, right = table.iloc[0], table.iloc[1]
     assert left.raw_share == pytest.approx(0.4) and left.corrected_share == pytest.approx(0.375)

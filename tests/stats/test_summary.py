@@ -29,7 +29,7 @@ def test_pooled_and_mean_rates_differ_with_lengths():
 def test_cluster_summary_weights_outlets_equally():
     rows = [("d1", "o1", "x", 1, 100, {"side": "L"}), ("d2", "o1", "x", 1, 100, {"side": "L"}), ("d3", "o2", "x", 4, 100, {"side": "L"})]
     scores = make_scores(rows)
-    with pytest.warns(UserWarning, match="group 'L' has only 2 outlet cluster"):
+    with pytest.warns(UserWarning, match=r"1 of 1 groups have fewer than 10 outlet clusters \('L': 2\)"):
         row = summarize(scores, by="side", cluster="outlet", n_resamples=200).iloc[0]
     assert row["mean_rate"] == pytest.approx((10 + 40) / 2) and row["n_units"] == 2 and row["unit"] == "cluster"
     assert row["pooled_rate"] == pytest.approx(1000 * 6 / 300)
@@ -135,6 +135,24 @@ def test_ci_methods_of_the_summary(two_groups):
 
 def test_few_clusters_warn_that_intervals_are_approximate():
     rows = [(f"d{i}", f"o{i % 6}", "x", i % 4, 100, {"side": "L"}) for i in range(18)]
-    with pytest.warns(UserWarning, match=r"group 'L' has only 6 outlet cluster\(s\) \(fewer than 10\); its intervals "
-                                         "are approximate"):
+    with pytest.warns(UserWarning, match=r"1 of 1 groups have fewer than 10 outlet clusters \('L': 6\); their "
+                                         "intervals are approximate"):
         summarize(make_scores(rows), by="side", cluster="outlet", n_resamples=50)
+
+
+def test_aggregate_and_summarize_agree_on_the_point_values():
+    # one obvious way: aggregate = descriptive sums and rates, summarize = the same rates with CIs
+    from framing.corpus.readers import read_corpus
+    from framing.match import aggregate, score
+
+    from tests.paths import REPO
+
+    scores = score(read_corpus(REPO / "corpora" / "sample" / "articles.jsonl"))
+    sums = aggregate(scores).set_index(["group", "category"])
+    est = summarize(scores, n_resamples=20).set_index(["group", "category"])
+    joined = sums.merge(est, left_index=True, right_index=True, suffixes=("_agg", "_sum"))
+    assert len(joined) == len(sums) == len(est)
+    assert np.allclose(joined["mean_rate_agg"], joined["mean_rate_sum"], equal_nan=True)
+    assert np.allclose(joined["pooled_rate_agg"], joined["pooled_rate_sum"], equal_nan=True)
+    assert (joined["n_docs_agg"] == joined["n_docs_sum"]).all()
+    assert {"mean_low", "pooled_high"} <= set(est.columns) and not {"mean_low", "pooled_high"} & set(sums.columns)
