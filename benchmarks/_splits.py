@@ -48,7 +48,7 @@ __all__ = ["SALT", "SPLITS", "abp_split", "babe_split", "hash_unit", "newswcl50_
 
 def hash_unit(key: str) -> float:
     """The key's position in [0, 1): the first 64 bits of SHA-256 of ``SALT:key``."""
-    digest = hashlib.sha256(f"{SALT}:{key}".encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{SALT}:{key}".encode()).hexdigest()
     return int(digest[:16], 16) / 2.0 ** 64
 
 

@@ -30,7 +30,7 @@ events, mostly names, which no cue lexicon is meant to find).
 
 Baselines: Recasens et al. (2013) NPOV bias lexicon, Riloff & Wiebe
 strong subjectives, Liu negative opinion words, MPQA ``strongsubj``
-clues, VADER words with mean <= -1, Hyland hedges and the wooorm
+clues (the same words as Riloff & Wiebe's list, so the two rows agree), VADER words with mean <= -1, Hyland hedges and the wooorm
 hedges/weasels lists (each one category).  For the index the script
 prints, per split, the difference to the best baseline of each metric
 with a 95 % percentile bootstrap CI over documents (``--boot``
@@ -55,22 +55,22 @@ from sklearn.metrics import roc_auc_score
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _memory import status_mb  # noqa: E402
-from _splits import babe_split, newswcl50_split, ptc_split  # noqa: E402
+from _memory import status_mb
+from _splits import babe_split, newswcl50_split, ptc_split
 
-from framing.corpus.datasets import (  # noqa: E402
+from framing.corpus.datasets import (
     load_babe,
     load_newswcl50,
     load_newswcl50_annotations,
     load_ptc_articles,
     load_ptc_spans,
 )
-from framing.lexicon.files import bundled_lexicons, load_lexicon  # noqa: E402
-from framing.lexicon.wordlist import read_word_list  # noqa: E402
-from framing.match import hits as find_hits  # noqa: E402
-from framing.seeds import rng  # noqa: E402
-from framing.stats.spans import babe_gold, evaluate_spans, newswcl50_gold, ptc_gold  # noqa: E402
-from framing.text import tokenize  # noqa: E402
+from framing.lexicon.files import bundled_lexicons, load_lexicon
+from framing.lexicon.wordlist import read_word_list
+from framing.match import hits as find_hits
+from framing.seeds import rng
+from framing.stats.spans import babe_gold, evaluate_spans, newswcl50_gold, ptc_gold
+from framing.text import tokenize
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PTC_LABELS = ("Loaded_Language", "Name_Calling,Labeling", "Doubt", "Exaggeration,Minimisation")

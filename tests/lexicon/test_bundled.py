@@ -116,7 +116,7 @@ def test_pending_constraints_are_documented():
         assert key in pending
     # every TOML line in it names an entry of the lexicon it is for
     entries = {name: {e.term for e in load_lexicon(name).entries} for name in NEW}
-    found = re.findall(r"^# (framing-[a-z-]+) \S+: (?:replace|constrain)\n\{ term = \"([^\"]+)\"", pending, flags=re.M)
+    found = re.findall(r"^# (framing-[a-z-]+) \S+: (?:replace|constrain)\n\{ term = \"([^\"]+)\"", pending, flags=re.MULTILINE)
     assert found
     for name, term in found:
         assert term in entries[name] or term in READD, (name, term)
