@@ -52,7 +52,7 @@ CASES = [
     ("missing-file", ["hits", "{tmp}/nope.jsonl"], {}, 1, r"framing hits: error: corpus .*nope\.jsonl does not exist"),
     ("missing-lexicon", ["hits", "{corpus}", "--lexicon", "{tmp}/nope.toml"], {}, 1, r"framing hits: error: lexicon '.*nope\.toml' is neither a bundled lexicon"),
     ("lexicon-is-a-directory", ["hits", "{corpus}", "--lexicon", "{tmp}"], {}, 1,
-     r"framing hits: error: lexicon '.*' is neither a bundled lexicon \(framing-cues\) nor an existing file"),
+     r"framing hits: error: lexicon '.*' is neither a bundled lexicon \(framing-bias-cues, framing-cues, framing-dimensions\) nor an existing file"),
     ("unknown-suffix", ["hits", "{tmp}/c.xml"], {"c.xml": b"<x/>"}, 1,
      r"cannot tell the format of .*c\.xml from its suffix '\.xml'"),
     ("folder-with-file-format", ["hits", "{tmp}", "--format", "jsonl"], {}, 1, r"is a folder; format='jsonl' needs a file"),
