@@ -82,8 +82,9 @@ def _prepare(raw: bytes) -> bytes:
 class _TokenTable:
     """Candidate tokens of one matcher as integer ids, for the batch path.
 
-    Per token id: its best entry per category (-1: none) and whether it
-    is a negator; per automaton key: the id of its token when the key is
+    Per token id: the token, its best entry per category (-1: none),
+    whether it is a negator and whether one of its single-word entries
+    has context rules (:meth:`Matcher.ruled_singles`); per automaton key: the id of its token when the key is
     a whole token (-1 otherwise).  Built from :meth:`Matcher.token_info`
     and :attr:`Matcher.compiled`; grows as new tokens are met and starts
     afresh past ``_TOKEN_LIMIT`` tokens.
@@ -96,8 +97,10 @@ class _TokenTable:
 
     def reset(self) -> None:
         self.ids: dict[str, int] = {}
+        self.tokens: list[str] = []
         self.entry = np.full((1024, self.ncat), -1, dtype=np.int64)
         self.negator = np.zeros(1024, dtype=bool)
+        self.ruled = np.zeros(1024, dtype=bool)
         self.key_token = np.array([self.token_id(k.single) if k.single else -1 for k in self.matcher.compiled.keys],
                                   dtype=np.int64)
 
@@ -110,12 +113,15 @@ class _TokenTable:
         if tid == len(self.negator):
             self.entry = np.concatenate([self.entry, np.full_like(self.entry, -1)])
             self.negator = np.concatenate([self.negator, np.zeros_like(self.negator)])
+            self.ruled = np.concatenate([self.ruled, np.zeros_like(self.ruled)])
         info = self.matcher.token_info(token)
         if info is not None:
             for cat, entry in info.singles:
                 self.entry[tid, cat] = entry
             self.negator[tid] = info.negator
+            self.ruled[tid] = bool(self.matcher.ruled_singles(token))
         self.ids[token] = tid
+        self.tokens.append(token)
         return tid
 
 
@@ -187,7 +193,7 @@ def count_texts(
             or "\x01" in text
             or "\x02" in text
             or "\x03" in text
-            or (compiled.context is not None and matcher.needs_context(text))
+            or (compiled.context is not None and matcher.needs_token_path(text))
         ):
             row = matcher.count_rows(text, intervals)[voice]
             count[i], negated[i], weight[i], tokens[i] = row
@@ -287,21 +293,38 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             index, token_id = s.index, tables.token_id
             occ_token[unknown] = [token_id(s[p : index(" ", p)]) for p in occ_start[unknown].tolist()]
         occ_entry = tables.entry[occ_token]
-        which, cat = np.nonzero(occ_entry >= 0)
-        pos = occ_start[which]
-        entry = occ_entry[which, cat]
         negator_starts = occ_start[tables.negator[occ_token]]
     else:
-        pos = cat = entry = negator_starts = np.zeros(0, dtype=np.int64)
+        occ_start = occ_token = negator_starts = np.zeros(0, dtype=np.int64)
+        occ_entry = np.zeros((0, k), dtype=np.int64)
+    extra: list = []
+    if compiled.context is not None:
+        # context rules and exceptions: the occurrences of tokens of entries
+        # with rules are checked one by one, blocked ones dropped
+        ruled_at = np.flatnonzero(tables.ruled[occ_token])
+        ruled = list(zip(occ_start[ruled_at].tolist(), [tables.tokens[t] for t in occ_token[ruled_at].tolist()]))
+        phrase_hits, extra, blocked = matcher.context_filter(s, phrase_hits, ruled)
+        drop = np.zeros(len(occ_start), dtype=bool)
+        drop[ruled_at] = True
+        if blocked:
+            drop |= _member(occ_start, np.array(blocked, dtype=np.int64))
+        if drop.any():
+            occ_entry = occ_entry.copy()
+            occ_entry[drop] = -1
+    which, cat = np.nonzero(occ_entry >= 0)
+    pos = occ_start[which]
+    entry = occ_entry[which, cat]
 
-    if phrase_hits:
-        spanned = matcher.spanned(s, phrase_hits)
-        if compiled.scope_lexicon:
-            contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
-        else:
-            keys = [p * k + c for c, starts in spanned.items() for p in starts]
-            contested = _member(pos * k + cat, np.array(keys, dtype=np.int64))
-        cands = list(phrase_hits)
+    if phrase_hits or extra:
+        contested = np.zeros(len(pos), dtype=bool)
+        if phrase_hits:
+            spanned = matcher.spanned(s, phrase_hits)
+            if compiled.scope_lexicon:
+                contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
+            else:
+                keys = [p * k + c for c, starts in spanned.items() for p in starts]
+                contested = _member(pos * k + cat, np.array(keys, dtype=np.int64))
+        cands = [*phrase_hits, *extra]
         if contested.any():
             cands.extend(zip(pos[contested].tolist(), pos[contested].tolist(), [1] * int(contested.sum()), entry[contested].tolist()))
             keep = ~contested

@@ -289,6 +289,11 @@ def _readonly(values, dtype) -> np.ndarray:
 
 
 _DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb]')
+_PARAGRAPH_ENDS = "\n\r\u2028\u2029"
+_DOUBLE_OR_PARAGRAPH = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb\n\r\u2028\u2029]')
+_DOUBLE_CLOSERS = "\u201d\u00bb"
+# characters before a straight double quote that make it open (framing.quotes)
+_OPEN_BEFORE = frozenset("([{<-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 # a whitespace-delimited chunk holding a letter or digit (at least one token)
 _WORDY_CHUNK = re.compile(r"\S*?[^\W_]\S*")
 
@@ -342,6 +347,14 @@ class ContextRules:
     scare: tuple[tuple[int, int], ...]
     scare_max: int
     automaton: "ahocorasick.Automaton | None" = field(repr=False)
+    #: keys for the first words of the lexicon's exceptions (None without
+    #: exceptions); a value is ``(key size, exception indices)``
+    exception_automaton: "ahocorasick.Automaton | None" = field(default=None, repr=False)
+
+    @property
+    def exception_max(self) -> int:
+        """Words of the longest lexicon exception (0: none)."""
+        return max((len(p) for p in self.exceptions), default=0)
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> "ContextRules | None":
@@ -368,7 +381,20 @@ class ContextRules:
                 for key in keys:
                     automaton.add_word(_latin(key.encode("utf-8")), 0)
             automaton.make_automaton()
-        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton)
+        exception_automaton = None
+        if exceptions:
+            by_key: dict[str, list[int]] = {}
+            for k, pattern in enumerate(exceptions):
+                word = pattern[0]
+                keys = (f" {word[:-1]}",) if word.endswith("*") else (f" {word} ", f" {word}'s ")
+                for key in keys:
+                    by_key.setdefault(_latin(key.encode("utf-8")), []).append(k)
+            exception_automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+            for key, found in sorted(by_key.items()):
+                exception_automaton.add_word(key, (len(key), tuple(found)))
+            exception_automaton.make_automaton()
+        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton,
+                   exception_automaton)
 
 
 @dataclass(frozen=True, eq=False)
@@ -667,6 +693,8 @@ class Matcher:
         self._info: dict[str, TokenInfo | None] = {}
         # folded token -> every single-word entry it matches (context path)
         self._singles: dict[str, tuple[int, ...]] = {}
+        # token (latin-1 str) -> its single-word entries when one has rules, else ()
+        self._ruled: dict[str, tuple[int, ...]] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
@@ -957,8 +985,11 @@ class Matcher:
         n_markers = 2 * len(quoted) if quoted else 0
         total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
         s = _latin(b)
-        if self._context is not None and self._triggered(original, s):
-            return self._context_rows(original, quoted, b, starts, total_tokens)
+        context = self._context
+        extra: list[tuple[int, int, int, int]] = []
+        if context is not None:
+            if context.scare_max and self.needs_token_path(original):
+                return self._context_rows(original, quoted, b, starts, total_tokens)
         positions, phrase_hits = self._scan(s)
         info_of = self.token_info
         infos = []
@@ -968,14 +999,36 @@ class Matcher:
             if info is not None:
                 infos.append((info, found, token))
                 windowed = windowed or info.windowed
+        if context is not None:
+            # rules and exceptions drop candidates (never negators): the
+            # tokens of entries with rules go to ``extra`` one occurrence
+            # at a time, the rest keep the per-token counting
+            ruled = []
+            counted = infos
+            if context.rules:
+                counted = []
+                for item in infos:
+                    if self.ruled_singles(item[2]):
+                        ruled.extend((start, item[2]) for start in item[1])
+                    else:
+                        counted.append(item)
+            phrase_hits, extra, blocked = self.context_filter(s, phrase_hits, ruled)
+            if blocked:
+                blocked_set = set(blocked)
+                counted = [(info, [p for p in found if p not in blocked_set], token) for info, found, token in counted]
+            windowed = windowed or any(self._windows[self._entry_cat[h[3]]] for h in extra)
         negators = None
         if self._has_negation and (windowed or any(self._windows[self._entry_cat[h[3]]] for h in phrase_hits)):
             negators = self._negator_positions(infos)
             if not negators and b"n't " not in b:
                 negators = None
-        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < EXACT_TOKENS_MAX)):
-            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens), quoted)
-        groups = self._kept_groups(phrase_hits, infos)
+        if context is not None:
+            infos = [item for item in counted if item[1] and item[0].singles]
+        exact = self._exact_weights and total_tokens < EXACT_TOKENS_MAX
+        if not quoted and (exact or (not phrase_hits and context is None)):
+            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens, extra),
+                                quoted)
+        groups = self._kept_groups(phrase_hits, infos, extra)
         ncat = len(self.categories)
         if not quoted:
             return self._voices(self._tally(b, starts, groups, negators, None, total_tokens, ncat), quoted)
@@ -1012,7 +1065,7 @@ class Matcher:
         pieces.append(text[pos:])
         return "".join(pieces)
 
-    def _kept_groups(self, phrase_hits, infos) -> list[tuple[int, list[int]]]:
+    def _kept_groups(self, phrase_hits, infos, extra=()) -> list[tuple[int, list[int]]]:
         """The resolved hits as ``(entry, starts)`` groups.
 
         Only a phrase can overlap another hit, so single-token hits of a
@@ -1024,7 +1077,7 @@ class Matcher:
         contested = {entry_cat[h[3]] for h in phrase_hits}
         scope_lexicon = self._scope_lexicon and bool(phrase_hits)
         groups: list[tuple[int, list[int]]] = []
-        cands = list(phrase_hits)
+        cands = [*phrase_hits, *extra]
         for info, found, _ in infos:
             for cat, entry in info.singles:
                 if scope_lexicon or cat in contested:
@@ -1077,7 +1130,7 @@ class Matcher:
             between -= b.count(_OPEN, neg_end, start) + b.count(_CLOSE, neg_end, start)
         return between < window
 
-    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int):
+    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int, extra=()):
         """Rows of the whole text, counting single-token hits per token.
 
         Only a phrase can overlap another hit, so an occurrence of a
@@ -1101,7 +1154,7 @@ class Matcher:
         entry_cat = self._entry_cat
         spanned = self.spanned(s, phrase_hits)
         every = spanned.get(-1)
-        cands = list(phrase_hits)
+        cands = [*phrase_hits, *extra]
         for info, found, _ in infos:
             for cat, entry in info.singles:
                 rest = found
@@ -1184,6 +1237,206 @@ class Matcher:
         return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
 
     # -- context rules ------------------------------------------------------
+    def ruled_singles(self, token: str) -> tuple[int, ...]:
+        """Every single-word entry the token (a latin-1 str of its UTF-8
+        bytes, as the fast path sees it) matches when one of them has
+        context rules, else ``()`` (cached).  The fast paths send the
+        occurrences of such tokens to :meth:`context_filter`."""
+        found = self._ruled.get(token)
+        if found is None:
+            if len(self._ruled) >= _CACHE_LIMIT:
+                self._ruled.clear()
+            found = ()
+            rules = self._context.rules if self._context is not None else {}
+            if rules:
+                entries = self._all_singles(self._norm_of(token))
+                if any(entry in rules for entry in entries):
+                    found = entries
+            self._ruled[token] = found
+        return found
+
+    @staticmethod
+    def _before(s: str, start: int, n: int) -> list[tuple[str, int]]:
+        """Up to ``n`` ``(token, start)`` pairs before the token starting at
+        ``start``, nearest first, skipping quote markers, stopping at a
+        break or a document separator (``\x03``)."""
+        out: list[tuple[str, int]] = []
+        pos = start - 1
+        while len(out) < n:
+            while pos >= 0 and s[pos] == " ":
+                pos -= 1
+            if pos < 0:
+                break
+            begin = s.rfind(" ", 0, pos) + 1
+            token = s[begin : pos + 1]
+            if token == "|" or token == "\x03":
+                break
+            if token != "\x01" and token != "\x02":
+                out.append((token, begin))
+            pos = begin - 1
+        return out
+
+    def _fast_passes(self, rule, s: str, first: int, last: int, n: int) -> bool:
+        """:meth:`_passes` on the prepared text: the candidate's tokens start
+        at ``first`` .. ``last`` (``n`` tokens)."""
+        followed, not_followed, preceded, not_preceded, exceptions = rule
+        norm_of = self._norm_of
+        if followed or not_followed:
+            after = self._after(s, s.index(" ", last), 1)
+            nxt = norm_of(after[0][0]) if after else None
+            if followed and (nxt is None or not _any_word(followed, nxt)):
+                return False
+            if not_followed and nxt is not None and _any_word(not_followed, nxt):
+                return False
+        if preceded or not_preceded:
+            before = self._before(s, first, 1)
+            prev = norm_of(before[0][0]) if before else None
+            if preceded and (prev is None or not _any_word(preceded, prev)):
+                return False
+            if not_preceded and prev is not None and _any_word(not_preceded, prev):
+                return False
+        if exceptions:
+            most = max(len(p) for p in exceptions) - n
+            if most < 0:
+                most = 0
+            before = [norm_of(t) for t, _ in reversed(self._before(s, first, most))] if most else []
+            end = s.index(" ", first)
+            inner = [norm_of(s[first:end])]
+            if n > 1:
+                inner.extend(norm_of(t) for t, _ in self._after(s, end, n - 1))
+            after = [norm_of(t) for t, _ in self._after(s, s.index(" ", last), most)] if most else []
+            norms = [*before, *inner, *after]
+            sentences = [0] * len(norms)
+            lo, hi = len(before), len(before) + n - 1
+            for pattern in exceptions:
+                for at in range(max(0, hi - len(pattern) + 1), lo + 1):
+                    if _occurs(pattern, at, norms, sentences):
+                        return False
+        return True
+
+    def _blocked(self, s: str) -> list[int]:
+        """Sorted starts of the tokens covered by an occurrence of one of
+        the lexicon's exceptions in the prepared text ``s``."""
+        context = self._context
+        blocked: set[int] = set()
+        seen: set[tuple[int, int]] = set()
+        patterns = context.exceptions
+        index = s.index
+        for end, (size, found) in context.exception_automaton.iter(s):
+            start = end - size + 2
+            stop = index(" ", start)
+            norm = self._norm_of(s[start:stop])
+            following = None
+            for k in found:
+                if (start, k) in seen:
+                    continue
+                seen.add((start, k))
+                pattern = patterns[k]
+                if not _word_ok(pattern[0], norm):
+                    continue
+                if len(pattern) > 1:
+                    if following is None:
+                        following = self._after(s, stop, context.exception_max - 1)
+                    if len(following) < len(pattern) - 1 or not all(
+                        _word_ok(word, self._norm_of(following[j][0])) for j, word in enumerate(pattern[1:])
+                    ):
+                        continue
+                    blocked.update(following[j][1] for j in range(len(pattern) - 1))
+                blocked.add(start)
+        return sorted(blocked)
+
+    def context_filter(self, s: str, phrase_hits, ruled) -> tuple[list, list, list[int]]:
+        """Apply the lexicon's context rules and exceptions on the fast path.
+
+        Parameters
+        ----------
+        s : str
+            The prepared text (latin-1 str of the byte string; may be many
+            documents joined by separators).
+        phrase_hits : list of (start, last start, words, entry)
+            Phrase candidates of :meth:`phrase_candidates`.
+        ruled : iterable of (start, token)
+            Occurrences of tokens whose :meth:`ruled_singles` is not empty
+            (taken out of the caller's single-word candidates).
+
+        Returns
+        -------
+        phrase_hits : list
+            The phrase candidates that pass their rules and overlap no
+            lexicon exception.
+        extra : list of (start, start, 1, entry)
+            The single-word candidates of ``ruled`` (every entry of the
+            token) that pass; they go through :meth:`resolve`.
+        blocked : list of int
+            Sorted starts of the tokens inside an occurrence of a lexicon
+            exception: the caller drops its single-word candidates there.
+        """
+        context = self._context
+        rules = context.rules
+        blocked = self._blocked(s) if context.exception_automaton is not None else []
+
+        def free(first: int, last: int) -> bool:
+            if not blocked:
+                return True
+            at = bisect_left(blocked, first)
+            return at == len(blocked) or blocked[at] > last
+
+        kept = []
+        for hit in phrase_hits:
+            rule = rules.get(hit[3])
+            if free(hit[0], hit[1]) and (rule is None or self._fast_passes(rule, s, hit[0], hit[1], hit[2])):
+                kept.append(hit)
+        extra = []
+        for start, token in ruled:
+            if not free(start, start):
+                continue
+            for entry in self.ruled_singles(token):
+                rule = rules.get(entry)
+                if rule is None or self._fast_passes(rule, s, start, start, 1):
+                    extra.append((start, start, 1, entry))
+        return kept, extra, blocked
+
+    def needs_token_path(self, text: str) -> bool:
+        """Must ``text`` be matched token by token?  True only for a
+        lexicon that counts scare quotes and a text that may hold one: two
+        consecutive double quote marks in one paragraph, the first of
+        which can open a quotation and the second close one
+        (:mod:`framing.quotes`), with at most ``scare_quote_max_words``
+        words between them (every scare quote holds such a pair: its
+        innermost double quotation).  Context rules and exceptions are
+        applied on the fast paths (:meth:`context_filter`)."""
+        context = self._context
+        if context is None or not context.scare_max or not _DOUBLE_MARK.search(text):
+            return False
+        most = context.scare_max
+        size = len(text)
+        opened = -1
+        for match in _DOUBLE_OR_PARAGRAPH.finditer(text):
+            i = match.start()
+            char = text[i]
+            if char in _PARAGRAPH_ENDS:
+                opened = -1
+                continue
+            after = text[i + 1] if i + 1 < size else ""
+            prev = text[i - 1] if i else ""
+            if char == '"':
+                opens_here = bool(after) and not after.isspace()
+                can_open = opens_here and not prev.isalnum()
+                can_close = not (opens_here and (not i or prev.isspace() or prev in _OPEN_BEFORE))
+            else:
+                can_open = char not in _DOUBLE_CLOSERS
+                can_close = char in _DOUBLE_CLOSERS or char == "\u201c"
+            if opened >= 0 and can_close:
+                words = 0
+                for _ in _WORDY_CHUNK.finditer(text, opened + 1, i):
+                    words += 1
+                    if words > most:
+                        break
+                if words <= most:
+                    return True
+            opened = i if can_open else -1
+        return False
+
     def needs_context(self, text: str) -> bool:
         """Could the lexicon's context rules, exceptions or scare quotes
         change what is found in ``text``?  False for every text when the
