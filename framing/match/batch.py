@@ -54,6 +54,7 @@ _BATCH_BYTES = 1_000_000
 # candidate tokens kept in the id table before it is started afresh
 _TOKEN_LIMIT = 200_000
 _SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR, _DOT, _APOSTROPHE = 32, ord("|"), 1, 2, 3, ord("."), ord("'")
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
 _IS_TOKEN_BYTE = np.zeros(256, dtype=bool)
 _IS_TOKEN_BYTE[list(TOKEN_BYTES)] = True
 
@@ -182,6 +183,7 @@ def count_texts(
     tokens = np.zeros(n, dtype=np.int64)
     batch: list[int] = []
     raws: list[bytes] = []
+    scares: list[tuple[int, str, tuple]] = []  # (place in the batch, text, spans)
     size = 0
     for i, text in enumerate(texts):
         if not text:
@@ -193,26 +195,39 @@ def count_texts(
             or "\x01" in text
             or "\x02" in text
             or "\x03" in text
-            or (compiled.context is not None and matcher.needs_token_path(text))
         ):
             row = matcher.count_rows(text, intervals)[voice]
             count[i], negated[i], weight[i], tokens[i] = row
             continue
-        raw = matcher.raw_bytes(text, intervals)
+        if compiled.context is not None and compiled.context.scare_max:
+            spans = matcher.scare_spans(text)
+            if spans is None or spans:
+                raw = matcher.raw_bytes(text, intervals)
+                if spans is None or raw.count(b'"') != sum(text.count(c) for c in _DOUBLE_MARKS):
+                    row = matcher.count_rows(text, intervals)[voice]
+                    count[i], negated[i], weight[i], tokens[i] = row
+                    continue
+                scares.append((len(batch), text, spans))
+            else:
+                raw = matcher.raw_bytes(text, intervals)
+        else:
+            raw = matcher.raw_bytes(text, intervals)
         batch.append(i)
         raws.append(raw)
         size += len(raw)
         if size >= _BATCH_BYTES:
-            _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
-            batch, raws, size = [], [], 0
+            _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens, scares)
+            batch, raws, scares, size = [], [], [], 0
     if batch:
-        _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
+        _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens, scares)
     return count, negated, weight, tokens
 
 
-def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: str, count, negated, weight, tokens) -> None:
+def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: str, count, negated, weight, tokens,
+                 scares=()) -> None:
     """Count the documents ``raws`` (raw bytes) into rows ``rows`` of the
-    output arrays."""
+    output arrays; ``scares`` holds ``(place in rows, text, spans)`` of the
+    documents with possible scare quotes (:meth:`Matcher.scare_spans`)."""
     tables = _tables(matcher)
     compiled = matcher.compiled
     k = tables.ncat
@@ -252,7 +267,7 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     for end, kid in compiled.automaton.iter(s):
         add_end(end)
         add_kid(kid)
-    if not ends:
+    if not ends and not scares:
         return
     end_arr = np.array(ends, dtype=np.int64)
     kid_arr = np.array(kids, dtype=np.int64)
@@ -304,6 +319,22 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
         ruled_at = np.flatnonzero(tables.ruled[occ_token])
         ruled = list(zip(occ_start[ruled_at].tolist(), [tables.tokens[t] for t in occ_token[ruled_at].tolist()]))
         phrase_hits, extra, blocked = matcher.context_filter(s, phrase_hits, ruled)
+        if scares:
+            offsets = np.concatenate([[0], np.cumsum([len(r) + len(_SEP) for r in raws])]).tolist()
+            raw_marks = []
+            for place, _, _ in scares:
+                raw = raws[place]
+                at = raw.find(b'"')
+                while at >= 0:
+                    raw_marks.append(offsets[place] + at)
+                    at = raw.find(b'"', at + 1)
+            marks = matcher.byte_positions(b, raw_marks)
+            used = 0
+            for place, text, spans in scares:
+                n_marks = raws[place].count(b'"')
+                # a scare quote competes like a phrase: it contests the tokens it spans
+                phrase_hits.extend(matcher.scare_candidates(s, text, spans, marks[used : used + n_marks], blocked))
+                used += n_marks
         drop = np.zeros(len(occ_start), dtype=bool)
         drop[ruled_at] = True
         if blocked:
@@ -333,9 +364,13 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
         if kept:
             kept_pos = np.array([c[0] for c in kept], dtype=np.int64)
             kept_entry = np.array([c[3] for c in kept], dtype=np.int64)
+            # scare quotes are pseudo-entries ``len(entries) + category``
+            n_entries = len(compiled.entries)
+            kept_cat = np.where(kept_entry < n_entries, compiled.entry_category_array[np.minimum(kept_entry, n_entries - 1)]
+                                if n_entries else 0, kept_entry - n_entries)
             pos = np.concatenate([pos, kept_pos])
             entry = np.concatenate([entry, kept_entry])
-            cat = np.concatenate([cat, compiled.entry_category_array[kept_entry]])
+            cat = np.concatenate([cat, kept_cat])
     if not len(pos):
         return
 
@@ -361,8 +396,9 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             between = r - q - 1 - (np.searchsorted(markers, r) - np.searchsorted(markers, q))
             is_negated[windowed] = (j >= 0) & unbroken & (between < window[windowed])
     doc = np.searchsorted(seps, pos)
+    scare = entry >= len(compiled.entries)
     if split:
-        hit_depth = depth[np.searchsorted(run_start, pos)]
+        hit_depth = np.where(scare, 0, depth[np.searchsorted(run_start, pos)])
         voiced = (hit_depth > 0) if voice == "quoted" else (hit_depth == 0)
         doc, cat, entry, is_negated = doc[voiced], cat[voiced], entry[voiced], is_negated[voiced]
     cell = doc * k + cat
@@ -370,4 +406,8 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     size = nd * k
     count[rows] = np.bincount(cell[counted], minlength=size).reshape(nd, k)
     negated[rows] = np.bincount(cell[is_negated], minlength=size).reshape(nd, k)
-    weight[rows] = np.bincount(cell[counted], weights=compiled.entry_weight_array[entry[counted]], minlength=size).reshape(nd, k)
+    if scare.any():
+        entry_weight = np.concatenate([compiled.entry_weight_array, np.ones(k)])
+    else:
+        entry_weight = compiled.entry_weight_array
+    weight[rows] = np.bincount(cell[counted], weights=entry_weight[entry[counted]], minlength=size).reshape(nd, k)

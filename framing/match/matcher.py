@@ -292,6 +292,8 @@ _DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb]')
 _PARAGRAPH_ENDS = "\n\r\u2028\u2029"
 _DOUBLE_OR_PARAGRAPH = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb\n\r\u2028\u2029]')
 _DOUBLE_CLOSERS = "\u201d\u00bb"
+# characters other than the double quote marks that fold to ``"``
+_OTHER_DOUBLE = re.compile("[\u2033\u301d\u301e\uff02]")
 # characters before a straight double quote that make it open (framing.quotes)
 _OPEN_BEFORE = frozenset("([{<-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 # a whitespace-delimited chunk holding a letter or digit (at least one token)
@@ -689,6 +691,7 @@ class Matcher:
             # that lose ties to every real entry
             self._rank = (*self._rank, *((10**9, 0, "", len(self.entries) + k) for k in range(len(self.categories))))
             self._entry_cat = (*self._entry_cat, *range(len(self.categories)))
+            self._weights = (*self._weights, *(1.0 for _ in self.categories))
         # token (as a latin-1 str of its UTF-8 bytes) -> classification
         self._info: dict[str, TokenInfo | None] = {}
         # folded token -> every single-word entry it matches (context path)
@@ -977,7 +980,8 @@ class Matcher:
         original = text
         if quoted:
             text = self._mark(text, quoted)
-        b = self._prepare(text)
+        raw = self._raw(text)
+        b = self._bytes(raw)
         # token starts: a non-space byte after a space (``b`` starts with one);
         # ``starts[i]`` is true when a token starts at ``i + 1``
         nonspace = np.frombuffer(b, dtype=np.uint8) != 32
@@ -987,8 +991,10 @@ class Matcher:
         s = _latin(b)
         context = self._context
         extra: list[tuple[int, int, int, int]] = []
-        if context is not None:
-            if context.scare_max and self.needs_token_path(original):
+        scare = ()
+        if context is not None and context.scare_max:
+            scare = self.scare_spans(original)
+            if scare is None:
                 return self._context_rows(original, quoted, b, starts, total_tokens)
         positions, phrase_hits = self._scan(s)
         info_of = self.token_info
@@ -1013,6 +1019,13 @@ class Matcher:
                     else:
                         counted.append(item)
             phrase_hits, extra, blocked = self.context_filter(s, phrase_hits, ruled)
+            if scare:
+                marks = [m.start() for m in re.finditer(b'"', raw)]
+                if len(marks) != len(_DOUBLE_MARK.findall(original)):
+                    return self._context_rows(original, quoted, b, starts, total_tokens)
+                marks = self.byte_positions(b, marks)
+                # a scare quote competes like a phrase: it contests the tokens it spans
+                phrase_hits.extend(self.scare_candidates(s, original, scare, marks, blocked))
             if blocked:
                 blocked_set = set(blocked)
                 counted = [(info, [p for p in found if p not in blocked_set], token) for info, found, token in counted]
@@ -1207,7 +1220,10 @@ class Matcher:
                 parts = [(found, flags)]
             else:
                 opens, closes = markers
-                inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
+                if entry >= len(self.entries):  # a scare quote: the outlet's voice
+                    inside = [False] * len(found)
+                else:
+                    inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
                 parts = [(found, flags)]
                 for want in (False, True):
                     parts.append((
@@ -1396,27 +1412,138 @@ class Matcher:
                     extra.append((start, start, 1, entry))
         return kept, extra, blocked
 
-    def needs_token_path(self, text: str) -> bool:
-        """Must ``text`` be matched token by token?  True only for a
-        lexicon that counts scare quotes and a text that may hold one: two
-        consecutive double quote marks in one paragraph, the first of
-        which can open a quotation and the second close one
-        (:mod:`framing.quotes`), with at most ``scare_quote_max_words``
-        words between them (every scare quote holds such a pair: its
-        innermost double quotation).  Context rules and exceptions are
-        applied on the fast paths (:meth:`context_filter`)."""
+    @staticmethod
+    def byte_positions(b: bytes, raw_positions) -> list[int]:
+        """Positions in the prepared bytes ``b`` of the bytes at
+        ``raw_positions`` (sorted) of the raw bytes it was prepared from
+        (:meth:`raw_bytes`; for the batch path, the joined raw bytes of a
+        chunk): the byte rules keep every byte in place but for the
+        leading space and the two spaces around each sentence break."""
+        bars = [m.start() for m in re.finditer(rb"\|", b)]
+        pre = [q - 2 * i - 1 for i, q in enumerate(bars)]
+        out = []
+        for r in raw_positions:
+            at = r + 1
+            out.append(at + 2 * bisect_left(pre, at))
+        return out
+
+    def scare_spans(self, text: str) -> tuple[tuple[int, int, int], ...] | None:
+        """The quotations of ``text`` that may be scare quotes, as ``(start,
+        opening mark, closing mark)``: the offset of the opening mark and
+        the ordinals of the two marks among the text's double quote marks
+        (each is one ``"`` in :meth:`raw_bytes`).  Only the paragraphs
+        with a pair of :meth:`needs_token_path` are read by
+        :func:`framing.quotes.quote_spans`.  None when the marks cannot be
+        located that way (the text holds another character that folds to
+        ``"``); then the token path is used."""
+        context = self._context
+        if context is None or not context.scare_max:
+            return ()
+        paragraphs = self._scare_paragraphs(text)
+        if not paragraphs:
+            return ()
+        if _OTHER_DOUBLE.search(text):
+            return None
+        marks = [m.start() for m in _DOUBLE_MARK.finditer(text)]
+        out = []
+        for begin, stop in paragraphs:
+            for span in quote_spans(text[begin:stop]):
+                if span.kind == "double" and span.closed and not span.depth:
+                    start, end = begin + span.start, begin + span.end
+                    out.append((start, bisect_left(marks, start), bisect_left(marks, end - 1)))
+        return tuple(out)
+
+    def scare_candidates(self, s: str, text: str, spans, marks: list[int], blocked: list[int]) -> list:
+        """Scare-quote candidates ``(first, last, tokens, len(entries) +
+        category)`` (token starts in the prepared text ``s``) of the
+        :meth:`scare_spans` ``spans`` of ``text``, given the positions in
+        ``s`` of the text's double quote marks; tokens in ``blocked``
+        (:meth:`context_filter`) are not candidates."""
+        context = self._context
+        most = context.scare_max
+        n_entries = len(self.entries)
+        norm_of = self._norm_of
+        out = []
+        for start, open_mark, close_mark in spans:
+            pos, stop = marks[open_mark], marks[close_mark]
+            tokens: list[int] = []
+            broken = False
+            while True:
+                while pos < stop and s[pos] == " ":
+                    pos += 1
+                if pos >= stop:
+                    break
+                end = s.index(" ", pos)
+                token = s[pos:end]
+                if token == "|":
+                    broken = broken or bool(tokens)
+                elif token != "\x01" and token != "\x02":
+                    if broken:
+                        tokens = []  # tokens in two sentences: no candidate
+                        break
+                    tokens.append(pos)
+                    if len(tokens) > most:
+                        break
+                pos = end
+            size = len(tokens)
+            if not size or size > most:
+                continue
+            first, last = tokens[0], tokens[-1]
+            if blocked:
+                at = bisect_left(blocked, first)
+                if at < len(blocked) and blocked[at] <= last:
+                    continue
+            before = self._before(s, first, SCARE_QUOTE_CONTEXT + 1)
+            if not before:
+                continue  # opens a sentence: attributed
+            k = start - 1
+            while k >= 0 and text[k].isspace():
+                k -= 1
+            if k >= 0 and text[k] == ":":
+                continue
+            norms_before = [norm_of(t) for t, _ in before]
+            after = [norm_of(t) for t, _ in self._after(s, s.index(" ", last), SCARE_QUOTE_CONTEXT)]
+            last_norm = norm_of(s[last : s.index(" ", last)])
+            attributed = False
+            for j in range(min(SCARE_QUOTE_CONTEXT, len(norms_before))):
+                norm = norms_before[j]
+                if norm in ATTRIBUTION_WORDS and not (
+                        norm == "called" and j + 1 < len(norms_before) and norms_before[j + 1] == "so"):
+                    attributed = True
+                    break
+            if not attributed:
+                for j, norm in enumerate(after):
+                    if norm in ATTRIBUTION_WORDS and not (
+                            norm == "called" and (after[j - 1] if j else last_norm) == "so"):
+                        attributed = True
+                        break
+            if attributed:
+                continue
+            out.extend((first, last, size, n_entries + cat) for cat, limit in context.scare if size <= limit)
+        return out
+
+    def _scare_paragraphs(self, text: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of the paragraphs (each with its paragraph-end
+        character) of ``text`` holding a pair of :meth:`needs_token_path`."""
         context = self._context
         if context is None or not context.scare_max or not _DOUBLE_MARK.search(text):
-            return False
+            return []
         most = context.scare_max
         size = len(text)
         opened = -1
+        begin = 0
+        found: list[tuple[int, int]] = []
         for match in _DOUBLE_OR_PARAGRAPH.finditer(text):
             i = match.start()
             char = text[i]
             if char in _PARAGRAPH_ENDS:
                 opened = -1
+                if found and found[-1][1] < 0:
+                    found[-1] = (found[-1][0], i + 1)
+                begin = i + 1
                 continue
+            if found and found[-1][1] < 0:
+                continue  # this paragraph is in already
             after = text[i + 1] if i + 1 < size else ""
             prev = text[i - 1] if i else ""
             if char == '"':
@@ -1433,9 +1560,24 @@ class Matcher:
                     if words > most:
                         break
                 if words <= most:
-                    return True
+                    found.append((begin, -1))
+                    continue
             opened = i if can_open else -1
-        return False
+        if found and found[-1][1] < 0:
+            found[-1] = (found[-1][0], size)
+        return found
+
+    def needs_token_path(self, text: str) -> bool:
+        """May ``text`` hold a scare quote?  True only for a lexicon that
+        counts scare quotes and a text with two consecutive double quote
+        marks in one paragraph, the first of which can open a quotation
+        and the second close one (:mod:`framing.quotes`), with at most
+        ``scare_quote_max_words`` words between them (every scare quote
+        holds such a pair: its innermost double quotation).  Such texts
+        have their quotations read (:meth:`scare_spans`); context rules
+        and exceptions are applied on the fast paths
+        (:meth:`context_filter`)."""
+        return bool(self._scare_paragraphs(text))
 
     def needs_context(self, text: str) -> bool:
         """Could the lexicon's context rules, exceptions or scare quotes
