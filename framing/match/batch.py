@@ -320,18 +320,15 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
         ruled = list(zip(occ_start[ruled_at].tolist(), [tables.tokens[t] for t in occ_token[ruled_at].tolist()]))
         phrase_hits, extra, blocked = matcher.context_filter(s, phrase_hits, ruled)
         if scares:
-            offsets = np.concatenate([[0], np.cumsum([len(r) + len(_SEP) for r in raws])]).tolist()
-            raw_marks = []
-            for place, _, _ in scares:
-                raw = raws[place]
-                at = raw.find(b'"')
-                while at >= 0:
-                    raw_marks.append(offsets[place] + at)
-                    at = raw.find(b'"', at + 1)
-            marks = matcher.byte_positions(b, raw_marks)
+            joined = np.frombuffer(_SEP.join(raws), dtype=np.uint8)
+            raw_marks = np.flatnonzero(joined == ord('"'))
+            offsets = np.concatenate([[0], np.cumsum([len(r) + len(_SEP) for r in raws])])
+            bounds = np.searchsorted(raw_marks, offsets)
+            parts = [raw_marks[bounds[place] : bounds[place + 1]] for place, _, _ in scares]
+            marks = matcher.byte_positions(b, np.concatenate(parts))
             used = 0
-            for place, text, spans in scares:
-                n_marks = raws[place].count(b'"')
+            for (place, text, spans), part in zip(scares, parts):
+                n_marks = len(part)
                 # a scare quote competes like a phrase: it contests the tokens it spans
                 phrase_hits.extend(matcher.scare_candidates(s, text, spans, marks[used : used + n_marks], blocked))
                 used += n_marks

@@ -290,7 +290,9 @@ def _readonly(values, dtype) -> np.ndarray:
 
 _DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb]')
 _PARAGRAPH_ENDS = "\n\r\u2028\u2029"
-_DOUBLE_OR_PARAGRAPH = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb\n\r\u2028\u2029]')
+_PARAGRAPH_END = re.compile("[\n\r\u2028\u2029]")
+_RARE_PARAGRAPH_END = re.compile("[\r\u2028\u2029]")
+_DOUBLE_CHARS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
 _DOUBLE_CLOSERS = "\u201d\u00bb"
 # characters other than the double quote marks that fold to ``"``
 _OTHER_DOUBLE = re.compile("[\u2033\u301d\u301e\uff02]")
@@ -1020,8 +1022,8 @@ class Matcher:
                         counted.append(item)
             phrase_hits, extra, blocked = self.context_filter(s, phrase_hits, ruled)
             if scare:
-                marks = [m.start() for m in re.finditer(b'"', raw)]
-                if len(marks) != len(_DOUBLE_MARK.findall(original)):
+                marks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord('"'))
+                if len(marks) != sum(original.count(c) for c in _DOUBLE_CHARS):
                     return self._context_rows(original, quoted, b, starts, total_tokens)
                 marks = self.byte_positions(b, marks)
                 # a scare quote competes like a phrase: it contests the tokens it spans
@@ -1292,11 +1294,16 @@ class Matcher:
             pos = begin - 1
         return out
 
+    @staticmethod
+    def _norm(token: str) -> str:
+        """The folded token of a token of the prepared text."""
+        return token if token.isascii() else token.encode("latin-1").decode("utf-8")
+
     def _fast_passes(self, rule, s: str, first: int, last: int, n: int) -> bool:
         """:meth:`_passes` on the prepared text: the candidate's tokens start
         at ``first`` .. ``last`` (``n`` tokens)."""
         followed, not_followed, preceded, not_preceded, exceptions = rule
-        norm_of = self._norm_of
+        norm_of = self._norm
         if followed or not_followed:
             after = self._after(s, s.index(" ", last), 1)
             nxt = norm_of(after[0][0]) if after else None
@@ -1341,7 +1348,7 @@ class Matcher:
         for end, (size, found) in context.exception_automaton.iter(s):
             start = end - size + 2
             stop = index(" ", start)
-            norm = self._norm_of(s[start:stop])
+            norm = self._norm(s[start:stop])
             following = None
             for k in found:
                 if (start, k) in seen:
@@ -1351,10 +1358,14 @@ class Matcher:
                 if not _word_ok(pattern[0], norm):
                     continue
                 if len(pattern) > 1:
+                    # the next token first (cheap), then the rest
+                    second = _NEXT_TOKEN.match(s, stop).group(1)
+                    if not _word_ok(pattern[1], self._norm(second)):
+                        continue
                     if following is None:
                         following = self._after(s, stop, context.exception_max - 1)
                     if len(following) < len(pattern) - 1 or not all(
-                        _word_ok(word, self._norm_of(following[j][0])) for j, word in enumerate(pattern[1:])
+                        _word_ok(word, self._norm(following[j][0])) for j, word in enumerate(pattern[1:])
                     ):
                         continue
                     blocked.update(following[j][1] for j in range(len(pattern) - 1))
@@ -1419,13 +1430,10 @@ class Matcher:
         (:meth:`raw_bytes`; for the batch path, the joined raw bytes of a
         chunk): the byte rules keep every byte in place but for the
         leading space and the two spaces around each sentence break."""
-        bars = [m.start() for m in re.finditer(rb"\|", b)]
-        pre = [q - 2 * i - 1 for i, q in enumerate(bars)]
-        out = []
-        for r in raw_positions:
-            at = r + 1
-            out.append(at + 2 * bisect_left(pre, at))
-        return out
+        bars = np.flatnonzero(np.frombuffer(b, dtype=np.uint8) == ord("|"))
+        pre = bars - 2 * np.arange(len(bars)) - 1
+        at = np.asarray(raw_positions, dtype=np.int64) + 1
+        return (at + 2 * np.searchsorted(pre, at)).tolist()
 
     def scare_spans(self, text: str) -> tuple[tuple[int, int, int], ...] | None:
         """The quotations of ``text`` that may be scare quotes, as ``(start,
@@ -1444,13 +1452,14 @@ class Matcher:
             return ()
         if _OTHER_DOUBLE.search(text):
             return None
-        marks = [m.start() for m in _DOUBLE_MARK.finditer(text)]
         out = []
-        for begin, stop in paragraphs:
-            for span in quote_spans(text[begin:stop]):
+        for begin, stop, seen in paragraphs:
+            piece = text[begin:stop]
+            marks = [m.start() for m in _DOUBLE_MARK.finditer(piece)]
+            for span in quote_spans(piece):
                 if span.kind == "double" and span.closed and not span.depth:
-                    start, end = begin + span.start, begin + span.end
-                    out.append((start, bisect_left(marks, start), bisect_left(marks, end - 1)))
+                    out.append((begin + span.start, seen + bisect_left(marks, span.start),
+                                seen + bisect_left(marks, span.end - 1)))
         return tuple(out)
 
     def scare_candidates(self, s: str, text: str, spans, marks: list[int], blocked: list[int]) -> list:
@@ -1462,7 +1471,7 @@ class Matcher:
         context = self._context
         most = context.scare_max
         n_entries = len(self.entries)
-        norm_of = self._norm_of
+        norm_of = self._norm
         out = []
         for start, open_mark, close_mark in spans:
             pos, stop = marks[open_mark], marks[close_mark]
@@ -1522,28 +1531,25 @@ class Matcher:
             out.extend((first, last, size, n_entries + cat) for cat, limit in context.scare if size <= limit)
         return out
 
-    def _scare_paragraphs(self, text: str) -> list[tuple[int, int]]:
-        """``(start, end)`` of the paragraphs (each with its paragraph-end
-        character) of ``text`` holding a pair of :meth:`needs_token_path`."""
+    def _scare_paragraphs(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, end, marks before)`` of the paragraphs (each with its
+        paragraph-end character) of ``text`` holding a pair of
+        :meth:`needs_token_path`, with the number of double quote marks
+        before each."""
         context = self._context
         if context is None or not context.scare_max or not _DOUBLE_MARK.search(text):
             return []
         most = context.scare_max
         size = len(text)
         opened = -1
-        begin = 0
-        found: list[tuple[int, int]] = []
-        for match in _DOUBLE_OR_PARAGRAPH.finditer(text):
-            i = match.start()
-            char = text[i]
-            if char in _PARAGRAPH_ENDS:
-                opened = -1
-                if found and found[-1][1] < 0:
-                    found[-1] = (found[-1][0], i + 1)
-                begin = i + 1
+        skip = -1  # marks before this end lie in a paragraph already found
+        found: list[tuple[int, int, int]] = []
+        newline_only = not _RARE_PARAGRAPH_END.search(text)
+        marks = [m.start() for m in _DOUBLE_MARK.finditer(text)]
+        for ordinal, i in enumerate(marks):
+            if i < skip:
                 continue
-            if found and found[-1][1] < 0:
-                continue  # this paragraph is in already
+            char = text[i]
             after = text[i + 1] if i + 1 < size else ""
             prev = text[i - 1] if i else ""
             if char == '"':
@@ -1553,18 +1559,25 @@ class Matcher:
             else:
                 can_open = char not in _DOUBLE_CLOSERS
                 can_close = char in _DOUBLE_CLOSERS or char == "\u201c"
-            if opened >= 0 and can_close:
+            if opened >= 0 and can_close and (text.find("\n", opened, i) < 0 if newline_only
+                                              else not _PARAGRAPH_END.search(text, opened, i)):
                 words = 0
                 for _ in _WORDY_CHUNK.finditer(text, opened + 1, i):
                     words += 1
                     if words > most:
                         break
                 if words <= most:
-                    found.append((begin, -1))
+                    if newline_only:
+                        begin = text.rfind("\n", 0, opened) + 1
+                        skip = text.find("\n", i) + 1 or size
+                    else:
+                        begin = max(text.rfind(c, 0, opened) for c in _PARAGRAPH_ENDS) + 1
+                        end = _PARAGRAPH_END.search(text, i)
+                        skip = end.start() + 1 if end is not None else size
+                    found.append((begin, skip, bisect_left(marks, begin)))
+                    opened = -1
                     continue
             opened = i if can_open else -1
-        if found and found[-1][1] < 0:
-            found[-1] = (found[-1][0], size)
         return found
 
     def needs_token_path(self, text: str) -> bool:
