@@ -29,9 +29,10 @@ Weights are summed in any order here, so the batch path is used only
 when they sum exactly (:attr:`framing.match.CompiledLexicon.exact_weights`); texts
 of another lexicon, texts with more than 2**23 characters and texts that
 contain the control characters ``\\x01``-``\\x03`` (which the per-text
-path reads as quote markers) are counted by the per-text path, and so
-are the texts that a lexicon's context rules could affect
-(:meth:`Matcher.needs_context`; see :mod:`framing.match.matcher`).
+path reads as quote markers) are counted by the per-text path.  Context
+rules, lexicon exceptions and scare quotes are applied here too, as a
+filter on the chunk's candidates (:meth:`Matcher.context_filter`,
+:meth:`Matcher.scare_candidates`; see :mod:`framing.match.matcher`).
 """
 
 from __future__ import annotations

@@ -44,16 +44,27 @@ the public methods :meth:`Matcher.token_info`, :meth:`Matcher.raw_bytes`,
 Context rules, lexicon exceptions and scare quotes
 (:mod:`framing.lexicon.model`) are compiled into :class:`ContextRules`
 (``CompiledLexicon.context``; None for a lexicon without them, whose
-paths are unchanged).  A lexicon with them is matched token by token
-(:meth:`Matcher.find`'s tokenisation, every candidate of every entry,
-the rules, then the shared resolution) for every text that *could* be
-affected: one where a token matches the first word of an entry with
-rules or of a lexicon exception (a second small automaton), or that
-holds a short double-quoted span when a category counts scare quotes
-(:meth:`Matcher.needs_context`).  Every other text gives the same
-result on the fast paths, which it takes.  :meth:`Matcher.count` and the
-batch path send the affected texts to the token path, so every path
-gives the same hits and counts.
+paths are unchanged).  :meth:`Matcher.find` applies them token by token
+(every candidate of every entry, the rules, then the shared resolution):
+that is the reference.  The fast paths (:meth:`Matcher.count` and the
+batch path) apply them as a filter on their own candidates before
+resolution (:meth:`Matcher.context_filter`): the occurrences of tokens of
+entries with rules (:meth:`Matcher.ruled_singles`) are checked one by one
+against the previous and next tokens of the prepared text (every entry
+of the token, so a failed rule lets another entry match), phrase
+candidates with rules likewise, and a second small automaton finds the
+lexicon's exceptions, whose tokens no candidate may overlap.  Scare
+quotes: a text is scanned for a pair of double quote marks that could
+enclose one (:meth:`Matcher.needs_token_path`); only the paragraphs with
+such a pair are read by :func:`framing.quotes.quote_spans`
+(:meth:`Matcher.scare_spans`), and the quotations' marks (each one ``"``
+byte in the raw bytes) are mapped to the prepared text
+(:meth:`Matcher.byte_positions`), where the candidate's tokens, its
+sentence and the attribution window are read
+(:meth:`Matcher.scare_candidates`); a scare quote then competes like a
+phrase.  A text whose marks cannot be mapped that way (it holds another
+character that folds to ``"``) takes the token path.  Tests compare the
+fast paths with :meth:`Matcher.find` on generated texts and lexicons.
 
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
