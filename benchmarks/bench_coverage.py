@@ -80,7 +80,7 @@ DOCS_PER_OUTLET = 10
 BATCH = 200  # categories (replicates) per simulated table
 EFFECT_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
 PAIRED_NAMES = ("rate_difference", "rate_ratio", "cohens_dz")
-STRATA_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "cliffs_delta")
+STRATA_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
 STORY_SD = 0.5
 
 
@@ -129,7 +129,7 @@ def population_effects(design: str, effect: bool, seed: int) -> dict[str, float]
         y = sim.loc[sim[by] == "B", "rate"].to_numpy()
         d = x - y
         pooled = (x.mean() - y.mean()) / math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
-        return {"cohens_d": pooled, "cliffs_delta": float(np.mean(np.sign(d))), "cohens_dz": d.mean() / d.std(ddof=1)}
+        return {"cohens_d": pooled, "hedges_g": pooled, "cliffs_delta": float(np.mean(np.sign(d))), "cohens_dz": d.mean() / d.std(ddof=1)}
     if design == "documents":
         sim, by, cluster = table("documents", 200_000, True, 1, seed + 10_000)
         x = sim.loc[sim[by] == "A", "rate"].to_numpy()
@@ -154,12 +154,13 @@ def paired_parts(sim: pd.DataFrame, method: str, args: argparse.Namespace, seed:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StatsWarning)
         for name in PAIRED_NAMES:
-            if (args.only and name not in args.only) or (method == "studentized" and name == "cohens_dz"):
+            if (args.only and name not in args.only) or (method == "studentized" and name == "cohens_dz") or args.strata_only:
                 continue
             rows = paired(sim, pair_on="story_id", methods=["paired_t"], effect=name,
                           n_resamples=args.n_resamples, random_state=seed, ci_method=method)
             parts.append(rows.assign(effect=f"paired {name}"))
-        names = [e for e in STRATA_NAMES if (not args.only or e in args.only) and method in ("auto", "percentile", "bca")]
+        names = [e for e in STRATA_NAMES if (not args.only or e in args.only)
+                 and not (method == "studentized" and e in ("cohens_d", "hedges_g"))]
         if names:
             rows = effects(sim, strata="story_id", effects=names, n_resamples=args.n_resamples, random_state=seed,
                            ci_method=method)
@@ -244,6 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truths", nargs="+", default=["null", "effect"], choices=["null", "effect"])
     parser.add_argument("--only", nargs="+", default=[], choices=[*EFFECT_NAMES, "cohens_dz", "summary"],
                         help="score only these statistics (default: all)")
+    parser.add_argument("--strata-only", action="store_true",
+                        help="design paired: score only effects(..., strata=...), not paired()")
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error(f"--reps: expected an integer >= 1, got {args.reps}")

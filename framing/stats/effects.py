@@ -182,6 +182,7 @@ from ._resample import (
     noncentral_t_ci,
     percentile_ci,
     studentized_ci,
+    symmetric_studentized_ci,
     t_ci,
 )
 from ._warnings import StatsWarning
@@ -211,6 +212,8 @@ EFFECT_COLUMNS: tuple[str, ...] = (
 )
 #: Below this many clusters in a group, cluster-level intervals and tests are approximate (a warning).
 MIN_CLUSTERS = 10
+#: Below this many shared strata, stratum-level intervals are approximate (a warning).
+MIN_STRATA = 10
 
 
 @dataclass(frozen=True)
@@ -290,6 +293,13 @@ def pair_data(table: RateTable, group_a: str, group_b: str, *, unmatched: str) -
         raise ValueError(
             f"strata={table.strata_name!r}: no stratum holds both {group_a!r} and {group_b!r}; "
             "there is nothing to compare within strata"
+        )
+    if len(shared) < MIN_STRATA:
+        warnings.warn(
+            f"strata={table.strata_name!r}: only {len(shared)} strata hold both {group_a!r} and {group_b!r} "
+            f"(fewer than {MIN_STRATA}); stratum-level intervals are approximate",
+            StatsWarning,
+            stacklevel=4,
         )
     code = {s: i for i, s in enumerate(shared)}
     keep_a = in_a & np.isin(table.strata, shared)
@@ -389,6 +399,44 @@ class _Strata:
         nb = (c @ self.nb)[:, None]
         return _combine(effect, None, None, diff, ra, rb, na, nb, c @ self.s1a, c @ self.s2a, c @ self.s1b, c @ self.s2b, delta)
 
+    def pooled_sd(self) -> np.ndarray:
+        """The pooled SD of the two groups' documents (the denominator of
+        the stratified Cohen's d), per category."""
+        na, nb = self.na.sum(), self.nb.sum()
+        va = (self.s2a.sum(0) - self.s1a.sum(0) ** 2 / na) / (na - 1)
+        vb = (self.s2b.sum(0) - self.s1b.sum(0) ** 2 / nb) / (nb - 1)
+        with np.errstate(invalid="ignore"):
+            return np.sqrt(np.maximum(((na - 1) * va + (nb - 1) * vb) / (na + nb - 2), 0.0))
+
+    def se_scale(self, effect: str, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Estimate and stratum-level standard error on the studentized
+        scale for stratum multiplicities ``c`` (replicates × strata).
+
+        ``rate_difference`` / ``cliffs_delta``: the weighted mean
+        :math:`\hat\theta = \sum_s w_s D_s / \sum_s w_s` of the stratum
+        values :math:`D_s` (:math:`\bar x_s - \bar y_s` or
+        :math:`\delta_s`) with :math:`\widehat{se}^2 = \frac{S}{S-1}
+        \sum_s w_s^2 (D_s - \hat\theta)^2 / (\sum_s w_s)^2`;
+        ``rate_ratio``: :math:`\log R`, :math:`R = A/B`, :math:`A =
+        \sum_s w_s\bar x_s`, :math:`B = \sum_s w_s \bar y_s`, with the
+        linearised :math:`\widehat{se}^2 = \frac{S}{S-1} \sum_s w_s^2
+        (\bar x_s/A - \bar y_s/B)^2`.  :math:`S` counts strata with
+        multiplicity."""
+        cw = c * self.w
+        w2 = c * self.w**2
+        n = c.sum(axis=1)[:, None]
+        total = cw.sum(axis=1)[:, None]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            factor = n / (n - 1)
+            if effect == "rate_ratio":
+                a, b = cw @ self.ma, cw @ self.mb
+                ss = w2 @ self.ma**2 / a**2 - 2 * (w2 @ (self.ma * self.mb)) / (a * b) + w2 @ self.mb**2 / b**2
+                return np.log(a) - np.log(b), np.sqrt(np.maximum(factor * ss, 0.0))
+            values = self.delta if effect == "cliffs_delta" else self.ma - self.mb
+            theta = cw @ values / total
+            ss = w2 @ values**2 - 2 * theta * (w2 @ values) + theta**2 * w2.sum(axis=1)[:, None]
+            return theta, np.sqrt(np.maximum(factor * ss, 0.0)) / total
+
 
 def group_rates(pair: PairData) -> tuple[np.ndarray, np.ndarray]:
     """The two groups' mean rates on the comparison's own footing
@@ -433,8 +481,9 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
                          studentize: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
     """Bootstrap replicates of an effect, shape (n_resamples, categories).
 
-    With ``studentize`` (``rate_difference`` and ``rate_ratio`` without
-    strata) also the studentized replicates :math:`t^* = (\\theta^* -
+    With ``studentize`` (``rate_difference`` and ``rate_ratio``; with
+    strata also ``cliffs_delta``, on the scale of :meth:`_Strata.se_scale`)
+    also the studentized replicates :math:`t^* = (\\theta^* -
     \\hat\\theta)/\\widehat{se}^*` on the scale of :func:`studentized_scale`
     (the log scale for the ratio); else None.  The draws do not depend on
     ``studentize``, so every interval method sees the same resamples."""
@@ -444,11 +493,18 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
         st = _Strata(pair)
         s = pair.n_strata
         batch = max(1, BATCH_ELEMENTS // max(s * k, 1))
+        t_out = np.empty((n_resamples, k)) if studentize else None
+        if studentize:
+            theta_hat, _ = st.se_scale(effect, np.ones((1, s)))
         for start in range(0, n_resamples, batch):
             b = min(batch, n_resamples - start)
             c = rng.multinomial(s, np.full(s, 1.0 / s), size=b).astype(float)
             out[start : start + b] = st.evaluate(effect, c)
-        return out, None
+            if t_out is not None:
+                theta, se = st.se_scale(effect, c)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    t_out[start : start + b] = np.where(se > 0, (theta - theta_hat) / se, np.nan)
+        return out, t_out
     xa, xb = pair.xa, pair.xb
     na, nb = len(xa), len(xb)
     t_out = np.empty((n_resamples, k)) if studentize else None
@@ -540,12 +596,15 @@ AUTO_CI: Mapping[str, Mapping[str, str]] = MappingProxyType({
                                   "hedges_g": "bca", "cliffs_delta": "percentile"}),
     "cluster": MappingProxyType({"rate_difference": "t", "rate_ratio": "studentized", "cohens_d": "t",
                                  "hedges_g": "t", "cliffs_delta": "bca"}),
-    "strata": MappingProxyType({effect: "bca" for effect in EFFECTS}),
+    "strata": MappingProxyType({"rate_difference": "t", "rate_ratio": "studentized", "cohens_d": "t",
+                                "hedges_g": "t", "cliffs_delta": "t"}),
 })
 _SE_EFFECTS = ("rate_difference", "rate_ratio")
 _D_EFFECTS = ("cohens_d", "hedges_g")
 _CI_LABELS = {"percentile": "percentile_bootstrap", "bca": "bca_bootstrap", "studentized": "studentized_bootstrap",
               "t": "welch_t", "nct": "noncentral_t"}
+_STRATA_LABELS = {"t": "weighted_t_strata", "studentized": "symmetric_studentized_bootstrap_strata",
+                  "nct": "noncentral_t_strata"}
 
 
 def resolve_ci_method(ci_method: str, effect: str, *, unit: str, stratified: bool) -> str:
@@ -554,10 +613,12 @@ def resolve_ci_method(ci_method: str, effect: str, *, unit: str, stratified: boo
     key = "strata" if stratified else unit
     if ci_method == "auto":
         return AUTO_CI[key][effect]
+    if ci_method in ("studentized", "t") and stratified:
+        if ci_method == "studentized" and effect in _D_EFFECTS:
+            raise ValueError(f"ci_method='studentized' is not available for {effect} with strata; choose 'auto', "
+                             "'t' (the noncentral t), 'bca' or 'percentile'")
+        return ci_method
     if ci_method in ("studentized", "t"):
-        if stratified:
-            raise ValueError(f"ci_method={ci_method!r} is not available with strata; choose 'auto', 'bca' or "
-                             "'percentile'")
         if ci_method == "t" and effect in _D_EFFECTS:
             return ci_method
         if effect not in _SE_EFFECTS:
@@ -581,6 +642,50 @@ def noncentral_t_interval(pair: PairData, confidence: float) -> tuple[np.ndarray
         return noncentral_t_ci(d * scale, float(na + nb - 2), scale, confidence)
 
 
+def strata_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method: str, confidence: float,
+                    n_resamples: int, rng: np.random.Generator,
+                    categories: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str], int]:
+    """The stratum-level ``"t"`` and ``"studentized"`` intervals of a
+    stratified pair (module docstring, *Strata*), with :math:`S - 1`
+    degrees of freedom for :math:`S` strata."""
+    k = len(estimate)
+    s = pair.n_strata
+    st = _Strata(pair)
+    df = np.full(k, s - 1.0)
+    used = 0
+    if method == "t" and effect in _D_EFFECTS:
+        # t = D / se(D) on S - 1 df, with d = D / s_p: t = d * (s_p / se(D))
+        diff, se_diff = (v[0] for v in st.se_scale("rate_difference", np.ones((1, s))))
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+            scale = st.pooled_sd() / se_diff
+            low, high = noncentral_t_ci(diff / se_diff, float(s - 1), scale, confidence)
+        return low, high, [_STRATA_LABELS["nct"]] * k, 0
+    theta, se = (v[0] for v in st.se_scale(effect, np.ones((1, s))))
+    if method == "t":
+        low, high = t_ci(theta, se, df, confidence)
+        label = _STRATA_LABELS["t"]
+    else:
+        _, t_reps = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng, studentize=True)
+        used = n_resamples
+        low, high = symmetric_studentized_ci(theta, se, t_reps, confidence)
+        label = _STRATA_LABELS["studentized"]
+    if effect == "cliffs_delta":
+        low, high = np.clip(low, -1.0, 1.0), np.clip(high, -1.0, 1.0)
+    if effect != "rate_ratio":
+        return low, high, [label] * k, used
+    with np.errstate(over="ignore"):
+        low, high = np.exp(low), np.exp(high)
+    labels = [label + "_log"] * k
+    undefined = ~(estimate > 0) | ~np.isfinite(estimate)
+    if undefined.any():
+        p_low, p_high = effect_interval(pair, effect, estimate, method="percentile", confidence=confidence,
+                                        n_resamples=n_resamples, rng=rng, categories=categories)[:2]
+        used = n_resamples
+        low, high = np.where(undefined, p_low, low), np.where(undefined, p_high, high)
+        labels = [_CI_LABELS["percentile"] + "_strata" if u else lab for u, lab in zip(undefined, labels)]
+    return low, high, labels, used
+
+
 def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method: str, confidence: float,
                     n_resamples: int, rng: np.random.Generator,
                     categories: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str], int]:
@@ -590,6 +695,9 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
     On the log scale (``rate_ratio`` with ``studentized``/``t``), a category
     whose mean rate is zero in either group has no log-scale standard
     error; its row uses the percentile interval and says so in its label."""
+    if pair.stratified and method in ("t", "studentized"):
+        return strata_interval(pair, effect, estimate, method=method, confidence=confidence,
+                               n_resamples=n_resamples, rng=rng, categories=categories)
     suffix = "_strata" if pair.stratified else ""
     k = len(estimate)
     if method == "t" and effect in _D_EFFECTS:
