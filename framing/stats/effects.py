@@ -413,14 +413,14 @@ class _Strata:
         scale for stratum multiplicities ``c`` (replicates × strata).
 
         ``rate_difference`` / ``cliffs_delta``: the weighted mean
-        :math:`\hat\theta = \sum_s w_s D_s / \sum_s w_s` of the stratum
-        values :math:`D_s` (:math:`\bar x_s - \bar y_s` or
-        :math:`\delta_s`) with :math:`\widehat{se}^2 = \frac{S}{S-1}
-        \sum_s w_s^2 (D_s - \hat\theta)^2 / (\sum_s w_s)^2`;
-        ``rate_ratio``: :math:`\log R`, :math:`R = A/B`, :math:`A =
-        \sum_s w_s\bar x_s`, :math:`B = \sum_s w_s \bar y_s`, with the
-        linearised :math:`\widehat{se}^2 = \frac{S}{S-1} \sum_s w_s^2
-        (\bar x_s/A - \bar y_s/B)^2`.  :math:`S` counts strata with
+        :math:`\\hat\\theta = \\sum_s w_s D_s / \\sum_s w_s` of the stratum
+        values :math:`D_s` (:math:`\\bar x_s - \\bar y_s` or
+        :math:`\\delta_s`) with :math:`\\widehat{se}^2 = \\frac{S}{S-1}
+        \\sum_s w_s^2 (D_s - \\hat\\theta)^2 / (\\sum_s w_s)^2`;
+        ``rate_ratio``: :math:`\\log R`, :math:`R = A/B`, :math:`A =
+        \\sum_s w_s\\bar x_s`, :math:`B = \\sum_s w_s \\bar y_s`, with the
+        linearised :math:`\\widehat{se}^2 = \\frac{S}{S-1} \\sum_s w_s^2
+        (\\bar x_s/A - \\bar y_s/B)^2`.  :math:`S` counts strata with
         multiplicity."""
         cw = c * self.w
         w2 = c * self.w**2
