@@ -6,6 +6,12 @@ Usage::
                                         [--methods percentile auto] [--designs documents clusters]
                                         [--sizes 10 20 50] [--clusters 5 10 20]
                                         [--strata 10 20] [--truths null effect] [--only cohens_d ...]
+                                        [--strata-only]
+
+Stratified effects only (the issue-15 cells)::
+
+    python benchmarks/bench_coverage.py --designs paired --strata-only \
+        --methods percentile bca auto --strata 10 20
 
 Simulated scores (:func:`framing.stats.simulate_scores`: gamma–Poisson
 bursty counts, lognormal document lengths) with known truths:
@@ -29,7 +35,9 @@ bursty counts, lognormal document lengths) with known truths:
     rates; ``effect``: B's rate 1.5 times A's.  Scored: the three effects
     of :func:`framing.stats.paired` (rows ``paired <effect>``) and
     :func:`framing.stats.effects` with ``strata="story_id"`` (rows
-    ``strata <effect>``).
+    ``strata <effect>``, every effect; ``--strata-only`` skips
+    :func:`~framing.stats.paired`).  One document per cell, so the
+    stratum weights are equal.
 
 Each category of a simulated table is an independent replicate (counts
 are independent across categories), so one call yields many replicates;
