@@ -61,7 +61,7 @@ error sqrt(p (1 - p) / R); at p = 0.95 that is 0.69 pp for R = 1000 (a
 
 Output: one line per design × size × statistic × method with the
 coverage, the median interval width relative to the percentile
-interval's, CPU seconds (``resource.getrusage``, user + system) and the
+interval's, wall and CPU seconds (``resource.getrusage``, user + system) and the
 process's peak resident memory so far.
 """
 
@@ -265,8 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     wide = out.pivot_table(index=["design", "truth", "size", "statistic"], columns="method", values="coverage",
                            sort=False)
     print(wide.round(3).to_string())
-    cost = out.groupby(["design", "truth", "size", "method"], sort=False)[["cpu_s", "peak_mb"]].first()
-    print("\nCPU seconds (effects + summarize, all replicates) and peak memory (MB, process so far):")
+    cost = out.groupby(["design", "truth", "size", "method"], sort=False)[["wall_s", "cpu_s", "peak_mb"]].first()
+    print("\nWall and CPU seconds (effects + summarize, all replicates) and peak memory (MB, process so far):")
     print(cost.round(1).to_string())
     labels = out[out["method"] == "auto"].groupby(["design", "statistic"], sort=False)["ci_method"].first()
     if len(labels):
