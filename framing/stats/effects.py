@@ -702,6 +702,24 @@ def noncentral_t_interval(pair: PairData, confidence: float) -> tuple[np.ndarray
         return noncentral_t_ci(d * scale, float(na + nb - 2), scale, confidence)
 
 
+def warn_zero_replicates(pair: PairData, reps: np.ndarray, confidence: float,
+                         categories: Sequence[str] | None, *, stacklevel: int = 5) -> None:
+    """Warn when a ``rate_ratio`` category has zero/infinite/undefined
+    replicates in at least the interval's tail share."""
+    zero = np.mean(~np.isfinite(reps) | (reps == 0), axis=0)
+    tail = np.flatnonzero(zero >= (1 - confidence) / 2)
+    if len(tail):
+        names = [str(categories[j]) if categories is not None else str(j) for j in tail[:3]]
+        warnings.warn(
+            f"rate_ratio {pair.group_a!r} vs {pair.group_b!r}: in {len(tail)} categor(y/ies) "
+            f"({', '.join(names)}{', ...' if len(tail) > 3 else ''}) at least "
+            f"{100 * (1 - confidence) / 2:g}% of bootstrap replicates have no hit in a group (ratio 0, infinite "
+            "or undefined); those intervals are unbounded or unreliable: prefer rate_difference",
+            StatsWarning,
+            stacklevel=stacklevel,
+        )
+
+
 def strata_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method: str, confidence: float,
                     n_resamples: int, rng: np.random.Generator,
                     categories: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str], int]:
@@ -721,12 +739,15 @@ def strata_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
             low, high = noncentral_t_ci(diff / se_diff, float(s - 1), scale, confidence)
         return low, high, [_STRATA_LABELS["nct"]] * k, 0
     theta, se = (v[0] for v in st.se_scale(effect, np.ones((1, s))))
+    reps = None
     if method == "t":
         low, high = t_ci(theta, se, df, confidence)
         label = _STRATA_LABELS["t"]
     else:
-        _, t_reps = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng, studentize=True)
+        reps, t_reps = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng, studentize=True)
         used = n_resamples
+        if effect == "rate_ratio":
+            warn_zero_replicates(pair, reps, confidence, categories, stacklevel=6)
         low, high = symmetric_studentized_ci(theta, se, t_reps, confidence)
         label = _STRATA_LABELS["studentized"]
     if effect == "cliffs_delta":
@@ -738,9 +759,11 @@ def strata_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
     labels = [label + "_log"] * k
     undefined = ~(estimate > 0) | ~np.isfinite(estimate)
     if undefined.any():
-        p_low, p_high = effect_interval(pair, effect, estimate, method="percentile", confidence=confidence,
-                                        n_resamples=n_resamples, rng=rng, categories=categories)[:2]
-        used = n_resamples
+        if reps is None:
+            reps, _ = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng)
+            warn_zero_replicates(pair, reps, confidence, categories, stacklevel=6)
+            used = n_resamples
+        p_low, p_high = percentile_ci(reps, confidence)
         low, high = np.where(undefined, p_low, low), np.where(undefined, p_high, high)
         labels = [_CI_LABELS["percentile"] + "_strata" if u else lab for u, lab in zip(undefined, labels)]
     return low, high, labels, used
@@ -781,18 +804,7 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
             low, high = studentized_ci(theta, se, t_reps, confidence)
     labels = [_CI_LABELS[method] + suffix] * k
     if effect == "rate_ratio" and reps is not None:
-        zero = np.mean(~np.isfinite(reps) | (reps == 0), axis=0)
-        tail = np.flatnonzero(zero >= (1 - confidence) / 2)
-        if len(tail):
-            names = [str(categories[j]) if categories is not None else str(j) for j in tail[:3]]
-            warnings.warn(
-                f"rate_ratio {pair.group_a!r} vs {pair.group_b!r}: in {len(tail)} categor(y/ies) "
-                f"({', '.join(names)}{', ...' if len(tail) > 3 else ''}) at least "
-                f"{100 * (1 - confidence) / 2:g}% of bootstrap replicates have no hit in a group (ratio 0, infinite "
-                "or undefined); those intervals are unbounded or unreliable: prefer rate_difference",
-                StatsWarning,
-                stacklevel=4,
-            )
+        warn_zero_replicates(pair, reps, confidence, categories)
     if method in ("t", "studentized"):
         if effect == "rate_ratio":
             with np.errstate(over="ignore"):

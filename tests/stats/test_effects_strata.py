@@ -192,3 +192,16 @@ def test_stratified_intervals_cover_at_ten_strata():
     truth = out["effect"].map({"rate_difference": 0.0, "rate_ratio": 1.0})
     covered = ((out["ci_low"] <= truth) & (truth <= out["ci_high"])).groupby(out["effect"]).mean()
     assert ((covered >= 0.91) & (covered <= 0.99)).all(), covered
+
+
+def test_rate_ratio_without_hits_in_a_group_falls_back_to_percentile_over_strata():
+    cells = {f"s{i:02d}": ([i % 3 + 1], [0]) for i in range(10)}
+    with pytest.warns(StatsWarning, match=r"rate_ratio 'A' vs 'B': in 1 categor\(y/ies\) \(x\) at least 2.5% of "
+                                          "bootstrap replicates have no hit in a group"):
+        out = effects(scores_of(cells), strata="story", effects=["rate_ratio"], n_resamples=200)
+    row = out.iloc[0]
+    assert math.isinf(row["estimate"]) and row["ci_method"] == "percentile_bootstrap_strata"
+    assert row["n_resamples"] == 200
+    with pytest.warns(StatsWarning, match="at least 2.5% of bootstrap replicates have no hit in a group"):
+        t = effects(scores_of(cells), strata="story", effects=["rate_ratio"], n_resamples=200, ci_method="t").iloc[0]
+    assert t["ci_method"] == "percentile_bootstrap_strata" and t["n_resamples"] == 200
