@@ -6,6 +6,12 @@ Usage::
                                         [--methods percentile auto] [--designs documents clusters]
                                         [--sizes 10 20 50] [--clusters 5 10 20]
                                         [--strata 10 20] [--truths null effect] [--only cohens_d ...]
+                                        [--strata-only]
+
+Stratified effects only (the issue-15 cells)::
+
+    python benchmarks/bench_coverage.py --designs paired --strata-only \
+        --methods percentile bca auto --strata 10 20
 
 Simulated scores (:func:`framing.stats.simulate_scores`: gamma–Poisson
 bursty counts, lognormal document lengths) with known truths:
@@ -29,7 +35,9 @@ bursty counts, lognormal document lengths) with known truths:
     rates; ``effect``: B's rate 1.5 times A's.  Scored: the three effects
     of :func:`framing.stats.paired` (rows ``paired <effect>``) and
     :func:`framing.stats.effects` with ``strata="story_id"`` (rows
-    ``strata <effect>``).
+    ``strata <effect>``, every effect; ``--strata-only`` skips
+    :func:`~framing.stats.paired`).  One document per cell, so the
+    stratum weights are equal.
 
 Each category of a simulated table is an independent replicate (counts
 are independent across categories), so one call yields many replicates;
@@ -53,7 +61,7 @@ error sqrt(p (1 - p) / R); at p = 0.95 that is 0.69 pp for R = 1000 (a
 
 Output: one line per design × size × statistic × method with the
 coverage, the median interval width relative to the percentile
-interval's, CPU seconds (``resource.getrusage``, user + system) and the
+interval's, wall and CPU seconds (``resource.getrusage``, user + system) and the
 process's peak resident memory so far.
 """
 
@@ -80,7 +88,7 @@ DOCS_PER_OUTLET = 10
 BATCH = 200  # categories (replicates) per simulated table
 EFFECT_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
 PAIRED_NAMES = ("rate_difference", "rate_ratio", "cohens_dz")
-STRATA_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "cliffs_delta")
+STRATA_NAMES = ("rate_difference", "rate_ratio", "cohens_d", "hedges_g", "cliffs_delta")
 STORY_SD = 0.5
 
 
@@ -129,7 +137,7 @@ def population_effects(design: str, effect: bool, seed: int) -> dict[str, float]
         y = sim.loc[sim[by] == "B", "rate"].to_numpy()
         d = x - y
         pooled = (x.mean() - y.mean()) / math.sqrt((x.var(ddof=1) + y.var(ddof=1)) / 2)
-        return {"cohens_d": pooled, "cliffs_delta": float(np.mean(np.sign(d))), "cohens_dz": d.mean() / d.std(ddof=1)}
+        return {"cohens_d": pooled, "hedges_g": pooled, "cliffs_delta": float(np.mean(np.sign(d))), "cohens_dz": d.mean() / d.std(ddof=1)}
     if design == "documents":
         sim, by, cluster = table("documents", 200_000, True, 1, seed + 10_000)
         x = sim.loc[sim[by] == "A", "rate"].to_numpy()
@@ -154,12 +162,13 @@ def paired_parts(sim: pd.DataFrame, method: str, args: argparse.Namespace, seed:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StatsWarning)
         for name in PAIRED_NAMES:
-            if (args.only and name not in args.only) or (method == "studentized" and name == "cohens_dz"):
+            if (args.only and name not in args.only) or (method == "studentized" and name == "cohens_dz") or args.strata_only:
                 continue
             rows = paired(sim, pair_on="story_id", methods=["paired_t"], effect=name,
                           n_resamples=args.n_resamples, random_state=seed, ci_method=method)
             parts.append(rows.assign(effect=f"paired {name}"))
-        names = [e for e in STRATA_NAMES if (not args.only or e in args.only) and method in ("auto", "percentile", "bca")]
+        names = [e for e in STRATA_NAMES if (not args.only or e in args.only)
+                 and not (method == "studentized" and e in ("cohens_d", "hedges_g"))]
         if names:
             rows = effects(sim, strata="story_id", effects=names, n_resamples=args.n_resamples, random_state=seed,
                            ci_method=method)
@@ -244,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--truths", nargs="+", default=["null", "effect"], choices=["null", "effect"])
     parser.add_argument("--only", nargs="+", default=[], choices=[*EFFECT_NAMES, "cohens_dz", "summary"],
                         help="score only these statistics (default: all)")
+    parser.add_argument("--strata-only", action="store_true",
+                        help="design paired: score only effects(..., strata=...), not paired()")
     args = parser.parse_args(argv)
     if args.reps < 1:
         parser.error(f"--reps: expected an integer >= 1, got {args.reps}")
@@ -254,8 +265,8 @@ def main(argv: list[str] | None = None) -> int:
     wide = out.pivot_table(index=["design", "truth", "size", "statistic"], columns="method", values="coverage",
                            sort=False)
     print(wide.round(3).to_string())
-    cost = out.groupby(["design", "truth", "size", "method"], sort=False)[["cpu_s", "peak_mb"]].first()
-    print("\nCPU seconds (effects + summarize, all replicates) and peak memory (MB, process so far):")
+    cost = out.groupby(["design", "truth", "size", "method"], sort=False)[["wall_s", "cpu_s", "peak_mb"]].first()
+    print("\nWall and CPU seconds (effects + summarize, all replicates) and peak memory (MB, process so far):")
     print(cost.round(1).to_string())
     labels = out[out["method"] == "auto"].groupby(["design", "statistic"], sort=False)["ci_method"].first()
     if len(labels):

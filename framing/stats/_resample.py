@@ -41,6 +41,10 @@ Intervals
     Welch–Satterthwaite degrees of freedom; for few clusters, where any
     bootstrap has too few distinct resamples (Cameron, Gelbach & Miller
     2008; Imbens & Kolesár 2016 recommend small-sample degrees of freedom).
+    Over strata (or paired stories) the degrees of freedom are
+    :math:`S - 1` for :math:`S` strata, the stratum being the independent
+    unit (the cluster-robust variance with the :math:`S/(S-1)` factor and
+    a :math:`t_{S-1}` reference; Cameron & Miller 2015, §VI).
 ``noncentral_t`` (for standardized mean differences)
     The exact interval for :math:`\delta` under normality (Hedges & Olkin
     1985, ch. 5; Steiger & Fouladi 1997): with :math:`t = d\sqrt{m}`
@@ -57,6 +61,9 @@ References
 Cameron, A. C., Gelbach, J. B., & Miller, D. L. (2008). Bootstrap-based
 improvements for inference with clustered errors. *Review of Economics
 and Statistics*, 90(3), 414–427.
+
+Cameron, A. C., & Miller, D. L. (2015). A practitioner's guide to
+cluster-robust inference. *Journal of Human Resources*, 50(2), 317–372.
 
 Efron, B. (1987). Better bootstrap confidence intervals. *JASA*,
 82(397), 171–185.
@@ -225,7 +232,7 @@ def studentized_ci(estimate: np.ndarray, se: np.ndarray, t_replicates: np.ndarra
 
 def symmetric_studentized_ci(estimate: np.ndarray, se: np.ndarray, t_replicates: np.ndarray,
                              confidence: float) -> tuple[np.ndarray, np.ndarray]:
-    r"""Symmetric bootstrap-t interval per column: :math:`\hat	heta \pm
+    r"""Symmetric bootstrap-t interval per column: :math:`\hat\theta \pm
     q^*\,\widehat{se}`, :math:`q^*` the ``confidence`` quantile of the
     :math:`|t^*|` (NaN replicates ignored).  NaN where ``se`` is 0 or not
     finite."""

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 import scipy.stats
 
+from framing.stats import StatsWarning
 from framing.stats.effects import EFFECT_COLUMNS, cliffs_delta, effects, hedges_j
 
 from .conftest import make_scores
@@ -192,8 +193,9 @@ def test_ci_method_labels_and_percentile_reproduces_old_rows(two_groups):
     q = scipy.stats.t.ppf(0.975, df)
     assert (t["ci_low"], t["ci_high"]) == pytest.approx((15 - q * se, 15 + q * se))
     assert t["ci_method"] == "welch_t" and t["n_resamples"] == 0
-    strat = effects(stratified_scores(), strata="story", effects=["rate_difference"], n_resamples=50)
-    assert strat["ci_method"].iloc[0] == "bca_bootstrap_strata"
+    with pytest.warns(StatsWarning, match="only 2 strata hold both 'A' and 'B'"):
+        strat = effects(stratified_scores(), strata="story", effects=["rate_difference"], n_resamples=50)
+    assert strat["ci_method"].iloc[0] == "weighted_t_strata"
 
 
 def test_ci_method_errors(two_groups):
@@ -203,9 +205,9 @@ def test_ci_method_errors(two_groups):
     with pytest.raises(ValueError, match="ci_method='studentized' needs a standard error, which cohens_d does not "
                                          "have here; choose 'auto', 'bca' or 'percentile'"):
         effects(two_groups, ci_method="studentized")
-    with pytest.raises(ValueError, match="ci_method='t' is not available with strata; choose 'auto', 'bca' or "
-                                         "'percentile'"):
-        effects(stratified_scores(), strata="story", effects=["rate_difference"], ci_method="t")
+    with pytest.raises(ValueError, match="ci_method='studentized' is not available for cohens_d with strata; "
+                                         r"choose 'auto', 't' \(the noncentral t\), 'bca' or 'percentile'"):
+        effects(stratified_scores(), strata="story", effects=["cohens_d"], ci_method="studentized")
 
 
 def test_log_scale_interval_falls_back_to_percentile_for_a_zero_mean():
@@ -328,5 +330,5 @@ def test_ci_method_t_gives_d_and_g_the_noncentral_t_interval_and_is_refused_for_
                                          r"here; choose 'auto', 'bca' or 'percentile' \(or effects rate_difference / "
                                          r"rate_ratio / cohens_d / hedges_g\)"):
         effects(two_groups, effects=["cliffs_delta"], ci_method="t")
-    with pytest.raises(ValueError, match="ci_method='t' is not available with strata"):
-        effects(stratified_scores(), strata="story", effects=["cohens_d"], ci_method="t")
+    strat = effects(stratified_scores(), strata="story", effects=["cohens_d"], ci_method="t")
+    assert strat["ci_method"].iloc[0] == "noncentral_t_strata"
