@@ -313,9 +313,10 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
 # ---------------------------------------------------------------- factories
 
-def make_features(*, word_ngrams=(1, 2), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False, min_df="auto",
-                  char_min_df=2, max_features=None, cue_weight=0.5, cue_sublinear=True, marked_weight=1.0,
-                  embeddings=None, embedding_weight=1.0, random_state=0) -> FeatureUnion:
+def make_features(*, word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"],
+                  marked=False, min_df=DEFAULTS["min_df"], char_min_df=2, max_features=DEFAULTS["max_features"],
+                  cue_weight=0.5, cue_sublinear=True, marked_weight=1.0, embeddings=None, embedding_weight=1.0,
+                  random_state=0) -> FeatureUnion:
     """The feature union of a :class:`FrameClassifier`.
 
     Parameters
@@ -541,8 +542,9 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         Always 1 (one text column).
     """
 
-    def __init__(self, *, kind="logreg", C=1.0, class_weight="balanced", word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 cues=DEFAULTS["lexicon"], marked=False, min_df="auto", char_min_df=2, max_features=None, cue_weight=0.5,
+    def __init__(self, *, kind=DEFAULTS["model"], C=1.0, class_weight="balanced",
+                 word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False,
+                 min_df=DEFAULTS["min_df"], char_min_df=2, max_features=DEFAULTS["max_features"], cue_weight=0.5,
                  cue_sublinear=True, marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3,
                  random_state=0):
         self.kind = kind
