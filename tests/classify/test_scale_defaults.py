@@ -50,3 +50,22 @@ def test_feature_defaults_come_from_vocab():
     assert model.min_df == DEFAULTS["min_df"] == "auto"
     assert model.max_features is DEFAULTS["max_features"] is None
     assert model.kind == DEFAULTS["model"]
+
+
+def test_saved_models_keep_their_cue_scaling(tmp_path, monkeypatch):
+    import framing.classify.persist as persist
+
+    frame = corpus(24)
+    for sublinear in (True, False):
+        model = FrameClassifier(char_ngrams=None, cue_sublinear=sublinear).fit(frame["text"], frame["label"])
+        loaded = persist.load_model(persist.save_model(model, tmp_path / f"m{sublinear}.npz"))
+        assert loaded.cue_sublinear is sublinear
+        np.testing.assert_allclose(loaded.predict_proba(frame["text"]), model.predict_proba(frame["text"]))
+    # a file written before cue_sublinear existed holds a model fitted on raw counts
+    raw = FrameClassifier(char_ngrams=None, cue_sublinear=False).fit(frame["text"], frame["label"])
+    monkeypatch.setattr(persist, "_PARAMS", tuple(p for p in persist._PARAMS if p != "cue_sublinear"))
+    path = persist.save_model(raw, tmp_path / "old.npz")
+    monkeypatch.undo()
+    loaded = persist.load_model(path)
+    assert loaded.cue_sublinear is False
+    np.testing.assert_allclose(loaded.predict_proba(frame["text"]), raw.predict_proba(frame["text"]))
