@@ -246,15 +246,15 @@ class WordNgramVectorizer(TfidfVectorizer):
                 same = doc[k - 1:] == doc[:len(doc) - k + 1]  # the n-gram stays inside one document
                 pair = np.where(same, codes[:-1] * max(len(words), 1) + ids[k - 1:], -1)
                 del codes
-                codes = pd.factorize(pair, sort=False, use_na_sentinel=False)[0].astype(np.int64)
+                codes = pd.factorize(pair, sort=False, use_na_sentinel=False)[0].astype(np.int64, copy=False)
                 del pair
                 starts = np.flatnonzero(same)
                 del same
             else:
-                starts = np.arange(len(ids))
+                starts = None  # every position
             if k < lo:
                 continue
-            if not len(starts):
+            if starts is not None and not len(starts) or not len(ids):
                 out.append((k, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
                             np.zeros(0, np.int64)))
                 continue
@@ -263,8 +263,12 @@ class WordNgramVectorizer(TfidfVectorizer):
             running = np.maximum.accumulate(codes)
             first = np.flatnonzero(np.concatenate([[True], running[1:] > running[:-1]]))
             del running
-            key, count = np.unique(doc[starts] * n_codes + codes[starts], return_counts=True)
+            # one int64 key per (document, n-gram) occurrence, built in place (27M tokens: ~200 MB per array)
+            key = doc.copy() if starts is None else doc[starts]
+            key *= n_codes
+            key += codes if starts is None else codes[starts]
             del starts
+            key, count = np.unique(key, return_counts=True)
             out.append((k, key // n_codes, key % n_codes, count.astype(np.int64), first))
         return n_docs, words, ids, out
 
