@@ -1,20 +1,31 @@
-"""Training cost of the default FrameClassifier at corpus scale.
+"""Training cost of the default FrameClassifier at corpus scale, against the previous default.
 
 Usage::
 
-    python benchmarks/bench_classify_scale.py [--data PATH/abp_media_train_valid.jsonl.gz] [--char] [--synthetic N]
+    python benchmarks/bench_classify_scale.py [--data PATH/abp_media_train_valid.jsonl.gz] [--char]
+        [--synthetic N] [--train N] [--only baseline|default]
 
-Trains ``FrameClassifier(char_ngrams=None)`` (what ``framing classify train
---no-char`` builds: word 1-2-gram TF-IDF with ``min_df="auto"``, framing-cues
-counts, balanced logistic regression, C=1) on the AllSides media split's
-training articles (or, with ``--synthetic N`` or without the data, on N
-synthetic articles of about 500 words) and prints the CPU seconds of the fit
-and the peak resident memory of the process during the fit (Linux
-``VmHWM``, reset through ``/proc/self/clear_refs`` after loading; it
-includes the loaded corpus, whose resident size is printed as ``base``;
-elsewhere ``resource.getrusage``, which includes loading), then macro-F1
-and accuracy on the valid split with 95% bootstrap CIs.  ``--char`` adds
-the character 2-5-gram branch.
+Fits two models on the AllSides media split's training articles (or, with
+``--synthetic N`` or without the data, on N synthetic articles of about 500
+words), each what ``framing classify train --no-char`` builds:
+
+``baseline``
+    the settings before issue 12, passed explicitly: word 1-2-gram TF-IDF
+    with ``min_df="auto"``, raw framing-cues counts (``cue_sublinear=False``),
+    balanced logistic regression with C=1 fitted by L-BFGS (``max_iter=3000``);
+``default``
+    ``FrameClassifier(char_ngrams=None)`` as it is now (sublinear cue counts,
+    Newton-CG).
+
+For each it prints the CPU seconds (``time.process_time``, all threads) and
+wall seconds of the fit, the peak resident memory of the process during the
+fit (Linux ``VmHWM``, reset through ``/proc/self/clear_refs`` before each
+fit; it includes the loaded corpus, whose resident size is printed as
+``base``; elsewhere ``resource.getrusage``, which includes loading), the
+number of features, and macro-F1 and accuracy on the valid split with 95%
+bootstrap CIs.  ``--char`` adds the character 2-5-gram branch to both;
+``--train N`` fits on the first N training articles; ``--only`` runs one
+of the two.
 """
 
 from __future__ import annotations
@@ -48,6 +59,8 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT)
     parser.add_argument("--synthetic", type=int, default=None, metavar="N")
     parser.add_argument("--char", action="store_true")
+    parser.add_argument("--train", type=int, default=None, metavar="N")
+    parser.add_argument("--only", choices=("baseline", "default"), default=None)
     args = parser.parse_args()
     valid = None
     if args.synthetic is None and args.data.exists():
@@ -55,29 +68,53 @@ def main() -> None:
 
         abp = load_abp(args.data)
         train, valid = abp[abp["split"] == "train"], abp[abp["split"] == "valid"]
+        if args.train is not None:
+            train = train.iloc[:args.train]
         texts, labels = train["text"].tolist(), train["bias"].tolist()
         source = f"AllSides media split, {len(texts)} training articles"
     else:
         texts, labels = synthetic(args.synthetic or 27_000)
         source = f"{len(texts)} synthetic articles of 500 words"
-    model = FrameClassifier(char_ngrams=(2, 5) if args.char else None)
-    base = status_mb("VmRSS")
-    reset = reset_peak()
-    started, cpu = time.perf_counter(), time.process_time()
-    model.fit(texts, labels)
-    took, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak = status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    n_features = len(model.get_feature_names_out())
-    print(f"{source}: fit {took:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB (base {base:.0f} MB), "
-          f"{n_features} features", flush=True)
-    if valid is not None:
-        proba = model.predict_proba(valid["text"].tolist())
-        pred = np.asarray(model.classes_, dtype=object)[proba.argmax(axis=1)]
-        table = metrics_table(valid["bias"].tolist(), pred, proba, sorted(set(labels))).set_index("metric")
-        for metric in ("macro_f1", "accuracy"):
-            row = table.loc[metric]
-            print(f"valid {metric}: {row['value']:.4f} ({row['ci_low']:.3f}-{row['ci_high']:.3f})")
+    char = (2, 5) if args.char else None
+    models = {"baseline": FrameClassifier(char_ngrams=char, min_df="auto", max_features=None, cue_sublinear=False),
+              "default": FrameClassifier(char_ngrams=char)}
+    for name, model in models.items():
+        if args.only not in (None, name):
+            continue
+        if name == "baseline":  # the estimator before issue 12: L-BFGS, max_iter=3000
+            model.fit = _lbfgs_fit(model)
+        base = status_mb("VmRSS")
+        reset = reset_peak()
+        started, cpu = time.perf_counter(), time.process_time()
+        model.fit(texts, labels)
+        took, cpu = time.perf_counter() - started, time.process_time() - cpu
+        peak = status_mb("VmHWM") if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        n_features = len(model.get_feature_names_out())
+        print(f"{name}: {source}: fit {took:.1f} s wall, {cpu:.1f} s CPU, peak RSS {peak:.0f} MB (base {base:.0f} MB), "
+              f"{n_features} features", flush=True)
+        if valid is not None:
+            proba = model.predict_proba(valid["text"].tolist())
+            pred = np.asarray(model.classes_, dtype=object)[proba.argmax(axis=1)]
+            table = metrics_table(valid["bias"].tolist(), pred, proba, sorted(set(labels))).set_index("metric")
+            for metric in ("macro_f1", "accuracy"):
+                row = table.loc[metric]
+                print(f"{name}: valid {metric}: {row['value']:.4f} ({row['ci_low']:.3f}-{row['ci_high']:.3f})",
+                      flush=True)
 
+
+def _lbfgs_fit(model: FrameClassifier):
+    """``model.fit`` with the pipeline's logistic regression set to L-BFGS (the solver before issue 12)."""
+    import framing.classify.model as module
+
+    def fit(texts, labels):
+        original = module.LOGREG_SOLVER
+        module.LOGREG_SOLVER = "lbfgs"
+        try:
+            return FrameClassifier.fit(model, texts, labels)
+        finally:
+            module.LOGREG_SOLVER = original
+
+    return fit
 
 if __name__ == "__main__":
     main()

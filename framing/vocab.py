@@ -212,6 +212,10 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     # long library calls: no progress bar unless asked (the command line
     # shows one on a terminal's standard error unless --quiet)
     "progress": False,
+    # classifier features (FrameClassifier, framing classify, [[classifiers]])
+    "ngram_max": 2,  # word 1..n-grams
+    "min_df": "auto",  # word n-gram document-frequency floor: max(1, documents // 2000)
+    "max_features": None,  # no cap on a TF-IDF branch's vocabulary
     # corpora
     "on_error": "raise",
     "dedupe": "exact",

@@ -81,7 +81,11 @@ __all__ = ["FORMAT", "MAX_BYTES", "ModelFileError", "data_sha256", "save_model",
 
 FORMAT = "framing-classifier/1"
 _PARAMS = ("kind", "C", "class_weight", "word_ngrams", "char_ngrams", "cues", "marked", "min_df", "char_min_df",
-           "max_features", "cue_weight", "marked_weight", "embeddings", "embedding_weight", "inner_cv", "random_state")
+           "max_features", "cue_weight", "cue_sublinear", "marked_weight", "embeddings", "embedding_weight", "inner_cv",
+           "random_state")
+#: Parameters a file written by an earlier 0.2 release lacks, with the value such a model was fitted
+#: with (raw cue counts before issue 12).
+_ADDED_PARAMS = {"cue_sublinear": False}
 
 
 class ModelFileError(ValueError):
@@ -429,7 +433,7 @@ def _check_manifest(manifest: dict, source: str) -> None:
     if extra:
         raise ModelFileError(f"{source}: unknown manifest key(s) {', '.join(map(repr, extra))}")
     params = manifest["params"]
-    if sorted(params) != sorted(_PARAMS):
+    if sorted(params) != sorted(_PARAMS) and sorted(set(params) | set(_ADDED_PARAMS)) != sorted(_PARAMS):
         raise ModelFileError(f"{source}: manifest params {sorted(params)} differ from the expected {sorted(_PARAMS)}")
     if params["kind"] not in MODEL_KINDS:
         raise ModelFileError(f"{source}: unknown model kind {params['kind']!r}; expected one of "
@@ -439,7 +443,7 @@ def _check_manifest(manifest: dict, source: str) -> None:
 
 
 def _rebuild(manifest: dict, arrays: dict, source: str) -> FrameClassifier:
-    params = dict(manifest["params"])
+    params = {**_ADDED_PARAMS, **manifest["params"]}
     for name in ("word_ngrams", "char_ngrams"):
         if params[name] is not None:
             params[name] = tuple(params[name])

@@ -49,6 +49,13 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         scoring default, ``"outlet"``, is a measurement choice).
     include_negated : bool
         Add one ``<category>__negated`` column per category.
+    sublinear : bool, default False
+        Replace a count ``c > 0`` by ``1 + log(c)``, as TF-IDF's
+        ``sublinear_tf`` does (a count of 1 stays 1): long articles then
+        do not carry counts of 50 beside TF-IDF values below 1, which
+        makes a logistic regression's optimisation badly conditioned
+        (:class:`framing.classify.FrameClassifier` sets it).  Counts only:
+        refused with ``normalize``.
 
     Attributes
     ----------
@@ -67,17 +74,23 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
     then wraps in a DataFrame with the category columns.
     """
 
-    def __init__(self, *, lexicon=DEFAULTS["lexicon"], normalize=None, voice="all", include_negated=False):
+    def __init__(self, *, lexicon=DEFAULTS["lexicon"], normalize=None, voice="all", include_negated=False,
+                 sublinear=False):
         self.lexicon = lexicon
         self.normalize = normalize
         self.voice = voice
         self.include_negated = include_negated
+        self.sublinear = sublinear
 
     def fit(self, X, y=None):
         """Validate parameters and compile the lexicon."""
         check_choice("normalize", self.normalize, NORMALIZE_CHOICES)
         check_choice("voice", self.voice, VOICES)
         check_bool("include_negated", self.include_negated)
+        check_bool("sublinear", self.sublinear)
+        if self.sublinear and self.normalize is not None:
+            raise ValueError(f"sublinear: applies to counts only (normalize=None), got normalize={self.normalize!r}; "
+                             f"set one of them")
         self.matcher_ = compile_lexicon(self.lexicon)
         self.lexicon_ = self.matcher_.lexicon
         self.categories_ = np.array(self.matcher_.categories, dtype=object)
@@ -123,6 +136,9 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
         if self.normalize is not None:
             scale = NORMALIZATIONS[self.normalize]
             values = np.divide(scale * values, tokens[:, None], out=np.zeros_like(values), where=tokens[:, None] > 0)
+        elif self.sublinear:
+            seen = values > 0
+            values[seen] = 1.0 + np.log(values[seen])
         return values if self._dense_output() else sp.csr_matrix(values)
 
     def get_feature_names_out(self, input_features=None):
@@ -200,10 +216,12 @@ class WordNgramVectorizer(TfidfVectorizer):
         """``min_df`` as a number of documents for ``n_documents`` training texts."""
         return auto_min_df(n_documents) if self.min_df == "auto" else int(self.min_df)
 
-    def _grams(self, raw_documents) -> tuple[int, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]]:
+    def _grams(self, raw_documents):
         """Per n-gram order in ``ngram_range``: the distinct (document,
-        n-gram) pairs as ``(doc, code, count)`` arrays, and the term of each
-        code (an object array; codes are local to the order)."""
+        n-gram) pairs as ``(doc, code, count)`` arrays and the first token
+        position of each code (codes are local to the order), with the
+        distinct words and the token ids they index.  Terms are spelled
+        out later (:meth:`_terms`), only for the n-grams that are kept."""
         if isinstance(raw_documents, str):
             raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
         # one text at a time: only the distinct words are kept as strings, tokens become integers
@@ -227,55 +245,72 @@ class WordNgramVectorizer(TfidfVectorizer):
             if k > 1:
                 same = doc[k - 1:] == doc[:len(doc) - k + 1]  # the n-gram stays inside one document
                 pair = np.where(same, codes[:-1] * max(len(words), 1) + ids[k - 1:], -1)
-                codes = pd.factorize(pair, sort=False, use_na_sentinel=False)[0].astype(np.int64)
+                del codes
+                codes = pd.factorize(pair, sort=False, use_na_sentinel=False)[0].astype(np.int64, copy=False)
+                del pair
                 starts = np.flatnonzero(same)
+                del same
             else:
-                starts = np.arange(len(ids))
+                starts = None  # every position
             if k < lo:
                 continue
-            if not len(starts):
-                out.append((np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
-                            np.zeros(0, dtype=object)))
+            if starts is not None and not len(starts) or not len(ids):
+                out.append((k, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
+                            np.zeros(0, np.int64)))
                 continue
-            c = codes[starts]
             n_codes = int(codes.max()) + 1
             # factorize numbers codes in order of first appearance: the first position of each code
             running = np.maximum.accumulate(codes)
             first = np.flatnonzero(np.concatenate([[True], running[1:] > running[:-1]]))
-            terms = words[ids[first]]
-            for m in range(1, k):
-                terms = terms + " " + words[ids[np.minimum(first + m, len(ids) - 1)]]
-            key, count = np.unique(doc[starts] * n_codes + c, return_counts=True)
-            out.append((key // n_codes, key % n_codes, count.astype(np.int64), terms))
-        return n_docs, out
+            del running
+            # one int64 key per (document, n-gram) occurrence, built in place (27M tokens: ~200 MB per array)
+            key = doc.copy() if starts is None else doc[starts]
+            key *= n_codes
+            key += codes if starts is None else codes[starts]
+            del starts
+            key, count = np.unique(key, return_counts=True)
+            out.append((k, key // n_codes, key % n_codes, count.astype(np.int64), first))
+        return n_docs, words, ids, out
+
+    @staticmethod
+    def _terms(words: np.ndarray, ids: np.ndarray, first: np.ndarray, k: int) -> np.ndarray:
+        """The order-``k`` n-grams starting at token positions ``first``, as strings."""
+        if not len(first):
+            return np.zeros(0, dtype=object)
+        terms = words[ids[first]]
+        for m in range(1, k):
+            terms = terms + " " + words[ids[np.minimum(first + m, len(ids) - 1)]]
+        return terms
 
     def _weigh(self, counts):
-        X = counts.astype(np.float64)
+        """Sublinear tf, idf and l2 row normalisation of a CSR count matrix
+        with sorted indices, in place on its data array."""
+        X = counts
         if self.sublinear_tf:
-            np.log(X.data, X.data)
+            np.log(X.data, out=X.data)
             X.data += 1.0
-        X = X @ sp.diags(self.idf_) if len(self.idf_) else X
-        norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+        if len(self.idf_):
+            X.data *= self.idf_[X.indices]
+        row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        norms = np.sqrt(np.bincount(row, weights=X.data * X.data, minlength=X.shape[0]))
         norms[norms == 0] = 1.0
-        X = sp.diags(1.0 / norms) @ X
-        X = X.tocsr()
-        X.sort_indices()
-        return X.astype(self.dtype)
+        X.data *= (1.0 / norms)[row]
+        return X.astype(self.dtype, copy=False)
 
     def fit_transform(self, raw_documents, y=None):
         self._validate()
-        n_docs, grams = self._grams(raw_documents)
+        n_docs, words, ids, grams = self._grams(raw_documents)
         min_df = self.resolved_min_df(n_docs)
-        # candidates: (order, code) with df >= min_df
+        # candidates: (order, code) with df >= min_df; only they are spelled out
         cand_terms, cand_tf, cand_df, cand_order, cand_code = [], [], [], [], []
-        for k, (d, c, count, terms) in enumerate(grams):
-            df = np.bincount(c, minlength=len(terms))
-            tf = np.bincount(c, weights=count, minlength=len(terms))
+        for j, (k, d, c, count, first) in enumerate(grams):
+            df = np.bincount(c, minlength=len(first))
+            tf = np.bincount(c, weights=count, minlength=len(first))
             keep = np.flatnonzero(df >= min_df)
-            cand_terms.append(terms[keep])
+            cand_terms.append(self._terms(words, ids, first[keep], k))
             cand_tf.append(tf[keep])
             cand_df.append(df[keep])
-            cand_order.append(np.full(len(keep), k))
+            cand_order.append(np.full(len(keep), j))
             cand_code.append(keep)
         terms = np.concatenate(cand_terms) if cand_terms else np.zeros(0, dtype=object)
         tf, df = np.concatenate(cand_tf), np.concatenate(cand_df)
@@ -292,27 +327,33 @@ class WordNgramVectorizer(TfidfVectorizer):
         self.fixed_vocabulary_ = False
         self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[chosen])) + 1.0
         columns = []
-        for k, (d, c, count, kterms) in enumerate(grams):
-            column = np.full(len(kterms), -1, dtype=np.int64)
-            mine = order_of[chosen] == k
+        for j, (k, d, c, count, first) in enumerate(grams):
+            column = np.full(len(first), -1, dtype=np.int64)
+            mine = order_of[chosen] == j
             column[code_of[chosen][mine]] = np.flatnonzero(mine)
             columns.append(column)
         return self._weigh(self._matrix(n_docs, grams, columns, len(chosen)))
 
     def _matrix(self, n_docs: int, grams, columns: list[np.ndarray], n_features: int):
-        rows, cols, vals = [], [], []
-        for (d, c, count, _), column in zip(grams, columns):
+        """The count matrix (CSR, sorted indices), built per n-gram order
+        straight from the (document, n-gram) pairs, which are sorted by
+        document (no COO triplets: they cost about 100 bytes per stored
+        value at corpus scale)."""
+        total = None
+        for (_, d, c, count, _), column in zip(grams, columns):
             col = column[c]
             hit = col >= 0
-            rows.append(d[hit])
-            cols.append(col[hit])
-            vals.append(count[hit])
-        if not rows:
+            rows = d[hit]
+            indptr = np.zeros(n_docs + 1, dtype=np.int64)
+            np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
+            del rows
+            part = sp.csr_matrix((count[hit].astype(np.float64), col[hit], indptr), shape=(n_docs, n_features))
+            part.sort_indices()
+            total = part if total is None else total + part  # the orders never share a column
+        if total is None:
             return sp.csr_matrix((n_docs, n_features))
-        m = sp.csr_matrix((np.concatenate(vals).astype(np.float64), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(n_docs, n_features))
-        m.sum_duplicates()
-        return m
+        total.sort_indices()
+        return total
 
     def fit(self, raw_documents, y=None):
         self.fit_transform(raw_documents)
@@ -322,8 +363,10 @@ class WordNgramVectorizer(TfidfVectorizer):
         if not hasattr(self, "vocabulary_"):
             raise NotFittedError("WordNgramVectorizer is not fitted yet; call fit first")
         self._validate()
-        n_docs, grams = self._grams(raw_documents)
+        n_docs, words, ids, grams = self._grams(raw_documents)
         vocabulary = self.vocabulary_
-        columns = [np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64, count=len(terms))
-                   for _, _, _, terms in grams]
+        columns = []
+        for k, _, _, _, first in grams:
+            terms = self._terms(words, ids, first, k)
+            columns.append(np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64, count=len(terms)))
         return self._weigh(self._matrix(n_docs, grams, columns, len(vocabulary)))

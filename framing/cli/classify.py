@@ -59,10 +59,19 @@ def _model(args: argparse.Namespace):
     from ..classify.model import FrameClassifier
 
     min_df = args.min_df if args.min_df == "auto" else _positive_int("--min-df", args.min_df)
+    if args.ngram is not None and args.ngram_max is not None:
+        raise ValueError(f"--ngram {args.ngram[0]} {args.ngram[1]} and --ngram-max {args.ngram_max} cannot be "
+                         f"combined; give one of them")
+    if args.ngram_max is not None and args.ngram_max < 1:
+        raise ValueError(f"--ngram-max: expected an integer >= 1, got {args.ngram_max}")
+    if args.ngram is not None:
+        ngrams = tuple(args.ngram)
+    else:
+        ngrams = (1, DEFAULTS["ngram_max"] if args.ngram_max is None else args.ngram_max)
     return FrameClassifier(kind=args.model, C=tuple(args.C) if len(args.C) > 1 else args.C[0],
                            cues=None if args.no_cues else args.lexicon, random_state=args.seed,
                            char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings,
-                           word_ngrams=tuple(args.ngram), min_df=min_df, max_features=args.max_features)
+                           word_ngrams=ngrams, min_df=min_df, max_features=args.max_features)
 
 
 def _positive_int(name: str, value: str) -> int:
@@ -242,21 +251,27 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", choices=_KINDS, default=DEFAULTS["model"],
                    help="logreg (default), svm (calibrated linear SVM; refuses a class with fewer than 3 "
                         "examples, which its 3 calibration folds need) or baseline (plain TF-IDF + LR)")
-    p.add_argument("--C", type=float, nargs="+", default=[1.0],
-                   help="inverse regularisation; several values are chosen by inner CV (default 1)")
-    p.add_argument("--lexicon", default="framing-cues", help="cue lexicon (bundled name or file)")
+    p.add_argument("--C", type=float, nargs="+", default=list(DEFAULTS["C"]),
+                   help="inverse regularisation; several values are chosen by inner CV "
+                        f"(default {' '.join(f'{c:g}' for c in DEFAULTS['C'])})")
+    p.add_argument("--lexicon", default=DEFAULTS["lexicon"],
+                   help=f"cue lexicon (bundled name or file; default {DEFAULTS['lexicon']})")
     p.add_argument("--no-cues", action="store_true", help="leave out the cue-lexicon features")
     p.add_argument("--no-char", action="store_true", help="leave out character n-grams (faster on long articles)")
     p.add_argument("--embeddings", default=None, metavar="MODEL", choices=["all-MiniLM-L6-v2"],
                    help="add sentence-embedding features (all-MiniLM-L6-v2; needs the optional embeddings extra)")
-    p.add_argument("--ngram", type=int, nargs=2, default=[1, 2], metavar=("MIN", "MAX"),
-                   help="word n-gram range (default 1 2)")
-    p.add_argument("--min-df", default="auto", metavar="N",
-                   help="minimum number of training documents of a word n-gram; 'auto' (default): "
-                        "max(1, documents // 2000), i.e. 1 below 4,000 documents, 13 for 26,590 articles")
-    p.add_argument("--max-features", type=int, default=None, metavar="N",
-                   help="keep only the N most frequent n-grams of each TF-IDF branch (default: no cap)")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    # defaults: framing.vocab.DEFAULTS, shared with FrameClassifier and the [[classifiers]] keys of a config
+    p.add_argument("--ngram", type=int, nargs=2, default=None, metavar=("MIN", "MAX"),
+                   help=f"word n-gram range (default 1 {DEFAULTS['ngram_max']})")
+    p.add_argument("--ngram-max", type=int, default=None, metavar="N",
+                   help=f"word 1..N-grams, as the ngram_max key of [[classifiers]] (default {DEFAULTS['ngram_max']})")
+    p.add_argument("--min-df", default=DEFAULTS["min_df"], metavar="N",
+                   help="minimum number of training documents of a word n-gram (the min_df key); 'auto' "
+                        "(default): max(1, documents // 2000), i.e. 1 below 4,000 documents, 13 for 26,590 articles")
+    p.add_argument("--max-features", type=int, default=DEFAULTS["max_features"], metavar="N",
+                   help="keep only the N most frequent n-grams of each TF-IDF branch (the max_features key; "
+                        "default: no cap)")
+    p.add_argument("--seed", type=int, default=DEFAULTS["seed"], help=f"random seed (default {DEFAULTS['seed']})")
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -292,7 +307,8 @@ def register(subparsers) -> argparse.ArgumentParser:
     _model_options(e)
     e.add_argument("--groups", default=None, metavar="COLUMN",
                    help="keep these groups together across folds (e.g. outlet, story_id); default: stratified folds")
-    e.add_argument("--folds", type=int, default=5, help="number of folds (default 5)")
+    e.add_argument("--folds", type=int, default=DEFAULTS["n_splits"],
+                   help=f"number of folds (default {DEFAULTS['n_splits']})")
     e.add_argument("--folds-column", default=None, metavar="COLUMN",
                    help="predefined test folds (each value one fold, e.g. test_fold); replaces --folds/--groups")
     e.add_argument("--output", "-o", help="write the out-of-fold predictions (.csv, .tsv, .parquet)")

@@ -56,7 +56,7 @@ def evaluate_classifier(entry: ClassifierConfig, frame: pd.DataFrame, *, lexicon
     from ..classify.evaluate import cross_validate
     from .frames import frames_model
 
-    # the classifier evaluate_frame would build, with the entry's feature keys (ngram_max, char, min_df)
+    # the classifier evaluate_frame would build, with the entry's feature keys (ngram_max, char, min_df, max_features)
     evaluation = cross_validate(frame, entry.label, model=frames_model(entry, lexicon, random_state),
                                 groups=entry.groups if entry.cv == "group" else None, n_splits=entry.n_splits,
                                 random_state=random_state)

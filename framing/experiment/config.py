@@ -117,10 +117,14 @@ top level
     "logreg" (:data:`framing.classify.MODEL_KINDS`); ``cv`` = "stratified"
     | "group"; ``groups`` = "outlet" (``cv = "group"`` only); ``n_splits``
     int >= 2 = 5; ``C`` non-empty distinct list of floats > 0 = [1.0];
-    ``lexicon`` = the first lexicon's id; features: ``ngram_max`` int in
+    ``lexicon`` = the first lexicon's id; features (defaults from
+    :data:`framing.vocab.DEFAULTS`, shared with ``framing classify`` and
+    :class:`~framing.classify.FrameClassifier`): ``ngram_max`` int in
     1..3 = 2 (word 1..n-grams), ``char`` bool = true (character 2–5-grams),
-    ``min_df`` int >= 1 = 1 (word n-gram document-frequency floor), ``cues``
-    bool = true (the lexicon's cue counts as features).
+    ``min_df`` int >= 1 or "auto" = "auto" (word n-gram document-frequency
+    floor; "auto": max(1, documents // 2000)), ``max_features`` int >= 1
+    or "" = "" (cap on each TF-IDF branch's vocabulary; "": no cap),
+    ``cues`` bool = true (the lexicon's cue counts as features).
     With ``labels`` only: ``folds`` = "" or a column of predefined test
     folds (replaces ``cv``/``n_splits``); ``threshold`` = "inner_cv" |
     "fixed" (per-frame decision thresholds chosen inside each training
@@ -413,9 +417,10 @@ class ClassifierConfig:
     C: tuple[float, ...]
     lexicon: str
     labels: tuple[str, ...] = ()
-    ngram_max: int = 2
+    ngram_max: int = DEFAULTS["ngram_max"]
     char: bool = True
-    min_df: int = 1
+    min_df: int | str = DEFAULTS["min_df"]
+    max_features: int | None = DEFAULTS["max_features"]
     cues: bool = True
     folds: str | None = None
     threshold: str = "inner_cv"
@@ -657,7 +662,7 @@ _ID = r"[a-z0-9][a-z0-9_-]{0,63}"
 class _K:
     """One schema key: its kind, default and constraints (on the elements for lists)."""
 
-    kind: str  # int float str bool date path strs floats map maplist table tables
+    kind: str  # int float str bool date path strs floats map maplist table tables count (int or one of choices)
     default: Any = _REQUIRED
     choices: Sequence[str] = ()
     low: float | None = None
@@ -675,7 +680,7 @@ _TYPES = {"int": "an integer", "float": "a number", "str": "a string", "path": "
           "date": "a date string (YYYY-MM-DD)", "strs": "an array of strings", "floats": "an array of numbers",
           "map": "a table of strings", "maplist": "a table of string arrays", "table": "a table",
           "tables": "an array of tables", "words": "a string or an array of strings",
-          "dates": "an array of date strings (YYYY-MM-DD)"}
+          "dates": "an array of date strings (YYYY-MM-DD)", "count": "an integer or a string"}
 _ELEMENT = {"dates": "date", "strs": "str", "floats": "float", "tables": "table", "map": "str", "maplist": "strs"}
 
 _FILTERS = {
@@ -761,9 +766,11 @@ _CLASSIFIER = {
     "n_splits": _K("int", DEFAULTS["n_splits"], low=2),
     "C": _K("floats", list(DEFAULTS["C"]), low=0, open_low=True, nonempty=True, unique=True),
     "lexicon": _K("str", _DERIVED),
-    "ngram_max": _K("int", 2, low=1, high=3),
+    "ngram_max": _K("int", DEFAULTS["ngram_max"], low=1, high=3),
     "char": _K("bool", True),
-    "min_df": _K("int", 1, low=1),
+    "min_df": _K("count", DEFAULTS["min_df"], low=1, choices=("auto",)),
+    "max_features": _K("count", "" if DEFAULTS["max_features"] is None else DEFAULTS["max_features"], low=1,
+                       choices=("",)),
     "cues": _K("bool", True),
     "folds": _K("str", ""),
     "threshold": _K("str", "inner_cv", choices=("inner_cv", "fixed"), what="threshold rule"),
@@ -893,6 +900,8 @@ def _type_ok(kind: str, value: Any) -> bool:
         return isinstance(value, Mapping)
     if kind == "words":
         return isinstance(value, (str, list, tuple))
+    if kind == "count":
+        return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
     return isinstance(value, (list, tuple))
 
 
@@ -949,6 +958,15 @@ class _Checker:
         return out
 
     def value(self, k: _K, value: Any, key: str) -> Any:
+        if k.kind == "count":  # an integer in range, or one of the named strings (min_df = "auto")
+            what = f"an integer {_range_text(k)} or {' or '.join(json.dumps(c) for c in k.choices)}"
+            if isinstance(value, str):
+                if value not in k.choices:
+                    raise self.error(key, f"expected {what}, got {_describe(value)}")
+                return value
+            if not _type_ok("int", value):
+                raise self.error(key, f"expected {what}, got {_describe(value)}")
+            return self.value(_K("int", low=k.low, high=k.high), value, key)
         if not _type_ok(k.kind, value):
             raise self.error(key, f"expected {_TYPES[k.kind]}, got {_describe(value)}")
         if k.kind in ("strs", "floats", "tables", "dates"):
@@ -1530,6 +1548,7 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         v = _classifier(check, v, key, base, env)
         return ClassifierConfig(**{**v, "C": tuple(v["C"]), "labels": tuple(v["labels"]), "label": v["label"] or None,
                                    "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
+                                   "max_features": None if v["max_features"] == "" else v["max_features"],
                                    "prevalence_cluster": v["prevalence_cluster"] or None})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")

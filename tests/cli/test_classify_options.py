@@ -99,3 +99,48 @@ def test_multilabel_evaluation(tmp_path, data_csv, capsys):
     assert pd.read_csv(summary).columns.tolist() == ["metric", "frame", "value", "ci_low", "ci_high"]
     assert main(["evaluate", str(data_csv), "--label", "RE,label", "--no-char", "--no-cues"]) == 1
     assert "labels: column 'label' must hold 0/1" in capsys.readouterr().err
+
+
+def _parse(argv):
+    import argparse
+
+    from framing.cli.classify import register
+
+    parser = argparse.ArgumentParser(prog="framing")
+    register(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["classify", *argv])
+
+
+def test_model_options_share_the_library_defaults():
+    from framing.classify.model import FrameClassifier
+    from framing.cli.classify import _model
+    from framing.experiment.config import _CLASSIFIER
+    from framing.vocab import DEFAULTS
+
+    for action in ("train", "evaluate"):
+        args = _parse([action, "data.csv", "--label", "y", *(["-o", "m.npz"] if action == "train" else [])])
+        built, library = _model(args), FrameClassifier()
+        for name in ("word_ngrams", "min_df", "max_features", "kind", "C", "random_state"):
+            assert built.get_params()[name] == library.get_params()[name], name
+    assert _CLASSIFIER["ngram_max"].default == DEFAULTS["ngram_max"] == library.word_ngrams[1]
+    assert _CLASSIFIER["min_df"].default == DEFAULTS["min_df"] == library.min_df
+    assert _CLASSIFIER["max_features"].default == "" and library.max_features is None
+
+
+def test_ngram_max_option(tmp_path, data_csv, capsys):
+    from framing.cli.classify import _model
+
+    assert _model(_parse(["train", "d.csv", "--label", "y", "-o", "m", "--ngram-max", "3"])).word_ngrams == (1, 3)
+    assert _model(_parse(["train", "d.csv", "--label", "y", "-o", "m", "--ngram", "2", "3"])).word_ngrams == (2, 3)
+    model = tmp_path / "m.npz"
+    assert main(["train", str(data_csv), "--label", "label", "--ngram", "1", "2", "--ngram-max", "3",
+                 "-o", str(model)]) == 1
+    assert "--ngram 1 2 and --ngram-max 3 cannot be combined; give one of them" in capsys.readouterr().err
+    assert main(["train", str(data_csv), "--label", "label", "--ngram-max", "0", "-o", str(model)]) == 1
+    assert "--ngram-max: expected an integer >= 1, got 0" in capsys.readouterr().err
+    assert main(["train", str(data_csv), "--label", "label", "--max-features", "0", "-o", str(model)]) == 1
+    assert "max_features: expected an integer >= 1, got 0" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    out = capsys.readouterr().out
+    assert "--ngram-max N" in out and "--max-features N" in out and "--min-df N" in out

@@ -755,3 +755,31 @@ def test_schema_defaults_are_the_vocabulary_defaults(project):
                                                         DEFAULTS["C"])
     assert (cfg.seed, cfg.corpus.dedupe, cfg.corpus.on_error) == (DEFAULTS["seed"], DEFAULTS["dedupe"],
                                                                   DEFAULTS["on_error"])
+
+
+def test_classifier_feature_keys(project):
+    from framing.experiment.frames import frames_model
+    from framing.vocab import DEFAULTS
+
+    c = load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\n").classifiers[0]
+    assert (c.ngram_max, c.min_df, c.max_features) == (DEFAULTS["ngram_max"], "auto", None)
+    assert load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\n").to_dict()["classifiers"][0]["max_features"] == ""
+    c = load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\nmin_df = 5\nmax_features = 1000\n").classifiers[0]
+    assert (c.min_df, c.max_features) == (5, 1000)
+    model = frames_model(c, "framing-cues", 0)
+    assert (model.min_df, model.max_features, model.word_ngrams) == (5, 1000, (1, 2))
+    c = load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\nmin_df = 'auto'\nmax_features = ''\n").classifiers[0]
+    assert (c.min_df, c.max_features) == ("auto", None)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("min_df = 'many'", r"classifiers\[0\]\.min_df: expected an integer >= 1 or \"auto\", got a string \('many'\)"),
+    ("min_df = 0", r"classifiers\[0\]\.min_df: expected an integer >= 1, got 0"),
+    ("min_df = 1.5", r"classifiers\[0\]\.min_df: expected an integer >= 1 or \"auto\", got a float"),
+    ("max_features = 0", r"classifiers\[0\]\.max_features: expected an integer >= 1, got 0"),
+    ("max_features = 'all'", r"classifiers\[0\]\.max_features: expected an integer >= 1 or \"\", got a string"),
+    ("max_features = true", r"classifiers\[0\]\.max_features: expected an integer >= 1 or \"\", got a bool"),
+])
+def test_classifier_feature_key_errors(project, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load(project, MINIMAL + f"[[classifiers]]\nlabel = 'bias'\n{text}\n")
