@@ -133,7 +133,13 @@ top level
     CSV with ``doc_id, frame, coder, value`` and optionally ``question``):
     Krippendorff's alpha per frame and question beside the model's agreement
     with the gold labels; ``evidence`` int >= 0 = 2 (supporting sentences per
-    frame shown for example documents).
+    frame shown for example documents); ``combine`` = "independent" |
+    "stacked" (one model per frame, or a second stage per frame over all
+    frames' inner out-of-fold scores,
+    :func:`framing.classify.multilabel.cross_validate_frames`);
+    ``auxiliary`` = "" | "questions" (with ``combine = "stacked"`` and
+    ``annotations``: the coders' answers to each frame question, read for
+    the training folds only, are extra first-stage targets).
 ``[outputs]``
     ``tables`` distinct "csv" | "parquet", must contain "csv", = ["csv"];
     ``figures`` distinct "png" | "svg" | "pdf" = ["png", "svg"] (may be
@@ -386,6 +392,8 @@ class ClassifierConfig:
     prevalence_cluster: str | None = None
     annotations: Path | None = None
     evidence: int = 2
+    combine: str = "independent"
+    auxiliary: str | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -677,9 +685,13 @@ _CLASSIFIER = {
     "prevalence_cluster": _K("str", ""),
     "annotations": _K("path", ""),
     "evidence": _K("int", 2, low=0),
+    # framing.classify.multilabel.COMBINE (not imported: config stays free of scikit-learn)
+    "combine": _K("str", "independent", choices=("independent", "stacked"), what="combination"),
+    "auxiliary": _K("str", "", choices=("", "questions"), what="auxiliary target set"),
 }
 #: keys of a [[classifiers]] entry that apply only with labels = [...]
-_MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence")
+_MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence",
+                    "combine", "auxiliary")
 _OUTPUTS = {
     "tables": _K("strs", ["csv"], choices=("csv", "parquet"), unique=True, what="table format"),
     "figures": _K("strs", ["png", "svg"], choices=("png", "svg", "pdf"), unique=True, what="figure format"),
@@ -1143,6 +1155,12 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     if v["prevalence_cluster"] and not v["prevalence_by"]:
         raise check.error(f"{key}.prevalence_cluster", "applies only with prevalence_by (the groups whose "
                                                         "frame shares are estimated)")
+    if v["auxiliary"] and v["combine"] != "stacked":
+        raise check.error(f"{key}.auxiliary", f"auxiliary targets feed the second stage, so they need combine = "
+                                              f"\"stacked\" (combine is {v['combine']!r})")
+    if v["auxiliary"] == "questions" and not v["annotations"]:
+        raise check.error(f"{key}.auxiliary", "auxiliary = \"questions\" reads the coders' answers from "
+                                              "annotations; give annotations (e.g. full_annotations.json)")
     if v["annotations"]:
         v["annotations"] = _existing(check, _path(check, v["annotations"], f"{key}.annotations", base, env),
                                      f"{key}.annotations", v["annotations"])
@@ -1284,7 +1302,8 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         v = _classifier(check, v, key, base, env)
         return ClassifierConfig(**{**v, "C": tuple(v["C"]), "labels": tuple(v["labels"]), "label": v["label"] or None,
                                    "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
-                                   "prevalence_cluster": v["prevalence_cluster"] or None})
+                                   "prevalence_cluster": v["prevalence_cluster"] or None,
+                                   "auxiliary": v["auxiliary"] or None})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
     if "csv" not in outputs["tables"]:
