@@ -58,6 +58,7 @@ Conflict.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -230,35 +231,42 @@ def _second_stage() -> LogisticRegression:
 
 def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
                   n_frames: int, train_all: np.ndarray, test: np.ndarray, *, fold: Any, threshold: str,
-                  inner_splits: int, random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple]]:
+                  inner_splits: int, random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[str]]:
     """One outer fold of ``combine="stacked"``: the test documents' frame
-    scores and thresholds, and the fold's threshold rows.
+    scores and thresholds, the fold's threshold rows, and the auxiliary
+    targets left out of it.
 
     ``targets`` holds the frames (first ``n_frames`` columns) and then the
     auxiliary targets, 1/0/-1 (missing); only rows ``train_all`` are read.
+    An auxiliary target with fewer than 2 positive or 2 negative training
+    documents (e.g. a question every coder answered yes) has nothing to
+    learn and is left out of the fold; a frame like that is an error.
     """
     n_train, n_targets = len(train_all), targets.shape[1]
-    features_train = np.empty((n_train, n_targets))
-    features_test = np.empty((len(test), n_targets))
+    features_train = np.zeros((n_train, n_targets))
+    features_test = np.zeros((len(test), n_targets))
     test_texts = [texts[i] for i in test]
+    used, skipped = [], []
     for t in range(n_targets):
         y = targets[:, t]
         known = y[train_all] >= 0
         train = train_all[known]
-        kind = "frame" if t < n_frames else "auxiliary target"
         scores = (_inner_scores(model, texts, y, train, inner_splits=inner_splits, random_state=random_state)
                   if len(set(y[train].tolist())) == 2 else None)
+        if scores is None and t >= n_frames:
+            skipped.append(names[t])
+            continue
         if scores is None:
-            hint = "" if t < n_frames else "; drop that column from auxiliary"
-            raise ValueError(f"labels: {kind} {names[t]!r} has fewer than 2 positive or 2 negative training "
+            raise ValueError(f"labels: frame {names[t]!r} has fewer than 2 positive or 2 negative training "
                              f"documents in fold {fold!r} ({int((y[train] == 1).sum())} positive of {len(train)}); "
-                             f"combine='stacked' needs inner out-of-fold scores for it{hint}")
+                             f"combine='stacked' needs inner out-of-fold scores for it")
+        used.append(t)
         fitted = _fit(model, texts, y, train)
         features_test[:, t] = _positive_proba(fitted, test_texts)
         features_train[known, t] = scores
         if not known.all():  # left out of this target's training, so the full model's score is out-of-sample
             features_train[~known, t] = _positive_proba(fitted, [texts[i] for i in train_all[~known]])
-    a, b = _logit(features_train), _logit(features_test)
+    a, b = _logit(features_train[:, used]), _logit(features_test[:, used])
     scores_test = np.empty((len(test), n_frames))
     cuts = np.empty(n_frames)
     rows = []
@@ -278,7 +286,7 @@ def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray,
         else:
             cuts[j], inner_f1 = 0.5, float("nan")
         rows.append((fold, names[j], float(cuts[j]), inner_f1, len(keep), int(n_train - len(keep))))
-    return scores_test, cuts, rows
+    return scores_test, cuts, rows, skipped
 
 
 def auxiliary_targets(annotations: pd.DataFrame, *, unit: str = "doc_id", target: str = "question",
@@ -457,8 +465,9 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
         One model per frame (default), or a second stage per frame over
         the inner out-of-fold scores of all frames and of the
         ``auxiliary`` targets (see the module notes; every frame and
-        auxiliary target then needs 2 positives and 2 negatives in each
-        training fold).  The first stage costs ``inner_splits + 1`` fits
+        frame then needs 2 positives and 2 negatives in each training fold;
+        an auxiliary target without them is left out of that fold, with a
+        ``UserWarning``).  The first stage costs ``inner_splits + 1`` fits
         per frame and auxiliary target and outer fold.
     auxiliary : DataFrame, optional
         ``doc_id`` and one column per auxiliary target: shares in [0, 1]
@@ -505,13 +514,16 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
     cuts = np.full(truth.shape, np.nan)
     fold_of = np.empty(len(frame), dtype=object)
     threshold_rows = []
+    skipped: dict[str, list[Any]] = {}
     for fold, train_all, test in splits:
         fold_of[test] = fold
         if combine == "stacked":
-            scores[test], cuts[test], rows = _stacked_fold(
+            scores[test], cuts[test], rows, left_out = _stacked_fold(
                 model, texts, targets, [*labels, *aux_names], len(labels), train_all, test, fold=fold,
                 threshold=threshold, inner_splits=inner_splits, random_state=random_state)
             threshold_rows.extend(rows)
+            for name in left_out:
+                skipped.setdefault(name, []).append(fold)
             continue
         for j, name in enumerate(labels):
             y = truth[:, j]
@@ -528,6 +540,10 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
             scores[test, j] = _fit_proba(model, texts, y, train, test)
             cuts[test, j] = cut
             threshold_rows.append((fold, name, cut, inner_f1, int(len(train)), n_missing))
+    for name, where in skipped.items():
+        warnings.warn(f"auxiliary: target {name!r} has fewer than 2 positive or 2 negative training documents in "
+                      f"fold(s) {', '.join(map(repr, where))}; left out of their second stage (nothing to learn)",
+                      UserWarning, stacklevel=2)
     predicted = (scores >= cuts).astype(np.int64)
     n = len(frame)
     predictions = pd.DataFrame({

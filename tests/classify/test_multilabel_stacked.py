@@ -101,7 +101,17 @@ def test_stacked_errors():
         cross_validate_frames(data, ["CO"], model=MODEL, folds="fold", combine="stacked",
                               auxiliary=aux.assign(q1=2.0))
     rare = aux.assign(q2=0.0)
-    rare.loc[0, "q2"] = 1.0
-    with pytest.raises(ValueError, match=r"labels: auxiliary target 'q2' has fewer than 2 positive or 2 negative "
-                                         r"training documents in fold .*; drop that column from auxiliary"):
-        cross_validate_frames(data, ["CO"], model=MODEL, folds="fold", combine="stacked", auxiliary=rare)
+    rare.loc[0, "q2"] = 1.0  # one positive: only the folds that train on document 0 see it
+    with pytest.warns(UserWarning, match=r"auxiliary: target 'q2' has fewer than 2 positive or 2 negative training "
+                                         r"documents in fold\(s\) '1', '2', '3', '4'; left out of their second stage"):
+        ev = cross_validate_frames(data, ["CO"], model=MODEL, folds="fold", combine="stacked", auxiliary=rare,
+                                   n_resamples=20)
+    plain = cross_validate_frames(data, ["CO"], model=MODEL, folds="fold", combine="stacked",
+                                  auxiliary=aux[["doc_id", "q1"]], n_resamples=20)
+    pd.testing.assert_frame_equal(ev.predictions, plain.predictions)  # as if the column were not given
+    few = data.copy()
+    few["CO"] = 0
+    few.loc[[0, 1], "CO"] = 1
+    with pytest.raises(ValueError, match=r"labels: frame 'CO' has fewer than 2 positive or 2 negative training "
+                                         r"documents in fold"):
+        cross_validate_frames(few, ["CO"], model=MODEL, folds="fold", combine="stacked")
