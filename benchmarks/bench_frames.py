@@ -12,14 +12,15 @@ frames with a bootstrap CI over documents):
 ``baseline+threshold``  the same features, per-frame thresholds chosen by
                         inner CV on each training fold
 ``framing``             word 1-2-gram TF-IDF, balanced logistic regression,
-                        inner-CV thresholds, one model per frame
+                        inner-CV thresholds, one model per frame: the
+                        ``experiments/narrative_frames.toml`` model
 ``framing+stacked``     the same first stage, plus a second stage per frame
                         over all five frames' inner out-of-fold scores
                         (``combine="stacked"``)
 ``framing+questions``   stacked, with the coders' answers to the 13 frame
                         questions as auxiliary first-stage targets (training
-                        folds' answers only): the
-                        ``experiments/narrative_frames.toml`` model
+                        folds' answers only; ``combine = "stacked"`` and
+                        ``auxiliary = "questions"`` in a config)
 ``framing+cues``        ``framing`` plus framing-cues counts (not default)
 ``framing+C``           ``framing`` with C chosen by inner CV from 0.3, 1, 3
                         (not default)
