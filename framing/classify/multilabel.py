@@ -570,6 +570,10 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
     """Fit one model per frame on all labelled documents, with its threshold
     (chosen by inner CV as in :func:`cross_validate_frames`, or 0.5).
 
+    These are independent per-frame models (the first stage of
+    ``combine="stacked"``); a fitted second stage is not offered yet, so
+    :func:`frame_evidence` ranks sentences by the frame's own model.
+
     Returns
     -------
     dict
