@@ -19,6 +19,20 @@ frame's decision threshold inside every training fold:
 A document whose label is missing for a frame (``pd.NA``) is left out of
 that frame's training and scoring only (counted in ``n_missing``).
 
+With ``combine="stacked"`` the frames are learned together (stacked
+generalisation, Wolpert 1992; label dependence as in classifier chains,
+Read et al. 2011): inside each training fold, every frame's first-stage
+model gives inner out-of-fold scores, and a small second-stage logistic
+regression per frame reads the logits of *all* frames' scores, so a frame
+can borrow from the frames it co-occurs with.  ``auxiliary`` adds more
+first-stage targets whose gold exists for the training documents only,
+e.g. the annotators' answers to the frame questions
+(:func:`auxiliary_targets`): their predicted probabilities become
+second-stage features (predict the questions, then the frames).  The
+auxiliary gold of test documents is never read.  The second stage's
+threshold is chosen by cross-validation on the training fold's
+out-of-fold features, so the test fold is still never used for a choice.
+
 Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
 ``predictions``  ``doc_id, fold, frame, true, score, threshold, predicted``
@@ -32,6 +46,7 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
                  documents, resampled jointly for all frames so the macro
                  CI respects their correlation
 ``thresholds``   ``fold, frame, threshold, inner_f1, n_train, n_missing``
+                 (stacked: ``inner_f1`` is the second stage's CV F1)
 ``reliability``  ``frame, bin, lower, upper, mean_predicted,
                  fraction_positive, count`` (calibration of ``score``)
 
@@ -43,6 +58,7 @@ Conflict.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Any, Sequence
 
@@ -51,17 +67,19 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 
+from sklearn.linear_model import LogisticRegression
+
 from ..check import check_choice, check_confidence, check_int, check_random_state, check_str
 from ..display import html_summary, short_repr
-from ..seeds import rng
+from ..seeds import derive_seed, rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
 from .model import FrameClassifier
 
 __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
-    "EVIDENCE_COLUMNS", "ALL_FRAMES", "MultiLabelEvaluation", "best_threshold", "cross_validate_frames",
-    "fit_frames", "frame_evidence",
+    "EVIDENCE_COLUMNS", "ALL_FRAMES", "COMBINE", "MultiLabelEvaluation", "auxiliary_targets", "best_threshold",
+    "cross_validate_frames", "fit_frames", "frame_evidence",
 ]
 
 MULTILABEL_PREDICTION_COLUMNS = ("doc_id", "fold", "frame", "true", "score", "threshold", "predicted")
@@ -72,6 +90,9 @@ EVIDENCE_COLUMNS = ("doc_id", "frame", "rank", "sentence", "start", "end", "scor
 #: The ``frame`` value of metrics over all frames.
 ALL_FRAMES = "(all)"
 _THRESHOLDS = ("inner_cv", "fixed")
+#: How the frames' models are combined: one independent model per frame, or
+#: a second stage over all frames' (and auxiliary targets') scores.
+COMBINE = ("independent", "stacked")
 
 
 @dataclass(frozen=True)
@@ -183,17 +204,162 @@ def _fit_proba(model: FrameClassifier, texts: list[str], y: np.ndarray, train: n
     return _positive_proba(_fit(model, texts, y, train), [texts[i] for i in test])
 
 
-def _inner_threshold(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
-                     inner_splits: int, random_state: int) -> tuple[float, float]:
+def _inner_scores(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
+                  inner_splits: int, random_state: int) -> np.ndarray | None:
+    """Inner out-of-fold probabilities for the ``train`` documents (None
+    when fewer than 2 positives or negatives allow no 2-fold split)."""
     positives = int(y[train].sum())
     splits = min(inner_splits, positives, len(train) - positives)
     if splits < 2:
-        return 0.5, float("nan")
+        return None
     scores = np.zeros(len(train))
     inner = StratifiedKFold(splits, shuffle=True, random_state=random_state)
     for tr, te in inner.split(np.zeros(len(train)), y[train]):
         scores[te] = _fit_proba(model, texts, y, train[tr], train[te])
+    return scores
+
+
+def _inner_threshold(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
+                     inner_splits: int, random_state: int) -> tuple[float, float]:
+    scores = _inner_scores(model, texts, y, train, inner_splits=inner_splits, random_state=random_state)
+    if scores is None:
+        return 0.5, float("nan")
     return best_threshold(y[train], scores)
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+#: Folds of the second stage's threshold selection (fewer with fewer positives).
+_STACK_SPLITS = 5
+
+
+def _second_stage() -> LogisticRegression:
+    return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
+
+
+def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
+                  n_frames: int, train_all: np.ndarray, test: np.ndarray, *, fold: Any, threshold: str,
+                  inner_splits: int, random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[str]]:
+    """One outer fold of ``combine="stacked"``: the test documents' frame
+    scores and thresholds, the fold's threshold rows, and the auxiliary
+    targets left out of it.
+
+    ``targets`` holds the frames (first ``n_frames`` columns) and then the
+    auxiliary targets, 1/0/-1 (missing); only rows ``train_all`` are read.
+    An auxiliary target with fewer than 2 positive or 2 negative training
+    documents (e.g. a question every coder answered yes) has nothing to
+    learn and is left out of the fold; a frame like that is an error.
+    """
+    n_train, n_targets = len(train_all), targets.shape[1]
+    features_train = np.zeros((n_train, n_targets))
+    features_test = np.zeros((len(test), n_targets))
+    test_texts = [texts[i] for i in test]
+    used, skipped = [], []
+    for t in range(n_targets):
+        y = targets[:, t]
+        known = y[train_all] >= 0
+        train = train_all[known]
+        scores = (_inner_scores(model, texts, y, train, inner_splits=inner_splits, random_state=random_state)
+                  if len(set(y[train].tolist())) == 2 else None)
+        if scores is None and t >= n_frames:
+            skipped.append(names[t])
+            continue
+        if scores is None:
+            raise ValueError(f"labels: frame {names[t]!r} has fewer than 2 positive or 2 negative training "
+                             f"documents in fold {fold!r} ({int((y[train] == 1).sum())} positive of {len(train)}); "
+                             f"combine='stacked' needs inner out-of-fold scores for it")
+        used.append(t)
+        fitted = _fit(model, texts, y, train)
+        features_test[:, t] = _positive_proba(fitted, test_texts)
+        features_train[known, t] = scores
+        if not known.all():  # left out of this target's training, so the full model's score is out-of-sample
+            features_train[~known, t] = _positive_proba(fitted, [texts[i] for i in train_all[~known]])
+    a, b = _logit(features_train[:, used]), _logit(features_test[:, used])
+    scores_test = np.empty((len(test), n_frames))
+    cuts = np.empty(n_frames)
+    rows = []
+    seed = derive_seed(random_state, "multilabel", "stack")
+    for j in range(n_frames):
+        y = targets[train_all, j]
+        keep = np.flatnonzero(y >= 0)
+        positives = int(y[keep].sum())
+        splits = min(_STACK_SPLITS, positives, len(keep) - positives)
+        stage = _second_stage().fit(a[keep], y[keep])
+        scores_test[:, j] = stage.predict_proba(b)[:, 1]
+        if threshold == "inner_cv":
+            oof = np.zeros(len(keep))
+            for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a[keep], y[keep]):
+                oof[te] = _second_stage().fit(a[keep][tr], y[keep][tr]).predict_proba(a[keep][te])[:, 1]
+            cuts[j], inner_f1 = best_threshold(y[keep], oof)
+        else:
+            cuts[j], inner_f1 = 0.5, float("nan")
+        rows.append((fold, names[j], float(cuts[j]), inner_f1, len(keep), int(n_train - len(keep))))
+    return scores_test, cuts, rows, skipped
+
+
+def auxiliary_targets(annotations: pd.DataFrame, *, unit: str = "doc_id", target: str = "question",
+                      value: str = "value") -> pd.DataFrame:
+    """Auxiliary targets for ``combine="stacked"`` from a long table of
+    coders' answers: per ``unit``, the share of coders answering 1 to
+    each ``target`` (e.g. the Narrative Frames frame questions from
+    :func:`framing.corpus.datasets.load_narrative_annotations`).
+
+    Returns
+    -------
+    DataFrame
+        ``doc_id`` (the units, as str, sorted) and one float column per
+        target (sorted); missing where no coder answered.
+    """
+    if not isinstance(annotations, pd.DataFrame):
+        raise TypeError(f"annotations: expected a DataFrame, got {type(annotations).__name__}")
+    missing = [c for c in (unit, target, value) if c not in annotations.columns]
+    if missing:
+        raise ValueError(f"annotations: missing column(s) {', '.join(map(repr, missing))}; columns: "
+                         f"{', '.join(map(str, annotations.columns))}")
+    values = pd.to_numeric(annotations[value], errors="coerce")
+    bad = annotations[value].notna() & (values.isna() | ~values.isin((0, 1)))
+    if bad.any():
+        raise ValueError(f"annotations: column {value!r} must hold 0/1 answers, got "
+                         f"{annotations[value][bad].iloc[0]!r}")
+    long = pd.DataFrame({"doc_id": annotations[unit].astype(str), "target": annotations[target].astype(str),
+                         "value": values.astype(float)})
+    wide = long.groupby(["doc_id", "target"], sort=True)["value"].mean().unstack("target")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def _auxiliary(frame: pd.DataFrame, auxiliary: Any, labels: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Documents × auxiliary targets of 1/0/-1: a share >= 0.5 is 1 (at
+    least half the coders said yes), a missing share or document is -1."""
+    if not isinstance(auxiliary, pd.DataFrame):
+        raise TypeError(f"auxiliary: expected a DataFrame with doc_id and one column per target (see "
+                        f"auxiliary_targets), got {type(auxiliary).__name__}")
+    if "doc_id" not in auxiliary.columns:
+        raise ValueError(f"auxiliary: no 'doc_id' column; columns: {', '.join(map(str, auxiliary.columns))}")
+    names = [str(c) for c in auxiliary.columns if c != "doc_id"]
+    if not names:
+        raise ValueError("auxiliary: no target columns besides doc_id")
+    clash = sorted(set(names) & set(labels))
+    if clash:
+        raise ValueError(f"auxiliary: column(s) {', '.join(map(repr, clash))} are also frame labels; an auxiliary "
+                         f"target must be another quantity (the frame itself is always a first-stage target)")
+    ids = auxiliary["doc_id"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"auxiliary: doc_id {ids[ids.duplicated()].iloc[0]!r} appears more than once")
+    table = auxiliary.assign(doc_id=ids).set_index("doc_id").reindex(frame["doc_id"].astype(str))
+    out = np.full((len(frame), len(names)), -1, dtype=np.int64)
+    for k, name in enumerate(names):
+        share = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        given = table[name].notna().to_numpy()
+        bad = given & (np.isnan(share) | (share < 0) | (share > 1))
+        if bad.any():
+            raise ValueError(f"auxiliary: column {name!r} must hold shares in [0, 1], got "
+                             f"{table[name].tolist()[int(np.flatnonzero(bad)[0])]!r}")
+        out[given, k] = (share[given] >= 0.5).astype(np.int64)
+    return out, names
 
 
 def _f1_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
@@ -279,7 +445,8 @@ def _check_frame(corpus: Any, labels: Any, extra: Sequence[str | None]) -> tuple
 
 def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
                           folds: str | None = None, groups: str | None = None, n_splits: int = 5,
-                          threshold: str = "inner_cv", inner_splits: int = 3, n_resamples: int = 1000,
+                          threshold: str = "inner_cv", inner_splits: int = 3, combine: str = "independent",
+                          auxiliary: pd.DataFrame | None = None, n_resamples: int = 1000,
                           confidence: float = 0.95, n_bins: int = 10, random_state: int = 0) -> MultiLabelEvaluation:
     """Cross-validate one binary model per frame (see the module notes).
 
@@ -305,6 +472,20 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
     inner_splits : int
         Folds of the inner threshold selection (fewer when a frame has
         fewer positives in the training fold; below 2, 0.5 is used).
+    combine : {"independent", "stacked"}
+        One model per frame (default), or a second stage per frame over
+        the inner out-of-fold scores of all frames and of the
+        ``auxiliary`` targets (see the module notes; every frame and
+        frame then needs 2 positives and 2 negatives in each training fold;
+        an auxiliary target without them is left out of that fold, with a
+        ``UserWarning``).  The first stage costs ``inner_splits + 1`` fits
+        per frame and auxiliary target and outer fold.
+    auxiliary : DataFrame, optional
+        ``doc_id`` and one column per auxiliary target: shares in [0, 1]
+        (a share >= 0.5 counts as yes; missing: the document is left out
+        of that target), e.g. :func:`auxiliary_targets` of the coders'
+        answers to the frame questions.  Read for training documents only.
+        Needs ``combine="stacked"``.
     n_resamples, confidence, n_bins
         Bootstrap replicates and level of the CIs; reliability bins.
     random_state : int
@@ -327,18 +508,34 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
     if random_state is None:
         raise TypeError("random_state: expected an integer >= 0, got None (evaluations are reproducible)")
     check_choice("threshold", threshold, _THRESHOLDS)
+    check_choice("combine", combine, COMBINE)
     model = FrameClassifier() if model is None else model
     if not isinstance(model, FrameClassifier):
         raise TypeError(f"model: expected a FrameClassifier, got {type(model).__name__}")
     truth = _labels(frame, labels)
+    if auxiliary is not None and combine != "stacked":
+        raise ValueError("auxiliary: the auxiliary targets are second-stage features, so they need "
+                         "combine='stacked', got combine='independent'")
+    aux, aux_names = _auxiliary(frame, auxiliary, labels) if auxiliary is not None else (
+        np.empty((len(frame), 0), dtype=np.int64), [])
+    targets = np.hstack([truth, aux])
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in frame["text"].tolist()]
     splits = _outer_splits(frame, folds=folds, groups=groups, n_splits=n_splits, random_state=random_state)
     scores = np.full(truth.shape, np.nan)
     cuts = np.full(truth.shape, np.nan)
     fold_of = np.empty(len(frame), dtype=object)
     threshold_rows = []
+    skipped: dict[str, list[Any]] = {}
     for fold, train_all, test in splits:
         fold_of[test] = fold
+        if combine == "stacked":
+            scores[test], cuts[test], rows, left_out = _stacked_fold(
+                model, texts, targets, [*labels, *aux_names], len(labels), train_all, test, fold=fold,
+                threshold=threshold, inner_splits=inner_splits, random_state=random_state)
+            threshold_rows.extend(rows)
+            for name in left_out:
+                skipped.setdefault(name, []).append(fold)
+            continue
         for j, name in enumerate(labels):
             y = truth[:, j]
             train = train_all[y[train_all] >= 0]
@@ -354,6 +551,10 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
             scores[test, j] = _fit_proba(model, texts, y, train, test)
             cuts[test, j] = cut
             threshold_rows.append((fold, name, cut, inner_f1, int(len(train)), n_missing))
+    for name, where in skipped.items():
+        warnings.warn(f"auxiliary: target {name!r} has fewer than 2 positive or 2 negative training documents in "
+                      f"fold(s) {', '.join(map(repr, where))}; left out of their second stage (nothing to learn)",
+                      UserWarning, stacklevel=2)
     predicted = (scores >= cuts).astype(np.int64)
     n = len(frame)
     predictions = pd.DataFrame({
@@ -379,6 +580,10 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
                random_state: int = 0) -> dict[str, tuple[FrameClassifier, float]]:
     """Fit one model per frame on all labelled documents, with its threshold
     (chosen by inner CV as in :func:`cross_validate_frames`, or 0.5).
+
+    These are independent per-frame models (the first stage of
+    ``combine="stacked"``); a fitted second stage is not offered yet, so
+    :func:`frame_evidence` ranks sentences by the frame's own model.
 
     Returns
     -------

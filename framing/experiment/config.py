@@ -84,9 +84,9 @@ top level
     story that only one group of a pair covers stops the run, or is dropped
     from that pair and counted in ``n_strata_dropped``); ``ci_method`` =
     "auto" | :data:`framing.vocab.CI_METHODS` (the intervals of the
-    summary, the effects and the time series; "auto" picks per statistic
-    and unit, "percentile" gives 0.1.0's intervals; paired differences
-    always use percentile intervals).
+    summary, the effects, the paired effects and the time series; "auto"
+    picks per statistic, unit and design, "percentile" gives 0.1.0's
+    intervals).
 ``[[keyness]]`` (default none)
     ``id`` = "keyness-<i>"; ``by`` = "outlet"; ``method`` = "document" |
     "log_odds" | :data:`~framing.vocab.KEYNESS_TOKEN_METHODS`;
@@ -138,7 +138,13 @@ top level
     CSV with ``doc_id, frame, coder, value`` and optionally ``question``):
     Krippendorff's alpha per frame and question beside the model's agreement
     with the gold labels; ``evidence`` int >= 0 = 2 (supporting sentences per
-    frame shown for example documents).
+    frame shown for example documents); ``combine`` = "independent" |
+    "stacked" (one model per frame, or a second stage per frame over all
+    frames' inner out-of-fold scores,
+    :func:`framing.classify.multilabel.cross_validate_frames`);
+    ``auxiliary`` = "" | "questions" (with ``combine = "stacked"`` and
+    ``annotations``: the coders' answers to each frame question, read for
+    the training folds only, are extra first-stage targets).
 ``[[validation]]`` (default none; lexicon validation, issue 11)
     ``name`` = "validation-<i>" (the tables ``validation-<name>-*``);
     ``lexicon`` = the first lexicon's id; at least one of:
@@ -428,6 +434,8 @@ class ClassifierConfig:
     prevalence_cluster: str | None = None
     annotations: Path | None = None
     evidence: int = 2
+    combine: str = "independent"
+    auxiliary: str | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -778,9 +786,13 @@ _CLASSIFIER = {
     "prevalence_cluster": _K("str", ""),
     "annotations": _K("path", ""),
     "evidence": _K("int", 2, low=0),
+    # framing.classify.multilabel.COMBINE (not imported: config stays free of scikit-learn)
+    "combine": _K("str", "independent", choices=("independent", "stacked"), what="combination"),
+    "auxiliary": _K("str", "", choices=("", "questions"), what="auxiliary target set"),
 }
 #: keys of a [[classifiers]] entry that apply only with labels = [...]
-_MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence")
+_MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence",
+                    "combine", "auxiliary")
 _OUTPUTS = {
     "tables": _K("strs", ["csv"], choices=("csv", "parquet"), unique=True, what="table format"),
     "figures": _K("strs", ["png", "svg"], choices=("png", "svg", "pdf"), unique=True, what="figure format"),
@@ -1286,6 +1298,12 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     if v["prevalence_cluster"] and not v["prevalence_by"]:
         raise check.error(f"{key}.prevalence_cluster", "applies only with prevalence_by (the groups whose "
                                                         "frame shares are estimated)")
+    if v["auxiliary"] and v["combine"] != "stacked":
+        raise check.error(f"{key}.auxiliary", f"auxiliary targets feed the second stage, so they need combine = "
+                                              f"\"stacked\" (combine is {v['combine']!r})")
+    if v["auxiliary"] == "questions" and not v["annotations"]:
+        raise check.error(f"{key}.auxiliary", "auxiliary = \"questions\" reads the coders' answers from "
+                                              "annotations; give annotations (e.g. full_annotations.json)")
     if v["annotations"]:
         v["annotations"] = _existing(check, _path(check, v["annotations"], f"{key}.annotations", base, env),
                                      f"{key}.annotations", v["annotations"])
@@ -1549,7 +1567,8 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         return ClassifierConfig(**{**v, "C": tuple(v["C"]), "labels": tuple(v["labels"]), "label": v["label"] or None,
                                    "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
                                    "max_features": None if v["max_features"] == "" else v["max_features"],
-                                   "prevalence_cluster": v["prevalence_cluster"] or None})
+                                   "prevalence_cluster": v["prevalence_cluster"] or None,
+                                   "auxiliary": v["auxiliary"] or None})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
     if "csv" not in outputs["tables"]:

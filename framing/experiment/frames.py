@@ -201,12 +201,16 @@ def _evidence(entry: ClassifierConfig, frame: pd.DataFrame, predictions: pd.Data
 def evaluate_frames(entry: ClassifierConfig, frame: pd.DataFrame, *, lexicon: Any,
                     random_state: int) -> dict[str, pd.DataFrame]:
     """Every table of a multi-label entry (:data:`FRAME_TABLES`), range-indexed."""
-    from ..classify.multilabel import cross_validate_frames
+    from ..classify.multilabel import auxiliary_targets, cross_validate_frames
 
     model = frames_model(entry, lexicon, random_state)
+    auxiliary = None
+    if entry.auxiliary == "questions":  # the config requires annotations with it
+        auxiliary = auxiliary_targets(read_annotations(entry.annotations), target="question")
     evaluation = cross_validate_frames(frame, list(entry.labels), model=model, folds=entry.folds,
                                        groups=entry.groups if entry.cv == "group" and not entry.folds else None,
-                                       n_splits=entry.n_splits, threshold=entry.threshold, random_state=random_state)
+                                       n_splits=entry.n_splits, threshold=entry.threshold, combine=entry.combine,
+                                       auxiliary=auxiliary, random_state=random_state)
     predictions = evaluation.predictions
     tables = {
         "summary": evaluation.summary,

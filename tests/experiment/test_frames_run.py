@@ -107,3 +107,65 @@ def test_read_annotations_errors(tmp_path):
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")
     with pytest.raises(ValueError, match=r"expected a .json \(Narrative Frames\) or a .csv/.tsv long table"):
         read_annotations(tmp_path / "a.txt")
+
+
+def test_stacked_with_question_targets(project):
+    root, _ = project
+    text = (root / "exp.toml").read_text(encoding="utf-8")
+    text = text.replace('evidence = 2\n', 'evidence = 0\ncombine = "stacked"\nauxiliary = "questions"\n')
+    text = text.replace('prevalence_by = ["outlet", "bias"]\nprevalence_cluster = "outlet"\n', "")
+    (root / "stacked.toml").write_text(text, encoding="utf-8")
+    config = load_config(root / "stacked.toml")
+    assert config.classifiers[0].combine == "stacked" and config.classifiers[0].auxiliary == "questions"
+    folder = run(config, runs_dir=root / "runs-stacked", use_cache=False).run_dir
+    summary = pd.read_csv(folder / "tables" / "frames-summary.csv")
+    # 12-16 training articles per fold after deduplication: a second stage has little to learn from here
+    assert summary.loc[summary["metric"] == "macro_f1", "value"].iloc[0] > 0.5
+    thresholds = pd.read_csv(folder / "tables" / "frames-thresholds.csv")
+    assert set(thresholds["frame"]) == {"CO", "EC"}  # the question targets are not frames
+
+
+@pytest.mark.parametrize("keys,message", [
+    ('combine = "chain"\n', r"classifiers\[0\]\.combine: unknown combination 'chain'"),
+    ('auxiliary = "questions"\nannotations = "answers.csv"\n',
+     r"classifiers\[0\]\.auxiliary: auxiliary targets feed the second stage, so they need combine = \"stacked\""),
+    ('combine = "stacked"\nauxiliary = "questions"\n',
+     r"classifiers\[0\]\.auxiliary: auxiliary = \"questions\" reads the coders' answers from annotations"),
+    ('auxiliary = "roles"\n', r"classifiers\[0\]\.auxiliary: unknown auxiliary target set 'roles'"),
+])
+def test_combine_and_auxiliary_keys(tmp_path, keys, message):
+    from framing.experiment.config import ConfigError
+
+    (tmp_path / "articles.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "answers.csv").write_text("doc_id,frame,coder,value\n", encoding="utf-8")
+    (tmp_path / "exp.toml").write_text(f"""
+schema_version = 1
+name = "frames"
+[corpus]
+path = "articles.jsonl"
+[[classifiers]]
+labels = ["CO", "EC"]
+{keys}""", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path / "exp.toml")
+    label = (tmp_path / "exp.toml").read_text(encoding="utf-8").replace('labels = ["CO", "EC"]', 'label = "CO"')
+    (tmp_path / "exp.toml").write_text(label.replace(keys, 'combine = "stacked"\n'), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"classifiers\[0\]\.combine: applies only to multi-label entries"):
+        load_config(tmp_path / "exp.toml")
+
+
+def test_config_accepts_every_library_combination(tmp_path):
+    from framing.classify.multilabel import COMBINE
+
+    (tmp_path / "articles.jsonl").write_text("", encoding="utf-8")
+    for combine in COMBINE:
+        (tmp_path / "exp.toml").write_text(f"""
+schema_version = 1
+name = "frames"
+[corpus]
+path = "articles.jsonl"
+[[classifiers]]
+labels = ["CO", "EC"]
+combine = "{combine}"
+""", encoding="utf-8")
+        assert load_config(tmp_path / "exp.toml").classifiers[0].combine == combine
