@@ -28,7 +28,8 @@ def data_env(tmp_path):
 
 def test_every_shipped_config_is_valid(data_env):
     names = sorted(p.name for p in EXPERIMENTS.glob("*.toml"))
-    assert names == ["allsides.toml", "babe.toml", "demo.toml", "narrative_frames.toml", "newswcl50.toml"]
+    assert names == ["allsides.toml", "babe.toml", "demo.toml", "lexicon_validation.toml", "narrative_frames.toml",
+                     "newswcl50.toml"]
     for path in EXPERIMENTS.glob("*.toml"):
         config = load_config(path, env=data_env)
         assert config.name == path.stem
