@@ -149,8 +149,8 @@ def test_the_context_rules_are_in_the_files():
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
-    scare = {c.name for c in load_lexicon("framing-bias-cues").categories if c.scare_quotes}
-    assert scare == {"insinuation"}
+    scare = {c.name: c.scare_quote_max_words for c in load_lexicon("framing-bias-cues").categories if c.scare_quotes}
+    assert scare == {"insinuation": 1}  # one word: adjusted on dev (README revision notes)
     assert not any(c.scare_quotes for c in load_lexicon("framing-dimensions").categories)
 
 
@@ -257,6 +257,8 @@ def test_worst_rules(text, hit):
 def test_scare_quotes_are_insinuation():
     text = 'The government rushed their "reform" through parliament.'
     assert entries_of("framing-bias-cues", text) == [("insinuation", SCARE_QUOTE)]
+    # only one-word scare quotes count (scare_quote_max_words = 1)
+    assert entries_of("framing-bias-cues", 'The government rushed their "health reform" through parliament.') == []
     # an attributed quotation is not a scare quote
     assert entries_of("framing-bias-cues", 'The minister said the plan was "ready".') == []
     assert sum(count("framing-dimensions", 'They praised their "reform" again.').values()) == 0
