@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_scoring.py [--data PATH] [--lexicon NAME] [--baseline-mb 20]
+    python benchmarks/bench_scoring.py [--data PATH] [--lexicon NAME] [--baseline-mb 20] [--rules]
 
 Corpus: the AllSides articles of Baly et al. (2020) at
 ``../shared/data/abp/abp_media_train_valid.jsonl.gz`` when present (or
@@ -24,6 +24,11 @@ dict-lookup scorer (single words and prefix globs only), and the
 ``liwc`` and ``empath`` PyPI packages when they are installed (``pip
 install 'framing-toolkit[bench]'``).  The baselines lack phrases,
 negation and quote voices; empath scores its own built-in categories.
+
+``--rules`` adds context rules to the lexicon (:func:`with_rules`: three
+entry rules, two lexicon exceptions and a scare-quote category) and first
+prints the CPU seconds of scoring the first ``--rules-docs`` documents
+with and without them (batch path, voice ``"all"``), with the ratio.
 """
 
 from __future__ import annotations
@@ -86,6 +91,48 @@ def generate_texts(n_docs: int, seed: int) -> list[str]:
                 out.append("“quoted words”")
         texts.append(" ".join(out).replace(" .", "."))
     return texts
+
+
+RULES = {
+    "could": {"followed_by": ("be", "have", "potentially")},
+    "claims": {"not_preceded_by": ("legal",)},
+    "beast": {"exceptions": ("daily beast",)},
+}
+LEXICON_EXCEPTIONS = ("media playback is unsupported on your device", "daily beast")
+SCARE_CATEGORY = "insinuation"
+
+
+def with_rules(lexicon):
+    """``lexicon`` with the context rules of ``--rules``: :data:`RULES` on
+    the entries of those terms, :data:`LEXICON_EXCEPTIONS`, and scare
+    quotes counted in :data:`SCARE_CATEGORY` (when present)."""
+    from dataclasses import replace
+
+    entries = [replace(e, **RULES[e.term]) if e.term in RULES else e for e in lexicon.entries]
+    categories = [replace(c, scare_quotes=True) if c.name == SCARE_CATEGORY else c for c in lexicon.categories]
+    return lexicon.build(
+        f"{lexicon.name}+rules", categories, entries, version=lexicon.version, negators=lexicon.negators,
+        nested_scope=lexicon.nested_scope, exceptions=LEXICON_EXCEPTIONS, on_duplicate="warn",
+    )
+
+
+def cpu_seconds(fn, texts) -> float:
+    start = time.process_time()
+    fn(texts)
+    return time.process_time() - start
+
+
+def rules_cost(lexicon, texts: list[str]) -> None:
+    """CPU seconds of the batch scorer with and without :func:`with_rules`."""
+    ruled = with_rules(lexicon)
+    size = mb(texts)
+    secs = {}
+    for name, lex in (("without rules", lexicon), ("with rules", ruled)):
+        run = framing_scorer(lex)
+        run(texts[:64])
+        secs[name] = cpu_seconds(run, texts)
+        print(f"  {name:<14}: {secs[name]:6.2f} s CPU for {len(texts)} documents, {size:.1f} MB")
+    print(f"  rules cost {secs['with rules'] / secs['without rules']:.2f}x")
 
 
 def mb(texts: list[str]) -> float:
@@ -234,6 +281,8 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", type=int, default=29000, help="documents to generate when no data is present")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--rules", action="store_true", help="add context rules, exceptions and a scare-quote category")
+    ap.add_argument("--rules-docs", type=int, default=3000, help="documents timed with and without --rules")
     ap.add_argument("--check-docs", type=int, default=2000, help="documents on which the batch and per-text paths are compared")
     args = ap.parse_args(argv)
 
@@ -242,7 +291,7 @@ def main(argv=None) -> int:
     # keeps a process's peak RSS across execve, so a child started after the
     # corpus is loaded here would report this process's peak.
     memory: list[str] = []
-    if not args.skip_memory and args.data is not None and args.data.exists():
+    if not args.skip_memory and not args.rules and args.data is not None and args.data.exists():
         for n_jobs in (1, 2):
             out = subprocess.run([sys.executable, "-c", STREAM_SCRIPT, str(args.data), args.lexicon, str(n_jobs)],
                                  capture_output=True, text=True, check=True)
@@ -255,6 +304,10 @@ def main(argv=None) -> int:
     print(f"corpus: {source}: {len(texts)} documents, {total_mb:.1f} MB of UTF-8 text")
     print(f"lexicon: {lexicon.name} {lexicon.version}: {len(lexicon.categories)} categories, {len(lexicon.entries)} entries")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    if args.rules:
+        print(f"context rules: {RULES}, lexicon exceptions {LEXICON_EXCEPTIONS}, scare quotes in {SCARE_CATEGORY!r}")
+        rules_cost(lexicon, texts[: args.rules_docs])
+        lexicon = with_rules(lexicon)
 
     check = texts[: args.check_docs]
     start = time.perf_counter()

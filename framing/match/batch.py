@@ -29,9 +29,10 @@ Weights are summed in any order here, so the batch path is used only
 when they sum exactly (:attr:`framing.match.CompiledLexicon.exact_weights`); texts
 of another lexicon, texts with more than 2**23 characters and texts that
 contain the control characters ``\\x01``-``\\x03`` (which the per-text
-path reads as quote markers) are counted by the per-text path, and so
-are the texts that a lexicon's context rules could affect
-(:meth:`Matcher.needs_context`; see :mod:`framing.match.matcher`).
+path reads as quote markers) are counted by the per-text path.  Context
+rules, lexicon exceptions and scare quotes are applied here too, as a
+filter on the chunk's candidates (:meth:`Matcher.context_filter`,
+:meth:`Matcher.scare_candidates`; see :mod:`framing.match.matcher`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ _BATCH_BYTES = 1_000_000
 # candidate tokens kept in the id table before it is started afresh
 _TOKEN_LIMIT = 200_000
 _SPACE, _BREAK, _OPEN, _CLOSE, _SEPARATOR, _DOT, _APOSTROPHE = 32, ord("|"), 1, 2, 3, ord("."), ord("'")
+_DOUBLE_MARKS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
 _IS_TOKEN_BYTE = np.zeros(256, dtype=bool)
 _IS_TOKEN_BYTE[list(TOKEN_BYTES)] = True
 
@@ -82,8 +84,9 @@ def _prepare(raw: bytes) -> bytes:
 class _TokenTable:
     """Candidate tokens of one matcher as integer ids, for the batch path.
 
-    Per token id: its best entry per category (-1: none) and whether it
-    is a negator; per automaton key: the id of its token when the key is
+    Per token id: the token, its best entry per category (-1: none),
+    whether it is a negator and whether one of its single-word entries
+    has context rules (:meth:`Matcher.ruled_singles`); per automaton key: the id of its token when the key is
     a whole token (-1 otherwise).  Built from :meth:`Matcher.token_info`
     and :attr:`Matcher.compiled`; grows as new tokens are met and starts
     afresh past ``_TOKEN_LIMIT`` tokens.
@@ -96,8 +99,10 @@ class _TokenTable:
 
     def reset(self) -> None:
         self.ids: dict[str, int] = {}
+        self.tokens: list[str] = []
         self.entry = np.full((1024, self.ncat), -1, dtype=np.int64)
         self.negator = np.zeros(1024, dtype=bool)
+        self.ruled = np.zeros(1024, dtype=bool)
         self.key_token = np.array([self.token_id(k.single) if k.single else -1 for k in self.matcher.compiled.keys],
                                   dtype=np.int64)
 
@@ -110,12 +115,15 @@ class _TokenTable:
         if tid == len(self.negator):
             self.entry = np.concatenate([self.entry, np.full_like(self.entry, -1)])
             self.negator = np.concatenate([self.negator, np.zeros_like(self.negator)])
+            self.ruled = np.concatenate([self.ruled, np.zeros_like(self.ruled)])
         info = self.matcher.token_info(token)
         if info is not None:
             for cat, entry in info.singles:
                 self.entry[tid, cat] = entry
             self.negator[tid] = info.negator
+            self.ruled[tid] = bool(self.matcher.ruled_singles(token))
         self.ids[token] = tid
+        self.tokens.append(token)
         return tid
 
 
@@ -176,6 +184,7 @@ def count_texts(
     tokens = np.zeros(n, dtype=np.int64)
     batch: list[int] = []
     raws: list[bytes] = []
+    scares: list[tuple[int, str, tuple]] = []  # (place in the batch, text, spans)
     size = 0
     for i, text in enumerate(texts):
         if not text:
@@ -187,26 +196,39 @@ def count_texts(
             or "\x01" in text
             or "\x02" in text
             or "\x03" in text
-            or (compiled.context is not None and matcher.needs_context(text))
         ):
             row = matcher.count_rows(text, intervals)[voice]
             count[i], negated[i], weight[i], tokens[i] = row
             continue
-        raw = matcher.raw_bytes(text, intervals)
+        if compiled.context is not None and compiled.context.scare_max:
+            spans = matcher.scare_spans(text)
+            if spans is None or spans:
+                raw = matcher.raw_bytes(text, intervals)
+                if spans is None or raw.count(b'"') != sum(text.count(c) for c in _DOUBLE_MARKS):
+                    row = matcher.count_rows(text, intervals)[voice]
+                    count[i], negated[i], weight[i], tokens[i] = row
+                    continue
+                scares.append((len(batch), text, spans))
+            else:
+                raw = matcher.raw_bytes(text, intervals)
+        else:
+            raw = matcher.raw_bytes(text, intervals)
         batch.append(i)
         raws.append(raw)
         size += len(raw)
         if size >= _BATCH_BYTES:
-            _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
-            batch, raws, size = [], [], 0
+            _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens, scares)
+            batch, raws, scares, size = [], [], [], 0
     if batch:
-        _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens)
+        _count_batch(matcher, batch, raws, voice, count, negated, weight, tokens, scares)
     return count, negated, weight, tokens
 
 
-def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: str, count, negated, weight, tokens) -> None:
+def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: str, count, negated, weight, tokens,
+                 scares=()) -> None:
     """Count the documents ``raws`` (raw bytes) into rows ``rows`` of the
-    output arrays."""
+    output arrays; ``scares`` holds ``(place in rows, text, spans)`` of the
+    documents with possible scare quotes (:meth:`Matcher.scare_spans`)."""
     tables = _tables(matcher)
     compiled = matcher.compiled
     k = tables.ncat
@@ -246,7 +268,7 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     for end, kid in compiled.automaton.iter(s):
         add_end(end)
         add_kid(kid)
-    if not ends:
+    if not ends and not scares:
         return
     end_arr = np.array(ends, dtype=np.int64)
     kid_arr = np.array(kids, dtype=np.int64)
@@ -287,21 +309,51 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             index, token_id = s.index, tables.token_id
             occ_token[unknown] = [token_id(s[p : index(" ", p)]) for p in occ_start[unknown].tolist()]
         occ_entry = tables.entry[occ_token]
-        which, cat = np.nonzero(occ_entry >= 0)
-        pos = occ_start[which]
-        entry = occ_entry[which, cat]
         negator_starts = occ_start[tables.negator[occ_token]]
     else:
-        pos = cat = entry = negator_starts = np.zeros(0, dtype=np.int64)
+        occ_start = occ_token = negator_starts = np.zeros(0, dtype=np.int64)
+        occ_entry = np.zeros((0, k), dtype=np.int64)
+    extra: list = []
+    if compiled.context is not None:
+        # context rules and exceptions: the occurrences of tokens of entries
+        # with rules are checked one by one, blocked ones dropped
+        ruled_at = np.flatnonzero(tables.ruled[occ_token])
+        ruled = list(zip(occ_start[ruled_at].tolist(), [tables.tokens[t] for t in occ_token[ruled_at].tolist()]))
+        phrase_hits, extra, blocked = matcher.context_filter(s, phrase_hits, ruled)
+        if scares:
+            joined = np.frombuffer(_SEP.join(raws), dtype=np.uint8)
+            raw_marks = np.flatnonzero(joined == ord('"'))
+            offsets = np.concatenate([[0], np.cumsum([len(r) + len(_SEP) for r in raws])])
+            bounds = np.searchsorted(raw_marks, offsets)
+            parts = [raw_marks[bounds[place] : bounds[place + 1]] for place, _, _ in scares]
+            marks = matcher.byte_positions(b, np.concatenate(parts))
+            used = 0
+            for (place, text, spans), part in zip(scares, parts):
+                n_marks = len(part)
+                # a scare quote competes like a phrase: it contests the tokens it spans
+                phrase_hits.extend(matcher.scare_candidates(s, text, spans, marks[used : used + n_marks], blocked))
+                used += n_marks
+        drop = np.zeros(len(occ_start), dtype=bool)
+        drop[ruled_at] = True
+        if blocked:
+            drop |= _member(occ_start, np.array(blocked, dtype=np.int64))
+        if drop.any():
+            occ_entry = occ_entry.copy()
+            occ_entry[drop] = -1
+    which, cat = np.nonzero(occ_entry >= 0)
+    pos = occ_start[which]
+    entry = occ_entry[which, cat]
 
-    if phrase_hits:
-        spanned = matcher.spanned(s, phrase_hits)
-        if compiled.scope_lexicon:
-            contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
-        else:
-            keys = [p * k + c for c, starts in spanned.items() for p in starts]
-            contested = _member(pos * k + cat, np.array(keys, dtype=np.int64))
-        cands = list(phrase_hits)
+    if phrase_hits or extra:
+        contested = np.zeros(len(pos), dtype=bool)
+        if phrase_hits:
+            spanned = matcher.spanned(s, phrase_hits)
+            if compiled.scope_lexicon:
+                contested = _member(pos, np.fromiter(spanned[-1], dtype=np.int64))
+            else:
+                keys = [p * k + c for c, starts in spanned.items() for p in starts]
+                contested = _member(pos * k + cat, np.array(keys, dtype=np.int64))
+        cands = [*phrase_hits, *extra]
         if contested.any():
             cands.extend(zip(pos[contested].tolist(), pos[contested].tolist(), [1] * int(contested.sum()), entry[contested].tolist()))
             keep = ~contested
@@ -310,9 +362,13 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
         if kept:
             kept_pos = np.array([c[0] for c in kept], dtype=np.int64)
             kept_entry = np.array([c[3] for c in kept], dtype=np.int64)
+            # scare quotes are pseudo-entries ``len(entries) + category``
+            n_entries = len(compiled.entries)
+            kept_cat = np.where(kept_entry < n_entries, compiled.entry_category_array[np.minimum(kept_entry, n_entries - 1)]
+                                if n_entries else 0, kept_entry - n_entries)
             pos = np.concatenate([pos, kept_pos])
             entry = np.concatenate([entry, kept_entry])
-            cat = np.concatenate([cat, compiled.entry_category_array[kept_entry]])
+            cat = np.concatenate([cat, kept_cat])
     if not len(pos):
         return
 
@@ -338,8 +394,9 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
             between = r - q - 1 - (np.searchsorted(markers, r) - np.searchsorted(markers, q))
             is_negated[windowed] = (j >= 0) & unbroken & (between < window[windowed])
     doc = np.searchsorted(seps, pos)
+    scare = entry >= len(compiled.entries)
     if split:
-        hit_depth = depth[np.searchsorted(run_start, pos)]
+        hit_depth = np.where(scare, 0, depth[np.searchsorted(run_start, pos)])
         voiced = (hit_depth > 0) if voice == "quoted" else (hit_depth == 0)
         doc, cat, entry, is_negated = doc[voiced], cat[voiced], entry[voiced], is_negated[voiced]
     cell = doc * k + cat
@@ -347,4 +404,8 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     size = nd * k
     count[rows] = np.bincount(cell[counted], minlength=size).reshape(nd, k)
     negated[rows] = np.bincount(cell[is_negated], minlength=size).reshape(nd, k)
-    weight[rows] = np.bincount(cell[counted], weights=compiled.entry_weight_array[entry[counted]], minlength=size).reshape(nd, k)
+    if scare.any():
+        entry_weight = np.concatenate([compiled.entry_weight_array, np.ones(k)])
+    else:
+        entry_weight = compiled.entry_weight_array
+    weight[rows] = np.bincount(cell[counted], weights=entry_weight[entry[counted]], minlength=size).reshape(nd, k)

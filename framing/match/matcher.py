@@ -44,16 +44,27 @@ the public methods :meth:`Matcher.token_info`, :meth:`Matcher.raw_bytes`,
 Context rules, lexicon exceptions and scare quotes
 (:mod:`framing.lexicon.model`) are compiled into :class:`ContextRules`
 (``CompiledLexicon.context``; None for a lexicon without them, whose
-paths are unchanged).  A lexicon with them is matched token by token
-(:meth:`Matcher.find`'s tokenisation, every candidate of every entry,
-the rules, then the shared resolution) for every text that *could* be
-affected: one where a token matches the first word of an entry with
-rules or of a lexicon exception (a second small automaton), or that
-holds a short double-quoted span when a category counts scare quotes
-(:meth:`Matcher.needs_context`).  Every other text gives the same
-result on the fast paths, which it takes.  :meth:`Matcher.count` and the
-batch path send the affected texts to the token path, so every path
-gives the same hits and counts.
+paths are unchanged).  :meth:`Matcher.find` applies them token by token
+(every candidate of every entry, the rules, then the shared resolution):
+that is the reference.  The fast paths (:meth:`Matcher.count` and the
+batch path) apply them as a filter on their own candidates before
+resolution (:meth:`Matcher.context_filter`): the occurrences of tokens of
+entries with rules (:meth:`Matcher.ruled_singles`) are checked one by one
+against the previous and next tokens of the prepared text (every entry
+of the token, so a failed rule lets another entry match), phrase
+candidates with rules likewise, and a second small automaton finds the
+lexicon's exceptions, whose tokens no candidate may overlap.  Scare
+quotes: a text is scanned for a pair of double quote marks that could
+enclose one (:meth:`Matcher.needs_token_path`); only the paragraphs with
+such a pair are read by :func:`framing.quotes.quote_spans`
+(:meth:`Matcher.scare_spans`), and the quotations' marks (each one ``"``
+byte in the raw bytes) are mapped to the prepared text
+(:meth:`Matcher.byte_positions`), where the candidate's tokens, its
+sentence and the attribution window are read
+(:meth:`Matcher.scare_candidates`); a scare quote then competes like a
+phrase.  A text whose marks cannot be mapped that way (it holds another
+character that folds to ``"``) takes the token path.  Tests compare the
+fast paths with :meth:`Matcher.find` on generated texts and lexicons.
 
 Matching semantics are documented in :mod:`framing.lexicon`.
 """
@@ -289,6 +300,15 @@ def _readonly(values, dtype) -> np.ndarray:
 
 
 _DOUBLE_MARK = re.compile('["\u201c\u201d\u201e\u201f\u00ab\u00bb]')
+_PARAGRAPH_ENDS = "\n\r\u2028\u2029"
+_PARAGRAPH_END = re.compile("[\n\r\u2028\u2029]")
+_RARE_PARAGRAPH_END = re.compile("[\r\u2028\u2029]")
+_DOUBLE_CHARS = '"\u201c\u201d\u201e\u201f\u00ab\u00bb'
+_DOUBLE_CLOSERS = "\u201d\u00bb"
+# characters other than the double quote marks that fold to ``"``
+_OTHER_DOUBLE = re.compile("[\u2033\u301d\u301e\uff02]")
+# characters before a straight double quote that make it open (framing.quotes)
+_OPEN_BEFORE = frozenset("([{<-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 # a whitespace-delimited chunk holding a letter or digit (at least one token)
 _WORDY_CHUNK = re.compile(r"\S*?[^\W_]\S*")
 
@@ -342,6 +362,14 @@ class ContextRules:
     scare: tuple[tuple[int, int], ...]
     scare_max: int
     automaton: "ahocorasick.Automaton | None" = field(repr=False)
+    #: keys for the first words of the lexicon's exceptions (None without
+    #: exceptions); a value is ``(key size, exception indices)``
+    exception_automaton: "ahocorasick.Automaton | None" = field(default=None, repr=False)
+
+    @property
+    def exception_max(self) -> int:
+        """Words of the longest lexicon exception (0: none)."""
+        return max((len(p) for p in self.exceptions), default=0)
 
     @classmethod
     def build(cls, lexicon: Lexicon) -> "ContextRules | None":
@@ -368,7 +396,20 @@ class ContextRules:
                 for key in keys:
                     automaton.add_word(_latin(key.encode("utf-8")), 0)
             automaton.make_automaton()
-        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton)
+        exception_automaton = None
+        if exceptions:
+            by_key: dict[str, list[int]] = {}
+            for k, pattern in enumerate(exceptions):
+                word = pattern[0]
+                keys = (f" {word[:-1]}",) if word.endswith("*") else (f" {word} ", f" {word}'s ")
+                for key in keys:
+                    by_key.setdefault(_latin(key.encode("utf-8")), []).append(k)
+            exception_automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
+            for key, found in sorted(by_key.items()):
+                exception_automaton.add_word(key, (len(key), tuple(found)))
+            exception_automaton.make_automaton()
+        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton,
+                   exception_automaton)
 
 
 @dataclass(frozen=True, eq=False)
@@ -663,10 +704,13 @@ class Matcher:
             # that lose ties to every real entry
             self._rank = (*self._rank, *((10**9, 0, "", len(self.entries) + k) for k in range(len(self.categories))))
             self._entry_cat = (*self._entry_cat, *range(len(self.categories)))
+            self._weights = (*self._weights, *(1.0 for _ in self.categories))
         # token (as a latin-1 str of its UTF-8 bytes) -> classification
         self._info: dict[str, TokenInfo | None] = {}
         # folded token -> every single-word entry it matches (context path)
         self._singles: dict[str, tuple[int, ...]] = {}
+        # token (latin-1 str) -> its single-word entries when one has rules, else ()
+        self._ruled: dict[str, tuple[int, ...]] = {}
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
@@ -949,7 +993,8 @@ class Matcher:
         original = text
         if quoted:
             text = self._mark(text, quoted)
-        b = self._prepare(text)
+        raw = self._raw(text)
+        b = self._bytes(raw)
         # token starts: a non-space byte after a space (``b`` starts with one);
         # ``starts[i]`` is true when a token starts at ``i + 1``
         nonspace = np.frombuffer(b, dtype=np.uint8) != 32
@@ -957,8 +1002,13 @@ class Matcher:
         n_markers = 2 * len(quoted) if quoted else 0
         total_tokens = int(np.count_nonzero(starts)) - b.count(b"|") - n_markers
         s = _latin(b)
-        if self._context is not None and self._triggered(original, s):
-            return self._context_rows(original, quoted, b, starts, total_tokens)
+        context = self._context
+        extra: list[tuple[int, int, int, int]] = []
+        scare = ()
+        if context is not None and context.scare_max:
+            scare = self.scare_spans(original)
+            if scare is None:
+                return self._context_rows(original, quoted, b, starts, total_tokens)
         positions, phrase_hits = self._scan(s)
         info_of = self.token_info
         infos = []
@@ -968,14 +1018,43 @@ class Matcher:
             if info is not None:
                 infos.append((info, found, token))
                 windowed = windowed or info.windowed
+        if context is not None:
+            # rules and exceptions drop candidates (never negators): the
+            # tokens of entries with rules go to ``extra`` one occurrence
+            # at a time, the rest keep the per-token counting
+            ruled = []
+            counted = infos
+            if context.rules:
+                counted = []
+                for item in infos:
+                    if self.ruled_singles(item[2]):
+                        ruled.extend((start, item[2]) for start in item[1])
+                    else:
+                        counted.append(item)
+            phrase_hits, extra, blocked = self.context_filter(s, phrase_hits, ruled)
+            if scare:
+                marks = np.flatnonzero(np.frombuffer(raw, dtype=np.uint8) == ord('"'))
+                if len(marks) != sum(original.count(c) for c in _DOUBLE_CHARS):
+                    return self._context_rows(original, quoted, b, starts, total_tokens)
+                marks = self.byte_positions(b, marks)
+                # a scare quote competes like a phrase: it contests the tokens it spans
+                phrase_hits.extend(self.scare_candidates(s, original, scare, marks, blocked))
+            if blocked:
+                blocked_set = set(blocked)
+                counted = [(info, [p for p in found if p not in blocked_set], token) for info, found, token in counted]
+            windowed = windowed or any(self._windows[self._entry_cat[h[3]]] for h in extra)
         negators = None
         if self._has_negation and (windowed or any(self._windows[self._entry_cat[h[3]]] for h in phrase_hits)):
             negators = self._negator_positions(infos)
             if not negators and b"n't " not in b:
                 negators = None
-        if not quoted and (not phrase_hits or (self._exact_weights and total_tokens < EXACT_TOKENS_MAX)):
-            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens), quoted)
-        groups = self._kept_groups(phrase_hits, infos)
+        if context is not None:
+            infos = [item for item in counted if item[1] and item[0].singles]
+        exact = self._exact_weights and total_tokens < EXACT_TOKENS_MAX
+        if not quoted and (exact or (not phrase_hits and context is None)):
+            return self._voices(self._tally_simple(b, s, starts, infos, phrase_hits, negators, total_tokens, extra),
+                                quoted)
+        groups = self._kept_groups(phrase_hits, infos, extra)
         ncat = len(self.categories)
         if not quoted:
             return self._voices(self._tally(b, starts, groups, negators, None, total_tokens, ncat), quoted)
@@ -1012,7 +1091,7 @@ class Matcher:
         pieces.append(text[pos:])
         return "".join(pieces)
 
-    def _kept_groups(self, phrase_hits, infos) -> list[tuple[int, list[int]]]:
+    def _kept_groups(self, phrase_hits, infos, extra=()) -> list[tuple[int, list[int]]]:
         """The resolved hits as ``(entry, starts)`` groups.
 
         Only a phrase can overlap another hit, so single-token hits of a
@@ -1024,7 +1103,7 @@ class Matcher:
         contested = {entry_cat[h[3]] for h in phrase_hits}
         scope_lexicon = self._scope_lexicon and bool(phrase_hits)
         groups: list[tuple[int, list[int]]] = []
-        cands = list(phrase_hits)
+        cands = [*phrase_hits, *extra]
         for info, found, _ in infos:
             for cat, entry in info.singles:
                 if scope_lexicon or cat in contested:
@@ -1077,7 +1156,7 @@ class Matcher:
             between -= b.count(_OPEN, neg_end, start) + b.count(_CLOSE, neg_end, start)
         return between < window
 
-    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int):
+    def _tally_simple(self, b: bytes, s: str, starts: np.ndarray, infos, phrase_hits, negators, tokens: int, extra=()):
         """Rows of the whole text, counting single-token hits per token.
 
         Only a phrase can overlap another hit, so an occurrence of a
@@ -1101,7 +1180,7 @@ class Matcher:
         entry_cat = self._entry_cat
         spanned = self.spanned(s, phrase_hits)
         every = spanned.get(-1)
-        cands = list(phrase_hits)
+        cands = [*phrase_hits, *extra]
         for info, found, _ in infos:
             for cat, entry in info.singles:
                 rest = found
@@ -1154,7 +1233,10 @@ class Matcher:
                 parts = [(found, flags)]
             else:
                 opens, closes = markers
-                inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
+                if entry >= len(self.entries):  # a scare quote: the outlet's voice
+                    inside = [False] * len(found)
+                else:
+                    inside = [bisect_left(opens, p) > bisect_left(closes, p) for p in found]
                 parts = [(found, flags)]
                 for want in (False, True):
                     parts.append((
@@ -1184,6 +1266,343 @@ class Matcher:
         return info.norm if info is not None else token.encode("latin-1").decode("utf-8")
 
     # -- context rules ------------------------------------------------------
+    def ruled_singles(self, token: str) -> tuple[int, ...]:
+        """Every single-word entry the token (a latin-1 str of its UTF-8
+        bytes, as the fast path sees it) matches when one of them has
+        context rules, else ``()`` (cached).  The fast paths send the
+        occurrences of such tokens to :meth:`context_filter`."""
+        found = self._ruled.get(token)
+        if found is None:
+            if len(self._ruled) >= _CACHE_LIMIT:
+                self._ruled.clear()
+            found = ()
+            rules = self._context.rules if self._context is not None else {}
+            if rules:
+                entries = self._all_singles(self._norm_of(token))
+                if any(entry in rules for entry in entries):
+                    found = entries
+            self._ruled[token] = found
+        return found
+
+    @staticmethod
+    def _before(s: str, start: int, n: int) -> list[tuple[str, int]]:
+        """Up to ``n`` ``(token, start)`` pairs before the token starting at
+        ``start``, nearest first, skipping quote markers, stopping at a
+        break or a document separator (``\x03``)."""
+        out: list[tuple[str, int]] = []
+        pos = start - 1
+        while len(out) < n:
+            while pos >= 0 and s[pos] == " ":
+                pos -= 1
+            if pos < 0:
+                break
+            begin = s.rfind(" ", 0, pos) + 1
+            token = s[begin : pos + 1]
+            if token == "|" or token == "\x03":
+                break
+            if token != "\x01" and token != "\x02":
+                out.append((token, begin))
+            pos = begin - 1
+        return out
+
+    @staticmethod
+    def _norm(token: str) -> str:
+        """The folded token of a token of the prepared text."""
+        return token if token.isascii() else token.encode("latin-1").decode("utf-8")
+
+    def _fast_passes(self, rule, s: str, first: int, last: int, n: int) -> bool:
+        """:meth:`_passes` on the prepared text: the candidate's tokens start
+        at ``first`` .. ``last`` (``n`` tokens)."""
+        followed, not_followed, preceded, not_preceded, exceptions = rule
+        norm_of = self._norm
+        if followed or not_followed:
+            after = self._after(s, s.index(" ", last), 1)
+            nxt = norm_of(after[0][0]) if after else None
+            if followed and (nxt is None or not _any_word(followed, nxt)):
+                return False
+            if not_followed and nxt is not None and _any_word(not_followed, nxt):
+                return False
+        if preceded or not_preceded:
+            before = self._before(s, first, 1)
+            prev = norm_of(before[0][0]) if before else None
+            if preceded and (prev is None or not _any_word(preceded, prev)):
+                return False
+            if not_preceded and prev is not None and _any_word(not_preceded, prev):
+                return False
+        if exceptions:
+            most = max(len(p) for p in exceptions) - n
+            if most < 0:
+                most = 0
+            before = [norm_of(t) for t, _ in reversed(self._before(s, first, most))] if most else []
+            end = s.index(" ", first)
+            inner = [norm_of(s[first:end])]
+            if n > 1:
+                inner.extend(norm_of(t) for t, _ in self._after(s, end, n - 1))
+            after = [norm_of(t) for t, _ in self._after(s, s.index(" ", last), most)] if most else []
+            norms = [*before, *inner, *after]
+            sentences = [0] * len(norms)
+            lo, hi = len(before), len(before) + n - 1
+            for pattern in exceptions:
+                for at in range(max(0, hi - len(pattern) + 1), lo + 1):
+                    if _occurs(pattern, at, norms, sentences):
+                        return False
+        return True
+
+    def _blocked(self, s: str) -> list[int]:
+        """Sorted starts of the tokens covered by an occurrence of one of
+        the lexicon's exceptions in the prepared text ``s``."""
+        context = self._context
+        blocked: set[int] = set()
+        seen: set[tuple[int, int]] = set()
+        patterns = context.exceptions
+        index = s.index
+        for end, (size, found) in context.exception_automaton.iter(s):
+            start = end - size + 2
+            stop = index(" ", start)
+            norm = self._norm(s[start:stop])
+            following = None
+            for k in found:
+                if (start, k) in seen:
+                    continue
+                seen.add((start, k))
+                pattern = patterns[k]
+                if not _word_ok(pattern[0], norm):
+                    continue
+                if len(pattern) > 1:
+                    # the next token first (cheap), then the rest
+                    second = _NEXT_TOKEN.match(s, stop).group(1)
+                    if not _word_ok(pattern[1], self._norm(second)):
+                        continue
+                    if following is None:
+                        following = self._after(s, stop, context.exception_max - 1)
+                    if len(following) < len(pattern) - 1 or not all(
+                        _word_ok(word, self._norm(following[j][0])) for j, word in enumerate(pattern[1:])
+                    ):
+                        continue
+                    blocked.update(following[j][1] for j in range(len(pattern) - 1))
+                blocked.add(start)
+        return sorted(blocked)
+
+    def context_filter(self, s: str, phrase_hits, ruled) -> tuple[list, list, list[int]]:
+        """Apply the lexicon's context rules and exceptions on the fast path.
+
+        Parameters
+        ----------
+        s : str
+            The prepared text (latin-1 str of the byte string; may be many
+            documents joined by separators).
+        phrase_hits : list of (start, last start, words, entry)
+            Phrase candidates of :meth:`phrase_candidates`.
+        ruled : iterable of (start, token)
+            Occurrences of tokens whose :meth:`ruled_singles` is not empty
+            (taken out of the caller's single-word candidates).
+
+        Returns
+        -------
+        phrase_hits : list
+            The phrase candidates that pass their rules and overlap no
+            lexicon exception.
+        extra : list of (start, start, 1, entry)
+            The single-word candidates of ``ruled`` (every entry of the
+            token) that pass; they go through :meth:`resolve`.
+        blocked : list of int
+            Sorted starts of the tokens inside an occurrence of a lexicon
+            exception: the caller drops its single-word candidates there.
+        """
+        context = self._context
+        rules = context.rules
+        blocked = self._blocked(s) if context.exception_automaton is not None else []
+
+        def free(first: int, last: int) -> bool:
+            if not blocked:
+                return True
+            at = bisect_left(blocked, first)
+            return at == len(blocked) or blocked[at] > last
+
+        kept = []
+        for hit in phrase_hits:
+            rule = rules.get(hit[3])
+            if free(hit[0], hit[1]) and (rule is None or self._fast_passes(rule, s, hit[0], hit[1], hit[2])):
+                kept.append(hit)
+        extra = []
+        for start, token in ruled:
+            if not free(start, start):
+                continue
+            for entry in self.ruled_singles(token):
+                rule = rules.get(entry)
+                if rule is None or self._fast_passes(rule, s, start, start, 1):
+                    extra.append((start, start, 1, entry))
+        return kept, extra, blocked
+
+    @staticmethod
+    def byte_positions(b: bytes, raw_positions) -> list[int]:
+        """Positions in the prepared bytes ``b`` of the bytes at
+        ``raw_positions`` (sorted) of the raw bytes it was prepared from
+        (:meth:`raw_bytes`; for the batch path, the joined raw bytes of a
+        chunk): the byte rules keep every byte in place but for the
+        leading space and the two spaces around each sentence break."""
+        bars = np.flatnonzero(np.frombuffer(b, dtype=np.uint8) == ord("|"))
+        pre = bars - 2 * np.arange(len(bars)) - 1
+        at = np.asarray(raw_positions, dtype=np.int64) + 1
+        return (at + 2 * np.searchsorted(pre, at)).tolist()
+
+    def scare_spans(self, text: str) -> tuple[tuple[int, int, int], ...] | None:
+        """The quotations of ``text`` that may be scare quotes, as ``(start,
+        opening mark, closing mark)``: the offset of the opening mark and
+        the ordinals of the two marks among the text's double quote marks
+        (each is one ``"`` in :meth:`raw_bytes`).  Only the paragraphs
+        with a pair of :meth:`needs_token_path` are read by
+        :func:`framing.quotes.quote_spans`.  None when the marks cannot be
+        located that way (the text holds another character that folds to
+        ``"``); then the token path is used."""
+        context = self._context
+        if context is None or not context.scare_max:
+            return ()
+        paragraphs = self._scare_paragraphs(text)
+        if not paragraphs:
+            return ()
+        if _OTHER_DOUBLE.search(text):
+            return None
+        out = []
+        for begin, stop, seen in paragraphs:
+            piece = text[begin:stop]
+            marks = [m.start() for m in _DOUBLE_MARK.finditer(piece)]
+            for span in quote_spans(piece):
+                if span.kind == "double" and span.closed and not span.depth:
+                    out.append((begin + span.start, seen + bisect_left(marks, span.start),
+                                seen + bisect_left(marks, span.end - 1)))
+        return tuple(out)
+
+    def scare_candidates(self, s: str, text: str, spans, marks: list[int], blocked: list[int]) -> list:
+        """Scare-quote candidates ``(first, last, tokens, len(entries) +
+        category)`` (token starts in the prepared text ``s``) of the
+        :meth:`scare_spans` ``spans`` of ``text``, given the positions in
+        ``s`` of the text's double quote marks; tokens in ``blocked``
+        (:meth:`context_filter`) are not candidates."""
+        context = self._context
+        most = context.scare_max
+        n_entries = len(self.entries)
+        norm_of = self._norm
+        out = []
+        for start, open_mark, close_mark in spans:
+            pos, stop = marks[open_mark], marks[close_mark]
+            tokens: list[int] = []
+            broken = False
+            while True:
+                while pos < stop and s[pos] == " ":
+                    pos += 1
+                if pos >= stop:
+                    break
+                end = s.index(" ", pos)
+                token = s[pos:end]
+                if token == "|":
+                    broken = broken or bool(tokens)
+                elif token != "\x01" and token != "\x02":
+                    if broken:
+                        tokens = []  # tokens in two sentences: no candidate
+                        break
+                    tokens.append(pos)
+                    if len(tokens) > most:
+                        break
+                pos = end
+            size = len(tokens)
+            if not size or size > most:
+                continue
+            first, last = tokens[0], tokens[-1]
+            if blocked:
+                at = bisect_left(blocked, first)
+                if at < len(blocked) and blocked[at] <= last:
+                    continue
+            before = self._before(s, first, SCARE_QUOTE_CONTEXT + 1)
+            if not before:
+                continue  # opens a sentence: attributed
+            k = start - 1
+            while k >= 0 and text[k].isspace():
+                k -= 1
+            if k >= 0 and text[k] == ":":
+                continue
+            norms_before = [norm_of(t) for t, _ in before]
+            after = [norm_of(t) for t, _ in self._after(s, s.index(" ", last), SCARE_QUOTE_CONTEXT)]
+            last_norm = norm_of(s[last : s.index(" ", last)])
+            attributed = False
+            for j in range(min(SCARE_QUOTE_CONTEXT, len(norms_before))):
+                norm = norms_before[j]
+                if norm in ATTRIBUTION_WORDS and not (
+                        norm == "called" and j + 1 < len(norms_before) and norms_before[j + 1] == "so"):
+                    attributed = True
+                    break
+            if not attributed:
+                for j, norm in enumerate(after):
+                    if norm in ATTRIBUTION_WORDS and not (
+                            norm == "called" and (after[j - 1] if j else last_norm) == "so"):
+                        attributed = True
+                        break
+            if attributed:
+                continue
+            out.extend((first, last, size, n_entries + cat) for cat, limit in context.scare if size <= limit)
+        return out
+
+    def _scare_paragraphs(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, end, marks before)`` of the paragraphs (each with its
+        paragraph-end character) of ``text`` holding a pair of
+        :meth:`needs_token_path`, with the number of double quote marks
+        before each."""
+        context = self._context
+        if context is None or not context.scare_max or not _DOUBLE_MARK.search(text):
+            return []
+        most = context.scare_max
+        size = len(text)
+        opened = -1
+        skip = -1  # marks before this end lie in a paragraph already found
+        found: list[tuple[int, int, int]] = []
+        newline_only = not _RARE_PARAGRAPH_END.search(text)
+        marks = [m.start() for m in _DOUBLE_MARK.finditer(text)]
+        for ordinal, i in enumerate(marks):
+            if i < skip:
+                continue
+            char = text[i]
+            after = text[i + 1] if i + 1 < size else ""
+            prev = text[i - 1] if i else ""
+            if char == '"':
+                opens_here = bool(after) and not after.isspace()
+                can_open = opens_here and not prev.isalnum()
+                can_close = not (opens_here and (not i or prev.isspace() or prev in _OPEN_BEFORE))
+            else:
+                can_open = char not in _DOUBLE_CLOSERS
+                can_close = char in _DOUBLE_CLOSERS or char == "\u201c"
+            if opened >= 0 and can_close and (text.find("\n", opened, i) < 0 if newline_only
+                                              else not _PARAGRAPH_END.search(text, opened, i)):
+                words = 0
+                for _ in _WORDY_CHUNK.finditer(text, opened + 1, i):
+                    words += 1
+                    if words > most:
+                        break
+                if words <= most:
+                    if newline_only:
+                        begin = text.rfind("\n", 0, opened) + 1
+                        skip = text.find("\n", i) + 1 or size
+                    else:
+                        begin = max(text.rfind(c, 0, opened) for c in _PARAGRAPH_ENDS) + 1
+                        end = _PARAGRAPH_END.search(text, i)
+                        skip = end.start() + 1 if end is not None else size
+                    found.append((begin, skip, bisect_left(marks, begin)))
+                    opened = -1
+                    continue
+            opened = i if can_open else -1
+        return found
+
+    def needs_token_path(self, text: str) -> bool:
+        """May ``text`` hold a scare quote?  True only for a lexicon that
+        counts scare quotes and a text with two consecutive double quote
+        marks in one paragraph, the first of which can open a quotation
+        and the second close one (:mod:`framing.quotes`), with at most
+        ``scare_quote_max_words`` words between them (every scare quote
+        holds such a pair: its innermost double quotation).  Such texts
+        have their quotations read (:meth:`scare_spans`); context rules
+        and exceptions are applied on the fast paths
+        (:meth:`context_filter`)."""
+        return bool(self._scare_paragraphs(text))
+
     def needs_context(self, text: str) -> bool:
         """Could the lexicon's context rules, exceptions or scare quotes
         change what is found in ``text``?  False for every text when the

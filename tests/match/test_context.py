@@ -101,8 +101,9 @@ def ref_context_hits(text, lexicon):
 
 # ---------------------------------------------------------------- strategies
 
-WORDS = ["ab", "abc", "ba", "b", "cab", "no", "not", "x", "ab's", "be", "daily", "beast", "legal"]
-SEPS = [" ", "  ", "-", ". ", ", ", '"', " \u201c", "\u201d ", "\n"]
+WORDS = ["ab", "abc", "ba", "b", "cab", "no", "not", "x", "ab's", "be", "daily", "beast", "legal", "said", "so",
+         "called", "\u00e9t\u00e9", "b.c"]
+SEPS = [" ", "  ", "-", ". ", ", ", '"', " \u201c", "\u201d ", "\n", ' "', '" ', ": ", "! ", " \u00ab", "\u00bb ", "'s "]
 TERMS = ["ab", "ab*", "b", "ba*", "ab ba", "b ab*", "beast", "be", "cab ab ba"]
 RULE_WORDS = ["ab", "b", "ba*", "x", "be", "legal", "no"]
 
@@ -114,9 +115,11 @@ def texts(draw):
 
 
 @st.composite
-def context_lexicons(draw):
+def context_lexicons(draw, scare=False):
     n_cats = draw(st.integers(1, 2))
-    cats = [Category(f"c{i}", negation_window=draw(st.integers(0, 2))) for i in range(n_cats)]
+    cats = [Category(f"c{i}", negation_window=draw(st.integers(0, 2)),
+                     scare_quotes=scare and draw(st.booleans()), scare_quote_max_words=draw(st.integers(1, 3)))
+            for i in range(n_cats)]
     entries, seen = [], set()
     for term in draw(st.lists(st.sampled_from(TERMS), min_size=1, max_size=7)):
         cat = f"c{draw(st.integers(0, n_cats - 1))}"
@@ -134,7 +137,7 @@ def context_lexicons(draw):
                 rules["exceptions"] = (f"{before}{term}{after}",)
         entries.append(Entry(term, cat, float(draw(st.integers(1, 2))), (), None, **rules))
     used = {e.category for e in entries}
-    cats = [c for c in cats if c.name in used]
+    cats = [c for c in cats if c.name in used or c.scare_quotes]
     exceptions = draw(st.sampled_from([(), ("daily beast",), ("x ab",)]))
     scope = draw(st.sampled_from(["category", "lexicon"]))
     return Lexicon.build("t", cats, entries, nested_scope=scope, negators=["no", "not"], exceptions=exceptions)
@@ -151,8 +154,10 @@ def test_find_matches_reference(text, lexicon):
 
 
 @SETTINGS
-@given(st.lists(texts(), max_size=6), context_lexicons(), st.sampled_from(["all", "outlet", "quoted"]))
+@given(st.lists(texts(), max_size=6), context_lexicons(scare=True), st.sampled_from(["all", "outlet", "quoted"]))
 def test_batch_equals_per_text_and_find(texts_, lexicon, voice):
+    """The fast paths (batch and per text, which check the rules on their
+    candidates) against the token-by-token path (:meth:`Matcher.find`)."""
     matcher = Matcher(lexicon)
     quoted = [quoted_intervals(t) for t in texts_]
     count, negated, weight, tokens = count_texts(matcher, texts_, voice, quoted)
@@ -310,3 +315,33 @@ def test_plain_lexicon_is_not_contextual():
     m = Matcher(lex)
     assert m.compiled.context is None and not m.needs_context('the "reform"')
     assert not any(h.scare_quote for h in m.find('the "reform"'))
+
+
+def test_fast_paths_do_not_fall_back_to_the_token_path(monkeypatch):
+    """Rules, exceptions and scare quotes are applied on the fast paths: the
+    token-by-token path (the reference) is not used for counting."""
+    cats = [Category("c", scare_quotes=True, negation_window=2), Category("d")]
+    entries = [Entry("could", "c", 1.0, (), None, followed_by=("be",)), ("reform", "c", 2.0, None),
+               Entry("beast", "d", 1.0, (), None, exceptions=("daily beast",)), ("playback is", "d", 1.0, None)]
+    lex = Lexicon.build("t", cats, entries, exceptions=["media playback is unsupported"])
+    m = Matcher(lex)
+    texts_ = ['It could be a "reform" or not "progress". The Daily Beast, a beast, said "hello there".',
+              "Media playback is unsupported. Playback is fine.\nIt could swim \u201cso\u201d well.",
+              'A "b" c. \u00ab\u00e9t\u00e9 x\u00bb said. The \u201cso-called\u201d experts.']
+    expected = [[sum(1 for h in m.find(t) if not h.negated and h.category == c) for c in ("c", "d")] for t in texts_]
+
+    def boom(*args, **kwargs):
+        raise AssertionError("token path used")
+
+    monkeypatch.setattr(Matcher, "_context_rows", boom)
+    assert [m.count(t)["all"].count.tolist() for t in texts_] == expected
+    assert count_texts(m, texts_)[0].tolist() == expected
+
+
+def test_byte_positions_skip_the_break_spaces():
+    m = Matcher(_one("could", followed_by=["be"]))
+    raw = m.raw_bytes('a. "b" c! "d"')
+    b = Matcher._bytes(raw)
+    marks = [i for i, c in enumerate(raw) if c == ord('"')]
+    assert [b[p : p + 1] for p in m.byte_positions(b, marks)] == [b" "] * 4
+    assert m.byte_positions(b, marks) == [6, 8, 15, 17]
