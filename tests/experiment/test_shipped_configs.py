@@ -46,3 +46,27 @@ def test_demo_runs_on_the_bundled_sample_only():
     # it draws a coding sheet; it ships no coded sheets (the codes would not be real)
     [entry] = config.validation
     assert entry.sample is not None and entry.sample.coding_page and not entry.sheets and entry.spans is None
+
+
+def test_shipped_coded_sheets_give_the_readme_precision_table():
+    # corpora/validation holds the two coders' codes of experiments/lexicon_validation.toml's
+    # sample (context columns blank); the README's precision-in-context table comes from them
+    from framing.lexicon.validate import read_sheet
+    from framing.stats.validation import validate_sheets
+
+    folder = REPO / "corpora" / "validation"
+    expected = {
+        "bias-cues": {"loaded_language": (14, 25), "discrediting": (19, 30), "insinuation": (9, 29),
+                      "doubt_attribution": (21, 28), "intensifiers": (18, 26), "partisan_labels": (19, 28)},
+        "dimensions": {"hedging": (18, 29), "escalation": (28, 30), "boosters": (18, 26), "threat": (11, 27)},
+    }
+    alphas = {"bias-cues": 0.839, "dimensions": 0.852}
+    for name, categories in expected.items():
+        sheets = [read_sheet(folder / f"{name}-coder_{c}.csv") for c in ("a", "b")]
+        assert all((sheet["left"] == "").all() and (sheet["right"] == "").all() for sheet in sheets)
+        result = validate_sheets(sheets, n_resamples=199)
+        rows = result.precision[(result.precision["coder"] == "(consensus)") & (result.precision["level"] == "category")]
+        got = {r.category: (int(r.n_correct), int(r.n_coded)) for r in rows.itertuples()}
+        assert got == categories
+        overall = result.agreement[result.agreement["scope"] == "all"]["alpha"].iloc[0]
+        assert overall == pytest.approx(alphas[name], abs=5e-4)
