@@ -88,7 +88,7 @@ import numpy as np
 
 from ..lexicon.model import ATTRIBUTION_WORDS, CONSTRAINTS, SCARE_QUOTE, SCARE_QUOTE_CONTEXT, Entry, Lexicon, fold_word
 from ..quotes import quote_spans, voice_at
-from ..text import check_segmentation, fold_for_scan, fold_with_offsets, folded_tokens, term_tokens
+from ..text import check_segmentation, segmenter_version, fold_for_scan, fold_with_offsets, folded_tokens, term_tokens
 from ..vocab import DEFAULTS, VOICES
 
 __all__ = [
@@ -522,6 +522,7 @@ class CompiledLexicon:
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"lexicon: expected a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
         segmentation = check_segmentation(segmentation)
+        segmenter_version(segmentation)  # jieba missing: an ImportError naming the extra, before any text
         categories = lexicon.category_names
         cat_index = {name: i for i, name in enumerate(categories)}
         windows = tuple(c.negation_window for c in lexicon.categories)
