@@ -141,7 +141,10 @@ from typing import Callable, Iterator
 
 __all__ = [
     "CJK_RANGES",
+    "CJK_EXTRA",
     "SEGMENTATIONS",
+    "check_segmentation",
+    "segmenter_version",
     "PUNCT_MAP",
     "FoldedText",
     "Token",
@@ -619,7 +622,10 @@ def fold_for_scan(text: str, *, segmentation: str = "char") -> str:
         return folded
     folded = _NONTOKEN_NONASCII.sub(" ", folded)
     if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
-        folded = _CJK_RUN.sub(_space_words if segmentation == "jieba" else _space_cjk, folded)
+        if segmentation == "jieba":
+            _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
+            return _CJK_RUN.sub(_space_words, folded)
+        folded = _CJK_RUN.sub(_space_cjk, folded)
     return folded
 
 
@@ -641,6 +647,8 @@ def folded_tokens(ft: FoldedText, *, segmentation: str = "char") -> Iterator[tup
     stream = _ASCII_STREAM if folded.isascii() else _STREAM
     jieba = segmentation == "jieba" and stream is _STREAM and _CJK_HIGH.search(folded) is not None \
         and _CJK_ONE.search(folded) is not None
+    if jieba:
+        _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
     run_start = run_end = -1  # a pending run of Han/Kana tokens (jieba)
     run_sentence = 0
     for match in stream.finditer(folded):
@@ -790,6 +798,7 @@ def _term_words(folded: str) -> tuple[str, ...]:
     """The words of a checked, folded term under jieba: each run of
     adjacent Han/Kana words (a ``*`` only after the last) is cut into
     jieba words, the ``*`` kept on the last."""
+    _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
     out: list[str] = []
     run: list[str] = []
     run_end = -1
