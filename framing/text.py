@@ -101,16 +101,20 @@ Tokens (``tokenize``)
     general rule (Thai, written without spaces, gives one token per
     space-delimited run).
 
-    Opt-in dictionary segmentation: :func:`tokenize`, :func:`token_norms`
-    and :func:`count_tokens` accept ``segmentation="jieba"`` (extra
-    ``framing[cjk]``), which joins each run of adjacent Han/Kana tokens
-    of one sentence and cuts it into words with jieba's bundled
-    dictionary (a local ``jieba.Tokenizer``, HMM off, so no unseen-word
-    guessing and the same words on every machine): ``经济政策`` is the two
-    tokens ``经济 政策``.  Offsets stay those of the original characters.
-    The default ``"char"`` is the rule above.  This is a library option
-    only: the scorer (:mod:`framing.match`), lexicon term splitting and
-    the run manifest still use the per-character rule.
+    Opt-in dictionary segmentation: :func:`tokenize`, :func:`token_norms`,
+    :func:`count_tokens`, :func:`term_tokens` and :func:`fold_for_scan`
+    accept ``segmentation="jieba"`` (extra ``framing-toolkit[cjk]``),
+    which cuts each run of Han/Kana tokens that touch in the folded text
+    (no space, break or other token between them) into words of jieba's
+    bundled dictionary (a local ``jieba.Tokenizer``, HMM off, so no
+    unseen-word guessing and the same words on every machine; a cut
+    inside a character and its marks is dropped): ``经济政策`` is the two
+    tokens ``经济 政策``, and a lexicon term ``经济`` is one word, which
+    does not match inside ``经济学`` (another word).  Offsets stay those
+    of the original characters.  The default ``"char"`` is the rule
+    above.  The scorer takes it from the compiled lexicon
+    (``framing.match.compile_lexicon(lexicon, segmentation=...)``), runs
+    from ``[preprocessing] segmentation``.
 
 Sentence breaks
     ``!``, ``?`` and every ``.`` that does not join two token characters
@@ -137,7 +141,10 @@ from typing import Callable, Iterator
 
 __all__ = [
     "CJK_RANGES",
+    "CJK_EXTRA",
     "SEGMENTATIONS",
+    "check_segmentation",
+    "segmenter_version",
     "PUNCT_MAP",
     "FoldedText",
     "Token",
@@ -399,25 +406,6 @@ def _space_cjk(match: re.Match[str]) -> str:
     return " " + " ".join(_CJK_ONE.findall(match.group())) + " "
 
 
-def fold_for_scan(text: str) -> str:
-    """:func:`fold_cased` laid out for the fast scorer's byte rules.
-
-    Every non-ASCII character that cannot be part of a token becomes a
-    space, and every Han or Kana token is set apart by spaces (a run of
-    them is written with single spaces between its tokens), so that the
-    tokens of the result are its runs of non-space characters under the
-    ASCII rules of :mod:`framing.match.matcher`.  ASCII is left as it is
-    (capitals included).
-    """
-    folded = fold_cased(text)
-    if folded.isascii():
-        return folded
-    folded = _NONTOKEN_NONASCII.sub(" ", folded)
-    if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
-        folded = _CJK_RUN.sub(_space_cjk, folded)
-    return folded
-
-
 @dataclass(frozen=True, slots=True)
 class FoldedText:
     """Folded text with a map back to the original.
@@ -531,31 +519,13 @@ class Token:
     sentence: int
 
 
-def folded_tokens(ft: FoldedText) -> Iterator[tuple[str, int, int, int]]:
-    """Yield ``(norm, fstart, fend, sentence)`` for every token of a
-    folded text: offsets into ``ft.folded``, sentence numbers counting
-    runs of breaks (the one loop behind :func:`tokenize` and the located
-    matching path)."""
-    sentence = 0
-    after_break = False
-    seen = False
-    stream = _ASCII_STREAM if ft.folded.isascii() else _STREAM
-    for match in stream.finditer(ft.folded):
-        norm = match.group(1)
-        if norm is None:
-            after_break = True
-            continue
-        if after_break and seen:
-            sentence += 1
-        after_break = False
-        seen = True
-        yield norm, match.start(), match.end(), sentence
-
-
 #: How runs of Han/Kana characters become tokens: one token per character
 #: (``"char"``, the default) or words of jieba's dictionary (``"jieba"``,
-#: extra ``framing[cjk]``).
+#: extra ``framing-toolkit[cjk]``).
 SEGMENTATIONS: tuple[str, ...] = ("char", "jieba")
+
+#: What to install for ``segmentation="jieba"``.
+CJK_EXTRA = "pip install 'framing-toolkit[cjk]'"
 
 
 @lru_cache(maxsize=1)
@@ -566,51 +536,151 @@ def _jieba_tokenizer():
         import jieba
     except ImportError as err:
         raise ImportError(
-            "segmentation='jieba' needs the optional dependency jieba: pip install 'framing[cjk]' "
-            "(or pip install jieba)"
+            f"segmentation='jieba' needs the optional dependency jieba: {CJK_EXTRA} (or pip install jieba)"
         ) from err
+    import logging
+
     tk = jieba.Tokenizer()
+    # jieba logs "Building prefix dict..." at DEBUG on its own logger
+    logging.getLogger("jieba").setLevel(logging.WARNING)
     tk.initialize()
     return tk
 
 
-def _check_segmentation(segmentation: object) -> str:
+def segmenter_version(segmentation: str) -> str | None:
+    """The version of the segmenter behind ``segmentation`` (``None`` for
+    ``"char"``, which is framing's own rule): recorded in run manifests.
+
+    Raises
+    ------
+    ValueError
+        An unknown ``segmentation``.
+    ImportError
+        ``"jieba"`` without jieba installed (names :data:`CJK_EXTRA`).
+    """
+    if check_segmentation(segmentation) == "char":
+        return None
+    _jieba_tokenizer()
+    import jieba
+
+    return f"jieba {jieba.__version__}"
+
+
+def check_segmentation(segmentation: object) -> str:
+    """Validate a ``segmentation`` option (one of :data:`SEGMENTATIONS`)."""
     from .check import check_choice
 
     return check_choice("segmentation", segmentation, SEGMENTATIONS)
 
 
-def _segment_runs(tokens: list[Token]) -> list[Token]:
-    """Join each run of adjacent one-character Han/Kana tokens of one
-    sentence and cut it into jieba words (HMM off), keeping the original
-    offsets of the first and last character of every word."""
-    out: list[Token] = []
-    i = 0
-    n = len(tokens)
-    while i < n:
-        tok = tokens[i]
-        if not _CJK_ONE.fullmatch(tok.norm):
-            out.append(tok)
-            i += 1
-            continue
-        j = i + 1
-        while (j < n and tokens[j].sentence == tok.sentence and tokens[j].start == tokens[j - 1].end
-               and _CJK_ONE.fullmatch(tokens[j].norm)):
-            j += 1
-        run = tokens[i:j]
-        if len(run) > 1:
-            text = "".join(t.norm for t in run)
-            ends = [0]
-            for t in run:
-                ends.append(ends[-1] + len(t.norm))
-            first = {e: k for k, e in enumerate(ends[:-1])}  # string offset -> index of the character starting there
-            for word, start, end in _jieba_tokenizer().tokenize(text, mode="default", HMM=False):
-                a, b = first[start], first.get(end, len(run)) - 1
-                out.append(Token(word, run[a].start, run[b].end, tok.sentence))
-        else:
-            out.append(tok)
-        i = j
+# a run of adjacent Han/Kana tokens (each a character and its marks) of
+# the folded text, and the boundaries of its tokens
+@lru_cache(maxsize=65536)
+def _cut_run(run: str) -> tuple[int, ...]:
+    """Ends (offsets into ``run``) of the jieba words of a run of Han/Kana
+    tokens of the folded text (HMM off).  A cut that jieba makes inside a
+    token (between a character and a mark it keeps) is dropped, so every
+    word is a sequence of whole one-character tokens."""
+    bounds = {m.end() for m in _CJK_ONE.finditer(run)}
+    ends = []
+    for _, _, end in _jieba_tokenizer().tokenize(run, mode="default", HMM=False):
+        if end in bounds:
+            ends.append(end)
+    if not ends or ends[-1] != len(run):
+        ends.append(len(run))
+    return tuple(ends)
+
+
+def _segment_words(run: str) -> list[str]:
+    """The jieba words of a run of Han/Kana tokens (see :func:`_cut_run`)."""
+    out = []
+    start = 0
+    for end in _cut_run(run):
+        out.append(run[start:end])
+        start = end
     return out
+
+
+def _space_words(match: re.Match[str]) -> str:
+    return " " + " ".join(_segment_words(match.group())) + " "
+
+
+def fold_for_scan(text: str, *, segmentation: str = "char") -> str:
+    """:func:`fold_cased` laid out for the fast scorer's byte rules.
+
+    Every non-ASCII character that cannot be part of a token becomes a
+    space, and every Han or Kana token is set apart by spaces (a run of
+    them is written with single spaces between its tokens), so that the
+    tokens of the result are its runs of non-space characters under the
+    ASCII rules of :mod:`framing.match.matcher`.  ASCII is left as it is
+    (capitals included).  With ``segmentation="jieba"`` the tokens of a
+    run of Han/Kana are its jieba words (as :func:`tokenize`); the
+    segmenter runs only on texts holding Han or Kana.
+    """
+    folded = fold_cased(text)
+    if folded.isascii():
+        return folded
+    folded = _NONTOKEN_NONASCII.sub(" ", folded)
+    if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
+        if segmentation == "jieba":
+            _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
+            return _CJK_RUN.sub(_space_words, folded)
+        folded = _CJK_RUN.sub(_space_cjk, folded)
+    return folded
+
+
+def folded_tokens(ft: FoldedText, *, segmentation: str = "char") -> Iterator[tuple[str, int, int, int]]:
+    """Yield ``(norm, fstart, fend, sentence)`` for every token of a
+    folded text: offsets into ``ft.folded``, sentence numbers counting
+    runs of breaks (the one loop behind :func:`tokenize` and the located
+    matching path).
+
+    With ``segmentation="jieba"`` each maximal run of Han/Kana tokens
+    that touch in the folded text (no space, break or other token
+    between them; hence within one sentence) is one run of words of
+    jieba's dictionary, each with the folded offsets of its first and
+    last character."""
+    sentence = 0
+    after_break = False
+    seen = False
+    folded = ft.folded
+    stream = _ASCII_STREAM if folded.isascii() else _STREAM
+    jieba = segmentation == "jieba" and stream is _STREAM and _CJK_HIGH.search(folded) is not None \
+        and _CJK_ONE.search(folded) is not None
+    if jieba:
+        _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
+    run_start = run_end = -1  # a pending run of Han/Kana tokens (jieba)
+    run_sentence = 0
+    for match in stream.finditer(folded):
+        norm = match.group(1)
+        if jieba:
+            cjk = norm is not None and _CJK_ONE.fullmatch(norm) is not None
+            if run_start >= 0 and not (cjk and match.start() == run_end):
+                yield from _run_words(folded, run_start, run_end, run_sentence)
+                run_start = -1
+        if norm is None:
+            after_break = True
+            continue
+        if after_break and seen:
+            sentence += 1
+        after_break = False
+        seen = True
+        if jieba and cjk:
+            if run_start < 0:
+                run_start, run_sentence = match.start(), sentence
+            run_end = match.end()
+            continue
+        yield norm, match.start(), match.end(), sentence
+    if jieba and run_start >= 0:
+        yield from _run_words(folded, run_start, run_end, run_sentence)
+
+
+def _run_words(folded: str, start: int, end: int, sentence: int) -> Iterator[tuple[str, int, int, int]]:
+    run = folded[start:end]
+    begin = 0
+    for stop in _cut_run(run):
+        yield run[begin:stop], start + begin, start + stop, sentence
+        begin = stop
 
 
 def tokenize(text: str, *, segmentation: str = "char") -> list[Token]:
@@ -620,21 +690,23 @@ def tokenize(text: str, *, segmentation: str = "char") -> list[Token]:
     ``segmentation`` (one of :data:`SEGMENTATIONS`): ``"char"`` makes each
     Han/Kana character a token; ``"jieba"`` cuts runs of them into the
     words of jieba's dictionary (module docstring)."""
-    segmentation = _check_segmentation(segmentation)
+    segmentation = check_segmentation(segmentation)
     ft = fold_with_offsets(text)
-    tokens = [Token(norm, *ft.span(start, end), sentence) for norm, start, end, sentence in folded_tokens(ft)]
-    if segmentation == "jieba" and _CJK_HIGH.search(ft.folded) and _CJK_ONE.search(ft.folded):
-        return _segment_runs(tokens)
-    return tokens
+    return [Token(norm, *ft.span(start, end), sentence)
+            for norm, start, end, sentence in folded_tokens(ft, segmentation=segmentation)]
 
 
 def token_norms(text: str, *, segmentation: str = "char") -> list[str]:
     """The folded tokens of ``text``, in order (no offsets); ``segmentation``
     as in :func:`tokenize`."""
-    if _check_segmentation(segmentation) == "jieba":
-        return [t.norm for t in tokenize(text, segmentation="jieba")]
+    if segmentation != "char":
+        check_segmentation(segmentation)
     folded = fold(text)
-    return (_ASCII_TOKEN if folded.isascii() else _TOKEN).findall(folded)
+    if folded.isascii():
+        return _ASCII_TOKEN.findall(folded)
+    if segmentation == "jieba" and _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
+        return [t[0] for t in folded_tokens(FoldedText(text, folded), segmentation="jieba")]
+    return _TOKEN.findall(folded)
 
 
 def count_tokens(text: str, *, segmentation: str = "char") -> int:
@@ -688,13 +760,16 @@ def sentence_spans(text: str, *, method: str = "rules", punkt=None) -> list[tupl
 _GLOB_WORD = re.compile(rf"(?:{TOKEN_PATTERN})\*?|\*")
 
 
-def term_tokens(term: str) -> tuple[str, ...]:
+def term_tokens(term: str, *, segmentation: str = "char") -> tuple[str, ...]:
     """Split a lexicon term into folded word patterns.
 
     ``"Façade"`` → ``("facade",)``; ``"so-called"`` → ``("so", "called")``;
     ``"pretens*"`` → ``("pretens*",)``; ``"ratchet* up"`` →
     ``("ratchet*", "up")``.  A ``*`` is allowed only at the end of a
-    word (a prefix glob).
+    word (a prefix glob).  Han/Kana are split as :func:`tokenize` splits
+    them under ``segmentation``: ``"中国"`` is ``("中", "国")`` under
+    ``"char"`` and ``("中国",)`` under ``"jieba"``, where ``"经济*"`` is
+    the one glob ``("经济*",)`` (every word starting with 经济).
 
     Raises
     ------
@@ -714,4 +789,40 @@ def term_tokens(term: str) -> tuple[str, ...]:
             raise ValueError(f"term {term!r}: '*' is allowed only at the end of a word (prefix glob), as in 'pretens*'")
     if "*" in rest or re.search(r"\*[^\W_]", folded):
         raise ValueError(f"term {term!r}: '*' is allowed only at the end of a word (prefix glob), as in 'pretens*'")
+    if segmentation != "char" and check_segmentation(segmentation) == "jieba":
+        return _term_words(folded)
     return tuple(words)
+
+
+def _term_words(folded: str) -> tuple[str, ...]:
+    """The words of a checked, folded term under jieba: each run of
+    adjacent Han/Kana words (a ``*`` only after the last) is cut into
+    jieba words, the ``*`` kept on the last."""
+    _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
+    out: list[str] = []
+    run: list[str] = []
+    run_end = -1
+    glob = False
+
+    def flush() -> None:
+        if run:
+            words = _segment_words("".join(run))
+            if glob:
+                words[-1] += "*"
+            out.extend(words)
+            run.clear()
+
+    for match in _GLOB_WORD.finditer(folded):
+        word = match.group()
+        base = word[:-1] if word.endswith("*") else word
+        if _CJK_ONE.fullmatch(base) is not None:
+            if not (run and match.start() == run_end and not glob):
+                flush()
+            run.append(base)
+            run_end = match.end()
+            glob = word.endswith("*")
+        else:
+            flush()
+            out.append(word)
+    flush()
+    return tuple(out)

@@ -176,6 +176,9 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "part": "text",
     "voice": "outlet",
     "normalize": "per_1000_tokens",
+    # how runs of Han/Kana become tokens (framing.text.SEGMENTATIONS):
+    # one token per character; "jieba" needs framing-toolkit[cjk]
+    "segmentation": "char",
     # comparisons
     "by": "outlet",
     "effect": "rate_ratio",

@@ -46,7 +46,7 @@ def test_missing_jieba_says_how_to_install(monkeypatch):
     text._jieba_tokenizer.cache_clear()
     try:
         with pytest.raises(ImportError, match=r"segmentation='jieba' needs the optional dependency jieba: "
-                                              r"pip install 'framing\[cjk\]'"):
+                                              r"pip install 'framing-toolkit\[cjk\]'"):
             tokenize("经济政策", segmentation="jieba")
     finally:
         text._jieba_tokenizer.cache_clear()

@@ -79,14 +79,14 @@ def _cmd_score(args: argparse.Namespace) -> int:
         with option_hints():
             documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
             scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                           n_jobs=args.n_jobs, progress=progress)
+                           n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
         for report in reports:
             show_report(report)
     else:
         frame = read_corpus_args(args).frame
         progress.total = len(frame)
         scores = score(frame, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                       n_jobs=args.n_jobs, progress=progress)
+                       n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
     progress.close()
     if args.output:
         write_table(scores, args.output)
@@ -175,7 +175,8 @@ def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
     with option_hints():
         agg = score_files(args.corpus, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
                           engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, read_in=args.read_in or "workers",
-                          output=args.output, progress=progress, report=reports.append, **reader_kwargs(args))
+                          output=args.output, progress=progress, report=reports.append, segmentation=args.segmentation,
+                          **reader_kwargs(args))
     progress.close()
     for report in reports:
         show_report(report)
@@ -195,7 +196,7 @@ def _cmd_hits(args: argparse.Namespace) -> int:
 
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
-    table = hits(corpus.frame, lexicon, part=args.part, voice=args.voice)
+    table = hits(corpus.frame, lexicon, part=args.part, voice=args.voice, segmentation=args.segmentation)
     root = _text_files(args)
     if root is not None:
         table = _with_file_offsets(table, corpus.frame, root, args)
@@ -211,7 +212,7 @@ def _cmd_kwic(args: argparse.Namespace) -> int:
     corpus = read_corpus_args(args)
     lines = kwic(
         corpus.frame, lexicon, width=args.width, categories=args.category, part=args.part, voice=args.voice,
-        limit=args.limit,
+        limit=args.limit, segmentation=args.segmentation,
     )
     if args.output:
         write_table(lines, args.output)

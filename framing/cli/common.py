@@ -20,9 +20,10 @@ import pandas as pd
 from ..corpus.readers import FORMATS, CorpusError
 from ..progress import reporter
 from ..records import KNOWN_FIELDS
+from ..text import SEGMENTATIONS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options",
+__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
            "reader_kwargs", "option_hints"]
 
 
@@ -199,10 +200,20 @@ def reader_options(p: argparse.ArgumentParser, *, positional: str = "corpus") ->
                    help="decode lines that are not UTF-8 with ENC (e.g. cp1252), with a warning")
 
 
+def segmentation_option(p: argparse.ArgumentParser) -> None:
+    """``--segmentation`` (the config's ``preprocessing.segmentation``):
+    how runs of Han/Kana become tokens, in the texts and in the lexicon's
+    terms."""
+    p.add_argument("--segmentation", choices=SEGMENTATIONS, default=DEFAULTS["segmentation"],
+                   help="Chinese/Japanese (Han/Kana) tokens: one per character (char, default) or jieba's "
+                        "dictionary words (jieba; pip install 'framing-toolkit[cjk]')")
+
+
 def corpus_options(p: argparse.ArgumentParser, *, voice: str | bool = DEFAULTS["voice"]) -> None:
     """The reader options, ``--lexicon``, ``--part``, ``--voice`` (default
     ``voice``, the config's ``preprocessing.voice`` unless a command lists
-    hits of every voice; ``False``: no ``--voice``) and ``--quiet``."""
+    hits of every voice; ``False``: no ``--voice``), ``--segmentation``
+    (:func:`segmentation_option`) and ``--quiet``."""
     reader_options(p)
     p.add_argument("--lexicon", default=DEFAULTS["lexicon"],
                    help=f"bundled lexicon name or lexicon file (default: {DEFAULTS['lexicon']})")
@@ -212,4 +223,5 @@ def corpus_options(p: argparse.ArgumentParser, *, voice: str | bool = DEFAULTS["
         p.add_argument("--voice", choices=VOICES, default=voice,
                        help=f"all tokens, only the outlet's own voice (outside quotes), or only quoted speech "
                             f"(default: {voice})")
+    segmentation_option(p)
     p.add_argument("--quiet", action="store_true", help="no progress bar")

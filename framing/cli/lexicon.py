@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from ..vocab import DEFAULTS, PARTS, SPAN_DATASETS, VALIDATION_UNITS, VOICES
-from .common import read_corpus_args, reader_options, write_table
+from .common import read_corpus_args, reader_options, segmentation_option, write_table
 
 __all__ = ["register", "SPAN_FORMATS"]
 
@@ -35,7 +35,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         raise ValueError("--per-entry: sentences are sampled per category; use --per-category with --unit sentence")
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
-    found = hits(corpus.frame, lexicon, part=args.part, voice=args.voice)
+    found = hits(corpus.frame, lexicon, part=args.part, voice=args.voice, segmentation=args.segmentation)
     sheet = draw_sample(found, corpus.frame, categories=lexicon.category_names, unit=args.unit,
                         per_category=args.per_category, per_entry=args.per_entry, by=args.by, part=args.part,
                         width=args.width, random_state=args.seed)
@@ -117,6 +117,7 @@ def register(lexicon_actions: argparse._SubParsersAction) -> None:
     p.add_argument("--part", choices=PARTS, default=DEFAULTS["part"], help="which part of each document")
     p.add_argument("--voice", choices=VOICES, default=DEFAULTS["voice"],
                    help=f"which hits are the population (default: {DEFAULTS['voice']}, as scored)")
+    segmentation_option(p)
     size = p.add_mutually_exclusive_group()
     size.add_argument("--per-category", type=int, metavar="N",
                       help=f"units per category (default: {DEFAULTS['validation_per_category']})")

@@ -195,7 +195,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
     progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
     scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
-                   n_jobs=args.n_jobs, progress=progress)
+                   n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
     progress.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -281,7 +281,8 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
-                                 stop_words=_read_words(args.stop_words), alpha0=args.alpha0)
+                                 stop_words=_read_words(args.stop_words), alpha0=args.alpha0,
+                                 segmentation=args.segmentation)
     print_warnings(caught)
     if args.output:
         write_table(result, args.output)

@@ -185,7 +185,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
 
 
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
-                    stop_words: Sequence[str] | None = None, alpha0: float | None = None) -> pd.DataFrame:
+                    stop_words: Sequence[str] | None = None, alpha0: float | None = None,
+                    segmentation: str = DEFAULTS["segmentation"]) -> pd.DataFrame:
     """Run one keyness entry: a document × term matrix with the entry's
     explicit cut-offs (:func:`framing.match.terms.term_matrix`), then the named
     method (:func:`framing.stats.keyness.log_odds`,
@@ -213,6 +214,9 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     alpha0 : float, optional
         The pooled prior's total mass (``log_odds`` with ``prior =
         "pooled"``; the command line's ``--alpha0``).
+    segmentation : {"char", "jieba"}, default "char"
+        How runs of Han/Kana become terms (``preprocessing.segmentation``;
+        :func:`framing.match.terms.term_matrix`).
     """
     from ..stats.keyness import document_keyness, keyness, log_odds
     from ..match.terms import is_number_term, stop_list, term_matrix, without_terms
@@ -228,7 +232,8 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     numbers = "@numbers" in words
     words = [w for w in words if w != "@numbers"]
     matrix = term_matrix(frame, ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
-                         stop_words=words if words or stop_words is not None else None, part=part)
+                         stop_words=words if words or stop_words is not None else None, part=part,
+                         segmentation=segmentation)
     if numbers:
         matrix = without_terms(matrix, is_number_term)
     groups = frame[entry.by].to_numpy()

@@ -56,7 +56,13 @@ top level
 ``[preprocessing]``
     ``part`` = "text" | :data:`framing.vocab.PARTS`; ``voice`` =
     "outlet" | :data:`framing.vocab.VOICES`; ``normalize`` =
-    "per_1000_tokens" | :data:`framing.vocab.NORMALIZATIONS` keys.
+    "per_1000_tokens" | :data:`framing.vocab.NORMALIZATIONS` keys;
+    ``segmentation`` = "char" | :data:`framing.text.SEGMENTATIONS`: how
+    runs of Han/Kana become tokens when scoring, listing hits and counting
+    keyness terms ("jieba": jieba's dictionary words, extra
+    ``framing-toolkit[cjk]``; the lexicons' terms are split alike).  The
+    canonical form holds it only when it is not "char" (configs without
+    it keep their run hash).
 ``[[lexicons]]`` (default one entry ``{name = "framing-cues"}``; never empty)
     exactly one of ``name`` (a bundled lexicon,
     :func:`framing.lexicon.files.bundled_lexicons`) and ``path`` (a
@@ -254,7 +260,7 @@ from ..lexicon.files import FORMATS as LEXICON_FORMATS
 from ..lexicon.files import bundled_lexicons
 from ..match.terms import STOP_LISTS
 from ..records import KNOWN_FIELDS
-from ..text import token_norms
+from ..text import SEGMENTATIONS, token_norms
 from ..seeds import derive_seed
 from ..stats.summary import FREQUENCIES
 from ..vocab import (
@@ -293,7 +299,7 @@ __all__ = [
     "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "ValidationSampleConfig", "ValidationSpansConfig",
     "ValidationConfig", "OutputsConfig", "RuntimeConfig", "Config",
     "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
-    "load_config", "canonical_json", "entry_dict", "comparison_entry", "keyness_entry",
+    "load_config", "canonical_json", "entry_dict", "comparison_entry", "keyness_entry", "preprocessing_dict",
 ]
 
 SCHEMA_VERSION = 1
@@ -359,6 +365,7 @@ class PreprocessingConfig:
     part: str
     voice: str
     normalize: str
+    segmentation: str = DEFAULTS["segmentation"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -536,6 +543,16 @@ def entry_dict(entry: Any) -> dict[str, Any]:
     return _plain(entry)
 
 
+def preprocessing_dict(pre: PreprocessingConfig) -> dict[str, Any]:
+    """``[preprocessing]``'s canonical dict: ``segmentation`` only when it
+    is not ``"char"``, so that configs written before it keep their
+    canonical form, run hash and stage cache keys."""
+    out = _plain(pre)
+    if out.get("segmentation") == "char":
+        del out["segmentation"]
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """A validated experiment config (see the module docstring)."""
@@ -562,6 +579,7 @@ class Config:
         out = {name: _plain(getattr(self, name)) for name in self.__dataclass_fields__ if name != "source"}
         if not self.validation:
             del out["validation"]
+        out["preprocessing"] = preprocessing_dict(self.preprocessing)
         return out
 
     def identity(self) -> dict[str, Any]:
@@ -721,6 +739,7 @@ _PREPROCESSING = {
     "part": _K("str", DEFAULTS["part"], choices=PARTS, what="part"),
     "voice": _K("str", DEFAULTS["voice"], choices=VOICES, what="voice"),
     "normalize": _K("str", DEFAULTS["normalize"], choices=tuple(NORMALIZATIONS), what="normalization"),
+    "segmentation": _K("str", DEFAULTS["segmentation"], choices=SEGMENTATIONS, what="segmentation"),
 }
 _LEXICON = {"id": _K("str", _DERIVED, pattern=_ID), "name": _K("str", ""), "path": _K("path", "")}
 _COMPARISON = {

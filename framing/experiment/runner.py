@@ -55,6 +55,7 @@ from typing import Any, Callable, Sequence
 
 from .. import __version__
 from ..seeds import SCHEME as SEED_SCHEME
+from ..text import segmenter_version
 from .config import Config, config_from_dict
 from .store import (
     MANIFEST_SCHEMA,
@@ -236,14 +237,27 @@ def _git(folder: Path) -> dict[str, Any] | None:
     return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
 
 
-def _environment() -> dict[str, Any]:
+def _environment(config: Config) -> dict[str, Any]:
+    """Python, platform and package versions; with
+    ``preprocessing.segmentation = "jieba"`` also jieba's version (its
+    bundled dictionary decides the tokens) under ``packages``."""
+    packages = _packages()
+    if config.preprocessing.segmentation == "jieba":
+        packages["jieba"] = _package_version("jieba")
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "packages": _packages(),
+        "packages": packages,
     }
+
+
+def _package_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"
 
 
 # ------------------------------------------------------------------ the run
@@ -290,6 +304,11 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         stage and the config entry).
     """
     started = time.monotonic()
+    if config.preprocessing.segmentation != "char":
+        try:  # before any work: a missing segmenter is found at once
+            segmenter_version(config.preprocessing.segmentation)
+        except ImportError as err:
+            raise ImportError(f"preprocessing.segmentation = {config.preprocessing.segmentation!r}: {err}") from err
     runs_dir = check_runs_dir(runs_dir)
     cache_root = _cache_root(config, runs_dir) if use_cache else None
     hashes = HashCache(cache_root / "file-hashes.json" if cache_root is not None else None)
@@ -481,7 +500,7 @@ def _manifest(config: Config, plan: RunPlan, outputs: dict[str, str], stages: St
         "outputs": dict(sorted(outputs.items())),
         "seeds": dict(sorted(stages.seeds.items())),
         "seed_scheme": SEED_SCHEME,
-        "environment": _environment(),
+        "environment": _environment(config),
         "git": _git(folder),
         "command": list(command),
         "warnings": warnings_,

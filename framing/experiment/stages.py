@@ -55,7 +55,8 @@ from ..vocab import DEFAULTS
 from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
 from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier_data, reader_options
 from .frames import FRAME_TABLES, evaluate_frames
-from .config import ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict
+from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict,
+                     preprocessing_dict)
 from .store import StageCache
 from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
@@ -268,8 +269,15 @@ class Stages:
         classifier of the run share the one compiled structure."""
         if lex_id not in self._lexicons:
             spec = self._config.lexicon(lex_id)
-            self._lexicons[lex_id] = compile_lexicon(load_lexicon(spec.name if spec.path is None else spec.path))
+            self._lexicons[lex_id] = compile_lexicon(load_lexicon(spec.name if spec.path is None else spec.path),
+                                                     segmentation=self._config.preprocessing.segmentation)
         return self._lexicons[lex_id]
+
+    def _segmented(self) -> dict[str, str]:
+        """``{"segmentation": ...}`` when ``preprocessing.segmentation`` is
+        not ``"char"``, else ``{}`` (cache keys of "char" runs unchanged)."""
+        segmentation = self._config.preprocessing.segmentation
+        return {} if segmentation == "char" else {"segmentation": segmentation}
 
     def _scored(self, lex_id: str) -> tuple[pd.DataFrame, str]:
         if lex_id in self._scores:
@@ -279,7 +287,7 @@ class Stages:
         corpus = self.corpus()
         pre = self._config.preprocessing
         key = StageCache.key(stage="scores", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"],
-                             preprocessing=entry_dict(pre))
+                             preprocessing=preprocessing_dict(pre))
         started = time.monotonic()
 
         def compute() -> pd.DataFrame:
@@ -308,7 +316,8 @@ class Stages:
 
         corpus = self.corpus()
         part = self._config.preprocessing.part
-        key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part)
+        key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part,
+                             **self._segmented())
         return self._frame("hits", key, lambda: hits(corpus.frame, self.lexicon(lex_id), part=part, voice="all"))
 
     # -------------------------------------------------------------- analyses
@@ -377,11 +386,12 @@ class Stages:
         seed = self.seed("keyness", entry.id)
         part = self._config.preprocessing.part
         started = time.monotonic()
-        cache_key = StageCache.key(stage="keyness", corpus=corpus.key, options=entry_dict(entry), seed=seed, part=part)
+        cache_key = StageCache.key(stage="keyness", corpus=corpus.key, options=entry_dict(entry), seed=seed, part=part,
+                                   **self._segmented())
 
         def compute() -> pd.DataFrame:
             try:
-                return compute_keyness(entry, corpus.frame, part=part, random_state=seed)
+                return compute_keyness(entry, corpus.frame, part=part, random_state=seed, **self._segmented())
             except ValueError as exc:
                 raise self._failed("keyness", entry.id, exc) from exc
 
@@ -416,7 +426,7 @@ class Stages:
         inputs = {"annotations": self._plan.inputs[f"classifiers[{self._index('classifiers', entry.id)}].annotations"]
                   ["sha256"]} if entry.annotations is not None else {}
         keys = {name: StageCache.key(stage="classifier", table=name, data=data_key, options=options, seed=seed,
-                                     lexicon=lexicon_hash, **inputs) for name in names}
+                                     lexicon=lexicon_hash, **inputs, **self._segmented()) for name in names}
         started = time.monotonic()
         tables = {name: self._cache.get_frame("classifier", keys[name]) for name in names}
         if any(v is None for v in tables.values()):
@@ -441,7 +451,8 @@ class Stages:
             found = found[found["voice"] == pre.voice].reset_index(drop=True)
         seed = sample.seed if sample.seed is not None else self.seed("validation", entry.name, "sample")
         key = StageCache.key(stage="validation-sample", corpus=corpus.key, lexicon=self._plan.lexicons[entry.lexicon]
-                             ["sha256"], part=pre.part, voice=pre.voice, options=entry_dict(sample), seed=seed)
+                             ["sha256"], part=pre.part, voice=pre.voice, options=entry_dict(sample), seed=seed,
+                             **self._segmented())
 
         def compute() -> pd.DataFrame:
             try:

@@ -293,10 +293,10 @@ def _ordered(submit: Callable[[Any], Any], items: Iterable[Any], window: int) ->
         yield pending.popleft().result()
 
 
-_WORKER: dict[str, Lexicon] = {}
+_WORKER: dict[str, Lexicon | Matcher] = {}
 
 
-def _init_worker(lexicon: Lexicon) -> None:
+def _init_worker(lexicon: Lexicon | Matcher) -> None:
     _WORKER["lexicon"] = lexicon
     compile_lexicon(lexicon)
 
@@ -445,6 +445,7 @@ def score_stream(
     chunk_size: int = 256,
     output: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
+    segmentation: str | None = None,
 ) -> pd.DataFrame:
     """Score a stream of documents in bounded memory; return per-outlet
     aggregates.
@@ -454,7 +455,7 @@ def score_stream(
     documents : iterable of Document
         E.g. :func:`framing.corpus.iter_documents`; consumed once, in
         chunks.
-    lexicon, normalize, voice, part
+    lexicon, normalize, voice, part, segmentation
         As for :func:`framing.match.score`.
     engine : {"local", "dask"}
         Where chunks are scored (see the module docstring).
@@ -486,8 +487,8 @@ def score_stream(
     chunk_size = check_int("chunk_size", chunk_size, low=1)
     if scheduler is not None and engine != "dask":
         raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
-    matcher = compile_lexicon(lexicon)
-    lex = matcher.lexicon
+    matcher = compile_lexicon(lexicon, segmentation=segmentation)
+    lex = matcher  # sent to workers as its lexicon and segmentation (Matcher.__reduce__)
     writer = _Writer(output)
     total = OutletSums(tuple(matcher.categories))
     chunks = _chunks(_records(documents, part), chunk_size)
@@ -539,6 +540,7 @@ def score_files(
     output: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
     report: Callable[[ReadReport], None] | None = None,
+    segmentation: str | None = None,
     format: str | None = None,
     fields: Mapping[str, str | None] | None = None,
     on_error: str = DEFAULTS["on_error"],
@@ -576,7 +578,7 @@ def score_files(
     ----------
     path : path or str
         A corpus file, or a glob pattern of JSONL files.
-    lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress
+    lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress, segmentation
         As for :func:`score_stream` (``output`` may also be ``.parquet``).
     read_in : {"workers", "main"}
         Who reads the corpus (``"main"``: the previous path, kept for
@@ -597,7 +599,8 @@ def score_files(
     reader = {"fields": fields, "on_error": on_error, "encoding": encoding, "fallback_encoding": fallback_encoding,
               "outlet": outlet, "id_prefix": id_prefix}
     options = {"normalize": normalize, "voice": voice, "part": part, "engine": engine, "n_jobs": n_jobs,
-               "scheduler": scheduler, "chunk_size": chunk_size, "output": output, "progress": progress}
+               "scheduler": scheduler, "chunk_size": chunk_size, "output": output, "progress": progress,
+               "segmentation": segmentation}
     check_choice("normalize", normalize, tuple(NORMALIZATIONS))
     check_choice("voice", voice, VOICES)
     check_choice("part", part, PARTS)
@@ -613,8 +616,8 @@ def score_files(
             report = lambda rep: None  # noqa: E731 (the caller asked for no report)
         documents = iter_documents(path, format=format, report=report, **reader)
         return score_stream(documents, lexicon, **options)
-    matcher = compile_lexicon(lexicon)
-    lex = matcher.lexicon
+    matcher = compile_lexicon(lexicon, segmentation=segmentation)
+    lex = matcher  # sent to workers as its lexicon and segmentation (Matcher.__reduce__)
     source = str(Path(path)) if Path(path).exists() else str(path)
     merger = PartsMerger(source, report=report, **reader)
     writer = _Writer(output)

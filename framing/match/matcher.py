@@ -71,6 +71,7 @@ Matching semantics are documented in :mod:`framing.lexicon`.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 import os
 import re
@@ -87,8 +88,8 @@ import numpy as np
 
 from ..lexicon.model import ATTRIBUTION_WORDS, CONSTRAINTS, SCARE_QUOTE, SCARE_QUOTE_CONTEXT, Entry, Lexicon, fold_word
 from ..quotes import quote_spans, voice_at
-from ..text import fold_for_scan, fold_with_offsets, folded_tokens, term_tokens
-from ..vocab import VOICES
+from ..text import check_segmentation, segmenter_version, fold_for_scan, fold_with_offsets, folded_tokens, term_tokens
+from ..vocab import DEFAULTS, VOICES
 
 __all__ = [
     "Matcher", "CompiledLexicon", "ScanKey", "TokenInfo", "Counts", "RawHit", "VOICES", "compile_lexicon",
@@ -372,20 +373,23 @@ class ContextRules:
         return max((len(p) for p in self.exceptions), default=0)
 
     @classmethod
-    def build(cls, lexicon: Lexicon) -> "ContextRules | None":
-        """The rules of ``lexicon``, or None when it has none."""
+    def build(cls, lexicon: Lexicon, entries: tuple[Entry, ...] | None = None, *,
+              segmentation: str = "char") -> "ContextRules | None":
+        """The rules of ``lexicon`` (its ``entries`` with their patterns
+        under ``segmentation``, default the lexicon's own), or None when it
+        has none."""
         if not lexicon.has_context:
             return None
         rules = {}
         firsts: set[str] = set()
-        for i, entry in enumerate(lexicon.entries):
+        for i, entry in enumerate(lexicon.entries if entries is None else entries):
             if entry.has_context:
                 rules[i] = (
                     *(tuple(fold_word(w) for w in getattr(entry, name)) for name in CONSTRAINTS),
-                    tuple(term_tokens(p) for p in entry.exceptions),
+                    tuple(term_tokens(p, segmentation=segmentation) for p in entry.exceptions),
                 )
                 firsts.add(entry.pattern[0])
-        exceptions = tuple(term_tokens(p) for p in lexicon.exceptions)
+        exceptions = tuple(term_tokens(p, segmentation=segmentation) for p in lexicon.exceptions)
         firsts.update(p[0] for p in exceptions)
         scare = tuple((k, c.scare_quote_max_words) for k, c in enumerate(lexicon.categories) if c.scare_quotes)
         automaton = None
@@ -473,6 +477,10 @@ class CompiledLexicon:
     context : ContextRules or None
         The context rules, exceptions and scare-quote categories (None
         when the lexicon has none).
+    segmentation : str
+        How Han/Kana runs are cut into tokens, in texts and in the terms
+        (:data:`framing.text.SEGMENTATIONS`): under ``"jieba"`` ``entries``
+        carry their terms' patterns re-split by jieba.
     """
 
     lexicon: Lexicon
@@ -503,17 +511,28 @@ class CompiledLexicon:
     entry_category_array: np.ndarray = field(repr=False)
     entry_weight_array: np.ndarray = field(repr=False)
     context: ContextRules | None = field(default=None, repr=False)
+    segmentation: str = "char"
 
     @classmethod
-    def build(cls, lexicon: Lexicon) -> "CompiledLexicon":
+    def build(cls, lexicon: Lexicon, *, segmentation: str = "char") -> "CompiledLexicon":
         """Compile ``lexicon`` (every call compiles afresh; use
-        :func:`compile_lexicon` to compile a lexicon once per process)."""
+        :func:`compile_lexicon` to compile a lexicon once per process).
+        ``segmentation`` (:data:`framing.text.SEGMENTATIONS`) splits the
+        terms' Han/Kana as the texts' are split."""
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"lexicon: expected a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
+        segmentation = check_segmentation(segmentation)
+        segmenter_version(segmentation)  # jieba missing: an ImportError naming the extra, before any text
         categories = lexicon.category_names
         cat_index = {name: i for i, name in enumerate(categories)}
         windows = tuple(c.negation_window for c in lexicon.categories)
         entries = lexicon.entries
+        if segmentation != "char":
+            entries = tuple(
+                dataclasses.replace(e, pattern=pattern) if pattern != e.pattern else e
+                for e in entries
+                for pattern in (term_tokens(e.term, segmentation=segmentation),)
+            )
         has_negation = any(windows)
         exact: dict[str, list[int]] = {}
         globs: dict[str, list[int]] = {}
@@ -571,7 +590,8 @@ class CompiledLexicon:
             window_array=_readonly(windows, np.int64),
             entry_category_array=_readonly(entry_category, np.int64),
             entry_weight_array=_readonly(weights, np.float64),
-            context=ContextRules.build(lexicon),
+            context=ContextRules.build(lexicon, entries, segmentation=segmentation),
+            segmentation=segmentation,
         )
 
 
@@ -657,6 +677,12 @@ class Matcher:
         A validated lexicon (:mod:`framing.lexicon.files` reads files).
         Every construction compiles; :func:`compile_lexicon` gives the one
         matcher of a lexicon per process.
+    segmentation : {"char", "jieba"}, default "char"
+        How runs of Han/Kana become tokens, in the texts (every count's
+        denominator) and in the lexicon's terms (:mod:`framing.text`):
+        one token per character, or jieba's dictionary words (extra
+        ``framing-toolkit[cjk]``).  Texts without Han/Kana are matched
+        alike under both.
 
     Attributes
     ----------
@@ -665,6 +691,8 @@ class Matcher:
         The compiled structure (built once, here).
     categories : tuple of str
     entries : tuple of Entry
+        The lexicon's entries, their patterns under ``segmentation``.
+    segmentation : str
 
     Notes
     -----
@@ -674,12 +702,13 @@ class Matcher:
     ``clone``) are the matcher itself: it never changes what it matches.
     """
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, *, segmentation: str = "char") -> None:
         if not isinstance(lexicon, Lexicon):
             raise TypeError(f"lexicon: expected a framing.lexicon.Lexicon, got {type(lexicon).__name__}")
-        compiled = CompiledLexicon.build(lexicon)
+        compiled = CompiledLexicon.build(lexicon, segmentation=segmentation)
         self.lexicon = lexicon
         self.compiled = compiled
+        self.segmentation: str = compiled.segmentation
         self.categories: tuple[str, ...] = compiled.categories
         self.entries: tuple[Entry, ...] = compiled.entries
         # short names for the hot paths below (views of ``compiled``)
@@ -714,7 +743,7 @@ class Matcher:
 
     # -- pickling: ship the lexicon, rebuild in the worker ------------------
     def __reduce__(self):
-        return (compile_lexicon, (self.lexicon,))
+        return (_rebuild, (self.lexicon, self.segmentation))
 
     def __copy__(self) -> "Matcher":
         return self
@@ -722,7 +751,8 @@ class Matcher:
     def __repr__(self) -> str:
         lex = self.lexicon
         version = f" {lex.version}" if lex.version else ""
-        return f"Matcher({lex.name!r}{version}: {len(self.categories)} categories, {len(self.entries)} entries)"
+        seg = "" if self.segmentation == "char" else f", segmentation {self.segmentation!r}"
+        return f"Matcher({lex.name!r}{version}: {len(self.categories)} categories, {len(self.entries)} entries{seg})"
 
     def __deepcopy__(self, memo) -> "Matcher":
         return self
@@ -808,15 +838,15 @@ class Matcher:
 
     # -- fast path ----------------------------------------------------------
     def _prepare(self, text: str) -> bytes:
-        return self._bytes(self._raw(text))
+        return self._bytes(self._raw(text, self.segmentation))
 
     @staticmethod
-    def _raw(text: str) -> bytes:
+    def _raw(text: str, segmentation: str = "char") -> bytes:
         """The folded text as UTF-8 with every non-ASCII character that is
         not a token character blanked and Han/Kana tokens set apart
         (:func:`framing.text.fold_for_scan`)."""
         # ``fold_for_scan`` leaves ASCII capitals alone: ``_TABLE`` lowers them
-        return fold_for_scan(text).encode("utf-8")
+        return fold_for_scan(text, segmentation=segmentation).encode("utf-8")
 
     @staticmethod
     def _bytes(raw: bytes, table: bytes = _TABLE) -> bytes:
@@ -985,7 +1015,7 @@ class Matcher:
         reads before its byte rules (:mod:`framing.match.batch` joins these
         of many documents).  The raw bytes of a concatenation are the
         concatenation of the raw bytes."""
-        return self._raw(self._mark(text, quoted) if quoted else text)
+        return self._raw(self._mark(text, quoted) if quoted else text, self.segmentation)
 
     def count_rows(self, text: str, quoted) -> dict[str, tuple[list[int], list[int], list[float], int]]:
         """:meth:`count` as plain ``(count, negated, weight, tokens)`` rows
@@ -993,7 +1023,7 @@ class Matcher:
         original = text
         if quoted:
             text = self._mark(text, quoted)
-        raw = self._raw(text)
+        raw = self._raw(text, self.segmentation)
         b = self._bytes(raw)
         # token starts: a non-space byte after a space (``b`` starts with one);
         # ``starts[i]`` is true when a token starts at ``i + 1``
@@ -1711,7 +1741,7 @@ class Matcher:
         norms: list[str] = []
         spans: list[tuple[int, int]] = []
         sentences: list[int] = []
-        for norm, start, end, sentence in folded_tokens(ft):
+        for norm, start, end, sentence in folded_tokens(ft, segmentation=self.segmentation):
             norms.append(norm)
             spans.append((start, end))
             sentences.append(sentence)
@@ -1829,7 +1859,7 @@ class Matcher:
         norms: list[str] = []
         spans: list[tuple[int, int]] = []
         sentences: list[int] = []
-        for norm, start, end, sentence in folded_tokens(ft):
+        for norm, start, end, sentence in folded_tokens(ft, segmentation=self.segmentation):
             norms.append(norm)
             spans.append((start, end))
             sentences.append(sentence)
@@ -1885,19 +1915,25 @@ class CompileInfo(NamedTuple):
 
 
 _MEMO_SIZE = 16
-_memo: "OrderedDict[Lexicon, Matcher]" = OrderedDict()
+_memo: "OrderedDict[tuple[Lexicon, str], Matcher]" = OrderedDict()
 _memo_lock = threading.Lock()
 _memo_counts = {"hits": 0, "compilations": 0}
 
 
-def compile_lexicon(lexicon: "Lexicon | Matcher | str | os.PathLike[str]") -> Matcher:
-    """The one :class:`Matcher` of a lexicon in this process.
+def compile_lexicon(lexicon: "Lexicon | Matcher | str | os.PathLike[str]", *,
+                    segmentation: str | None = None) -> Matcher:
+    """The one :class:`Matcher` of a lexicon (and segmentation) in this process.
 
     Parameters
     ----------
     lexicon : Lexicon, Matcher, bundled lexicon name or path
         A :class:`Matcher` is returned as it is; a name or a path is read
         with :func:`framing.lexicon.load_lexicon`.
+    segmentation : {"char", "jieba"} or None, default None
+        How Han/Kana become tokens, in texts and terms (:class:`Matcher`).
+        None: a Matcher's own, else ``framing.vocab.DEFAULTS["segmentation"]``
+        (``"char"``).  A Matcher compiled with another segmentation is
+        refused (compile its ``lexicon`` instead).
 
     Returns
     -------
@@ -1917,9 +1953,20 @@ def compile_lexicon(lexicon: "Lexicon | Matcher | str | os.PathLike[str]") -> Ma
     ------
     TypeError
         For another kind of ``lexicon``.
+    ValueError
+        An unknown ``segmentation``, or a Matcher of another segmentation.
+    ImportError
+        ``segmentation="jieba"`` without jieba (``pip install 'framing-toolkit[cjk]'``).
     """
+    if segmentation is not None:
+        segmentation = check_segmentation(segmentation)
     if isinstance(lexicon, Matcher):
+        if segmentation is not None and segmentation != lexicon.segmentation:
+            raise ValueError(f"segmentation: expected the matcher's own {lexicon.segmentation!r} (a Matcher is "
+                             f"compiled with its segmentation; pass its lexicon to recompile), got {segmentation!r}")
         return lexicon
+    if segmentation is None:
+        segmentation = DEFAULTS["segmentation"]
     if not isinstance(lexicon, Lexicon):
         if isinstance(lexicon, str) or hasattr(lexicon, "__fspath__"):
             from ..lexicon.files import load_lexicon
@@ -1928,22 +1975,28 @@ def compile_lexicon(lexicon: "Lexicon | Matcher | str | os.PathLike[str]") -> Ma
         else:
             raise TypeError("lexicon: expected a Lexicon, a Matcher, a bundled lexicon name or a file path, "
                             f"got {type(lexicon).__name__}")
+    key = (lexicon, segmentation)
     with _memo_lock:
-        matcher = _memo.get(lexicon)
+        matcher = _memo.get(key)
         if matcher is not None:
-            _memo.move_to_end(lexicon)
+            _memo.move_to_end(key)
             _memo_counts["hits"] += 1
             return matcher
-    matcher = Matcher(lexicon)
+    matcher = Matcher(lexicon, segmentation=segmentation)
     with _memo_lock:
-        kept = _memo.get(lexicon)
+        kept = _memo.get(key)
         if kept is not None:  # another thread compiled it meanwhile: keep one
             return kept
-        _memo[lexicon] = matcher
+        _memo[key] = matcher
         _memo_counts["compilations"] += 1
         while len(_memo) > _MEMO_SIZE:
             _memo.popitem(last=False)
     return matcher
+
+
+def _rebuild(lexicon: Lexicon, segmentation: str) -> Matcher:
+    """Unpickle a :class:`Matcher`: the one of its lexicon and segmentation."""
+    return compile_lexicon(lexicon, segmentation=segmentation)
 
 
 def _cache_info() -> CompileInfo:

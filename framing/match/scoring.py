@@ -137,8 +137,8 @@ def score_texts(matcher: Matcher, texts: Sequence[str | None], voice: str) -> tu
 _WORKER: dict[str, Matcher] = {}
 
 
-def _init_worker(lexicon: Lexicon) -> None:
-    _WORKER["matcher"] = compile_lexicon(lexicon)
+def _init_worker(lexicon: Lexicon, segmentation: str = "char") -> None:
+    _WORKER["matcher"] = compile_lexicon(lexicon, segmentation=segmentation)
 
 
 def _work(texts: bytes, voice: str):
@@ -165,7 +165,7 @@ def _map_chunks(
                 progress(len(chunk))
             yield chunk, result
         return
-    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(matcher.lexicon,)) as pool:
+    with ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(matcher.lexicon, matcher.segmentation)) as pool:
         pending: deque[tuple[list, Future]] = deque()
         for chunk in chunks:
             pending.append((chunk, pool.submit(_work, _pickled_texts(chunk), voice)))
@@ -191,6 +191,7 @@ def score(
     n_jobs: int = 1,
     chunk_size: int = 256,
     progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"],
+    segmentation: str | None = None,
 ) -> pd.DataFrame:
     """Score every document on every lexicon category.
 
@@ -220,6 +221,13 @@ def score(
         (:func:`framing.progress.reporter`: tqdm when installed, else one
         line); a callable is called with the number of documents finished
         after each chunk.  Never changes the result.
+    segmentation : {"char", "jieba"} or None, default None
+        How runs of Han/Kana become tokens, in the texts (every
+        ``tokens`` denominator) and in the lexicon's terms
+        (:class:`framing.match.Matcher`): ``"char"`` one token per
+        character, ``"jieba"`` jieba's dictionary words (extra
+        ``framing-toolkit[cjk]``).  None: a Matcher's own, else
+        ``"char"`` (``framing.vocab.DEFAULTS``).
 
     Returns
     -------
@@ -235,7 +243,7 @@ def score(
     n_jobs = check_int("n_jobs", n_jobs, low=1)
     chunk_size = check_int("chunk_size", chunk_size, low=1)
     check_progress(progress)
-    matcher = compile_lexicon(lexicon)
+    matcher = compile_lexicon(lexicon, segmentation=segmentation)
     cats = matcher.categories
     k = len(cats)
     ids: list[str] = []
@@ -390,14 +398,15 @@ def _iter_hits(corpus: Any, matcher: Matcher, part: str, voice: str, bar: Callab
 
 
 def hits(corpus: Any, lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"], *, part: str = DEFAULTS["part"],
-         voice: str = DEFAULTS["voice"], progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"]
-         ) -> pd.DataFrame:
+         voice: str = DEFAULTS["voice"], progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"],
+         segmentation: str | None = None) -> pd.DataFrame:
     """Every lexicon hit with character offsets into the original text.
 
     ``lexicon`` is a Lexicon, a Matcher, a bundled name or a path
     (compiled once per process); ``voice`` keeps the hits in that voice
     (default ``"outlet"``; ``"all"`` keeps every hit); ``progress`` as in
-    :func:`score` (counts documents).
+    :func:`score` (counts documents); ``segmentation`` as in
+    :func:`score` (offsets stay those of the original text).
 
     Returns
     -------
@@ -411,7 +420,7 @@ def hits(corpus: Any, lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"], *,
     check_choice("voice", voice, VOICES)
     check_choice("part", part, PARTS)
     check_progress(progress)
-    matcher = compile_lexicon(lexicon)
+    matcher = compile_lexicon(lexicon, segmentation=segmentation)
     with reporter(progress, total=_size(corpus), label="hits") as bar:
         rows = [
             (doc_id, outlet, part, h.category, h.entry, text[h.start : h.end], h.start, h.end, h.sentence, v, h.negated,
@@ -431,13 +440,14 @@ def kwic(
     part: str = DEFAULTS["part"],
     voice: str = DEFAULTS["voice"],
     limit: int | None = None,
+    segmentation: str | None = None,
 ) -> pd.DataFrame:
     """Keyword-in-context lines for hits, for reading examples.
 
     ``left`` and ``right`` hold up to ``width`` characters of context
     with line breaks shown as spaces.  ``limit`` caps the lines per
-    category (the first hits in corpus order).  ``lexicon``, ``part``
-    and ``voice`` are as for :func:`hits`.
+    category (the first hits in corpus order).  ``lexicon``, ``part``,
+    ``voice`` and ``segmentation`` are as for :func:`hits`.
 
     Returns
     -------
@@ -449,7 +459,7 @@ def kwic(
         limit = check_int("limit", limit, low=1)
     check_choice("voice", voice, VOICES)
     check_choice("part", part, PARTS)
-    matcher = compile_lexicon(lexicon)
+    matcher = compile_lexicon(lexicon, segmentation=segmentation)
     lex = matcher.lexicon
     wanted = None
     if categories is not None:

@@ -55,7 +55,7 @@ import scipy.sparse as sp
 from ..check import check_int, check_number, check_str, describe
 from ..corpus.readers import Corpus
 from ..progress import check_progress, reporter
-from ..text import TOKEN_PATTERN, fold, token_norms
+from ..text import TOKEN_PATTERN, FoldedText, check_segmentation, fold, folded_tokens, token_norms
 from ..vocab import DEFAULTS
 
 __all__ = ["ENGLISH_STOP_WORDS", "STOP_LISTS", "TermMatrix", "GroupCounts", "term_matrix", "group_counts",
@@ -351,7 +351,7 @@ def _texts(corpus: Any, part: str) -> tuple[tuple[Any, ...], Iterator[str | None
     return doc_ids, checked()
 
 
-def _stop_set(stop_words: Iterable[str] | None) -> frozenset[str]:
+def _stop_set(stop_words: Iterable[str] | None, segmentation: str = "char") -> frozenset[str]:
     if stop_words is None:
         return frozenset()
     if isinstance(stop_words, (str, bytes)):
@@ -360,7 +360,7 @@ def _stop_set(stop_words: Iterable[str] | None) -> frozenset[str]:
     for word in stop_words:
         if not isinstance(word, str):
             raise ValueError(f"stop_words: every stop word must be a str, got {type(word).__name__} {word!r}")
-        norms = token_norms(word)
+        norms = token_norms(word, segmentation=segmentation)
         if len(norms) != 1:
             raise ValueError(f"stop_words: {word!r} is not a single token under framing.text rules "
                              f"(it tokenises as {norms}); give single words")
@@ -387,11 +387,25 @@ _STREAM = re.compile(rf"({TOKEN_PATTERN})|[.!?]")
 _ASCII_STREAM = re.compile(r"([^\W_]+(?:['.][^\W_]+)*)|[.!?]")
 
 
-def _stream(text: str) -> list[str]:
+def _stream(text: str, segmentation: str = "char") -> list[str]:
     """Folded tokens of ``text`` with ``""`` at every sentence break and
-    one ``""`` at the end (so that no n-gram spans two documents)."""
+    one ``""`` at the end (so that no n-gram spans two documents); under
+    ``segmentation="jieba"`` a text holding Han/Kana has its tokens from
+    :func:`framing.text.folded_tokens` and one ``""`` per change of
+    sentence (the same n-grams)."""
     folded = fold(text)
-    items = (_ASCII_STREAM if folded.isascii() else _STREAM).findall(folded)
+    if folded.isascii():
+        items = _ASCII_STREAM.findall(folded)
+    elif segmentation == "jieba":
+        items = []
+        last = 0
+        for norm, _, _, sentence in folded_tokens(FoldedText(text, folded), segmentation="jieba"):
+            if sentence != last:
+                items.append("")
+                last = sentence
+            items.append(norm)
+    else:
+        items = _STREAM.findall(folded)
     items.append("")
     return items
 
@@ -415,7 +429,8 @@ class _Builder:
     added in row order.
     """
 
-    def __init__(self, stops: frozenset[str], n_docs: int, low: int, high: int) -> None:
+    def __init__(self, stops: frozenset[str], n_docs: int, low: int, high: int, segmentation: str = "char") -> None:
+        self.segmentation = segmentation
         self.vocab: dict[str, int] = {word: -1 for word in sorted(stops)}  # stop words map to -1
         self.words: list[str] = []  # column id -> term
         self.low, self.high = low, high
@@ -428,7 +443,7 @@ class _Builder:
         self.size = 0
 
     def add(self, row: int, text: str) -> None:
-        items = token_norms(text) if self.high == 1 else _stream(text)
+        items = token_norms(text, segmentation=self.segmentation) if self.high == 1 else _stream(text, self.segmentation)
         if len(items) > (self.high > 1):
             self.pending.append(items)
             self.pending_rows.append(row)
@@ -533,6 +548,7 @@ def term_matrix(
     stop_words: Iterable[str] | None = None,
     part: str = "text",
     progress: bool | Callable[[int], Any] | None = DEFAULTS["progress"],
+    segmentation: str = DEFAULTS["segmentation"],
 ) -> TermMatrix:
     """Count folded tokens (and n-grams) of every document.
 
@@ -566,6 +582,10 @@ def term_matrix(
         ``True`` shows a progress bar of the documents counted on
         standard error (:func:`framing.progress.reporter`); a callable is
         called with counts of documents.  Never changes the result.
+    segmentation : {"char", "jieba"}, default "char"
+        How runs of Han/Kana become tokens (:func:`framing.text.tokenize`):
+        one term per character, or jieba's dictionary words (extra
+        ``framing-toolkit[cjk]``); also splits the stop words.
 
     Returns
     -------
@@ -597,11 +617,12 @@ def term_matrix(
     check_number("max_doc_share", max_doc_share, low=0.0, high=1.0, low_open=True)  # 1.0 = no cut-off
     check_str("part", part)
     check_progress(progress)
-    stops = _stop_set(stop_words)
+    segmentation = check_segmentation(segmentation)
+    stops = _stop_set(stop_words, segmentation)
     doc_ids, texts = _texts(corpus, part)
     n_docs = len(doc_ids)
 
-    builder = _Builder(stops, n_docs, low, high)
+    builder = _Builder(stops, n_docs, low, high, segmentation)
     with reporter(progress, total=n_docs, label="term matrix") as bar:
         for i, text in enumerate(texts):
             if text:

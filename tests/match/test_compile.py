@@ -21,9 +21,9 @@ def compilations(monkeypatch):
     built: list[str] = []
     original = CompiledLexicon.build.__func__
 
-    def counting(cls, lexicon):
+    def counting(cls, lexicon, **options):
         built.append(lexicon.name)
-        return original(cls, lexicon)
+        return original(cls, lexicon, **options)
 
     monkeypatch.setattr(CompiledLexicon, "build", classmethod(counting))
     compile_lexicon.cache_clear()
