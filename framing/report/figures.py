@@ -619,8 +619,20 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
     norm = mcolors.Normalize(vmin=-vmax, vmax=vmax)
     cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.85")
     label = _effect_label(effect, denominator)
+    shown = "" if len(pairs) == n_all else (
+        f"\n{len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
+        + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else ""))
+    title = f"Pairwise effects by category: {label}{shown}"
+    xlabel = (f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
+              f"unit: {unit}")
+    pair_labels = [f"{a} vs {b}" for a, b in pairs]
     with _style():
-        ax = _new_axes(ax, (max(4.8, 0.72 * len(categories) + 3.4), max(2.8, 0.5 * len(pairs) + 2.4)))
+        # wide enough for the pair labels, the cells and the colour bar, and for the title and the
+        # marks line (centred on the cells, so they may need the label margin on both sides)
+        names = _text_inches(pair_labels, _RC["ytick.labelsize"]) + 0.2
+        texts = max(_text_inches(title.split("\n"), _RC["axes.titlesize"]), _text_inches([xlabel], 7.5))
+        width = max(4.8, names + 0.72 * len(categories) + 2.2, texts + names + 0.4)
+        ax = _new_axes(ax, (width, max(2.8, 0.5 * len(pairs) + 2.4)))
         image = ax.imshow(np.ma.masked_invalid(np.clip(values, -vmax, vmax)), cmap=cmap, norm=norm, aspect="auto")
         for i in range(len(pairs)):
             for j in range(len(categories)):
@@ -633,18 +645,14 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
                         fontsize=7, color=ink)
         ax.set_xticks(range(len(categories)), [str(c) for c in categories], rotation=40, ha="right",
                       rotation_mode="anchor")
-        ax.set_yticks(range(len(pairs)), [f"{a} vs {b}" for a, b in pairs])
+        ax.set_yticks(range(len(pairs)), pair_labels)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
         bar.set_label(f"log2 {label}" if effect == "rate_ratio" else label)
-        shown = "" if len(pairs) == n_all else (
-            f"\n{len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
-            + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else ""))
-        ax.set_title(f"Pairwise effects by category: {label}{shown}")
-        ax.set_xlabel(f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
-                      f"unit: {unit}", fontsize=7.5)
+        ax.set_title(title)
+        ax.set_xlabel(xlabel, fontsize=7.5)
     return ax
 
 
@@ -849,8 +857,12 @@ def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     totals = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = 100 * counts / totals[:, None]
+    labels = [f"{g} ({int(t)} hits)" for g, t in zip(groups, totals)]
     with _style():
-        ax = _new_axes(ax, (8.0, 0.45 * len(groups) + 1.9))
+        # the group labels, 4.5 in of bars and the legend beside them
+        legend_w = _text_inches(["category", *map(str, categories)], _RC["legend.fontsize"]) + 0.6
+        width = max(8.0, _text_inches(labels, _RC["ytick.labelsize"]) + 4.9 + legend_w)
+        ax = _new_axes(ax, (width, 0.45 * len(groups) + 1.9))
         left = np.zeros(len(groups))
         for j, category in enumerate(categories):
             width = np.nan_to_num(shares[:, j])
@@ -866,7 +878,7 @@ def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         for i, total in enumerate(totals):
             if total == 0:
                 ax.text(1, i, "no cue hits", va="center", fontsize=8, color="0.3")
-        ax.set_yticks(range(len(groups)), [f"{g} ({int(t)} hits)" for g, t in zip(groups, totals)])
+        ax.set_yticks(range(len(groups)), labels)
         ax.set_ylim(len(groups) - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_xlabel("share of the group's cue hits (%)")
@@ -955,7 +967,10 @@ def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, freq: str | None
         raise ValueError(f"timeseries: category {category!r} has no row with an ISO date period; nothing to plot")
     colors = _colors(timeseries["group"])
     with _style():
-        ax = _new_axes(ax, (7.5, 4.0))
+        n_entries = len(_sorted(rows["group"])) + 1
+        entry = _text_inches([str(g) for g in _sorted(rows["group"])], 7.0) + 0.55
+        size = (max(7.5, 2 * entry + 0.6), 4.0 + (0.17 * math.ceil(n_entries / 2) + 0.3 if legend else 0.0))
+        ax = _new_axes(ax, size)
         _draw_series(ax, rows, calendar, _sorted(rows["group"]), colors)
         _date_axis(ax)
         ax.set_ylim(bottom=0)
@@ -990,8 +1005,14 @@ def timeseries_figure(timeseries: pd.DataFrame, *, categories: Sequence[Any] | N
     ncols = min(check_int("ncols", ncols, low=1), len(categories))
     nrows = math.ceil(len(categories) / ncols)
     n_groups = len(_sorted(timeseries["group"]))
+    label = _rate_axis_label(rows, "mean")
+    band_label = label[label.rindex(",") + 2:]
     with _style():
-        fig = Figure(figsize=(4.2 * ncols, 3.0 * nrows + 0.35 * math.ceil(n_groups / 4) + 0.4),
+        # as many legend columns (at most 4) as fit the figure, which is made wide enough for two
+        entry = _text_inches([*map(str, _sorted(timeseries["group"])), band_label], _RC["legend.fontsize"]) + 0.75
+        width = max(4.2 * ncols, min(2, n_groups + 1) * entry + 0.4)
+        legend_cols = max(1, min(4, n_groups + 1, int((width - 0.4) // entry)))
+        fig = Figure(figsize=(width, 3.0 * nrows + 0.2 * math.ceil((n_groups + 1) / legend_cols) + 0.5),
                      layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -1000,10 +1021,9 @@ def timeseries_figure(timeseries: pd.DataFrame, *, categories: Sequence[Any] | N
         for extra in axes[len(categories):]:
             fig.delaxes(extra)
         handles, names = axes[0].get_legend_handles_labels()
-        label = _rate_axis_label(rows, "mean")
         band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
-        fig.legend([*handles, band], [*names, label[label.rindex(",") + 2:]], loc="outside lower center",
-                   ncols=min(4, n_groups + 1), frameon=False, handlelength=1.6)
+        fig.legend([*handles, band], [*names, band_label], loc="outside lower center",
+                   ncols=legend_cols, frameon=False, handlelength=1.6)
     return fig
 
 
@@ -1057,8 +1077,11 @@ def plot_paired(paired: pd.DataFrame, *, max_pairs: int | None = None, reference
     else:
         pad = 0.06 * max(hi - lo, 1e-9)
         lo, hi = lo - pad, hi + pad
+    row_labels = [f"{c} · {a} vs {b}" for c, a, b in zip(table["category"], table["group_a"], table["group_b"])]
     with _style():
-        ax = _new_axes(ax, (8.0, 0.26 * len(table) + 2.0))
+        # the row labels, 4 in of axis and the marks at its right; the three title lines fit above
+        names = _text_inches(row_labels, _RC["ytick.labelsize"]) + 0.2
+        ax = _new_axes(ax, (max(8.0, names + 4.6, 2 * names + 1.0), 0.26 * len(table) + 2.0))
         if ratio:
             ax.set_xscale("log", base=2)
         marks_at = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
@@ -1079,8 +1102,7 @@ def plot_paired(paired: pd.DataFrame, *, max_pairs: int | None = None, reference
             ax.text(1.035, i, _marks(table["p_adj"].iloc[i], 0.05), transform=marks_at, va="center", fontsize=8)
         ax.axvline(null, color="0.35", linestyle="--", linewidth=0.9, zorder=0)
         ax.set_xlim(lo, hi)
-        ax.set_yticks(range(len(table)), [f"{c} · {a} vs {b}" for c, a, b in
-                                          zip(table["category"], table["group_a"], table["group_b"])])
+        ax.set_yticks(range(len(table)), row_labels)
         ax.set_ylim(len(table) - 0.5, -0.5)
         _grid(ax, "x")
         conf = _percent(_single(table, "confidence", "paired"))
