@@ -181,6 +181,8 @@ _KEYNESS_COLORS = (PALETTE[3], PALETTE[4])  # blue, vermillion
 _HATCHES = ("", "///", "...", "xxx")
 _LINESTYLES = ("-", "--", ":", "-.")
 _LABEL_ITERATIONS = 300
+_PANEL_WIDTH = 2.6  # inches of one small-multiple panel's plotting area
+_ROW_HEIGHT = 0.22  # inches per group row of a rates panel (8 pt labels with a little air)
 
 
 # ------------------------------------------------------------------ helpers
@@ -255,6 +257,17 @@ def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return ax
 
 
+def _text_inches(texts: Sequence[str], fontsize: float) -> float:
+    """The width in inches of the widest of ``texts`` at ``fontsize``
+    points, measured with the Agg renderer under the current style (call
+    inside :func:`_style`): figure sizes follow their labels, so long
+    outlet names are never cut off and a layout never collapses."""
+    fig = Figure(dpi=72)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    widths = [fig.text(0, 0, str(t), fontsize=fontsize).get_window_extent(renderer).width for t in texts]
+    return max(widths, default=0.0) / 72
+
+
 def _grid(ax: Axes, axis: str = "both") -> None:
     ax.grid(True, axis=axis, color=_RC["grid.color"], linewidth=_RC["grid.linewidth"])
 
@@ -318,16 +331,61 @@ def _by_estimate(rows: pd.DataFrame, rate: str) -> pd.DataFrame:
     return rows.iloc[sorted(range(len(rows)), key=keys.__getitem__)]
 
 
-def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str) -> None:
+def _rate_right(rows: pd.DataFrame, rate: str) -> float:
+    """The right end of a rate axis (its left end is 0).
+
+    1.05 × the larger of the largest estimate and the smaller of the
+    largest finite upper CI bound and twice the largest estimate: every
+    point is inside, and so is every whisker unless one CI reaches past
+    twice the largest rate (a small group's wide interval), which would
+    squash every other row; such a whisker is truncated (see
+    :func:`_draw_rates`).  1 when nothing positive is finite.
+    """
+    est, _, high = (rows[c].to_numpy(dtype=float) for c in _RATES[rate])
+    est, high = est[np.isfinite(est)], high[np.isfinite(high)]
+    top_est = float(est.max()) if est.size else 0.0
+    top_high = float(high.max()) if high.size else 0.0
+    right = max(top_est, min(top_high, 2 * top_est)) if top_est > 0 else top_high
+    return 1.05 * right if np.isfinite(right) and right > 0 else 1.0
+
+
+def _draw_rates(ax: Axes, rows: pd.DataFrame, rate: str, right: float | None = None) -> None:
+    """Dot and whisker per group on an axis from 0 to ``right`` (default
+    :func:`_rate_right`).  Everything is clipped to the axes: a whisker
+    end outside it (a negative lower bound, an upper bound past ``right``
+    or infinite) stops at the axis edge with an arrowhead instead of a
+    cap; a missing (NaN) end has no whisker on that side."""
+    right = _rate_right(rows, rate) if right is None else right
     est, low, high = (rows[c].to_numpy(dtype=float) for c in _RATES[rate])
     for i, (e, lo, hi) in enumerate(zip(est, low, high)):
-        ax.errorbar([e], [i], xerr=[[e - lo], [hi - e]], fmt="o", color=INK, markersize=5,
-                    elinewidth=1.4, capsize=3, clip_on=False)
-    ax.set_yticks(range(len(rows)), [f"{g} (n={n})" for g, n in zip(rows["group"], rows["n_docs"])])
+        if not np.isfinite(e):
+            ax.errorbar([np.nan], [i], xerr=[[0.0], [0.0]], fmt="o", color=INK, markersize=5)
+            continue
+        ends = []
+        for end, edge, arrow, outside in ((lo, 0.0, "<", lambda v: v < 0.0), (hi, right, ">", lambda v: v > right)):
+            if np.isnan(end):
+                ends.append((e, None))
+            elif outside(end):
+                ends.append((edge, arrow))
+            else:
+                ends.append((float(end), "|"))
+        (left, left_mark), (rightmost, right_mark) = ends
+        ax.errorbar([e], [i], xerr=[[max(e - left, 0.0)], [max(rightmost - e, 0.0)]], fmt="o", color=INK,
+                    markersize=5, elinewidth=1.4, capsize=0)
+        for x, marker in ((left, left_mark), (rightmost, right_mark)):
+            if marker == "|":
+                ax.plot([x], [i], marker="|", color=INK, markersize=6, markeredgewidth=1.4)
+            elif marker is not None:  # an arrowhead at the axis edge: the interval goes on
+                ax.plot([x], [i], marker=marker, color=INK, markersize=5, markeredgewidth=0, clip_on=False)
+    ax.set_yticks(range(len(rows)), _rate_labels(rows))
     ax.set_ylim(len(rows) - 0.5, -0.5)
-    ax.set_xlim(left=0)
+    ax.set_xlim(0, right)
     _grid(ax, "x")
     ax.set_xlabel(_rate_axis_label(rows, rate))
+
+
+def _rate_labels(rows: pd.DataFrame) -> list[str]:
+    return [f"{g} (n={n})" for g, n in zip(rows["group"], rows["n_docs"])]
 
 
 def _check_rates(summary: pd.DataFrame, rate: str) -> None:
@@ -355,12 +413,15 @@ def plot_rates(summary: pd.DataFrame, *, category: Any, rate: str = "mean", ax: 
     Axes
         One errorbar container per group, in one colour (the labels name
         the groups), highest rate at the top (ties by group name; a group
-        with one unit has no whisker).
+        with one unit has no whisker).  Whiskers stay inside the axes: one
+        reaching past the x-range (see :func:`rates_figure`) ends in an
+        arrowhead at the edge.
     """
     _check_rates(summary, rate)
     rows = _by_estimate(_rate_rows(summary, category, rate), rate)
     with _style():
-        ax = _new_axes(ax, (5.5, 0.35 * len(rows) + 1.6))
+        labels = _text_inches(_rate_labels(rows), _RC["ytick.labelsize"])
+        ax = _new_axes(ax, (max(5.5, labels + 3.9), 0.3 * len(rows) + 1.6))
         _draw_rates(ax, rows, rate)
         ax.set_title(f"{category}: cue rate by group")
     return ax
@@ -373,10 +434,22 @@ def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Seque
     ``categories`` gives the panels and their order (default: every
     category, sorted); ``ncols`` panels per row.  Groups are in one order
     in every panel: by their mean rate over the panels, highest first
-    (ties by name), so a group is on the same row everywhere.
-    ``sharex=True`` gives every panel the same x-scale (0 to the largest
-    upper CI bound), so panels can be compared by eye; by default each
-    panel has its own.  Returns the Figure.
+    (ties by name), so a group is on the same row everywhere, and its
+    label is written once per row of panels (on every panel only when the
+    panels hold different groups or document counts).
+    ``sharex=True`` gives every panel the same x-scale, so panels can be
+    compared by eye; by default each panel has its own.  An axis runs
+    from 0 to 1.05 × the larger of the largest rate and the smaller of the
+    largest finite upper CI bound and twice the largest rate: a whisker
+    reaching further (or below 0, or infinite) is truncated at the axis
+    edge and ends in an arrowhead instead of a cap; nothing is drawn
+    outside its panel.
+
+    The figure's size follows its content: 0.22 in per group row, a
+    2.6 in wide plotting area per panel and a left margin as wide as the
+    widest group label (measured), with fixed margins in inches instead
+    of a layout engine, so 40 outlets with long names neither cut labels
+    off nor collapse the layout.  Returns the Figure.
     """
     _check_rates(summary, rate)
     allowed = _sorted(summary["category"])
@@ -398,27 +471,36 @@ def rates_figure(summary: pd.DataFrame, *, rate: str = "mean", categories: Seque
     rank = {g: i for i, g in enumerate(sorted(means.index, key=lambda g: (bool(np.isnan(means[g])),
                                                                         -np.nan_to_num(means[g]), g)))}
     panels = [p.iloc[np.argsort([rank[str(g)] for g in p["group"]], kind="stable")] for p in panels]
-    same_groups = all(p["group"].tolist() == panels[0]["group"].tolist() for p in panels)
+    same_groups = all(p["group"].tolist() == panels[0]["group"].tolist()
+                      and p["n_docs"].tolist() == panels[0]["n_docs"].tolist() for p in panels)
     n_groups = max(len(p) for p in panels)
-    high = chosen[_RATES[rate][2]].to_numpy(dtype=float)
-    high = high[np.isfinite(high)]
-    top = float(high.max()) * 1.05 if high.size and high.max() > 0 else None
+    right = _rate_right(chosen, rate) if sharex else None
     with _style():
-        fig = Figure(figsize=(3.0 * ncols + 1.6, nrows * (0.28 * n_groups + 1.1) + 0.8), layout="constrained")
+        # the layout in inches, from the number of groups and panels and the widest label: fixed
+        # margins instead of a layout engine, so it cannot collapse and warns about nothing
+        label = _text_inches([t for p in panels for t in _rate_labels(p)], _RC["ytick.labelsize"]) + 0.15
+        panel_w, plot_h = _PANEL_WIDTH, _ROW_HEIGHT * n_groups
+        title_h, ticks_h, row_gap, top, bottom, left, right_margin = 0.32, 0.3, 0.2, 0.45, 0.4, 0.1, 0.3
+        gap = 0.35 if same_groups else label + 0.35  # labels once per row of panels, or on every panel
+        width = left + label + ncols * panel_w + (ncols - 1) * gap + right_margin
+        height = top + nrows * (title_h + plot_h + ticks_h) + (nrows - 1) * row_gap + bottom
+        fig = Figure(figsize=(width, height))
         FigureCanvasAgg(fig)
-        axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
+        axes = []
+        for i in range(len(categories)):
+            r, c = divmod(i, ncols)
+            x0 = left + label + c * (panel_w + gap)
+            y0 = height - top - title_h - plot_h - r * (title_h + plot_h + ticks_h + row_gap)
+            axes.append(fig.add_axes((x0 / width, y0 / height, panel_w / width, plot_h / height)))
         for i, (category, rows) in enumerate(zip(categories, panels)):
-            _draw_rates(axes[i], rows, rate)
-            if sharex and top is not None:
-                axes[i].set_xlim(0, top)
+            _draw_rates(axes[i], rows, rate, right)
             axes[i].set_title(str(category))
             axes[i].set_xlabel("")
             if same_groups and i % ncols:
                 axes[i].tick_params(labelleft=False)
-        for extra in axes[len(categories):]:
-            fig.delaxes(extra)
-        fig.suptitle("Cue rates by group and category")
-        fig.supxlabel(_rate_axis_label(summary, rate))
+        fig.suptitle("Cue rates by group and category", y=1 - 0.12 / height, va="top")
+        fig.supxlabel(_rate_axis_label(summary, rate), x=(left + label + (width - left - label - right_margin) / 2)
+                      / width, y=0.08 / height, va="bottom")
     return fig
 
 
@@ -537,8 +619,20 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
     norm = mcolors.Normalize(vmin=-vmax, vmax=vmax)
     cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.85")
     label = _effect_label(effect, denominator)
+    shown = "" if len(pairs) == n_all else (
+        f"\n{len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
+        + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else ""))
+    title = f"Pairwise effects by category: {label}{shown}"
+    xlabel = (f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
+              f"unit: {unit}")
+    pair_labels = [f"{a} vs {b}" for a, b in pairs]
     with _style():
-        ax = _new_axes(ax, (max(4.8, 0.72 * len(categories) + 3.4), max(2.8, 0.5 * len(pairs) + 2.4)))
+        # wide enough for the pair labels, the cells and the colour bar, and for the title and the
+        # marks line (centred on the cells, so they may need the label margin on both sides)
+        names = _text_inches(pair_labels, _RC["ytick.labelsize"]) + 0.2
+        texts = max(_text_inches(title.split("\n"), _RC["axes.titlesize"]), _text_inches([xlabel], 7.5))
+        width = max(4.8, names + 0.72 * len(categories) + 2.2, texts + names + 0.4)
+        ax = _new_axes(ax, (width, max(2.8, 0.5 * len(pairs) + 2.4)))
         image = ax.imshow(np.ma.masked_invalid(np.clip(values, -vmax, vmax)), cmap=cmap, norm=norm, aspect="auto")
         for i in range(len(pairs)):
             for j in range(len(categories)):
@@ -551,18 +645,14 @@ def plot_effect_heatmap(compare: pd.DataFrame, *, method: str | None = None, alp
                         fontsize=7, color=ink)
         ax.set_xticks(range(len(categories)), [str(c) for c in categories], rotation=40, ha="right",
                       rotation_mode="anchor")
-        ax.set_yticks(range(len(pairs)), [f"{a} vs {b}" for a, b in pairs])
+        ax.set_yticks(range(len(pairs)), pair_labels)
         ax.tick_params(length=0)
         for spine in ax.spines.values():
             spine.set_visible(False)
         bar = ax.figure.colorbar(image, ax=ax, shrink=0.9)
         bar.set_label(f"log2 {label}" if effect == "rate_ratio" else label)
-        shown = "" if len(pairs) == n_all else (
-            f"\n{len(pairs)} of {n_all} pairs" + (f" with {reference}" if reference is not None else "")
-            + (", largest effects" if max_pairs is not None and len(pairs) == max_pairs else ""))
-        ax.set_title(f"Pairwise effects by category: {label}{shown}")
-        ax.set_xlabel(f"marks: {method} test, {_CORRECTIONS.get(correction, correction)} p {_legend(alpha)}; "
-                      f"unit: {unit}", fontsize=7.5)
+        ax.set_title(title)
+        ax.set_xlabel(xlabel, fontsize=7.5)
     return ax
 
 
@@ -767,8 +857,12 @@ def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
     totals = counts.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         shares = 100 * counts / totals[:, None]
+    labels = [f"{g} ({int(t)} hits)" for g, t in zip(groups, totals)]
     with _style():
-        ax = _new_axes(ax, (8.0, 0.45 * len(groups) + 1.9))
+        # the group labels, 4.5 in of bars and the legend beside them
+        legend_w = _text_inches(["category", *map(str, categories)], _RC["legend.fontsize"]) + 0.6
+        width = max(8.0, _text_inches(labels, _RC["ytick.labelsize"]) + 4.9 + legend_w)
+        ax = _new_axes(ax, (width, 0.45 * len(groups) + 1.9))
         left = np.zeros(len(groups))
         for j, category in enumerate(categories):
             width = np.nan_to_num(shares[:, j])
@@ -784,7 +878,7 @@ def plot_composition(summary: pd.DataFrame, *, ax: Axes | None = None) -> Axes:
         for i, total in enumerate(totals):
             if total == 0:
                 ax.text(1, i, "no cue hits", va="center", fontsize=8, color="0.3")
-        ax.set_yticks(range(len(groups)), [f"{g} ({int(t)} hits)" for g, t in zip(groups, totals)])
+        ax.set_yticks(range(len(groups)), labels)
         ax.set_ylim(len(groups) - 0.5, -0.5)
         ax.set_xlim(0, 100)
         ax.set_xlabel("share of the group's cue hits (%)")
@@ -873,7 +967,10 @@ def plot_timeseries(timeseries: pd.DataFrame, *, category: Any, freq: str | None
         raise ValueError(f"timeseries: category {category!r} has no row with an ISO date period; nothing to plot")
     colors = _colors(timeseries["group"])
     with _style():
-        ax = _new_axes(ax, (7.5, 4.0))
+        n_entries = len(_sorted(rows["group"])) + 1
+        entry = _text_inches([str(g) for g in _sorted(rows["group"])], 7.0) + 0.55
+        size = (max(7.5, 2 * entry + 0.6), 4.0 + (0.17 * math.ceil(n_entries / 2) + 0.3 if legend else 0.0))
+        ax = _new_axes(ax, size)
         _draw_series(ax, rows, calendar, _sorted(rows["group"]), colors)
         _date_axis(ax)
         ax.set_ylim(bottom=0)
@@ -908,8 +1005,14 @@ def timeseries_figure(timeseries: pd.DataFrame, *, categories: Sequence[Any] | N
     ncols = min(check_int("ncols", ncols, low=1), len(categories))
     nrows = math.ceil(len(categories) / ncols)
     n_groups = len(_sorted(timeseries["group"]))
+    label = _rate_axis_label(rows, "mean")
+    band_label = label[label.rindex(",") + 2:]
     with _style():
-        fig = Figure(figsize=(4.2 * ncols, 3.0 * nrows + 0.35 * math.ceil(n_groups / 4) + 0.4),
+        # as many legend columns (at most 4) as fit the figure, which is made wide enough for two
+        entry = _text_inches([*map(str, _sorted(timeseries["group"])), band_label], _RC["legend.fontsize"]) + 0.75
+        width = max(4.2 * ncols, min(2, n_groups + 1) * entry + 0.4)
+        legend_cols = max(1, min(4, n_groups + 1, int((width - 0.4) // entry)))
+        fig = Figure(figsize=(width, 3.0 * nrows + 0.2 * math.ceil((n_groups + 1) / legend_cols) + 0.5),
                      layout="constrained")
         FigureCanvasAgg(fig)
         axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
@@ -918,10 +1021,9 @@ def timeseries_figure(timeseries: pd.DataFrame, *, categories: Sequence[Any] | N
         for extra in axes[len(categories):]:
             fig.delaxes(extra)
         handles, names = axes[0].get_legend_handles_labels()
-        label = _rate_axis_label(rows, "mean")
         band = Patch(facecolor="0.6", alpha=0.35, linewidth=0)
-        fig.legend([*handles, band], [*names, label[label.rindex(",") + 2:]], loc="outside lower center",
-                   ncols=min(4, n_groups + 1), frameon=False, handlelength=1.6)
+        fig.legend([*handles, band], [*names, band_label], loc="outside lower center",
+                   ncols=legend_cols, frameon=False, handlelength=1.6)
     return fig
 
 
@@ -975,8 +1077,11 @@ def plot_paired(paired: pd.DataFrame, *, max_pairs: int | None = None, reference
     else:
         pad = 0.06 * max(hi - lo, 1e-9)
         lo, hi = lo - pad, hi + pad
+    row_labels = [f"{c} · {a} vs {b}" for c, a, b in zip(table["category"], table["group_a"], table["group_b"])]
     with _style():
-        ax = _new_axes(ax, (8.0, 0.26 * len(table) + 2.0))
+        # the row labels, 4 in of axis and the marks at its right; the three title lines fit above
+        names = _text_inches(row_labels, _RC["ytick.labelsize"]) + 0.2
+        ax = _new_axes(ax, (max(8.0, names + 4.6, 2 * names + 1.0), 0.26 * len(table) + 2.0))
         if ratio:
             ax.set_xscale("log", base=2)
         marks_at = mtransforms.blended_transform_factory(ax.transAxes, ax.transData)
@@ -997,8 +1102,7 @@ def plot_paired(paired: pd.DataFrame, *, max_pairs: int | None = None, reference
             ax.text(1.035, i, _marks(table["p_adj"].iloc[i], 0.05), transform=marks_at, va="center", fontsize=8)
         ax.axvline(null, color="0.35", linestyle="--", linewidth=0.9, zorder=0)
         ax.set_xlim(lo, hi)
-        ax.set_yticks(range(len(table)), [f"{c} · {a} vs {b}" for c, a, b in
-                                          zip(table["category"], table["group_a"], table["group_b"])])
+        ax.set_yticks(range(len(table)), row_labels)
         ax.set_ylim(len(table) - 0.5, -0.5)
         _grid(ax, "x")
         conf = _percent(_single(table, "confidence", "paired"))
