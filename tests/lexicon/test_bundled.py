@@ -345,8 +345,6 @@ def test_intensifier_rules(text, entry, hit):
 @pytest.mark.parametrize("text", [
     "Mr. Trump stages televised meetings where he glowers.",   # unrelated control
     "McCain promised to work on illegal immigration reform.",
-    "Undocumented immigrants crossed the border.",
-    "Illegal immigrants crossed the border.",
     "Seventy percent were from sources on the left.",
     "The French Socialists collapsed.",
     "Platforms allow patriotism and socialism.",
@@ -360,7 +358,11 @@ def test_partisan_labels_pruned_in_1_2_0(text):
 
 
 @pytest.mark.parametrize("text", ["The far-left squad voted no.", "Illegal aliens crossed the border.",
-                                  "He called them fascists."])
+                                  "He called them fascists.",
+                                  # house-style immigration terms: kept, the coders coded all 8 hits correct
+                                  "Undocumented immigrants crossed the border.",
+                                  "Illegal immigrants crossed the border.", "Workers here are undocumented.",
+                                  "The socialist activist spoke."])
 def test_partisan_labels_kept(text):
     assert count("framing-bias-cues", text)["partisan_labels"] == 1
 
