@@ -1,4 +1,4 @@
-"""The bundled lexicons: framing-cues 1.0.0 (frozen), framing-bias-cues and framing-dimensions 1.1.0 (issue 11)."""
+"""The bundled lexicons: framing-cues 1.0.0 (frozen), framing-bias-cues and framing-dimensions 1.2.0 (issue 11)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.1.0", "framing-dimensions": "1.1.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.2.0", "framing-dimensions": "1.2.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -80,9 +80,10 @@ def count(name: str, text: str) -> dict[str, int]:
 
 
 def test_index_counts_a_token_once():
-    # "fake news" (discrediting) and "fake" (insinuation): one hit in the index, not two
-    counts = count("framing-bias-cues", "They called it fake news.")
-    assert sum(counts.values()) == 1 and counts["discrediting"] == 1
+    # "radical left" (partisan_labels) and "radical" (loaded_language): one hit in the index, not two
+    # (1.1.0 tested "fake news", which 1.2.0 no longer lists)
+    counts = count("framing-bias-cues", "They blamed the radical left.")
+    assert sum(counts.values()) == 1 and counts["partisan_labels"] == 1
 
 
 @pytest.mark.parametrize("text", [
@@ -134,23 +135,31 @@ def test_the_context_rules_are_in_the_files():
         assert load_lexicon(name).exceptions == (PAGE_FURNITURE, "daily beast", "the daily beast")
     dims = rules("framing-dimensions")
     assert set(dims) == {"hedging:could", "escalation:fight", "escalation:fights", "threat:threat",
-                         "threat:threats", "boosters:of course"}
+                         "threat:threats", "boosters:of course",
+                         # 1.2.0 (README, revision 1.2.0)
+                         "hedging:likely", "hedging:might", "hedging:possible", "threat:crisis", "threat:fear",
+                         "threat:at risk"}
     assert dims["hedging:could"]["followed_by"][:3] == ("be", "have", "potentially")
     assert dims["escalation:fight"] == dims["escalation:fights"] == {"not_followed_by": STOP_FIGHT}
     assert dims["threat:threat"] == {"not_preceded_by": ("death", "bomb", "terror", "credible")}
     index = rules("framing-bias-cues")
     assert set(index) == {"loaded_language:beast", "loaded_language:regime", "discrediting:lying",
-                          "discrediting:unsupported", "doubt_attribution:claimed", "intensifiers:worst"}
+                          "discrediting:unsupported", "doubt_attribution:claimed", "intensifiers:worst",
+                          # 1.2.0 (README, revision 1.2.0)
+                          "discrediting:false", "discrediting:lies", "discrediting:lied", "insinuation:fake",
+                          "doubt_attribution:claiming", "doubt_attribution:contend", "doubt_attribution:implied",
+                          "doubt_attribution:implies", "doubt_attribution:implying"}
     assert index["loaded_language:beast"] == {"exceptions": ("daily beast", "beast mode", "beauty and the beast")}
     assert "brutal" in index["loaded_language:regime"]["preceded_by"]
     # adjusted on dev (README revision notes): "the" is no longer a blocking word of worst and claimed
-    assert index["intensifiers:worst"] == {"not_preceded_by": ("its", "their", "his", "her")}
+    assert index["intensifiers:worst"] == {"not_preceded_by": ("its", "their", "his", "her"),
+                                           "not_followed_by": ("case", "cases", "of", "instances", "affected", "hit")}
     assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
-    scare = {c.name: c.scare_quote_max_words for c in load_lexicon("framing-bias-cues").categories if c.scare_quotes}
-    assert scare == {"insinuation": 1}  # one word: adjusted on dev (README revision notes)
+    # 1.2.0: scare quotes are off (17 coded hits, 4 correct; README, revision 1.2.0)
+    assert not any(c.scare_quotes for c in load_lexicon("framing-bias-cues").categories)
     assert not any(c.scare_quotes for c in load_lexicon("framing-dimensions").categories)
 
 
@@ -254,11 +263,145 @@ def test_worst_rules(text, hit):
     assert (("intensifiers", "worst") in entries_of("framing-bias-cues", text)) is hit
 
 
-def test_scare_quotes_are_insinuation():
-    text = 'The government rushed their "reform" through parliament.'
-    assert entries_of("framing-bias-cues", text) == [("insinuation", SCARE_QUOTE)]
-    # only one-word scare quotes count (scare_quote_max_words = 1)
-    assert entries_of("framing-bias-cues", 'The government rushed their "health reform" through parliament.') == []
-    # an attributed quotation is not a scare quote
-    assert entries_of("framing-bias-cues", 'The minister said the plan was "ready".') == []
+def test_scare_quotes_are_off_in_1_2_0():
+    # 1.2.0 turned scare quotes off: the coders found most one-word quotations to be a source's word,
+    # a title or a term of art (README, revision 1.2.0)
+    for text in ('The government rushed their "reform" through parliament.',
+                 'The minister said the plan was "ready".'):
+        assert entries_of("framing-bias-cues", text) == []
+    assert all(e.term != SCARE_QUOTE for e in load_lexicon("framing-bias-cues").entries)
     assert sum(count("framing-dimensions", 'They praised their "reform" again.').values()) == 0
+
+
+# ------------------------------------------------------------------ revision 1.2.0 (coded AllSides sample)
+
+@pytest.mark.parametrize("text, hit", [
+    ("He was accused of lying to Congress.", False),
+    ("Cohen was sentenced for lying to Congress.", False),
+    ("Libby was convicted for lying to investigators and obstruction.", False),
+    ("She admitted lying to the FBI.", False),
+    ("The president is lying to the public.", True),
+    ("They keep lying about the numbers.", True),
+])
+def test_lying_legal_uses_are_no_discrediting(text, hit):
+    assert (("discrediting", "lying") in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text, entry, hit", [
+    ("Flynn lied to the FBI about the call.", "lied", False),
+    ("He lied under oath.", "lied", False),
+    ("The governor lied about the budget.", "lied", True),
+    ("If there is no interview, there's no lies to worry about.", "lies", False),
+    ("The ad is full of lies.", "lies", True),
+    ("He was charged with making false statements.", "false", False),
+    ("This story is adapted from the False Witness newsletter.", "false", False),
+    ("The claim is false.", "false", True),
+    ("The campaign spread a bogus story.", "bogus", True),
+])
+def test_discrediting_rules(text, entry, hit):
+    assert (("discrediting", entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text, entry, hit", [
+    ("A fake Facebook account was used to hire him.", "fake", False),
+    ("The solution for fake news will not be programming.", "fake", False),
+    ("It was a fake concern staged for the cameras.", "fake", True),
+    ("He spoke in favor of so-called structural remedies.", "so-called", False),
+])
+def test_insinuation_rules(text, entry, hit):
+    assert (("insinuation", entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text, entry, hit", [
+    ("A person claiming the credit can be audited.", "claiming", False),
+    ("Blogs walk you through claiming an injury.", "claiming", False),
+    ("He is claiming that the vote was rigged.", "claiming", True),
+    ("She keeps claiming to be the victim.", "claiming", True),
+    ("Campaigns decide how they can best contend in each state.", "contend", False),
+    ("Critics contend that the plan will fail.", "contend", True),
+    ("The futures still implied negative rates.", "implied", False),
+    ("He implied that the judge was biased.", "implied", True),
+    ("Mr. Romney hinted that he would vote.", "hinted", False),
+])
+def test_doubt_attribution_rules(text, entry, hit):
+    assert (("doubt_attribution", entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text, entry, hit", [
+    ("The statute roots out the worst instances of corruption.", "worst", False),
+    ("In the worst case scenario, coverage is lost.", "worst", False),
+    ("He said the worst of the outbreak could last until August.", "worst", False),
+    ("He is the worst president in American history.", "worst", True),
+    ("The House overwhelmingly passed the bill.", "overwhelmingly", False),
+    ("The situation is not totally hopeless.", "totally", False),
+    ("Averages can only tell you so much.", "so much", False),
+    ("The plans covered too few doctors.", "too few", False),
+    ("It was an utterly unprecedented move.", "utterly", True),
+])
+def test_intensifier_rules(text, entry, hit):
+    assert (("intensifiers", entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text", [
+    "Mr. Trump stages televised meetings where he glowers.",   # unrelated control
+    "McCain promised to work on illegal immigration reform.",
+    "Seventy percent were from sources on the left.",
+    "The French Socialists collapsed.",
+    "Platforms allow patriotism and socialism.",
+    "What if fascism as it was then spreading came here?",
+    "Since America First's creation it refunded little.",
+    "He tried to coax anti-Trump Republicans back.",
+    "They believe in white supremacy.",
+])
+def test_partisan_labels_pruned_in_1_2_0(text):
+    assert count("framing-bias-cues", text)["partisan_labels"] == 0
+
+
+@pytest.mark.parametrize("text", ["The far-left squad voted no.", "Illegal aliens crossed the border.",
+                                  "He called them fascists.",
+                                  # house-style immigration terms: kept, the coders coded all 8 hits correct
+                                  "Undocumented immigrants crossed the border.",
+                                  "Illegal immigrants crossed the border.", "Workers here are undocumented.",
+                                  "The socialist activist spoke."])
+def test_partisan_labels_kept(text):
+    assert count("framing-bias-cues", text)["partisan_labels"] == 1
+
+
+@pytest.mark.parametrize("text", [
+    "Billy Lawless, a Chicago restaurateur, spoke.",
+    "They may also backfire on the side organizing the recalls.",
+    "Weapons looted from the battlefield.",
+    "Fires rage out of control.",
+    "The sabotage had little effect.",
+    "Researchers study violent extremism.",
+    "Flawed measurements led to poor policy.",
+    "He kept the complaint quiet, even behind closed doors.",
+    "The polarizing effects of talking to peers.",
+])
+def test_loaded_language_pruned_in_1_2_0(text):
+    assert count("framing-bias-cues", text)["loaded_language"] == 0
+
+
+@pytest.mark.parametrize("text, category, n", [
+    ("Populations most at risk for the virus get tests.", "threat", 0),
+    ("Millions of jobs are at risk.", "threat", 1),
+    ("Firms stay silent for fear of being punished.", "threat", 0),
+    ("Residents live in fear of new attacks.", "threat", 1),
+    ("The financial crisis left families poorer.", "threat", 0),
+    ("Stonewall and the AIDS crisis shaped the movement.", "threat", 0),
+    ("He mismanaged the crisis.", "threat", 1),
+    ("Trump may follow through on threats to tax imports.", "threat", 0),
+    ("The party appears headed for disaster.", "threat", 0),
+    ("It excludes volatile food prices.", "threat", 0),
+    ("Those most likely to support him voted early.", "hedging", 0),
+    ("The deal will likely pass.", "hedging", 1),
+    ("You might think the seats would swing.", "hedging", 0),
+    ("The vote might slip to March.", "hedging", 1),
+    ("Finish the review as soon as possible.", "hedging", 0),
+    ("A deal is possible this week.", "hedging", 1),
+    ("We think of racism as personal prejudice.", "hedging", 0),
+    ("It is really important not to engage.", "boosters", 0),
+    ("Simply put, voters cared.", "boosters", 0),
+])
+def test_dimension_rules_1_2_0(text, category, n):
+    assert count("framing-dimensions", text)[category] == n
