@@ -412,7 +412,7 @@ class WordNgramVectorizer(TfidfVectorizer):
             mine = order_of[chosen] == k
             column[code_of[chosen][mine]] = np.flatnonzero(mine)
             columns[k] = column
-        return self._weigh(self._matrix(ids, offsets, chunks, lookup, tables, columns, len(chosen)))
+        return self._matrix(ids, offsets, chunks, lookup, tables, columns, len(chosen))
 
     def fit(self, raw_documents, y=None):
         self.fit_transform(raw_documents)
@@ -421,10 +421,12 @@ class WordNgramVectorizer(TfidfVectorizer):
     # ------------------------------------------------------------ the matrix
 
     def _matrix(self, ids, offsets, chunks, lookup, tables, columns: dict[int, np.ndarray], n_features: int):
-        """The count matrix (CSR, sorted indices, 32-bit indices where they
-        fit), assembled chunk by chunk from the (document, column) pairs."""
+        """The TF-IDF matrix (CSR, sorted indices, 32-bit indices where they
+        fit), counted and weighted (:meth:`_weigh`) chunk by chunk from the
+        (document, column) pairs, so no corpus-wide temporaries are built."""
         n_docs = len(offsets) - 1
         lo, hi = min(columns), max(columns)
+        width = max(n_features, 1)
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
         indices, data = [], []
         for start, stop in chunks:
@@ -438,35 +440,47 @@ class WordNgramVectorizer(TfidfVectorizer):
                 hit = col >= 0
                 rows.append(doc[:len(code)][hit])
                 cols.append(col[hit])
-            pair = np.concatenate(rows).astype(np.int64) * max(n_features, 1) + np.concatenate(cols)
+            del codes, doc
+            pair = np.concatenate(rows).astype(np.int64) * width + np.concatenate(cols)
+            del rows, cols
             pair, count = np.unique(pair, return_counts=True)
-            row = pair // max(n_features, 1)
-            np.cumsum(np.bincount(row, minlength=stop - start), out=indptr[start + 1:stop + 1])
+            counts = np.bincount(pair // width, minlength=stop - start)
+            np.cumsum(counts, out=indptr[start + 1:stop + 1])
             indptr[start + 1:stop + 1] += indptr[start]
-            indices.append((pair % max(n_features, 1)).astype(np.int32))
-            data.append(count.astype(np.float64))
+            local = np.zeros(stop - start + 1, dtype=np.int64)
+            np.cumsum(counts, out=local[1:])
+            column = (pair % width).astype(np.int32)
+            del pair
+            indices.append(column)
+            data.append(self._weigh(count.astype(np.float64), column, local))
         nnz = int(indptr[-1])
         index_dtype = np.int32 if max(nnz, n_features) < 2 ** 31 else np.int64
-        X = sp.csr_matrix((np.concatenate(data) if data else np.zeros(0),
-                           np.concatenate(indices).astype(index_dtype, copy=False) if indices else
-                           np.zeros(0, index_dtype), indptr.astype(index_dtype)), shape=(n_docs, n_features))
+        # fill preallocated arrays part by part, freeing each part: the peak stays near one matrix
+        all_data, all_indices = np.empty(nnz, dtype=self.dtype), np.empty(nnz, dtype=index_dtype)
+        at = 0
+        for j in range(len(data)):
+            part, column = data[j], indices[j]
+            data[j] = indices[j] = None
+            all_data[at:at + len(part)] = part
+            all_indices[at:at + len(part)] = column
+            at += len(part)
+        X = sp.csr_matrix((all_data, all_indices, indptr.astype(index_dtype)), shape=(n_docs, n_features))
         X.has_sorted_indices = True
         return X
 
-    def _weigh(self, counts):
-        """Sublinear tf, idf and l2 row normalisation of a CSR count matrix
-        with sorted indices, in place on its data array."""
-        X = counts
+    def _weigh(self, values: np.ndarray, columns: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+        """Sublinear tf, idf and l2 row normalisation of the counts of a
+        block of CSR rows (``values`` in place; float64 throughout)."""
         if self.sublinear_tf:
-            np.log(X.data, out=X.data)
-            X.data += 1.0
+            np.log(values, out=values)
+            values += 1.0
         if len(self.idf_):
-            X.data *= self.idf_[X.indices]
-        row = np.repeat(np.arange(X.shape[0], dtype=np.int32), np.diff(X.indptr))
-        norms = np.sqrt(np.bincount(row, weights=X.data * X.data, minlength=X.shape[0]))
+            values *= self.idf_[columns]
+        row = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(indptr) - 1))
         norms[norms == 0] = 1.0
-        X.data *= (1.0 / norms)[row]
-        return X.astype(self.dtype, copy=False)
+        values *= (1.0 / norms)[row]
+        return values
 
     # ------------------------------------------------------------ transform
 
@@ -506,8 +520,8 @@ class WordNgramVectorizer(TfidfVectorizer):
         self._validate()
         index, lookup, tables, columns = self._vocabulary_tables()
         ids, offsets, _ = self._token_ids(raw_documents, index)
-        return self._weigh(self._matrix(ids, offsets, list(self._chunks(offsets)), lookup, tables, columns,
-                                        len(self.vocabulary_)))
+        return self._matrix(ids, offsets, list(self._chunks(offsets)), lookup, tables, columns,
+                            len(self.vocabulary_))
 
     def __getstate__(self):
         state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
