@@ -428,7 +428,11 @@ class WordNgramVectorizer(TfidfVectorizer):
         lo, hi = min(columns), max(columns)
         width = max(n_features, 1)
         indptr = np.zeros(n_docs + 1, dtype=np.int64)
-        indices, data = [], []
+        # every stored value is a distinct (document, n-gram) pair, so there are at most as many as n-gram
+        # positions: allocate that much (untouched pages cost no memory), fill chunk by chunk, shrink in place
+        bound = sum(max(len(ids) - (k - 1), 0) for k in range(lo, hi + 1))
+        index_dtype = np.int32 if max(bound, n_features) < 2 ** 31 else np.int64
+        all_data, all_indices = np.empty(bound, dtype=self.dtype), np.empty(bound, dtype=index_dtype)
         for start, stop in chunks:
             chunk = ids[offsets[start]:offsets[stop]]
             doc = np.repeat(np.arange(stop - start, dtype=np.int32), np.diff(offsets[start:stop + 1]))
@@ -449,21 +453,13 @@ class WordNgramVectorizer(TfidfVectorizer):
             indptr[start + 1:stop + 1] += indptr[start]
             local = np.zeros(stop - start + 1, dtype=np.int64)
             np.cumsum(counts, out=local[1:])
-            column = (pair % width).astype(np.int32)
+            at, end = int(indptr[start]), int(indptr[stop])
+            all_indices[at:end] = pair % width
             del pair
-            indices.append(column)
-            data.append(self._weigh(count.astype(np.float64), column, local))
+            all_data[at:end] = self._weigh(count.astype(np.float64), all_indices[at:end], local)
         nnz = int(indptr[-1])
-        index_dtype = np.int32 if max(nnz, n_features) < 2 ** 31 else np.int64
-        # fill preallocated arrays part by part, freeing each part: the peak stays near one matrix
-        all_data, all_indices = np.empty(nnz, dtype=self.dtype), np.empty(nnz, dtype=index_dtype)
-        at = 0
-        for j in range(len(data)):
-            part, column = data[j], indices[j]
-            data[j] = indices[j] = None
-            all_data[at:at + len(part)] = part
-            all_indices[at:at + len(part)] = column
-            at += len(part)
+        all_data.resize(nnz, refcheck=False)  # only this function holds them: shrink without a copy
+        all_indices.resize(nnz, refcheck=False)
         X = sp.csr_matrix((all_data, all_indices, indptr.astype(index_dtype)), shape=(n_docs, n_features))
         X.has_sorted_indices = True
         return X
