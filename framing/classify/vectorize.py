@@ -246,16 +246,25 @@ class WordNgramVectorizer(TfidfVectorizer):
         grow = index is None
         if grow:
             index = {}
-            for text in raw_documents:
-                tokens = [index.setdefault(tok, len(index)) for tok in self.tokenizer(text)]
-                buffer.extend(tokens)
-                lengths.append(len(tokens))
-        else:
-            get = index.get
-            for text in raw_documents:
-                tokens = [get(tok, -1) for tok in self.tokenizer(text)]
-                buffer.extend(tokens)
-                lengths.append(len(tokens))
+        pending: list[str] = []  # the tokens of a few documents, encoded together by a C hash table
+
+        def encode() -> None:
+            codes, distinct = pd.factorize(np.array(pending, dtype=object), sort=False)
+            if grow:  # new words get ids in order of first appearance
+                found = [index.setdefault(w, len(index)) for w in distinct.tolist()]
+            else:
+                found = [index.get(w, -1) for w in distinct.tolist()]
+            buffer.frombytes(np.asarray(found, dtype=np.intc)[codes].tobytes())
+            pending.clear()
+
+        for text in raw_documents:
+            tokens = self.tokenizer(text)
+            pending.extend(tokens)
+            lengths.append(len(tokens))
+            if len(pending) >= CHUNK_TOKENS // 4:
+                encode()
+        if pending:
+            encode()
         if len(index) >= 2 ** 31 - 1:
             raise ValueError(f"X: {len(index)} distinct words do not fit 32-bit word ids")
         ids = np.frombuffer(buffer, dtype=np.intc).astype(np.int32, copy=False) if len(buffer) else np.zeros(0, np.int32)
@@ -293,14 +302,11 @@ class WordNgramVectorizer(TfidfVectorizer):
         return keys
 
     @staticmethod
-    def _lookup(keys: np.ndarray, table: np.ndarray) -> np.ndarray:
-        """Position of each key in the sorted ``table`` (-1 when absent)."""
+    def _lookup(keys: np.ndarray, table: pd.Index) -> np.ndarray:
+        """Position of each key in ``table`` (a hash lookup; -1 when absent)."""
         if not len(table):
             return np.full(len(keys), -1, dtype=np.int32)
-        at = np.searchsorted(table, keys)
-        np.minimum(at, len(table) - 1, out=at)
-        found = (table[at] == keys) & (keys >= 0)
-        return np.where(found, at, -1).astype(np.int32)
+        return table.get_indexer(keys).astype(np.int32, copy=False)
 
     def _codes(self, ids, doc, lookup, tables, upto: int) -> list[np.ndarray]:
         """Codes (positions in the kept tables, -1 if not kept) of the
@@ -387,7 +393,7 @@ class WordNgramVectorizer(TfidfVectorizer):
                 prefix, suffix = table // n_below, table % n_below
                 terms = terms[prefix] + " " + last[suffix] if len(table) else np.zeros(0, dtype=object)
                 last = last[suffix]
-            tables.append(table)
+            tables.append(pd.Index(table))
             kept.append((terms, df, tf))
         candidates = kept[lo - 1:]
         terms = np.concatenate([c[0] for c in candidates])
@@ -491,7 +497,7 @@ class WordNgramVectorizer(TfidfVectorizer):
         grams = [tuple(term.split(" ")) if hi > 1 else (term,) for term in self.vocabulary_]
         index = {w: i for i, w in enumerate(sorted({w for g in grams for w in g}))}
         lookup = np.arange(len(index), dtype=np.int32)
-        tables = [np.arange(len(index), dtype=np.int64)]
+        tables = [pd.Index(np.arange(len(index), dtype=np.int64))]
         position: dict[tuple, int] = {(w,): i for w, i in index.items()}
         columns = {}
         for k in range(1, hi + 1):
@@ -499,7 +505,7 @@ class WordNgramVectorizer(TfidfVectorizer):
                 subs = {g[i:i + k] for g in grams for i in range(len(g) - k + 1)}
                 n_below = len(tables[k - 2])
                 pairs = sorted((position[s[:-1]] * n_below + position[s[1:]], s) for s in subs)
-                tables.append(np.array([p[0] for p in pairs], dtype=np.int64))
+                tables.append(pd.Index(np.array([p[0] for p in pairs], dtype=np.int64)))
                 position = {s: i for i, (_, s) in enumerate(pairs)}
             if k >= lo:
                 column = np.full(len(position), -1, dtype=np.int32)
