@@ -15,6 +15,8 @@ per category: the matrix is small).
 
 from __future__ import annotations
 
+from array import array
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -31,7 +33,7 @@ from ..vocab import DEFAULTS, NORMALIZATIONS, VOICES
 #: What ``normalize`` may be: counts (None) or a rate.
 NORMALIZE_CHOICES: tuple[str | None, ...] = (None, *(name for name in NORMALIZATIONS if name != "raw"))
 
-__all__ = ["AUTO_MIN_DF_DOCS", "CueVectorizer", "NORMALIZE_CHOICES", "WordNgramVectorizer", "auto_min_df"]
+__all__ = ["AUTO_MIN_DF_DOCS", "CHUNK_TOKENS", "CueVectorizer", "NORMALIZE_CHOICES", "WordNgramVectorizer", "auto_min_df"]
 
 
 class CueVectorizer(TransformerMixin, BaseEstimator):
@@ -158,6 +160,11 @@ class CueVectorizer(TransformerMixin, BaseEstimator):
 AUTO_MIN_DF_DOCS = 2000
 
 
+#: :class:`WordNgramVectorizer` counts documents in chunks of about this many tokens (the
+#: per-chunk arrays of (document, n-gram) keys are its largest temporaries, ~8 bytes per token each).
+CHUNK_TOKENS = 1_000_000
+
+
 def auto_min_df(n_documents: int) -> int:
     """The document-frequency floor of ``min_df="auto"``: ``max(1, n //
     2000)`` documents (BABE's 3,673 sentences: 1, i.e. every n-gram;
@@ -173,15 +180,24 @@ class WordNgramVectorizer(TfidfVectorizer):
     scikit-learn counts n-grams one at a time in Python, which dominates
     training on tens of thousands of news articles (about a minute for
     26,590 articles of 1,000 words with 1-2-grams).  This subclass
-    tokenizes each text once with ``tokenizer``, encodes tokens as
-    integers as it goes (only distinct words are kept as strings), encodes
-    n-grams as integers (:func:`pandas.factorize`) and counts them with
-    array operations.  The result equals ``TfidfVectorizer(
-    tokenizer=tokenizer, lowercase=False, token_pattern=None,
-    ngram_range=..., min_df=..., max_features=..., sublinear_tf=...)``
-    (same vocabulary in the same sorted order, same idf and values) except
-    where ``max_features`` cuts through tied term counts: ties are broken
-    by the term (alphabetical), where scikit-learn's order is unspecified.
+    tokenizes each text once with ``tokenizer`` into 32-bit word ids
+    (only distinct words are kept as strings) and counts n-grams with
+    array operations, in chunks of about :data:`CHUNK_TOKENS` tokens and
+    one n-gram order at a time: an n-gram can only reach ``min_df``
+    documents if the two (n-1)-grams it starts and ends with do, so each
+    order is encoded from the kept n-grams of the order below and only
+    n-grams that pass ``min_df`` are ever given a column or spelled out
+    (apriori pruning; the result is exact, not an approximation).  The
+    count matrix is assembled chunk by chunk with 32-bit indices.
+
+    The result equals ``TfidfVectorizer(tokenizer=tokenizer,
+    lowercase=False, token_pattern=None, ngram_range=..., min_df=...,
+    max_features=..., sublinear_tf=...)`` (same vocabulary in the same
+    sorted order, same idf and values) except where ``max_features`` cuts
+    through tied term counts: ties are broken by the term (alphabetical),
+    where scikit-learn's order is unspecified.  With n-grams longer than
+    one word, tokens must not contain spaces (n-grams are spelled with
+    spaces, so such a vocabulary would be ambiguous; refused).
 
     Only the options below are used; ``min_df`` may also be ``"auto"``
     (:func:`auto_min_df` of the number of training texts).  Fitted
@@ -216,157 +232,301 @@ class WordNgramVectorizer(TfidfVectorizer):
         """``min_df`` as a number of documents for ``n_documents`` training texts."""
         return auto_min_df(n_documents) if self.min_df == "auto" else int(self.min_df)
 
-    def _grams(self, raw_documents):
-        """Per n-gram order in ``ngram_range``: the distinct (document,
-        n-gram) pairs as ``(doc, code, count)`` arrays and the first token
-        position of each code (codes are local to the order), with the
-        distinct words and the token ids they index.  Terms are spelled
-        out later (:meth:`_terms`), only for the n-grams that are kept."""
+    # ------------------------------------------------------------ tokens and chunks
+
+    def _token_ids(self, raw_documents, index: dict[str, int] | None):
+        """Tokenize each text once into one int32 array of word ids and the
+        documents' token offsets.  With ``index=None`` (fit) every word gets
+        an id in order of first appearance and the words are returned;
+        otherwise words missing from ``index`` get -1."""
         if isinstance(raw_documents, str):
             raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
-        # one text at a time: only the distinct words are kept as strings, tokens become integers
-        index: dict[str, int] = {}
-        chunks, lengths = [], []
-        for text in raw_documents:
-            chunk = [index.setdefault(tok, len(index)) for tok in self.tokenizer(text)]
-            chunks.append(np.array(chunk, dtype=np.int64))
-            lengths.append(len(chunk))
-        n_docs = len(chunks)
-        ids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-        del chunks
-        words = np.empty(len(index), dtype=object)
-        words[:] = list(index)
-        del index
-        doc = np.repeat(np.arange(n_docs, dtype=np.int64), np.asarray(lengths, dtype=np.int64))
-        lo, hi = self.ngram_range
-        out = []
-        codes = ids  # codes[i]: the order-k n-gram starting at token i (length len(ids) - k + 1)
-        for k in range(1, hi + 1):
-            if k > 1:
-                same = doc[k - 1:] == doc[:len(doc) - k + 1]  # the n-gram stays inside one document
-                pair = np.where(same, codes[:-1] * max(len(words), 1) + ids[k - 1:], -1)
-                del codes
-                codes = pd.factorize(pair, sort=False, use_na_sentinel=False)[0].astype(np.int64, copy=False)
-                del pair
-                starts = np.flatnonzero(same)
-                del same
+        buffer = array("i")
+        lengths = array("q")
+        grow = index is None
+        if grow:
+            index = {}
+        pending: list[str] = []  # the tokens of a few documents, encoded together by a C hash table
+
+        def encode() -> None:
+            codes, distinct = pd.factorize(np.array(pending, dtype=object), sort=False)
+            if grow:  # new words get ids in order of first appearance
+                found = [index.setdefault(w, len(index)) for w in distinct.tolist()]
             else:
-                starts = None  # every position
-            if k < lo:
-                continue
-            if starts is not None and not len(starts) or not len(ids):
-                out.append((k, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64),
-                            np.zeros(0, np.int64)))
-                continue
-            n_codes = int(codes.max()) + 1
-            # factorize numbers codes in order of first appearance: the first position of each code
-            running = np.maximum.accumulate(codes)
-            first = np.flatnonzero(np.concatenate([[True], running[1:] > running[:-1]]))
-            del running
-            # one int64 key per (document, n-gram) occurrence, built in place (27M tokens: ~200 MB per array)
-            key = doc.copy() if starts is None else doc[starts]
-            key *= n_codes
-            key += codes if starts is None else codes[starts]
-            del starts
-            key, count = np.unique(key, return_counts=True)
-            out.append((k, key // n_codes, key % n_codes, count.astype(np.int64), first))
-        return n_docs, words, ids, out
+                found = [index.get(w, -1) for w in distinct.tolist()]
+            buffer.frombytes(np.asarray(found, dtype=np.intc)[codes].tobytes())
+            pending.clear()
+
+        for text in raw_documents:
+            tokens = self.tokenizer(text)
+            pending.extend(tokens)
+            lengths.append(len(tokens))
+            if len(pending) >= CHUNK_TOKENS // 4:
+                encode()
+        if pending:
+            encode()
+        if len(index) >= 2 ** 31 - 1:
+            raise ValueError(f"X: {len(index)} distinct words do not fit 32-bit word ids")
+        ids = np.frombuffer(buffer, dtype=np.intc).astype(np.int32, copy=False) if len(buffer) else np.zeros(0, np.int32)
+        offsets = np.zeros(len(lengths) + 1, dtype=np.int64)
+        if len(lengths):
+            np.cumsum(np.frombuffer(lengths, dtype=np.int64), out=offsets[1:])
+        words = None
+        if grow:
+            words = np.empty(len(index), dtype=object)
+            words[:] = list(index)
+        return ids, offsets, words
 
     @staticmethod
-    def _terms(words: np.ndarray, ids: np.ndarray, first: np.ndarray, k: int) -> np.ndarray:
-        """The order-``k`` n-grams starting at token positions ``first``, as strings."""
-        if not len(first):
-            return np.zeros(0, dtype=object)
-        terms = words[ids[first]]
-        for m in range(1, k):
-            terms = terms + " " + words[ids[np.minimum(first + m, len(ids) - 1)]]
-        return terms
+    def _chunks(offsets: np.ndarray):
+        """(first, stop) document ranges of about :data:`CHUNK_TOKENS` tokens (at least one document)."""
+        n_docs, start = len(offsets) - 1, 0
+        while start < n_docs:
+            stop = int(np.searchsorted(offsets, offsets[start] + CHUNK_TOKENS, side="right")) - 1
+            stop = min(max(stop, start + 1), n_docs)
+            yield start, stop
+            start = stop
 
-    def _weigh(self, counts):
-        """Sublinear tf, idf and l2 row normalisation of a CSR count matrix
-        with sorted indices, in place on its data array."""
-        X = counts
-        if self.sublinear_tf:
-            np.log(X.data, out=X.data)
-            X.data += 1.0
-        if len(self.idf_):
-            X.data *= self.idf_[X.indices]
-        row = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
-        norms = np.sqrt(np.bincount(row, weights=X.data * X.data, minlength=X.shape[0]))
-        norms[norms == 0] = 1.0
-        X.data *= (1.0 / norms)[row]
-        return X.astype(self.dtype, copy=False)
+    @staticmethod
+    def _next_keys(codes: np.ndarray, doc: np.ndarray, k: int, n_below: int) -> np.ndarray:
+        """Keys of the order-``k`` n-grams at each start position from the
+        codes of the order ``k - 1`` (``prefix * n_below + suffix``; -1
+        where either is not kept or the n-gram crosses a document)."""
+        a, b = codes[:-1], codes[1:]
+        n = len(a)
+        valid = (a >= 0) & (b >= 0) & (doc[:n] == doc[k - 1:k - 1 + n])
+        keys = a.astype(np.int64)
+        keys *= n_below
+        keys += b
+        keys[~valid] = -1
+        return keys
+
+    @staticmethod
+    def _lookup(keys: np.ndarray, table: pd.Index) -> np.ndarray:
+        """Position of each key in ``table`` (a hash lookup; -1 when absent)."""
+        if not len(table):
+            return np.full(len(keys), -1, dtype=np.int32)
+        return table.get_indexer(keys).astype(np.int32, copy=False)
+
+    def _codes(self, ids, doc, lookup, tables, upto: int) -> list[np.ndarray]:
+        """Codes (positions in the kept tables, -1 if not kept) of the
+        n-grams of orders 1..``upto`` at each start position of a chunk."""
+        codes = np.where(ids >= 0, lookup[ids], -1).astype(np.int32) if len(lookup) else np.full(len(ids), -1, np.int32)
+        out = [codes]
+        for k in range(2, upto + 1):
+            if len(codes) < 2:
+                codes = np.zeros(0, dtype=np.int32)
+            else:
+                codes = self._lookup(self._next_keys(codes, doc, k, len(tables[k - 2])), tables[k - 1])
+            out.append(codes)
+        return out
+
+    # ------------------------------------------------------------ fit
+
+    @staticmethod
+    def _tally(keys: np.ndarray, doc: np.ndarray):
+        """Distinct valid keys of a chunk with their document and token counts."""
+        ok = keys >= 0
+        keys, doc = keys[ok], doc[:len(ok)][ok]
+        if not len(keys):
+            return keys, np.zeros(0, np.int64), np.zeros(0, np.int64)
+        distinct, inverse = np.unique(keys, return_inverse=True)
+        pair = doc.astype(np.int64) * len(distinct) + inverse.ravel()
+        pair, count = np.unique(pair, return_counts=True)
+        which = pair % len(distinct)
+        df = np.bincount(which, minlength=len(distinct)).astype(np.int64)
+        tf = np.bincount(which, weights=count, minlength=len(distinct)).astype(np.int64)
+        return distinct, df, tf
+
+    @staticmethod
+    def _merge(parts):
+        """Sum (keys, df, tf) triples over chunks."""
+        if len(parts) == 1:
+            return parts[0]
+        keys = np.concatenate([p[0] for p in parts])
+        keys, inverse = np.unique(keys, return_inverse=True)
+        df = np.bincount(inverse, weights=np.concatenate([p[1] for p in parts]), minlength=len(keys))
+        tf = np.bincount(inverse, weights=np.concatenate([p[2] for p in parts]), minlength=len(keys))
+        return keys, df.astype(np.int64), tf.astype(np.int64)
 
     def fit_transform(self, raw_documents, y=None):
-        self._validate()
-        n_docs, words, ids, grams = self._grams(raw_documents)
+        lo, hi = self._validate()
+        ids, offsets, words = self._token_ids(raw_documents, None)
+        n_docs = len(offsets) - 1
         min_df = self.resolved_min_df(n_docs)
-        # candidates: (order, code) with df >= min_df; only they are spelled out
-        cand_terms, cand_tf, cand_df, cand_order, cand_code = [], [], [], [], []
-        for j, (k, d, c, count, first) in enumerate(grams):
-            df = np.bincount(c, minlength=len(first))
-            tf = np.bincount(c, weights=count, minlength=len(first))
-            keep = np.flatnonzero(df >= min_df)
-            cand_terms.append(self._terms(words, ids, first[keep], k))
-            cand_tf.append(tf[keep])
-            cand_df.append(df[keep])
-            cand_order.append(np.full(len(keep), j))
-            cand_code.append(keep)
-        terms = np.concatenate(cand_terms) if cand_terms else np.zeros(0, dtype=object)
-        tf, df = np.concatenate(cand_tf), np.concatenate(cand_df)
-        order_of, code_of = np.concatenate(cand_order), np.concatenate(cand_code)
+        if hi > 1:
+            spaced = [w for w in words if " " in w]
+            if spaced:
+                raise ValueError(f"tokenizer: produced a token with a space ({spaced[0]!r}); word n-grams are "
+                                 f"spelled with spaces, so ngram_range={self.ngram_range!r} needs tokens without them")
+        chunks = list(self._chunks(offsets))
+        lookup = np.zeros(0, dtype=np.int32)
+        tables: list[np.ndarray] = []
+        kept = []  # per order: (terms, df, tf) of the kept n-grams
+        terms = last = None
+        for k in range(1, hi + 1):
+            parts, buffered, total = [], 0, 0
+            for start, stop in chunks:
+                chunk = ids[offsets[start]:offsets[stop]]
+                doc = np.repeat(np.arange(stop - start, dtype=np.int32), np.diff(offsets[start:stop + 1]))
+                if k == 1:
+                    keys = chunk.astype(np.int64)
+                else:
+                    below = self._codes(chunk, doc, lookup, tables, k - 1)[-1]
+                    keys = self._next_keys(below, doc, k, len(tables[k - 2])) if len(below) > 1 else \
+                        np.zeros(0, np.int64)
+                parts.append(self._tally(keys, doc))
+                buffered += len(parts[-1][0])
+                if buffered > max(total, 4 * CHUNK_TOKENS):  # merge now and then: bounded, amortised
+                    parts = [self._merge(parts)]
+                    buffered = total = len(parts[0][0])
+            keys, df, tf = self._merge(parts) if parts else (np.zeros(0, np.int64),) * 3
+            del parts
+            keep = df >= min_df
+            table, df, tf = keys[keep], df[keep], tf[keep]
+            if k == 1:
+                lookup = np.full(len(words), -1, dtype=np.int32)
+                lookup[table] = np.arange(len(table), dtype=np.int32)
+                terms = last = words[table]
+            else:
+                n_below = len(tables[k - 2])
+                prefix, suffix = table // n_below, table % n_below
+                terms = terms[prefix] + " " + last[suffix] if len(table) else np.zeros(0, dtype=object)
+                last = last[suffix]
+            tables.append(pd.Index(table))
+            kept.append((terms, df, tf))
+        candidates = kept[lo - 1:]
+        terms = np.concatenate([c[0] for c in candidates])
+        tf = np.concatenate([c[2] for c in candidates])
+        df = np.concatenate([c[1] for c in candidates])
+        order_of = np.concatenate([np.full(len(c[0]), lo + j) for j, c in enumerate(candidates)])
+        code_of = np.concatenate([np.arange(len(c[0])) for c in candidates])
         if not len(terms):
             raise ValueError(f"min_df: no word n-gram occurs in at least {min_df} of the {n_docs} training "
                              f"documents; lower min_df or give more text")
         chosen = range(len(terms))
         if self.max_features is not None and len(terms) > self.max_features:
             chosen = sorted(chosen, key=lambda j: (-tf[j], terms[j]))[:self.max_features]
-        chosen = sorted(chosen, key=lambda j: terms[j])
-        chosen = np.asarray(chosen, dtype=np.int64)
+        chosen = np.asarray(sorted(chosen, key=lambda j: terms[j]), dtype=np.int64)
         self.vocabulary_ = {str(terms[j]): i for i, j in enumerate(chosen.tolist())}
         self.fixed_vocabulary_ = False
         self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[chosen])) + 1.0
-        columns = []
-        for j, (k, d, c, count, first) in enumerate(grams):
-            column = np.full(len(first), -1, dtype=np.int64)
-            mine = order_of[chosen] == j
+        self._tables = None
+        columns = {}
+        for k in range(lo, hi + 1):
+            column = np.full(len(tables[k - 1]), -1, dtype=np.int32)
+            mine = order_of[chosen] == k
             column[code_of[chosen][mine]] = np.flatnonzero(mine)
-            columns.append(column)
-        return self._weigh(self._matrix(n_docs, grams, columns, len(chosen)))
-
-    def _matrix(self, n_docs: int, grams, columns: list[np.ndarray], n_features: int):
-        """The count matrix (CSR, sorted indices), built per n-gram order
-        straight from the (document, n-gram) pairs, which are sorted by
-        document (no COO triplets: they cost about 100 bytes per stored
-        value at corpus scale)."""
-        total = None
-        for (_, d, c, count, _), column in zip(grams, columns):
-            col = column[c]
-            hit = col >= 0
-            rows = d[hit]
-            indptr = np.zeros(n_docs + 1, dtype=np.int64)
-            np.cumsum(np.bincount(rows, minlength=n_docs), out=indptr[1:])
-            del rows
-            part = sp.csr_matrix((count[hit].astype(np.float64), col[hit], indptr), shape=(n_docs, n_features))
-            part.sort_indices()
-            total = part if total is None else total + part  # the orders never share a column
-        if total is None:
-            return sp.csr_matrix((n_docs, n_features))
-        total.sort_indices()
-        return total
+            columns[k] = column
+        return self._matrix(ids, offsets, chunks, lookup, tables, columns, len(chosen))
 
     def fit(self, raw_documents, y=None):
         self.fit_transform(raw_documents)
         return self
 
+    # ------------------------------------------------------------ the matrix
+
+    def _matrix(self, ids, offsets, chunks, lookup, tables, columns: dict[int, np.ndarray], n_features: int):
+        """The TF-IDF matrix (CSR, sorted indices, 32-bit indices where they
+        fit), counted and weighted (:meth:`_weigh`) chunk by chunk from the
+        (document, column) pairs, so no corpus-wide temporaries are built."""
+        n_docs = len(offsets) - 1
+        lo, hi = min(columns), max(columns)
+        width = max(n_features, 1)
+        indptr = np.zeros(n_docs + 1, dtype=np.int64)
+        # every stored value is a distinct (document, n-gram) pair, so there are at most as many as n-gram
+        # positions: allocate that much (untouched pages cost no memory), fill chunk by chunk, shrink in place
+        bound = sum(max(len(ids) - (k - 1), 0) for k in range(lo, hi + 1))
+        index_dtype = np.int32 if max(bound, n_features) < 2 ** 31 else np.int64
+        all_data, all_indices = np.empty(bound, dtype=self.dtype), np.empty(bound, dtype=index_dtype)
+        for start, stop in chunks:
+            chunk = ids[offsets[start]:offsets[stop]]
+            doc = np.repeat(np.arange(stop - start, dtype=np.int32), np.diff(offsets[start:stop + 1]))
+            codes = self._codes(chunk, doc, lookup, tables, hi)
+            rows, cols = [], []
+            for k in range(lo, hi + 1):
+                code = codes[k - 1]
+                col = np.where(code >= 0, columns[k][code], -1) if len(columns[k]) else np.full(len(code), -1)
+                hit = col >= 0
+                rows.append(doc[:len(code)][hit])
+                cols.append(col[hit])
+            del codes, doc
+            pair = np.concatenate(rows).astype(np.int64) * width + np.concatenate(cols)
+            del rows, cols
+            pair, count = np.unique(pair, return_counts=True)
+            counts = np.bincount(pair // width, minlength=stop - start)
+            np.cumsum(counts, out=indptr[start + 1:stop + 1])
+            indptr[start + 1:stop + 1] += indptr[start]
+            local = np.zeros(stop - start + 1, dtype=np.int64)
+            np.cumsum(counts, out=local[1:])
+            at, end = int(indptr[start]), int(indptr[stop])
+            all_indices[at:end] = pair % width
+            del pair
+            all_data[at:end] = self._weigh(count.astype(np.float64), all_indices[at:end], local)
+        nnz = int(indptr[-1])
+        all_data.resize(nnz, refcheck=False)  # only this function holds them: shrink without a copy
+        all_indices.resize(nnz, refcheck=False)
+        X = sp.csr_matrix((all_data, all_indices, indptr.astype(index_dtype)), shape=(n_docs, n_features))
+        X.has_sorted_indices = True
+        return X
+
+    def _weigh(self, values: np.ndarray, columns: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+        """Sublinear tf, idf and l2 row normalisation of the counts of a
+        block of CSR rows (``values`` in place; float64 throughout)."""
+        if self.sublinear_tf:
+            np.log(values, out=values)
+            values += 1.0
+        if len(self.idf_):
+            values *= self.idf_[columns]
+        row = np.repeat(np.arange(len(indptr) - 1, dtype=np.int32), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row, weights=values * values, minlength=len(indptr) - 1))
+        norms[norms == 0] = 1.0
+        values *= (1.0 / norms)[row]
+        return values
+
+    # ------------------------------------------------------------ transform
+
+    def _vocabulary_tables(self):
+        """The lookup and kept tables of :meth:`_codes` rebuilt from
+        ``vocabulary_`` (every sub-n-gram of a vocabulary term is kept),
+        the column of each kept n-gram, and the word index; cached."""
+        cached = getattr(self, "_tables", None)
+        if cached is not None and cached[0] is self.vocabulary_:
+            return cached[1]
+        lo, hi = self.ngram_range
+        grams = [tuple(term.split(" ")) if hi > 1 else (term,) for term in self.vocabulary_]
+        index = {w: i for i, w in enumerate(sorted({w for g in grams for w in g}))}
+        lookup = np.arange(len(index), dtype=np.int32)
+        tables = [pd.Index(np.arange(len(index), dtype=np.int64))]
+        position: dict[tuple, int] = {(w,): i for w, i in index.items()}
+        columns = {}
+        for k in range(1, hi + 1):
+            if k > 1:
+                subs = {g[i:i + k] for g in grams for i in range(len(g) - k + 1)}
+                n_below = len(tables[k - 2])
+                pairs = sorted((position[s[:-1]] * n_below + position[s[1:]], s) for s in subs)
+                tables.append(pd.Index(np.array([p[0] for p in pairs], dtype=np.int64)))
+                position = {s: i for i, (_, s) in enumerate(pairs)}
+            if k >= lo:
+                column = np.full(len(position), -1, dtype=np.int32)
+                for s, i in position.items():
+                    column[i] = self.vocabulary_.get(" ".join(s), -1)
+                columns[k] = column
+        built = (index, lookup, tables, columns)
+        self._tables = (self.vocabulary_, built)
+        return built
+
     def transform(self, raw_documents):
         if not hasattr(self, "vocabulary_"):
             raise NotFittedError("WordNgramVectorizer is not fitted yet; call fit first")
         self._validate()
-        n_docs, words, ids, grams = self._grams(raw_documents)
-        vocabulary = self.vocabulary_
-        columns = []
-        for k, _, _, _, first in grams:
-            terms = self._terms(words, ids, first, k)
-            columns.append(np.fromiter((vocabulary.get(t, -1) for t in terms), dtype=np.int64, count=len(terms)))
-        return self._weigh(self._matrix(n_docs, grams, columns, len(vocabulary)))
+        index, lookup, tables, columns = self._vocabulary_tables()
+        ids, offsets, _ = self._token_ids(raw_documents, index)
+        return self._matrix(ids, offsets, list(self._chunks(offsets)), lookup, tables, columns,
+                            len(self.vocabulary_))
+
+    def __getstate__(self):
+        state = super().__getstate__() if hasattr(super(), "__getstate__") else self.__dict__.copy()
+        state = dict(state)
+        state.pop("_tables", None)
+        return state

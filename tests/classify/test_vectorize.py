@@ -88,3 +88,41 @@ def test_word_ngram_vectorizer_auto_min_df_and_errors():
         WordNgramVectorizer(tokenizer=token_norms).fit("a b")
     with pytest.raises(NotFittedError, match="WordNgramVectorizer is not fitted yet"):
         WordNgramVectorizer(tokenizer=token_norms).transform(["a"])
+
+
+def test_word_ngram_vectorizer_chunks_do_not_change_the_matrix(monkeypatch):
+    """Counting in chunks of a few tokens (many merges, n-grams across chunk
+    boundaries never formed) gives the same vocabulary, idf and matrix."""
+    import framing.classify.vectorize as module
+    from framing.classify.vectorize import WordNgramVectorizer
+    from framing.text import token_norms
+
+    rng = np.random.default_rng(1)
+    words = [f"w{i}" for i in range(30)]
+    docs = [" ".join(rng.choice(words, size=int(rng.integers(0, 25)))) for _ in range(120)]
+    options = {"tokenizer": token_norms, "ngram_range": (1, 3), "min_df": 2, "sublinear_tf": True}
+    whole = WordNgramVectorizer(**options)
+    A = whole.fit_transform(docs)
+    monkeypatch.setattr(module, "CHUNK_TOKENS", 7)
+    chunked = WordNgramVectorizer(**options)
+    B = chunked.fit_transform(docs)
+    assert chunked.vocabulary_ == whole.vocabulary_ and np.array_equal(chunked.idf_, whole.idf_)
+    assert (A != B).nnz == 0 and B.indices.dtype == np.int32 and B.has_sorted_indices
+    assert (chunked.transform(docs[:40]) != whole.transform(docs[:40])).nnz == 0
+    clone = pickle.loads(pickle.dumps(chunked))
+    assert "_tables" not in clone.__dict__ and (clone.transform(docs) != A).nnz == 0
+
+
+def test_word_ngram_vectorizer_refuses_tokens_with_spaces():
+    from framing.classify.vectorize import WordNgramVectorizer
+
+    def split_on_commas(text):
+        return [t.strip() for t in text.split(",") if t.strip()]
+
+    docs = ["new york, city", "new york, state"]
+    with pytest.raises(ValueError, match=r"tokenizer: produced a token with a space \('new york'\); word n-grams "
+                                         r"are spelled with spaces, so ngram_range=\(1, 2\) needs tokens without"):
+        WordNgramVectorizer(tokenizer=split_on_commas, ngram_range=(1, 2)).fit(docs)
+    unigrams = WordNgramVectorizer(tokenizer=split_on_commas).fit(docs)
+    assert sorted(unigrams.vocabulary_) == ["city", "new york", "state"]
+    assert unigrams.transform(["new york, nowhere"]).nnz == 1
