@@ -331,7 +331,7 @@ def _agreement(long: pd.DataFrame, confidence: float, n_resamples: int, random_s
 
 
 def validate_sheets(sheets: Sequence[pd.DataFrame], *, confidence: float = float(DEFAULTS["confidence"]),
-                    prune_below: float = 0.5, n_resamples: int = int(DEFAULTS["n_resamples"]),
+                    prune_below: float = float(DEFAULTS["validation_prune_below"]), n_resamples: int = int(DEFAULTS["n_resamples"]),
                     random_state: int | None = 0) -> Validation:
     """Precision, recall, agreement and pruning candidates from coded sheets.
 
