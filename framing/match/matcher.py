@@ -796,7 +796,18 @@ class Matcher:
     def _is_negator(self, norm: str) -> bool:
         return norm in self._negators or norm.endswith("n't")
 
+    def _token_negated(self, first: int, window: int, norms: list[str], sentences: list[int]) -> bool:
+        """Whether a negator stands among the ``window`` tokens before token
+        ``first`` in its sentence (the token path's negation rule)."""
+        k = first - 1
+        while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
+            if self._is_negator(norms[k]):
+                return True
+            k -= 1
+        return False
+
     # -- shared resolution --------------------------------------------------
+
     def resolve(self, cands: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
         """Leftmost-longest resolution (sorts ``cands`` in place).
 
@@ -1799,15 +1810,7 @@ class Matcher:
         hits = []
         for first, last, _, entry in kept:
             cat = self._entry_cat[entry]
-            window = self._windows[cat]
-            negated = False
-            if window:
-                k = first - 1
-                while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
-                    if self._is_negator(norms[k]):
-                        negated = True
-                        break
-                    k -= 1
+            negated = self._token_negated(first, self._windows[cat], norms, sentences)
             start, _ = ft.span(*spans[first])
             _, end = ft.span(*spans[last])
             if entry >= n_entries:
@@ -1884,15 +1887,7 @@ class Matcher:
         hits = []
         for first, last, _, entry in kept:
             cat = self._entry_cat[entry]
-            window = self._windows[cat]
-            negated = False
-            if window:
-                k = first - 1
-                while k >= 0 and k >= first - window and sentences[k] == sentences[first]:
-                    if self._is_negator(norms[k]):
-                        negated = True
-                        break
-                    k -= 1
+            negated = self._token_negated(first, self._windows[cat], norms, sentences)
             start, _ = ft.span(*spans[first])
             _, end = ft.span(*spans[last])
             e = self.entries[entry]
