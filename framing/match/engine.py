@@ -432,6 +432,30 @@ def _dask_client(scheduler: Any):
     return client, [client]
 
 
+def _check_run(*, normalize: str, voice: str, part: str, engine: str, n_jobs: int, chunk_size: int,
+               scheduler: Any) -> tuple[int, int]:
+    """The options :func:`score_stream` and :func:`score_files` share;
+    returns the checked ``(n_jobs, chunk_size)``."""
+    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
+    check_choice("voice", voice, VOICES)
+    check_choice("part", part, PARTS)
+    check_choice("engine", engine, ENGINES)
+    n_jobs = check_int("n_jobs", n_jobs, low=1)
+    chunk_size = check_int("chunk_size", chunk_size, low=1)
+    if scheduler is not None and engine != "dask":
+        raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
+    return n_jobs, chunk_size
+
+
+def _close_all(closers: list[Any]) -> None:
+    """Shut down the pools and Dask clients/clusters a call started, last first."""
+    for closer in reversed(closers):
+        if isinstance(closer, ProcessPoolExecutor):
+            closer.shutdown(cancel_futures=True)
+        else:
+            closer.close()
+
+
 def score_stream(
     documents: Iterable[Document],
     lexicon: Lexicon | Matcher | str = DEFAULTS["lexicon"],
@@ -479,14 +503,8 @@ def score_stream(
         (``mean_rate`` is the exactly rounded mean; see the module
         docstring).
     """
-    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
-    check_choice("voice", voice, VOICES)
-    check_choice("part", part, PARTS)
-    check_choice("engine", engine, ENGINES)
-    n_jobs = check_int("n_jobs", n_jobs, low=1)
-    chunk_size = check_int("chunk_size", chunk_size, low=1)
-    if scheduler is not None and engine != "dask":
-        raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
+    n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
+                                    chunk_size=chunk_size, scheduler=scheduler)
     matcher = compile_lexicon(lexicon, segmentation=segmentation)
     lex = matcher  # sent to workers as its lexicon and segmentation (Matcher.__reduce__)
     writer = _Writer(output)
@@ -516,11 +534,7 @@ def score_stream(
                 progress(len(result.rows) // max(1, len(total.categories)))
     finally:
         writer.close(SCORE_COLUMNS)
-        for closer in reversed(closers):
-            if isinstance(closer, ProcessPoolExecutor):
-                closer.shutdown(cancel_futures=True)
-            else:
-                closer.close()
+        _close_all(closers)
     return total.table(part=part, voice=voice, denominator=normalize)
 
 
@@ -601,14 +615,8 @@ def score_files(
     options = {"normalize": normalize, "voice": voice, "part": part, "engine": engine, "n_jobs": n_jobs,
                "scheduler": scheduler, "chunk_size": chunk_size, "output": output, "progress": progress,
                "segmentation": segmentation}
-    check_choice("normalize", normalize, tuple(NORMALIZATIONS))
-    check_choice("voice", voice, VOICES)
-    check_choice("part", part, PARTS)
-    check_choice("engine", engine, ENGINES)
-    n_jobs = check_int("n_jobs", n_jobs, low=1)
-    chunk_size = check_int("chunk_size", chunk_size, low=1)
-    if scheduler is not None and engine != "dask":
-        raise ValueError(f"scheduler: only used with engine='dask', got engine={engine!r} and scheduler={scheduler!r}")
+    n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
+                                    chunk_size=chunk_size, scheduler=scheduler)
     parts = None if read_in == "main" else plan_parts(path, format=format, part_bytes=part_bytes,
                                                       min_parts=n_jobs if engine == "local" else 1)
     if parts is None:
@@ -658,9 +666,5 @@ def score_files(
         merger.finish()
     finally:
         writer.close(SCORE_COLUMNS)
-        for closer in reversed(closers):
-            if isinstance(closer, ProcessPoolExecutor):
-                closer.shutdown(cancel_futures=True)
-            else:
-                closer.close()
+        _close_all(closers)
     return total.table(part=part, voice=voice, denominator=normalize)
