@@ -20,7 +20,10 @@ Formats (``read_lexicon`` dispatches on the suffix, or ``format=``)
     (required, non-empty), ``examples``, ``citations`` (lists of strings),
     ``negation_window`` (integer >= 0, default 0), ``scare_quotes``
     (boolean, default false), ``scare_quote_max_words`` (integer 1-10,
-    default 3; only with ``scare_quotes = true``) and ``entries``
+    default 3; only with ``scare_quotes = true``),
+    ``scare_quote_preceded_by`` (non-empty list of phrases, one of which
+    must stand right before a scare quote; only with ``scare_quotes =
+    true``) and ``entries``
     (required and non-empty unless ``scare_quotes = true``; each a string
     or ``{ term = "...", weight = x }``, weight a finite number, default
     1, with the optional context rules ``followed_by``,
@@ -73,7 +76,10 @@ Formats (``read_lexicon`` dispatches on the suffix, or ``format=``)
     and ``format="tsv"``, a comma for ``.csv``, else a tab if the first
     non-blank line has one.  Standard CSV quoting; blank rows are
     ignored; an empty weight is 1.  Categories are created in order of
-    first appearance with an empty definition.  A bad row is an error,
+    first appearance with an empty definition and no category options
+    (negation window, scare quotes and their ``scare_quote_preceded_by``
+    exist only in TOML: write the CSV lexicon with
+    :func:`write_lexicon_toml` and add them there).  A bad row is an error,
     or with ``on_error="warn"`` skipped with a warning.
 
 Terms: every reader checks each term with
@@ -178,7 +184,7 @@ def _decode(data: bytes, source: str, encoding: str, fallback: str | None, notes
 _TOP_KEYS = ("name", "version", "description", "citation", "license", "nested_scope", "negators", "exceptions",
              "categories")
 _CATEGORY_KEYS = ("name", "definition", "examples", "citations", "negation_window", "scare_quotes",
-                  "scare_quote_max_words", "entries")
+                  "scare_quote_max_words", "scare_quote_preceded_by", "entries")
 _RULE_KEYS = (*CONSTRAINTS, "exceptions")
 _ENTRY_KEYS = ("term", "weight", *_RULE_KEYS)
 _KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')"""
@@ -364,6 +370,12 @@ class _TomlReader:
         if "scare_quote_max_words" in table and not scare:
             raise self.fail(self.where_lines.key("scare_quote_max_words", index),
                             f"{prefix}scare_quote_max_words is set but scare_quotes is not true")
+        preceded = ()
+        if "scare_quote_preceded_by" in table:
+            preceded = self.strings(table, "scare_quote_preceded_by", prefix, index, non_empty=True)
+            if not scare:
+                raise self.fail(self.where_lines.key("scare_quote_preceded_by", index),
+                                f"{prefix}scare_quote_preceded_by is set but scare_quotes is not true")
         raw_entries = table.get("entries", [] if scare else None)
         if not isinstance(raw_entries, list) or (not raw_entries and not scare):
             line = self.where_lines.key("entries", index) or self.where_lines.category(index)
@@ -377,7 +389,7 @@ class _TomlReader:
             seen[term] = occurrence + 1
             rows.append(Entry(term, name, weight, (), self.where_lines.literal(index, term, occurrence), **rules))
         category = Category(name, definition, examples, citations, window, self.where_lines.category(index),
-                            scare, max_words)
+                            scare, max_words, preceded)
         return category, rows
 
     def entry(self, item: Any, path: str, index: int) -> tuple[str, float, dict[str, tuple[str, ...]]]:
@@ -767,6 +779,8 @@ def write_lexicon_toml(
             out.append("scare_quotes = true")
             if cat.scare_quote_max_words != SCARE_QUOTE_MAX_WORDS[0]:
                 out.append(f"scare_quote_max_words = {cat.scare_quote_max_words}")
+            if cat.scare_quote_preceded_by:
+                out.append(f"scare_quote_preceded_by = {_toml_list(cat.scare_quote_preceded_by)}")
         if not by_category[cat.name]:
             continue  # a scare-quote category without entries
         out.append("entries = [")

@@ -103,6 +103,19 @@ he said.`` -- attributed (rule 1 and rule 2); ``he said the plan was
 "dead on arrival"`` -- an attributed partial quote, not a scare quote;
 ``a film titled "Reform"`` and ``what he called "a hoax"`` -- attributed
 (naming words); ``He put it bluntly: "No."`` -- attributed (colon).
+A category may restrict its scare quotes to those after a marker of
+distance with ``scare_quote_preceded_by = ["so-called", "supposed",
+"self-styled", "alleged"]``: phrases (one or more words, written like a
+term: folded, ``word*`` a prefix glob, a possessive ``'s`` token counts
+as the word; ``so-called`` is the two words *so called*).  A span that
+is a scare quote by the rules above is then counted only when the
+tokens right before its first word, in its sentence, end with one of
+the phrases (the opening mark stands between them): ``the so-called
+"experts"`` and ``the supposed "reform"`` count, ``the "reform"`` does
+not.  The attribution rules still apply (``he said the alleged
+"victim"`` is attributed).  Without the key (the default) every
+unattributed span counts.
+
 Scare-quote hits compete with the category's entries like a term as
 long as the span (a term of the same length at the same token wins
 the tie), take the category's negation window, and are dropped by the
@@ -118,7 +131,7 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..check import check_choice
 from ..text import TOKEN_PATTERN, fold, term_tokens
@@ -324,6 +337,15 @@ class Category:
     #: count unattributed short double-quoted spans as hits (module notes)
     scare_quotes: bool = False
     scare_quote_max_words: int = SCARE_QUOTE_MAX_WORDS[0]
+    #: phrases one of which must stand right before a scare quote (module
+    #: notes); empty: no such restriction
+    scare_quote_preceded_by: tuple[str, ...] = ()
+
+    def scare_key(self) -> tuple:
+        """What matching reads of the category's scare quotes:
+        ``(scare_quote_max_words, preceding phrases)``, the phrases folded
+        (:func:`framing.text.term_tokens`) and sorted."""
+        return (self.scare_quote_max_words, tuple(sorted({term_tokens(p) for p in self.scare_quote_preceded_by})))
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,7 +411,10 @@ class Lexicon:
             payload["contexts"] = contexts
         if self.exceptions:
             payload["exceptions"] = sorted({term_tokens(p) for p in self.exceptions})
-        scare = sorted((c.name, c.scare_quote_max_words) for c in self.categories if c.scare_quotes)
+        # a category's preceding phrases join its entry only when it has
+        # some, so the hash of a lexicon without them is unchanged
+        scare = sorted((c.name, c.scare_quote_max_words, *([list(c.scare_key()[1])] if c.scare_quote_preceded_by else []))
+                       for c in self.categories if c.scare_quotes)
         if scare:
             payload["scare_quotes"] = scare
         blob = json.dumps(payload, sort_keys=True, ensure_ascii=True).encode("ascii")
@@ -436,8 +461,10 @@ class Lexicon:
             weights or other context rules), a bad negation window or
             scope, a context rule that is not a non-empty list of one-token
             words, an exception phrase that does not contain its entry's
-            term, a bad lexicon exception, a bad ``scare_quotes`` flag or
-            ``scare_quote_max_words`` outside 1-10.
+            term, a bad lexicon exception, a bad ``scare_quotes`` flag,
+            ``scare_quote_max_words`` outside 1-10, a bad
+            ``scare_quote_preceded_by`` phrase or one set on a category
+            without ``scare_quotes``.
         """
         check_choice("on_duplicate", on_duplicate, ("error", "warn"))
         if nested_scope not in NESTED_SCOPES:
@@ -468,7 +495,16 @@ class Lexicon:
             if not isinstance(max_words, int) or isinstance(max_words, bool) or not low <= max_words <= high:
                 raise LexiconError(f"{location(source, cat.line)}: category {cat.name!r}: scare_quote_max_words must be "
                                    f"a whole number from {low} to {high}, got {max_words!r}")
+            owner = f"category {cat.name!r}"
+            preceded = _check_phrases(cat.scare_quote_preceded_by, location(source, cat.line), "scare_quote_preceded_by",
+                                      owner)
+            if preceded and not cat.scare_quotes:
+                raise LexiconError(f"{location(source, cat.line)}: {owner}: scare_quote_preceded_by is set but "
+                                   f"scare_quotes is not true")
+            if cat.scare_quote_preceded_by != preceded:  # a list given: stored as a tuple
+                cat = replace(cat, scare_quote_preceded_by=preceded)
             seen_cats[cat.name] = cat
+        cats = tuple(seen_cats.values())
         built: list[Entry] = []
         index: dict[tuple[str, tuple[str, ...]], Entry] = {}
         parsed_terms: dict[str, tuple[tuple[str, ...], str]] = {}

@@ -334,6 +334,13 @@ def _occurs(pattern: tuple[str, ...], at: int, norms: list[str], sentences: list
     return all(_word_ok(word, norms[at + k]) for k, word in enumerate(pattern))
 
 
+def _ends_with(patterns: tuple[tuple[str, ...], ...], before: list[str]) -> bool:
+    """Does one of ``patterns`` match the tokens ``before`` a scare quote
+    (nearest first, in its sentence) right up to it?"""
+    return any(len(p) <= len(before) and all(_word_ok(p[-1 - k], before[k]) for k in range(len(p)))
+               for p in patterns)
+
+
 @dataclass(frozen=True, eq=False)
 class ContextRules:
     """The context rules of a lexicon compiled for matching
@@ -347,8 +354,10 @@ class ContextRules:
         words) and its exception patterns.
     exceptions : tuple of tuple of str
         The lexicon's exception patterns.
-    scare : tuple of (int, int)
-        ``(category index, scare_quote_max_words)`` per scare-quote category.
+    scare : tuple of (int, int, tuple)
+        ``(category index, scare_quote_max_words, preceding phrases)`` per
+        scare-quote category (the folded ``scare_quote_preceded_by``
+        patterns; empty: no restriction).
     scare_max : int
         The largest ``scare_quote_max_words`` (0: no scare quotes).
     automaton : ahocorasick.Automaton or None
@@ -360,7 +369,7 @@ class ContextRules:
     rules: Mapping[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...],
                               tuple[tuple[str, ...], ...]]]
     exceptions: tuple[tuple[str, ...], ...]
-    scare: tuple[tuple[int, int], ...]
+    scare: tuple[tuple[int, int, tuple[tuple[str, ...], ...]], ...]
     scare_max: int
     automaton: "ahocorasick.Automaton | None" = field(repr=False)
     #: keys for the first words of the lexicon's exceptions (None without
@@ -391,7 +400,9 @@ class ContextRules:
                 firsts.add(entry.pattern[0])
         exceptions = tuple(term_tokens(p, segmentation=segmentation) for p in lexicon.exceptions)
         firsts.update(p[0] for p in exceptions)
-        scare = tuple((k, c.scare_quote_max_words) for k, c in enumerate(lexicon.categories) if c.scare_quotes)
+        scare = tuple((k, c.scare_quote_max_words,
+                       tuple(term_tokens(p, segmentation=segmentation) for p in c.scare_quote_preceded_by))
+                      for k, c in enumerate(lexicon.categories) if c.scare_quotes)
         automaton = None
         if firsts:
             automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
@@ -412,7 +423,7 @@ class ContextRules:
             for key, found in sorted(by_key.items()):
                 exception_automaton.add_word(key, (len(key), tuple(found)))
             exception_automaton.make_automaton()
-        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m in scare), default=0), automaton,
+        return cls(MappingProxyType(rules), exceptions, scare, max((m for _, m, _ in scare), default=0), automaton,
                    exception_automaton)
 
 
@@ -1522,6 +1533,7 @@ class Matcher:
         (:meth:`context_filter`) are not candidates."""
         context = self._context
         most = context.scare_max
+        longest = max((len(p) for _, _, phrases in context.scare for p in phrases), default=0)
         n_entries = len(self.entries)
         norm_of = self._norm
         out = []
@@ -1554,7 +1566,7 @@ class Matcher:
                 at = bisect_left(blocked, first)
                 if at < len(blocked) and blocked[at] <= last:
                     continue
-            before = self._before(s, first, SCARE_QUOTE_CONTEXT + 1)
+            before = self._before(s, first, max(SCARE_QUOTE_CONTEXT + 1, longest))
             if not before:
                 continue  # opens a sentence: attributed
             k = start - 1
@@ -1580,7 +1592,8 @@ class Matcher:
                         break
             if attributed:
                 continue
-            out.extend((first, last, size, n_entries + cat) for cat, limit in context.scare if size <= limit)
+            out.extend((first, last, size, n_entries + cat) for cat, limit, phrases in context.scare
+                       if size <= limit and (not phrases or _ends_with(phrases, norms_before)))
         return out
 
     def _scare_paragraphs(self, text: str) -> list[tuple[int, int, int]]:
@@ -1800,7 +1813,13 @@ class Matcher:
                 size = last - first + 1
                 if size > context.scare_max or self._attributed(text, span.start, first, last, norms, sentences):
                     continue
-                cands.extend((first, last, size, n_entries + cat) for cat, most in context.scare if size <= most)
+                before = []
+                for i in range(first - 1, -1, -1):
+                    if sentences[i] != sentences[first]:
+                        break
+                    before.append(norms[i])
+                cands.extend((first, last, size, n_entries + cat) for cat, most, phrases in context.scare
+                             if size <= most and (not phrases or _ends_with(phrases, before)))
         return ft, norms, spans, sentences, self.resolve(cands)
 
     def _context_hits(self, text: str) -> list[RawHit]:

@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.2.0", "framing-dimensions": "1.2.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.3.0", "framing-dimensions": "1.3.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -135,10 +135,12 @@ def test_the_context_rules_are_in_the_files():
         assert load_lexicon(name).exceptions == (PAGE_FURNITURE, "daily beast", "the daily beast")
     dims = rules("framing-dimensions")
     assert set(dims) == {"hedging:could", "escalation:fight", "escalation:fights", "threat:threat",
-                         "threat:threats", "boosters:of course",
+                         "boosters:of course",
                          # 1.2.0 (README, revision 1.2.0)
-                         "hedging:likely", "hedging:might", "hedging:possible", "threat:crisis", "threat:fear",
-                         "threat:at risk"}
+                         "hedging:likely", "hedging:might", "hedging:possible", "threat:crisis",
+                         # 1.3.0 (README, revision 1.3.0); threat:fear and threat:at risk were dropped
+                         "boosters:indeed", "boosters:proof", "boosters:to be clear", "boosters:truly",
+                         "escalation:heated", "threat:fears", "threat:insecurity", "threat:worrying"}
     assert dims["hedging:could"]["followed_by"][:3] == ("be", "have", "potentially")
     assert dims["escalation:fight"] == dims["escalation:fights"] == {"not_followed_by": STOP_FIGHT}
     assert dims["threat:threat"] == {"not_preceded_by": ("death", "bomb", "terror", "credible")}
@@ -146,19 +148,24 @@ def test_the_context_rules_are_in_the_files():
     assert set(index) == {"loaded_language:beast", "loaded_language:regime", "discrediting:lying",
                           "discrediting:unsupported", "doubt_attribution:claimed", "intensifiers:worst",
                           # 1.2.0 (README, revision 1.2.0)
-                          "discrediting:false", "discrediting:lies", "discrediting:lied", "insinuation:fake",
+                          "discrediting:false", "discrediting:lies", "discrediting:lied",
                           "doubt_attribution:claiming", "doubt_attribution:contend", "doubt_attribution:implied",
-                          "doubt_attribution:implies", "doubt_attribution:implying"}
+                          "doubt_attribution:implies", "doubt_attribution:implying",
+                          # 1.3.0 (README, revision 1.3.0); insinuation:fake was dropped
+                          "discrediting:misrepresent*", "insinuation:hollow", "intensifiers:deeply",
+                          "intensifiers:extraordinary", "loaded_language:radical", "partisan_labels:woke"}
     assert index["loaded_language:beast"] == {"exceptions": ("daily beast", "beast mode", "beauty and the beast")}
     assert "brutal" in index["loaded_language:regime"]["preceded_by"]
     # adjusted on dev (README revision notes): "the" is no longer a blocking word of worst and claimed
-    assert index["intensifiers:worst"] == {"not_preceded_by": ("its", "their", "his", "her"),
-                                           "not_followed_by": ("case", "cases", "of", "instances", "affected", "hit")}
+    assert index["intensifiers:worst"]["not_preceded_by"] == ("its", "their", "his", "her")
+    assert index["intensifiers:worst"]["not_followed_by"][:6] == ("case", "cases", "of", "instances", "affected", "hit")
+    assert "the" not in index["intensifiers:worst"]["not_followed_by"]
     assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
-    # 1.2.0: scare quotes are off (17 coded hits, 4 correct; README, revision 1.2.0)
+    # 1.2.0: scare quotes are off (17 coded hits, 4 correct; README, revision 1.2.0); 1.3.0 keeps them off
+    # (scare_quote_preceded_by exists now, but dev and the coded rows do not support it; README, revision 1.3.0)
     assert not any(c.scare_quotes for c in load_lexicon("framing-bias-cues").categories)
     assert not any(c.scare_quotes for c in load_lexicon("framing-dimensions").categories)
 
@@ -213,7 +220,7 @@ def test_fight_is_escalation_unless_a_cause_follows(text, n):
     ("She received death threats.", 0),
     ("Police investigated a bomb threat.", 0),
     ("The virus is a threat to the economy.", 1),
-    ("Threats to democracy are growing.", 1),
+    ("Threats to democracy are growing.", 0),   # 1.3.0: threats dropped (0/2 coded correct)
 ])
 def test_threat_rules(text, n):
     assert count("framing-dimensions", text)["threat"] == n
@@ -305,7 +312,7 @@ def test_discrediting_rules(text, entry, hit):
 @pytest.mark.parametrize("text, entry, hit", [
     ("A fake Facebook account was used to hire him.", "fake", False),
     ("The solution for fake news will not be programming.", "fake", False),
-    ("It was a fake concern staged for the cameras.", "fake", True),
+    ("It was a fake concern staged for the cameras.", "fake", False),   # 1.3.0: fake dropped (2/6)
     ("He spoke in favor of so-called structural remedies.", "so-called", False),
 ])
 def test_insinuation_rules(text, entry, hit):
@@ -384,9 +391,9 @@ def test_loaded_language_pruned_in_1_2_0(text):
 
 @pytest.mark.parametrize("text, category, n", [
     ("Populations most at risk for the virus get tests.", "threat", 0),
-    ("Millions of jobs are at risk.", "threat", 1),
+    ("Millions of jobs are at risk.", "threat", 0),   # 1.3.0: at risk dropped (0/2)
     ("Firms stay silent for fear of being punished.", "threat", 0),
-    ("Residents live in fear of new attacks.", "threat", 1),
+    ("Residents live in fear of new attacks.", "threat", 0),   # 1.3.0: fear dropped (2/5)
     ("The financial crisis left families poorer.", "threat", 0),
     ("Stonewall and the AIDS crisis shaped the movement.", "threat", 0),
     ("He mismanaged the crisis.", "threat", 1),
@@ -404,4 +411,84 @@ def test_loaded_language_pruned_in_1_2_0(text):
     ("Simply put, voters cared.", "boosters", 0),
 ])
 def test_dimension_rules_1_2_0(text, category, n):
+    assert count("framing-dimensions", text)[category] == n
+
+
+# ------------------------------------------------------------------ revision 1.3.0 (second coding, coders C and D)
+
+@pytest.mark.parametrize("text, category, entry, hit", [
+    ("Machines used to fabricate batteries at the plant.", "discrediting", "fabricated", False),
+    ("The story was fabricated.", "discrediting", "fabricated", True),
+    ("Officials were convicted of creating false absentee ballots.", "discrediting", "false", False),
+    ("Russia used false identities on social media.", "discrediting", "false", False),
+    ("The claim is false.", "discrediting", "false", True),
+    ("The only path to saving the planet lies in broader change.", "discrediting", "lies", False),
+    ("A belief that lies at the core of our profession.", "discrediting", "lies", False),
+    ("The ad is full of lies.", "discrediting", "lies", True),
+    ("Voters who intentionally misrepresent themselves at polling places.", "discrediting", "misrepresent*", False),
+    ("The report misrepresented the data.", "discrediting", "misrepresent*", True),
+    ("They assert that Mr. Trump used the power of his office.", "doubt_attribution", "assert", False),
+    ("Twenty-six states have asserted that Congress cannot force them.", "doubt_attribution", "asserted", False),
+    ("The interior of properties owned and allegedly defaced by him.", "doubt_attribution", "allegedly", False),
+    ("He has since been dubbed the most powerful lobbyist.", "doubt_attribution", "dubbed", False),
+    ("Investors shrugged off the jobless claims.", "doubt_attribution", "shrugged off", False),
+    ("It creates what they call social distancing.", "doubt_attribution", "what they call", False),
+    ("Everybody is cynical and few people change their minds.", "insinuation", "cynical", False),
+    ("Children in Frog Hollow were four times more likely to be imprisoned.", "insinuation", "hollow", False),
+    ("The pledge rang like hollow promises.", "insinuation", "hollow", True),
+    ("Footage purportedly of CIA officers in Dubai.", "insinuation", "purportedly", False),
+    ("McCain, the self-appointed timekeeper, interrupted.", "insinuation", "self-appointed", False),
+    ("He is deeply religious.", "intensifiers", "deeply", False),
+    ("It is a deeply cynical ploy.", "intensifiers", "deeply", True),
+    ("Barring a scandal or another extraordinary event.", "intensifiers", "extraordinary", False),
+    ("It was an extraordinary betrayal.", "intensifiers", "extraordinary", True),
+    ("They were the Navy's worst accidents at sea since the 1970s.", "intensifiers", "worst", False),
+    ("A margin of a little more than 5,000 votes.", "intensifiers", "little more than", False),
+    ("He interviewed members of radical movements all over the globe.", "loaded_language", "radical", False),
+    ("It is a radical agenda.", "loaded_language", "radical", True),
+    ("The central bank would slash rates by 50 basis points.", "loaded_language", "slash", False),
+    ("Vendors with subpar products are turned away.", "loaded_language", "subpar", False),
+    ("It delivered a devastating assessment of the man.", "loaded_language", "devastating", True),
+    ("Keys banging on the door woke her that first morning.", "partisan_labels", "woke", False),
+    ("The woke crowd objected.", "partisan_labels", "woke", True),
+])
+def test_index_rules_1_3_0(text, category, entry, hit):
+    assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text", [
+    "Corruption scandals embroiling former left-wing presidents of Brazil.",
+    "Prominent right-wing activists pressed the government.",
+    "A major gathering of the religious right met in Washington.",
+    "It's not language you hear ordinary Americans speaking.",
+    "NATO members should pay their fair share.",
+    "Kobach let Trump know what We Build the Wall is doing.",
+    "Weeks after violent anti-American protests began.",
+])
+def test_partisan_labels_pruned_in_1_3_0(text):
+    assert count("framing-bias-cues", text)["partisan_labels"] == 0
+
+
+@pytest.mark.parametrize("text, category, n", [
+    ("Taxes cannot be appealed until they are actually levied.", "boosters", 0),
+    ("She shared her resume with employers on Indeed.", "boosters", 0),
+    ("Indeed, the plan failed.", "boosters", 1),
+    ("He defended Arizona's proof-of-citizenship rules.", "boosters", 0),
+    ("Feminists from Atwood to yours truly have argued.", "boosters", 0),
+    ("The way to advance health is to be clear that it is not political.", "boosters", 0),
+    ("Governing, quite frankly, is about connecting.", "boosters", 0),
+    ("Investigations must have a legislative purpose.", "boosters", 0),
+    ("Competition among mines has heated up.", "escalation", 0),
+    ("Some Democrats believe choosing Warren would unify liberals.", "hedging", 0),
+    ("Suffolk University has historically tended to show lower numbers.", "hedging", 0),
+    ("That uncertainty fueled a campaign by employers.", "hedging", 0),
+    ("Corporate debt is defying growth fears.", "threat", 0),
+    ("Spending cuts are a direct cause of economic insecurity.", "threat", 0),
+    ("Conservatives lit up talk radio, worrying whether his record would hold.", "threat", 0),
+    ("Politically risky stands.", "threat", 0),
+    ("The spill followed a deadly blast.", "threat", 0),
+    ("A worrying trend is emerging.", "threat", 1),
+    ("The fears of a new war are growing.", "threat", 1),
+])
+def test_dimension_rules_1_3_0(text, category, n):
     assert count("framing-dimensions", text)[category] == n

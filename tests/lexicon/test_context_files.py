@@ -24,6 +24,7 @@ GOOD = (
     'entries = [\n  { term = "could", followed_by = ["be", "have*"] },\n'
     '  { term = "beast*", weight = 2.0, exceptions = ["beast mode"], not_preceded_by = ["the"] },\n  "sham",\n]\n\n'
     '[[categories]]\nname = "scare"\ndefinition = "only scare quotes"\nscare_quotes = true\n'
+    'scare_quote_preceded_by = ["so-called", "Supposed", "alleged*"]\n'
 )
 
 
@@ -34,6 +35,9 @@ def test_toml_reads_and_round_trips(tmp_path):
     assert lex.entries[1].exceptions == ("beast mode",) and lex.entries[1].not_preceded_by == ("the",)
     assert lex.categories[0].scare_quotes and lex.categories[0].scare_quote_max_words == 4
     assert lex.entries_of("scare") == ()
+    assert lex.categories[0].scare_quote_preceded_by == ()
+    assert lex.categories[1].scare_quote_preceded_by == ("so-called", "Supposed", "alleged*")
+    assert lex.categories[1].scare_key() == (3, (("alleged*",), ("so", "called"), ("supposed",)))
     out = write_lexicon_toml(lex, tmp_path / "out.toml")
     back = read_lexicon(out)
     assert back.content_hash() == lex.content_hash()
@@ -41,6 +45,7 @@ def test_toml_reads_and_round_trips(tmp_path):
                                        e.preceded_by, e.not_preceded_by, e.exceptions)
                                  for e, b in zip(lex.entries, back.entries))
     assert back.categories[0].scare_quote_max_words == 4 and back.exceptions == lex.exceptions
+    assert back.categories[1].scare_quote_preceded_by == lex.categories[1].scare_quote_preceded_by
     report = check_lexicon(lex).summary()
     assert "a: 2 entries with context rules; scare quotes of up to 4 words" in report
     assert "'daily beast'" in report
@@ -56,6 +61,21 @@ def test_hash_of_a_lexicon_without_rules_is_unchanged():
                           [Entry("sham", "c", 1.0, (), None, followed_by=("x",)), ("so-called", "c", 2.0, None)])
     assert ruled.content_hash() != old
     assert Lexicon.build("t", lex.categories, lex.entries, exceptions=["x y"]).content_hash() != old
+
+
+def test_hash_covers_scare_quote_preceded_by():
+    plain = Lexicon.build("t", [Category("c", scare_quotes=True)], [])
+    marked = Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_preceded_by=["so-called"])], [])
+    other = Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_preceded_by=("supposed",))], [])
+    same = Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_preceded_by=("So called", "so-called"))], [])
+    assert len({plain.content_hash(), marked.content_hash(), other.content_hash()}) == 3
+    assert same.content_hash() == marked.content_hash()  # folded, as matching reads them
+    # a lexicon without the key keeps the hash it had before the key existed
+    payload = {"name": "t", "version": "", "nested_scope": "category", "negators": sorted(plain.negators),
+               "categories": [("c", 0)], "entries": [], "scare_quotes": [("c", 3)]}
+    old = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=True).encode("ascii")).hexdigest()
+    assert plain.content_hash() == old
+    assert marked.categories[0].scare_quote_preceded_by == ("so-called",)  # a list is stored as a tuple
 
 
 def test_csv_rule_columns(tmp_path):
@@ -92,6 +112,14 @@ def test_csv_empty_rule_value(tmp_path):
      r"line 7: categories\[0\]\.scare_quote_max_words is set but scare_quotes is not true"),
     ('[[categories]]\nname = "a"\ndefinition = "A"\nscare_quotes = "yes"\nentries = ["x"]\n',
      r"line 7: categories\[0\]\.scare_quotes must be true or false, got 'yes'"),
+    ('[[categories]]\nname = "a"\ndefinition = "A"\nscare_quote_preceded_by = ["so-called"]\nentries = ["x"]\n',
+     r"line 7: categories\[0\]\.scare_quote_preceded_by is set but scare_quotes is not true"),
+    ('[[categories]]\nname = "a"\ndefinition = "A"\nscare_quotes = true\nscare_quote_preceded_by = "so-called"\n',
+     r"line 8: categories\[0\]\.scare_quote_preceded_by must be a non-empty list of non-empty strings, got 'so-called'"),
+    ('[[categories]]\nname = "a"\ndefinition = "A"\nscare_quotes = true\nscare_quote_preceded_by = []\n',
+     r"line 8: categories\[0\]\.scare_quote_preceded_by must be a non-empty list of non-empty strings, got \[\]"),
+    ('[[categories]]\nname = "a"\ndefinition = "A"\nscare_quotes = true\nscare_quote_preceded_by = ["so called?"]\n',
+     r"lex\.toml, line 5: category 'a': scare_quote_preceded_by phrase 'so called\?': term 'so called\?': '\?' is not"),
     ('exceptions = []\n[[categories]]\nname = "a"\ndefinition = "A"\nentries = ["x"]\n',
      r"line 4: exceptions must be a non-empty list of non-empty strings, got \[\]"),
     ('exceptions = ["why?"]\n[[categories]]\nname = "a"\ndefinition = "A"\nentries = ["x"]\n',
@@ -112,6 +140,15 @@ def test_build_rule_errors():
         Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_max_words=0)], [])
     with pytest.raises(LexiconError, match=r"category 'c': scare_quotes must be true or false, got 1"):
         Lexicon.build("t", [Category("c", scare_quotes=1)], [("x", "c", 1.0, None)])
+    with pytest.raises(LexiconError, match=r"lexicon: category 'c': scare_quote_preceded_by is set but scare_quotes is "
+                       r"not true"):
+        Lexicon.build("t", [Category("c", scare_quote_preceded_by=("so-called",))], [("x", "c", 1.0, None)])
+    with pytest.raises(LexiconError, match=r"category 'c': scare_quote_preceded_by must be a list of phrases, "
+                       r"got 'so-called'"):
+        Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_preceded_by="so-called")], [])
+    with pytest.raises(LexiconError, match=r"category 'c': scare_quote_preceded_by must be a list of non-empty strings, "
+                       r"got ' '"):
+        Lexicon.build("t", [Category("c", scare_quotes=True, scare_quote_preceded_by=(" ",))], [])
     with pytest.raises(LexiconError, match=r"category 'c' has no entries"):
         Lexicon.build("t", cat, [])
     with pytest.raises(LexiconError, match=r"the lexicon: exceptions must be a list of phrases, got 'daily beast'"):

@@ -128,7 +128,7 @@ def test_toml_unknown_category_key_names_path_and_line(tmp_path):
     path = toml(tmp_path, body)
     with pytest.raises(LexiconError, match=at(path, 12) + r" unknown key 'categories\[1\]\.negaton_window'; "
                        r"allowed keys here: name, definition, examples, citations, negation_window, "
-                       r"scare_quotes, scare_quote_max_words, entries"):
+                       r"scare_quotes, scare_quote_max_words, scare_quote_preceded_by, entries"):
         read_lexicon(path)
 
 

@@ -106,6 +106,7 @@ WORDS = ["ab", "abc", "ba", "b", "cab", "no", "not", "x", "ab's", "be", "daily",
 SEPS = [" ", "  ", "-", ". ", ", ", '"', " \u201c", "\u201d ", "\n", ' "', '" ', ": ", "! ", " \u00ab", "\u00bb ", "'s "]
 TERMS = ["ab", "ab*", "b", "ba*", "ab ba", "b ab*", "beast", "be", "cab ab ba"]
 RULE_WORDS = ["ab", "b", "ba*", "x", "be", "legal", "no"]
+PRECEDING = ["so-called", "ab", "ba*", "x ab", "the", "Été"]
 
 
 @st.composite
@@ -117,9 +118,12 @@ def texts(draw):
 @st.composite
 def context_lexicons(draw, scare=False):
     n_cats = draw(st.integers(1, 2))
-    cats = [Category(f"c{i}", negation_window=draw(st.integers(0, 2)),
-                     scare_quotes=scare and draw(st.booleans()), scare_quote_max_words=draw(st.integers(1, 3)))
-            for i in range(n_cats)]
+    cats = []
+    for i in range(n_cats):
+        quotes = scare and draw(st.booleans())
+        preceded = tuple(draw(st.lists(st.sampled_from(PRECEDING), max_size=2, unique=True))) if quotes else ()
+        cats.append(Category(f"c{i}", negation_window=draw(st.integers(0, 2)), scare_quotes=quotes,
+                             scare_quote_max_words=draw(st.integers(1, 3)), scare_quote_preceded_by=preceded))
     entries, seen = [], set()
     for term in draw(st.lists(st.sampled_from(TERMS), min_size=1, max_size=7)):
         cat = f"c{draw(st.integers(0, n_cats - 1))}"
@@ -308,6 +312,40 @@ def test_scare_quote_competes_with_entries_and_exceptions():
         ("reform", "reform", False), (SCARE_QUOTE, "progress", True)]
     c = m.count(text)["all"]
     assert (c.count.tolist(), c.negated.tolist(), c.weight.tolist()) == ([1], [1], [2.0])
+
+
+SCARE_PRECEDED = [
+    ('The so-called "experts" disagreed.', ["experts"]),
+    ("Critics of the So-Called \u201cexperts\u201d disagreed.", ["experts"]),
+    ('A supposed "reform" and the self-styled "king" won.', ["reform", "king"]),
+    ("The alleged \u00ab victim \u00bb's lawyer.", ["victim"]),
+    ('The "reform" was passed.', []),
+    ('The so "called" reform.', []),
+    ('It was so-called. "Reform" passed.', []),
+    ('He said the alleged "victim" lied.', []),  # attributed: the attribution rules still apply
+    ('The so-called "experts" said nothing.', []),
+    ('The so-called "peace process" stalled.', ["peace process"]),
+]
+
+
+@pytest.mark.parametrize("text, expected", SCARE_PRECEDED)
+def test_scare_quote_preceded_by(text, expected):
+    cats = [Category("insinuation", scare_quotes=True,
+                     scare_quote_preceded_by=("so-called", "supposed", "self-styled", "alleged"))]
+    m = Matcher(Lexicon.build("t", cats, []))
+    assert [text[h.start:h.end] for h in m.find(text)] == expected
+    quoted = quoted_intervals(text)
+    assert m.count(text, quoted=quoted)["all"].count.tolist() == [len(expected)]
+    assert count_texts(m, [text])[0].tolist() == [[len(expected)]]
+
+
+def test_scare_quote_preceded_by_per_category():
+    cats = [Category("any", scare_quotes=True), Category("marked", scare_quotes=True,
+                                                         scare_quote_preceded_by=["so-called", "alleged*"])]
+    m = Matcher(Lexicon.build("t", cats, []))
+    text = 'The "reform" and the allegedly "secret" plan.'
+    assert [(h.category, text[h.start:h.end]) for h in m.find(text)] == [
+        ("any", "reform"), ("any", "secret"), ("marked", "secret")]
 
 
 def test_plain_lexicon_is_not_contextual():
