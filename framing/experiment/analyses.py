@@ -15,10 +15,11 @@ and the step's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from ..check import check_int
 from ..seeds import derive_seed
 from ..vocab import DEFAULTS, default_omnibus_methods, design_of
 from .config import ComparisonConfig, KeynessConfig
@@ -26,6 +27,7 @@ from .corpus import text_values
 
 __all__ = [
     "ComparisonData",
+    "chunked_term_matrix",
     "comparison_data",
     "comparison_table_names",
     "compute_comparison",
@@ -184,9 +186,55 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     return {name: out[name] for name in comparison_table_names(cmp)}
 
 
+def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, min_docs: int = 1,
+                        **options: Any) -> Any:
+    """:func:`framing.match.terms.term_matrix` of a corpus given chunk by
+    chunk (DataFrames in corpus order), equal to the matrix of the whole
+    corpus: each chunk is counted without cut-offs, the counts are merged
+    by term (sums are associative), and ``min_count`` / ``min_docs`` are
+    applied to the corpus totals.  ``options`` are passed on
+    (``ngram_range``, ``stop_words``, ``part``, ``segmentation``)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from ..match.terms import TermMatrix, term_matrix
+
+    check_int("min_count", min_count, low=1)
+    check_int("min_docs", min_docs, low=1)
+    parts = [term_matrix(chunk, min_count=1, min_docs=1, **options) for chunk in chunks]
+    if not parts:
+        raise ValueError("chunks: expected at least one chunk of documents, got none")
+    vocab = sorted(set().union(*(m.terms for m in parts)))
+    column = {term: j for j, term in enumerate(vocab)}
+    totals = np.zeros(len(vocab), dtype=np.int64)
+    dfs = np.zeros(len(vocab), dtype=np.int64)
+    maps = []
+    for m in parts:
+        ids = np.fromiter((column[t] for t in m.terms), dtype=np.int64, count=len(m.terms))
+        maps.append(ids)
+        np.add.at(totals, ids, np.asarray(m.counts.sum(axis=0)).ravel())
+        np.add.at(dfs, ids, np.diff(m.counts.tocsc().indptr))
+    keep = (totals >= min_count) & (dfs >= min_docs)
+    remap = np.full(len(vocab), -1, dtype=np.int64)
+    remap[keep] = np.arange(int(keep.sum()), dtype=np.int64)
+    blocks = []
+    for m, ids in zip(parts, maps):
+        new = remap[ids]
+        cols = np.flatnonzero(new >= 0)
+        sub = m.counts[:, cols].tocoo()
+        blocks.append(sp.csr_matrix((sub.data, (sub.row, new[cols][sub.col])), shape=(m.shape[0], int(keep.sum())),
+                                    dtype=np.int64))
+    counts = sp.vstack(blocks, format="csr")
+    counts.sort_indices()
+    return TermMatrix(counts, tuple(t for t, k in zip(vocab, keep) if k),
+                      tuple(d for m in parts for d in m.doc_ids),
+                      np.concatenate([m.doc_tokens for m in parts]))
+
+
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
                     stop_words: Sequence[str] | None = None, alpha0: float | None = None,
-                    segmentation: str = DEFAULTS["segmentation"]) -> pd.DataFrame:
+                    segmentation: str = DEFAULTS["segmentation"],
+                    chunks: Callable[[], Iterable[pd.DataFrame]] | None = None) -> pd.DataFrame:
     """Run one keyness entry: a document × term matrix with the entry's
     explicit cut-offs (:func:`framing.match.terms.term_matrix`), then the named
     method (:func:`framing.stats.keyness.log_odds`,
@@ -217,6 +265,12 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     segmentation : {"char", "jieba"}, default "char"
         How runs of Han/Kana become terms (``preprocessing.segmentation``;
         :func:`framing.match.terms.term_matrix`).
+    chunks : callable, optional
+        Returns the corpus chunk by chunk (DataFrames with ``doc_id`` and
+        ``part``, in the order of ``frame``'s rows); the terms are then
+        counted per chunk and merged (:func:`chunked_term_matrix`, the
+        same matrix), and ``frame`` only needs ``doc_id`` and ``entry.by``.
+        ``framing run`` passes its stored texts this way.
     """
     from ..stats.keyness import document_keyness, keyness, log_odds
     from ..match.terms import is_number_term, stop_list, term_matrix, without_terms
@@ -231,9 +285,16 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
                   if w not in words]
     numbers = "@numbers" in words
     words = [w for w in words if w != "@numbers"]
-    matrix = term_matrix(frame, ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
-                         stop_words=words if words or stop_words is not None else None, part=part,
-                         segmentation=segmentation)
+    counting = dict(ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
+                    stop_words=words if words or stop_words is not None else None, part=part,
+                    segmentation=segmentation)
+    if chunks is None:
+        matrix = term_matrix(frame, **counting)
+    else:
+        matrix = chunked_term_matrix(chunks(), **counting)
+        if matrix.doc_ids != tuple(str(d) for d in frame["doc_id"].tolist()):
+            raise ValueError(f"chunks: the chunks hold {len(matrix.doc_ids)} documents that are not the "
+                             f"{len(frame)} rows of frame in order")
     if numbers:
         matrix = without_terms(matrix, is_number_term)
     groups = frame[entry.by].to_numpy()

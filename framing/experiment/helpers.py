@@ -5,7 +5,10 @@ rendering side (:mod:`.outputs`, :mod:`.sections`) of a run.
 * :func:`present` — the report blocks that exist (a figure block is None
   when a run writes no figures);
 * :func:`new_figure` — a matplotlib figure with a constrained layout
-  (matplotlib is imported on first use).
+  (matplotlib is imported on first use);
+* :func:`passage_documents` — the documents whose text the report's
+  passages and cue explorer can show (the rest of a run's texts stay on
+  disk).
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-__all__ = ["new_figure", "present", "slug"]
+__all__ = ["EXPLORER_PASSAGES", "new_figure", "passage_documents", "present", "slug"]
+
+#: Passages per cue in the report's cue explorer (distinct documents).
+EXPLORER_PASSAGES = 5
 
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
@@ -35,3 +41,31 @@ def new_figure(width: float, height: float):
     from matplotlib.figure import Figure
 
     return Figure(figsize=(width, height), layout="constrained")
+
+
+def passage_documents(hits: Any, *, per_cell: int, per_entry: int = EXPLORER_PASSAGES) -> set[str]:
+    """The doc ids (as text) whose text the report can quote, from the
+    hits alone: in each (category, outlet) cell the first ``per_cell``
+    documents by doc id (:func:`framing.report.html.select_passages`
+    takes its passages there), and for each cue the ``per_entry``
+    documents the cue explorer takes in turn from the outlets
+    (:func:`framing.report.explorer.explorer_data`: each outlet's
+    documents by doc id, outlets by name).  A superset of what either
+    shows, whatever cells or cues the report keeps."""
+    if hits.empty or per_cell <= 0:
+        return set()
+    import pandas as pd
+
+    h = pd.DataFrame({"category": hits["category"].astype(str).to_numpy(dtype=object),
+                      "outlet": hits["outlet"].astype(str).to_numpy(dtype=object),
+                      "entry": hits["entry"].astype(str).to_numpy(dtype=object),
+                      "doc_id": hits["doc_id"].astype(str).to_numpy(dtype=object)})
+    cells = h.drop_duplicates(["category", "outlet", "doc_id"]).sort_values(
+        ["category", "outlet", "doc_id"], kind="mergesort")
+    wanted = set(cells.groupby(["category", "outlet"], sort=True).head(per_cell)["doc_id"])
+    firsts = h.drop_duplicates(["category", "entry", "doc_id"]).sort_values(
+        ["category", "entry", "doc_id"], kind="mergesort")
+    firsts = firsts.assign(rank=firsts.groupby(["category", "entry", "outlet"], sort=True).cumcount().to_numpy())
+    firsts = firsts.sort_values(["category", "entry", "rank", "outlet", "doc_id"], kind="mergesort")
+    wanted |= set(firsts.groupby(["category", "entry"], sort=True).head(per_entry)["doc_id"])
+    return wanted
