@@ -190,10 +190,13 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
                         **options: Any) -> Any:
     """:func:`framing.match.terms.term_matrix` of a corpus given chunk by
     chunk (DataFrames in corpus order), equal to the matrix of the whole
-    corpus: each chunk is counted without cut-offs, the counts are merged
-    by term (sums are associative), and ``min_count`` / ``min_docs`` are
+    corpus: each chunk is counted without cut-offs (its counts wait in a
+    temporary folder), the totals and document frequencies are summed by
+    term (sums are associative), and ``min_count`` / ``min_docs`` are
     applied to the corpus totals.  ``options`` are passed on
     (``ngram_range``, ``stop_words``, ``part``, ``segmentation``)."""
+    import tempfile
+
     import numpy as np
     import scipy.sparse as sp
 
@@ -201,34 +204,45 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
 
     check_int("min_count", min_count, low=1)
     check_int("min_docs", min_docs, low=1)
-    parts = [term_matrix(chunk, min_count=1, min_docs=1, **options) for chunk in chunks]
-    if not parts:
-        raise ValueError("chunks: expected at least one chunk of documents, got none")
-    vocab = sorted(set().union(*(m.terms for m in parts)))
-    column = {term: j for j, term in enumerate(vocab)}
-    totals = np.zeros(len(vocab), dtype=np.int64)
-    dfs = np.zeros(len(vocab), dtype=np.int64)
-    maps = []
-    for m in parts:
-        ids = np.fromiter((column[t] for t in m.terms), dtype=np.int64, count=len(m.terms))
-        maps.append(ids)
-        np.add.at(totals, ids, np.asarray(m.counts.sum(axis=0)).ravel())
-        np.add.at(dfs, ids, np.diff(m.counts.tocsc().indptr))
-    keep = (totals >= min_count) & (dfs >= min_docs)
-    remap = np.full(len(vocab), -1, dtype=np.int64)
-    remap[keep] = np.arange(int(keep.sum()), dtype=np.int64)
-    blocks = []
-    for m, ids in zip(parts, maps):
-        new = remap[ids]
-        cols = np.flatnonzero(new >= 0)
-        sub = m.counts[:, cols].tocoo()
-        blocks.append(sp.csr_matrix((sub.data, (sub.row, new[cols][sub.col])), shape=(m.shape[0], int(keep.sum())),
-                                    dtype=np.int64))
-    counts = sp.vstack(blocks, format="csr")
-    counts.sort_indices()
-    return TermMatrix(counts, tuple(t for t, k in zip(vocab, keep) if k),
-                      tuple(d for m in parts for d in m.doc_ids),
-                      np.concatenate([m.doc_tokens for m in parts]))
+    column: dict[str, int] = {}  # term -> id in order of first sight
+    totals = np.zeros(0, dtype=np.int64)
+    dfs = np.zeros(0, dtype=np.int64)
+    maps: list[np.ndarray] = []
+    doc_ids: list[Any] = []
+    tokens: list[np.ndarray] = []
+    with tempfile.TemporaryDirectory(prefix="framing-terms-") as scratch:
+        for number, chunk in enumerate(chunks):
+            m = term_matrix(chunk, min_count=1, min_docs=1, **options)
+            ids = np.fromiter((column.setdefault(t, len(column)) for t in m.terms), dtype=np.int64, count=len(m.terms))
+            if len(column) > len(totals):
+                grow = len(column) - len(totals)
+                totals = np.concatenate([totals, np.zeros(grow, dtype=np.int64)])
+                dfs = np.concatenate([dfs, np.zeros(grow, dtype=np.int64)])
+            totals[ids] += np.asarray(m.counts.sum(axis=0), dtype=np.int64).ravel()  # ids are distinct
+            dfs[ids] += np.diff(m.counts.tocsc().indptr)
+            sp.save_npz(f"{scratch}/{number}.npz", m.counts, compressed=False)
+            maps.append(ids)
+            doc_ids.extend(m.doc_ids)
+            tokens.append(m.doc_tokens)
+            del m
+        if not maps:
+            raise ValueError("chunks: expected at least one chunk of documents, got none")
+        terms = list(column)
+        del column
+        kept = sorted(np.flatnonzero((totals >= min_count) & (dfs >= min_docs)).tolist(), key=terms.__getitem__)
+        remap = np.full(len(terms), -1, dtype=np.int64)
+        remap[np.asarray(kept, dtype=np.int64)] = np.arange(len(kept), dtype=np.int64)
+        blocks = []
+        for number, ids in enumerate(maps):
+            counts = sp.load_npz(f"{scratch}/{number}.npz")
+            new = remap[ids]
+            cols = np.flatnonzero(new >= 0)
+            sub = counts[:, cols].tocoo()
+            blocks.append(sp.csr_matrix((sub.data, (sub.row, new[cols][sub.col])), shape=(counts.shape[0], len(kept)),
+                                        dtype=np.int64))
+    matrix = sp.vstack(blocks, format="csr")
+    matrix.sort_indices()
+    return TermMatrix(matrix, tuple(terms[j] for j in kept), tuple(doc_ids), np.concatenate(tokens))
 
 
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from .. import __version__
-from .helpers import EXPLORER_PASSAGES, slug
+from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, slug
 from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
 from .store import canonical_bytes, sha256_bytes, write_atomic
 
@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Writer", "build_outputs", "table_bytes", "write_outputs"]
 
-#: Example passages come from at most this many outlets per category (those with most hits).
-MAX_PASSAGE_OUTLETS = 8
 #: Resolution of the PNG inlined in the report: 8-point axis text is 11 px
 #: shown at its natural size (the configured formats keep ``outputs.dpi``).
 REPORT_DPI = 100
@@ -222,7 +220,8 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
         sections=tuple(sections),
         passages=tuple(passages),
         footer=f"framing {__version__} · run {tables.run_hash} · verify with `framing verify <this folder>`",
-        explorer=(explorer_data(_passage_frame(tables), tables.passage_hits, per_entry=EXPLORER_PASSAGES)
+        explorer=(explorer_data(_passage_frame(tables), tables.passage_hits, per_entry=EXPLORER_PASSAGES,
+                                max_entries=EXPLORER_ENTRIES)
                   if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
     put("report.html", render_report(data).encode("utf-8"))

@@ -197,6 +197,26 @@ class RunTables:
         return html_summary("RunTables", rows, tables=[("tables", ("section", "table", "rows"), self.table_sizes())])
 
 
+def _ordered(value: Any) -> Any:
+    """JSON data with every object as ``{"items": [[key, value], ...]}``:
+    the cache writes sorted keys, and the facts keep their order (e.g.
+    ``filtered`` in the order the filters apply), cached or not."""
+    if isinstance(value, dict):
+        return {"items": [[k, _ordered(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def _unordered(value: Any) -> Any:
+    """Inverse of :func:`_ordered`."""
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value["items"]}
+    if isinstance(value, list):
+        return [_unordered(v) for v in value]
+    return value
+
+
 class Stages:
     """Compute one run's stages, each once, cached by content (see the
     module notes for the public surface)."""
@@ -299,7 +319,8 @@ class Stages:
         meta = facts = None
         if TextStore.exists(folder):
             meta = self._cache.get_frame("corpus", key)
-            facts = self._cache.get_json("corpus-facts", key)
+            stored = self._cache.get_json("corpus-facts", key)
+            facts = _unordered(stored) if stored is not None else None
         if meta is None or facts is None:
             frame, facts = load_corpus(self._config.corpus, seed=seed)
             meta, texts = split_corpus(frame)
@@ -308,7 +329,7 @@ class Stages:
             TextStore.write(texts, folder, chunk_rows=self._chunk_rows, column_order=columns)
             del texts
             self._cache.put_frame("corpus", key, meta)
-            self._cache.put_json("corpus-facts", key, facts)
+            self._cache.put_json("corpus-facts", key, _ordered(facts))
         self._log(f"corpus: {facts['n_documents']} documents from {facts['n_outlets']} outlets")
         self._corpus = CorpusResult(meta=meta, texts=TextStore(folder), key=key, facts=MappingProxyType(facts))
         self._timed("corpus", started)

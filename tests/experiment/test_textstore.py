@@ -108,3 +108,17 @@ def test_tiny_chunks_give_the_same_run_and_a_cached_run_reads_no_text(project, m
     again = run(config, runs_dir=project / "runs")
     assert {"corpus", "scores", "hits", "keyness", "passage-texts"} <= set(again.cache_hits)
     assert (again.run_dir / "report.html").read_bytes() == (whole.run_dir / "report.html").read_bytes()
+
+
+def test_a_cached_corpus_keeps_the_order_of_its_facts(project):
+    import shutil
+
+    config = load_config(project / "exp.toml", overrides=[LIGHT, "corpus.filters.exclude={outlet = ['calm']}",
+                                                          "corpus.filters.min_tokens=1"])
+    first = run(config, runs_dir=project / "runs")
+    report = (first.run_dir / "report.html").read_bytes()
+    assert b"exclude outlet: 6, repeated lines: no text left: 0, min_tokens: 0" in report  # order applied
+    shutil.rmtree(first.run_dir)
+    again = run(config, runs_dir=project / "runs")
+    assert "corpus-facts" in again.cache_hits
+    assert (again.run_dir / "report.html").read_bytes() == report
