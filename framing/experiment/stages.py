@@ -11,7 +11,9 @@ a key made of the content hashes it depends on (see
 =============  ==============================================================
 stage          key
 =============  ==============================================================
-corpus         corpus file hash, ``[corpus]`` options, framing version
+corpus         corpus file hash, ``[corpus]`` options, framing version (the
+               metadata table; the texts go to ``corpus-texts/<key>``, a
+               :class:`~framing.experiment.textstore.TextStore`)
 scores         corpus key, lexicon hash, ``[preprocessing]``
 hits           corpus key, lexicon hash, ``preprocessing.part``
 statistics     scores key, the comparison's options and derived seed
@@ -21,7 +23,17 @@ validation     sample: corpus key, lexicon hash, part, voice, sample options,
                seed; sheets: the sheets' hashes, options, seed; spans: the
                dataset's, annotations' and baselines' hashes, lexicon hash,
                options
+passage-texts  corpus key, part, the doc ids the report's passages can
+               quote (:func:`~framing.experiment.helpers.passage_documents`)
 =============  ==============================================================
+
+Memory: only the corpus metadata stays in memory; scores, hits and
+keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
+and merge per-chunk results in corpus order (scores and hits are per
+document; term counts are summed by term before the cut-offs), so their
+tables equal those of one pass over the whole corpus.  Classifiers and
+validation samples read the whole texts while they run.  A run whose
+stages are all cached reads no text.
 
 Public surface
 --------------
