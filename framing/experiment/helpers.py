@@ -64,11 +64,10 @@ def passage_documents(hits: Any, *, per_cell: int, per_entry: int = EXPLORER_PAS
         return set()
     import pandas as pd
 
-    h = pd.DataFrame({"category": hits["category"].astype(str).to_numpy(dtype=object),
-                      "outlet": hits["outlet"].astype(str).to_numpy(dtype=object),
-                      "entry": hits["entry"].astype(str).to_numpy(dtype=object),
-                      "doc_id": hits["doc_id"].astype(str).to_numpy(dtype=object)})
-    sizes = h.groupby(["category", "outlet"], sort=True).size().reset_index(name="n")
+    h = pd.DataFrame({name: hits[name].astype(str) for name in ("category", "outlet", "entry", "doc_id")})
+    sizes = h.groupby(["category", "outlet"], sort=True).size().reset_index(name="n")  # hits, as the report counts
+    counts = h.groupby(["category", "entry"], sort=True).size()
+    h = h.drop_duplicates().reset_index(drop=True)  # then one row per cue and document is all the choice needs
     sizes = sizes.sort_values(["category", "n", "outlet"], ascending=[True, False, True], kind="mergesort")
     top = sizes.groupby("category", sort=True).head(max_outlets)
     shown = set(zip(top["category"], top["outlet"]))
@@ -76,7 +75,6 @@ def passage_documents(hits: Any, *, per_cell: int, per_entry: int = EXPLORER_PAS
     cells = cells.drop_duplicates(["category", "outlet", "doc_id"]).sort_values(
         ["category", "outlet", "doc_id"], kind="mergesort")
     wanted = set(cells.groupby(["category", "outlet"], sort=True).head(per_cell)["doc_id"])
-    counts = h.groupby(["category", "entry"], sort=True).size()
     cues = set(sorted(counts.index, key=lambda k: (-int(counts[k]), k[0], k[1]))[:max_entries])
     firsts = h[[(c, e) in cues for c, e in zip(h["category"], h["entry"])]]
     firsts = firsts.drop_duplicates(["category", "entry", "doc_id"]).sort_values(

@@ -198,12 +198,17 @@ class RunTables:
                 for name, table in c.tables.items()]
         return out
 
+    def _n_documents(self) -> int:
+        # the metadata table, never the texts (a corpus given as a bare frame is counted by its rows)
+        meta = getattr(self.corpus, "meta", None)
+        return len(meta) if meta is not None else len(self.corpus.frame)
+
     def __repr__(self) -> str:
         return short_repr("RunTables", repr(self.config.name), f"hash {self.run_hash[:12]}",
-                          f"{len(self.corpus.meta)} documents", f"{len(self.table_sizes())} tables")
+                          f"{self._n_documents()} documents", f"{len(self.table_sizes())} tables")
 
     def _repr_html_(self) -> str:
-        rows = [("run", self.config.name), ("run hash", self.run_hash), ("documents", len(self.corpus.meta)),
+        rows = [("run", self.config.name), ("run hash", self.run_hash), ("documents", self._n_documents()),
                 ("lexicons", len(self.lexicons)), ("comparisons", len(self.comparisons)),
                 ("keyness", len(self.keyness)), ("classifiers", len(self.classifiers))]
         return html_summary("RunTables", rows, tables=[("tables", ("section", "table", "rows"), self.table_sizes())])
