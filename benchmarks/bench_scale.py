@@ -93,6 +93,60 @@ def run(argv: list[str]) -> dict:
             "rss_main": float(rss_self), "rss_workers": float(rss_kids)}
 
 
+RUN_CONFIG = """schema_version = 1
+name = "bench-run"
+seed = 1
+
+[corpus]
+path = "{corpus}"
+
+[[lexicons]]
+name = "framing-cues"
+
+[[comparisons]]
+id = "outlets"
+by = "outlet"
+methods = ["welch"]
+
+[[keyness]]
+id = "words"
+by = "outlet"
+min_count = 200
+min_docs = 20
+stop_words = ["@english", "@numbers"]
+
+[outputs]
+figures = []
+examples = 2
+
+[runtime]
+n_jobs = {n_jobs}
+cache_dir = "{cache}"
+"""
+
+
+def bench_run(scratch: Path, sizes: list[int], n_jobs: int) -> None:
+    """``framing run`` (issue 13) on the generated corpora: a cold run, then
+    the same config again with every stage cached; wall, CPU-s (main +
+    workers) and peak RSS of each."""
+    import shutil
+
+    print(f"{'size':>8} {'framing run':<11} {'wall s':>7} {'CPU main':>8} {'CPU wrk':>8} {'RSS main':>8} {'RSS wrk':>8}")
+    for n in sizes:
+        corpus = make_corpus(scratch, n)
+        folder = scratch / f"run_{n}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        config = folder / "bench.toml"
+        config.write_text(RUN_CONFIG.format(corpus=corpus.as_posix(), n_jobs=n_jobs,
+                                            cache=(folder / "cache").as_posix()), encoding="utf-8")
+        for label in ("cold", "cached"):
+            shutil.rmtree(folder / "runs", ignore_errors=True)  # the run folder, not the stage cache
+            r = run(["run", str(config), "--runs-dir", str(folder / "runs"), "--quiet"])
+            print(f"{n:>8} {label:<11} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
+                  f"{r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
@@ -101,10 +155,14 @@ def main() -> None:
     parser.add_argument("--scratch", default=None, help="folder for generated corpora (default: a temp folder)")
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--only", nargs="+", default=None, help="run only these configurations (names below)")
+    parser.add_argument("--framing-run", action="store_true", help="measure `framing run` (cold, cached) instead")
     args = parser.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="framing-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
+    if args.framing_run:
+        bench_run(scratch, sizes, args.n_jobs)
+        return
     jobs = str(args.n_jobs)
     configs = [  # (name, input: jsonl or shards, extra arguments)
         ("in-memory", "jsonl", ["--n-jobs", jobs]),

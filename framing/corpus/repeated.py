@@ -228,14 +228,32 @@ def remove_repeated_lines(frame: pd.DataFrame, *, by: str = "outlet", min_share:
         range, naming the parameter.
     """
     _check(frame, by, min_share, min_docs, min_outlet_docs)
-    keys = _doc_keys(frame)
-    repeated = _repeated(frame, keys, by, min_share, min_docs, min_outlet_docs)
     out = frame.copy()
     texts = list(out["text"])
     plates = list(out["boilerplate"]) if "boilerplate" in out.columns else [None] * len(out)
-    groups = out[by].to_numpy()
-    for i, (g, found) in enumerate(zip(groups, keys)):
-        table = repeated.get(g)
+    rows_of: dict[Any, list[int]] = {}
+    for i, g in enumerate(out[by].to_numpy()):
+        rows_of.setdefault(g, []).append(i)
+    repeated: dict[Any, dict[str, list]] = {}
+    # one outlet at a time: only its line keys are held (the rule is per outlet)
+    for g, rows in rows_of.items():
+        if len(rows) < min_outlet_docs:
+            continue
+        sub = frame.iloc[rows]
+        keys = _doc_keys(sub)
+        found_here = _repeated(sub, keys, by, min_share, min_docs, min_outlet_docs)
+        if found_here:
+            repeated.update(found_here)
+            _move(rows, keys, found_here.get(g) or {}, texts, plates)
+        del sub, keys
+    out["text"] = texts
+    out["boilerplate"] = plates
+    return out, _removed_table(repeated)
+
+
+def _move(rows: list[int], keys: list[list[tuple[int, int, bytes]]], table: dict, texts: list, plates: list) -> None:
+    """Move the repeated segments of the documents ``rows`` (in place)."""
+    for i, found in zip(rows, keys):
         if not table:
             continue
         moved = [(s, e, k) for s, e, k in found if k in table]
@@ -259,12 +277,13 @@ def remove_repeated_lines(frame: pd.DataFrame, *, by: str = "outlet", min_share:
         old = plates[i]
         removed_text = "\n".join(text[s:e].strip() for s, e, _ in moved)
         plates[i] = removed_text if not isinstance(old, str) or not old else f"{old}\n{removed_text}"
-    out["text"] = texts
-    out["boilerplate"] = plates
+
+
+def _removed_table(repeated: dict[Any, dict[str, list]]) -> pd.DataFrame:
     rows = [(g, key.decode("utf-8"), entry[2], entry[0], entry[1], entry[0] / entry[1], entry[3])
             for g, table in repeated.items() for key, entry in table.items()]
     table = pd.DataFrame(rows, columns=list(REPEATED_COLUMNS))
     table = table.astype({"outlet": str, "line": str, "example": str, "n_docs": np.int64, "outlet_docs": np.int64,
                           "share": float, "n_removed": np.int64})
     table = table.sort_values(["outlet", "n_docs", "line"], ascending=[True, False, True], kind="mergesort")
-    return out, table.reset_index(drop=True)
+    return table.reset_index(drop=True)

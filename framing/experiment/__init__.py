@@ -9,8 +9,11 @@
   every table of a run (the compute side).
 * :mod:`.outputs`, :mod:`.sections` — tables, figures and the report of a
   run from the tables they are handed (the rendering side).
-* :mod:`.helpers` — ``slug``, ``present``, ``new_figure`` (both sides).
+* :mod:`.helpers` — ``slug``, ``present``, ``new_figure``,
+  ``passage_documents`` (both sides).
 * :mod:`.store` — run folders, the stage cache, hashes and verification.
+* :mod:`.textstore` — the corpus texts on disk in chunks (a run keeps
+  only the metadata in memory; issue 13).
 * :mod:`.runner` — :func:`run`, :func:`verify`, :func:`reproduce`.
 
 This is the only package that composes stages and writes files.

@@ -15,10 +15,11 @@ and the step's name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from ..check import check_int
 from ..seeds import derive_seed
 from ..vocab import DEFAULTS, default_omnibus_methods, design_of
 from .config import ComparisonConfig, KeynessConfig
@@ -26,6 +27,7 @@ from .corpus import text_values
 
 __all__ = [
     "ComparisonData",
+    "chunked_term_matrix",
     "comparison_data",
     "comparison_table_names",
     "compute_comparison",
@@ -184,9 +186,69 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
     return {name: out[name] for name in comparison_table_names(cmp)}
 
 
+def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, min_docs: int = 1,
+                        **options: Any) -> Any:
+    """:func:`framing.match.terms.term_matrix` of a corpus given chunk by
+    chunk (DataFrames in corpus order), equal to the matrix of the whole
+    corpus: each chunk is counted without cut-offs (its counts wait in a
+    temporary folder), the totals and document frequencies are summed by
+    term (sums are associative), and ``min_count`` / ``min_docs`` are
+    applied to the corpus totals.  ``options`` are passed on
+    (``ngram_range``, ``stop_words``, ``part``, ``segmentation``)."""
+    import tempfile
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from ..match.terms import TermMatrix, term_matrix
+
+    check_int("min_count", min_count, low=1)
+    check_int("min_docs", min_docs, low=1)
+    column: dict[str, int] = {}  # term -> id in order of first sight
+    totals = np.zeros(0, dtype=np.int64)
+    dfs = np.zeros(0, dtype=np.int64)
+    maps: list[np.ndarray] = []
+    doc_ids: list[Any] = []
+    tokens: list[np.ndarray] = []
+    with tempfile.TemporaryDirectory(prefix="framing-terms-") as scratch:
+        for number, chunk in enumerate(chunks):
+            m = term_matrix(chunk, min_count=1, min_docs=1, **options)
+            ids = np.fromiter((column.setdefault(t, len(column)) for t in m.terms), dtype=np.int64, count=len(m.terms))
+            if len(column) > len(totals):
+                grow = len(column) - len(totals)
+                totals = np.concatenate([totals, np.zeros(grow, dtype=np.int64)])
+                dfs = np.concatenate([dfs, np.zeros(grow, dtype=np.int64)])
+            totals[ids] += np.asarray(m.counts.sum(axis=0), dtype=np.int64).ravel()  # ids are distinct
+            dfs[ids] += np.diff(m.counts.tocsc().indptr)
+            sp.save_npz(f"{scratch}/{number}.npz", m.counts, compressed=False)
+            maps.append(ids)
+            doc_ids.extend(m.doc_ids)
+            tokens.append(m.doc_tokens)
+            del m
+        if not maps:
+            raise ValueError("chunks: expected at least one chunk of documents, got none")
+        terms = list(column)
+        del column
+        kept = sorted(np.flatnonzero((totals >= min_count) & (dfs >= min_docs)).tolist(), key=terms.__getitem__)
+        remap = np.full(len(terms), -1, dtype=np.int64)
+        remap[np.asarray(kept, dtype=np.int64)] = np.arange(len(kept), dtype=np.int64)
+        blocks = []
+        for number, ids in enumerate(maps):
+            counts = sp.load_npz(f"{scratch}/{number}.npz")
+            new = remap[ids]
+            cols = np.flatnonzero(new >= 0)
+            sub = counts[:, cols].tocoo()
+            blocks.append(sp.csr_matrix((sub.data, (sub.row, new[cols][sub.col])), shape=(counts.shape[0], len(kept)),
+                                        dtype=np.int64))
+    matrix = sp.vstack(blocks, format="csr")
+    matrix.sort_indices()
+    return TermMatrix(matrix, tuple(terms[j] for j in kept), tuple(doc_ids), np.concatenate(tokens))
+
+
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
                     stop_words: Sequence[str] | None = None, alpha0: float | None = None,
-                    segmentation: str = DEFAULTS["segmentation"]) -> pd.DataFrame:
+                    segmentation: str = DEFAULTS["segmentation"],
+                    chunks: Callable[[], Iterable[pd.DataFrame]] | None = None) -> pd.DataFrame:
     """Run one keyness entry: a document × term matrix with the entry's
     explicit cut-offs (:func:`framing.match.terms.term_matrix`), then the named
     method (:func:`framing.stats.keyness.log_odds`,
@@ -217,6 +279,12 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     segmentation : {"char", "jieba"}, default "char"
         How runs of Han/Kana become terms (``preprocessing.segmentation``;
         :func:`framing.match.terms.term_matrix`).
+    chunks : callable, optional
+        Returns the corpus chunk by chunk (DataFrames with ``doc_id`` and
+        ``part``, in the order of ``frame``'s rows); the terms are then
+        counted per chunk and merged (:func:`chunked_term_matrix`, the
+        same matrix), and ``frame`` only needs ``doc_id`` and ``entry.by``.
+        ``framing run`` passes its stored texts this way.
     """
     from ..stats.keyness import document_keyness, keyness, log_odds
     from ..match.terms import is_number_term, stop_list, term_matrix, without_terms
@@ -231,9 +299,16 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
                   if w not in words]
     numbers = "@numbers" in words
     words = [w for w in words if w != "@numbers"]
-    matrix = term_matrix(frame, ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
-                         stop_words=words if words or stop_words is not None else None, part=part,
-                         segmentation=segmentation)
+    counting = dict(ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
+                    stop_words=words if words or stop_words is not None else None, part=part,
+                    segmentation=segmentation)
+    if chunks is None:
+        matrix = term_matrix(frame, **counting)
+    else:
+        matrix = chunked_term_matrix(chunks(), **counting)
+        if matrix.doc_ids != tuple(str(d) for d in frame["doc_id"].tolist()):
+            raise ValueError(f"chunks: the chunks hold {len(matrix.doc_ids)} documents that are not the "
+                             f"{len(frame)} rows of frame in order")
     if numbers:
         matrix = without_terms(matrix, is_number_term)
     groups = frame[entry.by].to_numpy()

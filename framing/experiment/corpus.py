@@ -102,8 +102,10 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         fallback_encoding=config.fallback_encoding or None,
         dedupe=config.dedupe in ("exact", "near"),
     )
+    del source  # the dataset's own frame: read_corpus made the corpus frame from it
     report = corpus.report
     frame = corpus.frame
+    del corpus
     n_near = 0
     if config.dedupe == "near" and len(frame) > 1:
         pairs = find_near_duplicates(frame, threshold=config.near_threshold, random_state=seed)
@@ -115,11 +117,12 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
     repeated: dict[str, Any] = {"mode": config.repeated_lines, "n_lines": 0, "n_removed": 0,
                                 "n_documents_changed": 0, "per_outlet": {}, "lines": []}
     if config.repeated_lines == "remove" and len(frame):
-        before = frame["text"].to_numpy()
+        # a moved segment has a token character, so a changed text is a shorter one (no copy of the texts kept)
+        before = frame["text"].map(lambda t: len(t) if isinstance(t, str) else -1).to_numpy()
         frame, table = remove_repeated_lines(frame, min_share=config.repeated_min_share,
                                              min_docs=config.repeated_min_docs,
                                              min_outlet_docs=config.repeated_min_outlet_docs)
-        changed = frame["text"].to_numpy() != before
+        changed = frame["text"].map(lambda t: len(t) if isinstance(t, str) else -1).to_numpy() != before
         emptied = (frame["text"] == "").to_numpy()
         filtered["repeated lines: no text left"] = int(emptied.sum())
         frame = frame[~emptied]

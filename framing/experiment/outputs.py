@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from .. import __version__
-from .helpers import slug
+from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, slug
 from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
 from .store import canonical_bytes, sha256_bytes, write_atomic
 
@@ -32,13 +32,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Writer", "build_outputs", "table_bytes", "write_outputs"]
 
-#: Example passages come from at most this many outlets per category (those with most hits).
-MAX_PASSAGE_OUTLETS = 8
 #: Resolution of the PNG inlined in the report: 8-point axis text is 11 px
 #: shown at its natural size (the configured formats keep ``outputs.dpi``).
 REPORT_DPI = 100
-#: Passages per cue in the report's cue explorer (distinct documents).
-EXPLORER_PASSAGES = 5
 #: Reader warnings shown in the report (all are in run.log).
 MAX_WARNINGS_SHOWN = 20
 
@@ -178,6 +174,13 @@ def _cleaning_section(w: Writer, facts: dict):
     return Section(id="cleaning", title="Input cleaning", blocks=(block,))
 
 
+def _passage_frame(tables: RunTables) -> pd.DataFrame:
+    """The corpus the passages are cut from: the run's
+    ``passage_texts`` (only the texts a passage can come from), else the
+    whole corpus."""
+    return tables.passage_texts if tables.passage_texts is not None else tables.corpus.frame
+
+
 def config_text(tables: RunTables) -> str:
     """The resolved config as indented JSON, for the report (without
     ``[runtime]``, like ``config.json``: how a run was executed never
@@ -200,7 +203,7 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     cleaning = _cleaning_section(w, tables.corpus.facts)
     if cleaning is not None:
         sections.append(cleaning)
-    passages = (select_passages(tables.corpus.frame, _passage_hits(tables.passage_hits), per_cell=cfg.outputs.examples)
+    passages = (select_passages(_passage_frame(tables), _passage_hits(tables.passage_hits), per_cell=cfg.outputs.examples)
                 if cfg.outputs.examples else ())
     warned = tables.corpus.facts["reader_warnings"]
     if warned:
@@ -217,7 +220,8 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
         sections=tuple(sections),
         passages=tuple(passages),
         footer=f"framing {__version__} · run {tables.run_hash} · verify with `framing verify <this folder>`",
-        explorer=(explorer_data(tables.corpus.frame, tables.passage_hits, per_entry=EXPLORER_PASSAGES)
+        explorer=(explorer_data(_passage_frame(tables), tables.passage_hits, per_entry=EXPLORER_PASSAGES,
+                                max_entries=EXPLORER_ENTRIES)
                   if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
     put("report.html", render_report(data).encode("utf-8"))

@@ -11,7 +11,9 @@ a key made of the content hashes it depends on (see
 =============  ==============================================================
 stage          key
 =============  ==============================================================
-corpus         corpus file hash, ``[corpus]`` options, framing version
+corpus         corpus file hash, ``[corpus]`` options, framing version (the
+               metadata table; the texts go to ``corpus-texts/<key>``, a
+               :class:`~framing.experiment.textstore.TextStore`)
 scores         corpus key, lexicon hash, ``[preprocessing]``
 hits           corpus key, lexicon hash, ``preprocessing.part``
 statistics     scores key, the comparison's options and derived seed
@@ -21,7 +23,17 @@ validation     sample: corpus key, lexicon hash, part, voice, sample options,
                seed; sheets: the sheets' hashes, options, seed; spans: the
                dataset's, annotations' and baselines' hashes, lexicon hash,
                options
+passage-texts  corpus key, part, the doc ids the report's passages can
+               quote (:func:`~framing.experiment.helpers.passage_documents`)
 =============  ==============================================================
+
+Memory: only the corpus metadata stays in memory; scores, hits and
+keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
+and merge per-chunk results in corpus order (scores and hits are per
+document; term counts are summed by term before the cut-offs), so their
+tables equal those of one pass over the whole corpus.  Classifiers and
+validation samples read the whole texts while they run.  A run whose
+stages are all cached reads no text.
 
 Public surface
 --------------
@@ -39,8 +51,10 @@ once per run; and
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
@@ -57,7 +71,9 @@ from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier
 from .frames import FRAME_TABLES, evaluate_frames
 from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict,
                      preprocessing_dict)
+from .helpers import EXPLORER_PASSAGES, passage_documents
 from .store import StageCache
+from .textstore import CHUNK_ROWS, TextStore, concat_rows, split_corpus
 from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
 __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
@@ -76,12 +92,26 @@ class StageError(ValueError):
 
 @dataclass(frozen=True)
 class CorpusResult:
-    """The run's corpus: the documents, their cache key and the counts the
-    report shows (:func:`framing.experiment.corpus.load_corpus`)."""
+    """The run's corpus (:func:`framing.experiment.corpus.load_corpus`):
+    ``meta``, every column but the text parts (one row per document, in
+    corpus order), ``texts``, the text parts on disk
+    (:class:`~framing.experiment.textstore.TextStore`, read chunk by
+    chunk), the cache key and the counts the report shows.
+    :attr:`frame` joins both back into the whole corpus frame (it reads
+    every text: for callers that need them all)."""
 
-    frame: pd.DataFrame
+    meta: pd.DataFrame
+    texts: TextStore
     key: str
     facts: Mapping[str, Any]
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """The whole corpus (metadata and text columns), read from disk."""
+        return self.texts.join(self.meta)
+
+    def __len__(self) -> int:
+        return len(self.meta)
 
 
 @dataclass(frozen=True)
@@ -156,6 +186,7 @@ class RunTables:
     classifiers: tuple[ClassifierResult, ...]
     passage_hits: pd.DataFrame
     validation: tuple[ValidationResult, ...] = ()
+    passage_texts: pd.DataFrame | None = None
 
     def table_sizes(self) -> list[tuple[str, str, int]]:
         """``(section, id, rows)`` of every computed table, in config order."""
@@ -167,15 +198,40 @@ class RunTables:
                 for name, table in c.tables.items()]
         return out
 
+    def _n_documents(self) -> int:
+        # the metadata table, never the texts (a corpus given as a bare frame is counted by its rows)
+        meta = getattr(self.corpus, "meta", None)
+        return len(meta) if meta is not None else len(self.corpus.frame)
+
     def __repr__(self) -> str:
         return short_repr("RunTables", repr(self.config.name), f"hash {self.run_hash[:12]}",
-                          f"{len(self.corpus.frame)} documents", f"{len(self.table_sizes())} tables")
+                          f"{self._n_documents()} documents", f"{len(self.table_sizes())} tables")
 
     def _repr_html_(self) -> str:
-        rows = [("run", self.config.name), ("run hash", self.run_hash), ("documents", len(self.corpus.frame)),
+        rows = [("run", self.config.name), ("run hash", self.run_hash), ("documents", self._n_documents()),
                 ("lexicons", len(self.lexicons)), ("comparisons", len(self.comparisons)),
                 ("keyness", len(self.keyness)), ("classifiers", len(self.classifiers))]
         return html_summary("RunTables", rows, tables=[("tables", ("section", "table", "rows"), self.table_sizes())])
+
+
+def _ordered(value: Any) -> Any:
+    """JSON data with every object as ``{"items": [[key, value], ...]}``:
+    the cache writes sorted keys, and the facts keep their order (e.g.
+    ``filtered`` in the order the filters apply), cached or not."""
+    if isinstance(value, dict):
+        return {"items": [[k, _ordered(v)] for k, v in value.items()]}
+    if isinstance(value, list):
+        return [_ordered(v) for v in value]
+    return value
+
+
+def _unordered(value: Any) -> Any:
+    """Inverse of :func:`_ordered`."""
+    if isinstance(value, dict):
+        return {k: _unordered(v) for k, v in value["items"]}
+    if isinstance(value, list):
+        return [_unordered(v) for v in value]
+    return value
 
 
 class Stages:
@@ -183,8 +239,10 @@ class Stages:
     module notes for the public surface)."""
 
     def __init__(self, config: Config, *, plan: Any, cache: StageCache, log: Callable[[str], None],
-                 progress: Callable[[str, int], Any] | None = None) -> None:
+                 progress: Callable[[str, int], Any] | None = None, chunk_rows: int = CHUNK_ROWS) -> None:
         self._config = config
+        self._chunk_rows = chunk_rows
+        self._scratch: Any = None
         self._plan = plan
         self._cache = cache
         self._log = log
@@ -235,6 +293,28 @@ class Stages:
             self._cache.put_frame(stage, key, frame)
         return frame
 
+    def _text_folder(self, key: str) -> Path:
+        """Where the corpus texts are stored: in the cache, else in a
+        scratch folder removed with this object."""
+        if self._cache.root is not None:
+            return Path(self._cache.root) / "corpus-texts" / key
+        if self._scratch is None:
+            self._scratch = tempfile.TemporaryDirectory(prefix="framing-texts-")
+        return Path(self._scratch.name) / key
+
+    def _chunks(self, columns: tuple[str, ...]) -> Any:
+        """The corpus chunk by chunk: metadata joined with the stored
+        ``columns`` (those the corpus has), in corpus order."""
+        corpus = self.corpus()
+        wanted = tuple(c for c in columns if c in corpus.texts.columns)
+        start = 0
+        for chunk in corpus.texts.chunks(wanted):
+            meta = corpus.meta.iloc[start:start + len(chunk)].reset_index(drop=True)
+            start += len(chunk)
+            for column in wanted:
+                meta[column] = chunk[column].to_numpy()
+            yield meta
+
     def _failed(self, section: str, entry_id: str, exc: ValueError) -> StageError:
         return StageError(f"{self._config.where(section, entry_id)}: {exc}")
 
@@ -251,15 +331,24 @@ class Stages:
         options.pop("path")
         seed = self.seed("corpus")
         key = StageCache.key(stage="corpus", version=__version__, options=options,
-                             input=self._plan.inputs["corpus.path"]["sha256"], seed=seed)
-        frame = self._cache.get_frame("corpus", key)
-        facts = self._cache.get_json("corpus-facts", key)
-        if frame is None or facts is None:
+                             input=self._plan.inputs["corpus.path"]["sha256"], seed=seed, layout="meta+texts")
+        folder = self._text_folder(key)
+        meta = facts = None
+        if TextStore.exists(folder):
+            meta = self._cache.get_frame("corpus", key)
+            stored = self._cache.get_json("corpus-facts", key)
+            facts = _unordered(stored) if stored is not None else None
+        if meta is None or facts is None:
             frame, facts = load_corpus(self._config.corpus, seed=seed)
-            self._cache.put_frame("corpus", key, frame)
-            self._cache.put_json("corpus-facts", key, facts)
+            meta, texts = split_corpus(frame)
+            columns = frame.columns
+            del frame
+            TextStore.write(texts, folder, chunk_rows=self._chunk_rows, column_order=columns)
+            del texts
+            self._cache.put_frame("corpus", key, meta)
+            self._cache.put_json("corpus-facts", key, _ordered(facts))
         self._log(f"corpus: {facts['n_documents']} documents from {facts['n_outlets']} outlets")
-        self._corpus = CorpusResult(frame=frame, key=key, facts=MappingProxyType(facts))
+        self._corpus = CorpusResult(meta=meta, texts=TextStore(folder), key=key, facts=MappingProxyType(facts))
         self._timed("corpus", started)
         return self._corpus
 
@@ -291,10 +380,11 @@ class Stages:
         started = time.monotonic()
 
         def compute() -> pd.DataFrame:
-            bar = self._progress(f"scoring ({lex_id})", len(corpus.frame)) if self._progress else None
-            try:
-                return score(corpus.frame, self.lexicon(lex_id), normalize=pre.normalize, voice=pre.voice,
-                             part=pre.part, n_jobs=self._config.runtime.n_jobs, progress=bar)
+            bar = self._progress(f"scoring ({lex_id})", len(corpus.meta)) if self._progress else None
+            try:  # per chunk of documents, concatenated in corpus order (scores are per document)
+                return concat_rows([score(chunk, self.lexicon(lex_id), normalize=pre.normalize, voice=pre.voice,
+                                          part=pre.part, n_jobs=self._config.runtime.n_jobs, progress=bar)
+                                    for chunk in self._chunks((pre.part,))])
             finally:
                 if bar is not None:
                     bar.close()
@@ -318,7 +408,8 @@ class Stages:
         part = self._config.preprocessing.part
         key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part,
                              **self._segmented())
-        return self._frame("hits", key, lambda: hits(corpus.frame, self.lexicon(lex_id), part=part, voice="all"))
+        return self._frame("hits", key, lambda: concat_rows([hits(chunk, self.lexicon(lex_id), part=part, voice="all")
+                                                             for chunk in self._chunks((part,))]))
 
     # -------------------------------------------------------------- analyses
 
@@ -348,7 +439,7 @@ class Stages:
         if ("comparisons", cmp.id) in self._done:
             return self._done["comparisons", cmp.id]
         scores, key = self._scored(cmp.lexicon)
-        frame = self.corpus().frame
+        frame = self.corpus().meta
         seed = self.seed("comparisons", cmp.id)
         options = entry_dict(cmp)
         started = time.monotonic()
@@ -391,7 +482,8 @@ class Stages:
 
         def compute() -> pd.DataFrame:
             try:
-                return compute_keyness(entry, corpus.frame, part=part, random_state=seed, **self._segmented())
+                return compute_keyness(entry, corpus.meta, part=part, random_state=seed,
+                                       chunks=lambda: self._chunks((part,)), **self._segmented())
             except ValueError as exc:
                 raise self._failed("keyness", entry.id, exc) from exc
 
@@ -406,7 +498,7 @@ class Stages:
         return next(i for i, e in enumerate(getattr(self._config, section)) if e.id == entry_id)
 
     def _classifier_data(self, entry: ClassifierConfig) -> tuple[pd.DataFrame, str]:
-        if entry.data is None:
+        if entry.data is None:  # the classifier needs the texts: read them for it, dropped after
             corpus = self.corpus()
             return corpus.frame, corpus.key
         digest = self._plan.inputs[f"classifiers[{self._index('classifiers', entry.id)}].data"]["sha256"]
@@ -566,4 +658,34 @@ class Stages:
         return RunTables(config=cfg, run_hash=self._plan.run_hash,
                          lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
                          corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,
-                         classifiers=classifiers, passage_hits=hits, validation=validation)
+                         classifiers=classifiers, passage_hits=hits, validation=validation,
+                         passage_texts=self.passage_texts(hits))
+
+    def passage_texts(self, hits: pd.DataFrame) -> pd.DataFrame:
+        """The corpus as the report's passages and cue explorer read it
+        (``doc_id``, ``outlet`` and the part the ``hits`` are in), with the
+        text of only the documents they can show
+        (:func:`~framing.experiment.outputs.passage_documents`) and ``""``
+        for the others; cached, so a cached run reads no text."""
+
+        corpus = self.corpus()
+        part = self._config.preprocessing.part
+        per_cell = self._config.outputs.examples
+        wanted = passage_documents(hits, per_cell=per_cell, per_entry=EXPLORER_PASSAGES) if per_cell else set()
+        key = StageCache.key(stage="passage-texts", corpus=corpus.key, part=part,
+                             doc_ids=sorted(wanted))
+
+        def compute() -> pd.DataFrame:
+            kept = []
+            if wanted:
+                for chunk in corpus.texts.chunks((part,) if part in corpus.texts.columns else ()):
+                    if part in chunk.columns:
+                        kept.append(chunk[chunk["doc_id"].astype(str).isin(wanted)])
+            texts = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"doc_id": [], part: []})
+            return pd.DataFrame({"doc_id": texts["doc_id"].astype(str).to_numpy(dtype=object),
+                                 "text": texts[part].to_numpy(dtype=object) if len(texts) else []})
+
+        found = self._frame("passage-texts", key, compute)
+        lookup = dict(zip(found["doc_id"], found["text"]))
+        return pd.DataFrame({"doc_id": corpus.meta["doc_id"].to_numpy(), "outlet": corpus.meta["outlet"].to_numpy(),
+                             part: [lookup.get(str(d), "") for d in corpus.meta["doc_id"]]})
