@@ -237,7 +237,7 @@ class _Rows:
             "denominator": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [normalize]),
         }, columns=list(SCORE_COLUMNS))
 
-    def select(self, keep: np.ndarray) -> "_Rows":
+    def select(self, keep: np.ndarray) -> _Rows:
         """The documents where ``keep`` (bool per document) is true; outlets
         left without a document are dropped from ``outlet_names``."""
         k = len(self.categories)
@@ -246,24 +246,6 @@ class _Rows:
         return _Rows(self.categories, [d for d, x in zip(self.doc_ids, keep.tolist()) if x],
                      codes.astype(np.int64).reshape(-1), [self.outlet_names[i] for i in used.tolist()],
                      self.count[cells], self.negated[cells], self.weight[cells], self.tokens[keep])
-
-    @staticmethod
-    def concat(pieces: list["_Rows"], categories: tuple[str, ...]) -> "_Rows":
-        """The documents of ``pieces`` in order (outlets numbered by first appearance)."""
-        names: dict[str, int] = {}
-        codes = []
-        for piece in pieces:
-            remap = np.array([names.setdefault(o, len(names)) for o in piece.outlet_names], dtype=np.int64)
-            codes.append(remap[piece.outlet_codes] if len(piece) else np.zeros(0, dtype=np.int64))
-        ids = [d for piece in pieces for d in piece.doc_ids]
-
-        def cat(name: str, dtype: Any) -> np.ndarray:
-            arrays = [getattr(piece, name) for piece in pieces]
-            return np.concatenate(arrays) if arrays else np.zeros(0, dtype=dtype)
-
-        return _Rows(categories, ids, cat("outlet_codes", np.int64) if not codes else np.concatenate(codes),
-                     list(names), cat("count", np.int32), cat("negated", np.int32), cat("weight", np.float64),
-                     cat("tokens", np.int32))
 
 
 def _score_rows(matcher: Matcher, records: list[tuple[str, str, str | None]], voice: str) -> _Rows:
@@ -345,7 +327,7 @@ class _CsvFormat:
     def body(self, rows: _Rows, *, part: str, voice: str, normalize: str) -> bytes:
         if not len(rows):
             return b""
-        sep, field, k = self.sep, self.field, len(rows.categories)
+        sep, field = self.sep, self.field
         outlets = [field(o) for o in rows.outlet_names]
         lead = [f"{field(d)}{sep}{outlets[c]}{sep}{field(part)}{sep}{field(voice)}{sep}"
                 for d, c in zip(rows.doc_ids, rows.outlet_codes.tolist())]
@@ -533,9 +515,8 @@ class _Writer:
         self.n_pending = 0
 
     def _flush(self, final: bool) -> None:
-        import pyarrow.parquet as pq
-
         import pyarrow as pa
+        import pyarrow.parquet as pq
 
         if self.handle is None:
             self.handle = pq.ParquetWriter(self.path, _parquet_schema(), compression="zstd")
