@@ -765,7 +765,10 @@ def score_files(
                "segmentation": segmentation}
     n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
                                     chunk_size=chunk_size, scheduler=scheduler)
-    parts = None if read_in == "main" else plan_parts(path, format=format, part_bytes=part_bytes,
+    # Dask: here only whether the corpus can be cut (one part a file, no line counted); it is cut once the
+    # number of workers is known
+    parts = None if read_in == "main" else plan_parts(path, format=format,
+                                                      part_bytes=part_bytes if engine == "local" else 1 << 62,
                                                       min_parts=n_jobs if engine == "local" else 1)
     if parts is None:
         if on_error == "skip" and report is None:
