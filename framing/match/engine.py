@@ -562,13 +562,22 @@ class _Writer:
             self.handle.close()
 
 
+_DASK_START = "fork"
+"""How a local Dask cluster starts its worker processes."""
+
+
 def _dask_client(scheduler: Any):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ImportError("engine='dask' needs dask.distributed: pip install 'framing-toolkit[dask]'") from None
     if scheduler is None:
-        cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
+        import dask
+
+        # the workers are forked from this process, which has imported framing and compiled the lexicon:
+        # spawned workers would import everything again (seconds of CPU each)
+        with dask.config.set({"distributed.worker.multiprocessing-method": _DASK_START}):
+            cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
         return client, [client, cluster]
     if isinstance(scheduler, Client):
