@@ -17,13 +17,16 @@ from the middle, so shard a large corpus into several ``.jsonl.gz``
 files; a glob pattern of shards).  Each worker runs
 :func:`read_and_score_part`: it reads its part with the corpus reader's
 own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
-chunk, returning compact rows, the part's :class:`OutletSums` and the
-part's read outcome (counts, skipped records, notes, kept ``doc_id``
+chunk, returning compact rows (int32/float64 arrays), the rows already
+formatted for the rows file (the CSV/TSV bytes, or pyarrow tables for
+Parquet: formatting is the workers' work, not the main process's), the
+part's :class:`OutletSums` and the part's read outcome (counts, skipped records, notes, kept ``doc_id``
 values with their lines and 64-bit hashes).  The main process merges the
 parts in input order (:class:`framing.corpus.readers.PartsMerger`: a
 ``doc_id`` repeated across parts raises, or is skipped and its rows and
 sums removed, exactly as the serial read would; the first error in input
-order is the one raised), writes the rows and adds the sums.  Its memory
+order is the one raised), writes the formatted rows as they are and
+adds the sums (only a part with skipped duplicates is re-formatted there).  Its memory
 is the parts in flight (``2 × workers``) plus 28 bytes per kept document
 for duplicate detection.  Other formats (JSON, CSV/TSV, Parquet,
 folders) and ``read_in="main"`` use :func:`score_stream` below.
@@ -37,10 +40,11 @@ folders) and ``read_in="main"`` use :func:`score_stream` below.
   each chunk's :class:`OutletSums` to the running total.  Its memory is
   bounded by the chunks in flight and the number of outlets, not by the
   corpus size (the reader alone keeps the set of seen ``doc_id``).
-* **Workers** run :func:`score_partition`, the pure chunk function: one
-  scan of the chunk (:func:`framing.match.scoring.score_texts`, the map
-  step of :func:`framing.match.score`), compact per-document rows
-  (int32 counts, categorical labels) and the chunk's per-outlet sums.
+* **Workers** run the chunk function (:func:`score_partition` is its
+  public form): one scan of the chunk
+  (:func:`framing.match.scoring.score_texts`, the map step of
+  :func:`framing.match.score`), compact per-document rows (int32 counts),
+  the rows formatted for the rows file and the chunk's per-outlet sums.
   The lexicon is compiled once per worker process.
 * ``engine="local"``: ``n_jobs`` worker processes
   (``n_jobs=1``: in the main process).
@@ -48,7 +52,11 @@ folders) and ``read_in="main"`` use :func:`score_stream` below.
   are tasks on a ``distributed`` cluster; the lexicon is broadcast to the
   workers once.  ``scheduler`` is a scheduler address or a
   ``distributed.Client``; ``None`` starts a ``LocalCluster`` on this
-  machine for the call.  To use a real cluster start a scheduler and
+  machine for the call, whose worker processes are forked from the
+  calling process (Dask's ``multiprocessing-method="fork"``: they start
+  with framing imported and the lexicon compiled instead of importing
+  everything again; a cluster passed as ``scheduler`` keeps its own
+  settings).  To use a real cluster start a scheduler and
   workers with the same ``framing`` version installed, e.g. with
   dask-jobqueue (``SLURMCluster(...).scale(jobs=8)``, then pass
   ``cluster.scheduler_address``) or on Kubernetes with the Dask Helm chart
