@@ -8,7 +8,11 @@ Corpus: AllSides (``../shared/data/abp``) replicated with distinct ids,
 or synthetic text when it is absent, written to a scratch folder as one
 uncompressed JSONL file and as 8 ``.jsonl.gz`` shards (read through the
 pattern ``shards_N/*.jsonl.gz``).  Sizes 10k and 100k articles
-(``--million`` adds 1M).  Each configuration runs in a fresh child
+(``--million`` adds 1M; scratch space per size, from AllSides: the JSONL
+corpus 34 MB per 10k articles, its 8 shards 12 MB per 10k, and one rows
+file of 7 MB per 10k for each configuration run, so 1M with every
+configuration needs about 10 GB, with ``--only workers dask`` about
+7.5 GB).  Each configuration runs in a fresh child
 process (whole ``framing score`` command); printed: wall, CPU seconds of
 the main process and of its descendants, uncompressed MB of input per
 CPU-second, peak RSS of the main process and of the largest worker

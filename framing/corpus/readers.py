@@ -1364,28 +1364,52 @@ def _jsonl_kind(path: Path, format: str | None) -> bool:
 
 def _cut(path: Path, part_bytes: int, min_parts: int, first: int) -> list[InputPart]:
     """Byte ranges of about ``part_bytes`` cut after a ``\\n`` (one part for
-    a gzip or empty file), each with the number of its first line."""
-    import mmap
-
+    a gzip or empty file), each with the number of its first line.  The
+    file is read in blocks into one buffer (not mapped: the main process's
+    memory stays that of the buffer whatever the file size)."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
     n = max(min_parts, -(-size // part_bytes))
     if gz or size == 0 or n <= 1:
         return [InputPart(str(path), index=first)]
+    block = bytearray(1 << 22)
+    view = memoryview(block)
+
+    def newline_at_or_after(fh: Any, position: int) -> int:
+        fh.seek(position)
+        while True:
+            got = fh.readinto(view[:1 << 16])
+            if not got:
+                return -1
+            at = block.find(b"\n", 0, got)
+            if at >= 0:
+                return position + at
+            position += got
+
+    def newlines(fh: Any, begin: int, end: int) -> int:
+        fh.seek(begin)
+        total = 0
+        while begin < end:
+            got = fh.readinto(view[:min(len(block), end - begin)])
+            if not got:
+                break
+            total += block.count(b"\n", 0, got)
+            begin += got
+        return total
+
     parts: list[InputPart] = []
     start, line = 0, 1
-    with path.open("rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mm:
+    with path.open("rb", buffering=0) as fh:
         for i in range(1, n):
-            newline = mm.find(b"\n", max(size * i // n - 1, start))
+            newline = newline_at_or_after(fh, max(size * i // n - 1, start))
             if newline < 0:
                 break
             end = newline + 1
             if end <= start or end >= size:
                 continue
             parts.append(InputPart(str(path), start, end, line, first + len(parts)))
-            for block in range(start, end, 1 << 24):
-                line += mm[block:min(end, block + (1 << 24))].count(b"\n")
+            line += newlines(fh, start, end)
             start = end
     parts.append(InputPart(str(path), start, size if start else None, line, first + len(parts)))
     return parts

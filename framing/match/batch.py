@@ -254,7 +254,8 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     doc_runs = np.concatenate([[0], sep_runs])
     split = voice != "all"
     if split:
-        depth = np.cumsum(is_open) - np.cumsum(is_close)
+        # quote depth per run: one cumulative sum of +1 (open) / -1 (close)
+        depth = np.cumsum(is_open.view(np.int8) - is_close.view(np.int8), dtype=np.int32)
         in_voice = real & ((depth > 0) if voice == "quoted" else (depth == 0))
         tokens[rows] = np.add.reduceat(in_voice, doc_runs, dtype=np.int64)
     else:

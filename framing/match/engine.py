@@ -17,13 +17,16 @@ from the middle, so shard a large corpus into several ``.jsonl.gz``
 files; a glob pattern of shards).  Each worker runs
 :func:`read_and_score_part`: it reads its part with the corpus reader's
 own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
-chunk, returning compact rows, the part's :class:`OutletSums` and the
-part's read outcome (counts, skipped records, notes, kept ``doc_id``
+chunk, returning compact rows (int32/float64 arrays), the rows already
+formatted for the rows file (the CSV/TSV bytes, or pyarrow tables for
+Parquet: formatting is the workers' work, not the main process's), the
+part's :class:`OutletSums` and the part's read outcome (counts, skipped records, notes, kept ``doc_id``
 values with their lines and 64-bit hashes).  The main process merges the
 parts in input order (:class:`framing.corpus.readers.PartsMerger`: a
 ``doc_id`` repeated across parts raises, or is skipped and its rows and
 sums removed, exactly as the serial read would; the first error in input
-order is the one raised), writes the rows and adds the sums.  Its memory
+order is the one raised), writes the formatted rows as they are and
+adds the sums (only a part with skipped duplicates is re-formatted there).  Its memory
 is the parts in flight (``2 × workers``) plus 28 bytes per kept document
 for duplicate detection.  Other formats (JSON, CSV/TSV, Parquet,
 folders) and ``read_in="main"`` use :func:`score_stream` below.
@@ -37,10 +40,11 @@ folders) and ``read_in="main"`` use :func:`score_stream` below.
   each chunk's :class:`OutletSums` to the running total.  Its memory is
   bounded by the chunks in flight and the number of outlets, not by the
   corpus size (the reader alone keeps the set of seen ``doc_id``).
-* **Workers** run :func:`score_partition`, the pure chunk function: one
-  scan of the chunk (:func:`framing.match.scoring.score_texts`, the map
-  step of :func:`framing.match.score`), compact per-document rows
-  (int32 counts, categorical labels) and the chunk's per-outlet sums.
+* **Workers** run the chunk function (:func:`score_partition` is its
+  public form): one scan of the chunk
+  (:func:`framing.match.scoring.score_texts`, the map step of
+  :func:`framing.match.score`), compact per-document rows (int32 counts),
+  the rows formatted for the rows file and the chunk's per-outlet sums.
   The lexicon is compiled once per worker process.
 * ``engine="local"``: ``n_jobs`` worker processes
   (``n_jobs=1``: in the main process).
@@ -48,7 +52,11 @@ folders) and ``read_in="main"`` use :func:`score_stream` below.
   are tasks on a ``distributed`` cluster; the lexicon is broadcast to the
   workers once.  ``scheduler`` is a scheduler address or a
   ``distributed.Client``; ``None`` starts a ``LocalCluster`` on this
-  machine for the call.  To use a real cluster start a scheduler and
+  machine for the call, whose worker processes are forked from the
+  calling process (Dask's ``multiprocessing-method="fork"``: they start
+  with framing imported and the lexicon compiled instead of importing
+  everything again; a cluster passed as ``scheduler`` keeps its own
+  settings).  To use a real cluster start a scheduler and
   workers with the same ``framing`` version installed, e.g. with
   dask-jobqueue (``SLURMCluster(...).scale(jobs=8)``, then pass
   ``cluster.scheduler_address``) or on Kubernetes with the Dask Helm chart
@@ -75,7 +83,9 @@ binary digit; every other column is identical.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
 import itertools
 import math
 import os
@@ -185,6 +195,77 @@ class Partition:
     sums: OutletSums
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """The per-document values of ``n`` scored documents, as compact arrays
+    (what the rows file is made of; the labels are the call's): ``count``,
+    ``negated`` and ``weight`` hold ``n × k`` values in document then
+    category order."""
+
+    categories: tuple[str, ...]
+    doc_ids: list[str]
+    outlet_codes: np.ndarray  # int64, per document
+    outlet_names: list[str]
+    count: np.ndarray  # int32
+    negated: np.ndarray  # int32
+    weight: np.ndarray  # float64
+    tokens: np.ndarray  # int32, per document
+
+    def __len__(self) -> int:
+        return len(self.doc_ids)
+
+    def rates(self, normalize: str) -> np.ndarray:
+        """``rate`` per document and category, as :func:`framing.match.score` computes it."""
+        k = len(self.categories)
+        tok = np.repeat(self.tokens.astype(np.int64), k)
+        cnt = self.count.astype(np.int64)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if normalize == "raw":
+                return np.where(tok > 0, cnt.astype(float), np.nan)
+            return np.where(tok > 0, NORMALIZATIONS[normalize] * cnt / np.maximum(tok, 1), np.nan)
+
+    def sums(self, normalize: str) -> OutletSums:
+        return _outlet_sums(self.categories, self.outlet_codes, self.outlet_names, self.tokens.astype(np.int64),
+                            self.count.astype(np.int64), self.negated.astype(np.int64), self.rates(normalize))
+
+    def frame(self, *, part: str, voice: str, normalize: str) -> pd.DataFrame:
+        """The rows as a DataFrame (``SCORE_COLUMNS``, compact dtypes)."""
+        k, n = len(self.categories), len(self)
+        return pd.DataFrame({
+            "doc_id": np.repeat(np.array(self.doc_ids, dtype=object), k),
+            "outlet": pd.Categorical.from_codes(np.repeat(self.outlet_codes, k), self.outlet_names),
+            "part": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [part]),
+            "voice": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [voice]),
+            "category": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int16), n), list(self.categories)),
+            "count": self.count,
+            "negated": self.negated,
+            "weight": self.weight,
+            "tokens": np.repeat(self.tokens, k),
+            "rate": self.rates(normalize),
+            "denominator": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [normalize]),
+        }, columns=list(SCORE_COLUMNS))
+
+    def select(self, keep: np.ndarray) -> _Rows:
+        """The documents where ``keep`` (bool per document) is true; outlets
+        left without a document are dropped from ``outlet_names``."""
+        k = len(self.categories)
+        cells = np.repeat(keep, k)
+        used, codes = np.unique(self.outlet_codes[keep], return_inverse=True)
+        return _Rows(self.categories, [d for d, x in zip(self.doc_ids, keep.tolist()) if x],
+                     codes.astype(np.int64).reshape(-1), [self.outlet_names[i] for i in used.tolist()],
+                     self.count[cells], self.negated[cells], self.weight[cells], self.tokens[keep])
+
+
+def _score_rows(matcher: Matcher, records: list[tuple[str, str, str | None]], voice: str) -> _Rows:
+    """Score ``(doc_id, outlet, text)`` records: one scan of the chunk."""
+    cats = tuple(matcher.categories)
+    count, negated, weight, tokens = score_texts(matcher, [t for _, _, t in records], voice)
+    outlet_codes, outlet_names = pd.factorize(np.array([o for _, o, _ in records], dtype=object))
+    return _Rows(cats, [d for d, _, _ in records], np.asarray(outlet_codes, dtype=np.int64), outlet_names.tolist(),
+                 np.asarray(count).reshape(-1).astype(np.int32), np.asarray(negated).reshape(-1).astype(np.int32),
+                 np.asarray(weight, dtype=np.float64).reshape(-1), np.asarray(tokens).astype(np.int32))
+
+
 def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None]], *, voice: str,
                     part: str, normalize: str) -> Partition:
     """The pure chunk function: score ``(doc_id, outlet, text)`` records.
@@ -192,36 +273,8 @@ def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, s
     The rows equal those of :func:`framing.match.score` for the same
     documents (in compact dtypes).
     """
-    matcher = compile_lexicon(lexicon)
-    cats = tuple(matcher.categories)
-    k = len(cats)
-    count, negated, weight, tokens = score_texts(matcher, [t for _, _, t in records], voice)
-    n = len(records)
-    tok = np.repeat(np.asarray(tokens, dtype=np.int64), k)
-    cnt = np.asarray(count, dtype=np.int64).reshape(-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if normalize == "raw":
-            rate = np.where(tok > 0, cnt.astype(float), np.nan)
-        else:
-            rate = np.where(tok > 0, NORMALIZATIONS[normalize] * cnt / np.maximum(tok, 1), np.nan)
-    outlet_codes, outlet_names = pd.factorize(np.array([o for _, o, _ in records], dtype=object))
-    outlet_names = outlet_names.tolist()
-    rows = pd.DataFrame({
-        "doc_id": np.repeat(np.array([d for d, _, _ in records], dtype=object), k),
-        "outlet": pd.Categorical.from_codes(np.repeat(outlet_codes, k), outlet_names),
-        "part": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [part]),
-        "voice": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [voice]),
-        "category": pd.Categorical.from_codes(np.tile(np.arange(k, dtype=np.int16), n), list(cats)),
-        "count": cnt.astype(np.int32),
-        "negated": np.asarray(negated).reshape(-1).astype(np.int32),
-        "weight": np.asarray(weight, dtype=np.float64).reshape(-1),
-        "tokens": tok.astype(np.int32),
-        "rate": rate,
-        "denominator": pd.Categorical.from_codes(np.zeros(n * k, dtype=np.int8), [normalize]),
-    }, columns=list(SCORE_COLUMNS))
-    sums = _outlet_sums(cats, outlet_codes, outlet_names, np.asarray(tokens), cnt,
-                        np.asarray(negated).reshape(-1), rate)
-    return Partition(rows, sums)
+    rows = _score_rows(compile_lexicon(lexicon), records, voice)
+    return Partition(rows.frame(part=part, voice=voice, normalize=normalize), rows.sums(normalize))
 
 
 def _outlet_sums(cats: tuple[str, ...], outlet_codes: np.ndarray, outlet_names: list[str], tokens: np.ndarray,
@@ -249,18 +302,107 @@ def _outlet_sums(cats: tuple[str, ...], outlet_codes: np.ndarray, outlet_names: 
     return sums
 
 
-def _without(rows: pd.DataFrame, k: int, drop: np.ndarray) -> Partition:
-    """The rows and sums of a chunk without the documents at ``drop``."""
-    keep = np.ones(len(rows) // k, dtype=bool)
-    keep[drop] = False
-    rows = rows[np.repeat(keep, k)].reset_index(drop=True)
-    outlets = rows["outlet"].cat.remove_unused_categories()
-    codes = outlets.cat.codes.to_numpy()[::k].astype(np.int64)
-    cats = tuple(rows["category"].cat.categories)
-    sums = _outlet_sums(cats, codes, list(outlets.cat.categories), rows["tokens"].to_numpy()[::k].astype(np.int64),
-                        rows["count"].to_numpy().astype(np.int64), rows["negated"].to_numpy().astype(np.int64),
-                        rows["rate"].to_numpy())
-    return Partition(rows, sums)
+class _CsvFormat:
+    """Rows as the bytes of ``DataFrame.to_csv(index=False, lineterminator="\\n")``
+    (UTF-8), built from the arrays: fields quoted by a ``csv.writer`` with
+    pandas' settings, integers as ``str``, floats as numpy's ``astype(str)``
+    with NaN empty (what pandas writes).  A test compares the two."""
+
+    def __init__(self, sep: str) -> None:
+        self.sep = sep
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\n", delimiter=sep, quoting=csv.QUOTE_MINIMAL,
+                                 doublequote=True, quotechar='"', escapechar=None)
+        self.special = (sep, '"', "\n", "\r")
+
+    def field(self, value: str) -> str:
+        if not any(c in value for c in self.special):
+            return value
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerow([value, ""])  # never a lone field (an empty one would be quoted)
+        return self.buffer.getvalue()[:-len(self.sep) - 1]
+
+    def header(self) -> bytes:
+        return (self.sep.join(self.field(c) for c in SCORE_COLUMNS) + "\n").encode("utf-8")
+
+    @staticmethod
+    def _floats(values: np.ndarray) -> list[str]:
+        text = values.astype(str)
+        text[np.isnan(values)] = ""
+        return text.tolist()
+
+    def body(self, rows: _Rows, *, part: str, voice: str, normalize: str) -> bytes:
+        if not len(rows):
+            return b""
+        sep, field = self.sep, self.field
+        outlets = [field(o) for o in rows.outlet_names]
+        lead = [f"{field(d)}{sep}{outlets[c]}{sep}{field(part)}{sep}{field(voice)}{sep}"
+                for d, c in zip(rows.doc_ids, rows.outlet_codes.tolist())]
+        cats = [f"{field(c)}{sep}" for c in rows.categories]
+        tail = f"{sep}{field(normalize)}\n"
+        tokens = [f"{sep}{t}{sep}" for t in rows.tokens.tolist()]
+        weight, rate = self._floats(rows.weight), self._floats(rows.rates(normalize))
+        count, negated = rows.count.tolist(), rows.negated.tolist()
+        out = []
+        add = out.append
+        i = 0
+        for d in range(len(lead)):
+            head, tok = lead[d], tokens[d]
+            for c in cats:
+                add(f"{head}{c}{count[i]}{sep}{negated[i]}{sep}{weight[i]}{tok}{rate[i]}{tail}")
+                i += 1
+        return "".join(out).encode("utf-8")
+
+
+def _parquet_schema():
+    import pyarrow as pa
+
+    types = {"count": pa.int32(), "negated": pa.int32(), "tokens": pa.int32(), "weight": pa.float64(),
+             "rate": pa.float64()}
+    return pa.schema([(c, types.get(c, pa.string())) for c in SCORE_COLUMNS])
+
+
+def _parquet_body(rows: _Rows, *, part: str, voice: str, normalize: str):
+    """The rows as a pyarrow Table of the Parquet schema."""
+    import pyarrow as pa
+
+    frame = rows.frame(part=part, voice=voice, normalize=normalize)
+    plain = {c: (frame[c].astype(object) if isinstance(frame[c].dtype, pd.CategoricalDtype) else frame[c])
+             for c in SCORE_COLUMNS}
+    return pa.Table.from_pydict({c: pa.array(v, from_pandas=True) for c, v in plain.items()}).cast(_parquet_schema())
+
+
+def _output_kind(output: str | os.PathLike[str] | None) -> str | None:
+    """``"csv"``, ``"tsv"``, ``"parquet"`` or None (no rows file)."""
+    return None if output is None else Path(output).suffix.lstrip(".") or None
+
+
+def _body(rows: _Rows, kind: str | None, *, part: str, voice: str, normalize: str) -> Any:
+    """The rows formatted for the rows file (``kind`` from :func:`_output_kind`)."""
+    if kind is None or not len(rows):
+        return None
+    if kind == "parquet":
+        return _parquet_body(rows, part=part, voice=voice, normalize=normalize)
+    return _CsvFormat("\t" if kind == "tsv" else ",").body(rows, part=part, voice=voice, normalize=normalize)
+
+
+@dataclass(frozen=True)
+class _Scored:
+    """Scored documents: their rows (arrays), their per-outlet sums and the
+    rows formatted for the rows file (``body``; None without one), all
+    made where the documents were scored."""
+
+    rows: _Rows
+    sums: OutletSums
+    body: Any
+
+
+def _score_chunk(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None]], *, voice: str,
+                 part: str, normalize: str, kind: str | None) -> _Scored:
+    """The chunk function of :func:`score_stream` (local pool and Dask)."""
+    rows = _score_rows(compile_lexicon(lexicon), records, voice)
+    return _Scored(rows, rows.sums(normalize), _body(rows, kind, part=part, voice=voice, normalize=normalize))
 
 
 def _records(documents: Iterable[Document], part: str) -> Iterator[tuple[str, str, str | None]]:
@@ -301,44 +443,63 @@ def _init_worker(lexicon: Lexicon | Matcher) -> None:
     compile_lexicon(lexicon)
 
 
-def _local_task(records: list, voice: str, part: str, normalize: str) -> Partition:
-    return score_partition(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize)
+def _local_task(records: list, voice: str, part: str, normalize: str, kind: str | None) -> _Scored:
+    return _score_chunk(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize, kind=kind)
 
 
 @dataclass(frozen=True)
 class _PartScores:
     """What a worker returns for one input part: the rows of each chunk,
-    the part's per-outlet sums and its read outcome."""
+    the part's per-outlet sums, its rows formatted for the rows file
+    (:class:`_Scored`; the CSV bytes of the whole part, or one pyarrow
+    Table per chunk) and its read outcome."""
 
-    chunks: list[pd.DataFrame]
+    chunks: list[_Rows]
     sums: OutletSums
+    body: Any
     outcome: PartOutcome
 
 
-def read_and_score_part(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
-                        normalize: str, chunk_size: int, reader: dict[str, Any]) -> _PartScores:
-    """Read one part of a JSONL corpus (:func:`framing.corpus.readers.iter_part`
-    with the ``reader`` options) and score it chunk by chunk
-    (:func:`score_partition`).  A bad record that stops the read is in
-    the outcome, for the main process to raise in input order."""
+def _read_and_score(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
+                    normalize: str, chunk_size: int, reader: dict[str, Any], kind: str | None) -> _PartScores:
     matcher = compile_lexicon(lexicon)
     outcomes: list[PartOutcome] = []
-    chunks: list[pd.DataFrame] = []
+    chunks: list[_Rows] = []
     sums = OutletSums(tuple(matcher.categories))
     documents = iter_part(input_part, report=outcomes.append, **reader)
     try:
         for chunk in _chunks(_records(documents, part), chunk_size):
-            result = score_partition(matcher, chunk, voice=voice, part=part, normalize=normalize)
-            chunks.append(result.rows)
-            sums.merge(result.sums)
+            rows = _score_rows(matcher, chunk, voice)
+            chunks.append(rows)
+            sums.merge(rows.sums(normalize))
     except CorpusError:
         if not outcomes:
             raise
-    return _PartScores(chunks, sums, outcomes[0])
+    style = {"part": part, "voice": voice, "normalize": normalize}
+    if kind == "parquet":
+        body: Any = [_body(rows, kind, **style) for rows in chunks if len(rows)]
+    elif kind is not None:
+        body = b"".join(_body(rows, kind, **style) or b"" for rows in chunks)
+    else:
+        body = None
+    return _PartScores(chunks, sums, body, outcomes[0])
+
+
+def read_and_score_part(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
+                        normalize: str, chunk_size: int, reader: dict[str, Any],
+                        output_kind: str | None = None) -> _PartScores:
+    """Read one part of a JSONL corpus (:func:`framing.corpus.readers.iter_part`
+    with the ``reader`` options) and score it chunk by chunk
+    (:func:`score_partition`).  A bad record that stops the read is in
+    the outcome, for the main process to raise in input order.
+    ``output_kind`` (``"csv"``, ``"tsv"``, ``"parquet"`` or None) has the
+    rows formatted here for the main process's rows file."""
+    return _read_and_score(lexicon, input_part, voice=voice, part=part, normalize=normalize, chunk_size=chunk_size,
+                           reader=reader, kind=output_kind)
 
 
 def _local_part_task(input_part: InputPart, options: dict[str, Any]) -> _PartScores:
-    return read_and_score_part(_WORKER["lexicon"], input_part, **options)
+    return _read_and_score(_WORKER["lexicon"], input_part, **options)
 
 
 PARQUET_ROW_GROUP = 1 << 17
@@ -353,52 +514,47 @@ class _Writer:
         if self.path is not None and self.path.suffix not in (".csv", ".tsv", ".parquet"):
             raise ValueError(f"output: expected a .csv, .tsv or .parquet file name (rows are appended chunk by chunk), "
                              f"got {str(output)!r}")
-        self.parquet = self.path is not None and self.path.suffix == ".parquet"
+        self.kind = _output_kind(self.path)
+        self.parquet = self.kind == "parquet"
         if self.parquet and importlib.util.find_spec("pyarrow") is None:
             raise ImportError(f"output: writing {self.path} needs pyarrow: pip install 'framing-toolkit[parquet]'")
         self.handle: Any = None
         self.pending: list[Any] = []
         self.n_pending = 0
 
-    def _schema(self):
-        import pyarrow as pa
-
-        types = {"count": pa.int32(), "negated": pa.int32(), "tokens": pa.int32(), "weight": pa.float64(),
-                 "rate": pa.float64()}
-        return pa.schema([(c, types.get(c, pa.string())) for c in SCORE_COLUMNS])
-
     def _flush(self, final: bool) -> None:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
         if self.handle is None:
-            self.handle = pq.ParquetWriter(self.path, self._schema(), compression="zstd")
-        table = pa.concat_tables(self.pending) if self.pending else self._schema().empty_table()
+            self.handle = pq.ParquetWriter(self.path, _parquet_schema(), compression="zstd")
+        table = pa.concat_tables(self.pending) if self.pending else _parquet_schema().empty_table()
         while len(table) >= PARQUET_ROW_GROUP or (final and len(table)):
             size = min(PARQUET_ROW_GROUP, len(table))
             self.handle.write_table(table.slice(0, size), row_group_size=size)
             table = table.slice(size)
         self.pending, self.n_pending = ([table] if len(table) else []), len(table)
 
-    def write(self, rows: pd.DataFrame) -> None:
-        if self.path is None:
+    def write_body(self, body: Any) -> None:
+        """Append rows formatted by :func:`_body` (for this writer's kind)."""
+        if self.path is None or body is None:
             return
         if self.parquet:
-            import pyarrow as pa
-
-            plain = {c: (rows[c].astype(object) if isinstance(rows[c].dtype, pd.CategoricalDtype) else rows[c])
-                     for c in SCORE_COLUMNS}
-            self.pending.append(pa.Table.from_pydict({c: pa.array(v, from_pandas=True) for c, v in plain.items()})
-                                .cast(self._schema()))
-            self.n_pending += len(rows)
-            if self.n_pending >= PARQUET_ROW_GROUP:
-                self._flush(final=False)
+            for table in body if isinstance(body, list) else [body]:
+                self.pending.append(table)
+                self.n_pending += len(table)
+                if self.n_pending >= PARQUET_ROW_GROUP:
+                    self._flush(final=False)
             return
-        first = self.handle is None
-        if first:
-            self.handle = open(self.path, "w", encoding="utf-8", newline="")
-        rows.to_csv(self.handle, index=False, header=first, sep="\t" if self.path.suffix == ".tsv" else ",",
-                    lineterminator="\n")
+        if self.handle is None:
+            self.handle = open(self.path, "wb")
+            self.handle.write(_CsvFormat("\t" if self.kind == "tsv" else ",").header())
+        self.handle.write(body)
+
+    def write(self, rows: _Rows, *, part: str, voice: str, normalize: str) -> None:
+        """Append rows formatted here."""
+        if self.path is not None and len(rows):
+            self.write_body(_body(rows, self.kind, part=part, voice=voice, normalize=normalize))
 
     def close(self, columns: tuple[str, ...]) -> None:
         if self.parquet:
@@ -414,13 +570,22 @@ class _Writer:
             self.handle.close()
 
 
+_DASK_START = "fork"
+"""How a local Dask cluster starts its worker processes."""
+
+
 def _dask_client(scheduler: Any):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         raise ImportError("engine='dask' needs dask.distributed: pip install 'framing-toolkit[dask]'") from None
     if scheduler is None:
-        cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
+        import dask
+
+        # the workers are forked from this process, which has imported framing and compiled the lexicon:
+        # spawned workers would import everything again (seconds of CPU each)
+        with dask.config.set({"distributed.worker.multiprocessing-method": _DASK_START}):
+            cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
         return client, [client, cluster]
     if isinstance(scheduler, Client):
@@ -510,28 +675,28 @@ def score_stream(
     writer = _Writer(output)
     total = OutletSums(tuple(matcher.categories))
     chunks = _chunks(_records(documents, part), chunk_size)
-    options = {"voice": voice, "part": part, "normalize": normalize}
+    options = {"voice": voice, "part": part, "normalize": normalize, "kind": writer.kind}
     closers: list[Any] = []
     try:
         if engine == "dask":
             client, closers = _dask_client(scheduler)
             [lex_future] = client.scatter([lex], broadcast=True)
             workers = max(1, sum(client.nthreads().values()))
-            results = _ordered(lambda chunk: client.submit(score_partition, lex_future, chunk, pure=False, **options),
+            results = _ordered(lambda chunk: client.submit(_score_chunk, lex_future, chunk, pure=False, **options),
                                chunks, 2 * workers)
             yield_from = results
         elif n_jobs == 1:
-            yield_from = (score_partition(matcher, chunk, **options) for chunk in chunks)
+            yield_from = (_score_chunk(matcher, chunk, **options) for chunk in chunks)
         else:
             pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lex,))
             closers.append(pool)
-            yield_from = _ordered(lambda chunk: pool.submit(_local_task, chunk, voice, part, normalize),
+            yield_from = _ordered(lambda chunk: pool.submit(_local_task, chunk, voice, part, normalize, writer.kind),
                                   chunks, 2 * n_jobs)
         for result in yield_from:
-            writer.write(result.rows)
+            writer.write_body(result.body)
             total.merge(result.sums)
             if progress is not None:
-                progress(len(result.rows) // max(1, len(total.categories)))
+                progress(len(result.rows))
     finally:
         writer.close(SCORE_COLUMNS)
         _close_all(closers)
@@ -617,7 +782,10 @@ def score_files(
                "segmentation": segmentation}
     n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
                                     chunk_size=chunk_size, scheduler=scheduler)
-    parts = None if read_in == "main" else plan_parts(path, format=format, part_bytes=part_bytes,
+    # Dask: here only whether the corpus can be cut (one part a file, no line counted); it is cut once the
+    # number of workers is known
+    parts = None if read_in == "main" else plan_parts(path, format=format,
+                                                      part_bytes=part_bytes if engine == "local" else 1 << 62,
                                                       min_parts=n_jobs if engine == "local" else 1)
     if parts is None:
         if on_error == "skip" and report is None:
@@ -630,8 +798,8 @@ def score_files(
     merger = PartsMerger(source, report=report, **reader)
     writer = _Writer(output)
     total = OutletSums(tuple(matcher.categories))
-    k = len(total.categories)
-    task = {"voice": voice, "part": part, "normalize": normalize, "chunk_size": chunk_size, "reader": reader}
+    style = {"voice": voice, "part": part, "normalize": normalize}
+    task = {**style, "chunk_size": chunk_size, "reader": reader}
     closers: list[Any] = []
     try:
         if engine == "dask":
@@ -639,27 +807,29 @@ def score_files(
             workers = max(1, sum(client.nthreads().values()))
             parts = plan_parts(path, format=format, part_bytes=part_bytes, min_parts=workers)
             [lex_future] = client.scatter([lex], broadcast=True)
-            results = _ordered(lambda p: client.submit(read_and_score_part, lex_future, p, pure=False, **task),
-                               parts, 2 * workers)
+            results = _ordered(lambda p: client.submit(read_and_score_part, lex_future, p, pure=False,
+                                                       output_kind=writer.kind, **task), parts, 2 * workers)
         elif n_jobs == 1:
-            results = (read_and_score_part(matcher, p, **task) for p in parts)
+            results = (_read_and_score(matcher, p, kind=writer.kind, **task) for p in parts)
         else:
             pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lex,))
             closers.append(pool)
-            results = _ordered(lambda p: pool.submit(_local_part_task, p, task), parts, 2 * n_jobs)
+            results = _ordered(lambda p: pool.submit(_local_part_task, p, {**task, "kind": writer.kind}), parts,
+                               2 * n_jobs)
         for result in results:
             drop = np.asarray(merger.add(result.outcome), dtype=np.int64)  # duplicate ids under on_error="skip"
             if not len(drop):
-                for rows in result.chunks:
-                    writer.write(rows)
+                writer.write_body(result.body)
                 total.merge(result.sums)
             else:
                 done = 0
                 for rows in result.chunks:
-                    n = len(rows) // k
-                    piece = _without(rows, k, drop[(drop >= done) & (drop < done + n)] - done)
-                    writer.write(piece.rows)
-                    total.merge(piece.sums)
+                    n = len(rows)
+                    keep = np.ones(n, dtype=bool)
+                    keep[drop[(drop >= done) & (drop < done + n)] - done] = False
+                    piece = rows.select(keep)
+                    writer.write(piece, **style)
+                    total.merge(piece.sums(normalize))
                     done += n
             if progress is not None:
                 progress(len(result.outcome.doc_ids) - len(drop))

@@ -125,3 +125,31 @@ def test_cli_engine_errors(argv, message, capsys):
 
     assert main(["score", str(SAMPLE), *argv]) == 1
     assert message in capsys.readouterr().err
+
+
+TRICKY = [  # (doc_id, outlet, text): labels the CSV writer must quote, a document without tokens, weights
+    ("plain", "Outlet A", "The so-called crisis, allegedly a disaster, they claimed."),
+    ("comma,id", 'Say "Hi"', "A regime said the crisis was \"unprecedented\" and catastrophic."),
+    ("line\nbreak", "tab\tout", "Officials slammed the so-called reform as a devastating failure."),
+    ("cr\rid", "Ünïcode ‘outlet’", "Ærø — allegedly, reportedly, apparently: a crisis."),
+    (" spaced ", "", "..."),
+    ("quote\"mid", "Outlet A", "!!! ???"),
+]
+
+
+@pytest.mark.parametrize("suffix, sep", [(".csv", ","), (".tsv", "\t")])
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_rows_file_is_what_pandas_writes(tmp_path, suffix, sep, n_jobs):
+    """The rows are formatted from arrays (in the workers); the bytes are
+    those of ``score(...).to_csv`` for labels that need quoting, NaN
+    rates (no tokens) and every normalisation."""
+    from framing.records import Document
+
+    docs = [Document(doc_id=d, outlet=o or "-", text=t) for d, o, t in TRICKY]
+    for normalize in ("per_1000_tokens", "per_token", "raw"):
+        want = tmp_path / f"want{suffix}"
+        score(docs, normalize=normalize).to_csv(want, index=False, sep=sep, lineterminator="\n")
+        got = tmp_path / f"got{suffix}"
+        score_stream(docs, normalize=normalize, n_jobs=n_jobs, chunk_size=4, output=got)
+        assert got.read_bytes() == want.read_bytes()
+    assert b'"comma,id"' in got.read_bytes() or sep == "\t"

@@ -156,3 +156,11 @@ def test_cli_errors_and_hints(tmp_path, capsys):
     assert "(on the command line: --outlet NAME or --field outlet=COLUMN)" in capsys.readouterr().err
     assert main(["score", str(tmp_path / "none*.jsonl"), "--engine", "local"]) == 1
     assert "no file matches the pattern" in capsys.readouterr().err
+
+
+def test_dask_engine_on_its_own_local_cluster(tmp_path):
+    """scheduler=None: the engine starts a LocalCluster whose worker
+    processes are forked from this one (no re-import, no recompiling);
+    rows, table and report equal the local engine's."""
+    pytest.importorskip("distributed")
+    same(files(SAMPLE, tmp_path, engine="dask", part_bytes=400, name="dask"), files(SAMPLE, tmp_path, n_jobs=2))
