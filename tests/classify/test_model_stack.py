@@ -1,0 +1,89 @@
+"""Features stacks its branches without copying the first one, with the result of scipy.sparse.hstack."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+
+from framing.classify.model import FrameClassifier, Features, make_features, stack_into
+
+
+def _random_csr(rng, n, m, density, empty_rows=()):
+    X = sp.random(n, m, density=density, format="csr", random_state=rng, dtype=np.float64)
+    X = X.tolil()
+    for r in empty_rows:
+        X.rows[r], X.data[r] = [], []
+    X = X.tocsr()
+    return sp.csr_matrix((X.data.copy(), X.indices.astype(np.int32), X.indptr.astype(np.int32)), shape=X.shape)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_stack_into_equals_hstack(seed, monkeypatch):
+    import framing.classify.model as module
+
+    monkeypatch.setattr(module, "STACK_ROWS", 7)  # many blocks
+    rng = np.random.default_rng(seed)
+    first = _random_csr(rng, 50, 40, 0.2, empty_rows=(0, 13, 49))
+    rest = [_random_csr(rng, 50, 5, 0.5, empty_rows=(3, 13)), _random_csr(rng, 50, 3, 0.3)]
+    expected = sp.hstack([first, *rest], format="csr")
+    expected.sort_indices()
+    got = stack_into(first.copy(), [r.copy() for r in rest])
+    assert got.shape == expected.shape
+    assert got.has_sorted_indices
+    np.testing.assert_array_equal(got.indptr, expected.indptr)
+    np.testing.assert_array_equal(got.indices, expected.indices)
+    np.testing.assert_array_equal(got.data, expected.data)
+
+
+def test_stack_into_with_empty_tail():
+    rng = np.random.default_rng(3)
+    first = _random_csr(rng, 20, 10, 0.3)
+    rest = [sp.csr_matrix((20, 4))]
+    expected = sp.hstack([first, *rest], format="csr")
+    got = stack_into(first.copy(), rest)
+    assert (got != expected).nnz == 0 and got.shape == (20, 14)
+
+
+def test_features_match_feature_union():
+    from sklearn.pipeline import FeatureUnion
+
+    texts = ["The senator slammed the radical plan.", "Officials said the plan passed.", "",
+             "Critics warned of a crisis; supporters praised the bold reform."] * 3
+    frame = pd.DataFrame({"text": pd.Series(texts, dtype=object), "marked_words": [[] for _ in texts]})
+    ours = make_features(char_ngrams=(2, 3))
+    assert isinstance(ours, Features)
+    plain = FeatureUnion(make_features(char_ngrams=(2, 3)).transformer_list,
+                         transformer_weights=ours.transformer_weights)
+    A, B = ours.fit_transform(frame), plain.fit_transform(frame)
+    assert A.shape == B.shape and abs(A - B).max() == 0
+    C, D = ours.transform(frame), plain.transform(frame)
+    assert abs(C - D).max() == 0
+
+
+def test_features_fall_back_when_the_first_matrix_is_a_view():
+    rng = np.random.default_rng(4)
+    base = _random_csr(rng, 10, 6, 0.5)
+    view = sp.csr_matrix((base.data[:], base.indices[:], base.indptr), shape=base.shape)
+    union = Features([("a", "passthrough")])
+    out = union._hstack([view, sp.csr_matrix(np.ones((10, 2)))])
+    assert out.shape == (10, 8)
+    assert len(base.data) == base.nnz  # untouched
+
+
+def test_classifier_predictions_unchanged_by_the_stacking(monkeypatch):
+    import framing.classify.model as module
+
+    texts = [f"the plan {w} the senate vote today" for w in ("slammed", "passed", "doomed", "won")] * 6
+    labels = ["a", "b", "a", "b"] * 6
+    ours = FrameClassifier(char_ngrams=None).fit(texts, labels)
+    monkeypatch.setattr(Features, "_hstack", lambda self, Xs: module.FeatureUnion._hstack(self, Xs))
+    plain = FrameClassifier(char_ngrams=None).fit(texts, labels)
+    np.testing.assert_array_equal(ours.predict_proba(texts), plain.predict_proba(texts))
+
+
+def test_word_branch_output_is_grown_in_place():
+    from framing.classify.vectorize import WordNgramVectorizer
+    from framing.text import token_norms
+
+    X = WordNgramVectorizer(tokenizer=token_norms, ngram_range=(1, 2)).fit_transform(["a b c", "b c d", "c"])
+    assert X.data.flags.owndata and X.indices.flags.owndata
