@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 
-from framing.classify.model import FrameClassifier, Features, make_features, stack_into
+from framing.classify.model import Features, make_features, stack_into
 
 
 def _random_csr(rng, n, m, density, empty_rows=()):
@@ -60,25 +60,16 @@ def test_features_match_feature_union():
     assert abs(C - D).max() == 0
 
 
-def test_features_fall_back_when_the_first_matrix_is_a_view():
+def test_stack_into_copies_a_matrix_that_does_not_own_its_arrays():
     rng = np.random.default_rng(4)
     base = _random_csr(rng, 10, 6, 0.5)
+    nnz = base.nnz
     view = sp.csr_matrix((base.data[:], base.indices[:], base.indptr), shape=base.shape)
-    union = Features([("a", "passthrough")])
-    out = union._hstack([view, sp.csr_matrix(np.ones((10, 2)))])
-    assert out.shape == (10, 8)
-    assert len(base.data) == base.nnz  # untouched
-
-
-def test_classifier_predictions_unchanged_by_the_stacking(monkeypatch):
-    import framing.classify.model as module
-
-    texts = [f"the plan {w} the senate vote today" for w in ("slammed", "passed", "doomed", "won")] * 6
-    labels = ["a", "b", "a", "b"] * 6
-    ours = FrameClassifier(char_ngrams=None).fit(texts, labels)
-    monkeypatch.setattr(Features, "_hstack", lambda self, Xs: module.FeatureUnion._hstack(self, Xs))
-    plain = FrameClassifier(char_ngrams=None).fit(texts, labels)
-    np.testing.assert_array_equal(ours.predict_proba(texts), plain.predict_proba(texts))
+    view.data, view.indices = base.data[:], base.indices[:]  # views, not resizable
+    tail = sp.csr_matrix(np.ones((10, 2)))
+    out = stack_into(view, [tail])
+    assert (out != sp.hstack([base, tail], format="csr")).nnz == 0
+    assert len(base.data) == nnz  # the original arrays are untouched
 
 
 def test_word_branch_output_is_grown_in_place():
