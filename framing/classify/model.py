@@ -347,13 +347,21 @@ class Features(FeatureUnion):
 
     def _hstack(self, Xs):  # FeatureUnion's hook that concatenates the branch outputs
         Xs = list(Xs)
-        if len(Xs) < 2 or not all(sp.issparse(X) and X.format == "csr" for X in Xs):
-            return super()._hstack(Xs)
-        first, rest = Xs[0], Xs[1:]
-        if (not _owns(first) or any(X.dtype != first.dtype for X in rest)
-                or first.shape[1] + sum(X.shape[1] for X in rest) >= 2 ** 31):
-            return super()._hstack(Xs)
-        return stack_into(first, rest)
+        for X, (name, _) in zip(Xs, self.transformer_list):
+            if len(getattr(X, "shape", (0, 0))) != 2:
+                raise ValueError(f"transformer {name!r}: returned {len(X.shape)} dimensions, expected 2 "
+                                 f"(n_samples, n_features)")
+        if all(sp.issparse(X) and X.format == "csr" for X in Xs) and len(Xs) > 1:
+            first, rest = Xs[0], Xs[1:]
+            if (_owns(first) and all(X.dtype == first.dtype for X in rest)
+                    and first.shape[1] + sum(X.shape[1] for X in rest) < 2 ** 31):
+                return stack_into(first, rest)
+        # otherwise what scikit-learn's FeatureUnion does
+        if any(sp.issparse(X) for X in Xs):
+            return sp.hstack(Xs).tocsr()
+        if all(isinstance(X, pd.DataFrame) for X in Xs):  # pandas output
+            return pd.concat(Xs, axis=1)
+        return np.hstack([np.asarray(X) for X in Xs])
 
 
 def stack_into(first, rest):

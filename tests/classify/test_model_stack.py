@@ -78,3 +78,20 @@ def test_word_branch_output_is_grown_in_place():
 
     X = WordNgramVectorizer(tokenizer=token_norms, ngram_range=(1, 2)).fit_transform(["a b c", "b c d", "c"])
     assert X.data.flags.owndata and X.indices.flags.owndata
+
+
+def test_features_other_outputs_and_a_bad_dimension():
+    from sklearn.preprocessing import FunctionTransformer
+
+    X = np.arange(12.0).reshape(4, 3)
+    dense = Features([("a", FunctionTransformer()), ("b", FunctionTransformer(lambda v: v * 2))])
+    np.testing.assert_array_equal(dense.fit_transform(X), np.hstack([X, 2 * X]))
+    mixed = Features([("a", FunctionTransformer(sp.csr_matrix)), ("b", FunctionTransformer(lambda v: sp.coo_matrix(v)))])
+    assert (mixed.fit_transform(X) != sp.csr_matrix(np.hstack([X, X]))).nnz == 0
+    framed = Features([("a", FunctionTransformer()), ("b", FunctionTransformer())]).set_output(transform="pandas")
+    out = framed.fit_transform(pd.DataFrame(X, columns=["x", "y", "z"]))
+    assert isinstance(out, pd.DataFrame) and out.shape == (4, 6)
+    np.testing.assert_array_equal(out.to_numpy(), np.hstack([X, X]))
+    flat = Features([("a", FunctionTransformer(lambda v: v.ravel()))])
+    with pytest.raises(ValueError, match=r"transformer 'a': returned 1 dimensions, expected 2 \(n_samples, n_features\)"):
+        flat.fit_transform(X)
