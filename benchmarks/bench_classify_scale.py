@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_classify_scale.py [--data PATH/abp_media_train_valid.jsonl.gz] [--char]
-        [--synthetic N] [--train N] [--only baseline|default]
+        [--synthetic N] [--train N] [--only baseline|default] [--tol TOL]
 
 Fits two models on the AllSides media split's training articles (or, with
 ``--synthetic N`` or without the data, on N synthetic articles of about 500
@@ -25,7 +25,8 @@ fit; it includes the loaded corpus, whose resident size is printed as
 number of features, and macro-F1 and accuracy on the valid split with 95%
 bootstrap CIs.  ``--char`` adds the character 2-5-gram branch to both;
 ``--train N`` fits on the first N training articles; ``--only`` runs one
-of the two.
+of the two; ``--tol`` sets the stopping tolerance of both fits
+(``framing.classify.model.LOGREG_TOL``) for a comparison.
 """
 
 from __future__ import annotations
@@ -61,7 +62,13 @@ def main() -> None:
     parser.add_argument("--char", action="store_true")
     parser.add_argument("--train", type=int, default=None, metavar="N")
     parser.add_argument("--only", choices=("baseline", "default"), default=None)
+    parser.add_argument("--tol", type=float, default=None, help="framing.classify.model.LOGREG_TOL for both fits")
     args = parser.parse_args()
+    if args.tol is not None:
+        import framing.classify.model as module
+
+        module.LOGREG_TOL = args.tol
+        print(f"LOGREG_TOL={args.tol:g}", flush=True)
     valid = None
     if args.synthetic is None and args.data.exists():
         from framing.corpus.datasets import load_abp

@@ -467,6 +467,9 @@ class WordNgramVectorizer(TfidfVectorizer):
         all_data.resize(nnz, refcheck=False)  # only this function holds them: shrink without a copy
         all_indices.resize(nnz, refcheck=False)
         X = sp.csr_matrix((all_data, all_indices, indptr.astype(index_dtype)), shape=(n_docs, n_features))
+        # the matrix holds the arrays themselves, not views of them (scipy may wrap them), so a feature union
+        # can grow them in place (framing.classify.model.Features)
+        X.data, X.indices = all_data, all_indices
         X.has_sorted_indices = True
         return X
 

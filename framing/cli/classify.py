@@ -17,7 +17,7 @@ import time
 import pandas as pd
 
 from ..vocab import DEFAULTS, MODEL_KINDS
-from .common import read_corpus_args, reader_options, write_table
+from .common import read_corpus_args, reader_options, show_progress, write_table
 
 __all__ = ["register", "run", "main"]
 
@@ -108,10 +108,14 @@ def _cmd_train(args: argparse.Namespace) -> int:
     from ..classify.persist import data_sha256, save_model
 
     frame, labels = _labels(_read(args), args.label, args.data)
-    with _Stage(args, f"training {args.model} on {len(frame)} documents"):
-        model = _model(args).fit(frame["text"].tolist(), labels)
-    path = save_model(model, args.output, data_hash=data_sha256(frame["text"].tolist(), labels))
-    print(f"trained {args.model} on {len(frame)} documents, classes {', '.join(map(str, model.classes_))}, "
+    # training needs the texts and labels only: one list of str, shared by fit and the data hash (the frame,
+    # with its other columns and an Arrow copy of the texts, is let go before fitting)
+    texts = frame["text"].tolist()
+    del frame
+    with _Stage(args, f"training {args.model} on {len(texts)} documents"):
+        model = _model(args).fit(texts, labels, progress=show_progress(args))
+    path = save_model(model, args.output, data_hash=data_sha256(texts, labels))
+    print(f"trained {args.model} on {len(texts)} documents, classes {', '.join(map(str, model.classes_))}, "
           f"C={model.C_:g}; model written to {path}")
     return 0
 
@@ -155,7 +159,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     frame = frame.assign(**{args.label: labels})
     with _Stage(args, f"cross-validating {args.model} on {len(frame)} documents"):
         ev = cross_validate(frame, args.label, model=_model(args), groups=args.groups, n_splits=args.folds,
-                            folds=args.folds_column, random_state=args.seed)
+                            folds=args.folds_column, random_state=args.seed, progress=show_progress(args))
     if args.folds_column:
         how = f"predefined-fold (column {args.folds_column!r})"
         n = len(ev.folds)

@@ -144,3 +144,38 @@ def test_ngram_max_option(tmp_path, data_csv, capsys):
         main(["train", "--help"])
     out = capsys.readouterr().out
     assert "--ngram-max N" in out and "--max-features N" in out and "--min-df N" in out
+
+
+def test_progress_bar_on_a_terminal_only(tmp_path, data_csv, capsys, monkeypatch):
+    import sys
+
+    import framing.progress as progress
+
+    made = []
+    real = progress.reporter
+
+    def spy(p, **kwargs):
+        made.append((p, kwargs.get("label")))
+        return real(False, **{k: v for k, v in kwargs.items() if k != "stream"})
+
+    monkeypatch.setattr(progress, "reporter", spy)
+    import framing.classify.model as model_module
+    import framing.classify.evaluate as evaluate_module
+
+    monkeypatch.setattr(model_module, "reporter", spy)
+    monkeypatch.setattr(evaluate_module, "reporter", spy)
+    argv = ["train", str(data_csv), "--label", "label", "--no-char", "--no-cues", "-o", str(tmp_path / "m.npz")]
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert main(argv) == 0
+    assert (True, "fitting") in made
+    made.clear()
+    assert main([*argv, "--quiet"]) == 0
+    assert (True, "fitting") not in made
+    made.clear()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert main(argv) == 0
+    assert (True, "fitting") not in made
+    made.clear()
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert main(["evaluate", str(data_csv), "--label", "label", "--no-char", "--no-cues", "--folds", "2"]) == 0
+    assert any(p is True for p, _ in made)
