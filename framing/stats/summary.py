@@ -69,8 +69,10 @@ from ._data import RateTable, rate_table
 from ._resample import (
     BATCH_ELEMENTS,
     CI_METHODS,
+    LARGE_SAMPLE,
     acceleration,
     bca_ci,
+    bootstrap_weights,
     check_ci_method,
     check_resampling,
     percentile_ci,
@@ -157,7 +159,10 @@ def _intervals(method: str, rates: np.ndarray, counts: np.ndarray, tokens: np.nd
     batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
-        w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
+        if n > LARGE_SAMPLE:
+            w = bootstrap_weights(rng, n, b)
+        else:
+            w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
         m = w @ rates / n
         mean_reps[start : start + b] = m
         ratio, se = _ratio_se(w, counts, tokens, n)
