@@ -92,7 +92,7 @@ from ..vocab import (
     design_of,
 )
 from ._data import RateTable, check_common, group_pairs, rate_table
-from ._resample import BATCH_ELEMENTS, LARGE_SAMPLE, check_resampling, random_subsets, tail_count
+from ._resample import BATCH_ELEMENTS, SUBSET_DRAWS_ABOVE, check_resampling, random_subsets, tail_count
 from ._warnings import StatsWarning, warn_once
 from ._resample import check_ci_method
 from .effects import (
@@ -218,7 +218,7 @@ def permutation_test(
         count = tail_count(stat(masks), observed, alternative, scale)
         return observed, count / len(combos), len(combos)
     count = np.zeros(x.shape[1])
-    if n > LARGE_SAMPLE:
+    if n > SUBSET_DRAWS_ABOVE:
         # a relabeling is a random subset of the smaller group's size; its sums give group a's
         m = min(na, nb)
         batch = max(1, BATCH_ELEMENTS // max(m, 1))

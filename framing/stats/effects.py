@@ -235,7 +235,7 @@ from ._data import RateTable, check_common, group_pairs, rate_table
 from ._resample import (
     BATCH_ELEMENTS,
     CI_METHODS,
-    LARGE_SAMPLE,
+    INDEX_DRAWS_ABOVE,
     acceleration,
     bca_ci,
     bootstrap_weights,
@@ -558,13 +558,13 @@ GroupDraws = dict
 
 def large_pair_moments(pair: PairData, effect: str, *, n_resamples: int, random_state: int | None,
                        draws: GroupDraws | None = None) -> Callable[[], tuple] | None:
-    """For a pair of more than ``LARGE_SAMPLE`` units (no strata; not Cliff's
+    """For a pair of more than ``INDEX_DRAWS_ABOVE`` units (no strata; not Cliff's
     delta): a function giving the groups' bootstrap moments
     (:func:`group_moments`), each group drawn once from its own stream
     ``rng(random_state, "effect_group", group)`` and kept in ``draws`` for
     the other pairs and effects of the call; else None (the pair's own
     multinomial draws)."""
-    if pair.stratified or effect == "cliffs_delta" or len(pair.xa) + len(pair.xb) <= LARGE_SAMPLE:
+    if pair.stratified or effect == "cliffs_delta" or len(pair.xa) + len(pair.xb) <= INDEX_DRAWS_ABOVE:
         return None
     cache: GroupDraws = {} if draws is None else draws
 
@@ -888,7 +888,7 @@ def effect_rows(
 ) -> list[dict[str, Any]]:
     """Rows of ``EFFECT_COLUMNS`` for one pair and one effect.
 
-    A pair of more than ``LARGE_SAMPLE`` units resamples each group once
+    A pair of more than ``INDEX_DRAWS_ABOVE`` units resamples each group once
     per call (:func:`large_pair_moments`; ``draws`` keeps them for the
     call's other pairs and effects), others draw from the pair's stream
     ``rng(random_state, "effect", effect, group_a, group_b)``."""

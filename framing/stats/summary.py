@@ -69,7 +69,7 @@ from ._data import RateTable, rate_table
 from ._resample import (
     BATCH_ELEMENTS,
     CI_METHODS,
-    LARGE_SAMPLE,
+    INDEX_DRAWS_ABOVE,
     acceleration,
     bca_ci,
     bootstrap_weights,
@@ -159,7 +159,7 @@ def _intervals(method: str, rates: np.ndarray, counts: np.ndarray, tokens: np.nd
     batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
-        if n > LARGE_SAMPLE:
+        if n > INDEX_DRAWS_ABOVE:
             w = bootstrap_weights(rng, n, b)
         else:
             w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)

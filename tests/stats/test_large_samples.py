@@ -1,4 +1,5 @@
-"""The resampling kernels for large samples (more than ``LARGE_SAMPLE`` units):
+"""The resampling kernels for large samples (more than ``INDEX_DRAWS_ABOVE`` /
+``SUBSET_DRAWS_ABOVE`` units):
 index draws instead of multinomial weights, random subsets instead of full
 shuffles, and the sparse group sums of the omnibus permutation test."""
 
@@ -8,7 +9,7 @@ import pytest
 
 from framing import seeds
 from framing.stats import compare, effects, simulate_scores, summarize
-from framing.stats._resample import LARGE_SAMPLE, bootstrap_weights, random_subsets
+from framing.stats._resample import INDEX_DRAWS_ABOVE, SUBSET_DRAWS_ABOVE, bootstrap_weights, random_subsets
 from framing.stats.compare import _between_ss, _permuted_between_ss, permutation_test
 from framing.stats.effects import PairData
 
@@ -50,10 +51,10 @@ def test_permuted_between_ss_equals_the_per_group_statistic():
 
 def test_large_permutation_test_agrees_with_the_full_shuffle():
     rng = np.random.default_rng(3)
-    # 600 + 500 units > LARGE_SAMPLE: subsets; the same pair cut to 300 + 250 shuffles every label
-    xa, xb = rng.gamma(1.0, 1.0, (600, 4)), rng.gamma(1.0, 1.0, (500, 4))
-    xa[:, 0] += 0.15
-    assert len(xa) + len(xb) > LARGE_SAMPLE
+    # 1500 + 1000 units > SUBSET_DRAWS_ABOVE: relabelings are random subsets of 1000
+    xa, xb = rng.gamma(1.0, 1.0, (1500, 4)), rng.gamma(1.0, 1.0, (1000, 4))
+    xa[:, 0] += 0.1
+    assert len(xa) + len(xb) > SUBSET_DRAWS_ABOVE
 
     def pair(a, b):
         return PairData("A", "B", a, b, None, None, len(a), len(b), "document", 0, 0)
@@ -61,7 +62,7 @@ def test_large_permutation_test_agrees_with_the_full_shuffle():
     stat, p, used = permutation_test(pair(xa, xb), n_resamples=2000, rng=np.random.default_rng(0))
     np.testing.assert_allclose(stat, xa.mean(0) - xb.mean(0))
     assert used == 2000
-    # the two-sample z test's p-value as the reference (1100 units: the null is normal)
+    # the two-sample t test's p-value as the reference (2500 units: the null is normal)
     import scipy.stats
     z = scipy.stats.ttest_ind(xa, xb, equal_var=True).pvalue
     np.testing.assert_allclose(p, z, atol=0.03)
@@ -89,12 +90,14 @@ def test_large_pairs_share_group_draws_and_rows_do_not_depend_on_other_groups():
 def test_large_pair_intervals_cover_like_the_multinomial_draws():
     scores = _large_scores(n_docs=800, outlets=("A", "B"), effects_={"A": {"cat1": 1.3}})
     out = effects(scores, effects=["rate_ratio", "rate_difference", "cohens_d"], n_resamples=999)
-    # the same pair below LARGE_SAMPLE (every other document) gives intervals of the expected width ratio
-    docs = sorted(scores["doc_id"].unique())[::2]
+    # the same pair at or below INDEX_DRAWS_ABOVE (every 8th document: multinomial draws) gives
+    # intervals of the expected width ratio
+    docs = sorted(scores["doc_id"].unique())[::8]
+    assert len(docs) <= INDEX_DRAWS_ABOVE
     half = effects(scores[scores["doc_id"].isin(docs)], effects=["rate_ratio", "rate_difference", "cohens_d"],
                    n_resamples=999)
     width, half_width = out["ci_high"] - out["ci_low"], half["ci_high"] - half["ci_low"]
-    np.testing.assert_allclose(width / half_width, np.sqrt(0.5), rtol=0.25)
+    np.testing.assert_allclose(width / half_width, np.sqrt(1 / 8), rtol=0.3)
     assert np.all((out["ci_low"] < out["estimate"]) & (out["estimate"] < out["ci_high"]))
     ratio = out[(out.effect == "rate_ratio") & (out.category == "cat1")].iloc[0]
     assert ratio.ci_low > 1.0  # the planted 1.3 is detected with 800 documents per outlet
