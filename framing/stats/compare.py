@@ -405,7 +405,12 @@ def compare(
         draws fresh entropy).  Every pair, method and effect gets its own
         named stream (:func:`framing.seeds.rng`, e.g. ``rng(random_state,
         "test", "permutation", group_a, group_b)``), so a row does not
-        change when other groups or categories are added.
+        change when other groups or categories are added.  Large samples
+        draw differently (same methods): a pair of more than 2,000 units
+        takes its relabelings as random subsets of the smaller group
+        (``SUBSET_DRAWS_ABOVE``), and effect intervals of pairs of more
+        than 200 units resample each group once per call
+        (:func:`framing.stats.effects.effects`, ``random_state``).
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The effect's interval, as in :func:`framing.stats.effects.effects`
         (``"percentile"`` reproduces framing 0.2.0).  The table has no
@@ -559,18 +564,20 @@ def _between_ss(labels: np.ndarray, x: np.ndarray, expected: np.ndarray, sizes: 
 
 
 def _permuted_between_ss(perms: np.ndarray, labels: np.ndarray, x: np.ndarray, expected: np.ndarray,
-                         sizes: np.ndarray) -> np.ndarray:
+                         sizes: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
     """:func:`_between_ss` of the relabelings ``labels[perms]`` (perms:
     replicates × units, each row a permutation), without a pass over the
     units per group: unit ``i`` gets the label of unit ``perms[r, i]``, so
     group g's sum in row r is the sum of ``x`` over ``inv[r, p]`` for the
     units p of group g (``inv`` the inverse permutation), one sparse
-    product for every row and group at once."""
+    product for every row and group at once.  ``members``: the units
+    sorted by label (``argsort(labels, kind="stable")``), if known."""
     b, n = perms.shape
     k = len(sizes)
     inv = np.empty_like(perms)
     np.put_along_axis(inv, perms, np.broadcast_to(np.arange(n, dtype=perms.dtype), perms.shape), axis=1)
-    members = np.argsort(labels, kind="stable")
+    if members is None:
+        members = np.argsort(labels, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=k))])
     indptr = np.concatenate([(np.arange(b)[:, None] * n + bounds[None, :-1]).ravel(), [b * n]])
     product = sp.csr_matrix((np.ones(b * n), inv[:, members].ravel(), indptr), shape=(b * k, n)) @ x
@@ -680,11 +687,12 @@ def omnibus(
             order = np.argsort(s_codes, kind="stable")
             xs, ls, ss = x[order], labels[order], s_codes[order]
             count = np.zeros(x.shape[1])
-            batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
+            members = np.argsort(ls, kind="stable")
+            batch = max(1, BATCH_ELEMENTS // max(n, 1))
             for start in range(0, n_resamples, batch):
                 b = min(batch, n_resamples - start)
                 keys = ss[None, :] + stream.random((b, n))
-                null = _permuted_between_ss(np.argsort(keys, axis=1), ls, xs, expected, sizes)
+                null = _permuted_between_ss(np.argsort(keys, axis=1), ls, xs, expected, sizes, members)
                 count += tail_count(null, observed, "greater")
             ps = list((1 + count) / (1 + n_resamples))
             constant = np.all(x == x[:1], axis=0)

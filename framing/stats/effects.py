@@ -997,7 +997,12 @@ def effects(
         own named stream, ``framing.seeds.rng(random_state, "effect",
         effect, group_a, group_b)``, so a row does not change when other
         groups are added and results are identical for the same seed under
-        any ``PYTHONHASHSEED``.
+        any ``PYTHONHASHSEED``.  A pair of more than ``INDEX_DRAWS_ABOVE``
+        (200) units instead resamples each group from the group's stream
+        ``rng(random_state, "effect_group", group)`` (uniform indices,
+        :func:`framing.stats._resample.bootstrap_weights`), once per call
+        for all its pairs and effects (Cliff's delta and strata keep the
+        pair's stream); rows still do not depend on other groups.
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The interval (module docstring, *Confidence intervals*).  ``"auto"``
         uses :data:`AUTO_CI`; ``"percentile"`` gives the intervals of

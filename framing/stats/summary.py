@@ -273,6 +273,10 @@ def summarize(
         by default; None draws fresh entropy).  Each group has its own
         named stream, ``framing.seeds.rng(random_state, "summary",
         group)`` (``"timeseries", group, period`` in :func:`timeseries`).
+        A group of more than ``INDEX_DRAWS_ABOVE`` (200) units draws its
+        bootstrap samples as uniform indices rather than multinomial
+        weights (the same bootstrap, faster; framing 0.2.0 drew
+        multinomial weights at every size).
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The interval of both rates (module docstring); ``"percentile"``
         reproduces framing 0.2.0.
