@@ -112,11 +112,11 @@ BATCH_ELEMENTS = 2_000_000
 
 #: Above this many units (a group's in a summary, a pair's in an effect's interval), bootstrap samples are ``n`` uniform indices
 #: (:func:`bootstrap_weights`), not multinomial draws: the same bootstrap, 5-10x faster to draw.  At or
-#: below it the draws of framing 0.2.0 are kept, so small comparisons give the same numbers as before.
+#: below it the earlier draws are kept, so small comparisons give the same numbers as before.
 INDEX_DRAWS_ABOVE = 200
 #: Above this many units (a pair's), a permutation relabeling is a random subset of the smaller
 #: group's size (:func:`random_subsets`), not a shuffle of every label: the same permutation
-#: distribution, drawn in time proportional to the smaller group.  At or below it, as in framing 0.2.0.
+#: distribution, drawn in time proportional to the smaller group.  At or below it, as before.
 SUBSET_DRAWS_ABOVE = 2000
 
 

@@ -293,7 +293,7 @@ def summarize(
         group)`` (``"timeseries", group, period`` in :func:`timeseries`).
         A group of more than ``INDEX_DRAWS_ABOVE`` (200) units draws its
         bootstrap samples as uniform indices rather than multinomial
-        weights (the same bootstrap, faster; framing 0.2.0 drew
+        weights (the same bootstrap, faster; earlier versions drew
         multinomial weights at every size).
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The interval of both rates (module docstring); ``"percentile"``
