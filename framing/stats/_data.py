@@ -164,15 +164,18 @@ def rate_table(
     columns = {name: col for name, col in wanted.items() if col is not None}
     corpus_frame = _corpus_frame(corpus)
     frame = frame.assign(doc_id=frame["doc_id"].astype(str))
+    joined: list[str] = []
     for param, col in columns.items():
-        if col in frame.columns:
+        if col in frame.columns or col in joined:
             continue
         if corpus_frame is None or col not in corpus_frame.columns:
             raise ValueError(
                 f"{label[param]}={col!r} is neither a column of scores nor of the corpus; "
                 "pass corpus= with that column, or name an existing column"
             )
-        keys = corpus_frame[["doc_id", col]].drop_duplicates("doc_id")
+        joined.append(col)
+    if joined:  # one join for every column the corpus supplies
+        keys = corpus_frame[["doc_id", *joined]].drop_duplicates("doc_id")
         keys = keys.assign(doc_id=keys["doc_id"].astype(str))
         frame = frame.merge(keys, on="doc_id", how="left", validate="many_to_one")
 
@@ -190,7 +193,9 @@ def rate_table(
 
     doc_codes, doc_ids = pd.factorize(frame["doc_id"], sort=False)
     cat_index = {c: i for i, c in enumerate(cats)}
-    cat_codes = frame["category"].astype(str).map(cat_index).to_numpy()
+    # a lookup per distinct category, not per row
+    row_codes, row_categories = pd.factorize(frame["category"].astype(str))
+    cat_codes = np.array([cat_index[c] for c in row_categories], dtype=np.int64)[row_codes]
     n, k = len(doc_ids), len(cats)
     rates = np.full((n, k), np.nan)
     counts = np.zeros((n, k), dtype=np.int64)

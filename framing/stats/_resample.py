@@ -92,14 +92,15 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 from scipy import stats
 
 from ..vocab import CI_METHODS
 from ..check import check_choice, check_confidence, check_int, check_random_state
 
 __all__ = [
-    "BATCH_ELEMENTS", "CI_METHODS", "acceleration", "bca_ci", "check_ci_method", "check_resampling",
-    "noncentral_t_ci", "percentile_ci", "studentized_ci", "symmetric_studentized_ci", "t_ci", "tail_count",
+    "BATCH_ELEMENTS", "CI_METHODS", "INDEX_DRAWS_ABOVE", "SUBSET_DRAWS_ABOVE", "acceleration", "bca_ci", "bootstrap_weights",
+    "check_ci_method", "check_resampling", "noncentral_t_ci", "random_subsets", "percentile_ci", "studentized_ci", "symmetric_studentized_ci", "t_ci", "tail_count",
 ]
 
 #: Interval methods of the bootstrap-CI functions: ``"auto"`` picks, per
@@ -108,6 +109,34 @@ __all__ = [
 
 #: Elements (replicates × units) held in memory at once by the vectorised resampling loops.
 BATCH_ELEMENTS = 2_000_000
+
+#: Above this many units (a group's in a summary, a pair's in an effect's interval), bootstrap samples are ``n`` uniform indices
+#: (:func:`bootstrap_weights`), not multinomial draws: the same bootstrap, 5-10x faster to draw.  At or
+#: below it the earlier draws are kept, so small comparisons give the same numbers as before.
+INDEX_DRAWS_ABOVE = 200
+#: Above this many units (a pair's), a permutation relabeling is a random subset of the smaller
+#: group's size (:func:`random_subsets`), not a shuffle of every label: the same permutation
+#: distribution, drawn in time proportional to the smaller group.  At or below it, as before.
+SUBSET_DRAWS_ABOVE = 2000
+
+
+def bootstrap_weights(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """Bootstrap multiplicities, shape (size, n): row r counts how often each
+    of ``n`` units occurs among ``n`` indices drawn uniformly with
+    replacement (``rng.integers``); multinomial(n, 1/n) in distribution."""
+    idx = rng.integers(0, n, size=(size, n))
+    idx += (np.arange(size, dtype=idx.dtype) * n)[:, None]
+    return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(float)
+
+
+def random_subsets(rng: np.random.Generator, n: int, m: int, size: int) -> sp.csr_matrix:
+    """``size`` uniform random subsets of ``m`` of ``n`` units (without
+    replacement, ``rng.choice``), as a 0/1 CSR matrix (size × n) whose product
+    with a units × columns matrix gives the subsets' sums."""
+    if m == 0:
+        return sp.csr_matrix((size, n))
+    idx = np.concatenate([rng.choice(n, m, replace=False, shuffle=False) for _ in range(size)])
+    return sp.csr_matrix((np.ones(size * m), idx, np.arange(0, size * m + 1, m)), shape=(size, n))
 
 
 def check_resampling(n_resamples: object, confidence: object, random_state: object) -> tuple[int, float, int | None]:

@@ -92,10 +92,19 @@ from ..vocab import (
     design_of,
 )
 from ._data import RateTable, check_common, group_pairs, rate_table
-from ._resample import BATCH_ELEMENTS, check_resampling, tail_count
+from ._resample import BATCH_ELEMENTS, SUBSET_DRAWS_ABOVE, check_resampling, random_subsets, tail_count
 from ._warnings import StatsWarning, warn_once
 from ._resample import check_ci_method
-from .effects import EFFECT_COLUMNS, PairData, cluster_means, effect_rows, pair_data, resolve_ci_method, sort_rows
+from .effects import (
+    EFFECT_COLUMNS,
+    GroupDraws,
+    PairData,
+    cluster_means,
+    effect_rows,
+    pair_data,
+    resolve_ci_method,
+    sort_rows,
+)
 from .multitest import adjust_pvalues
 
 __all__ = [
@@ -208,9 +217,20 @@ def permutation_test(
         np.put_along_axis(masks, combos, 1.0, axis=1)
         count = tail_count(stat(masks), observed, alternative, scale)
         return observed, count / len(combos), len(combos)
+    count = np.zeros(x.shape[1])
+    if n > SUBSET_DRAWS_ABOVE:
+        # a relabeling is a random subset of the smaller group's size; its sums give group a's
+        m = min(na, nb)
+        batch = max(1, BATCH_ELEMENTS // max(m, 1))
+        for start in range(0, n_resamples, batch):
+            b = min(batch, n_resamples - start)
+            sums = np.asarray(random_subsets(rng, n, m, b) @ x)
+            if m < na:
+                sums = total - sums
+            count += tail_count(sums / na - (total - sums) / nb, observed, alternative, scale)
+        return observed, (1 + count) / (1 + n_resamples), n_resamples
     base = np.concatenate([np.ones(na), np.zeros(nb)])
     batch = max(1, BATCH_ELEMENTS // max(n, 1))
-    count = np.zeros(x.shape[1])
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
         masks = rng.permuted(np.tile(base, (b, 1)), axis=1)
@@ -385,7 +405,12 @@ def compare(
         draws fresh entropy).  Every pair, method and effect gets its own
         named stream (:func:`framing.seeds.rng`, e.g. ``rng(random_state,
         "test", "permutation", group_a, group_b)``), so a row does not
-        change when other groups or categories are added.
+        change when other groups or categories are added.  Large samples
+        draw differently (same methods): a pair of more than 2,000 units
+        takes its relabelings as random subsets of the smaller group
+        (``SUBSET_DRAWS_ABOVE``), and effect intervals of pairs of more
+        than 200 units resample each group once per call
+        (:func:`framing.stats.effects.effects`, ``random_state``).
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The effect's interval, as in :func:`framing.stats.effects.effects`
         (``"percentile"`` reproduces framing 0.2.0).  The table has no
@@ -449,6 +474,7 @@ def compare(
     _warn_ties(table, names)
     rows: list[dict[str, Any]] = []
     flat_rows: list[str] = []
+    draws: GroupDraws = {}
     for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
         pair = pair_data(table, a, b, unmatched=unmatched)
         base = effect_rows(
@@ -460,6 +486,7 @@ def compare(
             random_state=random_state,
             strata_name=strata,
             ci_method=ci_method,
+            draws=draws,
         )
         flat = welch_undefined(pair) if {"welch", "bootstrap"} & set(names) else None
         if flat is not None and flat.any():
@@ -534,6 +561,28 @@ def _between_ss(labels: np.ndarray, x: np.ndarray, expected: np.ndarray, sizes: 
         dev = (labels == g).astype(float) @ x - expected[g]
         out += dev**2 / sizes[g]
     return out
+
+
+def _permuted_between_ss(perms: np.ndarray, labels: np.ndarray, x: np.ndarray, expected: np.ndarray,
+                         sizes: np.ndarray, members: np.ndarray | None = None) -> np.ndarray:
+    """:func:`_between_ss` of the relabelings ``labels[perms]`` (perms:
+    replicates × units, each row a permutation), without a pass over the
+    units per group: unit ``i`` gets the label of unit ``perms[r, i]``, so
+    group g's sum in row r is the sum of ``x`` over ``inv[r, p]`` for the
+    units p of group g (``inv`` the inverse permutation), one sparse
+    product for every row and group at once.  ``members``: the units
+    sorted by label (``argsort(labels, kind="stable")``), if known."""
+    b, n = perms.shape
+    k = len(sizes)
+    inv = np.empty_like(perms)
+    np.put_along_axis(inv, perms, np.broadcast_to(np.arange(n, dtype=perms.dtype), perms.shape), axis=1)
+    if members is None:
+        members = np.argsort(labels, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(labels, minlength=k))])
+    indptr = np.concatenate([(np.arange(b)[:, None] * n + bounds[None, :-1]).ravel(), [b * n]])
+    product = sp.csr_matrix((np.ones(b * n), inv[:, members].ravel(), indptr), shape=(b * k, n)) @ x
+    dev = np.asarray(product).reshape(b, k, -1) - expected[None]
+    return (dev**2 / sizes[None, :, None]).sum(axis=1)
 
 
 @warn_once
@@ -638,11 +687,12 @@ def omnibus(
             order = np.argsort(s_codes, kind="stable")
             xs, ls, ss = x[order], labels[order], s_codes[order]
             count = np.zeros(x.shape[1])
-            batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
+            members = np.argsort(ls, kind="stable")
+            batch = max(1, BATCH_ELEMENTS // max(n, 1))
             for start in range(0, n_resamples, batch):
                 b = min(batch, n_resamples - start)
                 keys = ss[None, :] + stream.random((b, n))
-                null = _between_ss(ls[np.argsort(keys, axis=1)], xs, expected, sizes)
+                null = _permuted_between_ss(np.argsort(keys, axis=1), ls, xs, expected, sizes, members)
                 count += tail_count(null, observed, "greater")
             ps = list((1 + count) / (1 + n_resamples))
             constant = np.all(x == x[:1], axis=0)

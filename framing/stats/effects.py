@@ -221,7 +221,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -235,8 +235,10 @@ from ._data import RateTable, check_common, group_pairs, rate_table
 from ._resample import (
     BATCH_ELEMENTS,
     CI_METHODS,
+    INDEX_DRAWS_ABOVE,
     acceleration,
     bca_ci,
+    bootstrap_weights,
     check_ci_method,
     check_resampling,
     noncentral_t_ci,
@@ -535,8 +537,52 @@ def _weighted_delta(xa: np.ndarray, xb: np.ndarray, wa: np.ndarray, wb: np.ndarr
     return (wa * (below - above)).sum(axis=1) / (len(xa) * len(xb))
 
 
+def group_moments(x: np.ndarray, *, n_resamples: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Bootstrap replicates of one group's column sums and sums of squares
+    (each n_resamples × columns), from :func:`bootstrap_weights` draws:
+    what every effect but Cliff's delta needs of a resampled group."""
+    n, k = x.shape
+    both = np.hstack([x, x**2])
+    t1, t2 = np.empty((n_resamples, k)), np.empty((n_resamples, k))
+    batch = max(1, BATCH_ELEMENTS // max(n, 1))
+    for start in range(0, n_resamples, batch):
+        b = min(batch, n_resamples - start)
+        sums = bootstrap_weights(rng, n, b) @ both
+        t1[start : start + b], t2[start : start + b] = sums[:, :k], sums[:, k:]
+    return t1, t2
+
+
+#: Per-group bootstrap moments shared by a call's pairs and effects: group name -> (sums, sums of squares).
+GroupDraws = dict
+
+
+def large_pair_moments(pair: PairData, effect: str, *, n_resamples: int, random_state: int | None,
+                       draws: GroupDraws | None = None) -> Callable[[], tuple] | None:
+    """For a pair of more than ``INDEX_DRAWS_ABOVE`` units (no strata; not Cliff's
+    delta): a function giving the groups' bootstrap moments
+    (:func:`group_moments`), each group drawn once from its own stream
+    ``rng(random_state, "effect_group", group)`` and kept in ``draws`` for
+    the other pairs and effects of the call; else None (the pair's own
+    multinomial draws)."""
+    if pair.stratified or effect == "cliffs_delta" or len(pair.xa) + len(pair.xb) <= INDEX_DRAWS_ABOVE:
+        return None
+    cache: GroupDraws = {} if draws is None else draws
+
+    def moments() -> tuple:
+        out = []
+        for group, x in ((pair.group_a, pair.xa), (pair.group_b, pair.xb)):
+            if group not in cache:
+                cache[group] = group_moments(x, n_resamples=n_resamples,
+                                             rng=seeds.rng(random_state, "effect_group", group))
+            out.extend(cache[group])
+        return tuple(out)
+
+    return moments
+
+
 def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: np.random.Generator,
-                         studentize: bool = False) -> tuple[np.ndarray, np.ndarray | None]:
+                         studentize: bool = False,
+                         moments: Callable[[], tuple] | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Bootstrap replicates of an effect, shape (n_resamples, categories).
 
     With ``studentize`` (``rate_difference`` and ``rate_ratio``; with
@@ -544,7 +590,9 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
     also the studentized replicates :math:`t^* = (\\theta^* -
     \\hat\\theta)/\\widehat{se}^*` on the scale of :func:`studentized_scale`
     (the log scale for the ratio); else None.  The draws do not depend on
-    ``studentize``, so every interval method sees the same resamples."""
+    ``studentize``, so every interval method sees the same resamples.
+    ``moments`` (:func:`large_pair_moments`) supplies the groups' resampled
+    sums instead of drawing multinomial weights from ``rng``."""
     k = pair.xa.shape[1]
     out = np.empty((n_resamples, k))
     if pair.stratified:
@@ -568,6 +616,22 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
     t_out = np.empty((n_resamples, k)) if studentize else None
     if studentize:
         theta_hat, _, _ = studentized_scale(pair, effect)
+
+    def fill(rows: slice, t1a, t2a, t1b, t2b) -> None:
+        ma, mb = t1a / na, t1b / nb
+        out[rows] = _combine(effect, ma, mb, ma - mb, ma, mb, float(na), float(nb), t1a, t2a, t1b, t2b, None)
+        if t_out is not None:
+            va = np.maximum(t2a - na * ma**2, 0.0) / (na - 1)
+            vb = np.maximum(t2b - nb * mb**2, 0.0) / (nb - 1)
+            theta, se, _ = _scale_parts(effect, ma, mb, va, vb, na, nb)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                t = (theta - theta_hat) / se
+            # a replicate without spread (every draw the same unit) has no t
+            t_out[rows] = np.where(se > 0, t, np.nan)
+
+    if moments is not None and effect != "cliffs_delta":
+        fill(slice(0, n_resamples), *moments())
+        return out, t_out
     batch = max(1, BATCH_ELEMENTS // max((na + nb) * max(k, 1), 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
@@ -576,17 +640,7 @@ def bootstrap_replicates(pair: PairData, effect: str, *, n_resamples: int, rng: 
         if effect == "cliffs_delta":
             out[start : start + b] = np.column_stack([_weighted_delta(xa[:, j], xb[:, j], wa, wb) for j in range(k)])
             continue
-        ma, mb = wa @ xa / na, wb @ xb / nb
-        t1a, t2a, t1b, t2b = wa @ xa, wa @ xa**2, wb @ xb, wb @ xb**2
-        out[start : start + b] = _combine(effect, ma, mb, ma - mb, ma, mb, float(na), float(nb), t1a, t2a, t1b, t2b, None)
-        if t_out is not None:
-            va = np.maximum(t2a - na * ma**2, 0.0) / (na - 1)
-            vb = np.maximum(t2b - nb * mb**2, 0.0) / (nb - 1)
-            theta, se, _ = _scale_parts(effect, ma, mb, va, vb, na, nb)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                t = (theta - theta_hat) / se
-            # a replicate without spread (every draw the same unit) has no t
-            t_out[start : start + b] = np.where(se > 0, t, np.nan)
+        fill(slice(start, start + b), wa @ xa, wa @ xa**2, wb @ xb, wb @ xb**2)
     return out, t_out
 
 
@@ -766,14 +820,15 @@ def strata_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
 
 
 def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method: str, confidence: float,
-                    n_resamples: int, rng: np.random.Generator,
-                    categories: Sequence[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str], int]:
+                    n_resamples: int, rng: np.random.Generator, categories: Sequence[str] | None = None,
+                    moments: Callable[[], tuple] | None = None) -> tuple[np.ndarray, np.ndarray, list[str], int]:
     """CI bounds of one effect per category, each row's ``ci_method`` label
     and the bootstrap replicates drawn (0 for the t interval).
 
     On the log scale (``rate_ratio`` with ``studentized``/``t``), a category
     whose mean rate is zero in either group has no log-scale standard
-    error; its row uses the percentile interval and says so in its label."""
+    error; its row uses the percentile interval and says so in its label.
+    ``moments``: see :func:`bootstrap_replicates`."""
     if pair.stratified and method in ("t", "studentized"):
         return strata_interval(pair, effect, estimate, method=method, confidence=confidence,
                                n_resamples=n_resamples, rng=rng, categories=categories)
@@ -789,7 +844,7 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
         reps = None
     else:
         reps, t_reps = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng,
-                                            studentize=method == "studentized")
+                                            studentize=method == "studentized", moments=moments)
         used = n_resamples
         if method == "percentile":
             low, high = percentile_ci(reps, confidence)
@@ -811,7 +866,7 @@ def effect_interval(pair: PairData, effect: str, estimate: np.ndarray, *, method
             undefined = np.zeros(k, dtype=bool)
         if undefined.any():
             if reps is None:
-                reps, _ = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng)
+                reps, _ = bootstrap_replicates(pair, effect, n_resamples=n_resamples, rng=rng, moments=moments)
                 used = n_resamples
             p_low, p_high = percentile_ci(reps, confidence)
             low, high = np.where(undefined, p_low, low), np.where(undefined, p_high, high)
@@ -829,13 +884,21 @@ def effect_rows(
     random_state: int | None,
     strata_name: str | None,
     ci_method: str = "auto",
+    draws: GroupDraws | None = None,
 ) -> list[dict[str, Any]]:
-    """Rows of ``EFFECT_COLUMNS`` for one pair and one effect."""
+    """Rows of ``EFFECT_COLUMNS`` for one pair and one effect.
+
+    A pair of more than ``INDEX_DRAWS_ABOVE`` units resamples each group once
+    per call (:func:`large_pair_moments`; ``draws`` keeps them for the
+    call's other pairs and effects), others draw from the pair's stream
+    ``rng(random_state, "effect", effect, group_a, group_b)``."""
     estimate = point_estimate(pair, effect)
     stream = seeds.rng(random_state, "effect", effect, pair.group_a, pair.group_b)
     method = resolve_ci_method(ci_method, effect, unit=pair.unit, stratified=pair.stratified)
+    moments = large_pair_moments(pair, effect, n_resamples=n_resamples, random_state=random_state, draws=draws)
     low, high, labels, used = effect_interval(pair, effect, estimate, method=method, confidence=confidence,
-                                              n_resamples=n_resamples, rng=stream, categories=categories)
+                                              n_resamples=n_resamples, rng=stream, categories=categories,
+                                              moments=moments)
     rate_a, rate_b = group_rates(pair)
     rows = []
     for j, category in enumerate(categories):
@@ -934,7 +997,12 @@ def effects(
         own named stream, ``framing.seeds.rng(random_state, "effect",
         effect, group_a, group_b)``, so a row does not change when other
         groups are added and results are identical for the same seed under
-        any ``PYTHONHASHSEED``.
+        any ``PYTHONHASHSEED``.  A pair of more than ``INDEX_DRAWS_ABOVE``
+        (200) units instead resamples each group from the group's stream
+        ``rng(random_state, "effect_group", group)`` (uniform indices,
+        :func:`framing.stats._resample.bootstrap_weights`), once per call
+        for all its pairs and effects (Cliff's delta and strata keep the
+        pair's stream); rows still do not depend on other groups.
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The interval (module docstring, *Confidence intervals*).  ``"auto"``
         uses :data:`AUTO_CI`; ``"percentile"`` gives the intervals of
@@ -993,6 +1061,7 @@ def effects(
     )
     check_common(table)
     rows: list[dict[str, Any]] = []
+    draws: GroupDraws = {}
     for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
         pair = pair_data(table, a, b, unmatched=unmatched)
         for effect in names:
@@ -1006,6 +1075,7 @@ def effects(
                     random_state=random_state,
                     strata_name=strata,
                     ci_method=ci_method,
+                    draws=draws,
                 )
             )
     frame = pd.DataFrame(rows, columns=list(EFFECT_COLUMNS))

@@ -69,8 +69,10 @@ from ._data import RateTable, rate_table
 from ._resample import (
     BATCH_ELEMENTS,
     CI_METHODS,
+    INDEX_DRAWS_ABOVE,
     acceleration,
     bca_ci,
+    bootstrap_weights,
     check_ci_method,
     check_resampling,
     percentile_ci,
@@ -127,11 +129,18 @@ AUTO_CI: Mapping[str, str] = MappingProxyType({"document": "studentized", "clust
 def _ratio_se(w: np.ndarray, counts: np.ndarray, tokens: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Pooled rate per token and its linearised standard error (Cochran 1977,
     §6.4) for unit multiplicities ``w`` (replicates × units)."""
-    t_sum = w @ tokens
+    return _ratio_parts(w @ counts, w @ counts**2, w @ (counts * tokens[:, None]), w @ tokens, w @ tokens**2, n)
+
+
+def _ratio_parts(c1: np.ndarray, c2: np.ndarray, ct: np.ndarray, t1: np.ndarray, t2: np.ndarray,
+                 n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_ratio_se` from the weighted sums of counts, squared counts,
+    counts × tokens (replicates × categories), tokens and squared tokens
+    (replicates)."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        ratio = (w @ counts) / t_sum[:, None]
-        resid2 = w @ counts**2 - 2 * ratio * (w @ (counts * tokens[:, None])) + ratio**2 * (w @ tokens**2)[:, None]
-        se = np.sqrt(np.maximum(resid2, 0.0) / (n * (n - 1))) / (t_sum[:, None] / n)
+        ratio = c1 / t1[:, None]
+        resid2 = c2 - 2 * ratio * ct + ratio**2 * t2[:, None]
+        se = np.sqrt(np.maximum(resid2, 0.0) / (n * (n - 1))) / (t1[:, None] / n)
     return ratio, se
 
 
@@ -154,17 +163,31 @@ def _intervals(method: str, rates: np.ndarray, counts: np.ndarray, tokens: np.nd
     if student:
         mean_t = np.empty((n_resamples, k))
         pooled_t = np.empty((n_resamples, k))
-    batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
+    large = n > INDEX_DRAWS_ABOVE
+    if large:
+        # every weighted sum a replicate needs, from one product per batch
+        t = tokens[:, None]
+        z = np.hstack([rates, rates**2, counts, counts**2, counts * t, t, t**2])
+        batch = max(1, BATCH_ELEMENTS // n)
+    else:
+        batch = max(1, BATCH_ELEMENTS // max(n * k, 1))
     for start in range(0, n_resamples, batch):
         b = min(batch, n_resamples - start)
-        w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
-        m = w @ rates / n
+        if large:
+            sums = bootstrap_weights(rng, n, b) @ z
+            m, rates2 = sums[:, :k] / n, sums[:, k : 2 * k]
+            ratio, se = _ratio_parts(sums[:, 2 * k : 3 * k], sums[:, 3 * k : 4 * k], sums[:, 4 * k : 5 * k],
+                                     sums[:, 5 * k], sums[:, 5 * k + 1], n)
+        else:
+            w = rng.multinomial(n, np.full(n, 1.0 / n), size=b).astype(float)
+            m = w @ rates / n
+            ratio, se = _ratio_se(w, counts, tokens, n)
+            rates2 = w @ rates**2 if student else None
         mean_reps[start : start + b] = m
-        ratio, se = _ratio_se(w, counts, tokens, n)
         pooled_reps[start : start + b] = scale * ratio
         if student:
             with np.errstate(invalid="ignore", divide="ignore"):
-                m_se = np.sqrt(np.maximum(w @ rates**2 - n * m**2, 0.0) / (n - 1) / n)
+                m_se = np.sqrt(np.maximum(rates2 - n * m**2, 0.0) / (n - 1) / n)
                 mean_t[start : start + b] = np.where(m_se > 0, (m - mean) / m_se, np.nan)
                 pooled_t[start : start + b] = np.where(se > 0, (ratio - pooled) / se, np.nan)
     if method == "percentile":
@@ -268,6 +291,10 @@ def summarize(
         by default; None draws fresh entropy).  Each group has its own
         named stream, ``framing.seeds.rng(random_state, "summary",
         group)`` (``"timeseries", group, period`` in :func:`timeseries`).
+        A group of more than ``INDEX_DRAWS_ABOVE`` (200) units draws its
+        bootstrap samples as uniform indices rather than multinomial
+        weights (the same bootstrap, faster; earlier versions drew
+        multinomial weights at every size).
     ci_method : {"auto", "percentile", "bca", "studentized", "t"}, default "auto"
         The interval of both rates (module docstring); ``"percentile"``
         reproduces framing 0.2.0.
