@@ -19,7 +19,9 @@ class CategorySummary:
     """Entry counts of one category (a glob is any entry with a ``*`` word;
     ``with_rules`` counts the entries with context rules or exceptions;
     ``scare_quotes`` is the category's ``scare_quote_max_words`` when it
-    counts scare quotes, else 0)."""
+    counts scare quotes, else 0; ``scare_quote_preceded_by`` its phrases
+    one of which must stand right before a counted scare quote, as
+    written in the file; empty when every unattributed span counts)."""
 
     name: str
     entries: int
@@ -28,6 +30,7 @@ class CategorySummary:
     negation_window: int
     with_rules: int = 0
     scare_quotes: int = 0
+    scare_quote_preceded_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,8 +94,7 @@ class LexiconReport:
                 lines.append(f"  ... and {len(items) - limit} more")
 
         section("Context rules (framing.lexicon.model: entries with rules, scare quotes)",
-                [f"{c.name}: {_count(c.with_rules, 'entry', 'entries')} with context rules"
-                 + (f"; scare quotes of up to {c.scare_quotes} words" if c.scare_quotes else "")
+                [f"{c.name}: {_count(c.with_rules, 'entry', 'entries')} with context rules" + _scare_text(c)
                  for c in self.categories if c.with_rules or c.scare_quotes])
         section("Lexicon exceptions (no hit overlapping them counts)", [repr(p) for p in self.exceptions])
         section("Warnings", list(self.warnings))
@@ -104,6 +106,14 @@ class LexiconReport:
         if not (self.warnings or self.glob_overlaps or self.shared_terms):
             lines.extend(["", "No warnings, glob overlaps or shared terms."])
         return "\n".join(lines)
+
+
+def _scare_text(c: CategorySummary) -> str:
+    """The scare-quote part of a category's context-rule line."""
+    if not c.scare_quotes:
+        return ""
+    after = ", ".join(repr(p) for p in c.scare_quote_preceded_by)
+    return f"; scare quotes of up to {c.scare_quotes} words" + (f", only right after {after}" if after else "")
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -182,7 +192,7 @@ def check_lexicon(spec: str | os.PathLike[str] | Lexicon, **options: Any) -> Lex
     cats = tuple(
         CategorySummary(c.name, len(es := lexicon.entries_of(c.name)), sum(e.is_phrase for e in es),
                         sum(e.is_glob for e in es), c.negation_window, sum(e.has_context for e in es),
-                        c.scare_quote_max_words if c.scare_quotes else 0)
+                        c.scare_quote_max_words if c.scare_quotes else 0, tuple(c.scare_quote_preceded_by))
         for c in lexicon.categories
     )
     return LexiconReport(

@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.3.0", "framing-dimensions": "1.3.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.4.0", "framing-dimensions": "1.4.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -139,8 +139,18 @@ def test_the_context_rules_are_in_the_files():
                          # 1.2.0 (README, revision 1.2.0)
                          "hedging:likely", "hedging:might", "hedging:possible", "threat:crisis",
                          # 1.3.0 (README, revision 1.3.0); threat:fear and threat:at risk were dropped
-                         "boosters:indeed", "boosters:proof", "boosters:to be clear", "boosters:truly",
-                         "escalation:heated", "threat:fears", "threat:insecurity", "threat:worrying"}
+                         "boosters:indeed", "boosters:to be clear", "boosters:truly",
+                         "escalation:heated", "threat:fears", "threat:insecurity", "threat:worrying",
+                         # 1.4.0 (README, revision 1.4.0); boosters:proof was dropped
+                         "escalation:battle", "escalation:battled", "escalation:battles", "escalation:battling",
+                         "escalation:confronted", "escalation:confronting", "escalation:confronts",
+                         "escalation:declare war", "escalation:declared war", "escalation:declares war",
+                         "escalation:defied", "escalation:defies", "escalation:defy", "escalation:escalating",
+                         "escalation:face down", "escalation:offensive", "escalation:provoke",
+                         "escalation:provoked", "escalation:provokes", "escalation:provoking",
+                         "boosters:firmly", "boosters:for certain", "boosters:proved", "boosters:sure that",
+                         "hedging:indicate", "hedging:indicates", "threat:doomed", "threat:scare",
+                         "threat:scared", "threat:scares", "threat:scaring"}
     assert dims["hedging:could"]["followed_by"][:3] == ("be", "have", "potentially")
     assert dims["escalation:fight"] == dims["escalation:fights"] == {"not_followed_by": STOP_FIGHT}
     assert dims["threat:threat"] == {"not_preceded_by": ("death", "bomb", "terror", "credible")}
@@ -153,7 +163,14 @@ def test_the_context_rules_are_in_the_files():
                           "doubt_attribution:implies", "doubt_attribution:implying",
                           # 1.3.0 (README, revision 1.3.0); insinuation:fake was dropped
                           "discrediting:misrepresent*", "insinuation:hollow", "intensifiers:deeply",
-                          "intensifiers:extraordinary", "loaded_language:radical", "partisan_labels:woke"}
+                          "intensifiers:extraordinary", "loaded_language:radical", "partisan_labels:woke",
+                          # 1.4.0 (README, revision 1.4.0)
+                          "doubt_attribution:dismissed", "doubt_attribution:insist", "doubt_attribution:insisted",
+                          "doubt_attribution:insisting", "doubt_attribution:insists", "discrediting:erroneous",
+                          "discrediting:incorrectly", "insinuation:faux", "insinuation:sham",
+                          "intensifiers:negligible", "intensifiers:thoroughly", "loaded_language:corrupt",
+                          "loaded_language:unfair", "partisan_labels:mainstream media",
+                          "partisan_labels:trickle-down"}
     assert index["loaded_language:beast"] == {"exceptions": ("daily beast", "beast mode", "beauty and the beast")}
     assert "brutal" in index["loaded_language:regime"]["preceded_by"]
     # adjusted on dev (README revision notes): "the" is no longer a blocking word of worst and claimed
@@ -491,4 +508,95 @@ def test_partisan_labels_pruned_in_1_3_0(text):
     ("The fears of a new war are growing.", "threat", 1),
 ])
 def test_dimension_rules_1_3_0(text, category, n):
+    assert count("framing-dimensions", text)[category] == n
+
+
+# ------------------------------------------------------------------ revision 1.4.0 (third coding, coders E and F)
+
+@pytest.mark.parametrize("text, category, entry, hit", [
+    ("Pete Buttigieg has claimed, among the moderate candidates, a sense of momentum.", "doubt_attribution",
+     "claimed", False),
+    ("Trump claimed an absolute right to share the information.", "doubt_attribution", "claimed", True),
+    ("She could leave after the students had been dismissed.", "doubt_attribution", "dismissed", False),
+    ("A judge dismissed the lawsuit.", "doubt_attribution", "dismissed", False),
+    ("The senator dismissed the report as partisan.", "doubt_attribution", "dismissed", True),
+    ("They did not insist on a script.", "doubt_attribution", "insist", False),
+    ("He has insisted on a tough line on Russia.", "doubt_attribution", "insisted", False),
+    ("He insisted that the call was perfect.", "doubt_attribution", "insisted", True),
+    ("Glitches led to erroneous data being sent to insurers.", "discrediting", "erroneous", False),
+    ("He repeated his erroneous claim.", "discrediting", "erroneous", True),
+    ("An earlier version of this article incorrectly said the photo was from Miami.", "discrediting",
+     "incorrectly", False),
+    ("The senator incorrectly said the law had passed.", "discrediting", "incorrectly", True),
+    ("Fact-checkers identify false and misleading information.", "discrediting", "false", False),
+    ("All of this over faux-Tuscan decor.", "insinuation", "faux", False),
+    ("It was faux outrage.", "insinuation", "faux", True),
+    ("Posters with a sham quote attributed to Clinton.", "insinuation", "sham", False),
+    ("It was a sham trial.", "insinuation", "sham", True),
+    ("An agreement that does not cut too deeply into the programs.", "intensifiers", "deeply", False),
+    ("He is less deeply ideological.", "intensifiers", "deeply", True),
+    ("The downside risks are non-negligible.", "intensifiers", "negligible", False),
+    ("States were not thoroughly policing the rule.", "intensifiers", "thoroughly", False),
+    ("It was a thoroughly dishonest campaign.", "intensifiers", "thoroughly", True),
+    ("The lira is the worst performing currency of 2018.", "intensifiers", "worst", False),
+    ("A trial with corrupt intentions.", "loaded_language", "corrupt", False),
+    ("A corrupt politician.", "loaded_language", "corrupt", True),
+    ("Diplomat Gregory Hicks testified.", "loaded_language", "hicks", False),
+    ("Theft and other unfair trade practices.", "loaded_language", "unfair", False),
+    ("The ruling was unfair to voters.", "loaded_language", "unfair", True),
+    ("Politicians talk about regulating Big Tech.", "partisan_labels", "big tech", False),
+    ("Without the filters of mainstream media outlets.", "partisan_labels", "mainstream media", False),
+    ("He berated the mainstream media again.", "partisan_labels", "mainstream media", True),
+    ("Star power doesn't necessarily trickle down.", "partisan_labels", "trickle-down", False),
+    ("They revived trickle-down economics.", "partisan_labels", "trickle-down", True),
+])
+def test_index_rules_1_4_0(text, category, entry, hit):
+    assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+@pytest.mark.parametrize("text, category, n", [
+    ("Employers had difficulties finding workers for certain roles.", "boosters", 0),
+    ("We know for certain that the plan failed.", "boosters", 1),
+    ("They are firmly aligned with the party.", "boosters", 0),
+    ("I firmly believe this is right.", "boosters", 1),
+    ("Even without conclusive proof of chemical weapons use.", "boosters", 0),
+    ("He proved unable to stand out.", "boosters", 0),
+    ("The test proved that the drug works.", "boosters", 1),
+    ("There is a plan to make sure that prisons stay full.", "boosters", 0),
+    ("I am sure that he lied.", "boosters", 1),
+    ("If Republicans truly care about self-government.", "boosters", 0),
+    ("The government was ready to battle the coronavirus.", "escalation", 0),
+    ("Firefighters had to retreat from battling fires.", "escalation", 0),
+    ("The two leaders battled over the budget.", "escalation", 1),
+    ("Pershing, when confronted with an outbreak of terrorism.", "escalation", 0),
+    ("Protesters confronted the police.", "escalation", 1),
+    ("Truman did not ask Congress to declare war.", "escalation", 0),
+    ("The president declared war on the press.", "escalation", 1),
+    ("Biden's vote to go to war with Iraq.", "escalation", 0),
+    ("Lawmakers who defy their preferences on the issue.", "escalation", 0),
+    ("The company defied the odds.", "escalation", 0),
+    ("The governor defied the court order.", "escalation", 1),
+    ("Leaning into ever-escalating feelings of victimhood.", "escalation", 0),
+    ("The practice of face-down restraint is legal.", "escalation", 0),
+    ("Interceptors to protect an offensive missile base.", "escalation", 0),
+    ("The White House launched a charm offensive.", "escalation", 1),
+    ("The campaign went on the offensive.", "escalation", 1),
+    ("The video would provoke protests.", "escalation", 0),
+    ("The drills are meant to provoke Beijing.", "escalation", 1),
+    ("Pelosi didn't indicate she'd changed her mind.", "hedging", 0),
+    ("It was Pauli Murray, as the text now indicates.", "hedging", 0),
+    ("The data indicate a slowdown.", "hedging", 1),
+    ("To force as many Republicans as possible to vote.", "hedging", 0),
+    ("Agencies guide tough decisions during a crisis.", "threat", 0),
+    ("He works for the International Crisis Group.", "threat", 0),
+    ("The border crisis is worsening.", "threat", 1),
+    ("Tips for thinking about natural disasters.", "threat", 0),
+    ("Mr. Kasich's last year at the doomed bank.", "threat", 0),
+    ("The plan is doomed to fail.", "threat", 1),
+    ("The proposals aren't scaring off wealthy contributors.", "threat", 0),
+    ("It is a scary moment.", "threat", 1),
+    ("A tenant stood outside worrying how she would pay the rent.", "threat", 0),
+    ("The numbers are deeply worrying.", "threat", 1),
+])
+def test_dimension_rules_1_4_0(text, category, n):
     assert count("framing-dimensions", text)[category] == n

@@ -47,7 +47,11 @@ def test_toml_reads_and_round_trips(tmp_path):
     assert back.categories[0].scare_quote_max_words == 4 and back.exceptions == lex.exceptions
     assert back.categories[1].scare_quote_preceded_by == lex.categories[1].scare_quote_preceded_by
     report = check_lexicon(lex).summary()
-    assert "a: 2 entries with context rules; scare quotes of up to 4 words" in report
+    assert "a: 2 entries with context rules; scare quotes of up to 4 words\n" in report
+    assert ("scare: 0 entries with context rules; scare quotes of up to 3 words, only right after "
+            "'so-called', 'Supposed', 'alleged*'") in report
+    summary = check_lexicon(lex).categories[1]
+    assert summary.scare_quotes == 3 and summary.scare_quote_preceded_by == ("so-called", "Supposed", "alleged*")
     assert "'daily beast'" in report
 
 
