@@ -323,15 +323,26 @@ class FrameVariant:
     C : float, optional
         Inverse regularisation strength of the first-stage logistic
         regressions; None keeps the model's own (single) ``C``.
+    pool : bool
+        Add, per frame, the mean of the ``POOL_TOP`` highest sentence
+        scores of the document (each sentence of
+        :func:`framing.text.sentence_spans` scored by the frame's
+        document-level model) as a second-stage feature: a frame is often
+        carried by a few sentences (needs ``combine="stacked"``).
     """
 
     combine: str = "independent"
     auxiliary: bool = False
     C: float | None = None
+    pool: bool = False
 
     def __post_init__(self) -> None:
         check_choice("combine", self.combine, COMBINE)
         check_bool("auxiliary", self.auxiliary)
+        check_bool("pool", self.pool)
+        if self.pool and self.combine != "stacked":
+            raise ValueError("pool: the pooled sentence scores are second-stage features, so they need "
+                             "combine='stacked', got combine='independent'")
         if self.C is not None:
             object.__setattr__(self, "C", check_number("C", self.C, low=0.0, low_open=True))
         if self.auxiliary and self.combine != "stacked":
@@ -340,16 +351,21 @@ class FrameVariant:
 
     @property
     def name(self) -> str:
-        """``independent``, ``stacked`` or ``stacked+auxiliary``, with ``C=…`` when set."""
-        name = self.combine + ("+auxiliary" if self.auxiliary else "")
+        """``independent`` or ``stacked`` (``+auxiliary``, ``+pool``), with ``C=…`` when set."""
+        name = self.combine + ("+auxiliary" if self.auxiliary else "") + ("+pool" if self.pool else "")
         return name if self.C is None else f"{name} C={self.C:g}"
 
 
-#: The default grid of ``select=``: each combination (independent, stacked,
-#: stacked with the auxiliary targets) at C = 1, 0.3 and 3, in this order
-#: (ties go to the earlier variant: the simpler combination, then C = 1).
-SELECTION_GRID = tuple(FrameVariant(combine, auxiliary, C) for C in (1.0, 0.3, 3.0)
-                       for combine, auxiliary in (("independent", False), ("stacked", False), ("stacked", True)))
+#: The default grid of ``select=``: each combination (independent; stacked;
+#: stacked with the auxiliary targets; both stacked ones with pooled
+#: sentence scores) at C = 1, 0.3 and 3, in this order (ties go to the
+#: earlier variant: the simpler combination, then C = 1).
+SELECTION_GRID = tuple(FrameVariant(combine, auxiliary, C, pool) for C in (1.0, 0.3, 3.0)
+                       for combine, auxiliary, pool in (("independent", False, False), ("stacked", False, False),
+                                                        ("stacked", True, False), ("stacked", False, True),
+                                                        ("stacked", True, True)))
+#: Sentences pooled per document by ``FrameVariant(pool=True)`` (the mean of the top 3).
+POOL_TOP = 3
 SELECTION_COLUMNS = ("fold", "variant", "combine", "auxiliary", "C", "inner_macro_f1", "selected")
 
 
@@ -390,8 +406,8 @@ def _docs(texts: list[str], rows: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame({"text": [texts[i] for i in rows]})
 
 
-def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, variant: FrameVariant, n_frames: int,
-                usable: np.ndarray, *, threshold: str, seed: int) -> tuple[list[tuple[float, float]], list[int]]:
+def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, pooled: np.ndarray | None, variant: FrameVariant,
+                n_frames: int, usable: np.ndarray, *, threshold: str, seed: int) -> tuple[list[tuple[float, float]], list[int]]:
     """Per frame ``(cut, inner F1)`` of one variant from the inner
     out-of-fold first-stage scores, and the first-stage targets it uses."""
     out = []
@@ -403,7 +419,7 @@ def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, variant: FrameVariant,
                        (0.5, float(_f1_counts(*_counts(y, s >= 0.5)))))
         return out, list(range(n_frames))
     used = [t for t in range(oof.shape[1]) if usable[t] and (t < n_frames or variant.auxiliary)]
-    a = _logit(oof[:, used])
+    a = _logit(oof[:, used]) if not variant.pool else np.hstack([_logit(oof[:, used]), _logit(pooled)])
     for j in range(n_frames):
         keep = truth_train[:, j] >= 0
         y = truth_train[keep, j]
@@ -422,6 +438,29 @@ def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, variant: FrameVariant,
 def _counts(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
     return (float(((y == 1) & predicted).sum()), float(((y == 0) & predicted).sum()),
             float(((y == 1) & ~predicted).sum()))
+
+
+def _pooled(features: Any, fitted: dict[tuple, Any], sentences: list[list[str]], fallback: np.ndarray,
+            keys: list[tuple]) -> dict[tuple, np.ndarray]:
+    """Per key (C, frame): each document's mean of its ``POOL_TOP`` highest
+    sentence scores (the document's own score when it has no sentence)."""
+    flat = [t for doc in sentences for t in doc]
+    owner = np.repeat(np.arange(len(sentences)), [len(doc) for doc in sentences])
+    X = features.transform(pd.DataFrame({"text": flat})) if flat else None
+    out = {}
+    for key in keys:
+        column = fallback[key].copy()
+        if X is not None:
+            p = fitted[key].predict_proba(X)[:, 1]
+            for d in np.unique(owner):
+                top = np.sort(p[owner == d])[-POOL_TOP:]
+                column[d] = top.mean()
+        out[key] = column
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text) if text[s:e].strip()]
 
 
 def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
@@ -451,12 +490,16 @@ def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray
     seed = derive_seed(random_state, "multilabel", "select", str(fold))
     inner = KFold(inner_splits, shuffle=True, random_state=seed).split(np.zeros(n))
     oof = {C: np.zeros((n, n_targets)) for C in Cs}
+    pool_Cs = list(dict.fromkeys(v.C for v in variants if v.pool))
+    pooled = {C: np.zeros((n, n_frames)) for C in pool_Cs}
     usable = np.ones(n_targets, dtype=bool)
     models = {C: _parts(model, C)[1] for C in Cs}
+    sentences = {i: _sentences(texts[i]) for i in (*train_all, *test)} if pool_Cs else {}
     for k, (tr, te) in enumerate(inner):
         features = _parts(model, None)[0]
         A = features.fit_transform(_docs(texts, train_all[tr]))
         B = features.transform(_docs(texts, train_all[te]))
+        fitted_here: dict[tuple, Any] = {}
         for t in range(n_targets):
             y = targets[train_all[tr], t]
             known = y >= 0
@@ -472,12 +515,20 @@ def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray
             for C in Cs:
                 fitted = clone(models[C]).fit(A[known], y[known])
                 oof[C][te, t] = fitted.predict_proba(B)[:, 1]
+                if C in pool_Cs and t < n_frames:
+                    fitted_here[(C, t)] = fitted
+        if pool_Cs:
+            keys = list(fitted_here)
+            doc_scores = {key: oof[key[0]][te, key[1]] for key in keys}
+            for (C, t), column in _pooled(features, fitted_here, [sentences[i] for i in train_all[te]], doc_scores,
+                                          keys).items():
+                pooled[C][te, t] = column
     truth_train = targets[train_all, :n_frames]
     stack_seed = derive_seed(random_state, "multilabel", "stack")
     scored = []
     for variant in variants:
-        per_frame, used = _variant_f1(truth_train, oof[variant.C], variant, n_frames, usable, threshold=threshold,
-                                      seed=stack_seed)
+        per_frame, used = _variant_f1(truth_train, oof[variant.C], pooled.get(variant.C), variant, n_frames, usable,
+                                      threshold=threshold, seed=stack_seed)
         scored.append((float(np.mean([f1 for _, f1 in per_frame])), per_frame, used))
     best = int(np.argmax([macro for macro, _, _ in scored]))  # the first of equal values
     variant, (macro, per_frame, used) = variants[best], scored[best]
@@ -487,15 +538,23 @@ def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray
     A = features.fit_transform(_docs(texts, train_all))
     B = features.transform(_docs(texts, test))
     first_test = np.zeros((len(test), len(used)))
+    fitted_all: dict[tuple, Any] = {}
     for c, t in enumerate(used):
         y = targets[train_all, t]
         known = y >= 0
-        first_test[:, c] = clone(models[variant.C]).fit(A[known], y[known]).predict_proba(B)[:, 1]
+        fitted_all[(variant.C, t)] = clone(models[variant.C]).fit(A[known], y[known])
+        first_test[:, c] = fitted_all[(variant.C, t)].predict_proba(B)[:, 1]
     scores_test = np.empty((len(test), n_frames))
     if variant.combine == "independent":
         scores_test[:] = first_test
     else:
         a, b = _logit(oof[variant.C][:, used]), _logit(first_test)
+        if variant.pool:
+            keys = [(variant.C, j) for j in range(n_frames)]
+            test_pooled = _pooled(features, fitted_all, [sentences[i] for i in test],
+                                  {key: first_test[:, used.index(key[1])] for key in keys}, keys)
+            a = np.hstack([a, _logit(pooled[variant.C])])
+            b = np.hstack([b, _logit(np.column_stack([test_pooled[key] for key in keys]))])
         for j in range(n_frames):
             keep = truth_train[:, j] >= 0
             scores_test[:, j] = _second_stage().fit(a[keep], truth_train[keep, j]).predict_proba(b)[:, 1]

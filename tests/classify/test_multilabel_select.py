@@ -70,8 +70,9 @@ def test_selection_of_one_variant_is_that_variant_without_auxiliary():
 
 
 def test_grid():
-    assert len(SELECTION_GRID) == 9 and SELECTION_GRID[0] == FrameVariant(C=1.0)
-    assert [v.name for v in SELECTION_GRID[:3]] == ["independent C=1", "stacked C=1", "stacked+auxiliary C=1"]
+    assert len(SELECTION_GRID) == 15 and SELECTION_GRID[0] == FrameVariant(C=1.0)
+    assert [v.name for v in SELECTION_GRID[:5]] == ["independent C=1", "stacked C=1", "stacked+auxiliary C=1",
+                                                    "stacked+pool C=1", "stacked+auxiliary+pool C=1"]
     assert FrameVariant().name == "independent"
 
 
@@ -80,6 +81,9 @@ def test_grid():
     (dict(combine="independent", auxiliary=True), ValueError, r"auxiliary: .* need combine='stacked'"),
     (dict(auxiliary="yes"), TypeError, r"auxiliary: expected"),
     (dict(C=0), ValueError, r"C: expected"),
+    (dict(pool=True), ValueError, r"pool: the pooled sentence scores are second-stage features, so they need "
+                                  r"combine='stacked'"),
+    (dict(combine="stacked", pool=1), TypeError, r"pool: expected"),
 ])
 def test_variant_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -112,3 +116,14 @@ def test_select_errors():
     with pytest.raises(ValueError, match=r"labels: frame 'CO' has fewer than 2 positive or 2 negative documents in "
                                          r"inner training split"):
         cross_validate_frames(rare, ["CO"], select=[FrameVariant()], **run)
+
+
+def test_pooled_sentence_scores():
+    data = corpus()
+    run = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20,
+                                select=[FrameVariant("stacked", pool=True), FrameVariant("stacked", pool=True, C=3.0)])
+    assert run.selection["variant"].tolist()[:2] == ["stacked+pool", "stacked+pool C=3"]
+    assert run.value("macro_f1") > 0.9  # one sentence carries each frame here
+    again = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20,
+                                  select=[FrameVariant("stacked", pool=True), FrameVariant("stacked", pool=True, C=3.0)])
+    pd.testing.assert_frame_equal(run.predictions, again.predictions)
