@@ -56,7 +56,7 @@ import time
 import warnings
 
 from framing.classify import FrameClassifier
-from framing.classify.multilabel import auxiliary_targets, cross_validate_frames
+from framing.classify.multilabel import SELECTION_GRID, auxiliary_targets, cross_validate_frames
 from framing.corpus import CorpusWarning
 from framing.corpus.datasets import NARRATIVE_FRAMES, load_narrative_annotations, load_narrative_frames
 
@@ -65,8 +65,10 @@ def _words(**options):
     return lambda: FrameClassifier(char_ngrams=None, word_ngrams=(1, 2), cues=None, **options)
 
 
-#: name -> (model factory, threshold rule, combine, auxiliary question targets?)
+#: name -> (model factory, threshold rule, combine, auxiliary question targets?); combine "select":
+#: the pipeline chosen by inner CV inside each outer training fold from SELECTION_GRID
 MODELS = {
+    "selected": (_words(), "inner_cv", "select", True),
     "baseline": (lambda: FrameClassifier(kind="baseline", cues=None), "fixed", "independent", False),
     "baseline+threshold": (lambda: FrameClassifier(kind="baseline", cues=None), "inner_cv", "independent", False),
     "framing": (_words(), "inner_cv", "independent", False),
@@ -75,7 +77,7 @@ MODELS = {
     "framing+cues": (lambda: FrameClassifier(char_ngrams=None, word_ngrams=(1, 2)), "inner_cv", "independent", False),
     "framing+C": (_words(C=(0.3, 1.0, 3.0)), "inner_cv", "independent", False),
 }
-DEFAULT_MODELS = ("baseline", "baseline+threshold", "framing", "framing+stacked", "framing+questions")
+DEFAULT_MODELS = ("baseline", "baseline+threshold", "selected")
 
 #: The paper's own frame-classification table (Frermann et al. 2023) could
 #: not be retrieved here (see the module notes), so no figure of the paper is
@@ -110,7 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         make, threshold, combine, use_questions = MODELS[name]
         started, wall = time.process_time(), time.perf_counter()
         evaluation = cross_validate_frames(frame, frames, model=make(), folds="test_fold", threshold=threshold,
-                                           combine=combine, auxiliary=questions if use_questions else None,
+                                           combine="independent" if combine == "select" else combine,
+                                           select=SELECTION_GRID if combine == "select" else None,
+                                           auxiliary=questions if use_questions else None,
                                            n_resamples=args.resamples, random_state=args.seed)
         cpu = time.process_time() - started
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -118,6 +122,10 @@ def main(argv: list[str] | None = None) -> int:
         cells = " ".join(f"{evaluation.value('f1', f):5.2f}" for f in frames)
         print(f"{name:<20} {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]  {cells}  "
               f"{time.perf_counter() - wall:6.0f}  {cpu:6.0f}  {peak:7.0f}", flush=True)
+        if not evaluation.selection.empty:
+            chosen = evaluation.selection[evaluation.selection["selected"]]
+            print("  chosen per fold: " + "; ".join(f"{r.fold}: {r.variant} ({r.inner_macro_f1:.3f})"
+                                                    for r in chosen.itertuples()), flush=True)
     if PAPER:
         for name, (macro, per_frame) in PAPER.items():
             cells = " ".join(f"{per_frame[f]:5.2f}" if f in per_frame else "    -" for f in frames)

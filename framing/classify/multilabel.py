@@ -33,6 +33,16 @@ auxiliary gold of test documents is never read.  The second stage's
 threshold is chosen by cross-validation on the training fold's
 out-of-fold features, so the test fold is still never used for a choice.
 
+With ``select`` (e.g. :data:`SELECTION_GRID`), the pipeline itself is
+chosen inside every outer training fold: each :class:`FrameVariant`
+(independent or stacked; with or without the auxiliary targets; with or
+without pooled sentence scores; the C of the first stage) gets its inner
+cross-validated macro-F1 on the training documents, and the best is
+refitted and applied to the test fold.  The outer figure then estimates
+the whole procedure (nested cross-validation; Varma & Simon 2006, Cawley &
+Talbot 2010), free of the optimism of picking the variant whose outer
+score looked best.
+
 Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
 ``predictions``  ``doc_id, fold, frame, true, score, threshold, predicted``
@@ -49,6 +59,9 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
                  (stacked: ``inner_f1`` is the second stage's CV F1)
 ``reliability``  ``frame, bin, lower, upper, mean_predicted,
                  fraction_positive, count`` (calibration of ``score``)
+``selection``    ``fold, variant, combine, auxiliary, C, inner_macro_f1,
+                 selected`` (``select`` only: every variant's inner-CV
+                 macro-F1 per outer fold, one ``selected`` per fold)
 
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
