@@ -33,6 +33,16 @@ auxiliary gold of test documents is never read.  The second stage's
 threshold is chosen by cross-validation on the training fold's
 out-of-fold features, so the test fold is still never used for a choice.
 
+With ``select`` (e.g. :data:`SELECTION_GRID`), the pipeline itself is
+chosen inside every outer training fold: each :class:`FrameVariant`
+(independent or stacked; with or without the auxiliary targets; with or
+without pooled sentence scores; the C of the first stage) gets its inner
+cross-validated macro-F1 on the training documents, and the best is
+refitted and applied to the test fold.  The outer figure then estimates
+the whole procedure (nested cross-validation; Varma & Simon 2006, Cawley &
+Talbot 2010), free of the optimism of picking the variant whose outer
+score looked best.
+
 Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
 ``predictions``  ``doc_id, fold, frame, true, score, threshold, predicted``
@@ -49,6 +59,9 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
                  (stacked: ``inner_f1`` is the second stage's CV F1)
 ``reliability``  ``frame, bin, lower, upper, mean_predicted,
                  fraction_positive, count`` (calibration of ``score``)
+``selection``    ``fold, variant, combine, auxiliary, C, inner_macro_f1,
+                 selected`` (``select`` only: every variant's inner-CV
+                 macro-F1 per outer fold, one ``selected`` per fold)
 
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
@@ -59,7 +72,7 @@ Conflict.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import numpy as np
@@ -69,17 +82,19 @@ from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold
 
 from sklearn.linear_model import LogisticRegression
 
-from ..check import check_choice, check_confidence, check_int, check_random_state, check_str
+from ..check import (check_bool, check_choice, check_confidence, check_int, check_number, check_random_state,
+                     check_str)
 from ..display import html_summary, short_repr
 from ..seeds import derive_seed, rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
-from .model import FrameClassifier
+from .model import FrameClassifier, make_pipeline
 
 __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
-    "EVIDENCE_COLUMNS", "ALL_FRAMES", "COMBINE", "MultiLabelEvaluation", "auxiliary_targets", "best_threshold",
-    "cross_validate_frames", "fit_frames", "frame_evidence",
+    "EVIDENCE_COLUMNS", "SELECTION_COLUMNS", "ALL_FRAMES", "COMBINE", "SELECTION_GRID", "FrameVariant",
+    "MultiLabelEvaluation", "auxiliary_targets", "best_threshold", "cross_validate_frames", "fit_frames",
+    "frame_evidence",
 ]
 
 MULTILABEL_PREDICTION_COLUMNS = ("doc_id", "fold", "frame", "true", "score", "threshold", "predicted")
@@ -104,6 +119,7 @@ class MultiLabelEvaluation:
     summary: pd.DataFrame
     thresholds: pd.DataFrame
     reliability: pd.DataFrame
+    selection: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(SELECTION_COLUMNS)))
 
     def value(self, metric: str, frame: str = ALL_FRAMES) -> float:
         """The point value of a summary metric (``"macro_f1"``, or
@@ -240,6 +256,18 @@ def _second_stage() -> LogisticRegression:
     return LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
 
 
+def _second_stage_cut(a: np.ndarray, y: np.ndarray, *, seed: int) -> tuple[float, float]:
+    """The second stage's threshold and its F1 on out-of-fold second-stage
+    scores (``_STACK_SPLITS`` stratified folds of the rows ``a``, fewer
+    with fewer positives)."""
+    positives = int(y.sum())
+    splits = min(_STACK_SPLITS, positives, len(y) - positives)
+    oof = np.zeros(len(y))
+    for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a, y):
+        oof[te] = _second_stage().fit(a[tr], y[tr]).predict_proba(a[te])[:, 1]
+    return best_threshold(y, oof)
+
+
 def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
                   n_frames: int, train_all: np.ndarray, test: np.ndarray, *, fold: Any, threshold: str,
                   inner_splits: int, random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[str]]:
@@ -285,19 +313,270 @@ def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray,
     for j in range(n_frames):
         y = targets[train_all, j]
         keep = np.flatnonzero(y >= 0)
-        positives = int(y[keep].sum())
-        splits = min(_STACK_SPLITS, positives, len(keep) - positives)
         stage = _second_stage().fit(a[keep], y[keep])
         scores_test[:, j] = stage.predict_proba(b)[:, 1]
-        if threshold == "inner_cv":
-            oof = np.zeros(len(keep))
-            for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a[keep], y[keep]):
-                oof[te] = _second_stage().fit(a[keep][tr], y[keep][tr]).predict_proba(a[keep][te])[:, 1]
-            cuts[j], inner_f1 = best_threshold(y[keep], oof)
-        else:
-            cuts[j], inner_f1 = 0.5, float("nan")
+        cuts[j], inner_f1 = (_second_stage_cut(a[keep], y[keep], seed=seed) if threshold == "inner_cv"
+                             else (0.5, float("nan")))
         rows.append((fold, names[j], float(cuts[j]), inner_f1, len(keep), int(n_train - len(keep))))
     return scores_test, cuts, rows, skipped
+
+
+@dataclass(frozen=True)
+class FrameVariant:
+    """One candidate pipeline of the inner-CV model selection of
+    :func:`cross_validate_frames` (``select=``).
+
+    Parameters
+    ----------
+    combine : {"independent", "stacked"}
+        As ``combine`` of :func:`cross_validate_frames`.
+    auxiliary : bool
+        Add the ``auxiliary`` targets as first-stage targets (needs
+        ``combine="stacked"`` and ``auxiliary=`` in the call).
+    C : float, optional
+        Inverse regularisation strength of the first-stage logistic
+        regressions; None keeps the model's own (single) ``C``.
+    pool : bool
+        Add, per frame, the mean of the ``POOL_TOP`` highest sentence
+        scores of the document (each sentence of
+        :func:`framing.text.sentence_spans` scored by the frame's
+        document-level model) as a second-stage feature: a frame is often
+        carried by a few sentences (needs ``combine="stacked"``).
+    """
+
+    combine: str = "independent"
+    auxiliary: bool = False
+    C: float | None = None
+    pool: bool = False
+
+    def __post_init__(self) -> None:
+        check_choice("combine", self.combine, COMBINE)
+        check_bool("auxiliary", self.auxiliary)
+        check_bool("pool", self.pool)
+        if self.pool and self.combine != "stacked":
+            raise ValueError("pool: the pooled sentence scores are second-stage features, so they need "
+                             "combine='stacked', got combine='independent'")
+        if self.C is not None:
+            object.__setattr__(self, "C", check_number("C", self.C, low=0.0, low_open=True))
+        if self.auxiliary and self.combine != "stacked":
+            raise ValueError("auxiliary: the auxiliary targets are second-stage features, so they need "
+                             "combine='stacked', got combine='independent'")
+
+    @property
+    def name(self) -> str:
+        """``independent`` or ``stacked`` (``+auxiliary``, ``+pool``), with ``C=…`` when set."""
+        name = self.combine + ("+auxiliary" if self.auxiliary else "") + ("+pool" if self.pool else "")
+        return name if self.C is None else f"{name} C={self.C:g}"
+
+
+#: The default grid of ``select=``: each combination (independent; stacked;
+#: stacked with the auxiliary targets; both stacked ones with pooled
+#: sentence scores) at C = 1, 0.3 and 3, in this order (ties go to the
+#: earlier variant: the simpler combination, then C = 1).
+SELECTION_GRID = tuple(FrameVariant(combine, auxiliary, C, pool) for C in (1.0, 0.3, 3.0)
+                       for combine, auxiliary, pool in (("independent", False, False), ("stacked", False, False),
+                                                        ("stacked", True, False), ("stacked", False, True),
+                                                        ("stacked", True, True)))
+#: Sentences pooled per document by ``FrameVariant(pool=True)`` (the mean of the top 3).
+POOL_TOP = 3
+SELECTION_COLUMNS = ("fold", "variant", "combine", "auxiliary", "C", "inner_macro_f1", "selected")
+
+
+def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool) -> tuple[FrameVariant, ...]:
+    if isinstance(select, FrameVariant) or not isinstance(select, (list, tuple)) or not select:
+        raise TypeError(f"select: expected a non-empty list or tuple of FrameVariant (e.g. SELECTION_GRID), got "
+                        f"{select!r}")
+    for i, variant in enumerate(select):
+        if not isinstance(variant, FrameVariant):
+            raise TypeError(f"select[{i}]: expected a FrameVariant, got {type(variant).__name__}")
+    names = [v.name for v in select]
+    if len(set(names)) != len(names):
+        raise ValueError(f"select: variant {next(n for n in names if names.count(n) > 1)!r} is listed twice")
+    needs = [v.name for v in select if v.auxiliary]
+    if needs and not has_auxiliary:
+        raise ValueError(f"select: variant(s) {', '.join(map(repr, needs))} use auxiliary targets; pass "
+                         f"auxiliary= (e.g. auxiliary_targets(answers)) or leave them out of the grid")
+    if model.marked:
+        raise ValueError("model: marked=True needs marked_words, which select= cannot pass; use marked=False")
+    own = model.C
+    if any(v.C is None for v in select) and isinstance(own, (list, tuple, np.ndarray)):
+        raise ValueError(f"model: C={own!r} is a list, but a variant with C=None uses the model's own C; give the "
+                         f"model a single C and the variants their C values")
+    if model.kind == "baseline" and any(v.C is not None and v.C != 1.0 for v in select):
+        raise ValueError("select: kind='baseline' uses scikit-learn's default C=1.0; leave the variants' C at None")
+    return tuple(select)
+
+
+def _parts(model: FrameClassifier, C: float | None) -> tuple[Any, Any]:
+    """Unfitted feature union and linear model of ``model`` at ``C`` (the
+    steps of :func:`framing.classify.make_pipeline`)."""
+    pipe = make_pipeline(model.kind, C=float(model.C if C is None else C), class_weight=model.class_weight,
+                         random_state=model.random_state, **model.feature_params())
+    return pipe.named_steps["features"], pipe.named_steps["model"]
+
+
+def _docs(texts: list[str], rows: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({"text": [texts[i] for i in rows]})
+
+
+def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, pooled: np.ndarray | None, variant: FrameVariant,
+                n_frames: int, usable: np.ndarray, *, threshold: str, seed: int) -> tuple[list[tuple[float, float]], list[int]]:
+    """Per frame ``(cut, inner F1)`` of one variant from the inner
+    out-of-fold first-stage scores, and the first-stage targets it uses."""
+    out = []
+    if variant.combine == "independent":
+        for j in range(n_frames):
+            keep = truth_train[:, j] >= 0
+            y, s = truth_train[keep, j], oof[keep, j]
+            out.append(best_threshold(y, s) if threshold == "inner_cv" else
+                       (0.5, float(_f1_counts(*_counts(y, s >= 0.5)))))
+        return out, list(range(n_frames))
+    used = [t for t in range(oof.shape[1]) if usable[t] and (t < n_frames or variant.auxiliary)]
+    a = _logit(oof[:, used]) if not variant.pool else np.hstack([_logit(oof[:, used]), _logit(pooled)])
+    for j in range(n_frames):
+        keep = truth_train[:, j] >= 0
+        y = truth_train[keep, j]
+        if threshold == "inner_cv":
+            out.append(_second_stage_cut(a[keep], y, seed=seed))
+        else:
+            positives = int(y.sum())
+            splits = min(_STACK_SPLITS, positives, len(y) - positives)
+            second = np.zeros(len(y))
+            for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a[keep], y):
+                second[te] = _second_stage().fit(a[keep][tr], y[tr]).predict_proba(a[keep][te])[:, 1]
+            out.append((0.5, float(_f1_counts(*_counts(y, second >= 0.5)))))
+    return out, used
+
+
+def _counts(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
+    return (float(((y == 1) & predicted).sum()), float(((y == 0) & predicted).sum()),
+            float(((y == 1) & ~predicted).sum()))
+
+
+def _pooled(features: Any, fitted: dict[tuple, Any], sentences: list[list[str]], fallback: np.ndarray,
+            keys: list[tuple]) -> dict[tuple, np.ndarray]:
+    """Per key (C, frame): each document's mean of its ``POOL_TOP`` highest
+    sentence scores (the document's own score when it has no sentence)."""
+    flat = [t for doc in sentences for t in doc]
+    owner = np.repeat(np.arange(len(sentences)), [len(doc) for doc in sentences])
+    X = features.transform(pd.DataFrame({"text": flat})) if flat else None
+    out = {}
+    for key in keys:
+        column = fallback[key].copy()
+        if X is not None:
+            p = fitted[key].predict_proba(X)[:, 1]
+            for d in np.unique(owner):
+                top = np.sort(p[owner == d])[-POOL_TOP:]
+                column[d] = top.mean()
+        out[key] = column
+    return out
+
+
+def _sentences(text: str) -> list[str]:
+    return [text[s:e] for s, e in sentence_spans(text) if text[s:e].strip()]
+
+
+def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
+                   n_frames: int, train_all: np.ndarray, test: np.ndarray, variants: tuple[FrameVariant, ...], *,
+                   fold: Any, threshold: str, inner_splits: int,
+                   random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[tuple], list[str]]:
+    """One outer fold of ``select=``: every variant's inner macro-F1 on the
+    training documents, then the best variant refitted on them and applied
+    to the test documents.
+
+    The training documents are split once into ``inner_splits`` shuffled
+    folds shared by all targets and variants; the features (TF-IDF, …) are
+    fitted once per inner training split and the linear models per target
+    and ``C``.  Every document gets an out-of-fold first-stage score for
+    every target (also where its label is missing).  Each variant turns
+    them into per-frame inner F1 (independent: at the threshold chosen on
+    them; stacked: of the second stage's out-of-fold scores); the variant
+    with the highest mean over the frames wins, ties the earlier one.
+    """
+    use_aux = any(v.auxiliary for v in variants)
+    n_targets = targets.shape[1] if use_aux else n_frames
+    Cs = list(dict.fromkeys(v.C for v in variants))
+    n = len(train_all)
+    if n < inner_splits:
+        raise ValueError(f"inner_splits: {inner_splits} inner folds need at least {inner_splits} training documents "
+                         f"in fold {fold!r}, got {n}")
+    seed = derive_seed(random_state, "multilabel", "select", str(fold))
+    inner = KFold(inner_splits, shuffle=True, random_state=seed).split(np.zeros(n))
+    oof = {C: np.zeros((n, n_targets)) for C in Cs}
+    pool_Cs = list(dict.fromkeys(v.C for v in variants if v.pool))
+    pooled = {C: np.zeros((n, n_frames)) for C in pool_Cs}
+    usable = np.ones(n_targets, dtype=bool)
+    models = {C: _parts(model, C)[1] for C in Cs}
+    sentences = {i: _sentences(texts[i]) for i in (*train_all, *test)} if pool_Cs else {}
+    for k, (tr, te) in enumerate(inner):
+        features = _parts(model, None)[0]
+        A = features.fit_transform(_docs(texts, train_all[tr]))
+        B = features.transform(_docs(texts, train_all[te]))
+        fitted_here: dict[tuple, Any] = {}
+        for t in range(n_targets):
+            y = targets[train_all[tr], t]
+            known = y >= 0
+            if not usable[t]:
+                continue
+            if min(int((y[known] == 1).sum()), int((y[known] == 0).sum())) < 2:
+                if t >= n_frames:
+                    usable[t] = False
+                    continue
+                raise ValueError(f"labels: frame {names[t]!r} has fewer than 2 positive or 2 negative documents in "
+                                 f"inner training split {k} of fold {fold!r} ({int((y[known] == 1).sum())} positive "
+                                 f"of {int(known.sum())}); select= needs both classes in every inner split")
+            for C in Cs:
+                fitted = clone(models[C]).fit(A[known], y[known])
+                oof[C][te, t] = fitted.predict_proba(B)[:, 1]
+                if C in pool_Cs and t < n_frames:
+                    fitted_here[(C, t)] = fitted
+        if pool_Cs:
+            keys = list(fitted_here)
+            doc_scores = {key: oof[key[0]][te, key[1]] for key in keys}
+            for (C, t), column in _pooled(features, fitted_here, [sentences[i] for i in train_all[te]], doc_scores,
+                                          keys).items():
+                pooled[C][te, t] = column
+    truth_train = targets[train_all, :n_frames]
+    stack_seed = derive_seed(random_state, "multilabel", "stack")
+    scored = []
+    for variant in variants:
+        per_frame, used = _variant_f1(truth_train, oof[variant.C], pooled.get(variant.C), variant, n_frames, usable,
+                                      threshold=threshold, seed=stack_seed)
+        scored.append((float(np.mean([f1 for _, f1 in per_frame])), per_frame, used))
+    best = int(np.argmax([macro for macro, _, _ in scored]))  # the first of equal values
+    variant, (macro, per_frame, used) = variants[best], scored[best]
+    selection_rows = [(fold, v.name, v.combine, v.auxiliary, float(model.C if v.C is None else v.C), m, i == best)
+                      for i, (v, (m, _, _)) in enumerate(zip(variants, scored))]
+    features = _parts(model, None)[0]
+    A = features.fit_transform(_docs(texts, train_all))
+    B = features.transform(_docs(texts, test))
+    first_test = np.zeros((len(test), len(used)))
+    fitted_all: dict[tuple, Any] = {}
+    for c, t in enumerate(used):
+        y = targets[train_all, t]
+        known = y >= 0
+        fitted_all[(variant.C, t)] = clone(models[variant.C]).fit(A[known], y[known])
+        first_test[:, c] = fitted_all[(variant.C, t)].predict_proba(B)[:, 1]
+    scores_test = np.empty((len(test), n_frames))
+    if variant.combine == "independent":
+        scores_test[:] = first_test
+    else:
+        a, b = _logit(oof[variant.C][:, used]), _logit(first_test)
+        if variant.pool:
+            keys = [(variant.C, j) for j in range(n_frames)]
+            test_pooled = _pooled(features, fitted_all, [sentences[i] for i in test],
+                                  {key: first_test[:, used.index(key[1])] for key in keys}, keys)
+            a = np.hstack([a, _logit(pooled[variant.C])])
+            b = np.hstack([b, _logit(np.column_stack([test_pooled[key] for key in keys]))])
+        for j in range(n_frames):
+            keep = truth_train[:, j] >= 0
+            scores_test[:, j] = _second_stage().fit(a[keep], truth_train[keep, j]).predict_proba(b)[:, 1]
+    cuts = np.array([cut for cut, _ in per_frame])
+    threshold_rows = [(fold, names[j], float(cuts[j]), float(per_frame[j][1]) if threshold == "inner_cv"
+                       else float("nan"), int((truth_train[:, j] >= 0).sum()),
+                       int((truth_train[:, j] < 0).sum())) for j in range(n_frames)]
+    skipped = [names[t] for t in range(n_frames, n_targets) if not usable[t]]
+    return scores_test, cuts, threshold_rows, selection_rows, skipped
 
 
 def auxiliary_targets(annotations: pd.DataFrame, *, unit: str = "doc_id", target: str = "question",
@@ -446,8 +725,9 @@ def _check_frame(corpus: Any, labels: Any, extra: Sequence[str | None]) -> tuple
 def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
                           folds: str | None = None, groups: str | None = None, n_splits: int = 5,
                           threshold: str = "inner_cv", inner_splits: int = 3, combine: str = "independent",
-                          auxiliary: pd.DataFrame | None = None, n_resamples: int = 1000,
-                          confidence: float = 0.95, n_bins: int = 10, random_state: int = 0) -> MultiLabelEvaluation:
+                          auxiliary: pd.DataFrame | None = None, select: Sequence[FrameVariant] | None = None,
+                          n_resamples: int = 1000, confidence: float = 0.95, n_bins: int = 10,
+                          random_state: int = 0) -> MultiLabelEvaluation:
     """Cross-validate one binary model per frame (see the module notes).
 
     Parameters
@@ -485,7 +765,19 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
         (a share >= 0.5 counts as yes; missing: the document is left out
         of that target), e.g. :func:`auxiliary_targets` of the coders'
         answers to the frame questions.  Read for training documents only.
-        Needs ``combine="stacked"``.
+        Needs ``combine="stacked"`` (or a variant with ``auxiliary=True``
+        in ``select``).
+    select : sequence of FrameVariant, optional
+        Choose the pipeline inside every outer training fold: each variant
+        (combine, auxiliary targets, C; e.g. :data:`SELECTION_GRID`) is
+        scored by its inner cross-validated macro-F1 on the training
+        documents only (``inner_splits`` shuffled folds shared by all
+        frames and variants), and the best (ties: the earlier in
+        ``select``) is refitted on them and applied to the test fold, so
+        the outer figure is that of the whole selection procedure, not of
+        a variant picked by looking at the test folds.  The choices are in
+        ``selection``.  ``combine`` must stay ``"independent"`` (the
+        variants set it).
     n_resamples, confidence, n_bins
         Bootstrap replicates and level of the CIs; reliability bins.
     random_state : int
@@ -513,7 +805,13 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
     if not isinstance(model, FrameClassifier):
         raise TypeError(f"model: expected a FrameClassifier, got {type(model).__name__}")
     truth = _labels(frame, labels)
-    if auxiliary is not None and combine != "stacked":
+    variants = None
+    if select is not None:
+        if combine != "independent":
+            raise ValueError(f"combine: select= sets combine per variant; leave combine at 'independent', got "
+                             f"{combine!r}")
+        variants = _check_variants(select, model, auxiliary is not None)
+    elif auxiliary is not None and combine != "stacked":
         raise ValueError("auxiliary: the auxiliary targets are second-stage features, so they need "
                          "combine='stacked', got combine='independent'")
     aux, aux_names = _auxiliary(frame, auxiliary, labels) if auxiliary is not None else (
@@ -524,10 +822,19 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
     scores = np.full(truth.shape, np.nan)
     cuts = np.full(truth.shape, np.nan)
     fold_of = np.empty(len(frame), dtype=object)
-    threshold_rows = []
+    threshold_rows, selection_rows = [], []
     skipped: dict[str, list[Any]] = {}
     for fold, train_all, test in splits:
         fold_of[test] = fold
+        if variants is not None:
+            scores[test], cuts[test], rows, chosen, left_out = _selected_fold(
+                model, texts, targets, [*labels, *aux_names], len(labels), train_all, test, variants, fold=fold,
+                threshold=threshold, inner_splits=inner_splits, random_state=random_state)
+            threshold_rows.extend(rows)
+            selection_rows.extend(chosen)
+            for name in left_out:
+                skipped.setdefault(name, []).append(fold)
+            continue
         if combine == "stacked":
             scores[test], cuts[test], rows, left_out = _stacked_fold(
                 model, texts, targets, [*labels, *aux_names], len(labels), train_all, test, fold=fold,
@@ -572,6 +879,7 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
                          random_state=random_state),
         thresholds=pd.DataFrame(threshold_rows, columns=list(THRESHOLD_COLUMNS)),
         reliability=_reliability(truth, scores, labels, n_bins),
+        selection=pd.DataFrame(selection_rows, columns=list(SELECTION_COLUMNS)),
     )
 
 
