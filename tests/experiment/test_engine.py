@@ -148,3 +148,48 @@ def test_chunk_engine_local_cluster_and_client(cluster):
         assert client.status == "running"  # a client given is left open
     with ChunkEngine("dask", n_workers=1) as started:  # a LocalCluster of forked worker processes
         assert list(started.map(max, chunks, )) == [max(c) for c in chunks]
+
+
+# ------------------------------------------------------------------ the command line
+
+def test_compare_and_keyness_on_dask_equal_local(project, cluster, monkeypatch, capsys):
+    from framing.cli.app import main
+    from framing.experiment import textstore
+
+    corpus, lexicon = str(project / "data" / "articles.jsonl"), str(project / "lexicon.toml")
+    common = {"compare": ["compare", corpus, "--lexicon", lexicon, "--n-resamples", "199", "--quiet"],
+              "keyness": ["keyness", corpus, "--min-count", "1", "--method", "log_odds"]}
+    outputs = {}
+    for engine in ("local", "dask"):
+        if engine == "dask":
+            monkeypatch.setattr(textstore, "CHUNK_ROWS", 4)  # several chunks of the 18 documents
+            sent = _submitted(monkeypatch)
+        extra = ["--engine", "dask", "--scheduler", cluster.scheduler_address] if engine == "dask" else []
+        for command, argv in common.items():
+            path = project / f"{command}-{engine}.csv"
+            assert main([*argv, *extra, "--output", str(path)]) == 0, capsys.readouterr().err
+            printed = capsys.readouterr().out.replace(str(path), "OUTPUT")
+            outputs[command, engine] = (path.read_bytes(), printed)
+    assert sent.count("score") == 5 and sent.count("term_matrix") == 5
+    for command in common:
+        assert outputs[command, "dask"] == outputs[command, "local"], command
+
+
+def test_command_line_engine_errors(project, capsys, monkeypatch):
+    from framing.cli.app import main
+
+    corpus = str(project / "data" / "articles.jsonl")
+    assert main(["keyness", corpus, "--min-count", "1", "--scheduler", "tcp://h:8786"]) == 1
+    assert "--scheduler: only used with --engine dask, got --engine local" in capsys.readouterr().err
+    assert main(["compare", corpus, "--scheduler", "tcp://h:8786"]) == 1
+    assert "--scheduler: only used with --engine dask" in capsys.readouterr().err
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    assert main(["compare", corpus, "--engine", "dask"]) == 1
+    assert ("--engine dask: engine 'dask' needs dask.distributed, which is not installed: "
+            "pip install 'framing-toolkit[dask]'") in capsys.readouterr().err
+    assert main(["run", str(project / "exp.toml"), "--runs-dir", str(project / "runs"), "--scheduler", "tcp://h:1",
+                 "--quiet"]) == 1
+    assert 'runtime.scheduler: only used with engine = "dask"' in capsys.readouterr().err
+    assert main(["run", str(project / "exp.toml"), "--runs-dir", str(project / "runs"), "--engine", "dask",
+                 "--quiet"]) == 1
+    assert "runtime.engine = 'dask': engine 'dask' needs dask.distributed" in capsys.readouterr().err
