@@ -31,7 +31,11 @@ Memory: only the corpus metadata stays in memory; scores, hits and
 keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
 and merge per-chunk results in corpus order (scores and hits are per
 document; term counts are summed by term before the cut-offs), so their
-tables equal those of one pass over the whole corpus.  Classifiers and
+tables equal those of one pass over the whole corpus.  With ``[runtime]
+engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
+as one Dask task per chunk (:meth:`Stages.engine`,
+:class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
+functions, merged here in chunk order: the same tables.  Classifiers and
 validation samples read the whole texts while they run.  A run whose
 stages are all cached reads no text.
 
