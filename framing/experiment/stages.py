@@ -41,7 +41,11 @@ stages are all cached reads no text.
 
 Public surface
 --------------
-``Stages(config, plan=..., cache=..., log=..., progress=None)``; the
+``Stages(config, plan=..., cache=..., log=..., progress=None,
+engine=None)`` (``engine``: a
+:class:`~framing.experiment.analyses.ChunkEngine`, else one made from
+``[runtime]`` by :meth:`~Stages.engine` and shut down by
+:meth:`~Stages.close`); the
 read-only :attr:`~Stages.config`, :attr:`~Stages.plan`,
 :attr:`~Stages.seeds` and :attr:`~Stages.timings` (copies); :meth:`~Stages.seed`;
 one method per stage — :meth:`~Stages.corpus`, :meth:`~Stages.lexicon`,
