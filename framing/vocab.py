@@ -51,7 +51,7 @@ __all__ = [
     "VOICES", "PARTS", "NORMALIZATIONS", "ON_ERROR", "DEDUPE", "DESIGNS", "METHODS", "OMNIBUS_METHODS",
     "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "CI_METHODS", "KEYNESS_METHODS",
     "KEYNESS_TOKEN_METHODS", "KEYNESS_COMPARISONS", "KEYNESS_TESTS", "KEYNESS_PRIORS", "KEYNESS_VARIANCES",
-    "KEYNESS_CONTINUITY", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "DEFAULT_LEXICON",
+    "KEYNESS_CONTINUITY", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "ENGINES", "DEFAULT_LEXICON",
     "DEFAULTS", "design_of",
     "default_methods", "allowed_methods", "default_omnibus_methods",
 ]
@@ -166,6 +166,14 @@ VALIDATION_UNITS: tuple[str, ...] = ("hit", "sentence")
 #: propaganda spans, NewsWCL50 word-choice mentions.
 SPAN_DATASETS: tuple[str, ...] = ("babe", "ptc", "newswcl50")
 
+# ------------------------------------------------------------------ execution
+
+#: Where chunks of a corpus are scored and counted: in this process (or
+#: ``n_jobs`` local worker processes) or as tasks on a Dask cluster
+#: (``framing score|compare|keyness --engine``, ``[runtime] engine``).
+#: The engine never changes a number: both give byte-identical tables.
+ENGINES: tuple[str, ...] = ("local", "dask")
+
 # ------------------------------------------------------------------ defaults
 
 #: Every default choice, read by the library's signatures, the command
@@ -223,4 +231,8 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "on_error": "raise",
     "dedupe": "exact",
     "seed": 0,
+    # execution (not part of a run's identity): where chunks run, and the Dask
+    # scheduler's address (None: a local cluster started for the call)
+    "engine": "local",
+    "scheduler": None,
 })

@@ -12,6 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..vocab import ENGINES
 from .common import Progress
 
 __all__ = ["SWEEP_LIMIT", "register"]
@@ -39,6 +40,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     path = Path(args.config)
     raw = read_toml(path)
     assignments = [parse_assignment(text) for text in args.set or []]
+    # --engine / --scheduler: [runtime] engine / scheduler, after any --set
+    assignments += [(f"runtime.{name}", value) for name, value in (("engine", args.engine),
+                                                                   ("scheduler", args.scheduler)) if value is not None]
     raw = apply_overrides(raw, assignments, file=str(path))
     points = expand_sweeps(raw, args.sweep or [], file=str(path), max_points=None if args.yes else SWEEP_LIMIT)
     check_runs_dir(args.runs_dir, name="--runs-dir")
@@ -92,6 +96,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"confirm a sweep of more than {SWEEP_LIMIT} points (refused without it)")
     p.add_argument("--runs-dir", default="runs", help="folder of run folders (default: ./runs)")
     p.add_argument("--force", action="store_true", help="rebuild the run folder even if it exists")
+    p.add_argument("--engine", choices=ENGINES, default=None,
+                   help="where the per-chunk work of scores, hits and keyness counts runs: local or dask "
+                        "(default: the config's [runtime] engine, else local); the outputs are the same")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                   help="Dask scheduler address with --engine dask, e.g. tcp://host:8786 (default: the config's "
+                        "[runtime] scheduler, else a local cluster of runtime.n_jobs workers)")
     p.add_argument("--quiet", "-q", action="store_true", help="no stage messages or progress bars")
     p.set_defaults(func=_cmd_run)
 

@@ -14,6 +14,15 @@ checked and completed by the config schema
 config with the same options and seed writes byte-identical tables.
 ``compare`` prints a readable table of effects with confidence intervals
 and adjusted p-values and writes the full tables on request.
+
+``--engine dask [--scheduler ADDRESS]``: the corpus is read here, cut into
+chunks of :data:`framing.experiment.textstore.CHUNK_ROWS` documents, and
+each chunk is scored (``compare``) or its terms counted (``keyness``) as a
+Dask task with the runner's chunk functions
+(:class:`framing.experiment.analyses.ChunkEngine`); the chunks' tables are
+merged here in chunk order, so the tables equal those of ``--engine
+local`` byte for byte.  Only the chunks' texts travel to the workers (no
+shared file system needed); the statistics run here.
 """
 
 from __future__ import annotations
@@ -31,6 +40,7 @@ from ..vocab import (
     ALTERNATIVES,
     CORRECTIONS,
     DEFAULTS,
+    ENGINES,
     KEYNESS_COMPARISONS,
     KEYNESS_CONTINUITY,
     KEYNESS_METHODS,
@@ -155,6 +165,27 @@ def keyness_from_args(args: argparse.Namespace):
     }, option_names=KEYNESS_OPTIONS)
 
 
+def _engine(args: argparse.Namespace, *, n_workers: int = 1):
+    """The :class:`~framing.experiment.analyses.ChunkEngine` of ``--engine``
+    / ``--scheduler`` (a local cluster of ``n_workers`` without a scheduler)."""
+    from ..experiment.analyses import ChunkEngine
+
+    if args.scheduler is not None and args.engine != "dask":
+        raise ValueError(f"--scheduler: only used with --engine dask, got --engine {args.engine}")
+    try:
+        return ChunkEngine(args.engine, scheduler=args.scheduler, n_workers=n_workers)
+    except ImportError as err:
+        raise ImportError(f"--engine {args.engine}: {err}") from err
+
+
+def _frame_chunks(frame: pd.DataFrame, columns: list[str]):
+    """``frame[columns]`` in chunks of the runner's text-store size, in order."""
+    from ..experiment.textstore import CHUNK_ROWS
+
+    for start in range(0, len(frame), CHUNK_ROWS):
+        yield frame.iloc[start:start + CHUNK_ROWS][columns].reset_index(drop=True)
+
+
 def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None) -> pd.DataFrame:
     """``--min-docs N``: leave out the groups of ``by`` with fewer than N
     documents, saying which on stderr (the config's equivalent for outlets
@@ -179,7 +210,9 @@ def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None) -> pd
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..experiment.analyses import comparison_table_names, compute_comparison
+    from ..experiment.textstore import concat_rows
     from ..lexicon.files import load_lexicon
+    from ..match.matcher import compile_lexicon
     from ..match.scoring import score
     from ..seeds import derive_seed
     from ..stats import SmallGroupError
@@ -190,12 +223,25 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.omnibus_output and "omnibus" not in comparison_table_names(entry):
         raise ValueError(f"--omnibus-output: there is no omnibus table "
                          f"{'with --paired' if entry.pair_on else 'with --no-omnibus'}; leave the option out")
+    engine = _engine(args, n_workers=args.n_jobs)
     lexicon = load_lexicon(args.lexicon)
     corpus = read_corpus_args(args)
     frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
     progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
-    scores = score(frame, lexicon, normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part,
-                   n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
+    options = dict(normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part)
+    if engine.local:
+        scores = score(frame, lexicon, n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation,
+                       **options)
+    else:  # one Dask task per chunk, merged in corpus order
+        with engine:
+            matcher = compile_lexicon(lexicon, segmentation=args.segmentation)
+            columns = ["doc_id", "outlet", *([args.part] if args.part in frame.columns else [])]
+            tables = []
+            for table in engine.map(score, _frame_chunks(frame, columns), matcher, n_jobs=1, progress=False,
+                                    **options):
+                tables.append(table)
+                progress(table["doc_id"].nunique())
+            scores = concat_rows(tables) if tables else score(frame, matcher, progress=False, **options)
     progress.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -267,6 +313,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
 
     seed = check_int("--seed", args.seed, low=0)
     entry = keyness_from_args(args)
+    engine = _engine(args)
     corpus = read_corpus_args(args)
     frame = corpus.frame
     if args.by not in frame.columns:
@@ -280,9 +327,14 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
         frame = frame[frame[args.by].astype(str).isin(wanted)].reset_index(drop=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
-                                 stop_words=_read_words(args.stop_words), alpha0=args.alpha0,
-                                 segmentation=args.segmentation)
+        chunked = {}
+        if not engine.local:  # the terms counted per chunk as Dask tasks, merged here
+            columns = ["doc_id", *([args.part] if args.part in frame.columns else [])]
+            chunked = {"chunks": lambda: _frame_chunks(frame, columns), "engine": engine}
+        with engine:
+            result = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(seed, "keyness", entry.id),
+                                     stop_words=_read_words(args.stop_words), alpha0=args.alpha0,
+                                     segmentation=args.segmentation, **chunked)
     print_warnings(caught)
     if args.output:
         write_table(result, args.output)
@@ -381,6 +433,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha", type=float, default=0.05, help="level for the * marks (default: 0.05)")
     p.add_argument("--show", type=int, default=_SHOW, help=f"rows to print at most (default: {_SHOW})")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes for scoring (default: 1)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
+                   help="where chunks of the corpus are scored: here (local, default) or as Dask tasks (dask; needs "
+                        "framing-toolkit[dask]); the tables are the same")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=DEFAULTS["scheduler"],
+                   help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster"
+                        " of --n-jobs workers)")
     p.add_argument("--output", "-o", help="write the full comparison table (.csv, .tsv or .parquet)")
     p.add_argument("--summary-output", help="write per-group rates with CIs")
     p.add_argument("--omnibus-output", help="write the k-group omnibus tests")
@@ -431,5 +489,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"permutations for --test permutation (default: {DEFAULTS['keyness_n_resamples']})")
     p.add_argument("--seed", type=int, default=DEFAULTS["seed"],
                    help=f"root random seed, as a config's seed (default: {DEFAULTS['seed']})")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
+                   help="where chunks of the corpus are counted: here (local, default) or as Dask tasks (dask; needs "
+                        "framing-toolkit[dask]); the tables are the same")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=DEFAULTS["scheduler"],
+                   help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster"
+                        ")")
     p.add_argument("--output", "-o", help="write the full table (.csv, .tsv or .parquet)")
     p.set_defaults(func=_cmd_keyness)

@@ -10,22 +10,36 @@ both doors give the same numbers.  ``random_state`` is the entry's seed
 (``derive_seed(seed, "comparisons", entry.id)``, see
 :mod:`framing.seeds`); each resampling step derives its own stream from it
 and the step's name.
+
+Where chunks run
+----------------
+:class:`ChunkEngine` maps a pure chunk function (scoring, hits, term
+counting) over a corpus given chunk by chunk and gives the results back in
+chunk order: in this process (``engine="local"``), or as one Dask task
+per chunk (``engine="dask"``; ``pip install 'framing-toolkit[dask]'``).
+The chunk's rows travel to the worker and its table comes back; the
+merge (concatenation in chunk order, sums of term counts) and everything
+after it stay in the calling process, so both engines give the same
+tables byte for byte.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from ..check import check_int
+from ..check import check_choice, check_int
 from ..seeds import derive_seed
-from ..vocab import DEFAULTS, default_omnibus_methods, design_of
+from ..vocab import DEFAULTS, ENGINES, default_omnibus_methods, design_of
 from .config import ComparisonConfig, KeynessConfig
 from .corpus import text_values
 
 __all__ = [
+    "DASK_EXTRA",
+    "ChunkEngine",
     "ComparisonData",
     "chunked_term_matrix",
     "comparison_data",
@@ -35,6 +49,142 @@ __all__ = [
     "has_omnibus",
     "keyness_top",
 ]
+
+
+#: What ``engine = "dask"`` needs installed.
+DASK_EXTRA = "pip install 'framing-toolkit[dask]'"
+
+
+def _distributed() -> Any:
+    try:
+        import distributed
+    except ImportError:
+        raise ImportError(f"engine 'dask' needs dask.distributed, which is not installed: {DASK_EXTRA}") from None
+    return distributed
+
+
+class ChunkEngine:
+    """Run a pure chunk function over a corpus's chunks, here or on Dask.
+
+    Parameters
+    ----------
+    engine : {"local", "dask"}, default ``DEFAULTS["engine"]``
+        ``"local"``: each chunk in this process, one after the other (a
+        chunk function may still use its own ``n_jobs``).  ``"dask"``: one
+        task per chunk on a ``distributed`` cluster, at most two tasks per
+        worker thread in flight; results come back in chunk order.
+    scheduler : str, distributed.Client or None, default ``DEFAULTS["scheduler"]``
+        The Dask scheduler (``"tcp://host:8786"``) or a client; None starts a
+        ``LocalCluster`` on 127.0.0.1 (no dashboard) of ``n_workers``
+        single-threaded worker processes, when the first chunk is sent.
+        Only with ``engine="dask"``.
+    n_workers : int, default 1
+        Worker processes of the local cluster started for ``scheduler=None``.
+
+    Notes
+    -----
+    Only the chunk's rows and the shared arguments (a compiled lexicon, sent
+    once to every worker) travel to the workers, and only the chunk's table
+    comes back: the workers need the same ``framing`` version installed but
+    no access to the corpus or the text store.  The engine starts nothing
+    until :meth:`map` first needs a worker, so a run whose stages are cached
+    connects to no cluster.  Close it (:meth:`close`, or use it as a context
+    manager) to shut down the cluster it started.
+
+    Raises
+    ------
+    ImportError
+        ``engine="dask"`` without ``distributed`` installed (names the extra).
+    """
+
+    def __init__(self, engine: str = DEFAULTS["engine"], *, scheduler: Any = DEFAULTS["scheduler"],
+                 n_workers: int = 1) -> None:
+        self.engine = check_choice("engine", engine, ENGINES)
+        self.n_workers = check_int("n_workers", n_workers, low=1)
+        if scheduler is not None and engine != "dask":
+            raise ValueError(f"scheduler: only used with engine 'dask', got engine {engine!r} and scheduler "
+                             f"{scheduler!r}")
+        if engine == "dask":
+            distributed = _distributed()
+            if not (scheduler is None or isinstance(scheduler, (str, distributed.Client))):
+                raise TypeError(f"scheduler: expected an address such as 'tcp://host:8786', a distributed.Client "
+                                f"or None, got {type(scheduler).__name__}")
+            if isinstance(scheduler, str) and not scheduler.strip():
+                raise ValueError(f"scheduler: expected an address such as 'tcp://host:8786', got {scheduler!r}")
+        self.scheduler = scheduler
+        self._client: Any = None
+        self._closers: list[Any] = []
+
+    @property
+    def local(self) -> bool:
+        """Whether chunks run in this process."""
+        return self.engine == "local"
+
+    def __repr__(self) -> str:
+        where = "" if self.local else f", scheduler={self.scheduler!r}"
+        return f"ChunkEngine({self.engine!r}{where})"
+
+    def _connect(self) -> Any:
+        if self._client is not None:
+            return self._client
+        distributed = _distributed()
+        if isinstance(self.scheduler, distributed.Client):
+            self._client = self.scheduler
+        elif self.scheduler is None:
+            import dask
+
+            # forked workers start with framing imported and the lexicon compiled (as framing.match.engine's)
+            with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
+                cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
+                                                   n_workers=self.n_workers, threads_per_worker=1)
+            self._closers.append(cluster)
+            self._client = distributed.Client(cluster)
+            self._closers.append(self._client)
+        else:
+            try:
+                self._client = distributed.Client(self.scheduler)
+            except OSError as exc:
+                raise OSError(f"scheduler: cannot reach the Dask scheduler at {self.scheduler!r}: {exc}") from exc
+            self._closers.append(self._client)
+        return self._client
+
+    def map(self, function: Callable[..., Any], chunks: Iterable[Any], *shared: Any, **options: Any) -> Iterator[Any]:
+        """``function(chunk, *shared, **options)`` for every chunk, in chunk
+        order (lazily: chunks are read as tasks are sent).  ``function``
+        must be importable by the workers (a module-level function) and
+        pure; ``shared`` objects are sent to each worker once."""
+        if self.local:
+            for chunk in chunks:
+                yield function(chunk, *shared, **options)
+            return
+        client = self._connect()
+        sent = client.scatter(list(shared), broadcast=True) if shared else []
+        limit = 2 * max(1, sum(client.nthreads().values()))
+        pending: deque = deque()
+        try:
+            for chunk in chunks:
+                pending.append(client.submit(function, chunk, *sent, pure=False, **options))
+                if len(pending) >= limit:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()
+
+    def close(self) -> None:
+        """Shut down the client and cluster this engine started (a client
+        given as ``scheduler`` is left open)."""
+        for closer in reversed(self._closers):
+            closer.close()
+        self._closers.clear()
+        self._client = None
+
+    def __enter__(self) -> "ChunkEngine":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def has_omnibus(cmp: ComparisonConfig) -> bool:
@@ -187,14 +337,16 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
 
 
 def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, min_docs: int = 1,
-                        **options: Any) -> Any:
+                        engine: ChunkEngine | None = None, **options: Any) -> Any:
     """:func:`framing.match.terms.term_matrix` of a corpus given chunk by
     chunk (DataFrames in corpus order), equal to the matrix of the whole
     corpus: each chunk is counted without cut-offs (its counts wait in a
     temporary folder), the totals and document frequencies are summed by
     term (sums are associative), and ``min_count`` / ``min_docs`` are
     applied to the corpus totals.  ``options`` are passed on
-    (``ngram_range``, ``stop_words``, ``part``, ``segmentation``)."""
+    (``ngram_range``, ``stop_words``, ``part``, ``segmentation``).  With
+    ``engine`` (:class:`ChunkEngine`) the chunks are counted where it
+    runs them; the merge is here, in chunk order."""
     import tempfile
 
     import numpy as np
@@ -211,8 +363,8 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
     doc_ids: list[Any] = []
     tokens: list[np.ndarray] = []
     with tempfile.TemporaryDirectory(prefix="framing-terms-") as scratch:
-        for number, chunk in enumerate(chunks):
-            m = term_matrix(chunk, min_count=1, min_docs=1, **options)
+        counted = (engine or ChunkEngine("local")).map(term_matrix, chunks, min_count=1, min_docs=1, **options)
+        for number, m in enumerate(counted):
             ids = np.fromiter((column.setdefault(t, len(column)) for t in m.terms), dtype=np.int64, count=len(m.terms))
             if len(column) > len(totals):
                 grow = len(column) - len(totals)
@@ -248,7 +400,8 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
                     stop_words: Sequence[str] | None = None, alpha0: float | None = None,
                     segmentation: str = DEFAULTS["segmentation"],
-                    chunks: Callable[[], Iterable[pd.DataFrame]] | None = None) -> pd.DataFrame:
+                    chunks: Callable[[], Iterable[pd.DataFrame]] | None = None,
+                    engine: ChunkEngine | None = None) -> pd.DataFrame:
     """Run one keyness entry: a document × term matrix with the entry's
     explicit cut-offs (:func:`framing.match.terms.term_matrix`), then the named
     method (:func:`framing.stats.keyness.log_odds`,
@@ -285,6 +438,8 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
         counted per chunk and merged (:func:`chunked_term_matrix`, the
         same matrix), and ``frame`` only needs ``doc_id`` and ``entry.by``.
         ``framing run`` passes its stored texts this way.
+    engine : ChunkEngine, optional
+        Where the chunks are counted (with ``chunks`` only; default here).
     """
     from ..stats.keyness import document_keyness, keyness, log_odds
     from ..match.terms import is_number_term, stop_list, term_matrix, without_terms
@@ -303,9 +458,11 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
                     stop_words=words if words or stop_words is not None else None, part=part,
                     segmentation=segmentation)
     if chunks is None:
+        if engine is not None and not engine.local:
+            raise ValueError(f"engine: {engine.engine!r} runs chunks; pass the corpus as chunks= too")
         matrix = term_matrix(frame, **counting)
     else:
-        matrix = chunked_term_matrix(chunks(), **counting)
+        matrix = chunked_term_matrix(chunks(), engine=engine, **counting)
         if matrix.doc_ids != tuple(str(d) for d in frame["doc_id"].tolist()):
             raise ValueError(f"chunks: the chunks hold {len(matrix.doc_ids)} documents that are not the "
                              f"{len(frame)} rows of frame in order")

@@ -190,9 +190,16 @@ top level
     ``examples`` int >= 0 = 2; ``dpi`` int in 50..600 = 150.
 ``[runtime]`` (not part of the run hash)
     ``n_jobs`` int >= 1 = 1; ``cache`` bool = true; ``cache_dir`` = ""
-    (``<runs dir>/.cache``) or a path; ``progress`` bool = true.  (The
-    Dask engine is reached from ``framing score --engine dask``; the
-    runner scores locally.)
+    (``<runs dir>/.cache``) or a path; ``progress`` bool = true;
+    ``engine`` "local" | "dask" = "local" (where the per-chunk work of
+    scores, hits and keyness counts runs; see
+    :class:`framing.experiment.analyses.ChunkEngine`; both engines give
+    byte-identical tables); ``scheduler`` = "" (a Dask scheduler address
+    such as ``"tcp://host:8786"``; only with ``engine = "dask"``; ""
+    starts a local cluster of ``n_jobs`` workers for the run).  Defaults
+    from :data:`framing.vocab.DEFAULTS` (``engine``, ``scheduler``), shared
+    with ``framing score|compare|keyness --engine/--scheduler``.  Recorded
+    in the manifest's ``unchecked.runtime``.
 
 Ids match ``[a-z0-9][a-z0-9_-]{0,63}`` and are unique within their
 section; ``near_threshold`` set with ``dedupe != "near"`` is an error.
@@ -271,6 +278,7 @@ from ..vocab import (
     DEFAULT_LEXICON,
     DEFAULTS,
     EFFECTS,
+    ENGINES,
     KEYNESS_COMPARISONS,
     KEYNESS_CONTINUITY,
     KEYNESS_METHODS,
@@ -510,6 +518,8 @@ class RuntimeConfig:
     cache: bool
     cache_dir: Path | None
     progress: bool
+    engine: str = DEFAULTS["engine"]
+    scheduler: str | None = DEFAULTS["scheduler"]
 
 
 _MAPPINGS = ("fields", "include", "exclude")
@@ -825,6 +835,8 @@ _RUNTIME = {
     "cache": _K("bool", True),
     "cache_dir": _K("path", ""),
     "progress": _K("bool", True),
+    "engine": _K("str", DEFAULTS["engine"], choices=ENGINES, what="engine"),
+    "scheduler": _K("str", "" if DEFAULTS["scheduler"] is None else DEFAULTS["scheduler"]),
 }
 _TOP = {
     "schema_version": _K("int"),
@@ -1595,6 +1607,10 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
                                             f"{_show(outputs['tables'])}")
     runtime = check.table(top["runtime"], _RUNTIME, "runtime")
     cache_dir = _path(check, runtime["cache_dir"], "runtime.cache_dir", base, env) if runtime["cache_dir"] else None
+    if runtime["scheduler"] and runtime["engine"] != "dask":
+        raise check.error("runtime.scheduler", f"only used with engine = \"dask\", got engine = "
+                                               f"{json.dumps(runtime['engine'])}; set engine = \"dask\" or leave "
+                                               f"scheduler out")
     return Config(
         source=None if source is None else Path(source).resolve(),
         schema_version=top["schema_version"], name=top["name"], description=top["description"], seed=top["seed"],
@@ -1605,7 +1621,7 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         keyness=tuple(_entries(check, top["keyness"], "keyness", _KEYNESS, keyness)),
         classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, classifier)),
         outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"])}),
-        runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir}),
+        runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir, "scheduler": runtime["scheduler"] or None}),
         validation=_validation(check, top["validation"], base, env, lexicon_ids),
     )
 

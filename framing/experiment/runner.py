@@ -33,7 +33,10 @@ and the scheme, :data:`framing.seeds.SCHEME`, are recorded in the manifest); tab
 ``\\n`` line ends and Python's shortest round-trip float repr; figures
 through :func:`framing.report.figures.figure_bytes`, which strips dates and fixes
 the SVG hash salt.  Two runs of the same config therefore give identical
-bytes for every checked output, whatever ``PYTHONHASHSEED`` or ``n_jobs``.
+bytes for every checked output, whatever ``PYTHONHASHSEED``, ``n_jobs``
+or ``[runtime] engine`` (``"dask"`` runs the per-chunk work of scores,
+hits and keyness counts as Dask tasks and merges them here in chunk
+order; :class:`framing.experiment.analyses.ChunkEngine`).
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ from .store import (
     write_atomic,
 )
 from ..lexicon.files import bundled_lexicon_bytes
+from .analyses import ChunkEngine
 from .outputs import write_outputs
 from .stages import StageError, Stages
 
@@ -240,10 +244,15 @@ def _git(folder: Path) -> dict[str, Any] | None:
 def _environment(config: Config) -> dict[str, Any]:
     """Python, platform and package versions; with
     ``preprocessing.segmentation = "jieba"`` also jieba's version (its
-    bundled dictionary decides the tokens) under ``packages``."""
+    bundled dictionary decides the tokens) under ``packages``; with
+    ``runtime.engine = "dask"`` dask's and distributed's (of this process;
+    the workers need the same framing version)."""
     packages = _packages()
     if config.preprocessing.segmentation == "jieba":
         packages["jieba"] = _package_version("jieba")
+    if config.runtime.engine == "dask":
+        packages["dask"] = _package_version("dask")
+        packages["distributed"] = _package_version("distributed")
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),
@@ -309,6 +318,10 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
             segmenter_version(config.preprocessing.segmentation)
         except ImportError as err:
             raise ImportError(f"preprocessing.segmentation = {config.preprocessing.segmentation!r}: {err}") from err
+    try:  # a Dask engine without dask installed is found at once (no cluster is started here)
+        engine = ChunkEngine(config.runtime.engine, scheduler=config.runtime.scheduler, n_workers=config.runtime.n_jobs)
+    except ImportError as err:
+        raise ImportError(f"runtime.engine = {config.runtime.engine!r}: {err}") from err
     runs_dir = check_runs_dir(runs_dir)
     cache_root = _cache_root(config, runs_dir) if use_cache else None
     hashes = HashCache(cache_root / "file-hashes.json" if cache_root is not None else None)
@@ -332,11 +345,12 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
     try:
         _claim(staging)
         cache = StageCache(cache_root)
-        stages = Stages(config, plan=plan, cache=cache, log=log, progress=progress)
+        stages = Stages(config, plan=plan, cache=cache, log=log, progress=progress, engine=engine)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                tables = stages.compute()
+                with engine:  # the Dask cluster, if one was started, is shut down after the stages
+                    tables = stages.compute()
             except StageError as exc:
                 raise RunError(f"{config.name}: stage failed: {exc}") from exc
             written = time.monotonic()

@@ -31,13 +31,21 @@ Memory: only the corpus metadata stays in memory; scores, hits and
 keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
 and merge per-chunk results in corpus order (scores and hits are per
 document; term counts are summed by term before the cut-offs), so their
-tables equal those of one pass over the whole corpus.  Classifiers and
+tables equal those of one pass over the whole corpus.  With ``[runtime]
+engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
+as one Dask task per chunk (:meth:`Stages.engine`,
+:class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
+functions, merged here in chunk order: the same tables.  Classifiers and
 validation samples read the whole texts while they run.  A run whose
 stages are all cached reads no text.
 
 Public surface
 --------------
-``Stages(config, plan=..., cache=..., log=..., progress=None)``; the
+``Stages(config, plan=..., cache=..., log=..., progress=None,
+engine=None)`` (``engine``: a
+:class:`~framing.experiment.analyses.ChunkEngine`, else one made from
+``[runtime]`` by :meth:`~Stages.engine` and shut down by
+:meth:`~Stages.close`); the
 read-only :attr:`~Stages.config`, :attr:`~Stages.plan`,
 :attr:`~Stages.seeds` and :attr:`~Stages.timings` (copies); :meth:`~Stages.seed`;
 one method per stage — :meth:`~Stages.corpus`, :meth:`~Stages.lexicon`,
@@ -66,7 +74,8 @@ from ..match.matcher import Matcher, compile_lexicon
 from ..display import html_summary, short_repr
 from ..seeds import derive_seed
 from ..vocab import DEFAULTS
-from .analyses import comparison_data, compute_comparison, compute_keyness, comparison_table_names, keyness_top
+from .analyses import (ChunkEngine, comparison_data, compute_comparison, compute_keyness, comparison_table_names,
+                       keyness_top)
 from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier_data, reader_options
 from .frames import FRAME_TABLES, evaluate_frames
 from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict,
@@ -239,9 +248,12 @@ class Stages:
     module notes for the public surface)."""
 
     def __init__(self, config: Config, *, plan: Any, cache: StageCache, log: Callable[[str], None],
-                 progress: Callable[[str, int], Any] | None = None, chunk_rows: int = CHUNK_ROWS) -> None:
+                 progress: Callable[[str, int], Any] | None = None, chunk_rows: int = CHUNK_ROWS,
+                 engine: ChunkEngine | None = None) -> None:
         self._config = config
         self._chunk_rows = chunk_rows
+        self._engine = engine
+        self._own_engine = engine is None
         self._scratch: Any = None
         self._plan = plan
         self._cache = cache
@@ -315,6 +327,39 @@ class Stages:
                 meta[column] = chunk[column].to_numpy()
             yield meta
 
+    def engine(self) -> ChunkEngine:
+        """Where the per-chunk work of scores, hits and keyness counts runs:
+        the ``engine`` given, else one made from ``[runtime]`` (``engine``,
+        ``scheduler``, ``n_jobs`` workers for a local Dask cluster), closed
+        by :meth:`close`.  It connects to no cluster until a chunk is sent."""
+        if self._engine is None:
+            runtime = self._config.runtime
+            self._engine = ChunkEngine(runtime.engine, scheduler=runtime.scheduler, n_workers=runtime.n_jobs)
+        return self._engine
+
+    def close(self) -> None:
+        """Shut down the engine this object made (and the Dask cluster it
+        started); an engine given to the constructor is left open.  The
+        results stay usable."""
+        if self._own_engine and self._engine is not None:
+            self._engine.close()
+            self._engine = None
+
+    def _mapped(self, function: Callable[..., pd.DataFrame], columns: tuple[str, ...], *shared: Any,
+                bar: Any = None, **options: Any) -> list[pd.DataFrame]:
+        """``function(chunk, *shared, **options)`` of every chunk on the Dask
+        engine: the chunk's ``doc_id``, ``outlet`` and ``columns`` go to a
+        worker, its table comes back; in chunk order."""
+        corpus = self.corpus()
+        slim = ("doc_id", "outlet", *(c for c in columns if c in corpus.texts.columns))
+        chunks = (chunk[[c for c in slim if c in chunk.columns]] for chunk in self._chunks(columns))
+        out = []
+        for table, size in zip(self.engine().map(function, chunks, *shared, **options), corpus.texts.chunk_sizes):
+            out.append(table)
+            if bar is not None:
+                bar(size)
+        return out
+
     def _failed(self, section: str, entry_id: str, exc: ValueError) -> StageError:
         return StageError(f"{self._config.where(section, entry_id)}: {exc}")
 
@@ -381,9 +426,13 @@ class Stages:
 
         def compute() -> pd.DataFrame:
             bar = self._progress(f"scoring ({lex_id})", len(corpus.meta)) if self._progress else None
+            options = dict(normalize=pre.normalize, voice=pre.voice, part=pre.part)
             try:  # per chunk of documents, concatenated in corpus order (scores are per document)
-                return concat_rows([score(chunk, self.lexicon(lex_id), normalize=pre.normalize, voice=pre.voice,
-                                          part=pre.part, n_jobs=self._config.runtime.n_jobs, progress=bar)
+                if not self.engine().local:  # one Dask task per chunk
+                    return concat_rows(self._mapped(score, (pre.part,), self.lexicon(lex_id), bar=bar, n_jobs=1,
+                                                    progress=False, **options))
+                return concat_rows([score(chunk, self.lexicon(lex_id), n_jobs=self._config.runtime.n_jobs,
+                                          progress=bar, **options)
                                     for chunk in self._chunks((pre.part,))])
             finally:
                 if bar is not None:
@@ -408,8 +457,15 @@ class Stages:
         part = self._config.preprocessing.part
         key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part,
                              **self._segmented())
-        return self._frame("hits", key, lambda: concat_rows([hits(chunk, self.lexicon(lex_id), part=part, voice="all")
-                                                             for chunk in self._chunks((part,))]))
+
+        def compute() -> pd.DataFrame:
+            if not self.engine().local:  # one Dask task per chunk
+                return concat_rows(self._mapped(hits, (part,), self.lexicon(lex_id), part=part, voice="all",
+                                                progress=False))
+            return concat_rows([hits(chunk, self.lexicon(lex_id), part=part, voice="all")
+                                for chunk in self._chunks((part,))])
+
+        return self._frame("hits", key, compute)
 
     # -------------------------------------------------------------- analyses
 
@@ -482,8 +538,13 @@ class Stages:
 
         def compute() -> pd.DataFrame:
             try:
+                engine = self.engine()
+                chunks = self._chunks((part,))
+                if not engine.local:  # only doc_id and the part travel to the workers
+                    chunks = (chunk[["doc_id", part]] if part in chunk.columns else chunk[["doc_id"]]
+                              for chunk in chunks)
                 return compute_keyness(entry, corpus.meta, part=part, random_state=seed,
-                                       chunks=lambda: self._chunks((part,)), **self._segmented())
+                                       chunks=lambda: chunks, engine=engine, **self._segmented())
             except ValueError as exc:
                 raise self._failed("keyness", entry.id, exc) from exc
 

@@ -201,7 +201,8 @@ def test_minimal_config_gets_every_default(project):
         "comparisons": [], "keyness": [], "classifiers": [],
         "outputs": {"tables": ["csv"], "figures": ["png", "svg"], "report": True, "report_rows": 50,
                     "examples": 2, "dpi": 150},
-        "runtime": {"n_jobs": 1, "cache": True, "cache_dir": "", "progress": True},
+        "runtime": {"n_jobs": 1, "cache": True, "cache_dir": "", "progress": True, "engine": "local",
+                    "scheduler": ""},
     }
     assert cfg.corpus.path == corpus_path and cfg.runtime.cache_dir is None
     assert cfg.lexicons[0].path is None
@@ -279,6 +280,13 @@ ERRORS = [
     (top("seed = 'one'\n"), r"seed: expected an integer, got a string \('one'\)"),
     (top("seed = true\n"), r"seed: expected an integer, got a boolean \(true\)"),
     (MINIMAL + "[runtime]\ncache = 1\n", r"runtime\.cache: expected a boolean, got an integer \(1\)"),
+    (MINIMAL + "[runtime]\nengine = 'spark'\n", r"runtime\.engine: unknown engine 'spark'; allowed: local, dask"),
+    (MINIMAL + "[runtime]\nscheduler = 'tcp://h:8786'\n",
+     r'runtime\.scheduler: only used with engine = "dask", got engine = "local"; set engine = "dask"'),
+    (MINIMAL + "[runtime]\nengine = 'local'\nscheduler = 'tcp://h:8786'\n",
+     r'runtime\.scheduler: only used with engine = "dask"'),
+    (MINIMAL + "[runtime]\nengine = 'dask'\nscheduler = 8786\n",
+     r"runtime\.scheduler: expected a string, got an integer \(8786\)"),
     (MINIMAL + "[[comparisons]]\nmethods = 'welch'\n", r"comparisons\[0\]\.methods: expected an array of strings"),
     (MINIMAL + "[[comparisons]]\nmethods = ['welch', 3]\n",
      r"comparisons\[0\]\.methods\[1\]: expected a string, got an integer \(3\)"),
