@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 import pandas as pd
 
 from .. import __version__
-from ..vocab import DEFAULTS, NORMALIZATIONS
+from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS
 from .common import (Progress, corpus_options, one_line_warnings, option_hints, read_corpus_args, reader_kwargs,
                      show_report, write_table)
 
@@ -249,7 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--output", "-o", help="write per-document scores (.csv, .tsv or .parquet)")
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
-    p.add_argument("--engine", choices=["local", "dask"], default=None,
+    p.add_argument("--engine", choices=ENGINES, default=None,
                    help="constant-memory streaming scoring on local worker processes (--n-jobs) or a Dask "
                         "cluster; the workers read their own parts of a JSONL corpus (a .jsonl file is cut into "
                         "byte ranges, a .jsonl.gz file is one part: shard a large corpus into several .jsonl.gz "

@@ -104,14 +104,13 @@ from ..corpus.readers import (PART_BYTES, CorpusError, InputPart, PartOutcome, P
                               iter_documents, iter_part, plan_parts)
 from ..lexicon.model import Lexicon
 from ..records import Document
-from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
+from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
 from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 
 __all__ = ["ENGINES", "READ_IN", "OutletSums", "Partition", "read_and_score_part", "score_files", "score_partition",
            "score_stream"]
 
-ENGINES = ("local", "dask")
 READ_IN = ("workers", "main")
 
 _SCALE_BITS = 1074  # every finite float64 is an integer multiple of 2**-1074
