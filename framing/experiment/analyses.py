@@ -131,12 +131,9 @@ class ChunkEngine:
         if isinstance(self.scheduler, distributed.Client):
             self._client = self.scheduler
         elif self.scheduler is None:
-            import dask
+            from ..match.engine import local_cluster
 
-            # forked workers start with framing imported and the lexicon compiled (as framing.match.engine's)
-            with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
-                cluster = distributed.LocalCluster(host="127.0.0.1", dashboard_address=None,
-                                                   n_workers=self.n_workers, threads_per_worker=1)
+            cluster = local_cluster(n_workers=self.n_workers, threads_per_worker=1)
             self._closers.append(cluster)
             self._client = distributed.Client(cluster)
             self._closers.append(self._client)

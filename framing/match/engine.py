@@ -108,8 +108,8 @@ from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
 from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 
-__all__ = ["ENGINES", "READ_IN", "OutletSums", "Partition", "read_and_score_part", "score_files", "score_partition",
-           "score_stream"]
+__all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "OutletSums", "Partition", "local_cluster", "read_and_score_part",
+           "score_files", "score_partition", "score_stream"]
 
 READ_IN = ("workers", "main")
 
@@ -569,22 +569,34 @@ class _Writer:
             self.handle.close()
 
 
-_DASK_START = "fork"
-"""How a local Dask cluster starts its worker processes."""
+DASK_START_METHOD = "fork"
+"""How a local Dask cluster that framing starts itself (no ``scheduler``
+given) starts its worker processes: forked from the calling process, so
+they begin with framing imported and the lexicon compiled (spawned
+workers would import everything again, seconds of CPU each).  A cluster
+passed as ``scheduler`` keeps its own settings."""
+
+
+def local_cluster(*, n_workers: int | None = None, threads_per_worker: int | None = None):
+    """A ``distributed.LocalCluster`` on 127.0.0.1 with no dashboard and
+    :data:`DASK_START_METHOD` workers: the cluster :func:`score_files`,
+    :func:`score_stream` and the experiment runner start when no
+    ``scheduler`` is given."""
+    import dask
+    from distributed import LocalCluster
+
+    with dask.config.set({"distributed.worker.multiprocessing-method": DASK_START_METHOD}):
+        return LocalCluster(host="127.0.0.1", dashboard_address=None, n_workers=n_workers,
+                            threads_per_worker=threads_per_worker)
 
 
 def _dask_client(scheduler: Any):
     try:
-        from distributed import Client, LocalCluster
+        from distributed import Client
     except ImportError:
         raise ImportError("engine='dask' needs dask.distributed: pip install 'framing-toolkit[dask]'") from None
     if scheduler is None:
-        import dask
-
-        # the workers are forked from this process, which has imported framing and compiled the lexicon:
-        # spawned workers would import everything again (seconds of CPU each)
-        with dask.config.set({"distributed.worker.multiprocessing-method": _DASK_START}):
-            cluster = LocalCluster(host="127.0.0.1", dashboard_address=None)
+        cluster = local_cluster()
         client = Client(cluster)
         return client, [client, cluster]
     if isinstance(scheduler, Client):
