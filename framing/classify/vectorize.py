@@ -16,6 +16,7 @@ per category: the matrix is small).
 from __future__ import annotations
 
 from array import array
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -172,6 +173,15 @@ def auto_min_df(n_documents: int) -> int:
     return max(1, int(n_documents) // AUTO_MIN_DF_DOCS)
 
 
+class _WordIds(dict):
+    """Word -> id, a new word getting the next id when first looked up
+    (one C-level dict lookup per token: ``map(ids.__getitem__, tokens)``)."""
+
+    def __missing__(self, word: str) -> int:
+        self[word] = n = len(self)
+        return n
+
+
 class WordNgramVectorizer(TfidfVectorizer):
     """Word n-gram TF-IDF built with array operations (a drop-in
     :class:`~sklearn.feature_extraction.text.TfidfVectorizer` for a
@@ -244,27 +254,19 @@ class WordNgramVectorizer(TfidfVectorizer):
         buffer = array("i")
         lengths = array("q")
         grow = index is None
-        if grow:
-            index = {}
-        pending: list[str] = []  # the tokens of a few documents, encoded together by a C hash table
-
-        def encode() -> None:
-            codes, distinct = pd.factorize(np.array(pending, dtype=object), sort=False)
-            if grow:  # new words get ids in order of first appearance
-                found = [index.setdefault(w, len(index)) for w in distinct.tolist()]
-            else:
-                found = [index.get(w, -1) for w in distinct.tolist()]
-            buffer.frombytes(np.asarray(found, dtype=np.intc)[codes].tobytes())
-            pending.clear()
-
-        for text in raw_documents:
-            tokens = self.tokenizer(text)
-            pending.extend(tokens)
-            lengths.append(len(tokens))
-            if len(pending) >= CHUNK_TOKENS // 4:
-                encode()
-        if pending:
-            encode()
+        if grow:  # new words get ids in order of first appearance (_WordIds.__missing__)
+            index = _WordIds()
+            encode = index.__getitem__
+            for text in raw_documents:
+                tokens = self.tokenizer(text)
+                buffer.extend(map(encode, tokens))
+                lengths.append(len(tokens))
+        else:  # words missing from the index get -1
+            get, missing = index.get, repeat(-1)
+            for text in raw_documents:
+                tokens = self.tokenizer(text)
+                buffer.extend(map(get, tokens, missing))
+                lengths.append(len(tokens))
         if len(index) >= 2 ** 31 - 1:
             raise ValueError(f"X: {len(index)} distinct words do not fit 32-bit word ids")
         ids = np.frombuffer(buffer, dtype=np.intc).astype(np.int32, copy=False) if len(buffer) else np.zeros(0, np.int32)
@@ -325,17 +327,35 @@ class WordNgramVectorizer(TfidfVectorizer):
 
     @staticmethod
     def _tally(keys: np.ndarray, doc: np.ndarray):
-        """Distinct valid keys of a chunk with their document and token counts."""
+        """Distinct valid keys of a chunk (ascending) with their document and
+        token counts: one sort of the (key, document) pairs, then runs."""
         ok = keys >= 0
         keys, doc = keys[ok], doc[:len(ok)][ok]
         if not len(keys):
             return keys, np.zeros(0, np.int64), np.zeros(0, np.int64)
-        distinct, inverse = np.unique(keys, return_inverse=True)
-        pair = doc.astype(np.int64) * len(distinct) + inverse.ravel()
-        pair, count = np.unique(pair, return_counts=True)
-        which = pair % len(distinct)
-        df = np.bincount(which, minlength=len(distinct)).astype(np.int64)
-        tf = np.bincount(which, weights=count, minlength=len(distinct)).astype(np.int64)
+        n_docs = int(doc[-1]) + 1  # chunk-local documents, ascending
+        if int(keys.max()) >= (2 ** 63 - 1) // n_docs:  # the pair code would overflow: two sorts
+            distinct, inverse = np.unique(keys, return_inverse=True)
+            pair = doc.astype(np.int64) * len(distinct) + inverse.ravel()
+            pair, count = np.unique(pair, return_counts=True)
+            which = pair % len(distinct)
+            df = np.bincount(which, minlength=len(distinct)).astype(np.int64)
+            tf = np.bincount(which, weights=count, minlength=len(distinct)).astype(np.int64)
+            return distinct, df, tf
+        pair = keys * n_docs
+        pair += doc
+        pair.sort()
+        key = pair // n_docs
+        new_pair = np.empty(len(pair), dtype=bool)
+        new_pair[0] = True
+        np.not_equal(pair[1:], pair[:-1], out=new_pair[1:])
+        new_key = np.empty(len(pair), dtype=bool)
+        new_key[0] = True
+        np.not_equal(key[1:], key[:-1], out=new_key[1:])
+        starts = np.flatnonzero(new_key)
+        distinct = key[starts]
+        tf = np.diff(np.append(starts, len(pair))).astype(np.int64)  # tokens: every position is one
+        df = np.add.reduceat(new_pair.view(np.int8), starts, dtype=np.int64)  # distinct documents per key
         return distinct, df, tf
 
     @staticmethod
@@ -404,11 +424,12 @@ class WordNgramVectorizer(TfidfVectorizer):
         if not len(terms):
             raise ValueError(f"min_df: no word n-gram occurs in at least {min_df} of the {n_docs} training "
                              f"documents; lower min_df or give more text")
-        chosen = range(len(terms))
         if self.max_features is not None and len(terms) > self.max_features:
-            chosen = sorted(chosen, key=lambda j: (-tf[j], terms[j]))[:self.max_features]
-        chosen = np.asarray(sorted(chosen, key=lambda j: terms[j]), dtype=np.int64)
-        self.vocabulary_ = {str(terms[j]): i for i, j in enumerate(chosen.tolist())}
+            chosen = sorted(range(len(terms)), key=lambda j: (-tf[j], terms[j]))[:self.max_features]
+            chosen = np.asarray(sorted(chosen, key=lambda j: terms[j]), dtype=np.int64)
+        else:  # the terms are distinct str: the order of sorted()
+            chosen = np.argsort(terms, kind="stable").astype(np.int64)
+        self.vocabulary_ = dict(zip(map(str, terms[chosen].tolist()), range(len(chosen))))
         self.fixed_vocabulary_ = False
         self.idf_ = np.log((1.0 + n_docs) / (1.0 + df[chosen])) + 1.0
         self._tables = None

@@ -69,3 +69,12 @@ def test_saved_models_keep_their_cue_scaling(tmp_path, monkeypatch):
     loaded = persist.load_model(path)
     assert loaded.cue_sublinear is False
     np.testing.assert_allclose(loaded.predict_proba(frame["text"]), raw.predict_proba(frame["text"]))
+
+
+def test_default_solver_tolerance_is_the_adopted_one():
+    """1e-3 was adopted on evidence (LOGREG_TOL's comment): the fitted model carries it."""
+    from framing.classify.model import LOGREG_TOL
+
+    frame = corpus(24)
+    model = FrameClassifier(char_ngrams=None).fit(frame["text"], frame["label"])
+    assert LOGREG_TOL == 1e-3 and model.pipeline_.named_steps["model"].tol == 1e-3

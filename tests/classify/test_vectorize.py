@@ -126,3 +126,44 @@ def test_word_ngram_vectorizer_refuses_tokens_with_spaces():
     unigrams = WordNgramVectorizer(tokenizer=split_on_commas).fit(docs)
     assert sorted(unigrams.vocabulary_) == ["city", "new york", "state"]
     assert unigrams.transform(["new york, nowhere"]).nnz == 1
+
+
+def _tally_by_two_sorts(keys, doc):
+    """The reference: distinct keys, then distinct (document, key) pairs."""
+    ok = keys >= 0
+    keys, doc = keys[ok], doc[ok]
+    distinct, inverse = np.unique(keys, return_inverse=True)
+    pair, count = np.unique(doc.astype(np.int64) * len(distinct) + inverse, return_counts=True)
+    which = pair % len(distinct)
+    return distinct, np.bincount(which, minlength=len(distinct)), np.bincount(which, weights=count,
+                                                                             minlength=len(distinct))
+
+
+@pytest.mark.parametrize("high", [50, 2 ** 40, 2 ** 62])  # the last overflows the pair code: two sorts
+def test_word_ngram_tally_counts_documents_and_tokens(high):
+    from framing.classify.vectorize import WordNgramVectorizer
+
+    rng = np.random.default_rng(3)
+    doc = np.sort(rng.integers(0, 40, size=3000)).astype(np.int32)
+    keys = rng.choice(np.r_[-1, rng.integers(0, high, size=60, dtype=np.int64)], size=3000)
+    distinct, df, tf = WordNgramVectorizer._tally(keys, doc)
+    ref = _tally_by_two_sorts(keys, doc)
+    assert np.array_equal(distinct, ref[0]) and np.array_equal(df, ref[1]) and np.array_equal(tf, ref[2])
+    assert df.dtype == tf.dtype == np.int64 and (np.diff(distinct) > 0).all()
+    empty = WordNgramVectorizer._tally(np.full(5, -1, dtype=np.int64), np.zeros(5, dtype=np.int32))
+    assert [len(part) for part in empty] == [0, 0, 0]
+
+
+def test_word_ngram_vectorizer_words_unseen_in_fit_and_odd_tokens():
+    """Word ids follow first appearance; words unseen in fit are dropped in
+    transform; non-str tokens of a custom tokenizer are spelled with str."""
+    from framing.classify.vectorize import WordNgramVectorizer
+
+    vec = WordNgramVectorizer(tokenizer=str.split, ngram_range=(1, 2))
+    X = vec.fit_transform(["b a b", "a c"])
+    assert list(vec.vocabulary_) == sorted(vec.vocabulary_) == ["a", "a b", "a c", "b", "b a", "c"]
+    Y = vec.transform(["a zzz c", "zzz"])
+    assert Y[1].nnz == 0 and sorted(Y[0].indices.tolist()) == [0, 5]
+    assert X.shape == (2, 6) and X[0, 3] > X[0, 0]
+    numbered = WordNgramVectorizer(tokenizer=lambda text: [len(w) for w in text.split()]).fit(["aa b", "ccc"])
+    assert numbered.vocabulary_ == {"1": 0, "2": 1, "3": 2}
