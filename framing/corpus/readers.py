@@ -157,6 +157,7 @@ __all__ = [
     "doc_id_hashes",
     "iter_documents",
     "iter_part",
+    "iter_records",
     "plan_parts",
     "read_corpus",
     "read_text_file",
@@ -1236,6 +1237,43 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
         raise ValueError("on_error='skip' in iter_documents needs report= (a callable receiving the ReadReport), "
                          "or use on_error='warn', so that skipped records are not lost silently")
     session, docs = _stream(path, format, opts)
+
+    def generate() -> Iterator[Document]:
+        yield from docs
+        _finish(session, report, streamed=True)
+
+    return generate()
+
+
+def iter_records(records: Iterable[Mapping[str, Any]], *, source: str = "records",
+                 fields: Mapping[str, str | None] | None = None, on_error: str = DEFAULTS["on_error"],
+                 encoding: str = "utf-8", fallback_encoding: str | None = None, outlet: str | None = None,
+                 id_prefix: str | None = None, report: Callable[[ReadReport], None] | None = None,
+                 dedupe: bool = False) -> Iterator[Document]:
+    """Stream documents from record mappings read like the rows of a DataFrame.
+
+    Each mapping is one record (source key -> value), located by its
+    0-based ``row`` number; ``source`` names the input in messages and in
+    the report (``read_corpus(frame)`` says ``"DataFrame"``).  Reading the
+    records of ``frame.to_dict("records")`` gives the documents
+    ``read_corpus(frame, ...)`` reads, with the same report, without a
+    frame of all records at once (the records may come one by one, e.g.
+    from :func:`framing.corpus.datasets.iter_dataset`).  Other parameters
+    as in :func:`iter_documents`; like a DataFrame, no record at all is
+    not an error.
+
+    Yields
+    ------
+    Document
+    """
+    opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, dedupe, None, "auto", None)
+    if not isinstance(source, str) or not source:
+        raise TypeError(f"source: expected a non-empty str, got {source!r}")
+    if on_error == "skip" and report is None:
+        raise ValueError("on_error='skip' in iter_records needs report= (a callable receiving the ReadReport), "
+                         "or use on_error='warn', so that skipped records are not lost silently")
+    session = _Session(source, opts, "row", "doc")
+    docs = session.run(_Item(row, record, source) for row, record in enumerate(records))
 
     def generate() -> Iterator[Document]:
         yield from docs
