@@ -178,10 +178,11 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
        from the hashes of the kept documents;
     2. the second read moves repeated lines, drops documents left without
        text and short ones (``min_tokens``), masks outlet names and
-       appends each kept document's text parts to the store; dates and
-       small outlets are then settled on the metadata table (a dropped
-       small outlet's rows are left out of the store by rewriting it one
-       chunk at a time).
+       appends each kept document's text parts to the store (not those of
+       outlets with fewer than ``min_docs`` filtered documents, when small
+       outlets are dropped); dates and small outlets are then settled on
+       the metadata table (when cleaning made another outlet small, the
+       store is rewritten without it, one chunk at a time).
 
     Memory grows with the metadata and the line hashes (~8 bytes a
     distinct line of a document), not with the texts.  ``dedupe =
@@ -268,6 +269,11 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
     masked: dict[str, int] | None = {} if config.mask_outlet_names else None
     patterns: dict[Any, re.Pattern[str] | None] = {}
     text_columns = [c for c in full if c in TEXT_COLUMNS]
+    # outlets already too small among the filtered documents stay small (cleaning only drops documents):
+    # their documents are not written, so the store is rewritten only when cleaning makes another outlet small
+    sizes = meta_all["outlet"][alive].value_counts()
+    surely_small = set(sizes[sizes < config.min_docs].index) if config.drop_small_outlets else set()
+    written = np.zeros(n, dtype=bool)
     seen = 0
     with warnings.catch_warnings(), TextStoreWriter(folder, ["doc_id", *text_columns], chunk_rows=chunk_rows,
                                                           dtypes=dtypes) as writer:
@@ -299,6 +305,9 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
                     if hits:
                         masked[str(doc.outlet)] = masked.get(str(doc.outlet), 0) + hits
             kept[i] = True
+            if doc.outlet in surely_small:
+                continue
+            written[i] = True
             values = {"text": text, "title": doc.title, "captions": doc.captions, "boilerplate": plate}
             writer.append((doc.doc_id, *(values[c] for c in text_columns)))
         if seen != n:
@@ -320,8 +329,8 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
         del meta_all
         order = full + [c for c in meta.columns if c not in full]
         store = writer.finish(column_order=order)
-    final = np.isin(np.flatnonzero(kept), meta.index.to_numpy())
-    if not final.all():
+    final = np.isin(np.flatnonzero(written), meta.index.to_numpy())
+    if len(final) != len(meta) or not final.all():
         filter_store(store, final, folder, chunk_rows=chunk_rows)
     return meta.reset_index(drop=True), facts
 
