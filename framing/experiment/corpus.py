@@ -36,6 +36,10 @@ Cleaning already-extracted text (after the filters, in this order)
        (``filtered["small outlets (< N documents)"]``) with
        ``drop_small_outlets = true``.
 
+A run's corpus stage calls :func:`load_corpus_store`: the same result,
+read as a stream (texts straight into the run's text store, no frame of
+all texts; ``dedupe = "near"`` stays in memory).
+
 Filter semantics
     ``include = {col = [values]}`` keeps documents whose ``col`` (as text)
     is one of the values; a missing value never matches.  ``exclude``
