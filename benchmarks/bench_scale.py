@@ -19,6 +19,11 @@ CPU-second, peak RSS of the main process and of the largest worker
 (RUSAGE_CHILDREN of the child).
 
     nice -n 10 python benchmarks/bench_scale.py --sizes 10000 --n-jobs 2
+
+``--framing-run`` measures ``framing run`` instead (cold, then cached): on
+the generated corpus with a small config, or with ``--allsides`` the
+shipped ``experiments/allsides.toml`` on AllSides replicated to each size
+in its own layout (:func:`make_allsides`; 100k: 0.2 GB gzip).
 """
 
 from __future__ import annotations
@@ -129,6 +134,51 @@ cache_dir = "{cache}"
 """
 
 
+def make_allsides(folder: Path, n: int) -> Path:
+    """AllSides (``ABP``) replicated to ``n`` articles in its own layout
+    (``.jsonl.gz``, every key kept): replica ``r`` > 0 of an article has the
+    id ``<id>-r<r>``, the source ``<source> (r<r>)`` (its own outlet, so each
+    outlet's repeated lines and sizes are those of the original; outlet-name
+    masking strips the qualifier) and `` (r<r>)`` after its text (not an
+    exact duplicate)."""
+    path = folder / f"allsides_{n}.jsonl.gz"
+    if path.exists():
+        return path
+    with gzip.open(ABP, "rt", encoding="utf-8") as f:
+        base = [json.loads(line) for line in f]
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=1) as out:
+        for i in range(n):
+            r, record = i // len(base), dict(base[i % len(base)])
+            if r:
+                record.update(id=f"{record['id']}-r{r}", source=f"{record['source']} (r{r})",
+                              text=f"{record['text']} (r{r})")
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def bench_allsides(scratch: Path, sizes: list[int]) -> None:
+    """``framing run`` of ``experiments/allsides.toml`` (a copy pointing at
+    :func:`make_allsides`'s corpus, with its own stage cache): cold, then
+    cached."""
+    import shutil
+
+    print(f"{'size':>8} {'allsides':<11} {'wall s':>7} {'CPU main':>8} {'CPU wrk':>8} {'RSS main':>8} {'RSS wrk':>8}")
+    text = (ROOT / "experiments" / "allsides.toml").read_text(encoding="utf-8")
+    for n in sizes:
+        corpus = make_allsides(scratch, n)
+        folder = scratch / f"allsides_run_{n}"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+        config = folder / "allsides.toml"
+        config.write_text(text.replace("${FRAMING_ABP}", corpus.as_posix()).replace(
+            "[runtime]\n", f"[runtime]\ncache_dir = \"{(folder / 'cache').as_posix()}\"\n"), encoding="utf-8")
+        for label in ("cold", "cached"):
+            shutil.rmtree(folder / "runs", ignore_errors=True)
+            r = run(["run", str(config), "--runs-dir", str(folder / "runs"), "--quiet"])
+            print(f"{n:>8} {label:<11} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
+                  f"{r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+
+
 def bench_run(scratch: Path, sizes: list[int], n_jobs: int) -> None:
     """``framing run`` (issue 13) on the generated corpora: a cold run, then
     the same config again with every stage cached; wall, CPU-s (main +
@@ -160,10 +210,15 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true")
     parser.add_argument("--only", nargs="+", default=None, help="run only these configurations (names below)")
     parser.add_argument("--framing-run", action="store_true", help="measure `framing run` (cold, cached) instead")
+    parser.add_argument("--allsides", action="store_true",
+                        help="with --framing-run: experiments/allsides.toml on AllSides replicated to each size")
     args = parser.parse_args()
     sizes = args.sizes + ([1_000_000] if args.million else [])
     scratch = Path(args.scratch or tempfile.mkdtemp(prefix="framing-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
+    if args.framing_run and args.allsides:
+        bench_allsides(scratch, sizes)
+        return
     if args.framing_run:
         bench_run(scratch, sizes, args.n_jobs)
         return

@@ -157,6 +157,7 @@ __all__ = [
     "doc_id_hashes",
     "iter_documents",
     "iter_part",
+    "iter_records",
     "plan_parts",
     "read_corpus",
     "read_text_file",
@@ -1244,6 +1245,43 @@ def iter_documents(path: Any, *, format: str | None = None, fields: Mapping[str,
     return generate()
 
 
+def iter_records(records: Iterable[Mapping[str, Any]], *, source: str = "records",
+                 fields: Mapping[str, str | None] | None = None, on_error: str = DEFAULTS["on_error"],
+                 encoding: str = "utf-8", fallback_encoding: str | None = None, outlet: str | None = None,
+                 id_prefix: str | None = None, report: Callable[[ReadReport], None] | None = None,
+                 dedupe: bool = False) -> Iterator[Document]:
+    """Stream documents from record mappings read like the rows of a DataFrame.
+
+    Each mapping is one record (source key -> value), located by its
+    0-based ``row`` number; ``source`` names the input in messages and in
+    the report (``read_corpus(frame)`` says ``"DataFrame"``).  Reading the
+    records of ``frame.to_dict("records")`` gives the documents
+    ``read_corpus(frame, ...)`` reads, with the same report, without a
+    frame of all records at once (the records may come one by one, e.g.
+    from :func:`framing.corpus.datasets.iter_dataset`).  Other parameters
+    as in :func:`iter_documents`; like a DataFrame, no record at all is
+    not an error.
+
+    Yields
+    ------
+    Document
+    """
+    opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, dedupe, None, "auto", None)
+    if not isinstance(source, str) or not source:
+        raise TypeError(f"source: expected a non-empty str, got {source!r}")
+    if on_error == "skip" and report is None:
+        raise ValueError("on_error='skip' in iter_records needs report= (a callable receiving the ReadReport), "
+                         "or use on_error='warn', so that skipped records are not lost silently")
+    session = _Session(source, opts, "row", "doc")
+    docs = session.run(_Item(row, record, source) for row, record in enumerate(records))
+
+    def generate() -> Iterator[Document]:
+        yield from docs
+        _finish(session, report, streamed=True)
+
+    return generate()
+
+
 def read_text_file(path: str | Path, *, encoding: str = "utf-8", fallback_encoding: str | None = None) -> str:
     """The text of one file decoded as the readers decode a ``.txt`` file.
 
@@ -1520,31 +1558,51 @@ def iter_part(part: InputPart, *, report: Callable[[PartOutcome], None], fields:
 
 
 class _Seen:
-    """The 64-bit hashes of kept ``doc_id`` values with (part, position,
-    line) of each, in sorted runs merged like a binary counter."""
+    """The 64-bit hashes of kept ``doc_id`` values, each with its number in
+    the sequence of kept documents (12 bytes a document), in sorted runs
+    merged like a binary counter; a number maps back to (part, position)
+    through the parts' first numbers (and their dropped positions)."""
 
     def __init__(self) -> None:
-        self.runs: list[tuple[np.ndarray, ...]] = []
+        self.runs: list[tuple[np.ndarray, np.ndarray]] = []
+        self.starts: list[int] = []  # first number of each added part
+        self.parts: list[int] = []  # its index
+        self.kept: list[np.ndarray | None] = []  # its kept positions, None when it kept every document
+        self.n = 0
 
-    def add(self, hashes: np.ndarray, part: int, lines: np.ndarray, positions: np.ndarray) -> None:
+    def add(self, hashes: np.ndarray, part: int, positions: np.ndarray, n_docs: int) -> None:
+        """Add a part's kept hashes (at ``positions`` of its ``n_docs``)."""
+        numbers = np.arange(self.n, self.n + len(hashes), dtype=np.uint32 if self.n + len(hashes) < 2**32 else np.uint64)
+        self.starts.append(self.n)
+        self.parts.append(part)
+        self.kept.append(None if len(positions) == n_docs else np.asarray(positions, dtype=np.int64))
+        self.n += len(hashes)
         order = np.argsort(hashes, kind="stable")
-        run = (hashes[order], np.full(len(order), part, dtype=np.int64), positions[order], lines[order])
-        self.runs.append(run)
+        self.runs.append((hashes[order], numbers[order]))
         while len(self.runs) > 1 and len(self.runs[-2][0]) <= 2 * len(self.runs[-1][0]):
-            b, a = self.runs.pop(), self.runs.pop()
-            merged = tuple(np.concatenate([x, y]) for x, y in zip(a, b))
-            order = np.argsort(merged[0], kind="stable")
-            self.runs.append(tuple(col[order] for col in merged))
+            (bk, bn), (ak, an) = self.runs.pop(), self.runs.pop()
+            keys = np.concatenate([ak, bk])
+            order = np.argsort(keys, kind="stable")
+            keys = keys[order]
+            numbers = np.concatenate([an.astype(bn.dtype, copy=False), bn])[order]
+            del order
+            self.runs.append((keys, numbers))
 
-    def candidates(self, hashes: np.ndarray) -> dict[int, list[tuple[int, int, int]]]:
-        """Query index -> [(part, position, line)] of stored equal hashes."""
-        out: dict[int, list[tuple[int, int, int]]] = {}
-        for keys, parts, positions, lines in self.runs:
+    def _where(self, number: int) -> tuple[int, int]:
+        i = int(np.searchsorted(np.asarray(self.starts), number, side="right")) - 1
+        j = number - self.starts[i]
+        kept = self.kept[i]
+        return self.parts[i], j if kept is None else int(kept[j])
+
+    def candidates(self, hashes: np.ndarray) -> dict[int, list[tuple[int, int]]]:
+        """Query index -> [(part, position)] of stored equal hashes."""
+        out: dict[int, list[tuple[int, int]]] = {}
+        for keys, numbers in self.runs:
             left = np.searchsorted(keys, hashes, side="left")
             right = np.searchsorted(keys, hashes, side="right")
             for q in np.flatnonzero(right > left).tolist():
                 for j in range(left[q], right[q]):
-                    out.setdefault(q, []).append((int(parts[j]), int(positions[j]), int(lines[j])))
+                    out.setdefault(q, []).append(self._where(int(numbers[j])))
         return out
 
 
@@ -1553,8 +1611,8 @@ class PartsMerger:
     order, into what reading it at once (:func:`iter_documents`) gives.
 
     :meth:`add` checks each kept ``doc_id`` against the earlier parts (a
-    set of 64-bit hashes, verified by re-reading the earlier part on a
-    hit): under ``on_error="raise"`` it raises the first error in input
+    set of 64-bit hashes, 12 bytes a document, verified by re-reading the
+    earlier part on a hit, which also gives its line): under ``on_error="raise"`` it raises the first error in input
     order (a duplicate ``doc_id`` naming both lines, or the part's own
     error), as the serial read would; otherwise it returns the positions
     of the documents to drop as duplicates and lists them as skipped.
@@ -1572,20 +1630,21 @@ class PartsMerger:
         self.seen = _Seen()
         self.parts: dict[int, InputPart] = {}
         self.warned = False
-        self._cache: tuple[int, tuple[str, ...]] | None = None
+        self._cache: tuple[int, PartOutcome] | None = None
 
-    def _ids_of(self, index: int) -> tuple[str, ...]:
+    def _read_again(self, index: int) -> PartOutcome:
         if self._cache is None or self._cache[0] != index:
             got: list[PartOutcome] = []
             for _ in iter_part(self.parts[index], report=got.append, **self.options):
                 pass
-            self._cache = (index, got[0].doc_ids)
+            self._cache = (index, got[0])
         return self._cache[1]
 
-    def _first(self, doc_id: str, found: list[tuple[int, int, int]]) -> tuple[int, int] | None:
-        for index, position, line in sorted(found):
-            if self._ids_of(index)[position] == doc_id:
-                return index, line
+    def _first(self, doc_id: str, found: list[tuple[int, int]]) -> tuple[int, int] | None:
+        for index, position in sorted(found):
+            again = self._read_again(index)
+            if again.doc_ids[position] == doc_id:
+                return index, again.lines[position]
         return None
 
     def _where(self, outcome: PartOutcome, index: int, line: int) -> str:
@@ -1641,8 +1700,7 @@ class PartsMerger:
         drop = tuple(position for _, position, _ in dupes)
         keep = np.ones(len(outcome.doc_ids), dtype=bool)
         keep[list(drop)] = False
-        self.seen.add(outcome.hashes[keep], part.index, np.asarray(outcome.lines, dtype=np.int64)[keep],
-                      np.flatnonzero(keep))
+        self.seen.add(outcome.hashes[keep], part.index, np.flatnonzero(keep), len(keep))
         self.n_read += outcome.n_read
         self.n_kept += int(keep.sum())
         return drop

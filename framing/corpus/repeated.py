@@ -52,7 +52,8 @@ linear in the size of the corpus (one pass to count keys, one to move).
 from __future__ import annotations
 
 import re
-from typing import Any
+from hashlib import blake2b
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -60,7 +61,8 @@ import pandas as pd
 from ..check import check_int, check_number, check_str
 from ..text import fold, sentence_spans
 
-__all__ = ["REPEATED_COLUMNS", "REPEATED_LINES", "find_repeated_lines", "line_key", "remove_repeated_lines", "segments"]
+__all__ = ["REPEATED_COLUMNS", "REPEATED_LINES", "LineCounts", "RepeatedLines", "find_repeated_lines", "line_hash", "line_key",
+           "remove_repeated_lines", "segments"]
 
 #: What a run does with repeated lines (``[corpus] repeated_lines``).
 REPEATED_LINES: tuple[str, ...] = ("remove", "keep")
@@ -128,19 +130,31 @@ def _check(frame: Any, by: str, min_share: float, min_docs: int, min_outlet_docs
     check_int("min_outlet_docs", min_outlet_docs, low=1)
 
 
+def _text_keys(text: Any) -> list[tuple[int, int, bytes]]:
+    """``(start, end, key)`` of a text's token-bearing segments."""
+    if not isinstance(text, str):
+        return []
+    spans = segments(text)
+    if "\n" in text:  # folding is per character and keeps every line break
+        keys = _line_keys(fold(text))
+    else:
+        keys = [line_key(text[start:end]).encode("utf-8") for start, end in spans]
+    return [(start, end, key) for (start, end), key in zip(spans, keys) if key]
+
+
 def _doc_keys(frame: pd.DataFrame) -> list[list[tuple[int, int, bytes]]]:
-    out = []
-    for text in frame["text"]:
-        found = []
-        if isinstance(text, str):
-            spans = segments(text)
-            if "\n" in text:  # folding is per character and keeps every line break
-                keys = _line_keys(fold(text))
-            else:
-                keys = [line_key(text[start:end]).encode("utf-8") for start, end in spans]
-            found = [(start, end, key) for (start, end), key in zip(spans, keys) if key]
-        out.append(found)
-    return out
+    return [_text_keys(text) for text in frame["text"]]
+
+
+def _key_hash(key: bytes) -> int:
+    return int.from_bytes(blake2b(key, digest_size=8).digest(), "little")
+
+
+def line_hash(segment: str) -> int:
+    """The 64-bit BLAKE2b hash of a segment's :func:`line_key` (the same in
+    every process and under any ``PYTHONHASHSEED``), as
+    :class:`LineCounts` keeps it."""
+    return _key_hash(line_key(segment).encode("utf-8"))
 
 
 def _repeated(frame: pd.DataFrame, keys: list[list[tuple[int, int, str]]], by: str, min_share: float,
@@ -287,3 +301,131 @@ def _removed_table(repeated: dict[Any, dict[str, list]]) -> pd.DataFrame:
                           "share": float, "n_removed": np.int64})
     table = table.sort_values(["outlet", "n_docs", "line"], ascending=[True, False, True], kind="mergesort")
     return table.reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- in two passes over chunks
+
+class LineCounts:
+    """The first pass of a streaming :func:`remove_repeated_lines`.
+
+    :meth:`add` takes the ``text`` values of the documents chunk by chunk,
+    in corpus order, and keeps of each document only the 64-bit BLAKE2b
+    hashes of its distinct line keys (8 bytes a distinct line, not the
+    texts); :meth:`rule` applies the module's rule to the documents a
+    caller keeps and gives the :class:`RepeatedLines` that moves lines in
+    the second pass.  Together they give exactly what
+    :func:`remove_repeated_lines` gives on the kept documents: a hash
+    collision that would change a result is detected by
+    :meth:`RepeatedLines.table` (an error, never a silent difference).
+    """
+
+    def __init__(self) -> None:
+        self._hashes: list[np.ndarray] = []
+        self._counts: list[np.ndarray] = []
+        self.n_documents = 0
+
+    def add(self, texts: Iterable[Any]) -> None:
+        """Count one chunk of ``text`` values (in corpus order)."""
+        hashes, counts = [], []
+        for text in texts:
+            found = np.unique(np.array([_key_hash(key) for _, _, key in _text_keys(text)], dtype=np.uint64))
+            hashes.append(found)
+            counts.append(len(found))
+        if hashes:
+            self._hashes.append(np.concatenate(hashes))
+            self._counts.append(np.array(counts, dtype=np.int64))
+            self.n_documents += len(counts)
+
+    def rule(self, groups: Sequence[Any], keep: np.ndarray | None = None, *, min_share: float = 0.05,
+             min_docs: int = 3, min_outlet_docs: int = 10) -> "RepeatedLines":
+        """The repeated lines of each group among the kept documents.
+
+        ``groups`` holds every counted document's group (``outlet``);
+        ``keep`` (bool, default all) the documents the rule applies to,
+        as if the others were not in the corpus.  Thresholds as in
+        :func:`find_repeated_lines`.
+        """
+        check_number("min_share", min_share, low=0.0, high=1.0, low_open=True)
+        check_int("min_docs", min_docs, low=1)
+        check_int("min_outlet_docs", min_outlet_docs, low=1)
+        if len(groups) != self.n_documents:
+            raise ValueError(f"groups: expected one group per counted document ({self.n_documents}), "
+                             f"got {len(groups)}")
+        keep = np.ones(self.n_documents, dtype=bool) if keep is None else np.asarray(keep, dtype=bool)
+        if keep.shape != (self.n_documents,):
+            raise ValueError(f"keep: expected {self.n_documents} booleans, got shape {keep.shape}")
+        hashes = np.concatenate(self._hashes) if self._hashes else np.zeros(0, dtype=np.uint64)
+        counts = np.concatenate(self._counts) if self._counts else np.zeros(0, dtype=np.int64)
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        rows_of: dict[Any, list[int]] = {}
+        for i in np.flatnonzero(keep).tolist():
+            rows_of.setdefault(groups[i], []).append(i)
+        repeated: dict[Any, dict[int, int]] = {}
+        sizes: dict[Any, int] = {}
+        for g, rows in rows_of.items():
+            sizes[g] = len(rows)
+            if len(rows) < min_outlet_docs:
+                continue
+            found = np.concatenate([hashes[starts[i]:ends[i]] for i in rows])
+            values, n_docs = np.unique(found, return_counts=True)
+            need = max(min_docs, int(np.ceil(min_share * len(rows) - 1e-9)))
+            hit = n_docs >= need
+            if hit.any():
+                repeated[g] = dict(zip(values[hit].tolist(), n_docs[hit].tolist()))
+        return RepeatedLines(repeated, sizes)
+
+
+class RepeatedLines:
+    """The second pass of a streaming :func:`remove_repeated_lines`
+    (made by :meth:`LineCounts.rule`): :meth:`move` cleans one document at
+    a time, in corpus order, every kept document once; :meth:`table` is
+    then the table of :func:`find_repeated_lines`."""
+
+    def __init__(self, repeated: dict[Any, dict[int, int]], sizes: dict[Any, int]) -> None:
+        self._repeated = repeated
+        self._sizes = sizes
+        self._entries: dict[Any, dict[bytes, list]] = {}
+        self._hash_of: dict[bytes, int] = {}
+
+    @property
+    def groups(self) -> frozenset:
+        """The groups that have repeated lines."""
+        return frozenset(self._repeated)
+
+    def move(self, group: Any, text: Any, boilerplate: Any) -> tuple[Any, Any]:
+        """``(text, boilerplate)`` of one document with its group's
+        repeated lines moved (unchanged when it has none)."""
+        table = self._repeated.get(group)
+        if not table or not isinstance(text, str):
+            return text, boilerplate
+        found = _text_keys(text)
+        entries = self._entries.setdefault(group, {})
+        seen = set()
+        for _, _, key in found:
+            if key in seen:
+                continue
+            seen.add(key)
+            h = _key_hash(key)
+            if h in table:
+                entry = entries.get(key)
+                if entry is None:
+                    entries[key] = entry = [0, self._sizes[group], None, 0]
+                    self._hash_of[key] = h
+                entry[0] += 1
+        texts, plates = [text], [boilerplate]
+        _move([0], [found], entries, texts, plates)
+        return texts[0], plates[0]
+
+    def table(self) -> pd.DataFrame:
+        """The table of :func:`find_repeated_lines` (:data:`REPEATED_COLUMNS`).
+
+        Raises RuntimeError when two line keys of a group share a 64-bit
+        hash and that changed which lines were moved (never seen; the
+        in-memory :func:`remove_repeated_lines` has no hashes)."""
+        for g, entries in self._entries.items():
+            for key, entry in entries.items():
+                if entry[0] != self._repeated[g][self._hash_of[key]]:
+                    raise RuntimeError(f"repeated lines of {g!r}: two line keys share a 64-bit hash "
+                                       f"({key.decode('utf-8')[:60]!r}); use the in-memory remove_repeated_lines")
+        return _removed_table(self._entries)

@@ -36,6 +36,10 @@ Cleaning already-extracted text (after the filters, in this order)
        (``filtered["small outlets (< N documents)"]``) with
        ``drop_small_outlets = true``.
 
+A run's corpus stage calls :func:`load_corpus_store`: the same result,
+read as a stream (texts straight into the run's text store, no frame of
+all texts; ``dedupe = "near"`` stays in memory).
+
 Filter semantics
     ``include = {col = [values]}`` keeps documents whose ``col`` (as text)
     is one of the values; a missing value never matches.  ``exclude``
@@ -49,20 +53,25 @@ Filter semantics
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Callable, Iterator
 
+import numpy as np
 import pandas as pd
 
-import re
-
 from .config import ConfigError, CorpusConfig
-from ..corpus.readers import read_corpus
-from ..corpus.repeated import remove_repeated_lines
-from ..corpus.datasets import DATASET_FORMATS, load_dataset
+from .textstore import CHUNK_ROWS, TEXT_COLUMNS, TextStore, TextStoreWriter, filter_store, split_corpus
+from ..corpus.readers import CorpusWarning, ReadReport, iter_documents, iter_records, read_corpus
+from ..corpus.repeated import LineCounts, remove_repeated_lines
+from ..corpus.datasets import DATASET_FORMATS, iter_dataset, load_dataset
 from ..corpus.dedupe import find_near_duplicates
+from ..records import Document, KNOWN_FIELDS
 from ..text import count_tokens
 
-__all__ = ["apply_filters", "flag_dates", "load_corpus", "mask_outlet_names", "outlet_name_variants", "text_values"]
+__all__ = ["apply_filters", "flag_dates", "load_corpus", "load_corpus_store", "mask_outlet_names",
+           "outlet_name_variants", "text_values"]
 
 
 def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[str, Any]]:
@@ -139,6 +148,202 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
     masked = None
     if config.mask_outlet_names:
         frame, masked = mask_outlet_names(frame)
+    frame, facts = _finish(config, frame, report, n_near=n_near, filtered=filtered, repeated=repeated, masked=masked)
+    return frame.reset_index(drop=True), facts
+
+
+def _documents(config: CorpusConfig, report: Callable[[ReadReport], None]) -> Iterator[Document]:
+    """The documents ``load_corpus``'s ``read_corpus`` call reads, streamed."""
+    options = dict(fields=dict(config.fields) or None, on_error=config.on_error, encoding=config.encoding,
+                   fallback_encoding=config.fallback_encoding or None, dedupe=config.dedupe in ("exact", "near"),
+                   report=report)
+    if config.format in DATASET_FORMATS:  # read_corpus(load_dataset(...)): the table's rows as records
+        return iter_records(iter_dataset(config.format, config.path), source="DataFrame", **options)
+    return iter_documents(config.path, format=None if config.format == "auto" else config.format, **options)
+
+
+def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
+                      chunk_rows: int = CHUNK_ROWS) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """:func:`load_corpus` for a run: the metadata table and the facts,
+    with the text parts written to a :class:`~.textstore.TextStore` at
+    ``folder``, reading the corpus as a stream (issue 13).
+
+    The result equals ``split_corpus(load_corpus(config, seed=seed)[0])``
+    and its facts, and the store's files equal those
+    :meth:`TextStore.write` writes for that frame; but no table of all
+    texts is built.  The corpus is read twice, one document at a time:
+
+    1. the reader (with its exact de-duplication, which keeps only text
+       hashes) gives the metadata of every document (the columns but the
+       text parts) and, with ``repeated_lines = "remove"``, the 64-bit
+       hashes of each document's distinct line keys
+       (:class:`framing.corpus.repeated.LineCounts`); the filters apply to
+       the metadata table, and the repeated lines of each outlet follow
+       from the hashes of the kept documents;
+    2. the second read moves repeated lines, drops documents left without
+       text and short ones (``min_tokens``), masks outlet names and
+       appends each kept document's text parts to the store (not those of
+       outlets with fewer than ``min_docs`` filtered documents, when small
+       outlets are dropped); dates and small outlets are then settled on
+       the metadata table (when cleaning made another outlet small, the
+       store is rewritten without it, one chunk at a time).
+
+    Memory grows with the metadata and the line hashes (~8 bytes a
+    distinct line of a document), not with the texts.  ``dedupe =
+    "near"`` (MinHash over the whole corpus) and an ``include`` /
+    ``exclude`` filter on a text column keep the in-memory
+    :func:`load_corpus` (then split and stored).  A corpus that changes
+    between the two reads raises ValueError.
+    """
+    folder = Path(folder)
+    text_filter = any(column in TEXT_COLUMNS for column, _ in (*config.filters.include, *config.filters.exclude))
+    if config.dedupe == "near" or text_filter:
+        frame, facts = load_corpus(config, seed=seed)
+        meta, texts = split_corpus(frame)
+        TextStore.write(texts, folder, chunk_rows=chunk_rows, column_order=frame.columns)
+        return meta, facts
+    remove = config.repeated_lines == "remove"
+    # pass 1: metadata, line hashes
+    reports: list[ReadReport] = []
+    columns: dict[str, list[Any]] = {name: [] for name in KNOWN_FIELDS if name not in TEXT_COLUMNS}
+    extra: list[str] = []
+    counts = LineCounts() if remove else None
+    buffer: list[str] = []
+    has = {name: [] for name in ("title", "captions", "boilerplate")}  # a text in the part (its column's dtype)
+    n = 0
+    for doc in _documents(config, reports.append):
+        has["title"].append(doc.title is not None)
+        has["captions"].append(doc.captions is not None)
+        has["boilerplate"].append(doc.boilerplate is not None)
+        for key in doc.extra:
+            if key not in columns and key not in KNOWN_FIELDS:
+                columns[key] = [None] * n
+                extra.append(key)
+        row = doc.to_row()
+        for name, values in columns.items():
+            values.append(row.get(name))
+        n += 1
+        if counts is not None:
+            buffer.append(doc.text)
+            if len(buffer) >= chunk_rows:
+                counts.add(buffer)
+                buffer = []
+    if counts is not None and buffer:
+        counts.add(buffer)
+    del buffer
+    report = reports[0]
+    full = list(KNOWN_FIELDS) + extra
+    meta_columns = [c for c in full if c not in TEXT_COLUMNS]
+    meta_all = pd.DataFrame({name: columns[name] for name in meta_columns}, columns=meta_columns)
+    del columns
+    for kind, pairs in (("include", config.filters.include), ("exclude", config.filters.exclude)):
+        for column, _ in pairs:
+            if column not in full:
+                raise _no_column(column, full, f"corpus.filters.{kind}.{column}")
+    kept_frame, filtered = apply_filters(meta_all, config, min_tokens=False)
+    alive = np.zeros(n, dtype=bool)
+    alive[kept_frame.index.to_numpy()] = True
+    del kept_frame
+    repeated: dict[str, Any] = {"mode": config.repeated_lines, "n_lines": 0, "n_removed": 0,
+                                "n_documents_changed": 0, "per_outlet": {}, "lines": []}
+    rule = None
+    if remove and alive.any():
+        rule = counts.rule(meta_all["outlet"].tolist(), alive, min_share=config.repeated_min_share,
+                           min_docs=config.repeated_min_docs, min_outlet_docs=config.repeated_min_outlet_docs)
+    del counts
+    # the dtypes the parts' columns have in the whole corpus frame: str with any text, else object
+    present = {name: np.array(flags, dtype=bool) for name, flags in has.items()}
+    del has
+    any_text = {"text": True, "title": bool(present["title"].any()), "captions": bool(present["captions"].any()),
+                "boilerplate": bool(present["boilerplate"].any())}
+    dtypes = {name: pd.Series(["x", None] if flag else [None]).dtype for name, flag in any_text.items()}
+    if rule is not None:  # remove_repeated_lines assigns the survivors' boilerplate anew, from the column's values
+        if bool(present["boilerplate"][alive].any()) or bool(rule.groups):
+            dtypes["boilerplate"] = dtypes["text"]
+        elif any_text["boilerplate"]:  # a text column's missing values are NaN: a column of NaN is float64
+            dtypes["boilerplate"] = pd.Series([float("nan")]).dtype
+        else:
+            dtypes["boilerplate"] = pd.Series([None]).dtype
+    dtypes["doc_id"] = dtypes["text"]
+    # pass 2: clean, filter, mask, store
+    min_tokens = config.filters.min_tokens
+    doc_ids = meta_all["doc_id"]
+    kept = np.zeros(n, dtype=bool)
+    n_changed = n_emptied = n_short = 0
+    masked: dict[str, int] | None = {} if config.mask_outlet_names else None
+    patterns: dict[Any, re.Pattern[str] | None] = {}
+    text_columns = [c for c in full if c in TEXT_COLUMNS]
+    # outlets already too small among the filtered documents stay small (cleaning only drops documents):
+    # their documents are not written, so the store is rewritten only when cleaning makes another outlet small
+    sizes = meta_all["outlet"][alive].value_counts()
+    surely_small = set(sizes[sizes < config.min_docs].index) if config.drop_small_outlets else set()
+    written = np.zeros(n, dtype=bool)
+    seen = 0
+    with warnings.catch_warnings(), TextStoreWriter(folder, ["doc_id", *text_columns], chunk_rows=chunk_rows,
+                                                          dtypes=dtypes) as writer:
+        warnings.simplefilter("ignore", CorpusWarning)  # said once, by the first read
+        for i, doc in enumerate(_documents(config, lambda _: None)):
+            if i >= n or doc.doc_id != doc_ids[i]:
+                raise ValueError(f"{config.path}: the corpus changed while it was read (document {i + 1} is "
+                                 f"{doc.doc_id!r}, was {doc_ids[i] if i < n else None!r})")
+            seen = i + 1
+            if not alive[i]:
+                continue
+            text, plate = doc.text, doc.boilerplate
+            if rule is not None:
+                cleaned, plate = rule.move(doc.outlet, text, plate)
+                n_changed += len(cleaned) != len(text)
+                text = cleaned
+                if text == "":
+                    n_emptied += 1
+                    continue
+            if min_tokens and count_tokens(text) < min_tokens:
+                n_short += 1
+                continue
+            if masked is not None:
+                if doc.outlet not in patterns:
+                    patterns[doc.outlet] = _name_pattern(str(doc.outlet))
+                pattern = patterns[doc.outlet]
+                if pattern is not None:
+                    text, hits = pattern.subn(" ", text)
+                    if hits:
+                        masked[str(doc.outlet)] = masked.get(str(doc.outlet), 0) + hits
+            kept[i] = True
+            if doc.outlet in surely_small:
+                continue
+            written[i] = True
+            values = {"text": text, "title": doc.title, "captions": doc.captions, "boilerplate": plate}
+            writer.append((doc.doc_id, *(values[c] for c in text_columns)))
+        if seen != n:
+            raise ValueError(f"{config.path}: the corpus changed while it was read ({seen} documents, were {n})")
+        if remove and alive.any():
+            table = rule.table()
+            filtered["repeated lines: no text left"] = n_emptied
+            repeated.update(n_lines=int(len(table)), n_removed=int(table["n_removed"].sum()),
+                            n_documents_changed=int(n_changed),
+                            per_outlet={str(k): int(v) for k, v in table.groupby("outlet", sort=True)["n_removed"].sum().items()},
+                            lines=[{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+                                   for row in table.to_dict(orient="records")])
+        if min_tokens:
+            filtered["min_tokens"] = n_short
+        if masked is not None:
+            masked = dict(sorted(masked.items()))
+        meta, facts = _finish(config, meta_all[kept], report, n_near=0, filtered=filtered, repeated=repeated,
+                              masked=masked)
+        del meta_all
+        order = full + [c for c in meta.columns if c not in full]
+        store = writer.finish(column_order=order)
+    final = np.isin(np.flatnonzero(written), meta.index.to_numpy())
+    if len(final) != len(meta) or not final.all():
+        filter_store(store, final, folder, chunk_rows=chunk_rows)
+    return meta.reset_index(drop=True), facts
+
+
+def _finish(config: CorpusConfig, frame: pd.DataFrame, report: Any, *, n_near: int, filtered: dict[str, int],
+            repeated: dict[str, Any], masked: dict[str, int] | None) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Flag dates, find (and drop) small outlets, and the facts; on the
+    whole corpus or on its metadata table (no text is read).  The frame
+    keeps its index (the caller resets it)."""
     out_of_range: dict[str, Any] = {"range": list(config.date_range), "n": 0, "examples": []}
     n_unparsed = 0
     if config.date_range and "date" in frame.columns:
@@ -150,7 +355,6 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
         drop = frame["outlet"].isin(set(small)).to_numpy()
         filtered[f"small outlets (< {config.min_docs} documents)"] = int(drop.sum())
         frame = frame[~drop]
-    frame = frame.reset_index(drop=True)
     dates = pd.to_datetime(frame["date"], errors="coerce", format="ISO8601") if "date" in frame else None
     valid = dates.dropna() if dates is not None else pd.Series(dtype="datetime64[ns]")
     facts = {
@@ -179,10 +383,13 @@ def load_corpus(config: CorpusConfig, *, seed: int) -> tuple[pd.DataFrame, dict[
     return frame, facts
 
 
+def _no_column(column: str, columns: Any, key: str) -> ConfigError:
+    return ConfigError(f"no column {column!r} in the corpus; columns: {', '.join(map(str, columns))}", key=key)
+
+
 def _column(frame: pd.DataFrame, column: str, key: str) -> pd.Series:
     if column not in frame.columns:
-        raise ConfigError(f"no column {column!r} in the corpus; columns: {', '.join(map(str, frame.columns))}",
-                          key=key)
+        raise _no_column(column, frame.columns, key)
     return frame[column]
 
 

@@ -369,7 +369,7 @@ class Stages:
         """The run's corpus (read, de-duplicated and filtered once)."""
         if self._corpus is not None:
             return self._corpus
-        from .corpus import load_corpus
+        from .corpus import load_corpus_store
 
         started = time.monotonic()
         options = entry_dict(self._config.corpus)
@@ -384,12 +384,8 @@ class Stages:
             stored = self._cache.get_json("corpus-facts", key)
             facts = _unordered(stored) if stored is not None else None
         if meta is None or facts is None:
-            frame, facts = load_corpus(self._config.corpus, seed=seed)
-            meta, texts = split_corpus(frame)
-            columns = frame.columns
-            del frame
-            TextStore.write(texts, folder, chunk_rows=self._chunk_rows, column_order=columns)
-            del texts
+            # read as a stream: texts go to the store as they are cleaned, no frame of all texts (issue 13)
+            meta, facts = load_corpus_store(self._config.corpus, folder, seed=seed, chunk_rows=self._chunk_rows)
             self._cache.put_frame("corpus", key, meta)
             self._cache.put_json("corpus-facts", key, _ordered(facts))
         self._log(f"corpus: {facts['n_documents']} documents from {facts['n_outlets']} outlets")

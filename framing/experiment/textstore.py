@@ -23,15 +23,16 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..check import check_int
 from ..vocab import PARTS
 from .store import canonical_bytes, default_mode, frame_from_bytes, frame_to_bytes
 
-__all__ = ["CHUNK_ROWS", "TEXT_COLUMNS", "TextStore", "concat_rows", "split_corpus"]
+__all__ = ["CHUNK_ROWS", "TEXT_COLUMNS", "TextStore", "TextStoreWriter", "concat_rows", "filter_store", "split_corpus"]
 
 #: The corpus columns kept on disk (the parts a document is scored on).
 TEXT_COLUMNS: tuple[str, ...] = PARTS
@@ -78,7 +79,7 @@ class TextStore:
     Open an existing store with ``TextStore(folder)`` (ValueError when the
     folder holds no complete store); write one with :meth:`write`.
     Attributes: ``folder``, ``n_rows``, ``columns`` (``doc_id`` first),
-    ``chunk_sizes``.
+    ``chunk_sizes``, ``dtypes`` (column -> dtype name).
     """
 
     def __init__(self, folder: Path) -> None:
@@ -92,7 +93,8 @@ class TextStore:
         self.files: tuple[str, ...] = tuple(info["files"])
         self.n_rows = sum(self.chunk_sizes)
         self.column_order: tuple[str, ...] = tuple(info.get("column_order", self.columns))
-        self._dtypes = dict(zip(self.columns, info.get("dtypes", ())))
+        self.dtypes: dict[str, str] = dict(zip(self.columns, info.get("dtypes", ())))
+        self._dtypes = self.dtypes
 
     @staticmethod
     def exists(folder: Path) -> bool:
@@ -107,36 +109,10 @@ class TextStore:
         ``column_order`` records the corpus's column order, for
         :meth:`join`."""
         chunk_rows = check_int("chunk_rows", chunk_rows, low=1)
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
-        try:
-            pq = _parquet()
-            files, sizes = [], []
-            for number, start in enumerate(range(0, len(frame), chunk_rows)):
-                chunk = frame.iloc[start:start + chunk_rows].reset_index(drop=True)
-                name = f"chunk-{number:05d}" + (".parquet" if pq is not None else ".npz")
-                if pq is not None:
-                    import pyarrow as pa
-
-                    table = pa.Table.from_pandas(chunk, preserve_index=False)
-                    pq.write_table(table, tmp / name, compression="zstd")
-                else:
-                    (tmp / name).write_bytes(frame_to_bytes(chunk))
-                files.append(name)
-                sizes.append(len(chunk))
-            info = {"columns": [str(c) for c in frame.columns], "chunk_sizes": sizes, "files": files,
-                    "dtypes": [str(t) for t in frame.dtypes],
-                    "column_order": [str(c) for c in (frame.columns if column_order is None else column_order)]}
-            (tmp / _INDEX).write_bytes(canonical_bytes(info))
-            os.chmod(tmp, default_mode(folder=True))
-            if folder.exists():
-                shutil.rmtree(folder)
-            os.replace(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return cls(folder)
+        with TextStoreWriter(folder, [str(c) for c in frame.columns], chunk_rows=chunk_rows) as writer:
+            for start in range(0, len(frame), chunk_rows):
+                writer.write_chunk(frame.iloc[start:start + chunk_rows].reset_index(drop=True))
+            return writer.finish(column_order=column_order, dtypes=[str(t) for t in frame.dtypes])
 
     def _read(self, name: str, columns: list[str]) -> pd.DataFrame:
         path = self.folder / name
@@ -192,3 +168,127 @@ class TextStore:
         order = [c for c in self.column_order if c in out.columns]
         order += [c for c in out.columns if c not in order]
         return out[order]
+
+
+class TextStoreWriter:
+    """Write a :class:`TextStore` row by row (a corpus read in a stream).
+
+    ``TextStoreWriter(folder, columns, chunk_rows=...)`` opens a temporary
+    folder beside ``folder``; :meth:`append` adds one document's values
+    (in ``columns`` order, ``doc_id`` first), written out every
+    ``chunk_rows`` rows, each column cast to its dtype in ``dtypes``
+    (those of the whole corpus frame: a chunk without any text in a
+    column is stored as that column of the whole frame would be); :meth:`finish` completes the store and renames it
+    into place (replacing an existing one); :meth:`discard` (or leaving
+    the ``with`` block by an exception) removes the unfinished folder.
+    The files equal those :meth:`TextStore.write` writes for the same
+    rows.
+    """
+
+    def __init__(self, folder: Path, columns: Sequence[str], *, chunk_rows: int = CHUNK_ROWS,
+                 dtypes: Mapping[str, Any] | None = None) -> None:
+        self.chunk_rows = check_int("chunk_rows", chunk_rows, low=1)
+        self._astype = {str(c): t for c, t in (dtypes or {}).items()}
+        self.columns = [str(c) for c in columns]
+        if not self.columns or self.columns[0] != "doc_id":
+            raise ValueError(f"columns: expected doc_id first, got {self.columns!r}")
+        self.folder = Path(folder)
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        self._tmp: Path | None = Path(tempfile.mkdtemp(prefix=f".{self.folder.name}.", dir=self.folder.parent))
+        self._pq = _parquet()
+        self._rows: list[Sequence[Any]] = []
+        self._files: list[str] = []
+        self._sizes: list[int] = []
+        self._dtypes: list[str] | None = None
+
+    def __enter__(self) -> "TextStoreWriter":
+        return self
+
+    def __exit__(self, kind, value, trace) -> None:
+        if kind is not None:
+            self.discard()
+
+    def append(self, row: Sequence[Any]) -> None:
+        """Add one document (values in ``columns`` order)."""
+        self._rows.append(row)
+        if len(self._rows) >= self.chunk_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            rows, self._rows = self._rows, []
+            chunk = pd.DataFrame({c: [r[i] for r in rows] for i, c in enumerate(self.columns)}, columns=self.columns)
+            cast = {c: t for c, t in self._astype.items() if c in chunk.columns and chunk[c].dtype != t}
+            self.write_chunk(chunk.astype(cast) if cast else chunk)
+
+    def write_chunk(self, chunk: pd.DataFrame) -> None:
+        """Write one whole chunk (range index, ``columns``) as the next file."""
+        if self._tmp is None:
+            raise ValueError(f"{self.folder}: the text store writer is closed")
+        if self._dtypes is None:
+            self._dtypes = [str(t) for t in chunk.dtypes]
+        name = f"chunk-{len(self._files):05d}" + (".parquet" if self._pq is not None else ".npz")
+        if self._pq is not None:
+            import pyarrow as pa
+
+            self._pq.write_table(pa.Table.from_pandas(chunk, preserve_index=False), self._tmp / name,
+                                 compression="zstd")
+        else:
+            (self._tmp / name).write_bytes(frame_to_bytes(chunk))
+        self._files.append(name)
+        self._sizes.append(len(chunk))
+
+    def finish(self, *, column_order: Sequence[str] | None = None,
+               dtypes: Sequence[str] | None = None) -> TextStore:
+        """Write the last chunk and the index, and move the store into
+        place.  ``column_order``: the corpus's column order (for
+        :meth:`TextStore.join`; default ``columns``); ``dtypes``: the
+        columns' dtypes (default those given at the start, else those of
+        the first chunk, else object)."""
+        self._flush()
+        if self._tmp is None:
+            raise ValueError(f"{self.folder}: the text store writer is closed")
+        if dtypes is None and self._astype:
+            dtypes = [str(self._astype.get(c, d)) for c, d in zip(self.columns, self._dtypes or ["object"] * len(self.columns))]
+        if dtypes is None:
+            dtypes = self._dtypes or ["object"] * len(self.columns)
+        info = {"columns": self.columns, "chunk_sizes": self._sizes, "files": self._files,
+                "dtypes": [str(t) for t in dtypes],
+                "column_order": [str(c) for c in (self.columns if column_order is None else column_order)]}
+        tmp = self._tmp
+        try:
+            (tmp / _INDEX).write_bytes(canonical_bytes(info))
+            os.chmod(tmp, default_mode(folder=True))
+            if self.folder.exists():
+                shutil.rmtree(self.folder)
+            os.replace(tmp, self.folder)
+        except BaseException:
+            self.discard()
+            raise
+        self._tmp = None
+        return TextStore(self.folder)
+
+    def discard(self) -> None:
+        """Remove the unfinished store."""
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+def filter_store(store: TextStore, keep: np.ndarray, folder: Path, *, chunk_rows: int = CHUNK_ROWS) -> TextStore:
+    """A new store at ``folder`` with the rows of ``store`` where ``keep``
+    is true, in order, in chunks of ``chunk_rows`` (read one chunk at a
+    time); the files equal those of :meth:`TextStore.write` on the kept
+    rows."""
+    keep = np.asarray(keep, dtype=bool)
+    if keep.shape != (store.n_rows,):
+        raise ValueError(f"keep: expected {store.n_rows} booleans (one per stored row), got shape {keep.shape}")
+    dtypes = {c: pd.api.types.pandas_dtype(t) for c, t in store.dtypes.items()}
+    with TextStoreWriter(folder, store.columns, chunk_rows=chunk_rows, dtypes=dtypes) as writer:
+        start = 0
+        for chunk in store.chunks():
+            mask = keep[start:start + len(chunk)]
+            start += len(chunk)
+            for row in chunk[mask].itertuples(index=False, name=None):
+                writer.append(row)
+        return writer.finish(column_order=store.column_order, dtypes=[store.dtypes.get(c, "object") for c in store.columns])

@@ -35,12 +35,13 @@ Errors
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Iterator
 
 import pandas as pd
 
 from ...check import check_choice
 from ._common import DatasetError
-from .abp import ABP_LABELS, load_abp, load_abp_splits
+from .abp import ABP_LABELS, frame_records, iter_abp, load_abp, load_abp_splits
 from .babe import BABE_COLUMNS, load_babe
 from .narrative import (
     NARRATIVE_FRAMES,
@@ -54,7 +55,7 @@ from .ptc import PTC_TECHNIQUES, load_ptc_articles, load_ptc_spans, ptc_sentence
 
 __all__ = [
     "ABP_LABELS", "BABE_COLUMNS", "DATASET_FORMATS", "DatasetError", "NARRATIVE_FRAMES", "NARRATIVE_QUESTIONS",
-    "NEWSWCL50_OUTLETS", "PTC_TECHNIQUES", "load_abp", "load_abp_splits", "load_babe", "load_dataset",
+    "NEWSWCL50_OUTLETS", "PTC_TECHNIQUES", "iter_abp", "iter_dataset", "load_abp", "load_abp_splits", "load_babe", "load_dataset",
     "load_narrative_annotations", "load_narrative_frames", "load_narrative_roles", "load_newswcl50",
     "load_newswcl50_annotations", "load_ptc_articles", "load_ptc_spans", "ptc_sentences",
 ]
@@ -77,3 +78,18 @@ def load_dataset(format: str, path: str | Path) -> pd.DataFrame:
     """
     check_choice("format", format, DATASET_FORMATS)
     return _LOADERS[format](path)
+
+
+def iter_dataset(format: str, path: str | Path) -> Iterator[dict[str, Any]]:
+    """The rows of ``load_dataset(format, path)`` one at a time, as records
+    (dicts of column -> value), for a streaming read
+    (:func:`framing.corpus.readers.iter_records` gives the documents
+    ``read_corpus(load_dataset(format, path))`` gives).
+
+    ``"abp"`` JSONL(.gz) is streamed (:func:`iter_abp`); the other
+    layouts are small and are read whole, then handed out row by row.
+    """
+    check_choice("format", format, DATASET_FORMATS)
+    if format == "abp":
+        return iter_abp(path)
+    return frame_records(_LOADERS[format](path))

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 
-from ..readers import CorpusError, read_corpus
+from ..readers import CorpusError, iter_documents, read_corpus
 from ...records import KNOWN_FIELDS
 from ._common import DatasetError, canonical, read_json, read_text
 
-__all__ = ['ABP_LABELS', 'load_abp', 'load_abp_splits']
+__all__ = ['ABP_LABELS', 'frame_records', 'iter_abp', 'load_abp', 'load_abp_splits']
 
 ABP_LABELS: tuple[str, ...] = ("left", "center", "right")
 _SPLITS = ("train", "valid", "test")
@@ -73,6 +73,61 @@ def load_abp(path: str | Path, *, splits: str | Path | None = None, split_kind: 
         frame["split"] = frame["doc_id"].map(dict(zip(table["doc_id"], table["split"])))
         frame["split"] = frame["split"].astype(object).where(frame["split"].notna(), None)
     return frame
+
+
+def frame_records(frame: pd.DataFrame, *, chunk_rows: int = 4096) -> Iterator[dict[str, Any]]:
+    """``frame.to_dict("records")`` one record at a time (converted
+    ``chunk_rows`` rows at a time, with the whole frame's column dtypes)."""
+    for start in range(0, len(frame), chunk_rows):
+        yield from frame.iloc[start:start + chunk_rows].to_dict("records")
+
+
+def iter_abp(path: str | Path) -> Iterator[dict[str, Any]]:
+    """The rows of ``load_abp(path)`` one at a time, as records.
+
+    A ``.jsonl``/``.jsonl.gz`` file is streamed: memory does not grow with
+    the articles (only with the reader's set of seen ids).  Each record
+    has the corpus fields of :data:`framing.records.KNOWN_FIELDS`, then
+    ``source_url``, ``bias``, ``split`` and the file's other keys of that
+    article (a key another article has is absent, where the table holds
+    None).  A folder of JSON files is read whole by :func:`load_abp`.
+    Errors are those of :func:`load_abp`, in the same order: a bad
+    record of the file before any bias label, and the first bad label
+    (or no ``bias`` key in any record) after the whole file is read.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"AllSides data {path} does not exist")
+    if path.is_dir():
+        return frame_records(load_abp(path))
+    docs = iter_documents(path, format="jsonl", fields={"outlet": "source", "doc_id": "id"},
+                          report=lambda _: None)
+    return _abp_records(path, docs)
+
+
+def _abp_records(path: Path, docs: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    error: DatasetError | None = None
+    any_bias = False
+    for i, doc in enumerate(docs):
+        extra = doc.extra
+        any_bias = any_bias or "bias" in extra
+        if error is not None:
+            continue  # read on: a bad record of the file raises first, as when the file is read whole
+        try:
+            # a missing label is NaN, as in the table of load_abp (a column of text or of numbers)
+            label = _bias_label(extra.get("bias", float("nan")), str(path), i + 1, "bias")
+        except DatasetError as err:
+            error = err
+            continue
+        record = {name: value for name, value in doc.to_row().items() if name in KNOWN_FIELDS}
+        record.update(source_url=extra.get("source_url"), bias=label, split=extra.get("split"))
+        record.update((k, v) for k, v in extra.items() if k not in record)
+        yield record
+    if error is not None:
+        if not any_bias:
+            raise DatasetError("no 'bias' key in any record; expected left/center/right labels", source=str(path),
+                               field="bias", reason="missing field")
+        raise error
 
 
 def _bias_label(value: Any, source: str, line: int | None, field: str) -> str:
