@@ -82,7 +82,7 @@ from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, 
                      preprocessing_dict)
 from .helpers import EXPLORER_PASSAGES, passage_documents
 from .store import StageCache
-from .textstore import CHUNK_ROWS, TextStore, concat_rows, split_corpus
+from .textstore import CHUNK_ROWS, TextStore, concat_rows
 from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
 __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
