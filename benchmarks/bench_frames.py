@@ -80,7 +80,7 @@ import time
 import warnings
 
 from framing.classify import FrameClassifier
-from framing.classify.multilabel import SELECTION_GRID, auxiliary_targets, cross_validate_frames
+from framing.classify.multilabel import SELECTION_GRID, FrameVariant, auxiliary_targets, cross_validate_frames
 from framing.corpus import CorpusWarning
 from framing.corpus.datasets import NARRATIVE_FRAMES, load_narrative_annotations, load_narrative_frames
 
@@ -89,10 +89,19 @@ def _words(**options):
     return lambda: FrameClassifier(char_ngrams=None, word_ngrams=(1, 2), cues=None, **options)
 
 
+#: SELECTION_GRID plus, per stacked variant, its blend with the first stage, and independent models with C
+#: chosen per frame (session 6, issue 12)
+WIDER_GRID = (*SELECTION_GRID,
+              *(FrameVariant(v.combine, v.auxiliary, v.C, v.pool, blend=True) for v in SELECTION_GRID
+                if v.combine == "stacked"),
+              FrameVariant(C=(1.0, 0.3, 3.0)))
+GRIDS = {"select": SELECTION_GRID, "select-wide": WIDER_GRID}
+
 #: name -> (model factory, threshold rule, combine, auxiliary question targets?); combine "select":
 #: the pipeline chosen by inner CV inside each outer training fold from SELECTION_GRID
 MODELS = {
     "selected": (_words(), "inner_cv", "select", True),
+    "selected-wide": (_words(), "inner_cv", "select-wide", True),
     "baseline": (lambda: FrameClassifier(kind="baseline", cues=None), "fixed", "independent", False),
     "baseline+threshold": (lambda: FrameClassifier(kind="baseline", cues=None), "inner_cv", "independent", False),
     "framing": (_words(), "inner_cv", "independent", False),
@@ -136,8 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         make, threshold, combine, use_questions = MODELS[name]
         started, wall = time.process_time(), time.perf_counter()
         evaluation = cross_validate_frames(frame, frames, model=make(), folds="test_fold", threshold=threshold,
-                                           combine="independent" if combine == "select" else combine,
-                                           select=SELECTION_GRID if combine == "select" else None,
+                                           combine="independent" if combine in GRIDS else combine,
+                                           select=GRIDS.get(combine),
                                            auxiliary=questions if use_questions else None,
                                            n_resamples=args.resamples, random_state=args.seed)
         cpu = time.process_time() - started
