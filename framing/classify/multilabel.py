@@ -94,7 +94,7 @@ __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
     "EVIDENCE_COLUMNS", "SELECTION_COLUMNS", "ALL_FRAMES", "COMBINE", "SELECTION_GRID", "FrameVariant",
     "MultiLabelEvaluation", "auxiliary_targets", "best_threshold", "cross_validate_frames", "fit_frames",
-    "frame_evidence",
+    "frame_evidence", "parse_variant", "selection_variants",
 ]
 
 MULTILABEL_PREDICTION_COLUMNS = ("doc_id", "fold", "frame", "true", "score", "threshold", "predicted")
@@ -417,6 +417,43 @@ POOL_TOP = 3
 SELECTION_COLUMNS = ("fold", "variant", "combine", "auxiliary", "C", "inner_macro_f1", "selected")
 
 
+def parse_variant(name: str) -> FrameVariant:
+    """The :class:`FrameVariant` whose :attr:`~FrameVariant.name` is
+    ``name`` (e.g. ``"stacked+auxiliary+pool C=3"``, ``"independent
+    C=0.3|1|3"``; the model's own C when no ``C=`` is given)."""
+    check_str("select", name)
+    head, _, C = name.partition(" C=")
+    combine, *flags = head.split("+")
+    order = ("auxiliary", "pool", "blend")
+    if (combine not in COMBINE or len(set(flags)) != len(flags) or not set(flags) <= set(order)
+            or flags != sorted(flags, key=order.index) or (C == "" and " C=" in name)):
+        raise ValueError(f"select: {name!r} is not a variant name: independent or stacked, then +auxiliary, +pool, "
+                         f"+blend (in this order), then optionally ' C=<number>' (independent: ' C=0.3|1|3' "
+                         f"chooses C per frame), e.g. 'stacked+pool C=3'")
+    value: Any = None
+    if C:
+        try:
+            parts = tuple(float(c) for c in C.split("|"))
+        except ValueError:
+            raise ValueError(f"select: {name!r}: C={C!r} is not a number (or numbers joined by '|')") from None
+        value = parts if len(parts) > 1 else parts[0]
+    return FrameVariant(combine, "auxiliary" in flags, value, "pool" in flags, "blend" in flags)
+
+
+def selection_variants(select: str | Sequence[str], *, auxiliary: bool) -> tuple[FrameVariant, ...]:
+    """The variants of a config's or the command line's ``select``:
+    ``"grid"`` is :data:`SELECTION_GRID` (without its ``+auxiliary``
+    variants when ``auxiliary`` is False), a sequence of names is parsed
+    by :func:`parse_variant`."""
+    if isinstance(select, str):
+        if select != "grid":
+            raise ValueError(f"select: expected 'grid' or a list of variant names, got {select!r}")
+        return tuple(v for v in SELECTION_GRID if auxiliary or not v.auxiliary)
+    if not isinstance(select, (list, tuple)) or not select:
+        raise TypeError(f"select: expected 'grid' or a non-empty list of variant names, got {select!r}")
+    return tuple(parse_variant(name) for name in select)
+
+
 def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool) -> tuple[FrameVariant, ...]:
     if isinstance(select, FrameVariant) or not isinstance(select, (list, tuple)) or not select:
         raise TypeError(f"select: expected a non-empty list or tuple of FrameVariant (e.g. SELECTION_GRID), got "
@@ -525,6 +562,7 @@ class _Selected:
                  n_frames: int, cuts: np.ndarray) -> None:
         self.variant, self.features, self.first, self.second = variant, features, first, second
         self.n_frames, self.cuts = n_frames, cuts
+        self.selection = pd.DataFrame(columns=list(SELECTION_COLUMNS))  # set by fit_frames
 
     def scores(self, texts: list[str]) -> np.ndarray:
         """Documents × frames probabilities."""
@@ -545,12 +583,18 @@ class _Selected:
 class _SelectedFrame:
     """One frame of a :class:`_Selected` pipeline, with the ``classes_`` and
     ``predict_proba`` of a binary :class:`FrameClassifier` (for
-    :func:`frame_evidence`); ``variant`` names the pipeline."""
+    :func:`frame_evidence`); ``variant`` names the pipeline, ``selection``
+    is the inner-CV table that chose it (``SELECTION_COLUMNS``, fold
+    ``"(all)"``)."""
 
     classes_ = np.array([_NEGATIVE, _POSITIVE], dtype=object)
 
     def __init__(self, pipeline: _Selected, j: int) -> None:
         self.pipeline, self.j, self.variant = pipeline, j, pipeline.variant.name
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        return self.pipeline.selection.copy()
 
     def predict_proba(self, texts: Any) -> np.ndarray:
         p = self.pipeline.scores(list(texts))[:, self.j]
@@ -984,7 +1028,8 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
     :func:`cross_validate_frames`, and the best pipeline is fitted on them;
     each frame's model is then that pipeline's score for the frame (an
     object with the ``classes_`` and ``predict_proba`` of a binary
-    classifier, whose ``variant`` names the pipeline chosen), so
+    classifier, whose ``variant`` names the pipeline chosen and whose
+    ``selection`` is the inner-CV table that chose it), so
     :func:`frame_evidence` ranks sentences by the model actually used.
 
     Returns
@@ -1014,9 +1059,11 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
                 raise ValueError(f"labels: frame {name!r} has a single class; it cannot be learned")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # an auxiliary target without both classes: left out
-            fitted, _, _, _ = _select(model, texts, np.hstack([truth, aux]), [*labels, *aux_names], len(labels),
-                                      np.arange(len(frame)), variants, fold=ALL_FRAMES, threshold=threshold,
-                                      inner_splits=inner_splits, random_state=random_state)
+            fitted, selection, _, _ = _select(model, texts, np.hstack([truth, aux]), [*labels, *aux_names],
+                                              len(labels), np.arange(len(frame)), variants, fold=ALL_FRAMES,
+                                              threshold=threshold, inner_splits=inner_splits,
+                                              random_state=random_state)
+        fitted.selection = pd.DataFrame(selection, columns=list(SELECTION_COLUMNS))
         return {name: (_SelectedFrame(fitted, j), float(fitted.cuts[j])) for j, name in enumerate(labels)}
     out = {}
     for j, name in enumerate(labels):
