@@ -36,12 +36,19 @@ out-of-fold features, so the test fold is still never used for a choice.
 With ``select`` (e.g. :data:`SELECTION_GRID`), the pipeline itself is
 chosen inside every outer training fold: each :class:`FrameVariant`
 (independent or stacked; with or without the auxiliary targets; with or
-without pooled sentence scores; the C of the first stage) gets its inner
+without pooled sentence scores; stacked blended with the first stage or
+not; the C of the first stage, or a C chosen per frame) gets its inner
 cross-validated macro-F1 on the training documents, and the best is
 refitted and applied to the test fold.  The outer figure then estimates
 the whole procedure (nested cross-validation; Varma & Simon 2006, Cawley &
 Talbot 2010), free of the optimism of picking the variant whose outer
-score looked best.
+score looked best.  (A per-frame C variant's inner score is the best of
+its Cs per frame on the same inner folds, so it is slightly optimistic
+against the other variants inside the selection; the outer figure is not
+affected.)  :func:`fit_frames` with ``select`` runs the same choice on all
+documents and fits the chosen pipeline, and :func:`parse_variant` /
+:func:`selection_variants` read variant names (a config's or the command
+line's ``select``).
 
 Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
@@ -65,8 +72,8 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
-document-level model), so a reader can see why an article was coded
-Conflict.
+document-level model — with ``select``, by the whole chosen pipeline),
+so a reader can see why an article was coded Conflict.
 """
 
 from __future__ import annotations
