@@ -22,6 +22,15 @@ frames with a bootstrap CI over documents):
                         auxiliary targets / stacked with pooled top-3
                         sentence scores, each at C = 1, 0.3, 3); thresholds
                         by inner CV; the test fold is used for nothing
+``selected-wide``       the same, choosing from ``WIDER_GRID``: ``SELECTION_GRID``
+                        plus each stacked variant blended with the first
+                        stage (``+blend``: the mean of the frame's first- and
+                        second-stage probabilities) and independent models
+                        with C chosen per frame from 1, 0.3, 3 (28 variants;
+                        the blends and the per-frame C reuse the same inner
+                        first-stage scores, so they cost little)
+``selected-widest``     ``WIDER_GRID``'s combinations at C = 1, 0.3, 3 and 10
+                        (37 variants)
 ``framing``             word 1-2-gram TF-IDF, balanced logistic regression,
                         inner-CV thresholds, one model per frame: the
                         ``experiments/narrative_frames.toml`` model
@@ -95,13 +104,19 @@ WIDER_GRID = (*SELECTION_GRID,
               *(FrameVariant(v.combine, v.auxiliary, v.C, v.pool, blend=True) for v in SELECTION_GRID
                 if v.combine == "stacked"),
               FrameVariant(C=(1.0, 0.3, 3.0)))
-GRIDS = {"select": SELECTION_GRID, "select-wide": WIDER_GRID}
+#: WIDER_GRID's combinations at C = 1, 0.3, 3 and 10 (C = 3, the largest of SELECTION_GRID, was chosen in 4 of the
+#: 5 folds in session 6), per-frame C from all four
+WIDEST_GRID = (*(FrameVariant(v.combine, v.auxiliary, C, v.pool, v.blend) for C in (1.0, 0.3, 3.0, 10.0)
+                 for v in WIDER_GRID[:5] + WIDER_GRID[15:19]),
+               FrameVariant(C=(1.0, 0.3, 3.0, 10.0)))
+GRIDS = {"select": SELECTION_GRID, "select-wide": WIDER_GRID, "select-widest": WIDEST_GRID}
 
 #: name -> (model factory, threshold rule, combine, auxiliary question targets?); combine "select":
 #: the pipeline chosen by inner CV inside each outer training fold from SELECTION_GRID
 MODELS = {
     "selected": (_words(), "inner_cv", "select", True),
     "selected-wide": (_words(), "inner_cv", "select-wide", True),
+    "selected-widest": (_words(), "inner_cv", "select-widest", True),
     "baseline": (lambda: FrameClassifier(kind="baseline", cues=None), "fixed", "independent", False),
     "baseline+threshold": (lambda: FrameClassifier(kind="baseline", cues=None), "inner_cv", "independent", False),
     "framing": (_words(), "inner_cv", "independent", False),
