@@ -30,7 +30,9 @@ frames with a bootstrap CI over documents):
                         the blends and the per-frame C reuse the same inner
                         first-stage scores, so they cost little)
 ``selected-widest``     ``WIDER_GRID``'s combinations at C = 1, 0.3, 3 and 10
-                        (37 variants)
+                        (37 variants).  Session 6: 0.579 and 0.580, below
+                        ``selected``'s 0.589 (README): more candidates, more
+                        noise for the inner choice; not default
 ``framing``             word 1-2-gram TF-IDF, balanced logistic regression,
                         inner-CV thresholds, one model per frame: the
                         ``experiments/narrative_frames.toml`` model
