@@ -22,6 +22,17 @@ frames with a bootstrap CI over documents):
                         auxiliary targets / stacked with pooled top-3
                         sentence scores, each at C = 1, 0.3, 3); thresholds
                         by inner CV; the test fold is used for nothing
+``selected-wide``       the same, choosing from ``WIDER_GRID``: ``SELECTION_GRID``
+                        plus each stacked variant blended with the first
+                        stage (``+blend``: the mean of the frame's first- and
+                        second-stage probabilities) and independent models
+                        with C chosen per frame from 1, 0.3, 3 (28 variants;
+                        the blends and the per-frame C reuse the same inner
+                        first-stage scores, so they cost little)
+``selected-widest``     ``WIDER_GRID``'s combinations at C = 1, 0.3, 3 and 10
+                        (37 variants).  Session 6: 0.579 and 0.580, below
+                        ``selected``'s 0.589 (README): more candidates, more
+                        noise for the inner choice; not default
 ``framing``             word 1-2-gram TF-IDF, balanced logistic regression,
                         inner-CV thresholds, one model per frame: the
                         ``experiments/narrative_frames.toml`` model
@@ -80,7 +91,7 @@ import time
 import warnings
 
 from framing.classify import FrameClassifier
-from framing.classify.multilabel import SELECTION_GRID, auxiliary_targets, cross_validate_frames
+from framing.classify.multilabel import SELECTION_GRID, FrameVariant, auxiliary_targets, cross_validate_frames
 from framing.corpus import CorpusWarning
 from framing.corpus.datasets import NARRATIVE_FRAMES, load_narrative_annotations, load_narrative_frames
 
@@ -89,10 +100,25 @@ def _words(**options):
     return lambda: FrameClassifier(char_ngrams=None, word_ngrams=(1, 2), cues=None, **options)
 
 
+#: SELECTION_GRID plus, per stacked variant, its blend with the first stage, and independent models with C
+#: chosen per frame (session 6, issue 12)
+WIDER_GRID = (*SELECTION_GRID,
+              *(FrameVariant(v.combine, v.auxiliary, v.C, v.pool, blend=True) for v in SELECTION_GRID
+                if v.combine == "stacked"),
+              FrameVariant(C=(1.0, 0.3, 3.0)))
+#: WIDER_GRID's combinations at C = 1, 0.3, 3 and 10 (C = 3, the largest of SELECTION_GRID, was chosen in 4 of the
+#: 5 folds in session 6), per-frame C from all four
+WIDEST_GRID = (*(FrameVariant(v.combine, v.auxiliary, C, v.pool, v.blend) for C in (1.0, 0.3, 3.0, 10.0)
+                 for v in WIDER_GRID[:5] + WIDER_GRID[15:19]),
+               FrameVariant(C=(1.0, 0.3, 3.0, 10.0)))
+GRIDS = {"select": SELECTION_GRID, "select-wide": WIDER_GRID, "select-widest": WIDEST_GRID}
+
 #: name -> (model factory, threshold rule, combine, auxiliary question targets?); combine "select":
 #: the pipeline chosen by inner CV inside each outer training fold from SELECTION_GRID
 MODELS = {
     "selected": (_words(), "inner_cv", "select", True),
+    "selected-wide": (_words(), "inner_cv", "select-wide", True),
+    "selected-widest": (_words(), "inner_cv", "select-widest", True),
     "baseline": (lambda: FrameClassifier(kind="baseline", cues=None), "fixed", "independent", False),
     "baseline+threshold": (lambda: FrameClassifier(kind="baseline", cues=None), "inner_cv", "independent", False),
     "framing": (_words(), "inner_cv", "independent", False),
@@ -136,8 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         make, threshold, combine, use_questions = MODELS[name]
         started, wall = time.process_time(), time.perf_counter()
         evaluation = cross_validate_frames(frame, frames, model=make(), folds="test_fold", threshold=threshold,
-                                           combine="independent" if combine == "select" else combine,
-                                           select=SELECTION_GRID if combine == "select" else None,
+                                           combine="independent" if combine in GRIDS else combine,
+                                           select=GRIDS.get(combine),
                                            auxiliary=questions if use_questions else None,
                                            n_resamples=args.resamples, random_state=args.seed)
         cpu = time.process_time() - started

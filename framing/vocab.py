@@ -227,6 +227,9 @@ DEFAULTS: Mapping[str, object] = MappingProxyType({
     "ngram_max": 2,  # word 1..n-grams
     "min_df": "auto",  # word n-gram document-frequency floor: max(1, documents // 2000)
     "max_features": None,  # no cap on a TF-IDF branch's vocabulary
+    # multi-label frames (framing classify evaluate --select, [[classifiers]] select): "" = no inner-CV choice
+    # of the pipeline; "grid" = framing.classify.multilabel.SELECTION_GRID
+    "frame_select": "",
     # corpora
     "on_error": "raise",
     "dedupe": "exact",

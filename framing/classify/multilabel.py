@@ -36,12 +36,19 @@ out-of-fold features, so the test fold is still never used for a choice.
 With ``select`` (e.g. :data:`SELECTION_GRID`), the pipeline itself is
 chosen inside every outer training fold: each :class:`FrameVariant`
 (independent or stacked; with or without the auxiliary targets; with or
-without pooled sentence scores; the C of the first stage) gets its inner
+without pooled sentence scores; stacked blended with the first stage or
+not; the C of the first stage, or a C chosen per frame) gets its inner
 cross-validated macro-F1 on the training documents, and the best is
 refitted and applied to the test fold.  The outer figure then estimates
 the whole procedure (nested cross-validation; Varma & Simon 2006, Cawley &
 Talbot 2010), free of the optimism of picking the variant whose outer
-score looked best.
+score looked best.  (A per-frame C variant's inner score is the best of
+its Cs per frame on the same inner folds, so it is slightly optimistic
+against the other variants inside the selection; the outer figure is not
+affected.)  :func:`fit_frames` with ``select`` runs the same choice on all
+documents and fits the chosen pipeline, and :func:`parse_variant` /
+:func:`selection_variants` read variant names (a config's or the command
+line's ``select``).
 
 Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
@@ -65,8 +72,8 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
 
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
-document-level model), so a reader can see why an article was coded
-Conflict.
+document-level model — with ``select``, by the whole chosen pipeline),
+so a reader can see why an article was coded Conflict.
 """
 
 from __future__ import annotations
@@ -94,7 +101,7 @@ __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
     "EVIDENCE_COLUMNS", "SELECTION_COLUMNS", "ALL_FRAMES", "COMBINE", "SELECTION_GRID", "FrameVariant",
     "MultiLabelEvaluation", "auxiliary_targets", "best_threshold", "cross_validate_frames", "fit_frames",
-    "frame_evidence",
+    "frame_evidence", "parse_variant", "selection_variants",
 ]
 
 MULTILABEL_PREDICTION_COLUMNS = ("doc_id", "fold", "frame", "true", "score", "threshold", "predicted")
@@ -260,12 +267,18 @@ def _second_stage_cut(a: np.ndarray, y: np.ndarray, *, seed: int) -> tuple[float
     """The second stage's threshold and its F1 on out-of-fold second-stage
     scores (``_STACK_SPLITS`` stratified folds of the rows ``a``, fewer
     with fewer positives)."""
+    return best_threshold(y, _second_stage_oof(a, y, seed=seed))
+
+
+def _second_stage_oof(a: np.ndarray, y: np.ndarray, *, seed: int) -> np.ndarray:
+    """Out-of-fold second-stage scores of the rows ``a`` (``_STACK_SPLITS``
+    stratified folds, fewer with fewer positives)."""
     positives = int(y.sum())
     splits = min(_STACK_SPLITS, positives, len(y) - positives)
     oof = np.zeros(len(y))
     for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a, y):
         oof[te] = _second_stage().fit(a[tr], y[tr]).predict_proba(a[te])[:, 1]
-    return best_threshold(y, oof)
+    return oof
 
 
 def _stacked_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
@@ -333,30 +346,52 @@ class FrameVariant:
     auxiliary : bool
         Add the ``auxiliary`` targets as first-stage targets (needs
         ``combine="stacked"`` and ``auxiliary=`` in the call).
-    C : float, optional
+    C : float or tuple of float, optional
         Inverse regularisation strength of the first-stage logistic
-        regressions; None keeps the model's own (single) ``C``.
+        regressions; None keeps the model's own (single) ``C``.  A tuple
+        of at least two values (``combine="independent"`` only) chooses
+        ``C`` per frame: each frame takes the value whose inner
+        out-of-fold scores give it the highest F1 (ties: the earlier
+        value), from the same inner folds that score the variants.
     pool : bool
         Add, per frame, the mean of the ``POOL_TOP`` highest sentence
         scores of the document (each sentence of
         :func:`framing.text.sentence_spans` scored by the frame's
         document-level model) as a second-stage feature: a frame is often
         carried by a few sentences (needs ``combine="stacked"``).
+    blend : bool
+        Score each frame by the mean of its first-stage (independent)
+        probability and its second-stage (stacked) probability, a simple
+        average of the two combinations (needs ``combine="stacked"``).
     """
 
     combine: str = "independent"
     auxiliary: bool = False
-    C: float | None = None
+    C: float | tuple[float, ...] | None = None
     pool: bool = False
+    blend: bool = False
 
     def __post_init__(self) -> None:
         check_choice("combine", self.combine, COMBINE)
         check_bool("auxiliary", self.auxiliary)
         check_bool("pool", self.pool)
+        check_bool("blend", self.blend)
         if self.pool and self.combine != "stacked":
             raise ValueError("pool: the pooled sentence scores are second-stage features, so they need "
                              "combine='stacked', got combine='independent'")
-        if self.C is not None:
+        if self.blend and self.combine != "stacked":
+            raise ValueError("blend: the blend averages the first-stage and the second-stage probabilities, so it "
+                             "needs combine='stacked', got combine='independent'")
+        if isinstance(self.C, (list, tuple)):
+            if self.combine != "independent":
+                raise ValueError(f"C: a per-frame choice of C (a tuple) applies to combine='independent' only, "
+                                 f"got combine={self.combine!r}")
+            values = tuple(check_number("C", c, low=0.0, low_open=True) for c in self.C)
+            if len(values) < 2 or len(set(values)) != len(values):
+                raise ValueError(f"C: expected a number > 0 or a tuple of at least 2 distinct numbers > 0 (C chosen "
+                                 f"per frame), got {self.C!r}")
+            object.__setattr__(self, "C", values)
+        elif self.C is not None:
             object.__setattr__(self, "C", check_number("C", self.C, low=0.0, low_open=True))
         if self.auxiliary and self.combine != "stacked":
             raise ValueError("auxiliary: the auxiliary targets are second-stage features, so they need "
@@ -364,9 +399,16 @@ class FrameVariant:
 
     @property
     def name(self) -> str:
-        """``independent`` or ``stacked`` (``+auxiliary``, ``+pool``), with ``C=…`` when set."""
-        name = self.combine + ("+auxiliary" if self.auxiliary else "") + ("+pool" if self.pool else "")
-        return name if self.C is None else f"{name} C={self.C:g}"
+        """``independent`` or ``stacked`` (``+auxiliary``, ``+pool``,
+        ``+blend``), with ``C=…`` when set (``C=0.3|1|3`` for a per-frame
+        choice)."""
+        name = (self.combine + ("+auxiliary" if self.auxiliary else "") + ("+pool" if self.pool else "")
+                + ("+blend" if self.blend else ""))
+        if self.C is None:
+            return name
+        if isinstance(self.C, tuple):
+            return f"{name} C={'|'.join(f'{c:g}' for c in self.C)}"
+        return f"{name} C={self.C:g}"
 
 
 #: The default grid of ``select=``: each combination (independent; stacked;
@@ -380,6 +422,43 @@ SELECTION_GRID = tuple(FrameVariant(combine, auxiliary, C, pool) for C in (1.0, 
 #: Sentences pooled per document by ``FrameVariant(pool=True)`` (the mean of the top 3).
 POOL_TOP = 3
 SELECTION_COLUMNS = ("fold", "variant", "combine", "auxiliary", "C", "inner_macro_f1", "selected")
+
+
+def parse_variant(name: str) -> FrameVariant:
+    """The :class:`FrameVariant` whose :attr:`~FrameVariant.name` is
+    ``name`` (e.g. ``"stacked+auxiliary+pool C=3"``, ``"independent
+    C=0.3|1|3"``; the model's own C when no ``C=`` is given)."""
+    check_str("select", name)
+    head, _, C = name.partition(" C=")
+    combine, *flags = head.split("+")
+    order = ("auxiliary", "pool", "blend")
+    if (combine not in COMBINE or len(set(flags)) != len(flags) or not set(flags) <= set(order)
+            or flags != sorted(flags, key=order.index) or (C == "" and " C=" in name)):
+        raise ValueError(f"select: {name!r} is not a variant name: independent or stacked, then +auxiliary, +pool, "
+                         f"+blend (in this order), then optionally ' C=<number>' (independent: ' C=0.3|1|3' "
+                         f"chooses C per frame), e.g. 'stacked+pool C=3'")
+    value: Any = None
+    if C:
+        try:
+            parts = tuple(float(c) for c in C.split("|"))
+        except ValueError:
+            raise ValueError(f"select: {name!r}: C={C!r} is not a number (or numbers joined by '|')") from None
+        value = parts if len(parts) > 1 else parts[0]
+    return FrameVariant(combine, "auxiliary" in flags, value, "pool" in flags, "blend" in flags)
+
+
+def selection_variants(select: str | Sequence[str], *, auxiliary: bool) -> tuple[FrameVariant, ...]:
+    """The variants of a config's or the command line's ``select``:
+    ``"grid"`` is :data:`SELECTION_GRID` (without its ``+auxiliary``
+    variants when ``auxiliary`` is False), a sequence of names is parsed
+    by :func:`parse_variant`."""
+    if isinstance(select, str):
+        if select != "grid":
+            raise ValueError(f"select: expected 'grid' or a list of variant names, got {select!r}")
+        return tuple(v for v in SELECTION_GRID if auxiliary or not v.auxiliary)
+    if not isinstance(select, (list, tuple)) or not select:
+        raise TypeError(f"select: expected 'grid' or a non-empty list of variant names, got {select!r}")
+    return tuple(parse_variant(name) for name in select)
 
 
 def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool) -> tuple[FrameVariant, ...]:
@@ -415,37 +494,43 @@ def _parts(model: FrameClassifier, C: float | None) -> tuple[Any, Any]:
     return pipe.named_steps["features"], pipe.named_steps["model"]
 
 
-def _docs(texts: list[str], rows: np.ndarray) -> pd.DataFrame:
+def _docs(texts: list[str], rows: Any) -> pd.DataFrame:
     return pd.DataFrame({"text": [texts[i] for i in rows]})
 
 
-def _variant_f1(truth_train: np.ndarray, oof: np.ndarray, pooled: np.ndarray | None, variant: FrameVariant,
-                n_frames: int, usable: np.ndarray, *, threshold: str, seed: int) -> tuple[list[tuple[float, float]], list[int]]:
+def _frame_f1(y: np.ndarray, s: np.ndarray, threshold: str) -> tuple[float, float]:
+    """``(cut, F1)`` of scores ``s``: the inner-CV cut, or 0.5."""
+    if threshold == "inner_cv":
+        return best_threshold(y, s)
+    return 0.5, float(_f1_counts(*_counts(y, s >= 0.5)))
+
+
+def _variant_f1(truth_train: np.ndarray, oof: dict, pooled: dict, variant: FrameVariant, n_frames: int,
+                usable: np.ndarray, *, threshold: str, seed: int) -> tuple[list[tuple[float, float]], list[int], list]:
     """Per frame ``(cut, inner F1)`` of one variant from the inner
-    out-of-fold first-stage scores, and the first-stage targets it uses."""
+    out-of-fold first-stage scores (``oof``: C → documents × targets), the
+    first-stage targets it uses and each frame's first-stage C."""
     out = []
     if variant.combine == "independent":
+        frame_C = []
         for j in range(n_frames):
             keep = truth_train[:, j] >= 0
-            y, s = truth_train[keep, j], oof[keep, j]
-            out.append(best_threshold(y, s) if threshold == "inner_cv" else
-                       (0.5, float(_f1_counts(*_counts(y, s >= 0.5)))))
-        return out, list(range(n_frames))
-    used = [t for t in range(oof.shape[1]) if usable[t] and (t < n_frames or variant.auxiliary)]
-    a = _logit(oof[:, used]) if not variant.pool else np.hstack([_logit(oof[:, used]), _logit(pooled)])
+            y = truth_train[keep, j]
+            choices = variant.C if isinstance(variant.C, tuple) else (variant.C,)
+            scored = [_frame_f1(y, oof[C][keep, j], threshold) for C in choices]
+            best = int(np.argmax([f1 for _, f1 in scored]))  # ties: the earlier C
+            out.append(scored[best])
+            frame_C.append(choices[best])
+        return out, list(range(n_frames)), frame_C
+    first = oof[variant.C]
+    used = [t for t in range(first.shape[1]) if usable[t] and (t < n_frames or variant.auxiliary)]
+    a = _logit(first[:, used]) if not variant.pool else np.hstack([_logit(first[:, used]), _logit(pooled[variant.C])])
     for j in range(n_frames):
         keep = truth_train[:, j] >= 0
         y = truth_train[keep, j]
-        if threshold == "inner_cv":
-            out.append(_second_stage_cut(a[keep], y, seed=seed))
-        else:
-            positives = int(y.sum())
-            splits = min(_STACK_SPLITS, positives, len(y) - positives)
-            second = np.zeros(len(y))
-            for tr, te in StratifiedKFold(splits, shuffle=True, random_state=seed).split(a[keep], y):
-                second[te] = _second_stage().fit(a[keep][tr], y[tr]).predict_proba(a[keep][te])[:, 1]
-            out.append((0.5, float(_f1_counts(*_counts(y, second >= 0.5)))))
-    return out, used
+        s = _second_stage_oof(a[keep], y, seed=seed)
+        out.append(_frame_f1(y, (first[keep, j] + s) / 2 if variant.blend else s, threshold))
+    return out, used, [variant.C] * n_frames
 
 
 def _counts(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
@@ -453,7 +538,7 @@ def _counts(y: np.ndarray, predicted: np.ndarray) -> tuple[float, float, float]:
             float(((y == 1) & ~predicted).sum()))
 
 
-def _pooled(features: Any, fitted: dict[tuple, Any], sentences: list[list[str]], fallback: np.ndarray,
+def _pooled(features: Any, fitted: dict[tuple, Any], sentences: list[list[str]], fallback: dict[tuple, np.ndarray],
             keys: list[tuple]) -> dict[tuple, np.ndarray]:
     """Per key (C, frame): each document's mean of its ``POOL_TOP`` highest
     sentence scores (the document's own score when it has no sentence)."""
@@ -476,27 +561,75 @@ def _sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text) if text[s:e].strip()]
 
 
-def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
-                   n_frames: int, train_all: np.ndarray, test: np.ndarray, variants: tuple[FrameVariant, ...], *,
-                   fold: Any, threshold: str, inner_splits: int,
-                   random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[tuple], list[str]]:
-    """One outer fold of ``select=``: every variant's inner macro-F1 on the
-    training documents, then the best variant refitted on them and applied
-    to the test documents.
+class _Selected:
+    """A chosen variant fitted on training documents: frame scores of any
+    texts (what the outer test fold, and :func:`frame_evidence`, see)."""
 
-    The training documents are split once into ``inner_splits`` shuffled
-    folds shared by all targets and variants; the features (TF-IDF, …) are
+    def __init__(self, variant: FrameVariant, features: Any, first: list[Any], second: list[Any] | None,
+                 n_frames: int, cuts: np.ndarray) -> None:
+        self.variant, self.features, self.first, self.second = variant, features, first, second
+        self.n_frames, self.cuts = n_frames, cuts
+        self.selection = pd.DataFrame(columns=list(SELECTION_COLUMNS))  # set by fit_frames
+
+    def scores(self, texts: list[str]) -> np.ndarray:
+        """Documents × frames probabilities."""
+        X = self.features.transform(pd.DataFrame({"text": list(texts)}))
+        first = np.column_stack([m.predict_proba(X)[:, 1] for m in self.first])
+        if self.second is None:
+            return first[:, :self.n_frames]
+        b = _logit(first)
+        if self.variant.pool:
+            keys = [(None, j) for j in range(self.n_frames)]
+            pooled = _pooled(self.features, {key: self.first[key[1]] for key in keys},
+                             [_sentences(t) for t in texts], {key: first[:, key[1]] for key in keys}, keys)
+            b = np.hstack([b, _logit(np.column_stack([pooled[key] for key in keys]))])
+        out = np.column_stack([stage.predict_proba(b)[:, 1] for stage in self.second])
+        return (first[:, :self.n_frames] + out) / 2 if self.variant.blend else out
+
+
+class _SelectedFrame:
+    """One frame of a :class:`_Selected` pipeline, with the ``classes_`` and
+    ``predict_proba`` of a binary :class:`FrameClassifier` (for
+    :func:`frame_evidence`); ``variant`` names the pipeline, ``selection``
+    is the inner-CV table that chose it (``SELECTION_COLUMNS``, fold
+    ``"(all)"``)."""
+
+    classes_ = np.array([_NEGATIVE, _POSITIVE], dtype=object)
+
+    def __init__(self, pipeline: _Selected, j: int) -> None:
+        self.pipeline, self.j, self.variant = pipeline, j, pipeline.variant.name
+
+    @property
+    def selection(self) -> pd.DataFrame:
+        return self.pipeline.selection.copy()
+
+    def predict_proba(self, texts: Any) -> np.ndarray:
+        p = self.pipeline.scores(list(texts))[:, self.j]
+        return np.column_stack([1 - p, p])
+
+
+def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str], n_frames: int,
+            rows: np.ndarray, variants: tuple[FrameVariant, ...], *, fold: Any, threshold: str, inner_splits: int,
+            random_state: int) -> tuple[_Selected, list[tuple], list[tuple], list[str]]:
+    """Every variant's inner macro-F1 on the documents ``rows``, then the
+    best variant fitted on them.
+
+    The documents are split once into ``inner_splits`` shuffled folds
+    shared by all targets and variants; the features (TF-IDF, …) are
     fitted once per inner training split and the linear models per target
     and ``C``.  Every document gets an out-of-fold first-stage score for
     every target (also where its label is missing).  Each variant turns
     them into per-frame inner F1 (independent: at the threshold chosen on
     them; stacked: of the second stage's out-of-fold scores); the variant
     with the highest mean over the frames wins, ties the earlier one.
+
+    Returns the fitted pipeline, the selection rows, the threshold rows and
+    the auxiliary targets left out.
     """
     use_aux = any(v.auxiliary for v in variants)
     n_targets = targets.shape[1] if use_aux else n_frames
-    Cs = list(dict.fromkeys(v.C for v in variants))
-    n = len(train_all)
+    Cs = list(dict.fromkeys(c for v in variants for c in (v.C if isinstance(v.C, tuple) else (v.C,))))
+    n = len(rows)
     if n < inner_splits:
         raise ValueError(f"inner_splits: {inner_splits} inner folds need at least {inner_splits} training documents "
                          f"in fold {fold!r}, got {n}")
@@ -507,14 +640,14 @@ def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray
     pooled = {C: np.zeros((n, n_frames)) for C in pool_Cs}
     usable = np.ones(n_targets, dtype=bool)
     models = {C: _parts(model, C)[1] for C in Cs}
-    sentences = {i: _sentences(texts[i]) for i in (*train_all, *test)} if pool_Cs else {}
+    sentences = {i: _sentences(texts[i]) for i in rows} if pool_Cs else {}
     for k, (tr, te) in enumerate(inner):
         features = _parts(model, None)[0]
-        A = features.fit_transform(_docs(texts, train_all[tr]))
-        B = features.transform(_docs(texts, train_all[te]))
+        A = features.fit_transform(_docs(texts, rows[tr]))
+        B = features.transform(_docs(texts, rows[te]))
         fitted_here: dict[tuple, Any] = {}
         for t in range(n_targets):
-            y = targets[train_all[tr], t]
+            y = targets[rows[tr], t]
             known = y >= 0
             if not usable[t]:
                 continue
@@ -533,50 +666,56 @@ def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray
         if pool_Cs:
             keys = list(fitted_here)
             doc_scores = {key: oof[key[0]][te, key[1]] for key in keys}
-            for (C, t), column in _pooled(features, fitted_here, [sentences[i] for i in train_all[te]], doc_scores,
+            for (C, t), column in _pooled(features, fitted_here, [sentences[i] for i in rows[te]], doc_scores,
                                           keys).items():
                 pooled[C][te, t] = column
-    truth_train = targets[train_all, :n_frames]
+    truth_train = targets[rows, :n_frames]
     stack_seed = derive_seed(random_state, "multilabel", "stack")
     scored = []
     for variant in variants:
-        per_frame, used = _variant_f1(truth_train, oof[variant.C], pooled.get(variant.C), variant, n_frames, usable,
-                                      threshold=threshold, seed=stack_seed)
-        scored.append((float(np.mean([f1 for _, f1 in per_frame])), per_frame, used))
-    best = int(np.argmax([macro for macro, _, _ in scored]))  # the first of equal values
-    variant, (macro, per_frame, used) = variants[best], scored[best]
-    selection_rows = [(fold, v.name, v.combine, v.auxiliary, float(model.C if v.C is None else v.C), m, i == best)
-                      for i, (v, (m, _, _)) in enumerate(zip(variants, scored))]
+        scored.append(_variant_f1(truth_train, oof, pooled, variant, n_frames, usable, threshold=threshold,
+                                  seed=stack_seed))
+    macros = [float(np.mean([f1 for _, f1 in per_frame])) for per_frame, _, _ in scored]
+    best = int(np.argmax(macros))  # the first of equal values
+    variant, (per_frame, used, frame_C) = variants[best], scored[best]
+    selection_rows = [(fold, v.name, v.combine, v.auxiliary,
+                       float("nan") if isinstance(v.C, tuple) else float(model.C if v.C is None else v.C), m, i == best)
+                      for i, (v, m) in enumerate(zip(variants, macros))]
     features = _parts(model, None)[0]
-    A = features.fit_transform(_docs(texts, train_all))
-    B = features.transform(_docs(texts, test))
-    first_test = np.zeros((len(test), len(used)))
-    fitted_all: dict[tuple, Any] = {}
-    for c, t in enumerate(used):
-        y = targets[train_all, t]
+    A = features.fit_transform(_docs(texts, rows))
+    first = []
+    for t in used:
+        y = targets[rows, t]
         known = y >= 0
-        fitted_all[(variant.C, t)] = clone(models[variant.C]).fit(A[known], y[known])
-        first_test[:, c] = fitted_all[(variant.C, t)].predict_proba(B)[:, 1]
-    scores_test = np.empty((len(test), n_frames))
-    if variant.combine == "independent":
-        scores_test[:] = first_test
-    else:
-        a, b = _logit(oof[variant.C][:, used]), _logit(first_test)
+        first.append(clone(models[frame_C[t] if t < n_frames else variant.C]).fit(A[known], y[known]))
+    second = None
+    if variant.combine == "stacked":
+        a = _logit(oof[variant.C][:, used])
         if variant.pool:
-            keys = [(variant.C, j) for j in range(n_frames)]
-            test_pooled = _pooled(features, fitted_all, [sentences[i] for i in test],
-                                  {key: first_test[:, used.index(key[1])] for key in keys}, keys)
             a = np.hstack([a, _logit(pooled[variant.C])])
-            b = np.hstack([b, _logit(np.column_stack([test_pooled[key] for key in keys]))])
+        second = []
         for j in range(n_frames):
             keep = truth_train[:, j] >= 0
-            scores_test[:, j] = _second_stage().fit(a[keep], truth_train[keep, j]).predict_proba(b)[:, 1]
+            second.append(_second_stage().fit(a[keep], truth_train[keep, j]))
     cuts = np.array([cut for cut, _ in per_frame])
     threshold_rows = [(fold, names[j], float(cuts[j]), float(per_frame[j][1]) if threshold == "inner_cv"
                        else float("nan"), int((truth_train[:, j] >= 0).sum()),
                        int((truth_train[:, j] < 0).sum())) for j in range(n_frames)]
     skipped = [names[t] for t in range(n_frames, n_targets) if not usable[t]]
-    return scores_test, cuts, threshold_rows, selection_rows, skipped
+    return _Selected(variant, features, first, second, n_frames, cuts), selection_rows, threshold_rows, skipped
+
+
+def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
+                   n_frames: int, train_all: np.ndarray, test: np.ndarray, variants: tuple[FrameVariant, ...], *,
+                   fold: Any, threshold: str, inner_splits: int,
+                   random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[tuple], list[str]]:
+    """One outer fold of ``select=``: the variants scored and the best
+    fitted on the training documents (:func:`_select`), then applied to the
+    test documents."""
+    fitted, selection_rows, threshold_rows, skipped = _select(
+        model, texts, targets, names, n_frames, train_all, variants, fold=fold, threshold=threshold,
+        inner_splits=inner_splits, random_state=random_state)
+    return fitted.scores([texts[i] for i in test]), fitted.cuts, threshold_rows, selection_rows, skipped
 
 
 def auxiliary_targets(annotations: pd.DataFrame, *, unit: str = "doc_id", target: str = "question",
@@ -884,27 +1023,55 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
 
 
 def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
-               threshold: str = "inner_cv", inner_splits: int = 3,
-               random_state: int = 0) -> dict[str, tuple[FrameClassifier, float]]:
-    """Fit one model per frame on all labelled documents, with its threshold
+               threshold: str = "inner_cv", inner_splits: int = 3, select: Sequence[FrameVariant] | None = None,
+               auxiliary: pd.DataFrame | None = None, random_state: int = 0) -> dict[str, tuple[Any, float]]:
+    """Fit the frame models on all labelled documents, with their thresholds
     (chosen by inner CV as in :func:`cross_validate_frames`, or 0.5).
 
-    These are independent per-frame models (the first stage of
-    ``combine="stacked"``); a fitted second stage is not offered yet, so
-    :func:`frame_evidence` ranks sentences by the frame's own model.
+    Without ``select``: one independent model per frame (a fitted
+    :class:`FrameClassifier`).  With ``select`` (and ``auxiliary`` for
+    variants that use it): the variants are scored by inner CV on all
+    documents exactly as inside one outer training fold of
+    :func:`cross_validate_frames`, and the best pipeline is fitted on them;
+    each frame's model is then that pipeline's score for the frame (an
+    object with the ``classes_`` and ``predict_proba`` of a binary
+    classifier, whose ``variant`` names the pipeline chosen and whose
+    ``selection`` is the inner-CV table that chose it), so
+    :func:`frame_evidence` ranks sentences by the model actually used.
 
     Returns
     -------
     dict
-        frame → ``(fitted FrameClassifier, threshold)``.
+        frame → ``(fitted model, threshold)``.
     """
     frame, labels = _check_frame(corpus, labels, ())
     check_choice("threshold", threshold, _THRESHOLDS)
     inner_splits = check_int("inner_splits", inner_splits, low=2)
     random_state = check_random_state(random_state)
     model = FrameClassifier() if model is None else model
+    if not isinstance(model, FrameClassifier):
+        raise TypeError(f"model: expected a FrameClassifier, got {type(model).__name__}")
     truth = _labels(frame, labels)
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in frame["text"].tolist()]
+    if select is None and auxiliary is not None:
+        raise ValueError("auxiliary: fit_frames reads auxiliary targets only for select= variants that use them")
+    if select is not None:
+        if random_state is None:
+            raise TypeError("random_state: expected an integer >= 0, got None (select= is reproducible)")
+        variants = _check_variants(select, model, auxiliary is not None)
+        aux, aux_names = _auxiliary(frame, auxiliary, labels) if auxiliary is not None else (
+            np.empty((len(frame), 0), dtype=np.int64), [])
+        for j, name in enumerate(labels):
+            if len(set(truth[truth[:, j] >= 0, j].tolist())) < 2:
+                raise ValueError(f"labels: frame {name!r} has a single class; it cannot be learned")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # an auxiliary target without both classes: left out
+            fitted, selection, _, _ = _select(model, texts, np.hstack([truth, aux]), [*labels, *aux_names],
+                                              len(labels), np.arange(len(frame)), variants, fold=ALL_FRAMES,
+                                              threshold=threshold, inner_splits=inner_splits,
+                                              random_state=random_state)
+        fitted.selection = pd.DataFrame(selection, columns=list(SELECTION_COLUMNS))
+        return {name: (_SelectedFrame(fitted, j), float(fitted.cuts[j])) for j, name in enumerate(labels)}
     out = {}
     for j, name in enumerate(labels):
         y = truth[:, j]
@@ -917,7 +1084,7 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
     return out
 
 
-def frame_evidence(models: dict[str, tuple[FrameClassifier, float]], corpus: Any, *, top: int = 3,
+def frame_evidence(models: dict[str, tuple[Any, float]], corpus: Any, *, top: int = 3,
                    only_predicted: bool = True) -> pd.DataFrame:
     """The sentences that support each frame in each document.
 

@@ -153,6 +153,9 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     columns = [c.strip() for c in args.label.split(",") if c.strip()]
     if len(columns) > 1:
         return _evaluate_frames(args, frame, columns)
+    if args.select:
+        raise ValueError(f"--select chooses the pipeline of multi-label frames; give several 0/1 label columns "
+                         f"(e.g. --label RE,HI,CO) or leave out --select (--label is {args.label!r})")
     from ..classify.evaluate import cross_validate
 
     frame, labels = _labels(frame, args.label, args.data)
@@ -185,18 +188,51 @@ def _evaluate_frames(args: argparse.Namespace, frame: pd.DataFrame, columns: lis
     (:func:`framing.classify.multilabel.cross_validate_frames`)."""
     from ..classify.multilabel import cross_validate_frames
 
+    variants = _variants(args)
     with _Stage(args, f"cross-validating {args.model} on {len(frame)} documents, {len(columns)} frames"):
         ev = cross_validate_frames(frame, columns, model=_model(args), folds=args.folds_column, groups=args.groups,
-                                   n_splits=args.folds, random_state=args.seed)
+                                   n_splits=args.folds, select=variants, random_state=args.seed)
     if args.folds_column:
         how = f"predefined folds (column {args.folds_column!r})"
     else:
         how = f"{args.folds} folds " + (f"grouped by {args.groups!r}" if args.groups else "(shuffled)")
-    print(f"multi-label cross-validation of {args.model}, one model per frame ({', '.join(columns)}), {how}, "
+    pipeline = ("one model per frame" if variants is None else
+                f"the pipeline chosen by inner CV in each training fold from {len(variants)} variants")
+    print(f"multi-label cross-validation of {args.model}, {pipeline} ({', '.join(columns)}), {how}, "
           f"on {len(frame)} documents; thresholds chosen by inner CV")
     print(ev.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
+    if variants is not None:
+        chosen = ev.selection[ev.selection["selected"]]
+        print("\nchosen per fold (inner-CV macro-F1): " + "; ".join(
+            f"{row.fold}: {row.variant} ({row.inner_macro_f1:.3f})" for row in chosen.itertuples()))
+        if args.selection_output:
+            write_table(ev.selection, args.selection_output)
+            print(f"selection table written to {args.selection_output}")
     _write_outputs(args, ev.predictions, ev.summary)
     return 0
+
+
+def _variants(args: argparse.Namespace):
+    """The variants of ``--select`` (None without it): ``grid`` is
+    SELECTION_GRID without its +auxiliary variants (the command line reads
+    no coders' answers), else comma-separated variant names."""
+    from ..classify.multilabel import selection_variants
+
+    if not args.select:
+        if args.selection_output:
+            raise ValueError("--selection-output writes the table of --select; give --select (e.g. --select grid)")
+        return None
+    if list(args.C) != list(DEFAULTS["C"]):
+        raise ValueError(f"--C {' '.join(f'{c:g}' for c in args.C)}: --select sets C per variant (e.g. "
+                         f"'independent C=0.3'); leave out --C")
+    spec = args.select.strip()
+    names = "grid" if spec == "grid" else [name.strip() for name in spec.split(",") if name.strip()]
+    needs = [name for name in names if "+auxiliary" in name] if names != "grid" else []
+    if needs:
+        raise ValueError(f"--select: variant(s) {', '.join(map(repr, needs))} use the coders' answers as auxiliary "
+                         f"targets, which framing classify evaluate does not read; use a config with auxiliary = "
+                         f"\"questions\", or leave them out")
+    return selection_variants(names, auxiliary=False)
 
 
 def _write_outputs(args: argparse.Namespace, predictions: pd.DataFrame, summary: pd.DataFrame) -> None:
@@ -315,8 +351,15 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help=f"number of folds (default {DEFAULTS['n_splits']})")
     e.add_argument("--folds-column", default=None, metavar="COLUMN",
                    help="predefined test folds (each value one fold, e.g. test_fold); replaces --folds/--groups")
+    e.add_argument("--select", nargs="?", const="grid", default=DEFAULTS["frame_select"], metavar="VARIANTS",
+                   help="multi-label only: choose the frame pipeline inside every training fold by inner-CV "
+                        "macro-F1 (nested CV) from 'grid' (the default when VARIANTS is left out: "
+                        "framing.classify.multilabel.SELECTION_GRID without its +auxiliary variants) or "
+                        "comma-separated variant names, e.g. 'independent C=1,stacked+pool C=3,stacked+blend'")
     e.add_argument("--output", "-o", help="write the out-of-fold predictions (.csv, .tsv, .parquet)")
     e.add_argument("--summary-output", default=None, metavar="FILE", help="write the summary table")
+    e.add_argument("--selection-output", default=None, metavar="FILE",
+                   help="with --select: write every variant's inner-CV macro-F1 per fold and the one chosen")
     e.set_defaults(classify_func=_cmd_evaluate)
 
     x = sub.add_parser("explain", help="explain the prediction for one document",

@@ -148,9 +148,22 @@ top level
     "stacked" (one model per frame, or a second stage per frame over all
     frames' inner out-of-fold scores,
     :func:`framing.classify.multilabel.cross_validate_frames`);
-    ``auxiliary`` = "" | "questions" (with ``combine = "stacked"`` and
-    ``annotations``: the coders' answers to each frame question, read for
-    the training folds only, are extra first-stage targets).
+    ``auxiliary`` = "" | "questions" (with ``combine = "stacked"`` or
+    ``select``, and ``annotations``: the coders' answers to each frame
+    question, read for the training folds only, are extra first-stage
+    targets); ``select`` = "" (default, :data:`framing.vocab.DEFAULTS`
+    ``frame_select``: the entry's own ``combine`` and ``C``) | "grid" |
+    an array of variant names: the frame pipeline is chosen inside every
+    outer training fold by inner-CV macro-F1
+    (:func:`framing.classify.multilabel.cross_validate_frames`
+    ``select=``), and the evidence sentences come from the pipeline chosen
+    on all documents; "grid" is
+    :data:`~framing.classify.multilabel.SELECTION_GRID` (its
+    ``+auxiliary`` variants only with ``auxiliary = "questions"``), a name
+    is a :attr:`~framing.classify.multilabel.FrameVariant.name` such as
+    ``"stacked+pool C=3"``, ``"stacked+blend"`` or
+    ``"independent C=0.3|1|3"``; ``select`` sets ``combine`` and ``C`` per
+    variant, so it excludes a non-default ``combine`` or ``C``.
 ``[[validation]]`` (default none; lexicon validation, issue 11)
     ``name`` = "validation-<i>" (the tables ``validation-<name>-*``);
     ``lexicon`` = the first lexicon's id; at least one of:
@@ -451,6 +464,7 @@ class ClassifierConfig:
     evidence: int = 2
     combine: str = "independent"
     auxiliary: str | None = None
+    select: str | tuple[str, ...] | None = None
 
     @property
     def multilabel(self) -> bool:
@@ -818,10 +832,17 @@ _CLASSIFIER = {
     # framing.classify.multilabel.COMBINE (not imported: config stays free of scikit-learn)
     "combine": _K("str", "independent", choices=("independent", "stacked"), what="combination"),
     "auxiliary": _K("str", "", choices=("", "questions"), what="auxiliary target set"),
+    # "" | "grid" | variant names (framing.classify.multilabel.FrameVariant.name; checked in _classifier)
+    "select": _K("words", DEFAULTS["frame_select"]),
 }
 #: keys of a [[classifiers]] entry that apply only with labels = [...]
 _MULTILABEL_ONLY = ("folds", "threshold", "prevalence_by", "prevalence_cluster", "annotations", "evidence",
-                    "combine", "auxiliary")
+                    "combine", "auxiliary", "select")
+#: The names of framing.classify.multilabel.FrameVariant (not imported: config stays free of scikit-learn;
+#: tests/experiment/test_frames_run.py checks that every name of SELECTION_GRID matches)
+_NUMBER = r"(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?"
+_VARIANT = re.compile(rf"(?:independent(?: C=(?:{_NUMBER})(?:\|{_NUMBER})*)?"
+                      rf"|stacked(?:\+auxiliary)?(?:\+pool)?(?:\+blend)?(?: C={_NUMBER})?)")
 _OUTPUTS = {
     "tables": _K("strs", ["csv"], choices=("csv", "parquet"), unique=True, what="table format"),
     "figures": _K("strs", ["png", "svg"], choices=("png", "svg", "pdf"), unique=True, what="figure format"),
@@ -1329,9 +1350,33 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     if v["prevalence_cluster"] and not v["prevalence_by"]:
         raise check.error(f"{key}.prevalence_cluster", "applies only with prevalence_by (the groups whose "
                                                         "frame shares are estimated)")
-    if v["auxiliary"] and v["combine"] != "stacked":
+    if isinstance(v["select"], str) and v["select"] not in ("", "grid"):
+        raise check.error(f"{key}.select", f"expected \"grid\", \"\" (no selection) or an array of variant names "
+                                           f"(e.g. [\"independent C=1\", \"stacked+pool C=3\"]), got {_show(v['select'])}")
+    if isinstance(v["select"], list):
+        if not v["select"]:
+            raise check.error(f"{key}.select", "expected a non-empty array of variant names, got []")
+        for i, name in enumerate(v["select"]):
+            if not _VARIANT.fullmatch(name):
+                raise check.error(f"{key}.select[{i}]", f"{_show(name)} is not a variant name: independent or stacked, "
+                                                        f"then +auxiliary, +pool, +blend (stacked only, in this "
+                                                        f"order), then optionally \" C=<number>\" (independent: "
+                                                        f"\" C=0.3|1|3\" chooses C per frame), e.g. "
+                                                        f"\"stacked+pool C=3\"")
+            if name in v["select"][:i]:
+                raise check.error(f"{key}.select[{i}]", f"{_show(name)} is listed twice")
+        if any("+auxiliary" in name for name in v["select"]) and v["auxiliary"] != "questions":
+            raise check.error(f"{key}.select", "a +auxiliary variant needs auxiliary = \"questions\" (and "
+                                               "annotations)")
+    if v["select"]:
+        if v["combine"] != "independent":
+            raise check.error(f"{key}.combine", "select sets combine per variant; remove combine (or select)")
+        if list(v["C"]) != list(_CLASSIFIER["C"].default):
+            raise check.error(f"{key}.C", "select sets C per variant (e.g. \"independent C=0.3\"); remove C (or "
+                                          "select)")
+    if v["auxiliary"] and v["combine"] != "stacked" and not v["select"]:
         raise check.error(f"{key}.auxiliary", f"auxiliary targets feed the second stage, so they need combine = "
-                                              f"\"stacked\" (combine is {v['combine']!r})")
+                                              f"\"stacked\" or select (combine is {v['combine']!r})")
     if v["auxiliary"] == "questions" and not v["annotations"]:
         raise check.error(f"{key}.auxiliary", "auxiliary = \"questions\" reads the coders' answers from "
                                               "annotations; give annotations (e.g. full_annotations.json)")
@@ -1599,7 +1644,9 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
                                    "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
                                    "max_features": None if v["max_features"] == "" else v["max_features"],
                                    "prevalence_cluster": v["prevalence_cluster"] or None,
-                                   "auxiliary": v["auxiliary"] or None})
+                                   "auxiliary": v["auxiliary"] or None,
+                                   "select": (tuple(v["select"]) if isinstance(v["select"], list) else
+                                              v["select"] or None)})
 
     outputs = check.table(top["outputs"], _OUTPUTS, "outputs")
     if "csv" not in outputs["tables"]:

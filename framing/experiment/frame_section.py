@@ -89,8 +89,16 @@ def frames_section(w: Any, result: Any):
     entry, tables = result.entry, result.tables
     folds = (f"the predefined folds of column {entry.folds!r}" if entry.folds else
              f"{entry.n_splits}-fold {'grouped by ' + entry.groups if entry.cv == 'group' else 'shuffled'} folds")
+    selection = tables.get("selection", pd.DataFrame())
+    if entry.select is not None:
+        grid = "SELECTION_GRID" if entry.select == "grid" else ", ".join(entry.select)
+        pipeline = (f"the pipeline chosen inside every outer training fold by inner-CV macro-F1 from {grid} "
+                    f"(nested cross-validation; the test fold is used for nothing)")
+    else:
+        pipeline = (f"one binary {entry.model} model per frame" if entry.combine == "independent" else
+                    f"a {entry.model} model per frame and a second stage over all frames' scores")
     blocks: list[Any] = [TextBlock(title="Design", text=(
-        f"Frames: {', '.join(entry.labels)} (one binary {entry.model} model per frame); {folds}; decision "
+        f"Frames: {', '.join(entry.labels)} ({pipeline}); {folds}; decision "
         f"thresholds {'chosen per frame inside each training fold (inner CV)' if entry.threshold == 'inner_cv' else 'fixed at 0.5'}; "
         f"features: word 1–{entry.ngram_max}-grams{', character 2–5-grams' if entry.char else ''}"
         f"{', cue counts of ' + entry.lexicon if entry.cues else ''}. Metrics with 95% bootstrap CIs over documents. Frame shares per group are corrected for "
@@ -119,12 +127,24 @@ def frames_section(w: Any, result: Any):
                 blocks.append(w.figure(f"{entry.id}-prevalence-{by}", fig, f"Frame shares by {by}",
                                        caption="Corrected share with its 95% CI (dots) and the naive classify-and-"
                                                "count share (crosses)."))
+    if selection.empty:  # the file is written all the same (its header: no selection in this run)
+        w.table(f"{entry.id}-selection", selection, "Pipeline chosen by inner cross-validation")
+    else:
+        chosen = selection[selection["selected"].astype(bool)]
+        blocks.append(w.table(f"{entry.id}-selection", selection, "Pipeline chosen by inner cross-validation",
+                              note="Every variant's inner cross-validated macro-F1 on the training documents of each "
+                                   "outer fold; the chosen one (highest, ties: the earlier) was refitted there and "
+                                   "scored the test fold. Fold (all): the choice on all documents, which fitted "
+                                   "the evidence model.",
+                              shown=pd.DataFrame({"fold": chosen["fold"], "chosen variant": chosen["variant"],
+                                                  "inner macro-F1": chosen["inner_macro_f1"].round(3)})))
     evidence = tables["evidence"]
     if not evidence.empty:
         shown = evidence[["frame", "doc_id", "rank", "score", "text"]].assign(score=evidence["score"].round(2))
         blocks.append(w.table(f"{entry.id}-evidence", evidence, "Why an article was coded with a frame",
                               note="For each frame, the articles with the highest out-of-fold score that carry it, "
-                                   "and their sentences that support the frame most (scored by the frame's model).",
+                                   "and their sentences that support the frame most (scored by the frame's model "
+                                   "fitted on all documents: the pipeline in the variant column).",
                               shown=shown))
     titles = {"thresholds": "Per-frame thresholds chosen in each fold", "reliability": "Reliability of the scores",
               "predictions": "Out-of-fold predictions"}

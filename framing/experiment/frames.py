@@ -28,7 +28,14 @@ entry's seed:
     the sentences that support each frame in the ``evidence`` documents
     with the highest out-of-fold score for it that carry the frame, from
     models fitted on all documents (:func:`~framing.classify.multilabel.
-    frame_evidence`).
+    frame_evidence`); with ``select``, from the pipeline chosen by inner
+    CV on all documents (:func:`~framing.classify.multilabel.fit_frames`
+    ``select=``), named in the table's ``variant`` column.
+``selection``
+    with ``select``: every variant's inner-CV macro-F1 per outer fold and
+    the one chosen (``SELECTION_COLUMNS``), then (when ``evidence`` > 0)
+    the choice on all documents that fitted the evidence model (``fold =
+    "(all)"``); empty without ``select``.
 
 Table schemas: those of the functions named, with a leading ``frame``
 column where a function is called once per frame (``prevalence``), and
@@ -50,6 +57,7 @@ __all__ = ["FRAME_TABLES", "AGREEMENT_COLUMNS", "evaluate_frames", "frames_model
 FRAME_TABLES: tuple[tuple[str, str], ...] = (
     ("summary", "summary"),
     ("thresholds", "thresholds"),
+    ("selection", "selection"),
     ("prevalence", "prevalence"),
     ("agreement", "agreement"),
     ("evidence", "evidence"),
@@ -179,13 +187,21 @@ def _prevalence(entry: ClassifierConfig, frame: pd.DataFrame, predictions: pd.Da
 
 
 def _evidence(entry: ClassifierConfig, frame: pd.DataFrame, predictions: pd.DataFrame, model: Any,
-              random_state: int) -> pd.DataFrame:
+              random_state: int, *, variants: Any = None, auxiliary: Any = None,
+              chosen: list[pd.DataFrame] | None = None) -> pd.DataFrame:
     from ..classify.multilabel import EVIDENCE_COLUMNS, fit_frames, frame_evidence
 
+    columns = [*EVIDENCE_COLUMNS, "variant"]
+    chosen = [] if chosen is None else chosen  # receives the selection on all documents (select only)
     if entry.evidence == 0:
-        return pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
+        return pd.DataFrame(columns=columns)
     # the evidence ranks sentences by score alone (only_predicted=False), so no threshold is needed: no inner CV
-    models = fit_frames(frame, list(entry.labels), model=model, threshold="fixed", random_state=random_state)
+    # for the independent models; with select, the inner CV that chooses the pipeline on all documents
+    models = fit_frames(frame, list(entry.labels), model=model, threshold="fixed" if variants is None else
+                        entry.threshold, select=variants, auxiliary=auxiliary, random_state=random_state)
+    variant = {label: getattr(fitted, "variant", "independent") for label, (fitted, _) in models.items()}
+    if variants is not None:
+        chosen.append(next(iter(models.values()))[0].selection)
     parts = []
     for label in entry.labels:
         rows = predictions[(predictions["frame"] == label) & (predictions["true"] == 1)]
@@ -194,30 +210,37 @@ def _evidence(entry: ClassifierConfig, frame: pd.DataFrame, predictions: pd.Data
         found = frame_evidence({label: models[label]}, docs, top=2, only_predicted=False)
         order = {doc: i for i, doc in enumerate(rows["doc_id"])}
         found = found.assign(_o=found["doc_id"].map(order)).sort_values(["_o", "rank"], kind="mergesort")
-        parts.append(found.drop(columns="_o"))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(EVIDENCE_COLUMNS))
+        parts.append(found.drop(columns="_o").assign(variant=variant[label]))
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def evaluate_frames(entry: ClassifierConfig, frame: pd.DataFrame, *, lexicon: Any,
                     random_state: int) -> dict[str, pd.DataFrame]:
     """Every table of a multi-label entry (:data:`FRAME_TABLES`), range-indexed."""
-    from ..classify.multilabel import auxiliary_targets, cross_validate_frames
+    from ..classify.multilabel import auxiliary_targets, cross_validate_frames, selection_variants
 
     model = frames_model(entry, lexicon, random_state)
     auxiliary = None
     if entry.auxiliary == "questions":  # the config requires annotations with it
         auxiliary = auxiliary_targets(read_annotations(entry.annotations), target="question")
+    variants = (None if entry.select is None else
+                selection_variants(entry.select, auxiliary=auxiliary is not None))
     evaluation = cross_validate_frames(frame, list(entry.labels), model=model, folds=entry.folds,
                                        groups=entry.groups if entry.cv == "group" and not entry.folds else None,
                                        n_splits=entry.n_splits, threshold=entry.threshold, combine=entry.combine,
-                                       auxiliary=auxiliary, random_state=random_state)
+                                       auxiliary=auxiliary, select=variants, random_state=random_state)
     predictions = evaluation.predictions
+    chosen: list[pd.DataFrame] = []
+    evidence = _evidence(entry, frame, predictions, model, random_state, variants=variants, auxiliary=auxiliary,
+                         chosen=chosen)
     tables = {
         "summary": evaluation.summary,
         "thresholds": evaluation.thresholds,
+        "selection": (pd.concat([evaluation.selection, *chosen], ignore_index=True) if chosen
+                      else evaluation.selection).astype({"fold": str}),
         "prevalence": _prevalence(entry, frame, predictions, random_state),
         "agreement": _agreement(entry, predictions, random_state),
-        "evidence": _evidence(entry, frame, predictions, model, random_state),
+        "evidence": evidence,
         "reliability": evaluation.reliability,
         "predictions": predictions,
     }

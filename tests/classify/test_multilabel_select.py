@@ -14,6 +14,8 @@ from framing.classify.multilabel import (
     THRESHOLD_COLUMNS,
     FrameVariant,
     cross_validate_frames,
+    fit_frames,
+    frame_evidence,
 )
 
 from .test_multilabel import MODEL, corpus
@@ -84,6 +86,14 @@ def test_grid():
     (dict(pool=True), ValueError, r"pool: the pooled sentence scores are second-stage features, so they need "
                                   r"combine='stacked'"),
     (dict(combine="stacked", pool=1), TypeError, r"pool: expected"),
+    (dict(blend=True), ValueError, r"blend: the blend averages the first-stage and the second-stage probabilities, "
+                                   r"so it needs combine='stacked'"),
+    (dict(combine="stacked", blend="yes"), TypeError, r"blend: expected"),
+    (dict(combine="stacked", C=(1.0, 3.0)), ValueError, r"C: a per-frame choice of C \(a tuple\) applies to "
+                                                        r"combine='independent' only, got combine='stacked'"),
+    (dict(C=(1.0,)), ValueError, r"C: expected a number > 0 or a tuple of at least 2 distinct numbers > 0"),
+    (dict(C=(1.0, 1.0)), ValueError, r"C: expected a number > 0 or a tuple of at least 2 distinct"),
+    (dict(C=(1.0, -1.0)), ValueError, r"C: expected"),
 ])
 def test_variant_errors(kwargs, error, message):
     with pytest.raises(error, match=message):
@@ -127,3 +137,57 @@ def test_pooled_sentence_scores():
     again = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20,
                                   select=[FrameVariant("stacked", pool=True), FrameVariant("stacked", pool=True, C=3.0)])
     pd.testing.assert_frame_equal(run.predictions, again.predictions)
+
+
+def test_blend_and_per_frame_C():
+    data = corpus()
+    grid = [FrameVariant("stacked", blend=True), FrameVariant(C=(0.3, 3.0)), FrameVariant("stacked", pool=True,
+                                                                                       blend=True, C=3.0)]
+    assert [v.name for v in grid] == ["stacked+blend", "independent C=0.3|3", "stacked+pool+blend C=3"]
+    assert FrameVariant(C=[0.3, 3]).C == (0.3, 3.0)
+    run = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20, select=grid)
+    s = run.selection
+    assert s["variant"].tolist()[:3] == [v.name for v in grid]
+    assert np.isnan(s["C"].iloc[1]) and s["C"].iloc[0] == 1.0  # a per-frame C has no single value
+    assert (s.groupby("fold")["selected"].sum() == 1).all()
+    assert run.value("macro_f1") > 0.9
+    # per-frame C alone equals the independent model at the C each frame prefers; with one C it is that model
+    one = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20,
+                                select=[FrameVariant(C=(1.0, 1e-6))])
+    plain = cross_validate_frames(data, ["CO", "EC"], model=MODEL, folds="fold", n_resamples=20,
+                                  select=[FrameVariant(C=1.0)])
+    assert one.value("macro_f1") >= plain.value("macro_f1") - 1e-12
+
+
+def test_fit_frames_fits_the_selected_pipeline():
+    data = corpus()
+    models = fit_frames(data, ["CO", "EC"], model=MODEL, select=GRID, auxiliary=questions(data))
+    again = fit_frames(data, ["CO", "EC"], model=MODEL, select=GRID, auxiliary=questions(data))
+    assert set(models) == {"CO", "EC"}
+    chosen = {m.variant for m, _ in models.values()}
+    assert len(chosen) == 1 and chosen <= {v.name for v in GRID}
+    model, cut = models["CO"]
+    assert 0 <= cut <= 1 and list(model.classes_) == ["0", "1"]
+    p = model.predict_proba(data["text"].tolist())
+    assert p.shape == (len(data), 2) and np.allclose(p.sum(axis=1), 1)
+    np.testing.assert_array_equal(p, again["CO"][0].predict_proba(data["text"].tolist()))
+    assert ((p[:, 1] >= cut) == data["CO"].astype(bool)).mean() > 0.9
+    evidence = frame_evidence(models, data.head(8), top=1)
+    conflict = evidence[evidence["frame"] == "CO"]
+    assert not conflict.empty and conflict["text"].str.contains("fight|attacked").all()
+    # the stacked pipeline itself: a stacked-only grid gives a stacked model
+    stacked = fit_frames(data, ["CO", "EC"], model=MODEL, select=[FrameVariant("stacked", pool=True, blend=True)])
+    assert stacked["EC"][0].variant == "stacked+pool+blend"
+    assert stacked["EC"][0].predict_proba(["Taxes rise and the budget deficit grows."])[0, 1] > 0.5
+
+
+def test_fit_frames_errors():
+    data = corpus()
+    with pytest.raises(ValueError, match=r"auxiliary: fit_frames reads auxiliary targets only for select="):
+        fit_frames(data, ["CO"], model=MODEL, auxiliary=questions(data))
+    with pytest.raises(ValueError, match=r"select: variant\(s\) 'stacked\+auxiliary' use auxiliary targets"):
+        fit_frames(data, ["CO"], model=MODEL, select=[FrameVariant("stacked", True)])
+    with pytest.raises(TypeError, match=r"random_state: expected an integer >= 0, got None \(select= is"):
+        fit_frames(data, ["CO"], model=MODEL, select=[FrameVariant()], random_state=None)
+    with pytest.raises(ValueError, match=r"labels: frame 'CO' has a single class; it cannot be learned"):
+        fit_frames(data.assign(CO=0), ["CO"], model=MODEL, select=[FrameVariant()])

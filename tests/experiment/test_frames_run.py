@@ -169,3 +169,103 @@ labels = ["CO", "EC"]
 combine = "{combine}"
 """, encoding="utf-8")
         assert load_config(tmp_path / "exp.toml").classifiers[0].combine == combine
+
+
+def test_select_through_the_run(project):
+    root, _ = project
+    text = (root / "exp.toml").read_text(encoding="utf-8")
+    text = text.replace('evidence = 2\n', 'evidence = 1\nauxiliary = "questions"\n'
+                        'select = ["independent", "stacked+blend", "stacked+auxiliary C=3", "independent C=0.3|3"]\n')
+    text = text.replace('prevalence_by = ["outlet", "bias"]\nprevalence_cluster = "outlet"\n', "")
+    (root / "select.toml").write_text(text, encoding="utf-8")
+    config = load_config(root / "select.toml")
+    entry = config.classifiers[0]
+    assert entry.select == ("independent", "stacked+blend", "stacked+auxiliary C=3", "independent C=0.3|3")
+    assert load_config(root / "select.toml").to_dict() == config.to_dict()
+    folder = run(config, runs_dir=root / "runs-select", use_cache=False).run_dir
+    selection = pd.read_csv(folder / "tables" / "frames-selection.csv", dtype={"fold": str})
+    folds = sorted(set(selection["fold"]) - {"(all)"})
+    assert len(folds) == 4 and "(all)" in set(selection["fold"])
+    assert (selection.groupby("fold")["selected"].sum() == 1).all()
+    assert selection["variant"].tolist()[:4] == list(entry.select)
+    chosen = selection.loc[(selection["fold"] == "(all)") & selection["selected"], "variant"].iloc[0]
+    evidence = pd.read_csv(folder / "tables" / "frames-evidence.csv", dtype={"doc_id": str})
+    assert len(evidence) and set(evidence["variant"]) == {chosen}  # the evidence follows the fitted pipeline
+    report = (folder / "report.html").read_text(encoding="utf-8")
+    assert "Pipeline chosen by inner cross-validation" in report and "inner-CV macro-F1" in report
+    summary = pd.read_csv(folder / "tables" / "frames-summary.csv")
+    assert summary.loc[summary["metric"] == "macro_f1", "value"].iloc[0] > 0.5
+
+
+def test_without_select_the_selection_table_is_empty(project):
+    _, folder = project
+    selection = pd.read_csv(folder / "tables" / "frames-selection.csv")
+    assert selection.empty and "inner_macro_f1" in selection.columns
+    evidence = pd.read_csv(folder / "tables" / "frames-evidence.csv")
+    assert set(evidence["variant"]) == {"independent"}
+
+
+@pytest.mark.parametrize("keys,message", [
+    ('select = "all"\n', r"classifiers\[0\]\.select: expected \"grid\", \"\" \(no selection\) or an array of "
+                         r"variant names"),
+    ('select = []\n', r"classifiers\[0\]\.select: expected a non-empty array of variant names, got \[\]"),
+    ('select = ["stacked+chain"]\n', r"classifiers\[0\]\.select\[0\]: 'stacked\+chain' is not a variant name"),
+    ('select = ["independent+pool"]\n', r"classifiers\[0\]\.select\[0\]: 'independent\+pool' is not a variant"),
+    ('select = ["stacked C=0.3|1"]\n', r"classifiers\[0\]\.select\[0\]: 'stacked C=0.3\|1' is not a variant"),
+    ('select = ["stacked", "stacked"]\n', r"classifiers\[0\]\.select\[1\]: 'stacked' is listed twice"),
+    ('select = 3\n', r"classifiers\[0\]\.select: expected a string or an array of strings, got an integer"),
+    ('select = ["stacked+auxiliary"]\n', r"classifiers\[0\]\.select: a \+auxiliary variant needs auxiliary = "
+                                          r"\"questions\""),
+    ('select = "grid"\ncombine = "stacked"\n', r"classifiers\[0\]\.combine: select sets combine per variant"),
+    ('select = "grid"\nC = [0.3, 1.0]\n', r"classifiers\[0\]\.C: select sets C per variant"),
+])
+def test_select_key_errors(tmp_path, keys, message):
+    from framing.experiment.config import ConfigError
+
+    (tmp_path / "articles.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "exp.toml").write_text(f"""
+schema_version = 1
+name = "frames"
+[corpus]
+path = "articles.jsonl"
+[[classifiers]]
+labels = ["CO", "EC"]
+{keys}""", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path / "exp.toml")
+
+
+def test_select_applies_to_multilabel_only_and_accepts_every_grid_name(tmp_path):
+    from framing.classify.multilabel import SELECTION_GRID, FrameVariant, parse_variant, selection_variants
+    from framing.experiment.config import ConfigError
+
+    (tmp_path / "articles.jsonl").write_text("", encoding="utf-8")
+    (tmp_path / "answers.csv").write_text("doc_id,frame,coder,value\n", encoding="utf-8")
+    extra = (FrameVariant("stacked", True, 1e-3, True, True), FrameVariant(C=(0.3, 1.0, 3.0)), FrameVariant())
+    names = [v.name for v in (*SELECTION_GRID, *extra)]
+    head = 'schema_version = 1\nname = "frames"\n[corpus]\npath = "articles.jsonl"\n[[classifiers]]\n'
+    (tmp_path / "exp.toml").write_text(head + 'labels = ["CO", "EC"]\nauxiliary = "questions"\n'
+                                       'annotations = "answers.csv"\nselect = ' + json.dumps(names) + "\n",
+                                       encoding="utf-8")
+    entry = load_config(tmp_path / "exp.toml").classifiers[0]
+    assert selection_variants(entry.select, auxiliary=True) == (*SELECTION_GRID, *extra)
+    assert [parse_variant(v.name) for v in extra] == list(extra)
+    assert selection_variants("grid", auxiliary=False) == tuple(v for v in SELECTION_GRID if not v.auxiliary)
+    (tmp_path / "exp.toml").write_text(head + 'label = "CO"\nselect = "grid"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"classifiers\[0\]\.select: applies only to multi-label entries"):
+        load_config(tmp_path / "exp.toml")
+
+
+@pytest.mark.parametrize("select,error,message", [
+    ("all", ValueError, r"select: expected 'grid' or a list of variant names, got 'all'"),
+    ([], TypeError, r"select: expected 'grid' or a non-empty list of variant names"),
+    (["stacked+pool+auxiliary"], ValueError, r"select: 'stacked\+pool\+auxiliary' is not a variant name"),
+    (["stacked C="], ValueError, r"select: 'stacked C=' is not a variant name"),
+    (["stacked C=x"], ValueError, r"select: 'stacked C=x': C='x' is not a number"),
+    (["independent+blend"], ValueError, r"blend: the blend averages"),
+])
+def test_selection_variants_errors(select, error, message):
+    from framing.classify.multilabel import selection_variants
+
+    with pytest.raises(error, match=message):
+        selection_variants(select, auxiliary=False)
