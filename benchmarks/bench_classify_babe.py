@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/bench_classify_babe.py [--data PATH/final_labels_SG2.csv] [--quick]
-        [--schemes stratified outlet] [--models baseline framing framing+marked framing+marked+embed] [--Cs 1 3 10]
+        [--schemes stratified outlet] [--models baseline framing framing+marked framing+marked+embed selected]
+        [--Cs 1 3 10]
     python benchmarks/bench_classify_babe.py --tols 1e-4 3e-4 1e-3 --models framing --schemes stratified --Cs 1
 
 Loads BABE with :func:`framing.corpus.datasets.load_babe` (the one "No agreement"
@@ -25,14 +26,37 @@ the same folds:
 ``framing+marked+embed``
     the same plus all-MiniLM-L6-v2 sentence embeddings
     (:mod:`framing.classify.embed`; needs the optional ``embeddings``
-    extra, so it is run only when asked with ``--models``).
+    extra, so it is run only when asked with ``--models``);
+``selected``
+    the pipeline chosen inside each outer training fold, by an inner
+    3-fold CV on that training fold only (stratified, seeded like
+    FrameClassifier's own inner folds; grouped by outlet in the outlet
+    scheme), among :data:`GRID`: C in {0.3, 1, 3} x embedding_weight in
+    {0.5, 1, 2} x marked on/off x character 2-5-grams on/off, always
+    with the MiniLM branch (36 candidates; needs the extra).  The best
+    mean inner macro-F1 wins; ties go to the smaller C, then to marked
+    off, then to no character n-grams, then to the weight closest to 1
+    (the simpler model).  The winner is refitted as one
+    ``FrameClassifier`` on the whole training fold and scored on the
+    test fold, so the reported macro-F1 is the outer one of a choice
+    the test fold never saw.  To keep it affordable every inner fold
+    builds the richest feature union once and each candidate uses its
+    columns: dropping the ``marked`` or ``char`` branch and scaling the
+    ``embed`` branch gives exactly the matrix that candidate's own
+    :func:`framing.classify.model.make_features` would build (the
+    branches are independent), and the linear model is the one of
+    :func:`framing.classify.model.make_pipeline`.
 
 Two evaluations: 5-fold stratified CV (shuffled, seed 0) and 5-fold
 outlet-grouped CV (GroupKFold over the 11 outlets: test outlets unseen
 in training; C then chosen by grouped inner folds too).  Macro-F1 with
 95% percentile bootstrap CIs over sentences (1,000 replicates), accuracy
 and Brier score are printed, with the wall-clock time, the C chosen per
-fold and the machine's load average (the machine may be shared).
+fold (for ``selected``: the candidate per fold), the process CPU seconds
+(all threads), the peak resident memory of the row (Linux ``VmHWM``,
+reset before each row; the embeddings memo of the process is kept
+between rows, so the first row with embeddings pays for encoding) and
+the machine's load average (the machine may be shared).
 
 ``--quick`` runs a smoke test on 900 sentences (stratified sample,
 seed 0) with a single C: not a figure to report.
@@ -54,20 +78,126 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from sklearn.base import clone
+from sklearn.metrics import f1_score
+from sklearn.model_selection import GroupKFold, StratifiedKFold
 
 import framing.classify.model as module
-from framing.classify.model import FrameClassifier
-from framing.classify.evaluate import cross_validate
+from _memory import reset_peak, status_mb  # benchmarks/_memory.py, beside the script
+from framing.classify.evaluate import cross_validate, metrics_table
+from framing.classify.model import FrameClassifier, compile_cues, make_features, make_pipeline
 from framing.corpus.datasets import load_babe
 from bench_classify_scale import paired_macro_f1  # benchmarks/, beside the script
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "data" / "babe" / "final_labels_SG2.csv"
-MODELS = ("baseline", "framing", "framing+marked", "framing+marked+embed")
+MODELS = ("baseline", "framing", "framing+marked", "framing+marked+embed", "selected")
+EMBEDDINGS = "all-MiniLM-L6-v2"
+#: the candidates of ``selected``: (C, embedding_weight, marked, char_ngrams), in tie-break order
+GRID = tuple(sorted(((C, w, m, ch) for C in (0.3, 1.0, 3.0) for w in (0.5, 1.0, 2.0)
+                     for m in (False, True) for ch in (None, (2, 5))),
+                    key=lambda g: (g[0], g[2], g[3] is not None, abs(np.log2(g[1])), g[1])))
+INNER_CV = 3
 
 
 def _load() -> str:
     return "load average " + " ".join(f"{v:.2f}" for v in os.getloadavg()) + f" ({os.cpu_count()} cores)"
+
+
+def _outer_splits(babe: pd.DataFrame, y: np.ndarray, scheme: str, seed: int) -> list:
+    """The outer folds of :func:`framing.classify.evaluate.cross_validate` (same calls, same order)."""
+    texts = babe["text"].tolist()
+    if scheme == "outlet":
+        return list(GroupKFold(5).split(texts, y, babe["outlet"].astype(str).to_numpy(dtype=object)))
+    return list(StratifiedKFold(5, shuffle=True, random_state=seed).split(texts, y))
+
+
+def _branch_columns(feats) -> dict[str, slice]:
+    """Column slice of each branch of a fitted feature union."""
+    out, start = {}, 0
+    for name, trans in feats.transformer_list:
+        last = trans.steps[-1][1] if hasattr(trans, "steps") else trans
+        width = len(last.get_feature_names_out())
+        out[name] = slice(start, start + width)
+        start += width
+    return out
+
+
+def _inner_scores(frame: pd.DataFrame, y: np.ndarray, groups, seed: int, cues) -> np.ndarray:
+    """Mean inner-CV macro-F1 of every candidate of :data:`GRID` on one outer training fold."""
+    if groups is not None:
+        splits = GroupKFold(INNER_CV).split(frame, y, groups)
+    else:
+        splits = StratifiedKFold(INNER_CV, shuffle=True, random_state=seed).split(frame, y)
+    classes = sorted(set(y.tolist()))
+    scores = np.zeros(len(GRID))
+    for train, test in splits:
+        feats = make_features(marked=True, char_ngrams=(2, 5), cues=cues, embeddings=EMBEDDINGS,
+                              embedding_weight=1.0, random_state=seed)
+        A = feats.fit_transform(frame.iloc[train]).tocsr()
+        B = feats.transform(frame.iloc[test]).tocsr()
+        cols = _branch_columns(feats)
+        if cols["embed"].stop != A.shape[1]:
+            raise RuntimeError("the embed branch is expected last in make_features")
+        for marked in (False, True):
+            for char in (None, (2, 5)):
+                keep = np.concatenate([np.arange(sl.start, sl.stop) for name, sl in cols.items()
+                                       if not (name == "marked" and not marked) and not (name == "char" and char is None)])
+                A0, B0 = A[:, keep], B[:, keep]
+                n_embed = cols["embed"].stop - cols["embed"].start
+                for weight in sorted({g[1] for g in GRID}):
+                    scale = np.ones(len(keep))
+                    scale[-n_embed:] = weight
+                    Aw, Bw = (A0 @ _diag(scale)).tocsr(), (B0 @ _diag(scale)).tocsr()
+                    for j, (C, w, m, ch) in enumerate(GRID):
+                        if (w, m, ch) != (weight, marked, char):
+                            continue
+                        model = clone(make_pipeline("logreg", C=C, random_state=seed).named_steps["model"])
+                        model.fit(Aw, y[train])
+                        scores[j] += f1_score(y[test], model.predict(Bw), labels=classes, average="macro",
+                                              zero_division=0)
+    return scores / INNER_CV
+
+
+def _diag(values: np.ndarray):
+    import scipy.sparse as sp
+    return sp.diags(values, format="csr")
+
+
+def _candidate(g) -> str:
+    C, w, m, ch = g
+    return f"C={C:g} w={w:g}{' +marked' if m else ''}{' +char' if ch else ''}"
+
+
+def select_and_evaluate(babe: pd.DataFrame, scheme: str, seed: int):
+    """Outer 5-fold CV of the inner-CV-selected pipeline: (summary, chosen candidate per fold)."""
+    y = np.asarray(babe["label_bias"].tolist(), dtype=object)
+    classes = sorted(set(y.tolist()))
+    texts = babe["text"].tolist()
+    outlets = babe["outlet"].astype(str).to_numpy(dtype=object)
+    cues = compile_cues(FrameClassifier().cues)
+    frame = pd.DataFrame({"text": pd.Series(texts, dtype=object),
+                          "marked_words": [list(m) for m in babe["biased_words"]]})
+    pred = np.empty(len(y), dtype=object)
+    proba = np.zeros((len(y), len(classes)))
+    chosen = []
+    for train, test in _outer_splits(babe, y, scheme, seed):
+        scores = _inner_scores(frame.iloc[train].reset_index(drop=True), y[train],
+                               outlets[train] if scheme == "outlet" else None, seed, cues)
+        best = min(range(len(GRID)), key=lambda j: (-round(scores[j], 12), j))
+        C, w, m, ch = GRID[best]
+        chosen.append(f"{_candidate(GRID[best])} ({scores[best]:.3f})")
+        est = FrameClassifier(C=C, marked=m, char_ngrams=ch, cues=cues, embeddings=EMBEDDINGS,
+                              embedding_weight=w, random_state=seed)
+        est.fit([texts[i] for i in train], y[train],
+                marked_words=[list(babe["biased_words"].iloc[i]) for i in train] if m else None)
+        p = est.predict_proba([texts[i] for i in test])
+        cols = [classes.index(c) for c in est.classes_.tolist()]
+        proba[np.ix_(test, cols)] = p
+        pred[test] = est.classes_[p.argmax(axis=1)]
+    summary = metrics_table(y, pred, proba, classes, clusters=outlets if scheme == "outlet" else None,
+                            n_resamples=1000, confidence=0.95, random_state=seed)
+    return summary, chosen
 
 
 def main() -> None:
@@ -98,18 +228,31 @@ def main() -> None:
         "baseline": (FrameClassifier(kind="baseline", random_state=args.seed), None),
         "framing": (FrameClassifier(C=C, random_state=args.seed), None),
         "framing+marked": (FrameClassifier(C=C, marked=True, random_state=args.seed), "biased_words"),
-        "framing+marked+embed": (FrameClassifier(C=C, marked=True, embeddings="all-MiniLM-L6-v2",
+        "framing+marked+embed": (FrameClassifier(C=C, marked=True, embeddings=EMBEDDINGS,
                                                  random_state=args.seed), "biased_words"),
     }
-    print(f"{'scheme':<11} {'model':<20} {'macro-F1':>8} {'95% CI':>15} {'acc':>6} {'brier':>6} {'time':>6}  C per fold")
+    print(f"{'scheme':<11} {'model':<20} {'macro-F1':>8} {'95% CI':>15} {'acc':>6} {'brier':>6} {'wall':>6} "
+          f"{'CPU':>6} {'peak':>7}  C (selected: candidate, inner F1) per fold")
     tols = args.tols or [None]
     for scheme in args.schemes:
         for name in args.models:
+            if name == "selected":
+                reset_peak()
+                started, cpu = time.perf_counter(), time.process_time()
+                summary, per_fold = select_and_evaluate(babe, scheme, args.seed)
+                took, cpu = time.perf_counter() - started, time.process_time() - cpu
+                s = summary.set_index("metric")
+                print(f"{scheme:<11} {name:<20} {s.loc['macro_f1', 'value']:8.4f} "
+                      f"({s.loc['macro_f1', 'ci_low']:.3f}-{s.loc['macro_f1', 'ci_high']:.3f}) "
+                      f"{s.loc['accuracy', 'value']:6.3f} {s.loc['brier', 'value']:6.3f} {took:5.0f}s {cpu:5.0f}s "
+                      f"{status_mb('VmHWM'):5.0f}MB  {'; '.join(per_fold)}", flush=True)
+                continue
             model, marked = models[name]
             first = None
             for tol in tols:
                 if tol is not None:
                     module.LOGREG_TOL = tol
+                reset_peak()
                 started, cpu = time.perf_counter(), time.process_time()
                 ev = cross_validate(babe, "label_bias", model=model, groups="outlet" if scheme == "outlet" else None,
                                     n_splits=5, random_state=args.seed, marked=marked)
@@ -118,8 +261,8 @@ def main() -> None:
                 label = name if tol is None else f"{name} tol={tol:g}"
                 print(f"{scheme:<11} {label:<20} {s.loc['macro_f1', 'value']:8.4f} "
                       f"({s.loc['macro_f1', 'ci_low']:.3f}-{s.loc['macro_f1', 'ci_high']:.3f}) "
-                      f"{s.loc['accuracy', 'value']:6.3f} {s.loc['brier', 'value']:6.3f} {took:5.0f}s  "
-                      f"{', '.join(f'{c:g}' for c in ev.folds['C'])}  ({cpu:.0f} CPU-s)", flush=True)
+                      f"{s.loc['accuracy', 'value']:6.3f} {s.loc['brier', 'value']:6.3f} {took:5.0f}s {cpu:5.0f}s "
+                      f"{status_mb('VmHWM'):5.0f}MB  {', '.join(f'{c:g}' for c in ev.folds['C'])}", flush=True)
                 if tol is None:
                     continue
                 p = ev.predictions.set_index("doc_id")
