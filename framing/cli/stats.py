@@ -178,6 +178,16 @@ def _engine(args: argparse.Namespace, *, n_workers: int = 1):
         raise ImportError(f"--engine {args.engine}: {err}") from err
 
 
+def _engine_options(p: argparse.ArgumentParser, work: str, workers: str) -> None:
+    """``--engine`` and ``--scheduler`` (read back by :func:`_engine`)."""
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
+                   help=f"where chunks of the corpus are {work}: here (local, default) or as Dask tasks (dask; needs "
+                        "framing-toolkit[dask]); the tables are the same")
+    p.add_argument("--scheduler", metavar="ADDRESS", default=DEFAULTS["scheduler"],
+                   help=f"Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster"
+                        f"{workers})")
+
+
 def _frame_chunks(frame: pd.DataFrame, columns: list[str]):
     """``frame[columns]`` in chunks of the runner's text-store size, in order."""
     from ..experiment.textstore import CHUNK_ROWS
@@ -433,12 +443,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--alpha", type=float, default=0.05, help="level for the * marks (default: 0.05)")
     p.add_argument("--show", type=int, default=_SHOW, help=f"rows to print at most (default: {_SHOW})")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes for scoring (default: 1)")
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
-                   help="where chunks of the corpus are scored: here (local, default) or as Dask tasks (dask; needs "
-                        "framing-toolkit[dask]); the tables are the same")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=DEFAULTS["scheduler"],
-                   help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster"
-                        " of --n-jobs workers)")
+    _engine_options(p, "scored", " of --n-jobs workers")
     p.add_argument("--output", "-o", help="write the full comparison table (.csv, .tsv or .parquet)")
     p.add_argument("--summary-output", help="write per-group rates with CIs")
     p.add_argument("--omnibus-output", help="write the k-group omnibus tests")
@@ -489,11 +494,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help=f"permutations for --test permutation (default: {DEFAULTS['keyness_n_resamples']})")
     p.add_argument("--seed", type=int, default=DEFAULTS["seed"],
                    help=f"root random seed, as a config's seed (default: {DEFAULTS['seed']})")
-    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
-                   help="where chunks of the corpus are counted: here (local, default) or as Dask tasks (dask; needs "
-                        "framing-toolkit[dask]); the tables are the same")
-    p.add_argument("--scheduler", metavar="ADDRESS", default=DEFAULTS["scheduler"],
-                   help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster"
-                        ")")
+    _engine_options(p, "counted", "")
     p.add_argument("--output", "-o", help="write the full table (.csv, .tsv or .parquet)")
     p.set_defaults(func=_cmd_keyness)
