@@ -159,6 +159,18 @@ def make_allsides(folder: Path, n: int) -> Path:
     return path
 
 
+def _cold_and_cached(config: Path, folder: Path, n: int) -> None:
+    """``framing run config`` twice, cold then with every stage cached (the
+    run folder is removed in between, not the stage cache); one row each."""
+    import shutil
+
+    for label in ("cold", "cached"):
+        shutil.rmtree(folder / "runs", ignore_errors=True)
+        r = run(["run", str(config), "--runs-dir", str(folder / "runs"), "--quiet"])
+        print(f"{n:>8} {label:<11} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
+              f"{r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+
+
 def bench_allsides(scratch: Path, sizes: list[int]) -> None:
     """``framing run`` of ``experiments/allsides.toml`` (a copy pointing at
     :func:`make_allsides`'s corpus, with its own stage cache): cold, then
@@ -175,11 +187,7 @@ def bench_allsides(scratch: Path, sizes: list[int]) -> None:
         config = folder / "allsides.toml"
         config.write_text(text.replace("${FRAMING_ABP}", corpus.as_posix()).replace(
             "[runtime]\n", f"[runtime]\ncache_dir = \"{(folder / 'cache').as_posix()}\"\n"), encoding="utf-8")
-        for label in ("cold", "cached"):
-            shutil.rmtree(folder / "runs", ignore_errors=True)
-            r = run(["run", str(config), "--runs-dir", str(folder / "runs"), "--quiet"])
-            print(f"{n:>8} {label:<11} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
-                  f"{r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+        _cold_and_cached(config, folder, n)
 
 
 def bench_run(scratch: Path, sizes: list[int], n_jobs: int) -> None:
@@ -197,11 +205,7 @@ def bench_run(scratch: Path, sizes: list[int], n_jobs: int) -> None:
         config = folder / "bench.toml"
         config.write_text(RUN_CONFIG.format(corpus=corpus.as_posix(), n_jobs=n_jobs,
                                             cache=(folder / "cache").as_posix()), encoding="utf-8")
-        for label in ("cold", "cached"):
-            shutil.rmtree(folder / "runs", ignore_errors=True)  # the run folder, not the stage cache
-            r = run(["run", str(config), "--runs-dir", str(folder / "runs"), "--quiet"])
-            print(f"{n:>8} {label:<11} {r['wall']:>7.1f} {r['cpu_main']:>8.1f} {r['cpu_workers']:>8.1f} "
-                  f"{r['rss_main']:>8.0f} {r['rss_workers']:>8.0f}", flush=True)
+        _cold_and_cached(config, folder, n)
 
 
 def main() -> None:
