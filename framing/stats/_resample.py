@@ -100,7 +100,7 @@ from ..check import check_choice, check_confidence, check_int, check_random_stat
 
 __all__ = [
     "BATCH_ELEMENTS", "CI_METHODS", "INDEX_DRAWS_ABOVE", "SUBSET_DRAWS_ABOVE", "acceleration", "bca_ci", "bootstrap_weights",
-    "check_ci_method", "check_resampling", "noncentral_t_ci", "prefix_sums", "random_orders", "random_subsets",
+    "check_ci_method", "check_resampling", "noncentral_t_ci", "prefix_sums", "random_orders",
     "percentile_ci", "relabeling_tables", "studentized_ci", "symmetric_studentized_ci", "t_ci", "tail_count",
 ]
 
@@ -131,16 +131,6 @@ def bootstrap_weights(rng: np.random.Generator, n: int, size: int) -> np.ndarray
     idx = rng.integers(0, n, size=(size, n))
     idx += (np.arange(size, dtype=idx.dtype) * n)[:, None]
     return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(float)
-
-
-def random_subsets(rng: np.random.Generator, n: int, m: int, size: int) -> sp.csr_matrix:
-    """``size`` uniform random subsets of ``m`` of ``n`` units (without
-    replacement, ``rng.choice``), as a 0/1 CSR matrix (size × n) whose product
-    with a units × columns matrix gives the subsets' sums."""
-    if m == 0:
-        return sp.csr_matrix((size, n))
-    idx = np.concatenate([rng.choice(n, m, replace=False, shuffle=False) for _ in range(size)])
-    return sp.csr_matrix((np.ones(size * m), idx, np.arange(0, size * m + 1, m)), shape=(size, n))
 
 
 def random_orders(rng: np.random.Generator, n: int, size: int) -> np.ndarray:

@@ -19,7 +19,14 @@ Tests (``methods``)
     relabelings is at most ``n_resamples`` (few clusters), all of them are
     enumerated and the p-value is exact; otherwise
     :math:`p = (1 + \\#\\{|T^*| \\ge |T|\\}) / (1 + B)` (Phipson & Smyth
-    2010), which is never 0.
+    2010), which is never 0.  For a pair of more than 2,000 units
+    (``SUBSET_DRAWS_ABOVE``, no strata) a relabeling is drawn as how many
+    of each group's units change label (hypergeometric, the pair's stream)
+    and which ones (a random order of each group's units per replicate,
+    the group's stream ``rng(random_state, "permutation_group", group)``,
+    shared by the group's pairs): the same permutation distribution, at
+    the cost of one ordering of every group per replicate
+    (:func:`permutation_tests`).
 ``"welch"``
     Welch's t test on the units' rates (:func:`scipy.stats.ttest_ind`
     with ``equal_var=False``).
@@ -767,6 +774,11 @@ def omnibus(
     permutation test alone with ``strata``.  Other options and their
     defaults are those of :func:`compare` (``random_state`` 0; the
     permutation stream is ``rng(random_state, "omnibus", *groups)``).
+    With more than 2,000 units and no strata a relabeling is drawn as the
+    table of how many of each group's units get each label (multivariate
+    hypergeometric) and a random order of each group's units (child
+    streams of that stream) cut into runs of those sizes: the same
+    permutation distribution as a shuffle of every label, without the sort.
 
     Returns
     -------
