@@ -193,6 +193,12 @@ def permutation_test(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Permutation test of the (stratum-weighted) difference in means.
 
+    Without strata and with more than ``SUBSET_DRAWS_ABOVE`` units, the
+    relabelings are drawn as in :func:`permutation_tests`: the
+    hypergeometric counts from ``rng``, the two groups' random orders from
+    ``rng.spawn(2)`` (so ``rng`` must come from a seed sequence, as
+    :func:`numpy.random.default_rng` makes them).
+
     Returns
     -------
     statistic, p_value : ndarray, shape (categories,)
