@@ -28,6 +28,10 @@ is shared between them.
 
     nice -n 10 python benchmarks/bench_compare_scale.py --sizes 10000 100000 \\
         --trees /tmp/base-main .
+
+``--profile N`` also prints each function's N most expensive callees
+(``cProfile``, by own time; the timings then include the profiler's
+overhead).
 """
 
 from __future__ import annotations
@@ -86,8 +90,11 @@ def simulate(n_docs: int, n_outlets: int, seed: int = 13):
     return scores, frame
 
 
-def child(size: int, design: str, outlets: int, n_resamples: int | None) -> dict:
+def child(size: int, design: str, outlets: int, n_resamples: int | None, profile: int = 0) -> dict:
     """Time the statistics of one comparison in this process."""
+    import cProfile
+    import io
+    import pstats
     import time
     import warnings
 
@@ -124,10 +131,19 @@ def child(size: int, design: str, outlets: int, n_resamples: int | None) -> dict
     out = {}
     for name, call in calls.items():
         reset_peak()
+        profiler = cProfile.Profile() if profile else None
         cpu, wall = time.process_time(), time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if profiler is not None:
+                profiler.enable()
             table = call()
+            if profiler is not None:
+                profiler.disable()
+        if profiler is not None:
+            text = io.StringIO()
+            pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(profile)
+            print(f"PROFILE {name}\n" + text.getvalue().split("\n\n", 2)[-1].rstrip())
         out[name] = {"cpu": time.process_time() - cpu, "wall": time.perf_counter() - wall,
                      "peak_mb": status_mb("VmHWM"), "rows": len(table),
                      "digest": float(table.select_dtypes("number").fillna(0).abs().to_numpy().sum())}
@@ -142,11 +158,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--outlets-by-outlet", type=int, default=12)
     parser.add_argument("--outlets-cluster", type=int, default=60)
     parser.add_argument("--n-resamples", type=int, default=None, help="default: DEFAULTS['n_resamples']")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="print each function's N most expensive callees (cProfile)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         size, design, outlets = int(args.child[0]), args.child[1], int(args.child[2])
-        print("RESULT " + json.dumps(child(size, design, outlets, args.n_resamples)))
+        print("RESULT " + json.dumps(child(size, design, outlets, args.n_resamples, args.profile)))
         return
     print(f"{'size':>7} {'design':8} {'tree':28} {'function':10} {'CPU-s':>8} {'wall-s':>8} {'peak MB':>8} "
           f"{'rows':>6} digest")
@@ -157,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
                 cmd = [sys.executable, str(Path(__file__).resolve()), "--child", str(size), design, str(outlets)]
                 if args.n_resamples:
                     cmd += ["--n-resamples", str(args.n_resamples)]
+                if args.profile:
+                    cmd += ["--profile", str(args.profile)]
                 env = {"PYTHONPATH": str(Path(tree).resolve()), "PATH": "/usr/bin:/bin", "PYTHONHASHSEED": "0",
                        "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
                 res = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -164,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
                 if res.returncode or not line:
                     print(f"{size:>7} {design:8} {tree[-28:]:28} failed: {res.stderr.strip().splitlines()[-1:]}")
                     continue
+                if args.profile:
+                    print(f"--- {size} {design} {tree}")
+                    print("\n".join(ln for ln in res.stdout.splitlines() if not ln.startswith("RESULT ")))
                 for name, r in json.loads(line[0][7:]).items():
                     print(f"{size:>7} {design:8} {tree[-28:]:28} {name:10} {r['cpu']:8.2f} {r['wall']:8.2f} "
                           f"{r['peak_mb']:8.0f} {r['rows']:6d} {r['digest']:.10g}", flush=True)

@@ -100,7 +100,8 @@ from ..check import check_choice, check_confidence, check_int, check_random_stat
 
 __all__ = [
     "BATCH_ELEMENTS", "CI_METHODS", "INDEX_DRAWS_ABOVE", "SUBSET_DRAWS_ABOVE", "acceleration", "bca_ci", "bootstrap_weights",
-    "check_ci_method", "check_resampling", "noncentral_t_ci", "random_subsets", "percentile_ci", "studentized_ci", "symmetric_studentized_ci", "t_ci", "tail_count",
+    "check_ci_method", "check_resampling", "noncentral_t_ci", "prefix_sums", "random_orders",
+    "percentile_ci", "relabeling_tables", "studentized_ci", "symmetric_studentized_ci", "t_ci", "tail_count",
 ]
 
 #: Interval methods of the bootstrap-CI functions: ``"auto"`` picks, per
@@ -114,9 +115,12 @@ BATCH_ELEMENTS = 2_000_000
 #: (:func:`bootstrap_weights`), not multinomial draws: the same bootstrap, 5-10x faster to draw.  At or
 #: below it the earlier draws are kept, so small comparisons give the same numbers as before.
 INDEX_DRAWS_ABOVE = 200
-#: Above this many units (a pair's), a permutation relabeling is a random subset of the smaller
-#: group's size (:func:`random_subsets`), not a shuffle of every label: the same permutation
-#: distribution, drawn in time proportional to the smaller group.  At or below it, as before.
+#: Above this many units (a pair's, or all units of an unstratified omnibus test), a permutation
+#: relabeling is drawn in two steps (:func:`relabeling_tables`, :func:`random_orders`,
+#: :func:`prefix_sums`): how many units of each group get each label (hypergeometric), then which
+#: ones (each group's units in a random order, shared by every pair of the group).  The same
+#: permutation distribution, drawn in time proportional to the units instead of pairs × units.
+#: At or below it, the earlier draws (a shuffle of every label), so small tests keep their numbers.
 SUBSET_DRAWS_ABOVE = 2000
 
 
@@ -129,14 +133,58 @@ def bootstrap_weights(rng: np.random.Generator, n: int, size: int) -> np.ndarray
     return np.bincount(idx.ravel(), minlength=size * n).reshape(size, n).astype(float)
 
 
-def random_subsets(rng: np.random.Generator, n: int, m: int, size: int) -> sp.csr_matrix:
-    """``size`` uniform random subsets of ``m`` of ``n`` units (without
-    replacement, ``rng.choice``), as a 0/1 CSR matrix (size × n) whose product
-    with a units × columns matrix gives the subsets' sums."""
-    if m == 0:
-        return sp.csr_matrix((size, n))
-    idx = np.concatenate([rng.choice(n, m, replace=False, shuffle=False) for _ in range(size)])
-    return sp.csr_matrix((np.ones(size * m), idx, np.arange(0, size * m + 1, m)), shape=(size, n))
+def random_orders(rng: np.random.Generator, n: int, size: int) -> np.ndarray:
+    """``size`` uniform random orderings of ``range(n)`` (rows; a Fisher-Yates
+    shuffle per row, ``rng.permuted``).  Row r does not depend on ``size``:
+    drawing 2 × 50 rows gives the same rows as 1 × 100."""
+    return rng.permuted(np.tile(np.arange(n, dtype=np.int64), (size, 1)), axis=1)
+
+
+def prefix_sums(orders: np.ndarray, cuts: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Sums of ``x`` rows over prefixes of random orderings.
+
+    ``orders`` (size × n, rows from :func:`random_orders`), ``cuts`` (size ×
+    q integers in 0..n), ``x`` (n × columns): ``out[r, j]`` is the column sum
+    of ``x[orders[r, :cuts[r, j]]]``; shape (size, q, columns).  One sparse
+    product over the segments between each row's sorted cuts (up to its
+    largest cut), then a cumulative sum over the segments."""
+    size, q = cuts.shape
+    n = orders.shape[1]
+    rank = np.argsort(cuts, axis=1, kind="stable")
+    ends = np.take_along_axis(cuts, rank, axis=1).astype(np.int64)
+    lengths = ends[:, -1]
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    indices = orders[np.arange(n)[None, :] < lengths[:, None]]
+    indptr = np.concatenate([[0], (starts[:, None] + ends).ravel()])
+    segments = sp.csr_matrix((np.ones(len(indices)), indices, indptr), shape=(size * q, n)) @ x
+    cumulative = np.cumsum(np.asarray(segments).reshape(size, q, -1), axis=1)
+    out = np.empty_like(cumulative)
+    np.put_along_axis(out, rank[:, :, None], cumulative, axis=1)
+    return out
+
+
+def relabeling_tables(rng: np.random.Generator, sizes: np.ndarray, size: int) -> np.ndarray:
+    """``size`` random k × k tables ``t[g, h]``: how many of group g's units
+    get label h when the labels (``sizes[h]`` of label h) are shuffled over
+    all units, i.e. the multivariate hypergeometric counts of a uniform
+    relabeling, drawn label by label as a chain of univariate
+    hypergeometric draws (``rng.hypergeometric``); shape (size, k, k), rows
+    summing to ``sizes`` and columns to ``sizes``."""
+    sizes = np.asarray(sizes, dtype=np.int64)
+    k = len(sizes)
+    tables = np.zeros((size, k, k), dtype=np.int64)
+    left = np.tile(sizes, (size, 1))  # units of each group not labelled yet
+    for h in range(k - 1):
+        need = np.full(size, sizes[h], dtype=np.int64)
+        rest = left.sum(axis=1)
+        for g in range(k - 1):
+            rest = rest - left[:, g]
+            tables[:, g, h] = rng.hypergeometric(left[:, g], rest, need)
+            need = need - tables[:, g, h]
+        tables[:, k - 1, h] = need
+        left -= tables[:, :, h]
+    tables[:, :, k - 1] = left
+    return tables
 
 
 def check_resampling(n_resamples: object, confidence: object, random_state: object) -> tuple[int, float, int | None]:

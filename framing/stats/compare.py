@@ -19,7 +19,14 @@ Tests (``methods``)
     relabelings is at most ``n_resamples`` (few clusters), all of them are
     enumerated and the p-value is exact; otherwise
     :math:`p = (1 + \\#\\{|T^*| \\ge |T|\\}) / (1 + B)` (Phipson & Smyth
-    2010), which is never 0.
+    2010), which is never 0.  For a pair of more than 2,000 units
+    (``SUBSET_DRAWS_ABOVE``, no strata) a relabeling is drawn as how many
+    of each group's units change label (hypergeometric, the pair's stream)
+    and which ones (a random order of each group's units per replicate,
+    the group's stream ``rng(random_state, "permutation_group", group)``,
+    shared by the group's pairs): the same permutation distribution, at
+    the cost of one ordering of every group per replicate
+    (:func:`permutation_tests`).
 ``"welch"``
     Welch's t test on the units' rates (:func:`scipy.stats.ttest_ind`
     with ``equal_var=False``).
@@ -92,7 +99,15 @@ from ..vocab import (
     design_of,
 )
 from ._data import RateTable, check_common, group_pairs, rate_table
-from ._resample import BATCH_ELEMENTS, SUBSET_DRAWS_ABOVE, check_resampling, random_subsets, tail_count
+from ._resample import (
+    BATCH_ELEMENTS,
+    SUBSET_DRAWS_ABOVE,
+    check_resampling,
+    prefix_sums,
+    random_orders,
+    relabeling_tables,
+    tail_count,
+)
 from ._warnings import StatsWarning, warn_once
 from ._resample import check_ci_method
 from .effects import (
@@ -116,6 +131,7 @@ __all__ = [
     "compare",
     "omnibus",
     "permutation_test",
+    "permutation_tests",
 ]
 
 COMPARE_COLUMNS: tuple[str, ...] = (
@@ -177,6 +193,12 @@ def permutation_test(
 ) -> tuple[np.ndarray, np.ndarray, int]:
     """Permutation test of the (stratum-weighted) difference in means.
 
+    Without strata and with more than ``SUBSET_DRAWS_ABOVE`` units, the
+    relabelings are drawn as in :func:`permutation_tests`: the
+    hypergeometric counts from ``rng``, the two groups' random orders from
+    ``rng.spawn(2)`` (so ``rng`` must come from a seed sequence, as
+    :func:`numpy.random.default_rng` makes them).
+
     Returns
     -------
     statistic, p_value : ndarray, shape (categories,)
@@ -211,24 +233,20 @@ def permutation_test(
         return sums / na - (total - sums) / nb
 
     n = na + nb
-    if math.comb(n, na) <= n_resamples:
+    if enumerable(na, nb, n_resamples):
         combos = np.array(list(itertools.combinations(range(n), na)))
         masks = np.zeros((len(combos), n))
         np.put_along_axis(masks, combos, 1.0, axis=1)
         count = tail_count(stat(masks), observed, alternative, scale)
         return observed, count / len(combos), len(combos)
-    count = np.zeros(x.shape[1])
     if n > SUBSET_DRAWS_ABOVE:
-        # a relabeling is a random subset of the smaller group's size; its sums give group a's
-        m = min(na, nb)
-        batch = max(1, BATCH_ELEMENTS // max(m, 1))
-        for start in range(0, n_resamples, batch):
-            b = min(batch, n_resamples - start)
-            sums = np.asarray(random_subsets(rng, n, m, b) @ x)
-            if m < na:
-                sums = total - sums
-            count += tail_count(sums / na - (total - sums) / nb, observed, alternative, scale)
-        return observed, (1 + count) / (1 + n_resamples), n_resamples
+        # the pair's own draws from rng, each group's orders from a child stream of it
+        orders_a, orders_b = rng.spawn(2)
+        ((observed, p),) = permutation_tests({"a": pair.xa, "b": pair.xb}, [("a", "b")], n_resamples=n_resamples,
+                                             pair_rngs=[rng], group_rngs={"a": orders_a, "b": orders_b},
+                                             alternative=alternative)
+        return observed, p, n_resamples
+    count = np.zeros(x.shape[1])
     base = np.concatenate([np.ones(na), np.zeros(nb)])
     batch = max(1, BATCH_ELEMENTS // max(n, 1))
     for start in range(0, n_resamples, batch):
@@ -236,6 +254,84 @@ def permutation_test(
         masks = rng.permuted(np.tile(base, (b, 1)), axis=1)
         count += tail_count(stat(masks), observed, alternative, scale)
     return observed, (1 + count) / (1 + n_resamples), n_resamples
+
+
+def enumerable(na: int, nb: int, n_resamples: int) -> bool:
+    """Whether the ``C(na + nb, na)`` relabelings are at most
+    ``n_resamples`` (then :func:`permutation_test` enumerates them).
+    ``C(n, k) >= n`` for ``1 <= k < n``, so more than ``n_resamples``
+    units settle it without the (large) binomial coefficient."""
+    n = na + nb
+    if 0 < na < n and n > n_resamples:
+        return False
+    return math.comb(n, na) <= n_resamples
+
+
+def permutation_tests(
+    groups: dict[str, np.ndarray],
+    pairs: Sequence[tuple[str, str]],
+    *,
+    n_resamples: int,
+    pair_rngs: Sequence[np.random.Generator],
+    group_rngs: dict[str, np.random.Generator],
+    alternative: str = "two-sided",
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Monte Carlo permutation tests of the difference in means of several
+    pairs of groups, sharing each group's draws between its pairs.
+
+    ``groups`` maps a group to its units × categories observations.  A
+    relabeling of pair (a, b), with :math:`m` the smaller group's size and
+    :math:`n` the pair's, is drawn in two steps: :math:`c`, the number of
+    the smaller group's units that keep its label, from the
+    hypergeometric distribution (:math:`m` draws from :math:`n` units of
+    which :math:`m` are its own; the pair's stream ``pair_rngs[i]``, all
+    replicates at once); then which units: the first :math:`c` of the
+    smaller group and the first :math:`m - c` of the other in that
+    replicate's random ordering of each group (:func:`random_orders`, the
+    group's stream ``group_rngs[g]``).  Given :math:`c` these are uniform
+    subsets of each group, independent of each other, so the relabeling is
+    uniform over all :math:`\\binom{n}{m}`: each pair's null distribution is
+    the permutation distribution, with the cost of one ordering of every
+    group per replicate instead of one subset per pair.  The pairs of one
+    group share its orderings, so their Monte Carlo errors are dependent;
+    each p-value is exact in distribution,
+    :math:`(1 + \\#\\{T^* \\text{ as extreme as } T\\})/(1 + B)`.
+
+    Returns
+    -------
+    list of (statistic, p_value)
+        Per pair, arrays over categories (the mean difference a − b).
+    """
+    pairs = list(pairs)
+    used = sorted({g for pair in pairs for g in pair}, key=[g for pair in pairs for g in pair].index)
+    columns: dict[str, list[np.ndarray]] = {g: [] for g in used}
+    plan = []
+    for (a, b), stream in zip(pairs, pair_rngs):
+        xa, xb = groups[a], groups[b]
+        na, nb = len(xa), len(xb)
+        small, large = (a, b) if na <= nb else (b, a)
+        m = min(na, nb)
+        kept = stream.hypergeometric(m, na + nb - m, m, size=n_resamples)
+        x = np.vstack([xa, xb])
+        total = x.sum(axis=0)
+        scale = np.abs(x).mean(axis=0)
+        columns[small].append(kept)
+        columns[large].append(m - kept)
+        plan.append((small == a, len(columns[small]) - 1, len(columns[large]) - 1, small, large, na, nb,
+                     total, xa.mean(axis=0) - xb.mean(axis=0), scale))
+    counts = [np.zeros(groups[a].shape[1]) for a, _ in pairs]
+    batch = max(1, BATCH_ELEMENTS // max(len(groups[g]) for g in used)) if used else 1
+    for start in range(0, n_resamples, batch):
+        stop = min(start + batch, n_resamples)
+        prefix = {}
+        for g in used:
+            cuts = np.column_stack([c[start:stop] for c in columns[g]])
+            prefix[g] = prefix_sums(random_orders(group_rngs[g], len(groups[g]), stop - start), cuts, groups[g])
+        for i, (small_is_a, js, jl, small, large, na, nb, total, observed, scale) in enumerate(plan):
+            sums = prefix[small][:, js] + prefix[large][:, jl]  # the smaller group's label
+            sums_a = sums if small_is_a else total - sums
+            counts[i] += tail_count(sums_a / na - (total - sums_a) / nb, observed, alternative, scale)
+    return [(row[8], (1 + count) / (1 + n_resamples)) for row, count in zip(plan, counts)]
 
 
 def _welch_parts(xa: np.ndarray, xb: np.ndarray) -> np.ndarray:
@@ -475,7 +571,10 @@ def compare(
     rows: list[dict[str, Any]] = []
     flat_rows: list[str] = []
     draws: GroupDraws = {}
-    for a, b in group_pairs(table.group_names, pairs=pairs, reference=reference):
+    pair_names = list(group_pairs(table.group_names, pairs=pairs, reference=reference))
+    shared = (_large_permutation_tests(table, pair_names, n_resamples=n_resamples, random_state=random_state,
+                                       alternative=alternative) if "permutation" in names else {})
+    for a, b in pair_names:
         pair = pair_data(table, a, b, unmatched=unmatched)
         base = effect_rows(
             pair,
@@ -494,7 +593,9 @@ def compare(
         for method in names:
             stream = seeds.rng(random_state, "test", method, a, b)
             used = None
-            if method == "permutation":
+            if method == "permutation" and (a, b) in shared:
+                (stat, p), used = shared[a, b], n_resamples
+            elif method == "permutation":
                 stat, p, used = permutation_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
             elif method == "bootstrap":
                 stat, p = bootstrap_test(pair, n_resamples=n_resamples, rng=stream, alternative=alternative)
@@ -523,6 +624,32 @@ def compare(
         )
     frame = adjust_per_method(pd.DataFrame(rows, columns=list(COMPARE_COLUMNS)), correction)
     return sort_rows(frame, table.categories, "method", METHODS)
+
+
+def _large_permutation_tests(table: RateTable, pair_names: list[tuple[str, str]], *, n_resamples: int,
+                             random_state: int | None, alternative: str) -> dict[tuple[str, str], tuple]:
+    """The permutation tests of the pairs of more than ``SUBSET_DRAWS_ABOVE``
+    units (no strata), all at once (:func:`permutation_tests`): the pair's
+    stream ``rng(random_state, "test", "permutation", a, b)``, each group's
+    orderings from ``rng(random_state, "permutation_group", group)``, so a
+    pair's p-values do not depend on which other pairs are compared."""
+    if table.strata is not None:
+        return {}
+    units: dict[str, np.ndarray] = {}
+    for g in dict.fromkeys(g for pair in pair_names for g in pair):
+        mask = table.groups == g
+        units[g] = table.rates[mask] if table.cluster is None else cluster_means(table, mask)[0]
+    large = [(a, b) for a, b in pair_names
+             if len(units[a]) + len(units[b]) > SUBSET_DRAWS_ABOVE
+             and not enumerable(len(units[a]), len(units[b]), n_resamples)]
+    if not large:
+        return {}
+    results = permutation_tests(
+        {g: units[g] for pair in large for g in pair}, large, n_resamples=n_resamples,
+        pair_rngs=[seeds.rng(random_state, "test", "permutation", a, b) for a, b in large],
+        group_rngs={g: seeds.rng(random_state, "permutation_group", g) for pair in large for g in pair},
+        alternative=alternative)
+    return dict(zip(large, results))
 
 
 def adjust_per_method(frame: pd.DataFrame, correction: str) -> pd.DataFrame:
@@ -585,6 +712,40 @@ def _permuted_between_ss(perms: np.ndarray, labels: np.ndarray, x: np.ndarray, e
     return (dev**2 / sizes[None, :, None]).sum(axis=1)
 
 
+def _large_omnibus_count(x: np.ndarray, labels: np.ndarray, expected: np.ndarray, sizes: np.ndarray,
+                         observed: np.ndarray, *, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Null counts of the unstratified omnibus statistic for more than
+    ``SUBSET_DRAWS_ABOVE`` units: each relabeling drawn in two steps, the
+    table of how many of group g's units get label h
+    (:func:`relabeling_tables`, from ``rng``), then which ones: group g's
+    units in a random order (:func:`random_orders`, from child stream g of
+    ``rng``) cut into consecutive runs of those sizes.  A uniform
+    relabeling, as a shuffle of all labels; the sums of the largest label
+    are the total less the others' (:func:`prefix_sums` sums only the
+    other runs)."""
+    k = len(sizes)
+    tables = relabeling_tables(rng, sizes.astype(np.int64), n_resamples)
+    children = rng.spawn(k)
+    units = [x[labels == g] for g in range(k)]
+    big = int(np.argmax(sizes))
+    keep = [h for h in range(k) if h != big]
+    total = x.sum(axis=0)
+    count = np.zeros(x.shape[1])
+    batch = max(1, BATCH_ELEMENTS // max(len(u) for u in units))
+    for start in range(0, n_resamples, batch):
+        table = tables[start : start + batch]
+        b = len(table)
+        sums = np.zeros((b, k, x.shape[1]))
+        for g in range(k):
+            ends = prefix_sums(random_orders(children[g], len(units[g]), b), np.cumsum(table[:, g, keep], axis=1),
+                               units[g])
+            sums[:, keep] += np.diff(ends, axis=1, prepend=0.0)
+        sums[:, big] = total - sums[:, keep].sum(axis=1)
+        null = ((sums - expected[None]) ** 2 / sizes[None, :, None]).sum(axis=1)
+        count += tail_count(null, observed, "greater")
+    return count
+
+
 @warn_once
 def omnibus(
     scores: pd.DataFrame,
@@ -619,6 +780,11 @@ def omnibus(
     permutation test alone with ``strata``.  Other options and their
     defaults are those of :func:`compare` (``random_state`` 0; the
     permutation stream is ``rng(random_state, "omnibus", *groups)``).
+    With more than 2,000 units and no strata a relabeling is drawn as the
+    table of how many of each group's units get each label (multivariate
+    hypergeometric) and a random order of each group's units (child
+    streams of that stream) cut into runs of those sizes: the same
+    permutation distribution as a shuffle of every label, without the sort.
 
     Returns
     -------
@@ -684,16 +850,20 @@ def omnibus(
             expected = np.zeros((k, x.shape[1]))
             np.add.at(expected, labels, mean_s[s_codes])
             observed = _between_ss(labels[None, :], x, expected, sizes)[0]
-            order = np.argsort(s_codes, kind="stable")
-            xs, ls, ss = x[order], labels[order], s_codes[order]
-            count = np.zeros(x.shape[1])
-            members = np.argsort(ls, kind="stable")
-            batch = max(1, BATCH_ELEMENTS // max(n, 1))
-            for start in range(0, n_resamples, batch):
-                b = min(batch, n_resamples - start)
-                keys = ss[None, :] + stream.random((b, n))
-                null = _permuted_between_ss(np.argsort(keys, axis=1), ls, xs, expected, sizes, members)
-                count += tail_count(null, observed, "greater")
+            if strata_codes is None and n > SUBSET_DRAWS_ABOVE:
+                count = _large_omnibus_count(x, labels, expected, sizes, observed, n_resamples=n_resamples,
+                                             rng=stream)
+            else:
+                order = np.argsort(s_codes, kind="stable")
+                xs, ls, ss = x[order], labels[order], s_codes[order]
+                count = np.zeros(x.shape[1])
+                members = np.argsort(ls, kind="stable")
+                batch = max(1, BATCH_ELEMENTS // max(n, 1))
+                for start in range(0, n_resamples, batch):
+                    b = min(batch, n_resamples - start)
+                    keys = ss[None, :] + stream.random((b, n))
+                    null = _permuted_between_ss(np.argsort(keys, axis=1), ls, xs, expected, sizes, members)
+                    count += tail_count(null, observed, "greater")
             ps = list((1 + count) / (1 + n_resamples))
             constant = np.all(x == x[:1], axis=0)
             ps = [np.nan if c else p for c, p in zip(constant, ps)]

@@ -1,16 +1,32 @@
 """The resampling kernels for large samples (more than ``INDEX_DRAWS_ABOVE`` /
 ``SUBSET_DRAWS_ABOVE`` units):
-index draws instead of multinomial weights, random subsets instead of full
-shuffles, and the sparse group sums of the omnibus permutation test."""
+index draws instead of multinomial weights, relabelings drawn as
+hypergeometric counts plus one random order per group (shared by the pairs
+of a group), and the sparse group sums of the omnibus permutation test."""
 
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.stats
 
 from framing import seeds
-from framing.stats import compare, effects, simulate_scores, summarize
-from framing.stats._resample import INDEX_DRAWS_ABOVE, SUBSET_DRAWS_ABOVE, bootstrap_weights, random_subsets
-from framing.stats.compare import _between_ss, _permuted_between_ss, permutation_test
+from framing.stats import compare, effects, omnibus, simulate_scores, summarize
+from framing.stats._resample import (
+    INDEX_DRAWS_ABOVE,
+    SUBSET_DRAWS_ABOVE,
+    bootstrap_weights,
+    prefix_sums,
+    random_orders,
+    relabeling_tables,
+)
+from framing.stats.compare import (
+    _between_ss,
+    _large_omnibus_count,
+    _permuted_between_ss,
+    enumerable,
+    permutation_test,
+    permutation_tests,
+)
 from framing.stats.effects import PairData
 
 
@@ -28,14 +44,110 @@ def test_bootstrap_weights_are_multinomial_counts():
     assert w.var() == pytest.approx(49 / 50, abs=0.03)
 
 
-def test_random_subsets_are_subsets_of_the_right_size():
-    sub = random_subsets(np.random.default_rng(1), 30, 7, 500).toarray()
-    assert sub.shape == (500, 30)
-    assert set(np.unique(sub)) == {0.0, 1.0}
-    assert np.all(sub.sum(axis=1) == 7)
-    # every unit is drawn with probability 7/30
-    assert sub.mean(axis=0) == pytest.approx(np.full(30, 7 / 30), abs=0.07)
-    assert random_subsets(np.random.default_rng(1), 5, 0, 3).toarray().sum() == 0
+def test_random_orders_are_uniform_and_do_not_depend_on_the_batch():
+    orders = random_orders(np.random.default_rng(1), 4, 24_000)
+    assert orders.shape == (24_000, 4)
+    assert np.all(np.sort(orders, axis=1) == np.arange(4))
+    # each of the 24 orderings about 1,000 times
+    _, counts = np.unique(orders, axis=0, return_counts=True)
+    assert len(counts) == 24
+    assert scipy.stats.chisquare(counts).pvalue > 1e-3
+    rng = np.random.default_rng(2)
+    split = np.vstack([random_orders(rng, 50, 3), random_orders(rng, 50, 7)])
+    np.testing.assert_array_equal(split, random_orders(np.random.default_rng(2), 50, 10))
+
+
+def test_prefix_sums_are_the_sums_over_each_prefix():
+    rng = np.random.default_rng(3)
+    x = rng.random((30, 4))
+    orders = random_orders(rng, 30, 12)
+    cuts = rng.integers(0, 31, size=(12, 5))
+    cuts[0] = 0
+    cuts[1] = 30
+    out = prefix_sums(orders, cuts, x)
+    assert out.shape == (12, 5, 4)
+    for r in range(12):
+        for j in range(5):
+            np.testing.assert_allclose(out[r, j], x[orders[r, : cuts[r, j]]].sum(axis=0), atol=1e-12)
+
+
+def test_relabeling_tables_have_the_group_sizes_as_margins_and_the_hypergeometric_mean():
+    sizes = np.array([6, 4, 7, 5])
+    tables = relabeling_tables(np.random.default_rng(3), sizes, 40_000)
+    assert tables.shape == (40_000, 4, 4)
+    assert np.all(tables.sum(axis=1) == sizes) and np.all(tables.sum(axis=2) == sizes)
+    np.testing.assert_allclose(tables.mean(axis=0), np.outer(sizes, sizes) / sizes.sum(), atol=0.03)
+    # a cell's count is hypergeometric: 6 of group 0's units among the 4 labels of group 1
+    hyper = scipy.stats.hypergeom(sizes.sum(), 6, 4)
+    observed = np.bincount(tables[:, 0, 1], minlength=5)
+    assert scipy.stats.chisquare(observed, hyper.pmf(np.arange(5)) * len(tables)).pvalue > 1e-3
+    empty = relabeling_tables(np.random.default_rng(3), np.array([2, 0, 3]), 5)
+    assert np.all(empty[:, 1] == 0) and np.all(empty[:, :, 1] == 0)
+
+
+def test_enumerable_skips_the_binomial_coefficient_of_large_pairs():
+    assert enumerable(2, 3, 10) and not enumerable(2, 3, 9)
+    assert not enumerable(30_000, 40_000, 4999)
+
+
+def test_shared_permutation_tests_give_the_exact_permutation_p_values():
+    rng = np.random.default_rng(0)
+    groups = {"A": rng.gamma(1, 1, (6, 3)), "B": rng.gamma(1, 1, (5, 3)) + 0.5, "C": rng.gamma(1, 1, (7, 3))}
+    pairs = [("A", "B"), ("A", "C"), ("C", "B")]
+    res = permutation_tests(groups, pairs, n_resamples=20_000,
+                            pair_rngs=[np.random.default_rng(i) for i in range(3)],
+                            group_rngs={g: np.random.default_rng(10 + i) for i, g in enumerate("ABC")})
+    for (a, b), (stat, p) in zip(pairs, res):
+        pair = PairData(a, b, groups[a], groups[b], None, None, len(groups[a]), len(groups[b]), "document", 0, 0)
+        exact_stat, exact_p, used = permutation_test(pair, n_resamples=10**6, rng=np.random.default_rng(0))
+        assert used < 10**6  # every relabeling enumerated
+        np.testing.assert_allclose(stat, exact_stat)
+        np.testing.assert_allclose(p, exact_p, atol=0.015)
+
+
+def test_large_omnibus_draws_give_the_full_shuffle_null():
+    rng = np.random.default_rng(0)
+    sizes = np.array([6, 4, 7, 5])
+    labels = np.repeat(np.arange(4), sizes)
+    x = rng.gamma(1, 1, (labels.size, 3))
+    x[labels == 1, 0] += 0.8
+    expected = np.vstack([s * x.mean(axis=0) for s in sizes])
+    observed = _between_ss(labels[None], x, expected, sizes.astype(float))[0]
+    shared = _large_omnibus_count(x, labels, expected, sizes.astype(float), observed, n_resamples=20_000,
+                                  rng=np.random.default_rng(1))
+    perms = np.argsort(np.random.default_rng(2).random((20_000, labels.size)), axis=1)
+    full = (_between_ss(labels[perms], x, expected, sizes.astype(float)) >= observed * (1 - 1e-9)).sum(axis=0)
+    np.testing.assert_allclose(shared / 20_000, full / 20_000, atol=0.015)
+
+
+def test_large_pair_p_values_do_not_depend_on_other_groups_and_are_seeded():
+    # 1,100 documents per outlet: every pair has more than SUBSET_DRAWS_ABOVE
+    two = _large_scores(n_docs=1100, outlets=("A", "B"), effects_={"A": {"cat1": 1.2}})
+    three = pd.concat([two, _large_scores(n_docs=1100, outlets=("C",), seed=9)], ignore_index=True)
+    assert 2 * 1100 > SUBSET_DRAWS_ABOVE
+    kw = dict(methods=["permutation"], n_resamples=199, random_state=3)
+    ab2 = compare(two, **kw)
+    ab3 = compare(three, **kw)
+    ab3 = ab3[(ab3.group_a == "A") & (ab3.group_b == "B")].reset_index(drop=True)
+    np.testing.assert_array_equal(ab2["p_value"], ab3["p_value"])
+    pd.testing.assert_frame_equal(compare(three, **kw), compare(three, **kw))
+    other = compare(two, **{**kw, "random_state": 4})
+    assert not np.array_equal(ab2["p_value"], other["p_value"])
+    # the planted 1.2 in cat1 is detected
+    p = ab2.set_index("category")["p_value"]
+    assert p["cat1"] < 0.05
+
+
+def test_large_omnibus_agrees_with_the_f_test_and_is_seeded():
+    scores = _large_scores(n_docs=900, effects_={"A": {"cat1": 1.25}})
+    out = omnibus(scores, methods=["permutation"], n_resamples=999, random_state=1)
+    assert (out["n_units"] > SUBSET_DRAWS_ABOVE).all()
+    pd.testing.assert_frame_equal(out, omnibus(scores, methods=["permutation"], n_resamples=999, random_state=1))
+    wide = scores.pivot_table(index=["doc_id", "outlet"], columns="category", values="rate").reset_index()
+    for _, row in out.iterrows():
+        f = scipy.stats.f_oneway(*[g[row.category].to_numpy() for _, g in wide.groupby("outlet")])
+        assert row.statistic == pytest.approx(f.statistic, rel=1e-9)
+        assert row.p_value == pytest.approx(f.pvalue, abs=0.03)
 
 
 def test_permuted_between_ss_equals_the_per_group_statistic():
@@ -51,7 +163,7 @@ def test_permuted_between_ss_equals_the_per_group_statistic():
 
 def test_large_permutation_test_agrees_with_the_full_shuffle():
     rng = np.random.default_rng(3)
-    # 1500 + 1000 units > SUBSET_DRAWS_ABOVE: relabelings are random subsets of 1000
+    # 1500 + 1000 units > SUBSET_DRAWS_ABOVE: relabelings drawn as hypergeometric counts and group orders
     xa, xb = rng.gamma(1.0, 1.0, (1500, 4)), rng.gamma(1.0, 1.0, (1000, 4))
     xa[:, 0] += 0.1
     assert len(xa) + len(xb) > SUBSET_DRAWS_ABOVE
@@ -63,7 +175,6 @@ def test_large_permutation_test_agrees_with_the_full_shuffle():
     np.testing.assert_allclose(stat, xa.mean(0) - xb.mean(0))
     assert used == 2000
     # the two-sample t test's p-value as the reference (2500 units: the null is normal)
-    import scipy.stats
     z = scipy.stats.ttest_ind(xa, xb, equal_var=True).pvalue
     np.testing.assert_allclose(p, z, atol=0.03)
     # the smaller group may be either one: swapping the groups mirrors the statistic
