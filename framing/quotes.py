@@ -171,13 +171,16 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
     n = len(text)
     paragraph = _PARAGRAPH.search
     since = 0  # paragraph ends before this offset are passed
+    ahead = -1  # the first paragraph end at or after ``since`` when ``ahead >= since`` (n: none)
     for match in _SCAN.finditer(text):
         i = match.start()
         if stack:
-            end = paragraph(text, since, i)
-            if end is not None:
+            if ahead < since:
+                end = paragraph(text, since)
+                ahead = n if end is None else end.start()
+            if ahead < i:
                 # rule 8: the paragraph ends with spans open
-                at = end.start()
+                at = ahead
                 for start, kind, _ in stack:
                     if kind == DOUBLE:
                         found.append((start, at, DOUBLE, False))
@@ -236,8 +239,10 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
             last_open = i
             doubles += 1
     if stack:
-        end = paragraph(text, since)
-        at = n if end is None else end.start()
+        if ahead < since:
+            end = paragraph(text, since)
+            ahead = n if end is None else end.start()
+        at = ahead
         for start, kind, _ in stack:
             if kind == DOUBLE:
                 found.append((start, at, DOUBLE, False))
