@@ -4,7 +4,7 @@ path before workers read their own input) and the streaming engine with
 workers reading their own parts (``framing.match.engine.score_files``),
 on the local pool (n_jobs 1 and 2) and on Dask.
 
-Corpus: AllSides (``../shared/data/abp``) replicated with distinct ids,
+Corpus: AllSides (``$FRAMING_ABP``, else ``../shared/data/abp``) replicated with distinct ids,
 or synthetic text when it is absent, written to a scratch folder as one
 uncompressed JSONL file and as 8 ``.jsonl.gz`` shards (read through the
 pattern ``shards_<corpus>/*.jsonl.gz``).  Sizes 10k and 100k articles
@@ -31,13 +31,15 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ABP = ROOT.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+# AllSides: $FRAMING_ABP (as experiments/allsides.toml), else ../shared next to the repository
+ABP = Path(os.environ.get("FRAMING_ABP") or ROOT.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz")
 
 CHILD = r"""
 import resource, sys, time
