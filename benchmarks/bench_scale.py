@@ -4,10 +4,10 @@ path before workers read their own input) and the streaming engine with
 workers reading their own parts (``framing.match.engine.score_files``),
 on the local pool (n_jobs 1 and 2) and on Dask.
 
-Corpus: AllSides (``../shared/data/abp``) replicated with distinct ids,
+Corpus: AllSides (``$FRAMING_ABP``, else ``../shared/data/abp``) replicated with distinct ids,
 or synthetic text when it is absent, written to a scratch folder as one
 uncompressed JSONL file and as 8 ``.jsonl.gz`` shards (read through the
-pattern ``shards_N/*.jsonl.gz``).  Sizes 10k and 100k articles
+pattern ``shards_<corpus>/*.jsonl.gz``).  Sizes 10k and 100k articles
 (``--million`` adds 1M; scratch space per size, from AllSides: the JSONL
 corpus 34 MB per 10k articles, its 8 shards 12 MB per 10k, and one rows
 file of 7 MB per 10k for each configuration run, so 1M with every
@@ -31,13 +31,15 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ABP = ROOT.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
+# AllSides: $FRAMING_ABP (as experiments/allsides.toml), else ../shared next to the repository
+ABP = Path(os.environ.get("FRAMING_ABP") or ROOT.parent / "shared" / "data" / "abp" / "abp_media_train_valid.jsonl.gz")
 
 CHILD = r"""
 import resource, sys, time
@@ -56,22 +58,42 @@ print("RESULT", rc, wall, self_.ru_utime + self_.ru_stime, kids.ru_utime + kids.
 
 
 def make_shards(folder: Path, corpus: Path, n: int, k: int = 8) -> str:
-    """``corpus`` cut into ``k`` gzip shards; the glob pattern naming them."""
-    shards = folder / f"shards_{n}"
+    """``corpus`` cut into ``k`` gzip shards; the glob pattern naming them
+    (a folder named after the corpus file, so shards of another corpus are
+    never reused)."""
+    shards = folder / f"shards_{corpus.name.removesuffix('.jsonl')}"
     if not shards.exists():
-        shards.mkdir()
-        lines = corpus.read_bytes().splitlines(keepends=True)
-        step = -(-len(lines) // k)
-        for i in range(k):
-            (shards / f"part{i:03d}.jsonl.gz").write_bytes(gzip.compress(b"".join(lines[i * step:(i + 1) * step]),
-                                                                         compresslevel=6, mtime=0))
+        part = shards.with_name(shards.name + ".part")
+        part.mkdir(exist_ok=True)
+        # streamed (a 1M-article corpus is 6.4 GB): lines counted, then written k files of equal line counts
+        with open(corpus, "rb") as f:
+            n_lines = sum(1 for _ in f)
+        step = -(-n_lines // k)
+        with open(corpus, "rb") as f:
+            for i in range(k):
+                with gzip.GzipFile(part / f"part{i:03d}.jsonl.gz", "wb", compresslevel=6, mtime=0) as out:
+                    for _, line in zip(range(step), f):
+                        out.write(line)
+        part.rename(shards)
     return str(shards / "*.jsonl.gz")
 
 
 def make_corpus(folder: Path, n: int) -> Path:
-    path = folder / f"corpus_{n}.jsonl"
-    if path.exists():
-        return path
+    """``n`` articles as one JSONL file: AllSides (``ABP``) replicated with
+    distinct ids, or synthetic text when it is absent.  The file is named by
+    its source (``allsides_corpus_N.jsonl`` or ``synthetic_corpus_N.jsonl``),
+    so a file of the other kind left in the scratch folder is never reused;
+    the size per article is printed."""
+    source = "allsides" if ABP.exists() else "synthetic"
+    path = folder / f"{source}_corpus_{n}.jsonl"
+    if not path.exists():
+        _write_corpus(path, n)
+    size = path.stat().st_size
+    print(f"corpus: {path} ({source}, {size / 1e6:.0f} MB, {size / n / 1e3:.1f} KB per article)", file=sys.stderr)
+    return path
+
+
+def _write_corpus(path: Path, n: int) -> None:
     base = []
     if ABP.exists():
         with gzip.open(ABP, "rt", encoding="utf-8") as f:
@@ -87,11 +109,12 @@ def make_corpus(folder: Path, n: int) -> Path:
         for i in range(2000):
             text = " ".join(rng.choice(words, 600)) + "."
             base.append((f"outlet{i % 20}", f"title {i}", text))
-    with open(path, "w", encoding="utf-8") as out:
+    part = path.with_name(path.name + ".part")
+    with open(part, "w", encoding="utf-8") as out:
         for i in range(n):
             outlet, title, text = base[i % len(base)]
             out.write(json.dumps({"doc_id": f"d{i}", "outlet": outlet, "title": title, "text": text}) + "\n")
-    return path
+    part.replace(path)
 
 
 def run(argv: list[str]) -> dict:
@@ -251,7 +274,9 @@ def main() -> None:
     for n in sizes:
         corpus = make_corpus(scratch, n)
         mb = corpus.stat().st_size / 1e6
-        inputs = {"jsonl": str(corpus), "shards": make_shards(scratch, corpus, n)}
+        inputs = {"jsonl": str(corpus)}
+        if any(kind == "shards" for _, kind, _ in configs):
+            inputs["shards"] = make_shards(scratch, corpus, n)
         for name, kind, extra in configs:
             out = scratch / f"scores_{n}_{name}_{kind}.csv"
             r = run(["score", inputs[kind], "-o", str(out), "--quiet", *extra])

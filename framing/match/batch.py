@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -263,16 +264,12 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
 
     # one scan: single-word keys as arrays, phrase keys to Python
     s = b.decode("latin-1")
-    ends: list[int] = []
-    kids: list[int] = []
-    add_end, add_kid = ends.append, kids.append
-    for end, kid in compiled.automaton.iter(s):
-        add_end(end)
-        add_kid(kid)
-    if not ends and not scares:
+    # the (end, key) pairs flattened straight into one array (no Python list)
+    found = np.fromiter(chain.from_iterable(compiled.automaton.iter(s)), dtype=np.int64)
+    if not len(found) and not scares:
         return
-    end_arr = np.array(ends, dtype=np.int64)
-    kid_arr = np.array(kids, dtype=np.int64)
+    end_arr = found[0::2]
+    kid_arr = found[1::2]
     picked = np.flatnonzero(compiled.key_phrase[kid_arr])
     if len(picked):
         # drop the loose keys whose next token (past spaces and quote
