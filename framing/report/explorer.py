@@ -110,7 +110,7 @@ def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5
     if counts is not None and len(counts):
         n = pd.to_numeric(counts["n"], errors="coerce")
         if n.isna().any() or (n < 1).any() or (n != n.round()).any():
-            bad = counts["n"][n.isna() | ~(n >= 1) | (n != n.round())].iloc[0]
+            bad = counts["n"][n.isna() | ~(n >= 1) | (n != n.round())].tolist()[0]
             raise ValueError(f"counts: expected whole numbers of hits >= 1 in column n, got {bad!r}")
     if hits.empty:
         return {"entries": [], "n_entries": 0, "per_entry": per_entry}
