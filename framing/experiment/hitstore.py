@@ -5,8 +5,8 @@ A lexicon's hits on a large corpus are a long table (one row per hit,
 AllSides corpus, ~55 million for a million articles), and the report
 shows a few thousand of them (issue 13).  So a run keeps them where it
 keeps its texts: :func:`write_hits` stores the per-chunk tables of
-:func:`framing.match.scoring.hits` as they come, one file per corpus
-chunk, in a :class:`~framing.experiment.textstore.TextStore` (Parquet, or
+:func:`framing.match.scoring.hits` as they come, one file per piece of
+the corpus (:meth:`framing.experiment.stages.Stages.hit_store`), in a :class:`~framing.experiment.textstore.TextStore` (Parquet, or
 stage-cache frames without pyarrow), and :func:`passage_hits` reads them
 back chunk by chunk, three times, keeping only small tables:
 

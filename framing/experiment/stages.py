@@ -17,7 +17,7 @@ corpus         corpus file hash, ``[corpus]`` options, framing version (the
 scores         corpus key, lexicon hash, ``[preprocessing]``
 hits           corpus key, lexicon hash, ``preprocessing.part`` (a folder
                ``hits-store/<key>``: a TextStore of the hits, one file per
-               corpus chunk, :mod:`framing.experiment.hitstore`); the
+               piece of a chunk, :mod:`framing.experiment.hitstore`); the
                report's rows of them (``hits/<key>-hits|counts|documents``):
                also voice, ``outputs.examples`` and the explorer's sizes
 statistics     scores key, the comparison's options and derived seed
@@ -101,6 +101,9 @@ __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusR
 #: Bootstrap replicates of each lexicon's per-outlet overview table (a
 #: config has no key for it; 2000 keeps the tables of existing run hashes).
 SUMMARY_RESAMPLES = 2000
+#: Documents per piece of a stored chunk for the in-process per-document
+#: work of hits and keyness counts (:meth:`Stages._pieces`).
+PIECE_ROWS = 1024
 
 
 class StageError(ValueError):
@@ -350,6 +353,20 @@ class Stages:
                 meta[column] = chunk[column].to_numpy()
             yield meta
 
+    @staticmethod
+    def _pieces(chunks: Any, rows: int | None = None) -> Any:
+        """Each chunk in pieces of at most ``rows`` documents, in order: the
+        per-document work of hits and term counts holds one piece's
+        intermediate objects at a time (their merged results are those
+        of whole chunks); ``rows`` defaults to :data:`PIECE_ROWS`."""
+        rows = PIECE_ROWS if rows is None else rows
+        for chunk in chunks:
+            if len(chunk) <= rows:
+                yield chunk
+                continue
+            for start in range(0, len(chunk), rows):
+                yield chunk.iloc[start:start + rows].reset_index(drop=True)
+
     def engine(self) -> ChunkEngine:
         """Where the per-chunk work of scores, hits and keyness counts runs:
         the ``engine`` given, else one made from ``[runtime]`` (``engine``,
@@ -473,7 +490,8 @@ class Stages:
 
     def hit_store(self, lex_id: str) -> TextStore:
         """Every hit of one lexicon in ``preprocessing.part``, of every
-        voice, on disk: one file per corpus chunk
+        voice, on disk: one file per piece of a corpus chunk (at most
+        :data:`PIECE_ROWS` documents; one per chunk on Dask)
         (:func:`~framing.experiment.hitstore.write_hits`), in the cache
         (``hits-store/<key>``) or a scratch folder; computed once."""
         from ..match.scoring import HIT_COLUMNS, hits
@@ -494,7 +512,8 @@ class Stages:
             tables = self._mapped_lazily(hits, (part,), self.lexicon(lex_id), part=part, voice="all",
                                          progress=False)
         else:
-            tables = (hits(chunk, self.lexicon(lex_id), part=part, voice="all") for chunk in self._chunks((part,)))
+            tables = (hits(piece, self.lexicon(lex_id), part=part, voice="all")
+                      for piece in self._pieces(self._chunks((part,))))
         store = write_hits(tables, folder, HIT_COLUMNS)
         self._timed("hits", started)
         return store
@@ -583,6 +602,8 @@ class Stages:
             try:
                 engine = self.engine()
                 chunks = self._chunks((part,))
+                if engine.local:  # counted in pieces: the same matrix, less held at once
+                    chunks = self._pieces(chunks)
                 if not engine.local:  # only doc_id and the part travel to the workers
                     chunks = (chunk[["doc_id", part]] if part in chunk.columns else chunk[["doc_id"]]
                               for chunk in chunks)

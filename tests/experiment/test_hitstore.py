@@ -15,6 +15,8 @@ from framing.match.scoring import HIT_COLUMNS, hits
 from framing.report.explorer import explorer_data
 from framing.report.html import select_passages
 
+from .test_runner import project  # noqa: F401  (fixture)
+
 
 def corpus(n=90, outlets=12, seed=7):
     lexicon = load_lexicon("framing-cues")
@@ -90,3 +92,34 @@ def test_explorer_counts_must_fit_the_hits(case):
                                              "n": [10 ** 6]})], ignore_index=True)
     with pytest.raises(ValueError, match=r"hits: no hit of the cue 'zzz' \(hedging\) that counts list"):
         explorer_data(frame, whole, counts=other)
+
+
+def test_a_run_in_tiny_chunks_and_pieces_writes_the_same_report(project, monkeypatch):
+    import shutil
+
+    from framing.experiment import stages
+    from framing.experiment.config import load_config
+    from framing.experiment.runner import run
+
+    from .test_runner import LIGHT
+
+    config = load_config(project / "exp.toml", overrides=[LIGHT])
+    whole = run(config, runs_dir=project / "whole", use_cache=False)
+    original = stages.Stages.__init__
+
+    def small(self, *args, **kwargs):
+        kwargs.setdefault("chunk_rows", 7)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(stages.Stages, "__init__", small)
+    monkeypatch.setattr(stages, "PIECE_ROWS", 3)
+    pieces = list(stages.Stages._pieces([pd.DataFrame({"a": range(7)})]))
+    assert [len(p) for p in pieces] == [3, 3, 1] and list(pieces[2].index) == [0]
+    first = run(config, runs_dir=project / "runs")
+    assert (first.run_dir / "report.html").read_bytes() == (whole.run_dir / "report.html").read_bytes()
+    for path in sorted(whole.run_dir.rglob("*.csv")):
+        assert (first.run_dir / path.relative_to(whole.run_dir)).read_bytes() == path.read_bytes(), path.name
+    shutil.rmtree(first.run_dir)
+    again = run(config, runs_dir=project / "runs")  # the report's hits from the cache
+    assert "hits" in again.cache_hits
+    assert (again.run_dir / "report.html").read_bytes() == (whole.run_dir / "report.html").read_bytes()
