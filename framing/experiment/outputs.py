@@ -25,6 +25,7 @@ from .. import __version__
 from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, passage_cells, slug
 from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
 from .store import canonical_bytes, sha256_bytes, write_atomic
+from .textstore import release_memory
 
 if TYPE_CHECKING:
     from .config import OutputsConfig
@@ -71,6 +72,7 @@ class Writer:
             rel = f"tables/{slug(name)}.{fmt}"
             self.put(rel, table_bytes(frame, fmt))
             href = href or rel
+        release_memory()  # the file's bytes (pyarrow-backed text columns write through pyarrow's pool)
         return TableBlock(title=title, frame=frame if shown is None else shown, href=href, note=note,
                           max_rows=self.outputs.report_rows, collapsed=collapsed)
 

@@ -91,7 +91,7 @@ from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, 
 from .store import StageCache
 from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS
 from .hitstore import PassageHits, passage_hits, write_hits
-from .textstore import CHUNK_ROWS, TextStore, concat_rows
+from .textstore import CHUNK_ROWS, TextStore, concat_rows, release_memory
 from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
 __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
@@ -318,6 +318,7 @@ class Stages:
 
     def _timed(self, name: str, started: float) -> None:
         self._timings[name] = self._timings.get(name, 0.0) + time.monotonic() - started
+        release_memory()  # a stage ends: what it freed goes back to the system
 
     def _frame(self, stage: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         frame = self._cache.get_frame(stage, key)
@@ -778,11 +779,13 @@ class Stages:
         classifiers = tuple(self.classifier(entry) for entry in cfg.classifiers)
         validation = tuple(self.validation(entry) for entry in cfg.validation)
         shown = self.passage_hits(cfg.lexicons[0].id)
+        texts = self.passage_texts(shown.documents)
+        release_memory()
         return RunTables(config=cfg, run_hash=self._plan.run_hash,
                          lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
                          corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,
                          classifiers=classifiers, passage_hits=shown.hits, validation=validation,
-                         passage_texts=self.passage_texts(shown.documents), passage_counts=shown.counts)
+                         passage_texts=texts, passage_counts=shown.counts)
 
     def passage_hits(self, lex_id: str) -> PassageHits:
         """The hits of one lexicon the report can show, of the scored voice,
