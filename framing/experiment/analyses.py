@@ -334,7 +334,8 @@ def compute_comparison(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.Da
 
 
 def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, min_docs: int = 1,
-                        engine: ChunkEngine | None = None, **options: Any) -> Any:
+                        engine: ChunkEngine | None = None, drop: Callable[[str], bool] | None = None,
+                        **options: Any) -> Any:
     """:func:`framing.match.terms.term_matrix` of a corpus given chunk by
     chunk (DataFrames in corpus order), equal to the matrix of the whole
     corpus: each chunk is counted without cut-offs (its counts wait in a
@@ -343,7 +344,11 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
     applied to the corpus totals.  ``options`` are passed on
     (``ngram_range``, ``stop_words``, ``part``, ``segmentation``).  With
     ``engine`` (:class:`ChunkEngine`) the chunks are counted where it
-    runs them; the merge is here, in chunk order."""
+    runs them; the merge is here, in chunk order.  ``drop``: terms for
+    which ``drop(term)`` is true are left out after the cut-offs (the
+    matrix :func:`framing.match.terms.without_terms` gives, without a
+    second copy).  The matrix is assembled in place, chunk by chunk
+    (memory: the matrix and one chunk's counts)."""
     import tempfile
 
     import numpy as np
@@ -379,17 +384,37 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
         terms = list(column)
         del column
         kept = sorted(np.flatnonzero((totals >= min_count) & (dfs >= min_docs)).tolist(), key=terms.__getitem__)
+        if drop is not None:
+            kept = [j for j in kept if not drop(terms[j])]
         remap = np.full(len(terms), -1, dtype=np.int64)
         remap[np.asarray(kept, dtype=np.int64)] = np.arange(len(kept), dtype=np.int64)
         blocks = []
-        for number, ids in enumerate(maps):
-            counts = sp.load_npz(f"{scratch}/{number}.npz")
+        for number, ids in enumerate(maps):  # each chunk's kept columns, renumbered (CSR, sorted per row below)
+            counts = sp.load_npz(f"{scratch}/{number}.npz").tocsr()
             new = remap[ids]
             cols = np.flatnonzero(new >= 0)
-            sub = counts[:, cols].tocoo()
-            blocks.append(sp.csr_matrix((sub.data, (sub.row, new[cols][sub.col])), shape=(counts.shape[0], len(kept)),
-                                        dtype=np.int64))
-    matrix = sp.vstack(blocks, format="csr")
+            sub = counts[:, cols]
+            del counts
+            sub = sp.csr_matrix((sub.data.astype(np.int64, copy=False), new[cols][sub.indices], sub.indptr),
+                                shape=sub.shape)
+            blocks.append(sub)
+    n_rows = sum(b.shape[0] for b in blocks)
+    nnz = sum(b.nnz for b in blocks)
+    index_type = np.int32 if max(nnz, len(kept)) < np.iinfo(np.int32).max else np.int64
+    data = np.empty(nnz, dtype=np.int64)
+    indices = np.empty(nnz, dtype=index_type)
+    indptr = np.zeros(n_rows + 1, dtype=index_type)
+    row = at = 0
+    blocks.reverse()
+    while blocks:  # copied in chunk order, each block freed once copied
+        b = blocks.pop()
+        data[at:at + b.nnz] = b.data
+        indices[at:at + b.nnz] = b.indices
+        indptr[row + 1:row + 1 + b.shape[0]] = b.indptr[1:] + at
+        row += b.shape[0]
+        at += b.nnz
+        del b
+    matrix = sp.csr_matrix((data, indices, indptr), shape=(n_rows, len(kept)))
     matrix.sort_indices()
     return TermMatrix(matrix, tuple(terms[j] for j in kept), tuple(doc_ids), np.concatenate(tokens))
 
@@ -458,12 +483,12 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
         if engine is not None and not engine.local:
             raise ValueError(f"engine: {engine.engine!r} runs chunks; pass the corpus as chunks= too")
         matrix = term_matrix(frame, **counting)
-    else:
-        matrix = chunked_term_matrix(chunks(), engine=engine, **counting)
+    else:  # numbers dropped while the matrix is assembled (the same matrix, one copy)
+        matrix = chunked_term_matrix(chunks(), engine=engine, drop=is_number_term if numbers else None, **counting)
         if matrix.doc_ids != tuple(str(d) for d in frame["doc_id"].tolist()):
             raise ValueError(f"chunks: the chunks hold {len(matrix.doc_ids)} documents that are not the "
                              f"{len(frame)} rows of frame in order")
-    if numbers:
+    if numbers and chunks is None:
         matrix = without_terms(matrix, is_number_term)
     groups = frame[entry.by].to_numpy()
     confidence = DEFAULTS["confidence"]

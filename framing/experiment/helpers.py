@@ -8,7 +8,10 @@ rendering side (:mod:`.outputs`, :mod:`.sections`) of a run.
   (matplotlib is imported on first use);
 * :func:`passage_documents` — the documents whose text the report's
   passages and cue explorer can show (the rest of a run's texts stay on
-  disk).
+  disk), from the pieces :func:`hit_counts` (summed over chunks by
+  :func:`merge_counts`), :func:`passage_cells`, :func:`explorer_cues`,
+  :func:`passage_candidates` and :func:`chosen_documents`, which
+  :mod:`framing.experiment.hitstore` applies chunk by chunk.
 """
 
 from __future__ import annotations
@@ -16,8 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-__all__ = ["EXPLORER_ENTRIES", "EXPLORER_PASSAGES", "MAX_PASSAGE_OUTLETS", "new_figure", "passage_documents", "present",
-           "slug"]
+__all__ = ["EXPLORER_ENTRIES", "EXPLORER_PASSAGES", "HIT_COUNT_COLUMNS", "MAX_PASSAGE_OUTLETS", "chosen_documents",
+           "explorer_cues", "hit_counts", "merge_counts", "new_figure", "passage_candidates", "passage_cells",
+           "passage_documents", "present", "slug"]
 
 #: Passages per cue in the report's cue explorer (distinct documents).
 EXPLORER_PASSAGES = 5
@@ -26,6 +30,8 @@ EXPLORER_ENTRIES = 300
 #: Example passages of each category come from this many outlets, those
 #: with the most hits in it (see :mod:`framing.experiment.outputs`).
 MAX_PASSAGE_OUTLETS = 8
+#: Columns of :func:`hit_counts`: hits per category, cue and outlet.
+HIT_COUNT_COLUMNS: tuple[str, ...] = ("category", "entry", "outlet", "n")
 
 _UNSAFE = re.compile(r"[^a-z0-9_-]+")
 
@@ -49,6 +55,97 @@ def new_figure(width: float, height: float):
     return Figure(figsize=(width, height), layout="constrained")
 
 
+def _text_columns(hits: Any, names: tuple[str, ...]):
+    """``names`` of ``hits`` as a frame of text (object) columns."""
+    import pandas as pd
+
+    return pd.DataFrame({name: hits[name].astype(str).to_numpy(dtype=object) for name in names},
+                        columns=list(names))
+
+
+def hit_counts(hits: Any) -> Any:
+    """Hits per ``(category, entry, outlet)`` (columns
+    :data:`HIT_COUNT_COLUMNS`, values as text, sorted by the keys).  The
+    counts of the chunks of a corpus add up to those of the whole
+    (:func:`merge_counts`)."""
+    h = _text_columns(hits, HIT_COUNT_COLUMNS[:3])
+    return h.groupby(list(HIT_COUNT_COLUMNS[:3]), sort=True).size().reset_index(name="n").astype({"n": "int64"})
+
+
+def merge_counts(frames: Iterable[Any]) -> Any:
+    """Several :func:`hit_counts` tables summed key by key (same columns
+    and order as one call on all their hits)."""
+    import pandas as pd
+
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame({"category": [], "entry": [], "outlet": [], "n": []}).astype(
+            {c: object for c in HIT_COUNT_COLUMNS[:3]} | {"n": "int64"})
+    both = pd.concat(frames, ignore_index=True)
+    return both.groupby(list(HIT_COUNT_COLUMNS[:3]), sort=True)["n"].sum().reset_index().astype({"n": "int64"})
+
+
+def passage_cells(counts: Any, *, max_outlets: int = MAX_PASSAGE_OUTLETS) -> set[tuple[str, str]]:
+    """The ``(category, outlet)`` cells example passages come from: per
+    category the ``max_outlets`` outlets with the most hits in it (ties by
+    outlet name), from :func:`hit_counts`."""
+    if not len(counts):
+        return set()
+    sizes = counts.groupby(["category", "outlet"], sort=True)["n"].sum().reset_index()
+    sizes = sizes.sort_values(["category", "n", "outlet"], ascending=[True, False, True], kind="mergesort")
+    top = sizes.groupby("category", sort=True).head(max_outlets)
+    return set(zip(top["category"], top["outlet"]))
+
+
+def explorer_cues(counts: Any, *, max_entries: int = EXPLORER_ENTRIES) -> set[tuple[str, str]]:
+    """The ``(category, entry)`` cues of the cue explorer: the
+    ``max_entries`` with the most hits (ties by category, entry), from
+    :func:`hit_counts`."""
+    if not len(counts):
+        return set()
+    per_cue = counts.groupby(["category", "entry"], sort=True)["n"].sum()
+    return set(sorted(per_cue.index, key=lambda k: (-int(per_cue[k]), k[0], k[1]))[:max_entries])
+
+
+def _member(frame: Any, columns: list[str], keys: set[tuple[str, ...]]) -> Any:
+    import numpy as np
+
+    if not keys or not len(frame):
+        return np.zeros(len(frame), dtype=bool)
+    return np.fromiter((k in keys for k in zip(*(frame[c] for c in columns))), dtype=bool, count=len(frame))
+
+
+def passage_candidates(hits: Any, *, cells: set[tuple[str, str]], cues: set[tuple[str, str]], per_cell: int,
+                       per_entry: int) -> tuple[Any, Any]:
+    """The documents the report may quote, per key: in each ``cells``
+    cell the first ``per_cell`` doc ids (as text, in text order; columns
+    ``category, outlet, doc_id``), and for each ``cues`` cue in each
+    outlet the first ``per_entry`` (``category, entry, outlet, doc_id``).
+    The candidates of a corpus's chunks, stacked and passed through again,
+    equal those of the whole (the first ``k`` of a union are among the
+    first ``k`` of its parts); :func:`chosen_documents` picks from them."""
+    h = _text_columns(hits, ("category", "outlet", "entry", "doc_id")).drop_duplicates()
+    cell_keys, cue_keys = ["category", "outlet"], ["category", "entry", "outlet"]
+    in_cells = h[_member(h, cell_keys, cells)][[*cell_keys, "doc_id"]].drop_duplicates()
+    in_cells = in_cells.sort_values([*cell_keys, "doc_id"], kind="mergesort")
+    in_cues = h[_member(h, ["category", "entry"], cues)][[*cue_keys, "doc_id"]].drop_duplicates()
+    in_cues = in_cues.sort_values([*cue_keys, "doc_id"], kind="mergesort")
+    return (in_cells.groupby(cell_keys, sort=True).head(per_cell).reset_index(drop=True),
+            in_cues.groupby(cue_keys, sort=True).head(per_entry).reset_index(drop=True))
+
+
+def chosen_documents(cell_docs: Any, cue_docs: Any, *, per_entry: int) -> set[str]:
+    """The doc ids the report can quote, from :func:`passage_candidates`:
+    every cell candidate, and for each cue the ``per_entry`` documents
+    the cue explorer takes in turn from its outlets (each outlet's
+    documents by doc id, outlets by name)."""
+    wanted = set(cell_docs["doc_id"])
+    firsts = cue_docs.sort_values(["category", "entry", "outlet", "doc_id"], kind="mergesort")
+    firsts = firsts.assign(rank=firsts.groupby(["category", "entry", "outlet"], sort=True).cumcount().to_numpy())
+    firsts = firsts.sort_values(["category", "entry", "rank", "outlet", "doc_id"], kind="mergesort")
+    return wanted | set(firsts.groupby(["category", "entry"], sort=True).head(per_entry)["doc_id"])
+
+
 def passage_documents(hits: Any, *, per_cell: int, per_entry: int = EXPLORER_PASSAGES,
                       max_outlets: int = MAX_PASSAGE_OUTLETS, max_entries: int = EXPLORER_ENTRIES) -> set[str]:
     """The doc ids (as text) whose text the report can quote, from the
@@ -59,27 +156,13 @@ def passage_documents(hits: Any, *, per_cell: int, per_entry: int = EXPLORER_PAS
     with most hits the ``per_entry`` documents the cue explorer takes in
     turn from the outlets (:func:`framing.report.explorer.explorer_data`:
     each outlet's documents by doc id, outlets by name).  A superset of
-    what either shows (the explorer may drop cues to stay small)."""
+    what either shows (the explorer may drop cues to stay small).  The
+    same set :func:`framing.experiment.hitstore.passage_hits` finds
+    chunk by chunk."""
     if hits.empty or per_cell <= 0:
         return set()
-    import pandas as pd
-
-    h = pd.DataFrame({name: hits[name].astype(str) for name in ("category", "outlet", "entry", "doc_id")})
-    sizes = h.groupby(["category", "outlet"], sort=True).size().reset_index(name="n")  # hits, as the report counts
-    counts = h.groupby(["category", "entry"], sort=True).size()
-    h = h.drop_duplicates().reset_index(drop=True)  # then one row per cue and document is all the choice needs
-    sizes = sizes.sort_values(["category", "n", "outlet"], ascending=[True, False, True], kind="mergesort")
-    top = sizes.groupby("category", sort=True).head(max_outlets)
-    shown = set(zip(top["category"], top["outlet"]))
-    cells = h[[(c, o) in shown for c, o in zip(h["category"], h["outlet"])]]
-    cells = cells.drop_duplicates(["category", "outlet", "doc_id"]).sort_values(
-        ["category", "outlet", "doc_id"], kind="mergesort")
-    wanted = set(cells.groupby(["category", "outlet"], sort=True).head(per_cell)["doc_id"])
-    cues = set(sorted(counts.index, key=lambda k: (-int(counts[k]), k[0], k[1]))[:max_entries])
-    firsts = h[[(c, e) in cues for c, e in zip(h["category"], h["entry"])]]
-    firsts = firsts.drop_duplicates(["category", "entry", "doc_id"]).sort_values(
-        ["category", "entry", "doc_id"], kind="mergesort")
-    firsts = firsts.assign(rank=firsts.groupby(["category", "entry", "outlet"], sort=True).cumcount().to_numpy())
-    firsts = firsts.sort_values(["category", "entry", "rank", "outlet", "doc_id"], kind="mergesort")
-    wanted |= set(firsts.groupby(["category", "entry"], sort=True).head(per_entry)["doc_id"])
-    return wanted
+    counts = hit_counts(hits)
+    cells, cues = passage_candidates(hits, cells=passage_cells(counts, max_outlets=max_outlets),
+                                     cues=explorer_cues(counts, max_entries=max_entries), per_cell=per_cell,
+                                     per_entry=per_entry)
+    return chosen_documents(cells, cues, per_entry=per_entry)

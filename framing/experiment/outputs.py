@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from .. import __version__
-from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, slug
+from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, passage_cells, slug
 from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
 from .store import canonical_bytes, sha256_bytes, write_atomic
+from .textstore import release_memory
 
 if TYPE_CHECKING:
     from .config import OutputsConfig
@@ -71,6 +72,7 @@ class Writer:
             rel = f"tables/{slug(name)}.{fmt}"
             self.put(rel, table_bytes(frame, fmt))
             href = href or rel
+        release_memory()  # the file's bytes (pyarrow-backed text columns write through pyarrow's pool)
         return TableBlock(title=title, frame=frame if shown is None else shown, href=href, note=note,
                           max_rows=self.outputs.report_rows, collapsed=collapsed)
 
@@ -90,17 +92,19 @@ class Writer:
         return FigureBlock(title=title, png=png, href=href, caption=caption, alt=title)
 
 
-def _passage_hits(hits: pd.DataFrame) -> pd.DataFrame:
+def _passage_hits(hits: pd.DataFrame, counts: pd.DataFrame | None = None) -> pd.DataFrame:
     """The hits example passages are drawn from: per category, those of
     the :data:`MAX_PASSAGE_OUTLETS` outlets with the most hits in it (ties
-    by outlet name), so a corpus of many outlets keeps a readable report."""
+    by outlet name), so a corpus of many outlets keeps a readable report.
+    ``counts`` (:func:`~framing.experiment.helpers.hit_counts` of every
+    hit) ranks the outlets when ``hits`` holds only some rows."""
     if hits.empty:
         return hits
-    counts = hits.groupby(["category", "outlet"], sort=True).size().reset_index(name="n")
-    counts = counts.sort_values(["category", "n", "outlet"], ascending=[True, False, True], kind="mergesort")
-    chosen = counts.groupby("category", sort=True).head(MAX_PASSAGE_OUTLETS)
-    keep = set(zip(chosen["category"], chosen["outlet"]))
-    mask = [(c, o) in keep for c, o in zip(hits["category"], hits["outlet"])]
+    if counts is None:
+        counts = hits[["category", "outlet"]].astype(str).groupby(["category", "outlet"], sort=True).size() \
+            .reset_index(name="n")
+    keep = passage_cells(counts, max_outlets=MAX_PASSAGE_OUTLETS)
+    mask = [(str(c), str(o)) in keep for c, o in zip(hits["category"], hits["outlet"])]
     return hits[mask].reset_index(drop=True)
 
 
@@ -203,7 +207,8 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
     cleaning = _cleaning_section(w, tables.corpus.facts)
     if cleaning is not None:
         sections.append(cleaning)
-    passages = (select_passages(_passage_frame(tables), _passage_hits(tables.passage_hits), per_cell=cfg.outputs.examples)
+    passages = (select_passages(_passage_frame(tables), _passage_hits(tables.passage_hits, tables.passage_counts),
+                                per_cell=cfg.outputs.examples)
                 if cfg.outputs.examples else ())
     warned = tables.corpus.facts["reader_warnings"]
     if warned:
@@ -221,7 +226,7 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
         passages=tuple(passages),
         footer=f"framing {__version__} · run {tables.run_hash} · verify with `framing verify <this folder>`",
         explorer=(explorer_data(_passage_frame(tables), tables.passage_hits, per_entry=EXPLORER_PASSAGES,
-                                max_entries=EXPLORER_ENTRIES)
+                                max_entries=EXPLORER_ENTRIES, counts=tables.passage_counts)
                   if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
     put("report.html", render_report(data).encode("utf-8"))

@@ -15,7 +15,11 @@ corpus         corpus file hash, ``[corpus]`` options, framing version (the
                metadata table; the texts go to ``corpus-texts/<key>``, a
                :class:`~framing.experiment.textstore.TextStore`)
 scores         corpus key, lexicon hash, ``[preprocessing]``
-hits           corpus key, lexicon hash, ``preprocessing.part``
+hits           corpus key, lexicon hash, ``preprocessing.part`` (a folder
+               ``hits-store/<key>``: a TextStore of the hits, one file per
+               piece of a chunk, :mod:`framing.experiment.hitstore`); the
+               report's rows of them (``hits/<key>-hits|counts|documents``):
+               also voice, ``outputs.examples`` and the explorer's sizes
 statistics     scores key, the comparison's options and derived seed
 keyness        corpus key, the keyness entry's options and derived seed
 classifier     corpus (or data file) key, the entry's options, seed
@@ -35,8 +39,12 @@ tables equal those of one pass over the whole corpus.  With ``[runtime]
 engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
 as one Dask task per chunk (:meth:`Stages.engine`,
 :class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
-functions, merged here in chunk order: the same tables.  Classifiers and
-validation samples read the whole texts while they run.  A run whose
+functions, merged here in chunk order: the same tables.  Hits go to
+disk chunk by chunk (:meth:`Stages.hit_store`); the report gets only
+the rows it can show and their counts
+(:func:`~framing.experiment.hitstore.passage_hits`).  Classifiers and
+validation samples read the whole texts (and the sample every hit) while
+they run.  A run whose
 stages are all cached reads no text.
 
 Public surface
@@ -49,7 +57,7 @@ engine=None)`` (``engine``: a
 read-only :attr:`~Stages.config`, :attr:`~Stages.plan`,
 :attr:`~Stages.seeds` and :attr:`~Stages.timings` (copies); :meth:`~Stages.seed`;
 one method per stage — :meth:`~Stages.corpus`, :meth:`~Stages.lexicon`,
-:meth:`~Stages.scores`, :meth:`~Stages.hits`, :meth:`~Stages.summary`,
+:meth:`~Stages.scores`, :meth:`~Stages.hit_store`, :meth:`~Stages.hits`, :meth:`~Stages.summary`,
 :meth:`~Stages.comparison`, :meth:`~Stages.keyness`,
 :meth:`~Stages.classifier`, :meth:`~Stages.validation` — each computed
 once per run; and
@@ -80,9 +88,10 @@ from .classifiers import CLASSIFIER_TABLES, evaluate_classifier, read_classifier
 from .frames import FRAME_TABLES, evaluate_frames
 from .config import (ClassifierConfig, ComparisonConfig, Config, KeynessConfig, ValidationConfig, entry_dict,
                      preprocessing_dict)
-from .helpers import EXPLORER_PASSAGES, passage_documents
 from .store import StageCache
-from .textstore import CHUNK_ROWS, TextStore, concat_rows
+from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS
+from .hitstore import PassageHits, passage_hits, write_hits
+from .textstore import CHUNK_ROWS, TextStore, concat_rows, release_memory
 from .validation import draw_sample, span_data, span_lexicons, validation_tables
 
 __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusResult", "KeynessResult", "LexiconResult", "RunTables",
@@ -92,6 +101,9 @@ __all__ = ["SUMMARY_RESAMPLES", "ClassifierResult", "ComparisonResult", "CorpusR
 #: Bootstrap replicates of each lexicon's per-outlet overview table (a
 #: config has no key for it; 2000 keeps the tables of existing run hashes).
 SUMMARY_RESAMPLES = 2000
+#: Documents per piece of a stored chunk for the in-process per-document
+#: work of hits and keyness counts (:meth:`Stages._pieces`).
+PIECE_ROWS = 1024
 
 
 class StageError(ValueError):
@@ -183,7 +195,15 @@ class ValidationResult:
 @dataclass(frozen=True)
 class RunTables:
     """Everything a run computed, in config order: what the rendering side
-    is handed (it computes nothing)."""
+    is handed (it computes nothing).
+
+    ``passage_hits`` are the hits the report's passages and cue explorer
+    may show: with ``passage_counts`` (hits per category, cue and outlet,
+    :data:`~framing.experiment.helpers.HIT_COUNT_COLUMNS`) only those in
+    the documents they can quote (:mod:`framing.experiment.hitstore`),
+    without it every hit of the scored voice.  ``passage_texts``: the
+    corpus those passages are cut from (``doc_id``, ``outlet``, the
+    part), by default the whole corpus."""
 
     config: Config
     run_hash: str
@@ -196,6 +216,7 @@ class RunTables:
     passage_hits: pd.DataFrame
     validation: tuple[ValidationResult, ...] = ()
     passage_texts: pd.DataFrame | None = None
+    passage_counts: pd.DataFrame | None = None
 
     def table_sizes(self) -> list[tuple[str, str, int]]:
         """``(section, id, rows)`` of every computed table, in config order."""
@@ -297,6 +318,7 @@ class Stages:
 
     def _timed(self, name: str, started: float) -> None:
         self._timings[name] = self._timings.get(name, 0.0) + time.monotonic() - started
+        release_memory()  # a stage ends: what it freed goes back to the system
 
     def _frame(self, stage: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         frame = self._cache.get_frame(stage, key)
@@ -308,11 +330,16 @@ class Stages:
     def _text_folder(self, key: str) -> Path:
         """Where the corpus texts are stored: in the cache, else in a
         scratch folder removed with this object."""
+        return self._store_folder("corpus-texts", key)
+
+    def _store_folder(self, kind: str, key: str) -> Path:
+        """``<cache>/<kind>/<key>``, else a folder in a scratch folder
+        removed with this object."""
         if self._cache.root is not None:
-            return Path(self._cache.root) / "corpus-texts" / key
+            return Path(self._cache.root) / kind / key
         if self._scratch is None:
             self._scratch = tempfile.TemporaryDirectory(prefix="framing-texts-")
-        return Path(self._scratch.name) / key
+        return Path(self._scratch.name) / kind / key
 
     def _chunks(self, columns: tuple[str, ...]) -> Any:
         """The corpus chunk by chunk: metadata joined with the stored
@@ -326,6 +353,20 @@ class Stages:
             for column in wanted:
                 meta[column] = chunk[column].to_numpy()
             yield meta
+
+    @staticmethod
+    def _pieces(chunks: Any, rows: int | None = None) -> Any:
+        """Each chunk in pieces of at most ``rows`` documents, in order: the
+        per-document work of hits and term counts holds one piece's
+        intermediate objects at a time (their merged results are those
+        of whole chunks); ``rows`` defaults to :data:`PIECE_ROWS`."""
+        rows = PIECE_ROWS if rows is None else rows
+        for chunk in chunks:
+            if len(chunk) <= rows:
+                yield chunk
+                continue
+            for start in range(0, len(chunk), rows):
+                yield chunk.iloc[start:start + rows].reset_index(drop=True)
 
     def engine(self) -> ChunkEngine:
         """Where the per-chunk work of scores, hits and keyness counts runs:
@@ -350,15 +391,18 @@ class Stages:
         """``function(chunk, *shared, **options)`` of every chunk on the Dask
         engine: the chunk's ``doc_id``, ``outlet`` and ``columns`` go to a
         worker, its table comes back; in chunk order."""
+        return list(self._mapped_lazily(function, columns, *shared, bar=bar, **options))
+
+    def _mapped_lazily(self, function: Callable[..., pd.DataFrame], columns: tuple[str, ...], *shared: Any,
+                       bar: Any = None, **options: Any) -> Any:
+        """:meth:`_mapped`, each table yielded as it comes back."""
         corpus = self.corpus()
         slim = ("doc_id", "outlet", *(c for c in columns if c in corpus.texts.columns))
         chunks = (chunk[[c for c in slim if c in chunk.columns]] for chunk in self._chunks(columns))
-        out = []
         for table, size in zip(self.engine().map(function, chunks, *shared, **options), corpus.texts.chunk_sizes):
-            out.append(table)
+            yield table
             if bar is not None:
                 bar(size)
-        return out
 
     def _failed(self, section: str, entry_id: str, exc: ValueError) -> StageError:
         return StageError(f"{self._config.where(section, entry_id)}: {exc}")
@@ -445,23 +489,46 @@ class Stages:
         """Per-document scores with one lexicon (``[preprocessing]`` options)."""
         return self._scored(lex_id)[0]
 
-    def hits(self, lex_id: str) -> pd.DataFrame:
-        """Every hit of one lexicon in ``preprocessing.part``, of every voice."""
-        from ..match.scoring import hits
+    def hit_store(self, lex_id: str) -> TextStore:
+        """Every hit of one lexicon in ``preprocessing.part``, of every
+        voice, on disk: one file per piece of a corpus chunk (at most
+        :data:`PIECE_ROWS` documents; one per chunk on Dask)
+        (:func:`~framing.experiment.hitstore.write_hits`), in the cache
+        (``hits-store/<key>``) or a scratch folder; computed once."""
+        from ..match.scoring import HIT_COLUMNS, hits
 
         corpus = self.corpus()
         part = self._config.preprocessing.part
         key = StageCache.key(stage="hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"], part=part,
                              **self._segmented())
+        folder = self._store_folder("hits-store", key)
+        if TextStore.exists(folder):
+            if self._cache.root is not None:
+                self._cache.hits.append("hits")
+            return TextStore(folder)
+        if self._cache.root is not None:
+            self._cache.misses.append("hits")
+        started = time.monotonic()
+        if not self.engine().local:  # one Dask task per chunk, written as they come back
+            tables = self._mapped_lazily(hits, (part,), self.lexicon(lex_id), part=part, voice="all",
+                                         progress=False)
+        else:
+            tables = (hits(piece, self.lexicon(lex_id), part=part, voice="all")
+                      for piece in self._pieces(self._chunks((part,))))
+        store = write_hits(tables, folder, HIT_COLUMNS)
+        self._timed("hits", started)
+        return store
 
-        def compute() -> pd.DataFrame:
-            if not self.engine().local:  # one Dask task per chunk
-                return concat_rows(self._mapped(hits, (part,), self.lexicon(lex_id), part=part, voice="all",
-                                                progress=False))
-            return concat_rows([hits(chunk, self.lexicon(lex_id), part=part, voice="all")
-                                for chunk in self._chunks((part,))])
+    def hits(self, lex_id: str) -> pd.DataFrame:
+        """Every hit of one lexicon in ``preprocessing.part``, of every voice
+        (the whole table, read from :meth:`hit_store`)."""
+        from ..match.scoring import HIT_COLUMNS
 
-        return self._frame("hits", key, compute)
+        store = self.hit_store(lex_id)
+        frames = list(store.chunks())
+        if not frames:
+            return pd.DataFrame({c: [] for c in HIT_COLUMNS})
+        return concat_rows(frames)[list(HIT_COLUMNS)]
 
     # -------------------------------------------------------------- analyses
 
@@ -536,6 +603,8 @@ class Stages:
             try:
                 engine = self.engine()
                 chunks = self._chunks((part,))
+                if engine.local:  # counted in pieces: the same matrix, less held at once
+                    chunks = self._pieces(chunks)
                 if not engine.local:  # only doc_id and the part travel to the workers
                     chunks = (chunk[["doc_id", part]] if part in chunk.columns else chunk[["doc_id"]]
                               for chunk in chunks)
@@ -709,26 +778,50 @@ class Stages:
         keyness = tuple(self.keyness(entry) for entry in cfg.keyness)
         classifiers = tuple(self.classifier(entry) for entry in cfg.classifiers)
         validation = tuple(self.validation(entry) for entry in cfg.validation)
-        hits = self.hits(cfg.lexicons[0].id)
-        if cfg.preprocessing.voice != "all":  # examples of what was scored; quotes inside them stay marked
-            hits = hits[hits["voice"] == cfg.preprocessing.voice].reset_index(drop=True)
+        shown = self.passage_hits(cfg.lexicons[0].id)
+        texts = self.passage_texts(shown.documents)
+        release_memory()
         return RunTables(config=cfg, run_hash=self._plan.run_hash,
                          lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
                          corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,
-                         classifiers=classifiers, passage_hits=hits, validation=validation,
-                         passage_texts=self.passage_texts(hits))
+                         classifiers=classifiers, passage_hits=shown.hits, validation=validation,
+                         passage_texts=texts, passage_counts=shown.counts)
 
-    def passage_texts(self, hits: pd.DataFrame) -> pd.DataFrame:
-        """The corpus as the report's passages and cue explorer read it
-        (``doc_id``, ``outlet`` and the part the ``hits`` are in), with the
-        text of only the documents they can show
-        (:func:`~framing.experiment.outputs.passage_documents`) and ``""``
-        for the others; cached, so a cached run reads no text."""
+    def passage_hits(self, lex_id: str) -> PassageHits:
+        """The hits of one lexicon the report can show, of the scored voice,
+        and their counts (:func:`~framing.experiment.hitstore.passage_hits`,
+        ``outputs.examples`` per cell); cached, so a cached run reads
+        neither texts nor hits."""
+        corpus = self.corpus()
+        pre = self._config.preprocessing
+        key = StageCache.key(stage="passage-hits", corpus=corpus.key, lexicon=self._plan.lexicons[lex_id]["sha256"],
+                             part=pre.part, voice=pre.voice, per_cell=self._config.outputs.examples,
+                             per_entry=EXPLORER_PASSAGES, max_outlets=MAX_PASSAGE_OUTLETS,
+                             max_entries=EXPLORER_ENTRIES, **self._segmented())
+        names = ("hits", "counts", "documents")
+        found = {name: self._cache.get_frame("hits", f"{key}-{name}") for name in names}
+        if all(frame is not None for frame in found.values()):
+            return PassageHits(hits=found["hits"], counts=found["counts"],
+                               documents=frozenset(found["documents"]["doc_id"]))
+        started = time.monotonic()
+        shown = passage_hits(self.hit_store(lex_id), voice=pre.voice, per_cell=self._config.outputs.examples)
+        frames = {"hits": shown.hits, "counts": shown.counts,
+                  "documents": pd.DataFrame({"doc_id": sorted(shown.documents)}, dtype=object)}
+        for name in names:
+            self._cache.put_frame("hits", f"{key}-{name}", frames[name])
+        self._timed("hits", started)
+        return shown
+
+    def passage_texts(self, documents: Any) -> pd.DataFrame:
+        """The documents the report's passages and cue explorer can show
+        (``documents``: doc ids as text, e.g. :attr:`PassageHits.documents
+        <framing.experiment.hitstore.PassageHits>`) as they read them:
+        ``doc_id``, ``outlet`` and the text of the scored part, in corpus
+        order; cached, so a cached run reads no text."""
 
         corpus = self.corpus()
         part = self._config.preprocessing.part
-        per_cell = self._config.outputs.examples
-        wanted = passage_documents(hits, per_cell=per_cell, per_entry=EXPLORER_PASSAGES) if per_cell else set()
+        wanted = {str(d) for d in documents}
         key = StageCache.key(stage="passage-texts", corpus=corpus.key, part=part,
                              doc_ids=sorted(wanted))
 
@@ -744,5 +837,8 @@ class Stages:
 
         found = self._frame("passage-texts", key, compute)
         lookup = dict(zip(found["doc_id"], found["text"]))
-        return pd.DataFrame({"doc_id": corpus.meta["doc_id"].to_numpy(), "outlet": corpus.meta["outlet"].to_numpy(),
-                             part: [lookup.get(str(d), "") for d in corpus.meta["doc_id"]]})
+        ids = corpus.meta["doc_id"].astype(str)
+        keep = ids.isin(wanted).to_numpy()
+        return pd.DataFrame({"doc_id": corpus.meta["doc_id"].to_numpy()[keep],
+                             "outlet": corpus.meta["outlet"].to_numpy()[keep],
+                             part: [lookup.get(d, "") for d in ids[keep]]})

@@ -32,7 +32,8 @@ from ..check import check_int
 from ..vocab import PARTS
 from .store import canonical_bytes, default_mode, frame_from_bytes, frame_to_bytes
 
-__all__ = ["CHUNK_ROWS", "TEXT_COLUMNS", "TextStore", "TextStoreWriter", "concat_rows", "filter_store", "split_corpus"]
+__all__ = ["CHUNK_ROWS", "TEXT_COLUMNS", "TextStore", "TextStoreWriter", "concat_rows", "filter_store", "release_memory",
+           "split_corpus"]
 
 #: The corpus columns kept on disk (the parts a document is scored on).
 TEXT_COLUMNS: tuple[str, ...] = PARTS
@@ -48,6 +49,20 @@ def _parquet():
     except ImportError:
         return None
     return pq
+
+
+def release_memory() -> None:
+    """Hand the memory pyarrow's pool holds unused back to the system
+    (``MemoryPool.release_unused``; nothing without pyarrow).  Parquet
+    reads and pandas's pyarrow-backed string columns allocate there, and
+    its allocator (mimalloc or jemalloc) otherwise keeps what a chunk
+    freed: reading a corpus's chunks would leave a few hundred MB behind
+    (issue 13).  Called after each chunk read and at stage ends."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return
+    pa.default_memory_pool().release_unused()
 
 
 def split_corpus(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -144,6 +159,7 @@ class TextStore:
         wanted = self._columns(columns)
         for name in self.files:
             yield self._read(name, wanted)
+            release_memory()  # what the chunk's reading and its caller freed
 
     def read(self, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Every stored row at once (``doc_id`` and ``columns``): for the
@@ -235,6 +251,7 @@ class TextStoreWriter:
                                  compression="zstd")
         else:
             (self._tmp / name).write_bytes(frame_to_bytes(chunk))
+        release_memory()
         self._files.append(name)
         self._sizes.append(len(chunk))
 

@@ -22,10 +22,13 @@ import pandas as pd
 
 from ..check import check_int
 
-__all__ = ["MAX_EXPLORER_BYTES", "explorer_data", "render_explorer"]
+__all__ = ["COUNT_COLUMNS", "MAX_EXPLORER_BYTES", "explorer_data", "render_explorer"]
 
 #: The explorer's inlined JSON is at most this many bytes.
 MAX_EXPLORER_BYTES = 400_000
+
+#: Columns of ``explorer_data``'s ``counts``: hits per category, cue and outlet.
+COUNT_COLUMNS: tuple[str, ...] = ("category", "entry", "outlet", "n")
 
 _NEEDED_HITS = ("doc_id", "outlet", "category", "entry", "start", "end", "negated", "part")
 
@@ -49,7 +52,8 @@ def _snippet(text: str, start: int, end: int, width: int) -> tuple[str, int, int
 
 
 def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5, max_entries: int = 300,
-                  width: int = 160, max_bytes: int = MAX_EXPLORER_BYTES) -> dict[str, Any]:
+                  width: int = 160, max_bytes: int = MAX_EXPLORER_BYTES,
+                  counts: pd.DataFrame | None = None) -> dict[str, Any]:
     """Cues and the passages behind them, small enough to inline.
 
     Parameters
@@ -68,6 +72,13 @@ def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5
         Characters of context per passage, about (>= 20).
     max_bytes : int, keyword-only
         Cap on the JSON size; cues with fewest hits are dropped first.
+    counts : DataFrame, optional, keyword-only
+        The hits per cue and outlet (columns :data:`COUNT_COLUMNS`:
+        ``category, entry, outlet, n``), when ``hits`` holds only some of
+        them: the cues, their order and counts come from ``counts``, the
+        passages from ``hits``, which must then hold, for each cue
+        listed, every hit of it in the first ``per_entry`` documents of
+        each outlet (doc ids as text).  Default: counted from ``hits``.
 
     Returns
     -------
@@ -80,19 +91,27 @@ def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5
     Raises
     ------
     ValueError
-        A missing column, a hit on a document not in ``frame``, or an
-        option out of range.
+        A missing column, a hit on a document not in ``frame``, a count
+        that is not a whole number >= 1, or an option out of range.
     """
     per_entry = check_int("per_entry", per_entry, low=1)
     max_entries = check_int("max_entries", max_entries, low=1)
     width = check_int("width", width, low=20)
     max_bytes = check_int("max_bytes", max_bytes, low=1000)
-    for name, table, needed in (("hits", hits, _NEEDED_HITS), ("frame", frame, ("doc_id", "outlet"))):
+    checked = [("hits", hits, _NEEDED_HITS), ("frame", frame, ("doc_id", "outlet"))]
+    if counts is not None:
+        checked.append(("counts", counts, COUNT_COLUMNS))
+    for name, table, needed in checked:
         if not isinstance(table, pd.DataFrame):
             raise TypeError(f"{name}: expected a pandas DataFrame, got {type(table).__name__}")
         missing = [c for c in needed if c not in table.columns]
         if missing:
             raise ValueError(f"{name}: missing column(s) {', '.join(missing)}; needs {', '.join(needed)}")
+    if counts is not None and len(counts):
+        n = pd.to_numeric(counts["n"], errors="coerce")
+        if n.isna().any() or (n < 1).any() or (n != n.round()).any():
+            bad = counts["n"][n.isna() | ~(n >= 1) | (n != n.round())].tolist()[0]
+            raise ValueError(f"counts: expected whole numbers of hits >= 1 in column n, got {bad!r}")
     if hits.empty:
         return {"entries": [], "n_entries": 0, "per_entry": per_entry}
     part = str(hits["part"].iloc[0])
@@ -107,11 +126,22 @@ def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5
     unknown = sorted(set(h["doc_id"]) - texts.keys())
     if unknown:
         raise ValueError(f"hits refer to doc_id(s) not in frame: {', '.join(map(repr, unknown[:5]))}")
-    counts = h.groupby(["category", "entry"], sort=True).size()
-    order = sorted(counts.index, key=lambda k: (-int(counts[k]), k[0], k[1]))
+    if counts is None:
+        per_outlet = h.groupby(["category", "entry", "outlet"], sort=True).size()
+    else:
+        c = pd.DataFrame({"category": counts["category"].astype(str), "entry": counts["entry"].astype(str),
+                          "outlet": counts["outlet"].astype(str), "n": counts["n"].astype("int64")})
+        per_outlet = c.groupby(["category", "entry", "outlet"], sort=True)["n"].sum()
+    per_cue = per_outlet.groupby(level=[0, 1], sort=True).sum()
+    order = sorted(per_cue.index, key=lambda k: (-int(per_cue[k]), k[0], k[1]))
     chosen = order[:max_entries]
-    per_outlet = h.groupby(["category", "entry", "outlet"], sort=True).size()
-    firsts = h.drop_duplicates(["category", "entry", "doc_id"]).groupby(["category", "entry"], sort=True)
+    firsts = h.drop_duplicates(["category", "entry", "doc_id"])
+    missing = [key for key in chosen if key not in set(zip(firsts["category"], firsts["entry"]))] \
+        if counts is not None else []
+    firsts = firsts.groupby(["category", "entry"], sort=True)
+    if missing:
+        raise ValueError(f"hits: no hit of the cue {missing[0][1]!r} ({missing[0][0]}) that counts list; pass the "
+                         "hits counts was made from")
     entries = []
     for category, entry in chosen:
         sub = firsts.get_group((category, entry))
@@ -125,7 +155,7 @@ def explorer_data(frame: pd.DataFrame, hits: pd.DataFrame, *, per_entry: int = 5
             passages.append([doc_id, outlet, text, s, e, bool(negated)])
         outlets = per_outlet.loc[(category, entry)]
         ranked = sorted(outlets.items(), key=lambda kv: (-int(kv[1]), kv[0]))
-        entries.append({"entry": entry, "category": category, "n": int(counts[(category, entry)]),
+        entries.append({"entry": entry, "category": category, "n": int(per_cue[(category, entry)]),
                         "outlets": [[o, int(n)] for o, n in ranked], "passages": passages})
     data = {"entries": entries, "n_entries": len(order), "per_entry": per_entry}
     while entries and len(_json(data).encode("utf-8")) > max_bytes:
