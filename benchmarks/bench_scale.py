@@ -208,9 +208,28 @@ def bench_allsides(scratch: Path, sizes: list[int]) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         config = folder / "allsides.toml"
-        config.write_text(text.replace("${FRAMING_ABP}", corpus.as_posix()).replace(
-            "[runtime]\n", f"[runtime]\ncache_dir = \"{(folder / 'cache').as_posix()}\"\n"), encoding="utf-8")
+        config.write_text(_replicated_config(text, corpus, folder, n), encoding="utf-8")
         _cold_and_cached(config, folder, n)
+
+
+def _replicated_config(text: str, corpus: Path, folder: Path, n: int) -> str:
+    """``experiments/allsides.toml`` for :func:`make_allsides`'s corpus of
+    ``n`` articles: its path, its own stage cache, and the config's excluded
+    outlets (the three sources with two AllSides labels) excluded in every
+    replica too (``<source> (r<r>)``): a replica of a source that spans two
+    classes spans them as well, and outlets must nest in their class."""
+    import re
+
+    line = re.search(r"^exclude = \{ outlet = \[(.*)\] \}$", text, flags=re.M)
+    if line is None:
+        raise ValueError("experiments/allsides.toml: no 'exclude = { outlet = [...] }' line to extend")
+    names = json.loads(f"[{line.group(1)}]")
+    with gzip.open(ABP, "rb") as f:
+        replicas = -(-n // sum(1 for _ in f))  # replica r of make_allsides: r < replicas
+    names += [f"{name} (r{r})" for r in range(1, replicas) for name in names]
+    text = text.replace(line.group(0), f"exclude = {{ outlet = {json.dumps(names)} }}")
+    return text.replace("${FRAMING_ABP}", corpus.as_posix()).replace(
+        "[runtime]\n", f"[runtime]\ncache_dir = \"{(folder / 'cache').as_posix()}\"\n")
 
 
 def bench_run(scratch: Path, sizes: list[int], n_jobs: int) -> None:
