@@ -70,6 +70,12 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
                  selected`` (``select`` only: every variant's inner-CV
                  macro-F1 per outer fold, one ``selected`` per fold)
 
+With ``soft`` (:func:`framing.classify.soft.soft_targets` of the coders'
+answers), the frames' models are trained on soft targets, the share of
+coders marking the frame (without ``select``: every frame's model; with it:
+the first stage of the ``+soft`` variants); thresholds and scores stay on
+the gold labels, and only training documents' shares are read.
+
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
 document-level model — with ``select``, by the whole chosen pipeline),
