@@ -81,6 +81,10 @@ effect (session 5: ``framing+questions`` 0.598 (0.556-0.633), 309 CPU-s,
 326 MB); ``selected`` replaces that choice by nested cross-validation and
 is the figure to quote (README, frames section, for this session's numbers).
 
+Session 7 (one pre-registered run, README): ``framing+soft`` 0.572 (0.536-0.607) against
+``framing`` 0.576, ``selected-soft`` 0.577 (0.538-0.610) against ``selected`` 0.584 (a ``+soft``
+variant chosen in fold 5 only); soft targets are not default.
+
 The paper's table (Frermann et al. 2023, ACL, 2023.acl-long.486; arXiv
 2306.02052) could not be retrieved from the stored material: the arXiv HTML
 copy returns only its abstract and introduction, the Anthology PDF is not
