@@ -7,6 +7,9 @@
 * :mod:`.evaluate` — structured cross-validation with bootstrap CIs.
 * :mod:`.persist` — safe model files (no pickle).
 * :mod:`.embed` — optional sentence embeddings (the ``embeddings`` extra).
+* :mod:`.multilabel` — one model per frame, honest thresholds, pipelines
+  chosen by nested cross-validation.
+* :mod:`.soft` — soft frame targets from every coder's answers.
 """
 
 from __future__ import annotations

@@ -70,6 +70,12 @@ Tables (fixed schemas, the ``*_COLUMNS`` constants)
                  selected`` (``select`` only: every variant's inner-CV
                  macro-F1 per outer fold, one ``selected`` per fold)
 
+With ``soft`` (:func:`framing.classify.soft.soft_targets` of the coders'
+answers), the frames' models are trained on soft targets, the share of
+coders marking the frame (without ``select``: every frame's model; with it:
+the first stage of the ``+soft`` variants); thresholds and scores stay on
+the gold labels, and only training documents' shares are read.
+
 :func:`frame_evidence` gives, for a fitted frame model and a document, the
 sentences that support the frame most (each sentence scored by the
 document-level model — with ``select``, by the whole chosen pipeline),
@@ -96,6 +102,7 @@ from ..seeds import derive_seed, rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
 from .model import FrameClassifier, make_pipeline
+from .soft import fit_soft, fit_soft_linear, soft_matrix
 
 __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
@@ -213,7 +220,12 @@ def _outer_splits(frame: pd.DataFrame, *, folds: str | None, groups: str | None,
 _NEGATIVE, _POSITIVE = "0", "1"
 
 
-def _fit(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray) -> FrameClassifier:
+def _fit(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray,
+         p: np.ndarray | None = None) -> Any:
+    """``model`` fitted on the ``train`` documents: on their labels ``y``, or
+    with ``p`` (soft targets of all documents) on ``p`` (:func:`fit_soft`)."""
+    if p is not None:
+        return fit_soft(model, [texts[i] for i in train], p[train])
     est = clone(model)
     return est.fit([texts[i] for i in train], np.where(y[train] == 1, _POSITIVE, _NEGATIVE))
 
@@ -223,12 +235,12 @@ def _positive_proba(model: FrameClassifier, texts: list[str]) -> np.ndarray:
 
 
 def _fit_proba(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray,
-               test: np.ndarray) -> np.ndarray:
-    return _positive_proba(_fit(model, texts, y, train), [texts[i] for i in test])
+               test: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
+    return _positive_proba(_fit(model, texts, y, train, p), [texts[i] for i in test])
 
 
 def _inner_scores(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
-                  inner_splits: int, random_state: int) -> np.ndarray | None:
+                  inner_splits: int, random_state: int, p: np.ndarray | None = None) -> np.ndarray | None:
     """Inner out-of-fold probabilities for the ``train`` documents (None
     when fewer than 2 positives or negatives allow no 2-fold split)."""
     positives = int(y[train].sum())
@@ -238,13 +250,13 @@ def _inner_scores(model: FrameClassifier, texts: list[str], y: np.ndarray, train
     scores = np.zeros(len(train))
     inner = StratifiedKFold(splits, shuffle=True, random_state=random_state)
     for tr, te in inner.split(np.zeros(len(train)), y[train]):
-        scores[te] = _fit_proba(model, texts, y, train[tr], train[te])
+        scores[te] = _fit_proba(model, texts, y, train[tr], train[te], p)
     return scores
 
 
 def _inner_threshold(model: FrameClassifier, texts: list[str], y: np.ndarray, train: np.ndarray, *,
-                     inner_splits: int, random_state: int) -> tuple[float, float]:
-    scores = _inner_scores(model, texts, y, train, inner_splits=inner_splits, random_state=random_state)
+                     inner_splits: int, random_state: int, p: np.ndarray | None = None) -> tuple[float, float]:
+    scores = _inner_scores(model, texts, y, train, inner_splits=inner_splits, random_state=random_state, p=p)
     if scores is None:
         return 0.5, float("nan")
     return best_threshold(y[train], scores)
@@ -363,6 +375,12 @@ class FrameVariant:
         Score each frame by the mean of its first-stage (independent)
         probability and its second-stage (stacked) probability, a simple
         average of the two combinations (needs ``combine="stacked"``).
+    soft : bool
+        Train the frames' first-stage models on the ``soft`` targets of the
+        call (the share of coders marking the frame; cross-entropy against
+        it, :mod:`framing.classify.soft`) instead of the gold labels; the
+        auxiliary targets, the second stage and the thresholds stay on
+        the gold labels.
     """
 
     combine: str = "independent"
@@ -370,12 +388,14 @@ class FrameVariant:
     C: float | tuple[float, ...] | None = None
     pool: bool = False
     blend: bool = False
+    soft: bool = False
 
     def __post_init__(self) -> None:
         check_choice("combine", self.combine, COMBINE)
         check_bool("auxiliary", self.auxiliary)
         check_bool("pool", self.pool)
         check_bool("blend", self.blend)
+        check_bool("soft", self.soft)
         if self.pool and self.combine != "stacked":
             raise ValueError("pool: the pooled sentence scores are second-stage features, so they need "
                              "combine='stacked', got combine='independent'")
@@ -400,10 +420,10 @@ class FrameVariant:
     @property
     def name(self) -> str:
         """``independent`` or ``stacked`` (``+auxiliary``, ``+pool``,
-        ``+blend``), with ``C=…`` when set (``C=0.3|1|3`` for a per-frame
-        choice)."""
+        ``+blend``), then ``+soft``, with ``C=…`` when set (``C=0.3|1|3``
+        for a per-frame choice)."""
         name = (self.combine + ("+auxiliary" if self.auxiliary else "") + ("+pool" if self.pool else "")
-                + ("+blend" if self.blend else ""))
+                + ("+blend" if self.blend else "") + ("+soft" if self.soft else ""))
         if self.C is None:
             return name
         if isinstance(self.C, tuple):
@@ -427,15 +447,16 @@ SELECTION_COLUMNS = ("fold", "variant", "combine", "auxiliary", "C", "inner_macr
 def parse_variant(name: str) -> FrameVariant:
     """The :class:`FrameVariant` whose :attr:`~FrameVariant.name` is
     ``name`` (e.g. ``"stacked+auxiliary+pool C=3"``, ``"independent
-    C=0.3|1|3"``; the model's own C when no ``C=`` is given)."""
+    C=0.3|1|3"``, ``"independent+soft"``; the model's own C when no ``C=``
+    is given)."""
     check_str("select", name)
     head, _, C = name.partition(" C=")
     combine, *flags = head.split("+")
-    order = ("auxiliary", "pool", "blend")
+    order = ("auxiliary", "pool", "blend", "soft")
     if (combine not in COMBINE or len(set(flags)) != len(flags) or not set(flags) <= set(order)
             or flags != sorted(flags, key=order.index) or (C == "" and " C=" in name)):
         raise ValueError(f"select: {name!r} is not a variant name: independent or stacked, then +auxiliary, +pool, "
-                         f"+blend (in this order), then optionally ' C=<number>' (independent: ' C=0.3|1|3' "
+                         f"+blend, +soft (in this order), then optionally ' C=<number>' (independent: ' C=0.3|1|3' "
                          f"chooses C per frame), e.g. 'stacked+pool C=3'")
     value: Any = None
     if C:
@@ -444,7 +465,7 @@ def parse_variant(name: str) -> FrameVariant:
         except ValueError:
             raise ValueError(f"select: {name!r}: C={C!r} is not a number (or numbers joined by '|')") from None
         value = parts if len(parts) > 1 else parts[0]
-    return FrameVariant(combine, "auxiliary" in flags, value, "pool" in flags, "blend" in flags)
+    return FrameVariant(combine, "auxiliary" in flags, value, "pool" in flags, "blend" in flags, "soft" in flags)
 
 
 def selection_variants(select: str | Sequence[str], *, auxiliary: bool) -> tuple[FrameVariant, ...]:
@@ -461,7 +482,8 @@ def selection_variants(select: str | Sequence[str], *, auxiliary: bool) -> tuple
     return tuple(parse_variant(name) for name in select)
 
 
-def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool) -> tuple[FrameVariant, ...]:
+def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool,
+                    has_soft: bool = False) -> tuple[FrameVariant, ...]:
     if isinstance(select, FrameVariant) or not isinstance(select, (list, tuple)) or not select:
         raise TypeError(f"select: expected a non-empty list or tuple of FrameVariant (e.g. SELECTION_GRID), got "
                         f"{select!r}")
@@ -475,6 +497,12 @@ def _check_variants(select: Any, model: FrameClassifier, has_auxiliary: bool) ->
     if needs and not has_auxiliary:
         raise ValueError(f"select: variant(s) {', '.join(map(repr, needs))} use auxiliary targets; pass "
                          f"auxiliary= (e.g. auxiliary_targets(answers)) or leave them out of the grid")
+    needs = [v.name for v in select if v.soft]
+    if needs and not has_soft:
+        raise ValueError(f"select: variant(s) {', '.join(map(repr, needs))} train on soft targets; pass soft= "
+                         f"(e.g. soft_targets(answers)) or leave them out of the grid")
+    if needs and model.kind == "svm":
+        raise ValueError("select: +soft variants need a logistic regression; kind='svm' is a calibrated SVM")
     if model.marked:
         raise ValueError("model: marked=True needs marked_words, which select= cannot pass; use marked=False")
     own = model.C
@@ -517,14 +545,15 @@ def _variant_f1(truth_train: np.ndarray, oof: dict, pooled: dict, variant: Frame
             keep = truth_train[:, j] >= 0
             y = truth_train[keep, j]
             choices = variant.C if isinstance(variant.C, tuple) else (variant.C,)
-            scored = [_frame_f1(y, oof[C][keep, j], threshold) for C in choices]
+            scored = [_frame_f1(y, oof[(C, variant.soft)][keep, j], threshold) for C in choices]
             best = int(np.argmax([f1 for _, f1 in scored]))  # ties: the earlier C
             out.append(scored[best])
             frame_C.append(choices[best])
         return out, list(range(n_frames)), frame_C
-    first = oof[variant.C]
+    first = oof[(variant.C, variant.soft)]
     used = [t for t in range(first.shape[1]) if usable[t] and (t < n_frames or variant.auxiliary)]
-    a = _logit(first[:, used]) if not variant.pool else np.hstack([_logit(first[:, used]), _logit(pooled[variant.C])])
+    a = (_logit(first[:, used]) if not variant.pool
+         else np.hstack([_logit(first[:, used]), _logit(pooled[(variant.C, variant.soft)])]))
     for j in range(n_frames):
         keep = truth_train[:, j] >= 0
         y = truth_train[keep, j]
@@ -610,7 +639,7 @@ class _SelectedFrame:
 
 def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str], n_frames: int,
             rows: np.ndarray, variants: tuple[FrameVariant, ...], *, fold: Any, threshold: str, inner_splits: int,
-            random_state: int) -> tuple[_Selected, list[tuple], list[tuple], list[str]]:
+            random_state: int, soft: np.ndarray | None = None) -> tuple[_Selected, list[tuple], list[tuple], list[str]]:
     """Every variant's inner macro-F1 on the documents ``rows``, then the
     best variant fitted on them.
 
@@ -622,6 +651,9 @@ def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names
     them into per-frame inner F1 (independent: at the threshold chosen on
     them; stacked: of the second stage's out-of-fold scores); the variant
     with the highest mean over the frames wins, ties the earlier one.
+    ``soft`` (documents × frames, the gold label where a document has no
+    soft target; only rows ``rows`` are read) trains the frames' first
+    stage of ``+soft`` variants; every F1 is against the gold labels.
 
     Returns the fitted pipeline, the selection rows, the threshold rows and
     the auxiliary targets left out.
@@ -629,18 +661,20 @@ def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names
     use_aux = any(v.auxiliary for v in variants)
     n_targets = targets.shape[1] if use_aux else n_frames
     Cs = list(dict.fromkeys(c for v in variants for c in (v.C if isinstance(v.C, tuple) else (v.C,))))
+    # first-stage scores per (C, soft); auxiliary targets are never soft, so they are fitted once per C
+    keys = list(dict.fromkeys((c, v.soft) for v in variants for c in (v.C if isinstance(v.C, tuple) else (v.C,))))
     n = len(rows)
     if n < inner_splits:
         raise ValueError(f"inner_splits: {inner_splits} inner folds need at least {inner_splits} training documents "
                          f"in fold {fold!r}, got {n}")
     seed = derive_seed(random_state, "multilabel", "select", str(fold))
     inner = KFold(inner_splits, shuffle=True, random_state=seed).split(np.zeros(n))
-    oof = {C: np.zeros((n, n_targets)) for C in Cs}
-    pool_Cs = list(dict.fromkeys(v.C for v in variants if v.pool))
-    pooled = {C: np.zeros((n, n_frames)) for C in pool_Cs}
+    oof = {key: np.zeros((n, n_targets)) for key in keys}
+    pool_keys = list(dict.fromkeys((v.C, v.soft) for v in variants if v.pool))
+    pooled = {key: np.zeros((n, n_frames)) for key in pool_keys}
     usable = np.ones(n_targets, dtype=bool)
     models = {C: _parts(model, C)[1] for C in Cs}
-    sentences = {i: _sentences(texts[i]) for i in rows} if pool_Cs else {}
+    sentences = {i: _sentences(texts[i]) for i in rows} if pool_keys else {}
     for k, (tr, te) in enumerate(inner):
         features = _parts(model, None)[0]
         A = features.fit_transform(_docs(texts, rows[tr]))
@@ -658,17 +692,22 @@ def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names
                 raise ValueError(f"labels: frame {names[t]!r} has fewer than 2 positive or 2 negative documents in "
                                  f"inner training split {k} of fold {fold!r} ({int((y[known] == 1).sum())} positive "
                                  f"of {int(known.sum())}); select= needs both classes in every inner split")
-            for C in Cs:
-                fitted = clone(models[C]).fit(A[known], y[known])
-                oof[C][te, t] = fitted.predict_proba(B)[:, 1]
-                if C in pool_Cs and t < n_frames:
-                    fitted_here[(C, t)] = fitted
-        if pool_Cs:
-            keys = list(fitted_here)
-            doc_scores = {key: oof[key[0]][te, key[1]] for key in keys}
-            for (C, t), column in _pooled(features, fitted_here, [sentences[i] for i in rows[te]], doc_scores,
-                                          keys).items():
-                pooled[C][te, t] = column
+            done: dict[tuple, tuple[Any, np.ndarray]] = {}  # (C, soft fit) -> (model, inner test scores)
+            for key in keys:
+                C, use_soft = key[0], key[1] and _soft_column(soft, t) is not None
+                if (C, use_soft) not in done:
+                    fitted = (fit_soft_linear(models[C], A[known], soft[rows[tr], t][known]) if use_soft
+                              else clone(models[C]).fit(A[known], y[known]))
+                    done[(C, use_soft)] = (fitted, fitted.predict_proba(B)[:, 1])
+                fitted, oof[key][te, t] = done[(C, use_soft)]
+                if key in pool_keys and t < n_frames:
+                    fitted_here[(key, t)] = fitted
+        if pool_keys:
+            here = list(fitted_here)
+            doc_scores = {k: oof[k[0]][te, k[1]] for k in here}
+            for (key, t), column in _pooled(features, fitted_here, [sentences[i] for i in rows[te]], doc_scores,
+                                            here).items():
+                pooled[key][te, t] = column
     truth_train = targets[rows, :n_frames]
     stack_seed = derive_seed(random_state, "multilabel", "stack")
     scored = []
@@ -687,12 +726,15 @@ def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names
     for t in used:
         y = targets[rows, t]
         known = y >= 0
-        first.append(clone(models[frame_C[t] if t < n_frames else variant.C]).fit(A[known], y[known]))
+        if variant.soft and _soft_column(soft, t) is not None:
+            first.append(fit_soft_linear(models[frame_C[t]], A[known], soft[rows, t][known]))
+        else:
+            first.append(clone(models[frame_C[t] if t < n_frames else variant.C]).fit(A[known], y[known]))
     second = None
     if variant.combine == "stacked":
-        a = _logit(oof[variant.C][:, used])
+        a = _logit(oof[(variant.C, variant.soft)][:, used])
         if variant.pool:
-            a = np.hstack([a, _logit(pooled[variant.C])])
+            a = np.hstack([a, _logit(pooled[(variant.C, variant.soft)])])
         second = []
         for j in range(n_frames):
             keep = truth_train[:, j] >= 0
@@ -707,14 +749,14 @@ def _select(model: FrameClassifier, texts: list[str], targets: np.ndarray, names
 
 def _selected_fold(model: FrameClassifier, texts: list[str], targets: np.ndarray, names: Sequence[str],
                    n_frames: int, train_all: np.ndarray, test: np.ndarray, variants: tuple[FrameVariant, ...], *,
-                   fold: Any, threshold: str, inner_splits: int,
-                   random_state: int) -> tuple[np.ndarray, np.ndarray, list[tuple], list[tuple], list[str]]:
+                   fold: Any, threshold: str, inner_splits: int, random_state: int,
+                   soft: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, list[tuple], list[tuple], list[str]]:
     """One outer fold of ``select=``: the variants scored and the best
     fitted on the training documents (:func:`_select`), then applied to the
     test documents."""
     fitted, selection_rows, threshold_rows, skipped = _select(
         model, texts, targets, names, n_frames, train_all, variants, fold=fold, threshold=threshold,
-        inner_splits=inner_splits, random_state=random_state)
+        inner_splits=inner_splits, random_state=random_state, soft=soft)
     return fitted.scores([texts[i] for i in test]), fitted.cuts, threshold_rows, selection_rows, skipped
 
 
@@ -778,6 +820,22 @@ def _auxiliary(frame: pd.DataFrame, auxiliary: Any, labels: Sequence[str]) -> tu
                              f"{table[name].tolist()[int(np.flatnonzero(bad)[0])]!r}")
         out[given, k] = (share[given] >= 0.5).astype(np.int64)
     return out, names
+
+
+def _soft(frame: pd.DataFrame, soft: Any, labels: Sequence[str], truth: np.ndarray) -> np.ndarray:
+    """Documents × frames soft targets: NaN throughout for a frame without
+    a column (it trains on its gold labels as without ``soft``), the gold
+    label (0/1; -1 stays -1, never read) for a document without a share."""
+    p = soft_matrix(frame["doc_id"].astype(str).tolist(), soft, labels)
+    has = [name in soft.columns for name in labels]
+    return np.where(np.isnan(p) & np.array(has)[None, :], truth.astype(float), p)
+
+
+def _soft_column(soft: np.ndarray | None, j: int) -> np.ndarray | None:
+    """Frame ``j``'s soft targets, or None when it has none."""
+    if soft is None or j >= soft.shape[1] or np.isnan(soft[:, j]).all():
+        return None
+    return soft[:, j]
 
 
 def _f1_counts(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> np.ndarray:
@@ -865,8 +923,8 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
                           folds: str | None = None, groups: str | None = None, n_splits: int = 5,
                           threshold: str = "inner_cv", inner_splits: int = 3, combine: str = "independent",
                           auxiliary: pd.DataFrame | None = None, select: Sequence[FrameVariant] | None = None,
-                          n_resamples: int = 1000, confidence: float = 0.95, n_bins: int = 10,
-                          random_state: int = 0) -> MultiLabelEvaluation:
+                          soft: pd.DataFrame | None = None, n_resamples: int = 1000, confidence: float = 0.95,
+                          n_bins: int = 10, random_state: int = 0) -> MultiLabelEvaluation:
     """Cross-validate one binary model per frame (see the module notes).
 
     Parameters
@@ -917,6 +975,18 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
         a variant picked by looking at the test folds.  The choices are in
         ``selection``.  ``combine`` must stay ``"independent"`` (the
         variants set it).
+    soft : DataFrame, optional
+        ``doc_id`` and one column of shares in [0, 1] per frame (e.g.
+        :func:`framing.classify.soft.soft_targets` of the coders'
+        answers): soft targets (:mod:`framing.classify.soft`).  Without
+        ``select``, every frame's model is trained on them
+        (``combine="independent"`` only); with ``select``, the ``+soft``
+        variants' first stage is.  A frame without a column, or a
+        document without a share, trains on its gold label; thresholds
+        are chosen, and results scored, on the gold labels; only training
+        documents' shares are read.  Columns that are not frames of
+        ``labels`` are ignored.  Needs a logistic regression with one
+        ``C``.
     n_resamples, confidence, n_bins
         Bootstrap replicates and level of the CIs; reliability bins.
     random_state : int
@@ -949,8 +1019,16 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
         if combine != "independent":
             raise ValueError(f"combine: select= sets combine per variant; leave combine at 'independent', got "
                              f"{combine!r}")
-        variants = _check_variants(select, model, auxiliary is not None)
-    elif auxiliary is not None and combine != "stacked":
+        variants = _check_variants(select, model, auxiliary is not None, soft is not None)
+    elif soft is not None and combine != "independent":
+        raise ValueError(f"soft: soft targets without select= train independent models; use "
+                         f"combine='independent' or a '+soft' variant in select=, got combine={combine!r}")
+    if soft is not None and select is None and model.kind == "svm":
+        raise ValueError("soft: soft targets need a logistic regression; kind='svm' is a calibrated SVM")
+    if soft is not None and select is None and isinstance(model.C, (list, tuple, np.ndarray)):
+        raise ValueError(f"soft: soft targets need a model with a single C, got C={model.C!r}")
+    soft_p = _soft(frame, soft, labels, truth) if soft is not None else None
+    if select is None and auxiliary is not None and combine != "stacked":
         raise ValueError("auxiliary: the auxiliary targets are second-stage features, so they need "
                          "combine='stacked', got combine='independent'")
     aux, aux_names = _auxiliary(frame, auxiliary, labels) if auxiliary is not None else (
@@ -968,7 +1046,7 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
         if variants is not None:
             scores[test], cuts[test], rows, chosen, left_out = _selected_fold(
                 model, texts, targets, [*labels, *aux_names], len(labels), train_all, test, variants, fold=fold,
-                threshold=threshold, inner_splits=inner_splits, random_state=random_state)
+                threshold=threshold, inner_splits=inner_splits, random_state=random_state, soft=soft_p)
             threshold_rows.extend(rows)
             selection_rows.extend(chosen)
             for name in left_out:
@@ -989,12 +1067,13 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
             if len(set(y[train].tolist())) < 2:
                 raise ValueError(f"labels: frame {name!r} has a single class in the training documents of fold "
                                  f"{fold!r}; it cannot be learned there")
+            p = _soft_column(soft_p, j)
             if threshold == "inner_cv":
                 cut, inner_f1 = _inner_threshold(model, texts, y, train, inner_splits=inner_splits,
-                                                 random_state=random_state)
+                                                 random_state=random_state, p=p)
             else:
                 cut, inner_f1 = 0.5, float("nan")
-            scores[test, j] = _fit_proba(model, texts, y, train, test)
+            scores[test, j] = _fit_proba(model, texts, y, train, test, p)
             cuts[test, j] = cut
             threshold_rows.append((fold, name, cut, inner_f1, int(len(train)), n_missing))
     for name, where in skipped.items():
@@ -1024,7 +1103,8 @@ def cross_validate_frames(corpus: Any, labels: Sequence[str] | str, *, model: Fr
 
 def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifier | None = None,
                threshold: str = "inner_cv", inner_splits: int = 3, select: Sequence[FrameVariant] | None = None,
-               auxiliary: pd.DataFrame | None = None, random_state: int = 0) -> dict[str, tuple[Any, float]]:
+               auxiliary: pd.DataFrame | None = None, soft: pd.DataFrame | None = None,
+               random_state: int = 0) -> dict[str, tuple[Any, float]]:
     """Fit the frame models on all labelled documents, with their thresholds
     (chosen by inner CV as in :func:`cross_validate_frames`, or 0.5).
 
@@ -1038,6 +1118,9 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
     classifier, whose ``variant`` names the pipeline chosen and whose
     ``selection`` is the inner-CV table that chose it), so
     :func:`frame_evidence` ranks sentences by the model actually used.
+    ``soft`` is as in :func:`cross_validate_frames` (without ``select``,
+    each frame's model is then a
+    :class:`~framing.classify.soft.SoftFrameModel`).
 
     Returns
     -------
@@ -1055,10 +1138,14 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
     texts = ["" if t is None or (isinstance(t, float) and np.isnan(t)) else str(t) for t in frame["text"].tolist()]
     if select is None and auxiliary is not None:
         raise ValueError("auxiliary: fit_frames reads auxiliary targets only for select= variants that use them")
+    if soft is not None and select is None and (model.kind == "svm" or isinstance(model.C, (list, tuple, np.ndarray))):
+        raise ValueError(f"soft: soft targets need a logistic regression with a single C, got kind={model.kind!r}, "
+                         f"C={model.C!r}")
+    soft_p = _soft(frame, soft, labels, truth) if soft is not None else None
     if select is not None:
         if random_state is None:
             raise TypeError("random_state: expected an integer >= 0, got None (select= is reproducible)")
-        variants = _check_variants(select, model, auxiliary is not None)
+        variants = _check_variants(select, model, auxiliary is not None, soft is not None)
         aux, aux_names = _auxiliary(frame, auxiliary, labels) if auxiliary is not None else (
             np.empty((len(frame), 0), dtype=np.int64), [])
         for j, name in enumerate(labels):
@@ -1069,7 +1156,7 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
             fitted, selection, _, _ = _select(model, texts, np.hstack([truth, aux]), [*labels, *aux_names],
                                               len(labels), np.arange(len(frame)), variants, fold=ALL_FRAMES,
                                               threshold=threshold, inner_splits=inner_splits,
-                                              random_state=random_state)
+                                              random_state=random_state, soft=soft_p)
         fitted.selection = pd.DataFrame(selection, columns=list(SELECTION_COLUMNS))
         return {name: (_SelectedFrame(fitted, j), float(fitted.cuts[j])) for j, name in enumerate(labels)}
     out = {}
@@ -1078,9 +1165,10 @@ def fit_frames(corpus: Any, labels: Sequence[str] | str, *, model: FrameClassifi
         train = np.flatnonzero(y >= 0)
         if len(set(y[train].tolist())) < 2:
             raise ValueError(f"labels: frame {name!r} has a single class; it cannot be learned")
+        p = _soft_column(soft_p, j)
         cut = _inner_threshold(model, texts, y, train, inner_splits=inner_splits,
-                               random_state=random_state)[0] if threshold == "inner_cv" else 0.5
-        out[name] = (_fit(model, texts, y, train), cut)
+                               random_state=random_state, p=p)[0] if threshold == "inner_cv" else 0.5
+        out[name] = (_fit(model, texts, y, train, p), cut)
     return out
 
 
