@@ -9,7 +9,7 @@ Corpus: the AllSides articles of Baly et al. (2020) at
 ``--data``), else a generated corpus of similar size (seeded).
 
 Prints, for framing's scorer: MB/s per core (UTF-8 bytes of text per
-second of CPU-bound scoring in one process: ``score_texts`` on chunks of
+CPU-second of scoring in one process, ``time.process_time``: ``score_texts`` on chunks of
 256 documents, the map step of ``score``), tokens/s, the same for the
 per-text path (``Matcher.count`` one text at a time, the engine before
 the batch path) with the ratio, MB/s of ``score(..., n_jobs=2)``, and
@@ -19,7 +19,9 @@ timing it checks that the batch path and the per-text path give
 identical counts, negated counts, weights and tokens on the first
 ``--check-docs`` documents in every voice (exit status 1 if not).  In the
 same run and on the same text (the first ``--baseline-mb`` MB) it prints
-the same throughput for: framing, plain regex tokenising (for scale), a naive NLTK Treebank-tokenise +
+the automaton scan alone (the batch path's ahocorasick_rs DFA against
+pyahocorasick; exit status 1 if their matches differ) and the same throughput for:
+framing, plain regex tokenising (for scale), a naive NLTK Treebank-tokenise +
 dict-lookup scorer (single words and prefix globs only), and the
 ``liwc`` and ``empath`` PyPI packages when they are installed (``pip
 install 'framing-toolkit[bench]'``).  The baselines lack phrases,
@@ -140,9 +142,40 @@ def mb(texts: list[str]) -> float:
 
 
 def time_it(fn, texts):
-    start = time.perf_counter()
+    """CPU seconds of ``fn(texts)`` in this process (robust to other jobs
+    on the machine, unlike wall time)."""
+    start = time.process_time()
     fn(texts)
-    return time.perf_counter() - start
+    return time.process_time() - start
+
+
+def scan_speed(matcher: Matcher, texts: list[str]) -> tuple[str, bool]:
+    """The batch path's automaton scan (ahocorasick_rs DFA over bytes,
+    ``CompiledLexicon.scan_bytes``) against pyahocorasick's ``iter`` over
+    the latin-1 str (the per-text path's scanner) on the same bytes: the
+    texts' raw bytes joined, through the batch byte table; the matches
+    must be the same, in the same order.  CPU seconds, best of three."""
+    from itertools import chain
+
+    from framing.match.matcher import BATCH_TABLE
+
+    compiled = matcher.compiled
+    b = (b" " + b" !\x03 ".join(matcher.raw_bytes(t) for t in texts) + b" ").translate(BATCH_TABLE)
+    s = b.decode("latin-1")
+    compiled.batch_scanner  # built before timing (once per process)
+    secs_py = secs_rs = float("inf")
+    for _ in range(3):  # best of three
+        start = time.process_time()
+        found = np.fromiter(chain.from_iterable(compiled.automaton.iter(s)), dtype=np.int64)
+        secs_py = min(secs_py, time.process_time() - start)
+        start = time.process_time()
+        end, key = compiled.scan_bytes(b)
+        secs_rs = min(secs_rs, time.process_time() - start)
+    same = np.array_equal(found[0::2], end) and np.array_equal(found[1::2], key)
+    size = len(b) / 1e6
+    return (f"automaton scan ({size:.0f} MB, {len(end):,} matches): ahocorasick_rs DFA {size / secs_rs:.0f} MB/s, "
+            f"pyahocorasick {size / secs_py:.0f} MB/s ({secs_py / secs_rs:.2f}x; "
+            f"{'identical matches' if same else 'MATCHES DIFFER'})"), same
 
 
 def framing_scorer(lexicon, chunk_size: int = 256):
@@ -336,7 +369,7 @@ def main(argv=None) -> int:
     start = time.perf_counter()
     score(docs, lexicon, n_jobs=2, chunk_size=256)
     secs2 = time.perf_counter() - start
-    print(f"framing, n_jobs=2  : {total_mb / secs2:6.1f} MB/s total ({secs2:.1f} s, including sending texts to workers)")
+    print(f"framing, n_jobs=2  : {total_mb / secs2:6.1f} MB/s total ({secs2:.1f} s wall, including sending texts to workers)")
     for line in memory:
         print(line)
 
@@ -348,6 +381,10 @@ def main(argv=None) -> int:
         if size >= args.baseline_mb:
             break
     print(f"\nSame text for every scorer: the first {len(sample)} documents, {size:.1f} MB")
+    line, same = scan_speed(Matcher(lexicon), sample)
+    print(line)
+    if not same:
+        return 1
     rows = [("framing (phrases, globs, negation, offsets-exact)", framing_scorer(lexicon))]
     rows.append(("for scale: re.findall(r'\\w+') tokenising only", tokenise_only()))
     rows.append(("naive NLTK Treebank + dict lookup (words, globs)", naive_nltk_scorer(lexicon)))

@@ -364,7 +364,10 @@ def _fold_short_run(run: str) -> str:
 def _fold_run(match: re.Match[str]) -> str:
     """Fold a run of non-ASCII characters; marks at its start (after an
     ASCII character or at the start of the text) are removed."""
-    run = match.group()
+    return _fold_run_text(match.group())
+
+
+def _fold_run_text(run: str) -> str:
     if len(run) <= 32:
         return _fold_short_run(run)
     return "".join([_fold_cluster(c) for c in _CLUSTER.findall(run)])
@@ -383,18 +386,42 @@ def fold_cased(text: str) -> str:
     itself in the byte translation it needs anyway, and skips a copy of
     the text.
     """
-    if text.isascii():
-        return text
-    for char in _COMMON:
-        if char in text:
-            text = text.replace(char, PUNCT_MAP[char])
+    text = _replace_common(text)
     if text.isascii():
         return text
     return _RUN.sub(_fold_run, text)
 
 
+def _replace_common(text: str) -> str:
+    """``text`` with the ``_COMMON`` characters replaced (``str.replace``
+    finds a single character with a memchr-like search: faster than a
+    regular expression or ``str.translate`` on non-ASCII text)."""
+    if text.isascii():
+        return text
+    for char in _COMMON:
+        if char in text:
+            text = text.replace(char, PUNCT_MAP[char])
+    return text
+
+
 # a non-ASCII character that cannot be part of a token
 _NONTOKEN_NONASCII = re.compile(rf"[^\x00-\x7f\w{_BMP_MARKS}](?<![{_ASTRAL_MARKS}])")
+# a text cut into ASCII stretches and runs of non-ASCII characters (the
+# runs at odd places of ``split``)
+_RUN_SPLIT = re.compile(rf"({_RUN.pattern})")
+
+
+@lru_cache(maxsize=65536)
+def _scan_short_run(run: str) -> str:
+    return _NONTOKEN_NONASCII.sub(" ", _fold_short_run(run))
+
+
+def _scan_run(run: str) -> str:
+    """A run of non-ASCII characters folded (:func:`_fold_run`) and its
+    characters that cannot be part of a token blanked."""
+    if len(run) <= 32:
+        return _scan_short_run(run)
+    return _NONTOKEN_NONASCII.sub(" ", _fold_run_text(run))
 _CJK_TOKEN = rf"[{_CJK}]{_MARK}*"
 _CJK_ONE = re.compile(_CJK_TOKEN)
 # a cheap test first: no character as high, no Han/Kana
@@ -617,11 +644,21 @@ def fold_for_scan(text: str, *, segmentation: str = "char") -> str:
     run of Han/Kana are its jieba words (as :func:`tokenize`); the
     segmenter runs only on texts holding Han or Kana.
     """
-    folded = fold_cased(text)
-    if folded.isascii():
-        return folded
-    folded = _NONTOKEN_NONASCII.sub(" ", folded)
-    if _CJK_HIGH.search(folded) and _CJK_ONE.search(folded):
+    text = _replace_common(text)
+    if text.isascii():
+        return text
+    # = ``_NONTOKEN_NONASCII.sub(" ", fold_cased(text))`` in one pass over
+    # the runs of non-ASCII characters only: folding maps each run on its
+    # own and leaves ASCII alone, and the blanking reads one character at
+    # a time (a test compares the two)
+    parts = _RUN_SPLIT.split(text)
+    high = False
+    for i in range(1, len(parts), 2):
+        parts[i] = piece = _scan_run(parts[i])
+        if not high and _CJK_HIGH.search(piece):
+            high = True
+    folded = "".join(parts)
+    if high and _CJK_ONE.search(folded):
         if segmentation == "jieba":
             _jieba_tokenizer()  # jieba missing: the ImportError, even where the cuts are cached
             return _CJK_RUN.sub(_space_words, folded)

@@ -311,3 +311,48 @@ def test_term_tokens_cjk_sentence_end():
 )
 def test_fold_for_scan(text, laid_out):
     assert fold_for_scan(text) == laid_out
+
+
+# fold_for_scan folds and blanks only the runs of non-ASCII characters (one
+# pass); it must equal the whole-text form it replaced, kept here as the
+# reference
+import framing.text as text_module  # noqa: E402
+
+
+def _fold_for_scan_reference(text: str, segmentation: str = "char") -> str:
+    folded = fold_cased(text)
+    if folded.isascii():
+        return folded
+    folded = text_module._NONTOKEN_NONASCII.sub(" ", folded)
+    if text_module._CJK_HIGH.search(folded) and text_module._CJK_ONE.search(folded):
+        if segmentation == "jieba":
+            return text_module._CJK_RUN.sub(text_module._space_words, folded)
+        folded = text_module._CJK_RUN.sub(text_module._space_cjk, folded)
+    return folded
+
+
+_SCAN_CHARS = (
+    list("aZ9 .,'\"!?-\n\t") + list("\u2019\u201c\u201d\u2018\u2014\u2013\u00a0\u2026")  # ASCII, the common punctuation
+    + list("éÉçßøłıİ\u00ad©•°·€£№¿«»") + ["\u0301", "\u0327", "\u0308", "\u034f", "\ufe0f"]  # letters, signs, marks
+    + list("中国人日本ｶﾞ\uff9e\uff9f한\u1100\u1161\u11a8") + ["\u0640", "\u064b", "ب", "ё", "ѓ", "\u0435\u0308"]
+    + ["ＡＢ", "\ufb01", "❤", "🎉", "\U0001d400", "\U000e0100", "\U0001e000", "\U00020000", "हिंदी"]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_SCAN_CHARS), st.characters(blacklist_categories=("Cs",))), max_size=40)
+       .map("".join))
+@example("x ❤\ufe0f y")
+@example("a\u2019é\u2019\u0301b")
+@example("\u0301é" * 20 + "中" * 20)
+@example("a\ud800b\u2019")  # a lone surrogate is blanked
+def test_fold_for_scan_is_the_whole_text_form(text):
+    assert fold_for_scan(text) == _fold_for_scan_reference(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["中国", "人民", "日本", "银行", "ｶﾞ", "é", "\u2019", " ", "a", "\u0301", "。"]), max_size=20)
+       .map("".join))
+def test_fold_for_scan_is_the_whole_text_form_jieba(text):
+    pytest.importorskip("jieba")
+    assert fold_for_scan(text, segmentation="jieba") == _fold_for_scan_reference(text, "jieba")

@@ -12,7 +12,10 @@ separator starts and ends with a space, so each document's bytes are
 those it has alone; the ``!`` becomes a sentence break, which no phrase
 and no negation window crosses, and the ``\\x03`` (a run of its own that
 is not a token) marks where one document ends and the next begins.
-One scan of the automaton finds the candidates of the whole chunk.
+One scan finds the candidates of the whole chunk: the lexicon's keys in
+a DFA of :mod:`ahocorasick_rs` over the chunk's bytes
+(:meth:`CompiledLexicon.scan_bytes`), the same matches in the same order
+as the per-text path's pyahocorasick automaton.
 Single-word candidates are handled as numpy arrays: one row per
 occurrence and category (the token's best entry there, from a table of
 candidate tokens indexed by integer ids), so no Python object is built
@@ -39,7 +42,6 @@ from __future__ import annotations
 
 import threading
 import weakref
-from itertools import chain
 from typing import Sequence
 
 import numpy as np
@@ -262,14 +264,12 @@ def _count_batch(matcher: Matcher, rows: list[int], raws: list[bytes], voice: st
     else:
         tokens[rows] = np.add.reduceat(real, doc_runs, dtype=np.int64)
 
-    # one scan: single-word keys as arrays, phrase keys to Python
-    s = b.decode("latin-1")
-    # the (end, key) pairs flattened straight into one array (no Python list)
-    found = np.fromiter(chain.from_iterable(compiled.automaton.iter(s)), dtype=np.int64)
-    if not len(found) and not scares:
+    # one scan (of the bytes, by the Rust automaton, in the order of the
+    # per-text path's scan): single-word keys as arrays, phrase keys to Python
+    end_arr, kid_arr = compiled.scan_bytes(b)
+    if not len(end_arr) and not scares:
         return
-    end_arr = found[0::2]
-    kid_arr = found[1::2]
+    s = b.decode("latin-1")
     picked = np.flatnonzero(compiled.key_phrase[kid_arr])
     if len(picked):
         # drop the loose keys whose next token (past spaces and quote

@@ -24,7 +24,11 @@ property-based test checks this against a naive reference):
 
 Scoring counts whole chunks of documents at once with
 :func:`framing.match.batch.count_texts`: the documents' bytes joined by
-a separator that is a sentence break, ONE scan of the same automaton,
+a separator that is a sentence break, ONE scan of the same keys (as a
+DFA of :mod:`ahocorasick_rs` over the bytes,
+:meth:`CompiledLexicon.scan_bytes`: the same matches in the same order,
+about 2.4 times as fast on long chunks; the per-text path keeps
+:mod:`ahocorasick`, which searches its latin-1 str directly),
 and the single-word candidates, negation windows and per-document
 tallies as numpy arrays; it gives for every text what :meth:`Matcher.count`
 gives (tests compare the two).
@@ -79,11 +83,13 @@ import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import cached_property, reduce
+from itertools import chain
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
 import ahocorasick
+import ahocorasick_rs
 import numpy as np
 
 from ..lexicon.model import ATTRIBUTION_WORDS, CONSTRAINTS, SCARE_QUOTE, SCARE_QUOTE_CONTEXT, Entry, Lexicon, fold_word
@@ -473,6 +479,9 @@ class CompiledLexicon:
         One automaton for every candidate of the fast path; its values
         index ``keys``.
     keys : tuple of ScanKey
+    key_bytes : tuple of bytes
+        The automaton's keys as bytes, in the order of ``keys`` (what
+        :attr:`batch_scanner` is built from).
     nt_key : int
         The key of ``n't `` ending a token (a negator whatever the
         lexicon says), or -1 when no category has a negation window.
@@ -512,6 +521,7 @@ class CompiledLexicon:
     max_phrase: int
     automaton: ahocorasick.Automaton = field(repr=False)
     keys: tuple[ScanKey, ...] = field(repr=False)
+    key_bytes: tuple[bytes, ...] = field(repr=False)
     nt_key: int
     key_size: np.ndarray = field(repr=False)
     key_single: np.ndarray = field(repr=False)
@@ -559,7 +569,7 @@ class CompiledLexicon:
                 target.setdefault(word.rstrip("*"), []).append(i)
         weights = tuple(e.weight for e in entries)
         negators = frozenset(lexicon.negators)
-        keys, automaton, nt_key = _compile_scanner(entries, exact, globs, negators if has_negation else ())
+        keys, key_bytes, automaton, nt_key = _compile_scanner(entries, exact, globs, negators if has_negation else ())
         follow_row = np.full(len(keys), -1, dtype=np.int64)
         firsts = []
         for kid, key in enumerate(keys):
@@ -592,6 +602,7 @@ class CompiledLexicon:
             max_phrase=max_phrase,
             automaton=automaton,
             keys=keys,
+            key_bytes=key_bytes,
             nt_key=nt_key,
             key_size=_readonly([k.size for k in keys], np.int64),
             key_single=_readonly([k.single is not None for k in keys], bool),
@@ -605,10 +616,65 @@ class CompiledLexicon:
             segmentation=segmentation,
         )
 
+    @cached_property
+    def batch_scanner(self) -> "ahocorasick_rs.BytesAhoCorasick | None":
+        """The batch path's automaton (:meth:`scan_bytes`): ``key_bytes``
+        in a DFA of :mod:`ahocorasick_rs` (the Rust ``aho-corasick``
+        crate), which scans news text about 2.4 times as fast as
+        :attr:`automaton` and finds the same matches.  Built on first use
+        and kept (about 13 MB for 15,000 keys); it cannot be pickled, and
+        needs not be: a :class:`Matcher` pickles as its lexicon and is
+        compiled afresh in the receiving process, which builds its own.
+        None when the lexicon has no keys (scare-quote categories only).
 
-def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ...], ahocorasick.Automaton, int]:
-    """The keys (:class:`ScanKey`), the automaton over them and the index
-    of the ``n't`` key (-1 without negators).
+        The per-text path keeps :attr:`automaton` (pyahocorasick): on one
+        short text at a time it is as fast, and it searches the latin-1
+        str that path works on.
+        """
+        if not self.key_bytes:
+            return None
+        return ahocorasick_rs.BytesAhoCorasick(
+            list(self.key_bytes),
+            matchkind=ahocorasick_rs.MatchKind.Standard,
+            implementation=ahocorasick_rs.Implementation.DFA,
+        )
+
+    def scan_bytes(self, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+        """Every occurrence of every key in ``data``, overlapping ones
+        included, by :attr:`batch_scanner`.
+
+        Returns
+        -------
+        end, key : ndarray of int64
+            Per occurrence, the position of its last byte and its key's
+            index in ``keys``; ordered as :attr:`automaton` yields them
+            on ``data.decode("latin-1")``: by end, then longest key first
+            (two keys of one length ending at one place are one key).
+        """
+        scanner = self.batch_scanner
+        if scanner is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty
+        # (key, start, end exclusive) triples flattened into one array
+        found = np.fromiter(
+            chain.from_iterable(scanner.find_matches_as_indexes(data, overlapping=True)), dtype=np.int64
+        )
+        key = found[0::3]
+        end = found[2::3] - 1
+        if len(end) > 1:
+            size = self.key_size[key]
+            step = np.diff(end)
+            if not np.all((step > 0) | ((step == 0) & (size[1:] < size[:-1]))):
+                order = np.lexsort((-size, end))
+                end, key = end[order], key[order]
+        return end, key
+
+
+def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ...], tuple[bytes, ...],
+                                                              ahocorasick.Automaton, int]:
+    """The keys (:class:`ScanKey`), the keys as bytes (in the same
+    order), the automaton over them and the index of the ``n't`` key (-1
+    without negators).
 
     Keys are latin-1 strs of UTF-8 bytes, so that positions in the
     searched string are byte positions.
@@ -657,11 +723,13 @@ def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ..
         slot(key)[1] = (offset, n, tuple(exact_last), tuple(glob_last))
     automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY)
     keys: list[ScanKey] = []
+    key_bytes: list[bytes] = []
     for key, (single, whole, loose) in slots.items():
         if isinstance(loose, set):
             loose = frozenset(loose)
         automaton.add_word(key, len(keys))
         keys.append(ScanKey(len(key), single, whole, loose))
+        key_bytes.append(key.encode("latin-1"))
     # ``n't`` ending a token: a negator whatever the lexicon says.  The
     # per-text path looks these up only where a hit needs them; the
     # batch path takes their places from the scan.  (Every other key
@@ -671,12 +739,13 @@ def _compile_scanner(entries, exact, globs, negators) -> tuple[tuple[ScanKey, ..
         nt_key = len(keys)
         automaton.add_word("n't ", nt_key)
         keys.append(ScanKey(4, None, None, None))
+        key_bytes.append(b"n't ")
     if not keys:
         # a lexicon of scare-quote categories only: a key that no prepared
         # text holds (byte 0 is blanked), so the scan finds nothing
         automaton.add_word("\x00", -1)
     automaton.make_automaton()
-    return tuple(keys), automaton, nt_key
+    return tuple(keys), tuple(key_bytes), automaton, nt_key
 
 
 class Matcher:

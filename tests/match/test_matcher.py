@@ -3,6 +3,9 @@ reference implementation of the documented semantics."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -586,3 +589,93 @@ def test_batch_bytes_are_the_per_text_bytes(texts_):
     raws = [Matcher._raw(t) for t in texts_ if "\x01" not in t and "\x02" not in t and "\x03" not in t]
     joined = match_batch._SEP.join(raws)
     assert match_batch._prepare(joined) == Matcher._bytes(joined, BATCH_TABLE)
+
+
+# ------------------------------------------- the batch scan (ahocorasick_rs)
+# The batch path scans bytes with CompiledLexicon.scan_bytes (a Rust DFA);
+# it must yield exactly the (end, key) pairs, in the same order, that the
+# per-text path's pyahocorasick automaton yields on the same text.
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample" / "articles.jsonl"
+
+
+def _scans(matcher, texts_):
+    raws = [Matcher._raw(t) for t in texts_ if "\x01" not in t and "\x02" not in t and "\x03" not in t]
+    b = match_batch._prepare(match_batch._SEP.join(raws))
+    compiled = matcher.compiled
+    end, key = compiled.scan_bytes(b)
+    assert end.dtype == key.dtype == np.int64
+    return list(zip(end.tolist(), key.tolist())), list(compiled.automaton.iter(b.decode("latin-1")))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(texts(), loose_texts(), dense_texts()), max_size=4), st.one_of(lexicons(), dense_lexicons()))
+def test_scan_bytes_is_the_automaton_scan(texts_, lexicon):
+    got, expected = _scans(Matcher(lexicon), texts_)
+    assert got == expected
+
+
+def test_scan_bytes_on_the_sample_corpus():
+    from framing.match import compile_lexicon
+
+    texts_ = [json.loads(line)["text"] for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
+    for name in ("framing-cues", "framing-bias-cues", "framing-dimensions"):
+        got, expected = _scans(compile_lexicon(name), texts_)
+        assert got == expected and len(got) > 100
+
+
+class _ShuffledScanner:
+    """A scanner that yields the real matches in a scrambled order."""
+
+    def __init__(self, real):
+        self.real = real
+
+    def find_matches_as_indexes(self, data, overlapping=False):
+        found = self.real.find_matches_as_indexes(data, overlapping=overlapping)
+        return found[::-1]
+
+
+def test_scan_bytes_restores_the_automaton_order():
+    matcher = Matcher(Lexicon.build("o", [Category("c", negation_window=2)], [("ab ba", "c", 1.0, None), ("ba*", "c", 1.0, None),
+                                                ("a", "c", 1.0, None)], negators=["no"]))
+    compiled = matcher.compiled
+    b = match_batch._prepare(b"ab ba a ab ba don't no")
+    expected = list(compiled.automaton.iter(b.decode("latin-1")))
+    assert any(e1 == e2 for (e1, _), (e2, _) in zip(expected, expected[1:]))  # two keys end in one place
+    compiled.__dict__["batch_scanner"] = _ShuffledScanner(compiled.batch_scanner)
+    try:
+        end, key = compiled.scan_bytes(b)
+    finally:
+        del compiled.__dict__["batch_scanner"]
+    assert list(zip(end.tolist(), key.tolist())) == expected
+
+
+def test_scan_bytes_without_keys():
+    # scare-quote categories only: no keys, nothing found, no scanner
+    lex = Lexicon.build("s", [Category("scare", scare_quotes=True)], [])
+    compiled = Matcher(lex).compiled
+    assert compiled.batch_scanner is None
+    end, key = compiled.scan_bytes(b" a b ")
+    assert end.tolist() == key.tolist() == []
+
+
+def _count_in_worker(matcher, texts_):
+    return _batched(matcher, texts_, "outlet")
+
+
+def test_matcher_with_a_built_scanner_pickles_to_another_process():
+    import multiprocessing
+    import pickle
+    from concurrent.futures import ProcessPoolExecutor
+
+    matcher = Matcher(_lex())
+    texts_ = ["a façade, “not a façade” and a harsh blow", "sham", "ab ba"]
+    here = _batched(matcher, texts_, "outlet")
+    assert matcher.compiled.batch_scanner is not None  # built, and not picklable itself
+    with pytest.raises(TypeError):
+        pickle.dumps(matcher.compiled.batch_scanner)
+    again = pickle.loads(pickle.dumps(matcher))
+    assert _batched(again, texts_, "outlet") == here
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        assert pool.submit(_count_in_worker, matcher, texts_).result() == here
