@@ -82,7 +82,7 @@ __all__ = ["STAGING_PREFIX", "RunError", "RunResult", "ReproduceResult", "check_
            "remove_stale_staging", "run", "reproduce", "verify"]
 
 _PACKAGES = ("framing-toolkit", "numpy", "scipy", "pandas", "scikit-learn", "nltk", "matplotlib", "pyahocorasick",
-             "pyarrow")
+             "ahocorasick-rs", "pyarrow")
 _UNCHECKED_FILES = ("run.log",)
 
 
