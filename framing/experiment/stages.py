@@ -34,8 +34,10 @@ passage-texts  corpus key, part, the doc ids the report's passages can
 Memory: only the corpus metadata stays in memory; scores, hits and
 keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
 and merge per-chunk results in corpus order (scores and hits are per
-document; term counts are summed by term before the cut-offs), so their
-tables equal those of one pass over the whole corpus.  With ``[runtime]
+document; term counts are summed by term before the cut-offs, and
+token-level keyness keeps only each group's sums, never a documents ×
+terms matrix), so their tables equal those of one pass over the whole
+corpus.  With ``[runtime]
 engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
 as one Dask task per chunk (:meth:`Stages.engine`,
 :class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
