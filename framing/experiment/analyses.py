@@ -153,7 +153,10 @@ class ChunkEngine:
         pure; ``shared`` objects are sent to each worker once."""
         if self.local:
             for chunk in chunks:
-                yield function(chunk, *shared, **options)
+                result = function(chunk, *shared, **options)
+                del chunk  # neither held while the next chunk is read
+                yield result
+                del result
             return
         client = self._connect()
         sent = client.scatter(list(shared), broadcast=True) if shared else []

@@ -354,7 +354,9 @@ class Stages:
             start += len(chunk)
             for column in wanted:
                 meta[column] = chunk[column].to_numpy()
+            del chunk  # its Arrow buffers go back to the pool before the next chunk is read
             yield meta
+            del meta  # nor is the last chunk held while the next one is read
 
     @staticmethod
     def _pieces(chunks: Any, rows: int | None = None) -> Any:
@@ -366,9 +368,10 @@ class Stages:
         for chunk in chunks:
             if len(chunk) <= rows:
                 yield chunk
-                continue
-            for start in range(0, len(chunk), rows):
-                yield chunk.iloc[start:start + rows].reset_index(drop=True)
+            else:
+                for start in range(0, len(chunk), rows):
+                    yield chunk.iloc[start:start + rows].reset_index(drop=True)
+            del chunk  # not held while the next chunk is read
 
     def engine(self) -> ChunkEngine:
         """Where the per-chunk work of scores, hits and keyness counts runs:
