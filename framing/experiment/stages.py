@@ -352,9 +352,9 @@ class Stages:
         for chunk in corpus.texts.chunks(wanted):
             meta = corpus.meta.iloc[start:start + len(chunk)].reset_index(drop=True)
             start += len(chunk)
-            for column in wanted:
-                meta[column] = chunk[column].to_numpy()
-            del chunk  # its Arrow buffers go back to the pool before the next chunk is read
+            for column in wanted:  # the stored (Arrow) strings: each piece's consumer makes its Python strings
+                meta[column] = chunk[column].array
+            del chunk
             yield meta
             del meta  # nor is the last chunk held while the next one is read
 
