@@ -836,6 +836,7 @@ class Stages:
                 for chunk in corpus.texts.chunks((part,) if part in corpus.texts.columns else ()):
                     if part in chunk.columns:
                         kept.append(chunk[chunk["doc_id"].astype(str).isin(wanted)])
+                    del chunk  # not held while the next chunk is read
             texts = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"doc_id": [], part: []})
             return pd.DataFrame({"doc_id": texts["doc_id"].astype(str).to_numpy(dtype=object),
                                  "text": texts[part].to_numpy(dtype=object) if len(texts) else []})
