@@ -41,6 +41,7 @@ __all__ = [
     "DASK_EXTRA",
     "ChunkEngine",
     "ComparisonData",
+    "chunked_group_counts",
     "chunked_term_matrix",
     "comparison_data",
     "comparison_table_names",
@@ -152,7 +153,10 @@ class ChunkEngine:
         pure; ``shared`` objects are sent to each worker once."""
         if self.local:
             for chunk in chunks:
-                yield function(chunk, *shared, **options)
+                result = function(chunk, *shared, **options)
+                del chunk  # neither held while the next chunk is read
+                yield result
+                del result
             return
         client = self._connect()
         sent = client.scatter(list(shared), broadcast=True) if shared else []
@@ -419,6 +423,142 @@ def chunked_term_matrix(chunks: Iterable[pd.DataFrame], *, min_count: int = 1, m
     return TermMatrix(matrix, tuple(terms[j] for j in kept), tuple(doc_ids), np.concatenate(tokens))
 
 
+class _Sums:
+    """Integer sums keyed by an int64 key, merged in batches (sort and
+    ``numpy.add.reduceat``: exact, whatever the order of the additions)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.values = np.zeros(0, dtype=np.int64)
+        self.pending: list[tuple[Any, Any]] = []
+        self.size = 0
+
+    def add(self, keys: Any, values: Any) -> None:
+        self.pending.append((keys, values))
+        self.size += len(keys)
+        if self.size > max(len(self.keys), 1 << 20):  # merged when the batch outgrows the sums: linear overall
+            self.merge()
+
+    def merge(self) -> None:
+        import numpy as np
+
+        if not self.pending:
+            return
+        keys = np.concatenate([self.keys, *(k for k, _ in self.pending)])
+        values = np.concatenate([self.values, *(v for _, v in self.pending)])
+        self.pending, self.size = [], 0
+        order = np.argsort(keys, kind="stable")
+        keys, values = keys[order], values[order]
+        del order
+        starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else np.zeros(0, dtype=np.int64)
+        self.keys = keys[starts]
+        self.values = np.add.reduceat(values, starts) if len(starts) else values
+
+
+def chunked_group_counts(chunks: Iterable[pd.DataFrame], groups: Any, *, doc_ids: Sequence[Any] | None = None,
+                         min_count: int = 1, min_docs: int = 1, engine: ChunkEngine | None = None,
+                         drop: Callable[[str], bool] | None = None, **options: Any) -> Any:
+    """The per-group term sums (:class:`framing.match.terms.GroupCounts`) of
+    a corpus given chunk by chunk, without its documents × terms matrix.
+
+    Equal to ``group_counts(chunked_term_matrix(chunks, ...), groups)``
+    (and to :func:`framing.match.terms.group_counts` of the whole corpus's
+    :func:`~framing.match.terms.term_matrix`): each chunk is counted
+    without cut-offs and at once reduced to its sums per group (term
+    counts, tokens) and its document frequencies; the sums are merged by
+    term string; ``min_count`` / ``min_docs`` are applied to the corpus
+    totals after the merge, then ``drop`` (as in
+    :func:`chunked_term_matrix`); terms are sorted.  Memory: the sums,
+    the vocabulary and one chunk's counts, not a row per document.
+
+    Parameters
+    ----------
+    chunks : iterable of DataFrame
+        The corpus in order (``doc_id`` and the counted ``part``).
+    groups : array-like
+        One label per document of all chunks together, in order.
+    doc_ids : sequence, optional
+        The documents the chunks must hold, in order (compared as
+        strings); a mismatch is an error.
+    min_count, min_docs, engine, drop, **options
+        As for :func:`chunked_term_matrix`.
+
+    Raises
+    ------
+    ValueError
+        No chunks; chunks that are not the documents of ``groups`` /
+        ``doc_ids`` in order; bad cut-offs or labels (as
+        :func:`framing.match.terms.check_groups`).
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    from ..match.terms import GroupCounts, check_groups, term_matrix
+
+    check_int("min_count", min_count, low=1)
+    check_int("min_docs", min_docs, low=1)
+    values = groups.to_numpy(dtype=object) if isinstance(groups, (pd.Series, pd.Index)) else groups
+    labels, codes = check_groups(values, len(values))
+    del values
+    if doc_ids is not None and len(doc_ids) != len(codes):
+        raise ValueError(f"doc_ids: got {len(doc_ids)} document ids for {len(codes)} group labels; pass one per document")
+    expected = doc_ids.iloc if isinstance(doc_ids, pd.Series) else doc_ids
+    k = len(labels)
+    column: dict[str, int] = {}  # term -> id in order of first sight
+    totals = np.zeros(1024, dtype=np.int64)
+    dfs = np.zeros(1024, dtype=np.int64)
+    sums = _Sums()  # key term id * k + group -> count
+    tokens = np.zeros(k, dtype=np.int64)
+    n_seen = 0
+    aligned = True
+    n_chunks = 0
+    counted = (engine or ChunkEngine("local")).map(term_matrix, chunks, min_count=1, min_docs=1, **options)
+    for m in counted:
+        n_chunks += 1
+        n = m.shape[0]
+        start, n_seen = n_seen, n_seen + n
+        aligned = aligned and n_seen <= len(codes) and (
+            expected is None or m.doc_ids == tuple(str(d) for d in list(expected[start:n_seen])))
+        if not aligned:  # counted on only to say how many documents the chunks hold
+            continue
+        ids = np.fromiter((column.setdefault(t, len(column)) for t in m.terms), dtype=np.int64, count=len(m.terms))
+        if len(column) > len(totals):
+            size = max(len(column), 2 * len(totals))
+            totals = np.concatenate([totals, np.zeros(size - len(totals), dtype=np.int64)])
+            dfs = np.concatenate([dfs, np.zeros(size - len(dfs), dtype=np.int64)])
+        chunk_codes = codes[start:n_seen]
+        indicator = sp.csr_matrix((np.ones(n, dtype=np.int64), (chunk_codes, np.arange(n))), shape=(k, n))
+        summed = (indicator @ sp.csr_matrix(m.counts, dtype=np.int64)).tocoo()
+        totals[ids] += np.asarray(summed.sum(axis=0), dtype=np.int64).ravel()  # ids are distinct
+        dfs[ids] += np.bincount(m.counts.indices, minlength=len(m.terms))
+        sums.add(ids[summed.col] * k + summed.row, summed.data.astype(np.int64, copy=False))
+        tokens += np.bincount(chunk_codes, weights=m.tokens(), minlength=k).round().astype(np.int64)
+        del m, summed, indicator
+    if not n_chunks:
+        raise ValueError("chunks: expected at least one chunk of documents, got none")
+    if not aligned or n_seen != len(codes):
+        what = "rows of doc_ids and groups" if doc_ids is not None else "labels of groups"
+        raise ValueError(f"chunks: the chunks hold {n_seen} documents that are not the {len(codes)} {what} in order")
+    sums.merge()
+    terms = list(column)
+    del column
+    kept = sorted(np.flatnonzero((totals[:len(terms)] >= min_count) & (dfs[:len(terms)] >= min_docs)).tolist(),
+                  key=terms.__getitem__)
+    if drop is not None:
+        kept = [j for j in kept if not drop(terms[j])]
+    remap = np.full(len(terms), -1, dtype=np.int64)
+    remap[np.asarray(kept, dtype=np.int64)] = np.arange(len(kept), dtype=np.int64)
+    term_of, group_of = np.divmod(sums.keys, k)
+    new = remap[term_of]
+    keep = new >= 0
+    counts = sp.csr_matrix((sums.values[keep], (group_of[keep], new[keep])), shape=(k, len(kept)), dtype=np.int64)
+    counts.sort_indices()
+    return GroupCounts(counts, tuple(terms[j] for j in kept), labels, np.bincount(codes, minlength=k).astype(np.int64),
+                       tokens)
+
+
 def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, random_state: int,
                     stop_words: Sequence[str] | None = None, alpha0: float | None = None,
                     segmentation: str = DEFAULTS["segmentation"],
@@ -457,9 +597,14 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     chunks : callable, optional
         Returns the corpus chunk by chunk (DataFrames with ``doc_id`` and
         ``part``, in the order of ``frame``'s rows); the terms are then
-        counted per chunk and merged (:func:`chunked_term_matrix`, the
-        same matrix), and ``frame`` only needs ``doc_id`` and ``entry.by``.
-        ``framing run`` passes its stored texts this way.
+        counted per chunk and merged, and ``frame`` only needs ``doc_id``
+        and ``entry.by``.  The token-level methods (``log_odds``, the
+        :func:`~framing.stats.keyness.keyness` methods) need only each
+        group's sums, merged without a documents × terms matrix
+        (:func:`chunked_group_counts`); ``document`` needs the matrix
+        (:func:`chunked_term_matrix`).  Either way the table is the one
+        of the whole corpus, bit for bit.  ``framing run`` passes its
+        stored texts this way.
     engine : ChunkEngine, optional
         Where the chunks are counted (with ``chunks`` only; default here).
     """
@@ -479,18 +624,22 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
     counting = dict(ngram_range=(1, entry.ngram_max), min_count=entry.min_count, min_docs=entry.min_docs,
                     stop_words=words if words or stop_words is not None else None, part=part,
                     segmentation=segmentation)
+    groups = frame[entry.by].to_numpy()
     if chunks is None:
         if engine is not None and not engine.local:
             raise ValueError(f"engine: {engine.engine!r} runs chunks; pass the corpus as chunks= too")
         matrix = term_matrix(frame, **counting)
+        if numbers:
+            matrix = without_terms(matrix, is_number_term)
+    elif entry.method != "document":  # token level: the sums per group are all it needs (no matrix held)
+        matrix = chunked_group_counts(chunks(), groups, doc_ids=frame["doc_id"], engine=engine,
+                                      drop=is_number_term if numbers else None, **counting)
+        groups = None
     else:  # numbers dropped while the matrix is assembled (the same matrix, one copy)
         matrix = chunked_term_matrix(chunks(), engine=engine, drop=is_number_term if numbers else None, **counting)
         if matrix.doc_ids != tuple(str(d) for d in frame["doc_id"].tolist()):
             raise ValueError(f"chunks: the chunks hold {len(matrix.doc_ids)} documents that are not the "
                              f"{len(frame)} rows of frame in order")
-    if numbers and chunks is None:
-        matrix = without_terms(matrix, is_number_term)
-    groups = frame[entry.by].to_numpy()
     confidence = DEFAULTS["confidence"]
     if entry.method == "log_odds":
         return log_odds(matrix, groups, comparison=entry.comparison, prior=entry.prior, alpha=entry.alpha,

@@ -34,8 +34,10 @@ passage-texts  corpus key, part, the doc ids the report's passages can
 Memory: only the corpus metadata stays in memory; scores, hits and
 keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
 and merge per-chunk results in corpus order (scores and hits are per
-document; term counts are summed by term before the cut-offs), so their
-tables equal those of one pass over the whole corpus.  With ``[runtime]
+document; term counts are summed by term before the cut-offs, and
+token-level keyness keeps only each group's sums, never a documents ×
+terms matrix), so their tables equal those of one pass over the whole
+corpus.  With ``[runtime]
 engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
 as one Dask task per chunk (:meth:`Stages.engine`,
 :class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
@@ -350,9 +352,11 @@ class Stages:
         for chunk in corpus.texts.chunks(wanted):
             meta = corpus.meta.iloc[start:start + len(chunk)].reset_index(drop=True)
             start += len(chunk)
-            for column in wanted:
-                meta[column] = chunk[column].to_numpy()
+            for column in wanted:  # the stored (Arrow) strings: each piece's consumer makes its Python strings
+                meta[column] = chunk[column].array
+            del chunk
             yield meta
+            del meta  # nor is the last chunk held while the next one is read
 
     @staticmethod
     def _pieces(chunks: Any, rows: int | None = None) -> Any:
@@ -364,9 +368,10 @@ class Stages:
         for chunk in chunks:
             if len(chunk) <= rows:
                 yield chunk
-                continue
-            for start in range(0, len(chunk), rows):
-                yield chunk.iloc[start:start + rows].reset_index(drop=True)
+            else:
+                for start in range(0, len(chunk), rows):
+                    yield chunk.iloc[start:start + rows].reset_index(drop=True)
+            del chunk  # not held while the next chunk is read
 
     def engine(self) -> ChunkEngine:
         """Where the per-chunk work of scores, hits and keyness counts runs:
@@ -831,6 +836,7 @@ class Stages:
                 for chunk in corpus.texts.chunks((part,) if part in corpus.texts.columns else ()):
                     if part in chunk.columns:
                         kept.append(chunk[chunk["doc_id"].astype(str).isin(wanted)])
+                    del chunk  # not held while the next chunk is read
             texts = pd.concat(kept, ignore_index=True) if kept else pd.DataFrame({"doc_id": [], part: []})
             return pd.DataFrame({"doc_id": texts["doc_id"].astype(str).to_numpy(dtype=object),
                                  "text": texts[part].to_numpy(dtype=object) if len(texts) else []})

@@ -40,6 +40,15 @@ Groups and comparisons
     ``"one_vs_rest"`` (``DEFAULTS["keyness_comparison"]`` of
     :mod:`framing.vocab`, shared with the command line and the experiment
     config); with two labels it gives both directions of the one pair.
+Per-group sums
+    The token-level functions (:func:`log_odds`, :func:`keyness`) use only
+    each group's term counts, tokens and documents, so they also take a
+    :class:`framing.match.terms.GroupCounts` (from
+    :func:`~framing.match.terms.group_counts`, or summed chunk by chunk by
+    :func:`framing.experiment.analyses.chunked_group_counts`) in place of
+    the matrix, with ``groups=None``: the same table to the last bit,
+    without a documents × terms matrix in memory.
+    :func:`document_keyness` needs the per-document rows.
 Terms tested
     A term enters a comparison when its count on the two sides together
     (for ``vs_pooled``: in the whole corpus) is at least ``min_count``.
@@ -281,7 +290,7 @@ from scipy import special, stats
 
 from .. import seeds
 from ..check import check_choice, check_choices, check_confidence, check_int, check_number, check_random_state
-from ..match.terms import TermMatrix, check_groups
+from ..match.terms import GroupCounts, TermMatrix, check_groups
 from ..vocab import CORRECTIONS, DEFAULTS
 from ..vocab import KEYNESS_COMPARISONS as COMPARISONS
 from ..vocab import KEYNESS_CONTINUITY as CONTINUITY
@@ -330,10 +339,49 @@ def _methods(name: str, value: Any, allowed: Sequence[str]) -> list[str]:
     return sorted(check_choices(name, value, allowed))
 
 
-def _check_matrix(matrix: Any) -> None:
-    if not isinstance(matrix, TermMatrix):
-        raise TypeError("matrix: expected a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), "
-                        f"got {type(matrix).__name__}")
+def _check_matrix(matrix: Any, *, grouped: bool = True) -> None:
+    """A TermMatrix, or (``grouped``: token-level statistics) a GroupCounts."""
+    if isinstance(matrix, TermMatrix) or (grouped and isinstance(matrix, GroupCounts)):
+        return
+    if isinstance(matrix, GroupCounts):
+        raise TypeError("matrix: document-level keyness compares per-document rates and needs a "
+                        "framing.match.terms.TermMatrix (documents × terms), got a GroupCounts (sums per group)")
+    if grouped:
+        raise TypeError("matrix: expected a framing.match.terms.TermMatrix or GroupCounts (see "
+                        f"framing.match.terms.term_matrix and group_counts), got {type(matrix).__name__}")
+    raise TypeError("matrix: expected a framing.match.terms.TermMatrix (see framing.match.terms.term_matrix), "
+                    f"got {type(matrix).__name__}")
+
+
+def _check_group_counts(counts: GroupCounts, groups: Any) -> tuple[tuple[Any, ...], np.ndarray]:
+    """The labels and documents per group of a :class:`GroupCounts`, after
+    checking that its arrays agree (one row per sorted, distinct label;
+    one column per term; non-negative integer counts)."""
+    if groups is not None:
+        raise ValueError("groups: a GroupCounts already holds its groups (one row per label); pass groups=None, "
+                         f"got {type(groups).__name__}")
+    labels = tuple(counts.groups)
+    k, n_terms = len(labels), len(counts.terms)
+    shape = getattr(counts.counts, "shape", None)
+    if shape != (k, n_terms):
+        raise ValueError(f"matrix: GroupCounts.counts has shape {shape}, expected ({k}, {n_terms}) "
+                         "(one row per group, one column per term)")
+    try:
+        ordered = list(labels) == sorted(set(labels))
+    except TypeError:
+        ordered = False
+    if not ordered:
+        raise ValueError(f"matrix: GroupCounts.groups must be distinct and sorted (as group_counts gives them), "
+                         f"got {labels!r}")
+    for name in ("n_docs", "tokens"):
+        values = np.asarray(getattr(counts, name))
+        if values.shape != (k,) or values.dtype.kind not in "iu" or np.any(values < 0):
+            raise ValueError(f"matrix: GroupCounts.{name} must hold one non-negative integer per group ({k}), "
+                             f"got {values.tolist()!r}")
+    data = np.asarray(counts.counts.data if sp.issparse(counts.counts) else counts.counts)
+    if data.dtype.kind not in "iu" or np.any(data < 0):
+        raise ValueError("matrix: GroupCounts.counts must be non-negative integers")
+    return labels, np.asarray(counts.n_docs, dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -344,9 +392,9 @@ class _Side:
 
 @dataclass(frozen=True)
 class _Setup:
-    matrix: TermMatrix
+    matrix: TermMatrix | GroupCounts
     labels: tuple[Any, ...]
-    codes: np.ndarray
+    codes: np.ndarray | None  # group of each document (None for a GroupCounts)
     pairs: tuple[tuple[_Side, _Side], ...]
     comparison: str
 
@@ -358,14 +406,23 @@ def _setup(matrix: Any, groups: Any, comparison: str, *, allow_pooled: bool, doc
         raise ValueError("comparison: 'vs_pooled' compares a group with a corpus that contains it, which is defined for "
                          "log_odds only; choose 'pairwise' or 'one_vs_rest'")
     check_choice("comparison", comparison, allowed)
-    n_docs, n_terms = matrix.shape
+    codes: np.ndarray | None = None
+    if isinstance(matrix, GroupCounts):
+        labels, sizes = _check_group_counts(matrix, groups)
+        n_terms = len(matrix.terms)
+    else:
+        n_docs, n_terms = matrix.shape
+        if groups is None:
+            raise ValueError(f"groups: expected one label per matrix row ({n_docs}), got None; only a GroupCounts "
+                             "holds its own groups")
     if n_terms == 0:
         raise ValueError("matrix has no terms (columns); relax the cut-offs of term_matrix")
-    labels, codes = check_groups(groups, n_docs)
+    if not isinstance(matrix, GroupCounts):
+        labels, codes = check_groups(groups, n_docs)
+        sizes = np.bincount(codes[doc_mask] if doc_mask is not None else codes, minlength=len(labels))
     for label in labels:
         if label in (REST, ALL):
             raise ValueError(f"groups: the label {label!r} is reserved for one_vs_rest / vs_pooled output; rename that group")
-    sizes = np.bincount(codes[doc_mask] if doc_mask is not None else codes, minlength=len(labels))
     if len(labels) < 2:
         raise ValueError(f"groups: need at least 2 groups to compare, got {len(labels)} ({', '.join(map(repr, labels))})")
     small = [(label, int(size)) for label, size in zip(labels, sizes) if size < 2]
@@ -492,6 +549,11 @@ class _Pooled:
 
 def _pooled(setup: _Setup) -> _Pooled:
     k = len(setup.labels)
+    if isinstance(setup.matrix, GroupCounts):  # already summed: the same integers
+        given = setup.matrix.counts
+        counts = np.asarray(given.toarray() if sp.issparse(given) else given, dtype=np.int64)
+        return _Pooled(counts, np.asarray(setup.matrix.tokens, dtype=np.int64),
+                       np.asarray(setup.matrix.n_docs, dtype=np.int64))
     codes = setup.codes
     indicator = sp.csr_matrix((np.ones(len(codes)), (codes, np.arange(len(codes)))), shape=(k, len(codes)))
     counts = np.asarray((indicator @ setup.matrix.counts).toarray()).round().astype(np.int64)
@@ -558,8 +620,8 @@ def _contingency(method: str, continuity: str, ya: np.ndarray, yb: np.ndarray, n
 
 @_renamed_keywords
 def keyness(
-    matrix: TermMatrix,
-    groups: Any,
+    matrix: TermMatrix | GroupCounts,
+    groups: Any = None,
     *,
     method: str | Sequence[str] = "g2",
     comparison: str = DEFAULTS["keyness_comparison"],
@@ -577,10 +639,14 @@ def keyness(
 
     Parameters
     ----------
-    matrix : framing.match.terms.TermMatrix
-        Documents × terms counts (:func:`framing.match.terms.term_matrix`).
-    groups : array-like
-        One label per matrix row (e.g. ``corpus["outlet"]``).
+    matrix : framing.match.terms.TermMatrix or GroupCounts
+        Documents × terms counts (:func:`framing.match.terms.term_matrix`),
+        or their sums per group (:func:`framing.match.terms.group_counts`,
+        or summed chunk by chunk): token-level statistics need only those,
+        and give the same table from either.
+    groups : array-like, optional
+        One label per matrix row (e.g. ``corpus["outlet"]``); None (the
+        only allowed value) with a GroupCounts.
     method : str or sequence of str, default "g2"
         Any of ``"chi2"``, ``"g2"``, ``"log_ratio"``, ``"odds_ratio"``,
         ``"pct_diff"`` (formulas in the module docstring).
@@ -694,8 +760,8 @@ def keyness(
 
 @_renamed_keywords
 def log_odds(
-    matrix: TermMatrix,
-    groups: Any,
+    matrix: TermMatrix | GroupCounts,
+    groups: Any = None,
     *,
     comparison: str = DEFAULTS["keyness_comparison"],
     prior: str = DEFAULTS["keyness_prior"],
@@ -714,9 +780,12 @@ def log_odds(
 
     Parameters
     ----------
-    matrix : framing.match.terms.TermMatrix
-    groups : array-like
-        One label per matrix row.
+    matrix : framing.match.terms.TermMatrix or GroupCounts
+        Documents × terms counts, or their sums per group (see
+        :func:`keyness`; the same table from either).
+    groups : array-like, optional
+        One label per matrix row; None (the only allowed value) with a
+        GroupCounts.
     comparison : {"pairwise", "one_vs_rest", "vs_pooled"}, default "one_vs_rest"
         ``vs_pooled`` compares each group with the whole corpus (which
         contains it); the two sides then overlap, so the variance formula
@@ -788,7 +857,7 @@ def log_odds(
     min_count = check_int("min_count", min_count, low=1)
     confidence = check_confidence(confidence)
     setup = _setup(matrix, groups, comparison, allow_pooled=True)
-    n_terms = matrix.shape[1]
+    n_terms = len(matrix.terms)
     if prior != "background" and background is not None:
         raise ValueError(f"background: background counts are used only with prior='background', got prior={prior!r}")
     if prior == "uniform":
@@ -1044,7 +1113,7 @@ def document_keyness(
     confidence = check_confidence(confidence)
     n_resamples = check_int("n_resamples", n_resamples, low=1)
     random_state = check_random_state(random_state)
-    _check_matrix(matrix)
+    _check_matrix(matrix, grouped=False)
     doc_tokens = matrix.tokens()
     has_tokens = doc_tokens > 0
     setup = _setup(matrix, groups, comparison, allow_pooled=False, doc_mask=has_tokens)
