@@ -102,7 +102,7 @@ from ..seeds import derive_seed, rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
 from .model import FrameClassifier, make_pipeline
-from .soft import fit_soft, fit_soft_linear, soft_matrix
+from .soft import answer_values, fit_soft, fit_soft_linear, soft_matrix
 
 __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
@@ -773,17 +773,7 @@ def auxiliary_targets(annotations: pd.DataFrame, *, unit: str = "doc_id", target
         ``doc_id`` (the units, as str, sorted) and one float column per
         target (sorted); missing where no coder answered.
     """
-    if not isinstance(annotations, pd.DataFrame):
-        raise TypeError(f"annotations: expected a DataFrame, got {type(annotations).__name__}")
-    missing = [c for c in (unit, target, value) if c not in annotations.columns]
-    if missing:
-        raise ValueError(f"annotations: missing column(s) {', '.join(map(repr, missing))}; columns: "
-                         f"{', '.join(map(str, annotations.columns))}")
-    values = pd.to_numeric(annotations[value], errors="coerce")
-    bad = annotations[value].notna() & (values.isna() | ~values.isin((0, 1)))
-    if bad.any():
-        raise ValueError(f"annotations: column {value!r} must hold 0/1 answers, got "
-                         f"{annotations[value][bad].iloc[0]!r}")
+    values = answer_values(annotations, columns=(unit, target), value=value)
     long = pd.DataFrame({"doc_id": annotations[unit].astype(str), "target": annotations[target].astype(str),
                          "value": values.astype(float)})
     wide = long.groupby(["doc_id", "target"], sort=True)["value"].mean().unstack("target")

@@ -53,8 +53,8 @@ from ..check import check_int, check_str
 from ..corpus.datasets import NARRATIVE_QUESTIONS
 from .model import FrameClassifier, make_pipeline
 
-__all__ = ["NARRATIVE_RULES", "SoftFrameModel", "fit_soft", "fit_soft_linear", "soft_matrix", "soft_rows",
-           "soft_targets"]
+__all__ = ["NARRATIVE_RULES", "SoftFrameModel", "answer_values", "fit_soft", "fit_soft_linear", "soft_matrix",
+           "soft_rows", "soft_targets"]
 
 #: frame -> (its verified questions, the yes answers among them that mark
 #: the frame present): the rules that give the Narrative Frames gold labels
@@ -82,6 +82,25 @@ def _check_rules(rules: Any) -> dict[str, tuple[tuple[str, ...], int]]:
                              f"questions), got {min_yes}")
         out[str(frame)] = (questions, min_yes)
     return out
+
+
+def answer_values(annotations: Any, *, columns: Sequence[str], value: str, allowed: str = "0/1 answers") -> pd.Series:
+    """The coders' answers of a long ``annotations`` table as floats (1, 0,
+    missing), after checking that it is a DataFrame holding ``columns`` and
+    ``value`` and that every non-missing answer is 0 or 1 (``allowed`` is how
+    the error names what may come in); shared by :func:`soft_targets` and
+    :func:`framing.classify.multilabel.auxiliary_targets`."""
+    if not isinstance(annotations, pd.DataFrame):
+        raise TypeError(f"annotations: expected a DataFrame, got {type(annotations).__name__}")
+    missing = [c for c in (*columns, value) if c not in annotations.columns]
+    if missing:
+        raise ValueError(f"annotations: missing column(s) {', '.join(map(repr, missing))}; columns: "
+                         f"{', '.join(map(str, annotations.columns))}")
+    values = pd.to_numeric(annotations[value], errors="coerce")
+    bad = annotations[value].notna() & (values.isna() | ~values.isin((0, 1)))
+    if bad.any():
+        raise ValueError(f"annotations: column {value!r} must hold {allowed}, got {annotations[value][bad].iloc[0]!r}")
+    return values
 
 
 def soft_targets(annotations: pd.DataFrame, *, rules: Mapping[str, tuple[Sequence[str], int]] = NARRATIVE_RULES,
@@ -120,18 +139,9 @@ def soft_targets(annotations: pd.DataFrame, *, rules: Mapping[str, tuple[Sequenc
         A missing column, a ``value`` other than 0/1/missing, or
         ``min_yes`` above the number of a frame's questions.
     """
-    if not isinstance(annotations, pd.DataFrame):
-        raise TypeError(f"annotations: expected a DataFrame, got {type(annotations).__name__}")
+    values = answer_values(annotations, columns=(unit, coder, question), value=value,
+                           allowed="0/1 answers (or missing)")
     rules = _check_rules(rules)
-    missing = [c for c in (unit, coder, question, value) if c not in annotations.columns]
-    if missing:
-        raise ValueError(f"annotations: missing column(s) {', '.join(map(repr, missing))}; columns: "
-                         f"{', '.join(map(str, annotations.columns))}")
-    values = pd.to_numeric(annotations[value], errors="coerce")
-    bad = annotations[value].notna() & (values.isna() | ~values.isin((0, 1)))
-    if bad.any():
-        raise ValueError(f"annotations: column {value!r} must hold 0/1 answers (or missing), got "
-                         f"{annotations[value][bad].iloc[0]!r}")
     long = pd.DataFrame({"doc_id": annotations[unit].astype(str), "coder": annotations[coder].astype(str),
                          "question": annotations[question].astype(str), "value": values.astype(float)})
     asked = {q for questions, _ in rules.values() for q in questions}
