@@ -180,10 +180,7 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
                 ahead = n if end is None else end.start()
             if ahead < i:
                 # rule 8: the paragraph ends with spans open
-                at = ahead
-                for start, kind, _ in stack:
-                    if kind == DOUBLE:
-                        found.append((start, at, DOUBLE, False))
+                _unclosed(stack, found, ahead)
                 stack = []
                 doubles = 0
         since = match.end()
@@ -200,12 +197,8 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
                 last_open = i
                 doubles += 1
             elif doubles:
-                while True:
-                    start, kind, _ = stack.pop()
-                    if kind == DOUBLE:
-                        found.append((start, i + 1, DOUBLE, True))
-                        doubles -= 1
-                        break
+                _close_double(stack, found, i + 1)
+                doubles -= 1
             elif i and after.isalnum():
                 prev = text[i - 1]
                 if not prev.isalnum() and not prev.isspace():
@@ -227,12 +220,8 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
                                   and next(m for _, kind, m in reversed(stack) if kind == DOUBLE) == "\u201e"):
             # rule 3, and rule 2's exception (the nearest open double span was opened by „)
             if doubles:
-                while True:
-                    start, kind, _ = stack.pop()
-                    if kind == DOUBLE:
-                        found.append((start, i + 1, DOUBLE, True))
-                        doubles -= 1
-                        break
+                _close_double(stack, found, i + 1)
+                doubles -= 1
         else:
             # rule 2
             stack.append((i, DOUBLE, char))
@@ -242,11 +231,24 @@ def _found(text: str) -> list[tuple[int, int, str, bool]]:
         if ahead < since:
             end = paragraph(text, since)
             ahead = n if end is None else end.start()
-        at = ahead
-        for start, kind, _ in stack:
-            if kind == DOUBLE:
-                found.append((start, at, DOUBLE, False))
+        _unclosed(stack, found, ahead)
     return found
+
+
+def _close_double(stack: list[tuple[int, str, str]], found: list[tuple[int, int, str, bool]], end: int) -> None:
+    """Close the nearest open double span at ``end`` (single spans opened
+    inside it are dropped unclosed, as the rules say)."""
+    while True:
+        start, kind, _ = stack.pop()
+        if kind == DOUBLE:
+            found.append((start, end, DOUBLE, True))
+            return
+
+
+def _unclosed(stack: list[tuple[int, str, str]], found: list[tuple[int, int, str, bool]], at: int) -> None:
+    """Rule 8: the double spans still open end, unclosed, at ``at`` (a
+    paragraph end or the end of the text)."""
+    found.extend((start, at, DOUBLE, False) for start, kind, _ in stack if kind == DOUBLE)
 
 
 def _check_text(text: object) -> str:
