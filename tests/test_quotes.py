@@ -3,6 +3,7 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import json
+import re
 from itertools import islice, pairwise
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from framing.quotes import QuoteSpan, quote_spans, quoted_intervals, voice_at
+from framing.quotes import QuoteSpan, quote_spans, quoted_intervals, quoted_intervals_many, voice_at
 from tests.paths import SHARED
 
 ABP = SHARED / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
@@ -318,3 +319,14 @@ def test_real_news_texts_are_well_formed() -> None:
         for span in quote_spans(text):
             assert text[span.start] in _DOUBLE_OPENERS + "'‘"
     assert 0.05 < quoted / total < 0.5
+
+
+@pytest.mark.parametrize("texts, message", [
+    ("abc", "texts: expected a sequence of strings (one text: quoted_intervals), got 'abc'"),
+    (None, "texts: expected a sequence of strings (one text: quoted_intervals), got None"),
+    (["a", b"b"], "texts[1]: expected a string, got b'b'"),
+    (["a", None], "texts[1]: expected a string, got None"),
+])
+def test_quoted_intervals_many_rejects_bad_texts(texts, message) -> None:
+    with pytest.raises(TypeError, match=re.escape(message)):
+        quoted_intervals_many(texts)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from framing.quotes import quote_spans, quoted_intervals
+from framing.quotes import quote_spans, quoted_intervals, quoted_intervals_many
 
 from .paths import SHARED
 from .quotes_reference import reference_intervals, reference_spans
@@ -50,7 +50,23 @@ def test_spans_equal_the_reference_on_allsides_articles() -> None:
     path = SHARED / "data" / "abp" / "abp_media_train_valid.jsonl.gz"
     if not path.exists():
         pytest.skip(f"{path} not found (../shared)")
+    texts = []
     with gzip.open(path, "rt", encoding="utf-8") as f:
         for _, line in zip(range(1500), f):
             text = json.loads(line)["text"]
             assert _spans(text) == reference_spans(text)
+            texts.append(text)
+    assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(PIECES | st.characters(), max_size=30).map("".join), max_size=6))
+@example(["", "a'b", "x'n' y \"z", "\U0001F600 \"smile\" 'x'", "\u2028\"a\u2029b\""])
+@example(["end'", "'start", "\"", "'"])
+@example(["\ud800'a \"\udc00\"", "a\ud83d\ude00's \"q\"", "x\udfff'\ud800y"])
+def test_many_texts_equal_the_reference(texts: list[str]) -> None:
+    """quoted_intervals_many (candidates found with numpy over the UTF-16
+    code units of all the texts) gives each text's reference intervals;
+    neighbouring texts do not see each other's characters."""
+    assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
+    assert quoted_intervals_many(texts) == [quoted_intervals(text) for text in texts]

@@ -41,7 +41,7 @@ import pandas as pd
 from ..check import check_choice, check_int
 from ..lexicon.model import Lexicon
 from ..progress import check_progress, reporter
-from ..quotes import quoted_intervals, voice_at
+from ..quotes import quoted_intervals, quoted_intervals_many, voice_at
 from ..records import Document
 from ..vocab import DEFAULTS, NORMALIZATIONS, PARTS, VOICES
 from .batch import count_texts
@@ -130,7 +130,7 @@ def score_texts(matcher: Matcher, texts: Sequence[str | None], voice: str) -> tu
     Returns ``(count, negated, weight, tokens)`` with shapes
     ``(n, k)``, ``(n, k)``, ``(n, k)`` and ``(n,)``.
     """
-    quoted = None if voice == "all" else [quoted_intervals(text) if text else () for text in texts]
+    quoted = None if voice == "all" else quoted_intervals_many([text or "" for text in texts])
     return count_texts(matcher, texts, voice, quoted)
 
 

@@ -153,3 +153,26 @@ def test_rows_file_is_what_pandas_writes(tmp_path, suffix, sep, n_jobs):
         score_stream(docs, normalize=normalize, n_jobs=n_jobs, chunk_size=4, output=got)
         assert got.read_bytes() == want.read_bytes()
     assert b'"comma,id"' in got.read_bytes() or sep == "\t"
+
+
+@pytest.mark.parametrize("suffix, sep", [(".csv", ","), (".tsv", "\t")])
+def test_rows_file_weights_formatted_as_pandas(tmp_path, suffix, sep):
+    """Weights and rates are formatted once per distinct value (by bits):
+    fractional, negative and cancelling weights, zeros and NaN rates give
+    the bytes pandas writes."""
+    from framing.lexicon.model import Category, Entry, Lexicon
+    from framing.records import Document
+
+    lex = Lexicon.build("w", [Category("a"), Category("b")],
+                        [Entry("up", "a", 0.1), Entry("down", "a", -0.1), Entry("odd", "b", 1e-7),
+                         Entry("big", "b", 123456789.25), Entry("neg", "b", -2.5)])
+    texts = ["up down", "up up up down odd", "big neg neg", "", "!!!", "down down odd big", "nothing here",
+             "up " * 7 + "odd " * 3]
+    docs = [Document(doc_id=f"d{i}", outlet=f"o{i % 3}", text=t or "-") for i, t in enumerate(texts)]
+    for normalize in ("per_1000_tokens", "per_token", "raw"):
+        want = tmp_path / f"want{suffix}"
+        score(docs, lex, normalize=normalize, voice="all").to_csv(want, index=False, sep=sep, lineterminator="\n")
+        got = tmp_path / f"got{suffix}"
+        score_stream(docs, lex, normalize=normalize, voice="all", chunk_size=3, output=got)
+        assert got.read_bytes() == want.read_bytes()
+    assert b"-0.2" in got.read_bytes() or b"-0.1" in got.read_bytes()
