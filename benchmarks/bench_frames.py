@@ -113,6 +113,11 @@ and 13.9 on two (probe, session 8).  The ``+emb`` rows also print the sentences 
 CPU-s spent encoding (:func:`framing.classify.embed.cache_info`); vectors are memoised per
 sentence for the whole run, so the second ``+emb`` model and the inner folds reuse them.
 
+Result of that one run (README): ``framing+emb`` 0.594 (0.556-0.626) against ``framing`` 0.576
+(0.536-0.612); ``selected+emb`` 0.605 (0.571-0.637) against ``selected`` 0.584 (0.547-0.616), the
+issue-12 figure (differences inside the CIs); 12,104 distinct sentences encoded once, 118 CPU-s.
+The config is unchanged (no embeddings key in ``[[classifiers]]``; the extra is optional).
+
 The paper's table (Frermann et al. 2023, ACL, 2023.acl-long.486; arXiv
 2306.02052) could not be retrieved from the stored material: the arXiv HTML
 copy returns only its abstract and introduction, the Anthology PDF is not
