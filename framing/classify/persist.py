@@ -81,11 +81,11 @@ __all__ = ["FORMAT", "MAX_BYTES", "ModelFileError", "data_sha256", "save_model",
 
 FORMAT = "framing-classifier/1"
 _PARAMS = ("kind", "C", "class_weight", "word_ngrams", "char_ngrams", "cues", "marked", "min_df", "char_min_df",
-           "max_features", "cue_weight", "cue_sublinear", "marked_weight", "embeddings", "embedding_weight", "inner_cv",
-           "random_state")
+           "max_features", "cue_weight", "cue_sublinear", "marked_weight", "embeddings", "embedding_weight",
+           "embedding_pooling", "inner_cv", "random_state")
 #: Parameters a file written by an earlier 0.2 release lacks, with the value such a model was fitted
-#: with (raw cue counts before issue 12).
-_ADDED_PARAMS = {"cue_sublinear": False}
+#: with (raw cue counts before issue 12; whole-text embeddings before session 8).
+_ADDED_PARAMS = {"cue_sublinear": False, "embedding_pooling": "text"}
 
 
 class ModelFileError(ValueError):

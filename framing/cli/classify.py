@@ -64,6 +64,9 @@ def _model(args: argparse.Namespace):
                          f"combined; give one of them")
     if args.ngram_max is not None and args.ngram_max < 1:
         raise ValueError(f"--ngram-max: expected an integer >= 1, got {args.ngram_max}")
+    if args.embedding_pooling != "text" and args.embeddings is None:
+        raise ValueError(f"--embedding-pooling {args.embedding_pooling} needs --embeddings MODEL "
+                         f"(e.g. --embeddings all-MiniLM-L6-v2)")
     if args.ngram is not None:
         ngrams = tuple(args.ngram)
     else:
@@ -71,7 +74,8 @@ def _model(args: argparse.Namespace):
     return FrameClassifier(kind=args.model, C=tuple(args.C) if len(args.C) > 1 else args.C[0],
                            cues=None if args.no_cues else args.lexicon, random_state=args.seed,
                            char_ngrams=None if args.no_char else (2, 5), embeddings=args.embeddings,
-                           word_ngrams=ngrams, min_df=min_df, max_features=args.max_features)
+                           embedding_pooling=args.embedding_pooling, word_ngrams=ngrams, min_df=min_df,
+                           max_features=args.max_features)
 
 
 def _positive_int(name: str, value: str) -> int:
@@ -300,6 +304,9 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-char", action="store_true", help="leave out character n-grams (faster on long articles)")
     p.add_argument("--embeddings", default=None, metavar="MODEL", choices=["all-MiniLM-L6-v2"],
                    help="add sentence-embedding features (all-MiniLM-L6-v2; needs the optional embeddings extra)")
+    p.add_argument("--embedding-pooling", default="text", choices=["text", "sentences"],
+                   help="with --embeddings: 'text' (default) embeds each text as one input (only its first ~200 "
+                        "words count); 'sentences' embeds every sentence and averages them (whole articles count)")
     # defaults: framing.vocab.DEFAULTS, shared with FrameClassifier and the [[classifiers]] keys of a config
     p.add_argument("--ngram", type=int, nargs=2, default=None, metavar=("MIN", "MAX"),
                    help=f"word n-gram range (default 1 {DEFAULTS['ngram_max']})")

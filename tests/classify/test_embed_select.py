@@ -47,3 +47,25 @@ def test_candidate_union_is_a_column_subset_of_the_full_union(fake, marked, char
                         embedding_weight=weight, random_state=0).fit_transform(frame).tocsr()
     assert own.shape == derived.shape
     assert (own != derived).nnz == 0
+
+
+def test_selection_with_sentence_pooled_embeddings(fake):  # noqa: F811
+    """bench_frames.py's ``selected+emb``: the embed branch in every variant's first stage, pooled variants
+    included (their sentences are embedded one by one, from the same memo)."""
+    from framing.classify.embed import cache_info
+    from framing.classify.model import FrameClassifier
+    from framing.classify.multilabel import FrameVariant, cross_validate_frames
+
+    from tests.classify.test_multilabel import corpus as frames_corpus
+
+    data = frames_corpus()
+    model = FrameClassifier(cues=None, char_ngrams=None, word_ngrams=(1, 1), embeddings="all-MiniLM-L6-v2",
+                            embedding_pooling="sentences")
+    grid = [FrameVariant(), FrameVariant("stacked", pool=True)]
+    run = cross_validate_frames(data, ["CO", "EC"], model=model, folds="fold", n_resamples=20, select=grid)
+    assert set(run.selection["variant"]) == {"independent", "stacked+pool"}
+    encoded = cache_info()["encoded"]
+    assert encoded == cache_info()["vectors"] > 0  # every distinct sentence encoded once
+    again = cross_validate_frames(data, ["CO", "EC"], model=model, folds="fold", n_resamples=20, select=grid)
+    pd.testing.assert_frame_equal(run.predictions, again.predictions)
+    assert cache_info()["encoded"] == encoded  # the second run reads the memo only

