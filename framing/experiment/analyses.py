@@ -76,7 +76,8 @@ def _distributed() -> Any:
 POOL_START_METHOD = "forkserver"
 #: Modules the fork server imports once, before it forks the pool's
 #: workers: each worker starts with them imported.
-POOL_PRELOAD: tuple[str, ...] = ("framing.match.scoring", "framing.match.terms", "pyarrow")
+POOL_PRELOAD: tuple[str, ...] = ("framing.experiment.analyses", "framing.match.scoring", "framing.match.terms",
+                                 "pyarrow")
 #: Seconds a pool waits for a result before it checks that its workers are alive.
 _POLL_SECONDS = 1.0
 
@@ -861,8 +862,9 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
                     segmentation=segmentation)
     groups = frame[entry.by].to_numpy()
     if chunks is None:
-        if engine is not None and not engine.local:
-            raise ValueError(f"engine: {engine.engine!r} runs chunks; pass the corpus as chunks= too")
+        if engine is not None and engine.pooled:
+            where = f"'local' with n_workers={engine.n_workers}" if engine.local else repr(engine.engine)
+            raise ValueError(f"engine: {where} runs chunks; pass the corpus as chunks= too")
         matrix = term_matrix(frame, **counting)
         if numbers:
             matrix = without_terms(matrix, is_number_term)
