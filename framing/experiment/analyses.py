@@ -27,6 +27,7 @@ every engine gives the same tables byte for byte.
 from __future__ import annotations
 
 import pickle
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -132,9 +133,12 @@ def _pool_worker(tasks: Any, results: Any, control: Any) -> None:
                 del data
             function, chunk, options = pickle.loads(payload)
             del payload
-            result = function(chunk, *shared, **options)
+            with warnings.catch_warnings(record=True) as caught:  # sent back, to be warned where the map runs
+                warnings.simplefilter("always")
+                result = function(chunk, *shared, **options)
             del chunk
-            message = pickle.dumps((serial, index, True, result), protocol=pickle.HIGHEST_PROTOCOL)
+            found = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+            message = pickle.dumps((serial, index, True, (result, found)), protocol=pickle.HIGHEST_PROTOCOL)
             del result
         except Exception as exc:
             message = pickle.dumps((serial, index, False, _sendable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
@@ -239,7 +243,8 @@ class ChunkEngine:
     flight, and the results are yielded in chunk order.  An exception a
     chunk function raises in a worker is raised here, the same type with
     the same message (its traceback in the worker is the ``__cause__``,
-    a :class:`WorkerTraceback`); a worker that dies (killed, out of
+    a :class:`WorkerTraceback`), and the warnings it issues are issued
+    here, after the chunk's result arrives; a worker that dies (killed, out of
     memory) is a RuntimeError; a map left early (an error, or its
     consumer stopped) stops the pool, and the next map starts another.
 
@@ -398,6 +403,9 @@ class ChunkEngine:
                 if not ok:
                     error, text = value
                     raise error from WorkerTraceback(text)
+                value, found = value
+                for text, category, filename, lineno in found:
+                    warnings.warn_explicit(text, category, filename, lineno)
                 yield value
                 del value
             finished = True

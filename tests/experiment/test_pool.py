@@ -144,3 +144,16 @@ def test_pooled_run_is_byte_identical_to_the_in_process_run(project, monkeypatch
     monkeypatch.setattr(ChunkEngine, "_map_pool", no_pool)
     again = run(config, runs_dir=project / "pooled", force=True)  # every stage cached: no pool
     assert _outputs(again) == _outputs(here)
+
+
+def warns(chunk):
+    import warnings
+
+    warnings.warn(f"chunk {chunk} is odd", UserWarning)
+    return chunk
+
+
+def test_pool_warnings_are_issued_where_the_map_runs():
+    with ChunkEngine("local", n_workers=2) as engine:
+        with pytest.warns(UserWarning, match=r"^chunk 3 is odd$"):
+            assert list(engine.map(warns, [3])) == [3]
