@@ -254,12 +254,17 @@ class ChunkEngine:
     they hold (a lock held by another thread stays held in the child);
     a fork server is a fresh single-threaded process that imports
     :data:`POOL_PRELOAD` once and forks each worker from there.  Measured
-    on the 2-core development machine: the fork server starts in
-    ~1.4 s, each worker then in ~0.02 s, then compiles the lexicon
-    (~0.3 s for the bundled one); ``"spawn"`` costs every worker the
-    whole import (~1.3 s CPU each).  Either way seconds against the
-    minutes of per-chunk work a pool is for.  Functions and shared
-    arguments must be importable / picklable, as for Dask.
+    on the 2-core development machine (session 8): the fork server's
+    imports cost ~1.4 CPU-s once per process (1.5–3 s wall under load),
+    each worker then starts in ~0.02 s and compiles the lexicon on its
+    first map (~0.1 CPU-s for ``framing-cues``); ``"spawn"`` costs every
+    worker the whole import (2 workers: +5.3 CPU-s against fork), and
+    ``"fork"`` starts in 0.02 s but copies the threads' state.  Seconds
+    against the minutes of per-chunk work a pool is for.  As with any
+    start method but ``fork``, a script that maps on the pool must guard
+    its entry point (``if __name__ == "__main__":``; the ``framing``
+    command does), and the chunk function and shared arguments must be
+    importable and picklable, as for Dask.
 
     Only the chunk's rows and the shared arguments (a compiled lexicon, sent
     once to every worker) travel to the workers, and only the chunk's table
