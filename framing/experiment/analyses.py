@@ -27,6 +27,7 @@ every engine gives the same tables byte for byte.
 from __future__ import annotations
 
 import pickle
+import sys
 import warnings
 from collections import deque
 from dataclasses import dataclass
@@ -42,7 +43,6 @@ from .corpus import text_values
 
 __all__ = [
     "DASK_EXTRA",
-    "POOL_PRELOAD",
     "POOL_START_METHOD",
     "ChunkEngine",
     "ComparisonData",
@@ -72,13 +72,11 @@ def _distributed() -> Any:
     return distributed
 
 
-#: How the local pool of :class:`ChunkEngine` starts its worker processes
-#: (see its notes for why).
-POOL_START_METHOD = "forkserver"
-#: Modules the fork server imports once, before it forks the pool's
-#: workers: each worker starts with them imported.
-POOL_PRELOAD: tuple[str, ...] = ("framing.experiment.analyses", "framing.match.scoring", "framing.match.terms",
-                                 "pyarrow")
+#: How the local pool of :class:`ChunkEngine` starts its worker processes:
+#: ``"fork"`` on Linux (as ``framing.match.engine.DASK_START_METHOD`` and
+#: :func:`framing.match.score`'s pool), ``"spawn"`` elsewhere (Python's own
+#: default on macOS and Windows); see the class notes for why.
+POOL_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 #: Seconds a pool waits for a result before it checks that its workers are alive.
 _POLL_SECONDS = 1.0
 
@@ -119,7 +117,7 @@ def _pool_worker(tasks: Any, results: Any, control: Any) -> None:
         try:
             item = tasks.get(timeout=5.0)
         except queue.Empty:
-            if os.getppid() != parent:  # the calling process (or the fork server) is gone
+            if os.getppid() != parent:  # the calling process is gone
                 return
             continue
         if item is None:
@@ -154,8 +152,6 @@ class _LocalPool:
         import multiprocessing
 
         context = multiprocessing.get_context(POOL_START_METHOD)
-        if POOL_START_METHOD == "forkserver":
-            context.set_forkserver_preload(list(POOL_PRELOAD))
         self.tasks = context.Queue()
         self.results = context.Queue()
         self.controls = [context.Queue() for _ in range(n_workers)]
@@ -248,23 +244,22 @@ class ChunkEngine:
     memory) is a RuntimeError; a map left early (an error, or its
     consumer stopped) stops the pool, and the next map starts another.
 
-    The workers start with :data:`POOL_START_METHOD` ``"forkserver"``:
-    the calling process has threads running (pyarrow's, a progress
-    bar's, the queues' own), which ``fork`` would copy in whatever state
-    they hold (a lock held by another thread stays held in the child);
-    a fork server is a fresh single-threaded process that imports
-    :data:`POOL_PRELOAD` once and forks each worker from there.  Measured
-    on the 2-core development machine (session 8): the fork server's
-    imports cost ~1.4 CPU-s once per process (1.5–3 s wall under load),
-    each worker then starts in ~0.02 s and compiles the lexicon on its
-    first map (~0.1 CPU-s for ``framing-cues``); ``"spawn"`` costs every
-    worker the whole import (2 workers: +5.3 CPU-s against fork), and
-    ``"fork"`` starts in 0.02 s but copies the threads' state.  Seconds
-    against the minutes of per-chunk work a pool is for.  As with any
-    start method but ``fork``, a script that maps on the pool must guard
-    its entry point (``if __name__ == "__main__":``; the ``framing``
-    command does), and the chunk function and shared arguments must be
-    importable and picklable, as for Dask.
+    The workers start with :data:`POOL_START_METHOD`: ``"fork"`` on
+    Linux, so a plain script works without an ``if __name__ ==
+    "__main__":`` guard (with ``"forkserver"`` or ``"spawn"`` every worker
+    runs the calling script's top level again, and an unguarded script
+    that calls the runner fails) and each worker starts in ~0.02 s with
+    framing imported.  The cost, known and accepted as for
+    :func:`framing.match.score`'s pool and the local Dask cluster
+    (``framing.match.engine.DASK_START_METHOD``): the calling process has
+    threads (pyarrow's, a progress bar's, the queues' own) whose state the
+    child inherits, and Python >= 3.12 warns (DeprecationWarning) on
+    forking a threaded process; the workers only unpickle tasks and run
+    framing's chunk functions on them.  Elsewhere ``"spawn"``, Python's
+    default there: each worker imports framing (~2.5 CPU-s each,
+    measured on Linux), and a script must guard its entry point (the
+    ``framing`` command does).  Chunk functions and shared arguments must
+    be importable and picklable, as for Dask.
 
     Only the chunk's rows and the shared arguments (a compiled lexicon, sent
     once to every worker) travel to the workers, and only the chunk's table

@@ -7,6 +7,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import subprocess
+import sys
+import threading
 
 import pandas as pd
 import pytest
@@ -31,10 +34,13 @@ def _pool_processes() -> list[multiprocessing.Process]:
 
 
 class Failing(Exception):
-    """An exception that cannot be rebuilt from its args (two are required)."""
+    """An exception that cannot be pickled: it holds a lock (whatever
+    reducer for exceptions a library such as tblib may have installed in
+    the process the workers were forked from)."""
 
     def __init__(self, a, b):
         super().__init__(f"{a}-{b}")
+        self.lock = threading.Lock()
 
 
 def fails_oddly(chunk):
@@ -158,3 +164,21 @@ def test_pool_warnings_are_issued_where_the_map_runs():
     with ChunkEngine("local", n_workers=2) as engine:
         with pytest.warns(UserWarning, match=r"^chunk 3 is odd$"):
             assert list(engine.map(warns, [3])) == [3]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked on Linux only")
+def test_a_plain_script_needs_no_main_guard(tmp_path):
+    # with "forkserver" or "spawn" each worker re-runs the script's top level, so an unguarded
+    # script that maps on the pool failed; forked workers do not run it
+    script = tmp_path / "plain.py"
+    script.write_text(
+        "from framing.experiment.analyses import ChunkEngine\n"
+        "with ChunkEngine('local', n_workers=2) as engine:\n"
+        "    print(list(engine.map(sorted, [[1, 3], [0, 2], [4, 5]], reverse=True)))\n",
+        encoding="utf-8")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([root, os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[[3, 1], [2, 0], [5, 4]]"
