@@ -15,16 +15,20 @@ Where chunks run
 ----------------
 :class:`ChunkEngine` maps a pure chunk function (scoring, hits, term
 counting) over a corpus given chunk by chunk and gives the results back in
-chunk order: in this process (``engine="local"``), or as one Dask task
-per chunk (``engine="dask"``; ``pip install 'framing-toolkit[dask]'``).
-The chunk's rows travel to the worker and its table comes back; the
-merge (concatenation in chunk order, sums of term counts) and everything
-after it stay in the calling process, so both engines give the same
-tables byte for byte.
+chunk order: in this process (``engine="local"``, one worker), on a
+pool of local worker processes (``engine="local"``, ``n_workers > 1``),
+or as one Dask task per chunk (``engine="dask"``; ``pip install
+'framing-toolkit[dask]'``).  The chunk's rows travel to the worker and
+its table comes back; the merge (concatenation in chunk order, sums of
+term counts) and everything after it stay in the calling process, so
+every engine gives the same tables byte for byte.
 """
 
 from __future__ import annotations
 
+import pickle
+import sys
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence
@@ -39,6 +43,7 @@ from .corpus import text_values
 
 __all__ = [
     "DASK_EXTRA",
+    "POOL_START_METHOD",
     "ChunkEngine",
     "ComparisonData",
     "chunked_group_counts",
@@ -49,8 +54,11 @@ __all__ = [
     "compute_keyness",
     "has_omnibus",
     "keyness_top",
+    "WorkerTraceback",
 ]
 
+
+_END = object()
 
 #: What ``engine = "dask"`` needs installed.
 DASK_EXTRA = "pip install 'framing-toolkit[dask]'"
@@ -64,26 +72,195 @@ def _distributed() -> Any:
     return distributed
 
 
+#: How the local pool of :class:`ChunkEngine` starts its worker processes:
+#: ``"fork"`` on Linux (as ``framing.match.engine.DASK_START_METHOD`` and
+#: :func:`framing.match.score`'s pool), ``"spawn"`` elsewhere (Python's own
+#: default on macOS and Windows); see the class notes for why.
+POOL_START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
+#: Seconds a pool waits for a result before it checks that its workers are alive.
+_POLL_SECONDS = 1.0
+
+
+class WorkerTraceback(Exception):
+    """The traceback, as text, of an exception raised in a worker process
+    of :class:`ChunkEngine`'s local pool (set as the re-raised
+    exception's ``__cause__``)."""
+
+
+def _sendable(exc: BaseException) -> tuple[BaseException, str]:
+    """An exception of a worker as it can cross back (itself, when it
+    survives pickling), with its traceback as text."""
+    import traceback
+
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    try:
+        pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))
+        return exc, text
+    except Exception as err:  # the worker says what it raised and why that cannot be sent back
+        return RuntimeError(f"{type(exc).__name__}: {exc} (raised in a worker process of the local pool, whose "
+                            f"exception cannot be sent back: {type(err).__name__}: {err})"), text
+
+
+def _pool_worker(tasks: Any, results: Any, control: Any) -> None:
+    """A worker of the local pool: runs tasks ``(serial, index, payload)``
+    until it reads None (or its parent is gone); the shared arguments of
+    map ``serial`` come once through its own ``control`` queue."""
+    import os
+    import queue
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the calling process's to handle
+    parent = os.getppid()
+    key: int | None = None
+    shared: tuple = ()
+    while True:
+        try:
+            item = tasks.get(timeout=5.0)
+        except queue.Empty:
+            if os.getppid() != parent:  # the calling process is gone
+                return
+            continue
+        if item is None:
+            return
+        serial, index, payload = item
+        del item
+        try:
+            while key != serial:  # maps run one after the other: older maps' arguments are skipped
+                key, data = control.get()
+                shared = pickle.loads(data) if key == serial else ()
+                del data
+            function, chunk, options = pickle.loads(payload)
+            del payload
+            with warnings.catch_warnings(record=True) as caught:  # sent back, to be warned where the map runs
+                warnings.simplefilter("always")
+                result = function(chunk, *shared, **options)
+            del chunk
+            found = [(str(w.message), w.category, w.filename, w.lineno) for w in caught]
+            message = pickle.dumps((serial, index, True, (result, found)), protocol=pickle.HIGHEST_PROTOCOL)
+            del result
+        except Exception as exc:
+            message = pickle.dumps((serial, index, False, _sendable(exc)), protocol=pickle.HIGHEST_PROTOCOL)
+        results.put(message)
+        del message
+
+
+class _LocalPool:
+    """``n_workers`` processes reading tasks from one queue (see
+    :class:`ChunkEngine`)."""
+
+    def __init__(self, n_workers: int) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context(POOL_START_METHOD)
+        self.tasks = context.Queue()
+        self.results = context.Queue()
+        self.controls = [context.Queue() for _ in range(n_workers)]
+        self.workers = [context.Process(target=_pool_worker, args=(self.tasks, self.results, control), daemon=True,
+                                        name=f"framing-pool-{i}") for i, control in enumerate(self.controls)]
+        self.serial = 0
+        for worker in self.workers:
+            worker.start()
+
+    def begin(self, shared: tuple) -> int:
+        """A new map: its shared arguments, pickled once, to every worker."""
+        self.serial += 1
+        data = pickle.dumps(shared, protocol=pickle.HIGHEST_PROTOCOL)
+        for control in self.controls:
+            control.put((self.serial, data))
+        return self.serial
+
+    def send(self, serial: int, index: int, function: Callable[..., Any], chunk: Any, options: dict) -> None:
+        # pickled here (an error is raised here, not lost in the queue's thread); then only the bytes wait
+        self.tasks.put((serial, index, pickle.dumps((function, chunk, options), protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def receive(self) -> tuple[int, int, bool, Any]:
+        import queue
+
+        while True:
+            try:
+                return pickle.loads(self.results.get(timeout=_POLL_SECONDS))
+            except queue.Empty:
+                dead = [w for w in self.workers if w.exitcode is not None]
+                if dead:
+                    raise RuntimeError(f"engine: worker process {dead[0].name} of the local pool ended unexpectedly "
+                                       f"(exit code {dead[0].exitcode}, e.g. out of memory or killed); its chunk "
+                                       f"was lost") from None
+
+    def close(self, *, wait: bool) -> None:
+        """Stop the workers: after their current task (``wait``), else at once."""
+        if wait:
+            for _ in self.workers:
+                self.tasks.put(None)
+            for worker in self.workers:
+                worker.join(timeout=30)
+        for worker in self.workers:
+            if worker.exitcode is None:
+                worker.terminate()
+                worker.join()
+        for q in (self.tasks, self.results, *self.controls):
+            q.cancel_join_thread()  # what no worker read is dropped
+            q.close()
+
+
 class ChunkEngine:
-    """Run a pure chunk function over a corpus's chunks, here or on Dask.
+    """Run a pure chunk function over a corpus's chunks: here, on a local
+    pool of worker processes, or on Dask.
 
     Parameters
     ----------
     engine : {"local", "dask"}, default ``DEFAULTS["engine"]``
-        ``"local"``: each chunk in this process, one after the other (a
-        chunk function may still use its own ``n_jobs``).  ``"dask"``: one
-        task per chunk on a ``distributed`` cluster, at most two tasks per
-        worker thread in flight; results come back in chunk order.
+        ``"local"``: on this machine; with ``n_workers=1`` each chunk in
+        this process, one after the other (a chunk function may still use
+        its own ``n_jobs``), with ``n_workers > 1`` one task per chunk on a
+        pool of ``n_workers`` worker processes (see the notes).
+        ``"dask"``: one task per chunk on a ``distributed`` cluster, at
+        most two tasks per worker thread in flight.  Results come back in
+        chunk order whatever runs them.
     scheduler : str, distributed.Client or None, default ``DEFAULTS["scheduler"]``
         The Dask scheduler (``"tcp://host:8786"``) or a client; None starts a
         ``LocalCluster`` on 127.0.0.1 (no dashboard) of ``n_workers``
         single-threaded worker processes, when the first chunk is sent.
         Only with ``engine="dask"``.
     n_workers : int, default 1
-        Worker processes of the local cluster started for ``scheduler=None``.
+        ``"local"``: worker processes of the local pool (1: none, chunks
+        run in this process); ``"dask"``: worker processes of the local
+        cluster started for ``scheduler=None``.
 
     Notes
     -----
+    The local pool (``engine="local"``, ``n_workers > 1``) is started
+    once per engine, when :meth:`map` sends its first chunk, and stopped
+    by :meth:`close`.  Each :meth:`map` sends its ``shared`` arguments
+    (a compiled lexicon travels as its lexicon and is compiled once per
+    worker, :func:`framing.match.compile_lexicon`) pickled once, to
+    every worker once; each chunk is pickled here when it is sent (then
+    this process holds only its bytes until a worker has read them, and
+    nothing once it has); at most ``2 * n_workers`` chunks are in
+    flight, and the results are yielded in chunk order.  An exception a
+    chunk function raises in a worker is raised here, the same type with
+    the same message (its traceback in the worker is the ``__cause__``,
+    a :class:`WorkerTraceback`), and the warnings it issues are issued
+    here, after the chunk's result arrives; a worker that dies (killed, out of
+    memory) is a RuntimeError; a map left early (an error, or its
+    consumer stopped) stops the pool, and the next map starts another.
+
+    The workers start with :data:`POOL_START_METHOD`: ``"fork"`` on
+    Linux, so a plain script works without an ``if __name__ ==
+    "__main__":`` guard (with ``"forkserver"`` or ``"spawn"`` every worker
+    runs the calling script's top level again, and an unguarded script
+    that calls the runner fails) and each worker starts in ~0.02 s with
+    framing imported.  The cost, known and accepted as for
+    :func:`framing.match.score`'s pool and the local Dask cluster
+    (``framing.match.engine.DASK_START_METHOD``): the calling process has
+    threads (pyarrow's, a progress bar's, the queues' own) whose state the
+    child inherits, and Python >= 3.12 warns (DeprecationWarning) on
+    forking a threaded process; the workers only unpickle tasks and run
+    framing's chunk functions on them.  Elsewhere ``"spawn"``, Python's
+    default there: each worker imports framing (~2.5 CPU-s each,
+    measured on Linux), and a script must guard its entry point (the
+    ``framing`` command does).  Chunk functions and shared arguments must
+    be importable and picklable, as for Dask.
+
     Only the chunk's rows and the shared arguments (a compiled lexicon, sent
     once to every worker) travel to the workers, and only the chunk's table
     comes back: the workers need the same ``framing`` version installed but
@@ -115,15 +292,31 @@ class ChunkEngine:
         self.scheduler = scheduler
         self._client: Any = None
         self._closers: list[Any] = []
+        self._pool: _LocalPool | None = None
 
     @property
     def local(self) -> bool:
-        """Whether chunks run in this process."""
+        """Whether chunks run on this machine without a cluster
+        (``engine="local"``): in this process, or on the local pool when
+        :attr:`pooled`."""
         return self.engine == "local"
 
+    @property
+    def pooled(self) -> bool:
+        """Whether chunks run in other processes (the local pool of
+        ``n_workers > 1``, or Dask), so only what :meth:`map` is given
+        travels: the chunk and the shared arguments."""
+        return not self.local or self.n_workers > 1
+
+    @property
+    def started(self) -> bool:
+        """Whether this engine has a pool or cluster running now."""
+        return self._pool is not None or self._client is not None
+
     def __repr__(self) -> str:
-        where = "" if self.local else f", scheduler={self.scheduler!r}"
-        return f"ChunkEngine({self.engine!r}{where})"
+        if self.local:
+            return f"ChunkEngine('local', n_workers={self.n_workers})" if self.pooled else "ChunkEngine('local')"
+        return f"ChunkEngine({self.engine!r}, scheduler={self.scheduler!r})"
 
     def _connect(self) -> Any:
         if self._client is not None:
@@ -151,12 +344,15 @@ class ChunkEngine:
         order (lazily: chunks are read as tasks are sent).  ``function``
         must be importable by the workers (a module-level function) and
         pure; ``shared`` objects are sent to each worker once."""
-        if self.local:
+        if not self.pooled:
             for chunk in chunks:
                 result = function(chunk, *shared, **options)
                 del chunk  # neither held while the next chunk is read
                 yield result
                 del result
+            return
+        if self.local:
+            yield from self._map_pool(function, chunks, shared, options)
             return
         client = self._connect()
         sent = client.scatter(list(shared), broadcast=True) if shared else []
@@ -173,9 +369,57 @@ class ChunkEngine:
             for future in pending:
                 future.cancel()
 
+    def _map_pool(self, function: Callable[..., Any], chunks: Iterable[Any], shared: tuple,
+                  options: dict) -> Iterator[Any]:
+        if self._pool is None:
+            self._pool = _LocalPool(self.n_workers)
+        pool = self._pool
+        serial = pool.begin(shared)
+        limit = 2 * self.n_workers
+        done: dict[int, tuple[bool, Any]] = {}
+        sent = given = 0
+        finished = False
+        iterator = iter(chunks)
+        more = True
+        try:
+            while True:
+                while more and sent - given < limit:
+                    chunk = next(iterator, _END)
+                    if chunk is _END:
+                        more = False
+                        break
+                    pool.send(serial, sent, function, chunk, options)
+                    del chunk  # only its bytes wait, until a worker reads them
+                    sent += 1
+                if given == sent:
+                    break
+                while given not in done:
+                    got, index, ok, value = pool.receive()
+                    if got == serial:
+                        done[index] = (ok, value)
+                    del value
+                ok, value = done.pop(given)
+                given += 1
+                if not ok:
+                    error, text = value
+                    raise error from WorkerTraceback(text)
+                value, found = value
+                for text, category, filename, lineno in found:
+                    warnings.warn_explicit(text, category, filename, lineno)
+                yield value
+                del value
+            finished = True
+        finally:
+            if not finished:  # tasks may still run: the pool is stopped, the next map starts another
+                self._pool = None
+                pool.close(wait=False)
+
     def close(self) -> None:
-        """Shut down the client and cluster this engine started (a client
-        given as ``scheduler`` is left open)."""
+        """Stop the local pool, and shut down the client and cluster this
+        engine started (a client given as ``scheduler`` is left open)."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.close(wait=True)
         for closer in reversed(self._closers):
             closer.close()
         self._closers.clear()
@@ -626,8 +870,9 @@ def compute_keyness(entry: KeynessConfig, frame: pd.DataFrame, *, part: str, ran
                     segmentation=segmentation)
     groups = frame[entry.by].to_numpy()
     if chunks is None:
-        if engine is not None and not engine.local:
-            raise ValueError(f"engine: {engine.engine!r} runs chunks; pass the corpus as chunks= too")
+        if engine is not None and engine.pooled:
+            where = f"'local' with n_workers={engine.n_workers}" if engine.local else repr(engine.engine)
+            raise ValueError(f"engine: {where} runs chunks; pass the corpus as chunks= too")
         matrix = term_matrix(frame, **counting)
         if numbers:
             matrix = without_terms(matrix, is_number_term)

@@ -34,9 +34,10 @@ and the scheme, :data:`framing.seeds.SCHEME`, are recorded in the manifest); tab
 through :func:`framing.report.figures.figure_bytes`, which strips dates and fixes
 the SVG hash salt.  Two runs of the same config therefore give identical
 bytes for every checked output, whatever ``PYTHONHASHSEED``, ``n_jobs``
-or ``[runtime] engine`` (``"dask"`` runs the per-chunk work of scores,
-hits and keyness counts as Dask tasks and merges them here in chunk
-order; :class:`framing.experiment.analyses.ChunkEngine`).
+or ``[runtime] engine`` (``n_jobs > 1`` runs the per-chunk work of
+scores, hits and keyness counts on a local pool of worker processes,
+``"dask"`` as Dask tasks; both merge them here in chunk order;
+:class:`framing.experiment.analyses.ChunkEngine`).
 """
 
 from __future__ import annotations
@@ -349,7 +350,7 @@ def run(config: Config, *, runs_dir: Path | str = "runs", command: Sequence[str]
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                with engine:  # the Dask cluster, if one was started, is shut down after the stages
+                with engine:  # the local pool or Dask cluster, if one was started, is shut down after the stages
                     tables = stages.compute()
             except StageError as exc:
                 raise RunError(f"{config.name}: stage failed: {exc}") from exc

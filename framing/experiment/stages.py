@@ -37,11 +37,13 @@ and merge per-chunk results in corpus order (scores and hits are per
 document; term counts are summed by term before the cut-offs, and
 token-level keyness keeps only each group's sums, never a documents ×
 terms matrix), so their tables equal those of one pass over the whole
-corpus.  With ``[runtime]
-engine = "dask"`` the per-chunk work (scoring, hits, term counting) runs
-as one Dask task per chunk (:meth:`Stages.engine`,
-:class:`~framing.experiment.analyses.ChunkEngine`) with the same chunk
-functions, merged here in chunk order: the same tables.  Hits go to
+corpus.  With ``[runtime] n_jobs > 1`` the per-chunk work (scoring,
+hits, term counting) runs as one task per piece of :data:`PIECE_ROWS`
+documents on a local pool of ``n_jobs`` worker processes, started once
+per run; with ``engine = "dask"`` as one Dask task per chunk
+(:meth:`Stages.engine`, :class:`~framing.experiment.analyses.ChunkEngine`).
+Either way the same chunk functions, merged here in chunk order: the
+same tables.  Hits go to
 disk chunk by chunk (:meth:`Stages.hit_store`); the report gets only
 the rows it can show and their counts
 (:func:`~framing.experiment.hitstore.passage_hits`).  Classifiers and
@@ -71,6 +73,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -376,16 +379,18 @@ class Stages:
     def engine(self) -> ChunkEngine:
         """Where the per-chunk work of scores, hits and keyness counts runs:
         the ``engine`` given, else one made from ``[runtime]`` (``engine``,
-        ``scheduler``, ``n_jobs`` workers for a local Dask cluster), closed
-        by :meth:`close`.  It connects to no cluster until a chunk is sent."""
+        ``scheduler``, ``n_jobs`` workers: of the local pool for ``engine =
+        "local"``, of a local Dask cluster for ``"dask"``), closed by
+        :meth:`close`.  It starts no pool and connects to no cluster until
+        a chunk is sent."""
         if self._engine is None:
             runtime = self._config.runtime
             self._engine = ChunkEngine(runtime.engine, scheduler=runtime.scheduler, n_workers=runtime.n_jobs)
         return self._engine
 
     def close(self) -> None:
-        """Shut down the engine this object made (and the Dask cluster it
-        started); an engine given to the constructor is left open.  The
+        """Shut down the engine this object made (and the pool or Dask
+        cluster it started); an engine given to the constructor is left open.  The
         results stay usable."""
         if self._own_engine and self._engine is not None:
             self._engine.close()
@@ -393,21 +398,36 @@ class Stages:
 
     def _mapped(self, function: Callable[..., pd.DataFrame], columns: tuple[str, ...], *shared: Any,
                 bar: Any = None, **options: Any) -> list[pd.DataFrame]:
-        """``function(chunk, *shared, **options)`` of every chunk on the Dask
-        engine: the chunk's ``doc_id``, ``outlet`` and ``columns`` go to a
-        worker, its table comes back; in chunk order."""
+        """``function(chunk, *shared, **options)`` of every chunk on a
+        pooled engine (:attr:`ChunkEngine.pooled`): the chunk's ``doc_id``,
+        ``outlet`` and ``columns`` go to a worker, its table comes back; in
+        chunk order.  On the local pool the chunks go in pieces of
+        :data:`PIECE_ROWS` documents (:meth:`_pieces`: less held by each
+        worker and by this process, and the last chunk shared by all
+        workers), on Dask whole."""
         return list(self._mapped_lazily(function, columns, *shared, bar=bar, **options))
 
     def _mapped_lazily(self, function: Callable[..., pd.DataFrame], columns: tuple[str, ...], *shared: Any,
                        bar: Any = None, **options: Any) -> Any:
         """:meth:`_mapped`, each table yielded as it comes back."""
         corpus = self.corpus()
+        engine = self.engine()
         slim = ("doc_id", "outlet", *(c for c in columns if c in corpus.texts.columns))
-        chunks = (chunk[[c for c in slim if c in chunk.columns]] for chunk in self._chunks(columns))
-        for table, size in zip(self.engine().map(function, chunks, *shared, **options), corpus.texts.chunk_sizes):
+        chunks = self._chunks(columns)
+        if engine.local:
+            chunks = self._pieces(chunks)
+        sizes: deque[int] = deque()
+
+        def sent() -> Any:
+            for chunk in chunks:
+                sizes.append(len(chunk))
+                yield chunk[[c for c in slim if c in chunk.columns]]
+                del chunk
+
+        for table in engine.map(function, sent(), *shared, **options):
             yield table
             if bar is not None:
-                bar(size)
+                bar(sizes.popleft())
 
     def _failed(self, section: str, entry_id: str, exc: ValueError) -> StageError:
         return StageError(f"{self._config.where(section, entry_id)}: {exc}")
@@ -473,7 +493,7 @@ class Stages:
             bar = self._progress(f"scoring ({lex_id})", len(corpus.meta)) if self._progress else None
             options = dict(normalize=pre.normalize, voice=pre.voice, part=pre.part)
             try:  # per chunk of documents, concatenated in corpus order (scores are per document)
-                if not self.engine().local:  # one Dask task per chunk
+                if self.engine().pooled:  # one task per chunk (per piece on the local pool)
                     return concat_rows(self._mapped(score, (pre.part,), self.lexicon(lex_id), bar=bar, n_jobs=1,
                                                     progress=False, **options))
                 return concat_rows([score(chunk, self.lexicon(lex_id), n_jobs=self._config.runtime.n_jobs,
@@ -514,7 +534,7 @@ class Stages:
         if self._cache.root is not None:
             self._cache.misses.append("hits")
         started = time.monotonic()
-        if not self.engine().local:  # one Dask task per chunk, written as they come back
+        if self.engine().pooled:  # one task per piece (local pool) or chunk (Dask), written as they come back
             tables = self._mapped_lazily(hits, (part,), self.lexicon(lex_id), part=part, voice="all",
                                          progress=False)
         else:
@@ -608,9 +628,9 @@ class Stages:
             try:
                 engine = self.engine()
                 chunks = self._chunks((part,))
-                if engine.local:  # counted in pieces: the same matrix, less held at once
+                if engine.local:  # counted in pieces (here or on the local pool): the same matrix, less held at once
                     chunks = self._pieces(chunks)
-                if not engine.local:  # only doc_id and the part travel to the workers
+                if engine.pooled:  # only doc_id and the part travel to the workers
                     chunks = (chunk[["doc_id", part]] if part in chunk.columns else chunk[["doc_id"]]
                               for chunk in chunks)
                 return compute_keyness(entry, corpus.meta, part=part, random_state=seed,
@@ -808,8 +828,9 @@ class Stages:
         if all(frame is not None for frame in found.values()):
             return PassageHits(hits=found["hits"], counts=found["counts"],
                                documents=frozenset(found["documents"]["doc_id"]))
+        store = self.hit_store(lex_id)  # timed as "hits" by itself
         started = time.monotonic()
-        shown = passage_hits(self.hit_store(lex_id), voice=pre.voice, per_cell=self._config.outputs.examples)
+        shown = passage_hits(store, voice=pre.voice, per_cell=self._config.outputs.examples)
         frames = {"hits": shown.hits, "counts": shown.counts,
                   "documents": pd.DataFrame({"doc_id": sorted(shown.documents)}, dtype=object)}
         for name in names:
