@@ -209,7 +209,9 @@ top level
     :class:`framing.experiment.analyses.ChunkEngine`; both engines give
     byte-identical tables); ``scheduler`` = "" (a Dask scheduler address
     such as ``"tcp://host:8786"``; only with ``engine = "dask"``; ""
-    starts a local cluster of ``n_jobs`` workers for the run).  Defaults
+    starts a local Dask cluster of ``n_jobs`` workers for the run; with
+    ``engine = "local"`` and ``n_jobs`` > 1 the work runs on a local pool
+    of ``n_jobs`` worker processes).  Defaults
     from :data:`framing.vocab.DEFAULTS` (``engine``, ``scheduler``), shared
     with ``framing score|compare|keyness --engine/--scheduler``.  Recorded
     in the manifest's ``unchecked.runtime``.
