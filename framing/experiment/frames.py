@@ -78,7 +78,8 @@ def frames_model(entry: ClassifierConfig, lexicon: Any, random_state: int):
     C = entry.C[0] if len(entry.C) == 1 else tuple(entry.C)
     return FrameClassifier(kind=entry.model, C=C, cues=lexicon if entry.cues else None,
                            word_ngrams=(1, entry.ngram_max), char_ngrams=(2, 5) if entry.char else None,
-                           min_df=entry.min_df, max_features=entry.max_features, random_state=random_state)
+                           min_df=entry.min_df, max_features=entry.max_features, embeddings=entry.embeddings,
+                           embedding_pooling=entry.embedding_pooling, random_state=random_state)
 
 
 def read_annotations(path: Path) -> pd.DataFrame:

