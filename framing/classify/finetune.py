@@ -10,7 +10,20 @@ pooling the model was trained with) and trains both with cross-entropy
 2019) without weight decay on biases and LayerNorm weights, a linear
 warm-up over the first ``warmup`` share of the steps and then a linear
 decay to 0, gradient norms clipped at 1, optionally class-balanced loss
-weights (``n / (k * count)``, as scikit-learn's ``"balanced"``).
+weights (``n / (k * count)``, as scikit-learn's ``"balanced"``).  Each
+epoch's batches come from a random order cut into pools of 50 batches,
+each pool sorted by length, so that a batch pads little (about half the
+CPU time on BABE's sentences); prediction batches are sorted by length.
+
+Usage::
+
+    from framing.classify import FineTunedEncoder
+    est = FineTunedEncoder(epochs=3, max_length=64, random_state=0).fit(texts, labels)
+    est.predict_proba(new_texts)    # columns in the order of est.classes_
+
+Cost: on BABE (2,938 training sentences, 3 epochs, max_length 64) about
+10 minutes per fit on one core of a shared 2-core machine; memory about
+1 GB.
 
 It needs PyTorch and transformers, which come with the optional
 ``embeddings`` extra (``pip install 'framing-toolkit[embeddings]'``);
