@@ -21,9 +21,10 @@ Usage::
     est = FineTunedEncoder(epochs=3, max_length=64, random_state=0).fit(texts, labels)
     est.predict_proba(new_texts)    # columns in the order of est.classes_
 
-Cost: on BABE (2,938 training sentences, 3 epochs, max_length 64) about
-10 minutes per fit on one core of a shared 2-core machine; memory about
-1 GB.
+Cost: on BABE (2,938 training sentences, 3 epochs, max_length 64,
+``n_threads=1``) about 400 CPU seconds per fit and 735 predictions (29
+minutes wall on a shared 2-core machine at load average 5); peak memory
+about 1.4 GB.
 
 It needs PyTorch and transformers, which come with the optional
 ``embeddings`` extra (``pip install 'framing-toolkit[embeddings]'``);
