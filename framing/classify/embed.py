@@ -47,15 +47,18 @@ from ..check import check_choice, check_int
 from ..text import sentence_spans
 from ..vocab import EMBEDDING_MODELS, EMBEDDING_POOLINGS
 
-__all__ = ["EMBEDDING_MODELS", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
-           "embedding_version"]
+__all__ = [
+    "EMBEDDING_MODELS", "EXTRA_INSTALL", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
+    "embedding_version", "model_folder", "texts_of",
+]
 
 #: how a text becomes one vector (:data:`framing.vocab.EMBEDDING_POOLINGS`): ``"text"`` encodes the whole
 #: text as one input (cut at 256 word pieces); ``"sentences"`` averages the vectors of its sentences (see the
 #: module docstring)
 POOLINGS = EMBEDDING_POOLINGS
 
-_EXTRA = "pip install 'framing-toolkit[embeddings]'"
+#: how to install the optional extra that ships the models (quoted in error messages)
+EXTRA_INSTALL = "pip install 'framing-toolkit[embeddings]'"
 _MODELS: dict[tuple[str, str], Any] = {}
 _CACHE: dict[tuple[str, str], np.ndarray] = {}
 _STATS = {"encoded": 0, "encode_cpu_s": 0.0}
@@ -94,7 +97,27 @@ def embedding_version(model: str) -> str:
     try:
         return metadata.version(dist)
     except metadata.PackageNotFoundError:
-        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {_EXTRA}") from None
+        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {EXTRA_INSTALL}") from None
+
+
+def model_folder(model: str, name: str = "model") -> str:
+    """The local folder of ``model``'s packaged weights (a sentence-transformers
+    folder: a BERT model, its tokenizer and pooling settings).
+
+    Raises
+    ------
+    ValueError
+        If ``model`` is not a key of :data:`EMBEDDING_MODELS` (naming ``name``).
+    ImportError
+        If the package that ships the weights is not installed (the message
+        says how to install it).
+    """
+    module, dist = check_model(model, name)
+    try:
+        package = __import__(module)
+    except ImportError:
+        raise ImportError(f"sentence-embedding features ({model}) need the package {dist}: {EXTRA_INSTALL}") from None
+    return str(package.get_model_path())
 
 
 def _encoder(model: str, device: str):
@@ -106,9 +129,25 @@ def _encoder(model: str, device: str):
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:
             raise ImportError(f"sentence-embedding features ({model}) need the package {dist} and "
-                              f"sentence-transformers: {_EXTRA} ({exc})") from None
+                              f"sentence-transformers: {EXTRA_INSTALL} ({exc})") from None
         _MODELS[key] = SentenceTransformer(str(package.get_model_path()), device=device, local_files_only=True)
     return _MODELS[key]
+
+
+def texts_of(X: Any, owner: str) -> list[str]:
+    """The texts of ``X``: an iterable of strings or a DataFrame with a
+    ``text`` column (``owner`` names the estimator in the error messages)."""
+    if isinstance(X, str):
+        raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
+    if hasattr(X, "columns"):
+        if "text" not in X.columns:
+            raise ValueError(f"{owner} needs a DataFrame with a 'text' column (or a list of texts)")
+        X = X["text"]
+    texts = list(X)
+    for i, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
+    return texts
 
 
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
@@ -155,19 +194,6 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         self.n_dims_ = int(size())
         return self
 
-    def _texts(self, X) -> list[str]:
-        if isinstance(X, str):
-            raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
-        if hasattr(X, "columns"):
-            if "text" not in X.columns:
-                raise ValueError("SentenceEmbedder needs a DataFrame with a 'text' column (or a list of texts)")
-            X = X["text"]
-        texts = list(X)
-        for i, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
-        return texts
-
     def _vectors(self, texts: list[str]) -> list[np.ndarray]:
         """The memoised vector of each text, encoding those not yet seen
         (each distinct text once, in order of its hash)."""
@@ -190,7 +216,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         if not hasattr(self, "n_dims_"):
             raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
         check_choice("pooling", self.pooling, POOLINGS)
-        texts = self._texts(X)
+        texts = texts_of(X, "SentenceEmbedder")
         out = np.zeros((len(texts), self.n_dims_))
         if self.pooling == "text":
             for i, vector in enumerate(self._vectors(texts)):
