@@ -17,10 +17,10 @@ rendering side (:mod:`.outputs`, :mod:`.sections`) of a run.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 __all__ = ["EXPLORER_ENTRIES", "EXPLORER_PASSAGES", "HIT_COUNT_COLUMNS", "MAX_PASSAGE_OUTLETS", "chosen_documents",
-           "explorer_cues", "hit_counts", "merge_counts", "new_figure", "passage_candidates", "passage_cells",
+           "explorer_cues", "hit_counts", "merge_candidates", "merge_counts", "new_figure", "passage_candidates", "passage_cells",
            "passage_documents", "present", "slug"]
 
 #: Passages per cue in the report's cue explorer (distinct documents).
@@ -132,6 +132,24 @@ def passage_candidates(hits: Any, *, cells: set[tuple[str, str]], cues: set[tupl
     in_cues = in_cues.sort_values([*cue_keys, "doc_id"], kind="mergesort")
     return (in_cells.groupby(cell_keys, sort=True).head(per_cell).reset_index(drop=True),
             in_cues.groupby(cue_keys, sort=True).head(per_entry).reset_index(drop=True))
+
+
+def merge_candidates(parts: Sequence[tuple[Any, Any]], *, per_cell: int, per_entry: int) -> tuple[Any, Any]:
+    """The candidates of the union of several parts' hits, from each
+    part's :func:`passage_candidates` (or an earlier merge): the first
+    ``per_cell`` / ``per_entry`` doc ids per key of the stacked candidates,
+    which equal those of the whole (the first ``k`` of a union are among
+    the first ``k`` of its parts).  Every row already lies in a cell or
+    cue, so nothing is tested again: the cost is that of the rows given."""
+    import pandas as pd
+
+    cell_keys, cue_keys = ["category", "outlet"], ["category", "entry", "outlet"]
+    cells = pd.concat([part[0] for part in parts], ignore_index=True).drop_duplicates()
+    cells = cells.sort_values([*cell_keys, "doc_id"], kind="mergesort")
+    cues = pd.concat([part[1] for part in parts], ignore_index=True).drop_duplicates()
+    cues = cues.sort_values([*cue_keys, "doc_id"], kind="mergesort")
+    return (cells.groupby(cell_keys, sort=True).head(per_cell).reset_index(drop=True),
+            cues.groupby(cue_keys, sort=True).head(per_entry).reset_index(drop=True))
 
 
 def chosen_documents(cell_docs: Any, cue_docs: Any, *, per_entry: int) -> set[str]:

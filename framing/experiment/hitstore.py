@@ -36,10 +36,14 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .helpers import (EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, chosen_documents, explorer_cues,
-                      hit_counts, merge_counts, passage_candidates, passage_cells)
+                      hit_counts, merge_candidates, merge_counts, passage_candidates, passage_cells)
 from .textstore import TextStore, TextStoreWriter
 
-__all__ = ["PassageHits", "passage_hits", "write_hits"]
+__all__ = ["MERGE_ROWS", "PassageHits", "passage_hits", "write_hits"]
+
+#: Candidate rows (:func:`~framing.experiment.helpers.passage_candidates`)
+#: gathered from chunks before they are merged (:func:`passage_hits`).
+MERGE_ROWS = 200_000
 
 
 def write_hits(tables: Iterable[pd.DataFrame], folder: Path, columns: Iterable[str]) -> TextStore:
@@ -85,16 +89,19 @@ def passage_hits(store: TextStore, *, voice: str, per_cell: int, per_entry: int 
     if per_cell <= 0 or not len(counts):
         return PassageHits(hits=empty.reset_index(drop=True), counts=counts, documents=frozenset())
     cells, cues = passage_cells(counts, max_outlets=max_outlets), explorer_cues(counts, max_entries=max_entries)
-    cell_docs: Any = None
-    cue_docs: Any = None
+    # each chunk's candidates are kept and merged only when they outgrow the last merge (at least
+    # MERGE_ROWS rows), so the work stays linear in the chunks even with thousands of outlets (merging
+    # after every chunk re-sorted every outlet's candidates once per chunk: most of a 1M-article run)
+    pending: list[tuple[Any, Any]] = []
+    rows = merged = 0
     for chunk in _voiced(store, ("category", "entry", "outlet"), voice):
         found = passage_candidates(chunk, cells=cells, cues=cues, per_cell=per_cell, per_entry=per_entry)
-        if cell_docs is not None:  # the first k of both = the first k of (first k of each)
-            found = passage_candidates(pd.concat([cell_docs, found[0]], ignore_index=True).assign(entry=""),
-                                       cells=cells, cues=set(), per_cell=per_cell, per_entry=per_entry)[0], \
-                passage_candidates(pd.concat([cue_docs, found[1]], ignore_index=True), cells=set(), cues=cues,
-                                   per_cell=per_cell, per_entry=per_entry)[1]
-        cell_docs, cue_docs = found
+        pending.append(found)
+        rows += len(found[0]) + len(found[1])
+        if rows > max(MERGE_ROWS, 2 * merged):
+            pending = [merge_candidates(pending, per_cell=per_cell, per_entry=per_entry)]
+            rows = merged = len(pending[0][0]) + len(pending[0][1])
+    cell_docs, cue_docs = merge_candidates(pending, per_cell=per_cell, per_entry=per_entry)
     documents = chosen_documents(cell_docs, cue_docs, per_entry=per_entry)
     kept = [chunk[chunk["doc_id"].astype(str).isin(documents)] for chunk in _voiced(store, tuple(store.columns), voice)]
     kept = [k for k in kept if len(k)]

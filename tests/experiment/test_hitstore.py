@@ -62,6 +62,20 @@ def test_the_report_shows_the_same_from_tiny_chunks_as_from_every_hit(case, voic
             == explorer_data(frame, every, **explorer))
 
 
+@pytest.mark.parametrize("merge_rows", [0, 5, 10**9])
+def test_merging_chunk_candidates_early_or_late_picks_the_same_documents(case, monkeypatch, merge_rows):
+    # 0: merged after every chunk; 5: every few chunks, as the buffer outgrows the last merge;
+    # 10**9: once, at the end (the documents must not depend on when candidates are merged)
+    from framing.experiment import hitstore
+
+    frame, whole, store = case
+    monkeypatch.setattr(hitstore, "MERGE_ROWS", merge_rows)
+    options = dict(per_cell=1, per_entry=2, max_entries=6)
+    shown = passage_hits(store, voice="all", **options)
+    assert shown.documents == passage_documents(whole, **options)
+    pdt.assert_frame_equal(shown.hits, whole[whole["doc_id"].isin(shown.documents)].reset_index(drop=True))
+
+
 def test_no_examples_read_no_passages(case):
     _, whole, store = case
     shown = passage_hits(store, voice="outlet", per_cell=0)
