@@ -93,6 +93,7 @@ and the whole scan is linear in the text length.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from bisect import bisect_left, bisect_right
@@ -449,15 +450,13 @@ _UNIT_KIND = np.zeros(65536, dtype=np.uint8)
 _UNIT_KIND[[ord(c) for c in _NEWLINES]] = _BREAK
 _UNIT_KIND[[ord(c) for c in f'"{_D_OPEN}{_D_CLOSE}']] = _MARK
 _UNIT_KIND[[ord(c) for c in _SINGLES]] = _SINGLE_MARK
-_ALNUM_UNITS: list[np.ndarray] = []
 
 
+@functools.cache
 def _alnum_units() -> np.ndarray:
     """``str.isalnum`` (the pattern's letter/digit) per UTF-16 code unit,
     built on first use; surrogates are not letters/digits."""
-    if not _ALNUM_UNITS:
-        _ALNUM_UNITS.append(np.fromiter((chr(c).isalnum() for c in range(65536)), dtype=bool, count=65536))
-    return _ALNUM_UNITS[0]
+    return np.fromiter((chr(c).isalnum() for c in range(65536)), dtype=bool, count=65536)
 
 
 def voice_at(intervals: Sequence[tuple[int, int]], offset: int) -> str:

@@ -102,7 +102,7 @@ from ..seeds import derive_seed, rng
 from ..text import sentence_spans
 from .evaluate import predefined_splits
 from .model import FrameClassifier, make_pipeline
-from .soft import answer_values, fit_soft, fit_soft_linear, soft_matrix
+from .soft import answer_values, fit_soft, fit_soft_linear, read_shares, soft_matrix
 
 __all__ = [
     "MULTILABEL_PREDICTION_COLUMNS", "MULTILABEL_SUMMARY_COLUMNS", "THRESHOLD_COLUMNS", "FRAME_RELIABILITY_COLUMNS",
@@ -796,20 +796,8 @@ def _auxiliary(frame: pd.DataFrame, auxiliary: Any, labels: Sequence[str]) -> tu
     if clash:
         raise ValueError(f"auxiliary: column(s) {', '.join(map(repr, clash))} are also frame labels; an auxiliary "
                          f"target must be another quantity (the frame itself is always a first-stage target)")
-    ids = auxiliary["doc_id"].astype(str)
-    if ids.duplicated().any():
-        raise ValueError(f"auxiliary: doc_id {ids[ids.duplicated()].iloc[0]!r} appears more than once")
-    table = auxiliary.assign(doc_id=ids).set_index("doc_id").reindex(frame["doc_id"].astype(str))
-    out = np.full((len(frame), len(names)), -1, dtype=np.int64)
-    for k, name in enumerate(names):
-        share = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        given = table[name].notna().to_numpy()
-        bad = given & (np.isnan(share) | (share < 0) | (share > 1))
-        if bad.any():
-            raise ValueError(f"auxiliary: column {name!r} must hold shares in [0, 1], got "
-                             f"{table[name].tolist()[int(np.flatnonzero(bad)[0])]!r}")
-        out[given, k] = (share[given] >= 0.5).astype(np.int64)
-    return out, names
+    shares = read_shares(auxiliary, frame["doc_id"].to_numpy(), names, name="auxiliary")
+    return np.where(np.isnan(shares), -1, shares >= 0.5).astype(np.int64), names
 
 
 def _soft(frame: pd.DataFrame, soft: Any, labels: Sequence[str], truth: np.ndarray) -> np.ndarray:

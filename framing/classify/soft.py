@@ -53,7 +53,7 @@ from ..check import check_int, check_str
 from ..corpus.datasets import NARRATIVE_QUESTIONS
 from .model import FrameClassifier, make_pipeline
 
-__all__ = ["NARRATIVE_RULES", "SoftFrameModel", "answer_values", "fit_soft", "fit_soft_linear", "soft_matrix",
+__all__ = ["NARRATIVE_RULES", "SoftFrameModel", "answer_values", "fit_soft", "fit_soft_linear", "read_shares", "soft_matrix",
            "soft_rows", "soft_targets"]
 
 #: frame -> (its verified questions, the yes answers among them that mark
@@ -178,20 +178,36 @@ def soft_matrix(doc_ids: Sequence[Any], soft: pd.DataFrame, labels: Sequence[str
     if not present:
         raise ValueError(f"soft: no column for any frame of {list(labels)}; columns: "
                          f"{', '.join(map(str, soft.columns))}")
-    ids = soft["doc_id"].astype(str)
-    if ids.duplicated().any():
-        raise ValueError(f"soft: doc_id {ids[ids.duplicated()].iloc[0]!r} appears more than once")
-    table = soft.assign(doc_id=ids).set_index("doc_id").reindex([str(d) for d in doc_ids])
     out = np.full((len(doc_ids), len(labels)), np.nan)
-    for j, name in enumerate(labels):
-        if name not in present:
-            continue
-        share = pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        given = table[name].notna().to_numpy()
+    out[:, [j for j, name in enumerate(labels) if name in soft.columns]] = read_shares(soft, doc_ids, present,
+                                                                                       name="soft")
+    return out
+
+
+def read_shares(table: pd.DataFrame, doc_ids: Sequence[Any], columns: Sequence[str], *, name: str) -> np.ndarray:
+    """Documents × ``columns`` shares in [0, 1] of a table with a
+    ``doc_id`` column, in the order of ``doc_ids`` (as text); NaN where a
+    document has no row or no value (the reading :func:`soft_matrix` and
+    the auxiliary targets of :mod:`framing.classify.multilabel` share).
+
+    Raises
+    ------
+    ValueError
+        A duplicated ``doc_id``, or a value that is not a share in [0, 1]
+        (messages start with ``name``).
+    """
+    ids = table["doc_id"].astype(str)
+    if ids.duplicated().any():
+        raise ValueError(f"{name}: doc_id {ids[ids.duplicated()].iloc[0]!r} appears more than once")
+    table = table.assign(doc_id=ids).set_index("doc_id").reindex([str(d) for d in doc_ids])
+    out = np.full((len(doc_ids), len(columns)), np.nan)
+    for j, column in enumerate(columns):
+        share = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        given = table[column].notna().to_numpy()
         bad = given & (np.isnan(share) | (share < 0) | (share > 1))
         if bad.any():
-            raise ValueError(f"soft: column {name!r} must hold shares in [0, 1], got "
-                             f"{table[name].tolist()[int(np.flatnonzero(bad)[0])]!r}")
+            raise ValueError(f"{name}: column {column!r} must hold shares in [0, 1], got "
+                             f"{table[column].tolist()[int(np.flatnonzero(bad)[0])]!r}")
         out[given, j] = share[given]
     return out
 

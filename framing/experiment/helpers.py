@@ -20,8 +20,8 @@ import re
 from typing import Any, Iterable, Sequence
 
 __all__ = ["EXPLORER_ENTRIES", "EXPLORER_PASSAGES", "HIT_COUNT_COLUMNS", "MAX_PASSAGE_OUTLETS", "chosen_documents",
-           "explorer_cues", "hit_counts", "merge_candidates", "merge_counts", "new_figure", "passage_candidates", "passage_cells",
-           "passage_documents", "present", "slug"]
+           "explorer_cues", "hit_counts", "merge_candidates", "merge_counts", "new_figure", "passage_candidates",
+           "passage_cells", "passage_documents", "present", "slug"]
 
 #: Passages per cue in the report's cue explorer (distinct documents).
 EXPLORER_PASSAGES = 5
@@ -126,12 +126,9 @@ def passage_candidates(hits: Any, *, cells: set[tuple[str, str]], cues: set[tupl
     first ``k`` of its parts); :func:`chosen_documents` picks from them."""
     h = _text_columns(hits, ("category", "outlet", "entry", "doc_id")).drop_duplicates()
     cell_keys, cue_keys = ["category", "outlet"], ["category", "entry", "outlet"]
-    in_cells = h[_member(h, cell_keys, cells)][[*cell_keys, "doc_id"]].drop_duplicates()
-    in_cells = in_cells.sort_values([*cell_keys, "doc_id"], kind="mergesort")
-    in_cues = h[_member(h, ["category", "entry"], cues)][[*cue_keys, "doc_id"]].drop_duplicates()
-    in_cues = in_cues.sort_values([*cue_keys, "doc_id"], kind="mergesort")
-    return (in_cells.groupby(cell_keys, sort=True).head(per_cell).reset_index(drop=True),
-            in_cues.groupby(cue_keys, sort=True).head(per_entry).reset_index(drop=True))
+    in_cells = h[_member(h, cell_keys, cells)][[*cell_keys, "doc_id"]]
+    in_cues = h[_member(h, ["category", "entry"], cues)][[*cue_keys, "doc_id"]]
+    return merge_candidates([(in_cells, in_cues)], per_cell=per_cell, per_entry=per_entry)
 
 
 def merge_candidates(parts: Sequence[tuple[Any, Any]], *, per_cell: int, per_entry: int) -> tuple[Any, Any]:
