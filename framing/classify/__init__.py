@@ -12,6 +12,7 @@
 * :mod:`.multilabel` — one model per frame, honest thresholds, pipelines
   chosen by nested cross-validation.
 * :mod:`.soft` — soft frame targets from every coder's answers.
+* :mod:`.inputs` — `texts_of`, how every text estimator reads ``X``.
 """
 
 from __future__ import annotations

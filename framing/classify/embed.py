@@ -46,10 +46,11 @@ from sklearn.exceptions import NotFittedError
 from ..check import check_choice, check_int
 from ..text import sentence_spans
 from ..vocab import EMBEDDING_MODELS, EMBEDDING_POOLINGS
+from .inputs import texts_of
 
 __all__ = [
     "EMBEDDING_MODELS", "EXTRA_INSTALL", "POOLINGS", "SentenceEmbedder", "cache_info", "check_model", "clear_cache",
-    "embedding_version", "model_folder", "texts_of",
+    "embedding_version", "model_folder",
 ]
 
 #: how a text becomes one vector (:data:`framing.vocab.EMBEDDING_POOLINGS`): ``"text"`` encodes the whole
@@ -134,22 +135,6 @@ def _encoder(model: str, device: str):
     return _MODELS[key]
 
 
-def texts_of(X: Any, owner: str) -> list[str]:
-    """The texts of ``X``: an iterable of strings or a DataFrame with a
-    ``text`` column (``owner`` names the estimator in the error messages)."""
-    if isinstance(X, str):
-        raise TypeError("X must be an iterable of strings (one text per sample), not a single string")
-    if hasattr(X, "columns"):
-        if "text" not in X.columns:
-            raise ValueError(f"{owner} needs a DataFrame with a 'text' column (or a list of texts)")
-        X = X["text"]
-    texts = list(X)
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"X[{i}] must be a string, got {type(t).__name__}")
-    return texts
-
-
 class SentenceEmbedder(TransformerMixin, BaseEstimator):
     """Texts -> dense sentence embeddings (see the module docstring).
 
@@ -216,7 +201,7 @@ class SentenceEmbedder(TransformerMixin, BaseEstimator):
         if not hasattr(self, "n_dims_"):
             raise NotFittedError("SentenceEmbedder is not fitted yet; call fit first")
         check_choice("pooling", self.pooling, POOLINGS)
-        texts = texts_of(X, "SentenceEmbedder")
+        texts = texts_of(X, "SentenceEmbedder X")
         out = np.zeros((len(texts), self.n_dims_))
         if self.pooling == "text":
             for i, vector in enumerate(self._vectors(texts)):

@@ -55,7 +55,8 @@ from sklearn.exceptions import NotFittedError
 
 from ..check import check_choice, check_int, check_number, check_random_state
 from ..seeds import derive_seed, rng
-from .embed import EXTRA_INSTALL, check_model, embedding_version, model_folder, texts_of
+from .embed import EXTRA_INSTALL, check_model, embedding_version, model_folder
+from .inputs import texts_of
 
 __all__ = ["FineTunedEncoder"]
 
@@ -162,7 +163,7 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Fine-tune on texts ``X`` (or a DataFrame with ``text``) and labels ``y``."""
         self._check()
-        texts = texts_of(X, "FineTunedEncoder")
+        texts = texts_of(X, "FineTunedEncoder X")
         labels = np.asarray(list(y), dtype=object)
         if len(labels) != len(texts):
             raise ValueError(f"y: expected {len(texts)} labels (one per text), got {len(labels)}")
@@ -231,7 +232,7 @@ class FineTunedEncoder(ClassifierMixin, BaseEstimator):
     def _logits(self, X) -> np.ndarray:
         if not hasattr(self, "head_"):
             raise NotFittedError("FineTunedEncoder is not fitted yet; call fit first")
-        texts = texts_of(X, "FineTunedEncoder")
+        texts = texts_of(X, "FineTunedEncoder X")
         torch, _ = _libraries()
         out = np.zeros((len(texts), len(self.classes_)))
         with _Scope(torch, self.n_threads), torch.no_grad():

@@ -71,6 +71,7 @@ from ..seeds import rng as seeded_rng
 from ..text import sentence_spans, token_norms, tokenize
 from ..vocab import DEFAULTS, MODEL_KINDS
 from .embed import POOLINGS
+from .inputs import texts_of
 from .vectorize import CueVectorizer, WordNgramVectorizer
 
 __all__ = [
@@ -108,20 +109,6 @@ CATEGORY_COLUMNS = ("category", "count", "coefficient", "contribution")
 
 
 # ---------------------------------------------------------------- input checks
-
-def _texts(X: Any, name: str = "X") -> list[str]:
-    if isinstance(X, str):
-        raise TypeError(f"{name} must be an iterable of strings (one text per sample), not a single string")
-    if isinstance(X, pd.DataFrame):
-        if "text" not in X.columns:
-            raise ValueError(f"{name} is a DataFrame without a 'text' column; columns: {', '.join(map(str, X.columns))}")
-        X = X["text"]
-    texts = list(X)
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"{name}[{i}] must be a string, got {type(t).__name__}")
-    return texts
-
 
 def _frame(texts: list[str], marked: Sequence[Sequence[str]] | None = None) -> pd.DataFrame:
     # an object column holds the caller's str objects as they are (pandas' default string dtype would copy
@@ -255,7 +242,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
     def fit(self, X, y=None):
         self._validate(X)
-        tokens = [set(token_norms(t)) for t in _texts(X)]
+        tokens = [set(token_norms(t)) for t in texts_of(X)]
         seen, hit = self._table(tokens, self._marked(X))
         self.vocabulary_ = np.array(sorted(seen), dtype=object)
         self.seen_ = np.array([seen[w] for w in self.vocabulary_], dtype=np.int64)
@@ -265,7 +252,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X, y=None, **fit_params):
         self.fit(X)
-        token_lists = [token_norms(t) for t in _texts(X)]
+        token_lists = [token_norms(t) for t in texts_of(X)]
         sets = [set(t) for t in token_lists]
         marked = self._marked(X)
         out = np.zeros((len(token_lists), 4))
@@ -306,7 +293,7 @@ class MarkedWordScorer(TransformerMixin, BaseEstimator):
         if not hasattr(self, "vocabulary_"):
             raise NotFittedError("MarkedWordScorer is not fitted yet; call fit first")
         seen, hit = self._counters()
-        return sp.csr_matrix(self._features([token_norms(t) for t in _texts(X)], seen, hit))
+        return sp.csr_matrix(self._features([token_norms(t) for t in texts_of(X)], seen, hit))
 
     def get_feature_names_out(self, input_features=None):
         return np.array(["max", "sum", "top2", "count"], dtype=object)
@@ -772,7 +759,7 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"kind='baseline' is plain TF-IDF + logistic regression with scikit-learn defaults "
                              f"(C=1.0) and does not use C={self.C!r}; leave C at 1.0 or use kind='logreg'")
         check_int("inner_cv", self.inner_cv, low=2)
-        texts = _texts(X)
+        texts = texts_of(X)
         if groups is not None:
             groups = np.asarray([str(g) for g in groups], dtype=object)
             if len(groups) != len(texts):
@@ -838,18 +825,18 @@ class FrameClassifier(ClassifierMixin, BaseEstimator):
     def transform_features(self, X):
         """The feature matrix (CSR) the linear model sees."""
         self._check()
-        return self.pipeline_.named_steps["features"].transform(_frame(_texts(X))).tocsr()
+        return self.pipeline_.named_steps["features"].transform(_frame(texts_of(X))).tocsr()
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, columns in ``classes_`` order (multi-label:
         independent per-label probabilities)."""
         self._check()
-        return np.asarray(self.pipeline_.predict_proba(_frame(_texts(X))))
+        return np.asarray(self.pipeline_.predict_proba(_frame(texts_of(X))))
 
     def predict(self, X) -> np.ndarray:
         """Labels (multi-label: an indicator matrix with columns ``classes_``)."""
         self._check()
-        out = self.pipeline_.predict(_frame(_texts(X)))
+        out = self.pipeline_.predict(_frame(texts_of(X)))
         if self.multilabel_:
             return np.asarray(out.toarray() if sp.issparse(out) else out, dtype=int)
         return np.array([v.item() if isinstance(v, np.generic) else v for v in out], dtype=object)

@@ -50,7 +50,7 @@ def test_data_errors():
         FineTunedEncoder().fit("one text", ["a"])
     with pytest.raises(TypeError, match=r"X\[1\] must be a string, got int"):
         FineTunedEncoder().fit(["a", 1], ["x", "y"])
-    with pytest.raises(ValueError, match="FineTunedEncoder needs a DataFrame with a 'text' column"):
+    with pytest.raises(ValueError, match="FineTunedEncoder X is a DataFrame without a 'text' column; columns: "):
         FineTunedEncoder().fit(pd.DataFrame({"body": ["a", "b"]}), ["x", "y"])
     with pytest.raises(ValueError, match="y: expected 12 labels \\(one per text\\), got 3"):
         FineTunedEncoder().fit(TEXTS, LABELS[:3])
