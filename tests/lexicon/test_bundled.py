@@ -611,7 +611,7 @@ def test_dimension_rules_1_4_0(text, category, n):
     ("The crisis between the two states deepened.", 0),        # crisis dropped (19/42)
     ("Investors' fears grew.", 0),                             # fears dropped (14/22)
     ("They were afraid of the new law.", 0),                   # reported emotion
-    ("The plan would wipe out student debt.", 0),              # policy, no danger
+    ("The plan would wipe out student debt.", 1),              # kept: wipe out 2/2 coded correct
     ("It was a terrifying accident.", 0),
     ("The situation is dangerous.", 1),
 ])
@@ -622,7 +622,8 @@ def test_threat_keeps_appeals_to_public_danger(text, n):
 @pytest.mark.parametrize("text, n", [
     ("Militias are fighting in the north.", 0),                # literal military use (round 4)
     ("The army launched an offensive.", 0),
-    ("The school punished the students.", 0),
+    ("Russia expelled two diplomats.", 1),                     # kept: expels 2/2 coded correct
+    ("The fighting between armed groups went on.", 0),
     ("The rivalry between the two clubs is old.", 0),
     ("She confronted the fact that it failed.", 0),
     ("The firm severed ties with its supplier.", 0),
