@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.4.0", "framing-dimensions": "1.4.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.5.0", "framing-dimensions": "1.5.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -96,8 +96,9 @@ def test_pruned_false_positives_do_not_match(text):
     assert sum(count("framing-dimensions", text).values()) == 0
 
 
-def test_epistemic_could_is_a_hedge():
-    assert count("framing-dimensions", "The deal could be delayed.")["hedging"] == 1
+def test_could_is_no_hedge_since_1_5_0():
+    # 1.5.0: could dropped (pooled 14/18 coded correct, errors by both coders; README, revision 1.5.0)
+    assert count("framing-dimensions", "The deal could be delayed.")["hedging"] == 0
 
 
 def test_threat_negator_window_reaches_three_tokens():
@@ -115,7 +116,9 @@ def test_pruned_index_entries_do_not_match(text):
 
 PAGE_FURNITURE = "media playback is unsupported on your device"
 STOP_FIGHT = ("poverty", "hunger", "cancer", "disease", "diseases", "climate", "crime", "corruption", "fire",
-              "fires", "wildfire*", "inflation", "for", "to", "off")
+              "fires", "wildfire*", "inflation", "for", "to", "off",
+              # 1.5.0: causes fought against are no contest ('fight discrimination', round 4)
+              "discrimination", "racism", "injustice", "terrorism", "misinformation", "addiction", "obesity")
 
 
 def rules(name: str) -> dict[str, dict[str, tuple[str, ...]]]:
@@ -134,50 +137,43 @@ def test_the_context_rules_are_in_the_files():
     for name in NEW:
         assert load_lexicon(name).exceptions == (PAGE_FURNITURE, "daily beast", "the daily beast")
     dims = rules("framing-dimensions")
-    assert set(dims) == {"hedging:could", "escalation:fight", "escalation:fights", "threat:threat",
-                         "boosters:of course",
+    # 1.5.0 (README, revision 1.5.0) dropped every rule-carrying entry with errors by both coders or pooled
+    # precision below ~0.85 over the four codings: hedging:could, likely, possible; escalation:fights,
+    # heated, battle*, confront*, declare* war, defie*/defy, escalating, face down, offensive;
+    # boosters:firmly, for certain, proved, sure that, to be clear, truly; threat:crisis, fears, worrying,
+    # scare*, scared
+    assert set(dims) == {"escalation:fight", "threat:threat", "boosters:of course",
                          # 1.2.0 (README, revision 1.2.0)
-                         "hedging:likely", "hedging:might", "hedging:possible", "threat:crisis",
-                         # 1.3.0 (README, revision 1.3.0); threat:fear and threat:at risk were dropped
-                         "boosters:indeed", "boosters:to be clear", "boosters:truly",
-                         "escalation:heated", "threat:fears", "threat:insecurity", "threat:worrying",
-                         # 1.4.0 (README, revision 1.4.0); boosters:proof was dropped
-                         "escalation:battle", "escalation:battled", "escalation:battles", "escalation:battling",
-                         "escalation:confronted", "escalation:confronting", "escalation:confronts",
-                         "escalation:declare war", "escalation:declared war", "escalation:declares war",
-                         "escalation:defied", "escalation:defies", "escalation:defy", "escalation:escalating",
-                         "escalation:face down", "escalation:offensive", "escalation:provoke",
-                         "escalation:provoked", "escalation:provokes", "escalation:provoking",
-                         "boosters:firmly", "boosters:for certain", "boosters:proved", "boosters:sure that",
-                         "hedging:indicate", "hedging:indicates", "threat:doomed", "threat:scare",
-                         "threat:scared", "threat:scares", "threat:scaring"}
-    assert dims["hedging:could"]["followed_by"][:3] == ("be", "have", "potentially")
-    assert dims["escalation:fight"] == dims["escalation:fights"] == {"not_followed_by": STOP_FIGHT}
-    assert dims["threat:threat"] == {"not_preceded_by": ("death", "bomb", "terror", "credible")}
+                         "hedging:might",
+                         # 1.3.0 (README, revision 1.3.0)
+                         "boosters:indeed", "threat:insecurity",
+                         # 1.4.0 (README, revision 1.4.0)
+                         "escalation:provoke", "escalation:provoked", "escalation:provokes", "escalation:provoking",
+                         "hedging:indicate", "hedging:indicates", "threat:doomed"}
+    assert dims["escalation:fight"] == {"not_followed_by": STOP_FIGHT}
+    # 1.5.0: an actor's threat (his threat, made a threat, threat to veto) is no threat appeal
+    threat = dims["threat:threat"]
+    assert threat["not_preceded_by"][:4] == ("death", "bomb", "terror", "credible")
+    assert {"his", "their", "that", "made", "veto"} <= set(threat["not_preceded_by"])
+    assert {"threat to veto", "threat to sue", "threat to resign", "threat to use"} <= set(threat["exceptions"])
     index = rules("framing-bias-cues")
-    assert set(index) == {"loaded_language:beast", "loaded_language:regime", "discrediting:lying",
-                          "discrediting:unsupported", "doubt_attribution:claimed", "intensifiers:worst",
+    # 1.5.0 dropped discrediting:lying, lies, false, misrepresent*, erroneous, incorrectly;
+    # doubt_attribution:claiming, contend, implied, implies, implying, dismissed; insinuation:hollow, faux, sham;
+    # intensifiers:worst, deeply, extraordinary, negligible, thoroughly; loaded_language:radical, corrupt, unfair;
+    # partisan_labels:woke, mainstream media, trickle-down (README, revision 1.5.0)
+    assert set(index) == {"loaded_language:beast", "loaded_language:regime", "discrediting:unsupported",
+                          "doubt_attribution:claimed",
                           # 1.2.0 (README, revision 1.2.0)
-                          "discrediting:false", "discrediting:lies", "discrediting:lied",
-                          "doubt_attribution:claiming", "doubt_attribution:contend", "doubt_attribution:implied",
-                          "doubt_attribution:implies", "doubt_attribution:implying",
-                          # 1.3.0 (README, revision 1.3.0); insinuation:fake was dropped
-                          "discrediting:misrepresent*", "insinuation:hollow", "intensifiers:deeply",
-                          "intensifiers:extraordinary", "loaded_language:radical", "partisan_labels:woke",
+                          "discrediting:lied",
                           # 1.4.0 (README, revision 1.4.0)
-                          "doubt_attribution:dismissed", "doubt_attribution:insist", "doubt_attribution:insisted",
-                          "doubt_attribution:insisting", "doubt_attribution:insists", "discrediting:erroneous",
-                          "discrediting:incorrectly", "insinuation:faux", "insinuation:sham",
-                          "intensifiers:negligible", "intensifiers:thoroughly", "loaded_language:corrupt",
-                          "loaded_language:unfair", "partisan_labels:mainstream media",
-                          "partisan_labels:trickle-down"}
+                          "doubt_attribution:insist", "doubt_attribution:insisted",
+                          "doubt_attribution:insisting", "doubt_attribution:insists",
+                          # 1.5.0 (README, revision 1.5.0)
+                          "loaded_language:predatory"}
     assert index["loaded_language:beast"] == {"exceptions": ("daily beast", "beast mode", "beauty and the beast")}
     assert "brutal" in index["loaded_language:regime"]["preceded_by"]
-    # adjusted on dev (README revision notes): "the" is no longer a blocking word of worst and claimed
-    assert index["intensifiers:worst"]["not_preceded_by"] == ("its", "their", "his", "her")
-    assert index["intensifiers:worst"]["not_followed_by"][:6] == ("case", "cases", "of", "instances", "affected", "hit")
-    assert "the" not in index["intensifiers:worst"]["not_followed_by"]
     assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
+    assert index["loaded_language:predatory"]["not_followed_by"][:2] == ("lending", "lender")
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
@@ -210,9 +206,9 @@ def test_beast_outside_the_name_is_loaded_language():
 
 
 @pytest.mark.parametrize("text, n", [
-    ("The deal could be delayed.", 1),
-    ("Prices could soon rise.", 1),
-    ("The strike could cost millions.", 1),
+    ("The deal could be delayed.", 0),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("Prices could soon rise.", 0),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("The strike could cost millions.", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("He could swim.", 0),
     ("If only it could.", 0),
     ("It could not be verified.", 1),   # the longer phrase entry still matches
@@ -226,7 +222,7 @@ def test_could_hedges_only_before_the_listed_words(text, n):
     ("They fight for their rights.", 0),
     ("Firefighters fight wildfires in the hills.", 0),
     ("The senators fight bitterly over the bill.", 1),
-    ("She fights the ruling in court.", 1),
+    ("She fights the ruling in court.", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("He vowed to fight back.", 1),
 ])
 def test_fight_is_escalation_unless_a_cause_follows(text, n):
@@ -252,7 +248,7 @@ def test_of_course_after_change_is_no_booster():
     ("He was charged with lying to the FBI.", False),
     ("Flynn pleaded guilty to lying to investigators.", False),
     ("The dog was lying on the floor.", False),
-    ("The president is lying to the public.", True),
+    ("The president is lying to the public.", False),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_lying_exceptions(text, hit):
     assert (("discrediting", "lying") in entries_of("framing-bias-cues", text)) is hit
@@ -278,8 +274,8 @@ def test_claimed_rules(text, hit):
 
 
 @pytest.mark.parametrize("text, hit", [
-    ("He is the worst president in American history.", True),   # kept on dev evidence (README)
-    ("It was the worst deal ever negotiated.", True),
+    ("He is the worst president in American history.", False),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("It was the worst deal ever negotiated.", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The region had its worst drought in decades.", False),
     ("Farmers faced their worst harvest.", False),
 ])
@@ -304,8 +300,8 @@ def test_scare_quotes_are_off_in_1_2_0():
     ("Cohen was sentenced for lying to Congress.", False),
     ("Libby was convicted for lying to investigators and obstruction.", False),
     ("She admitted lying to the FBI.", False),
-    ("The president is lying to the public.", True),
-    ("They keep lying about the numbers.", True),
+    ("The president is lying to the public.", False),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("They keep lying about the numbers.", False),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_lying_legal_uses_are_no_discrediting(text, hit):
     assert (("discrediting", "lying") in entries_of("framing-bias-cues", text)) is hit
@@ -316,10 +312,10 @@ def test_lying_legal_uses_are_no_discrediting(text, hit):
     ("He lied under oath.", "lied", False),
     ("The governor lied about the budget.", "lied", True),
     ("If there is no interview, there's no lies to worry about.", "lies", False),
-    ("The ad is full of lies.", "lies", True),
+    ("The ad is full of lies.", "lies", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("He was charged with making false statements.", "false", False),
     ("This story is adapted from the False Witness newsletter.", "false", False),
-    ("The claim is false.", "false", True),
+    ("The claim is false.", "false", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The campaign spread a bogus story.", "bogus", True),
 ])
 def test_discrediting_rules(text, entry, hit):
@@ -339,12 +335,12 @@ def test_insinuation_rules(text, entry, hit):
 @pytest.mark.parametrize("text, entry, hit", [
     ("A person claiming the credit can be audited.", "claiming", False),
     ("Blogs walk you through claiming an injury.", "claiming", False),
-    ("He is claiming that the vote was rigged.", "claiming", True),
-    ("She keeps claiming to be the victim.", "claiming", True),
+    ("He is claiming that the vote was rigged.", "claiming", False),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("She keeps claiming to be the victim.", "claiming", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Campaigns decide how they can best contend in each state.", "contend", False),
-    ("Critics contend that the plan will fail.", "contend", True),
+    ("Critics contend that the plan will fail.", "contend", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The futures still implied negative rates.", "implied", False),
-    ("He implied that the judge was biased.", "implied", True),
+    ("He implied that the judge was biased.", "implied", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Mr. Romney hinted that he would vote.", "hinted", False),
 ])
 def test_doubt_attribution_rules(text, entry, hit):
@@ -355,7 +351,7 @@ def test_doubt_attribution_rules(text, entry, hit):
     ("The statute roots out the worst instances of corruption.", "worst", False),
     ("In the worst case scenario, coverage is lost.", "worst", False),
     ("He said the worst of the outbreak could last until August.", "worst", False),
-    ("He is the worst president in American history.", "worst", True),
+    ("He is the worst president in American history.", "worst", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The House overwhelmingly passed the bill.", "overwhelmingly", False),
     ("The situation is not totally hopeless.", "totally", False),
     ("Averages can only tell you so much.", "so much", False),
@@ -413,16 +409,16 @@ def test_loaded_language_pruned_in_1_2_0(text):
     ("Residents live in fear of new attacks.", "threat", 0),   # 1.3.0: fear dropped (2/5)
     ("The financial crisis left families poorer.", "threat", 0),
     ("Stonewall and the AIDS crisis shaped the movement.", "threat", 0),
-    ("He mismanaged the crisis.", "threat", 1),
+    ("He mismanaged the crisis.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Trump may follow through on threats to tax imports.", "threat", 0),
     ("The party appears headed for disaster.", "threat", 0),
     ("It excludes volatile food prices.", "threat", 0),
     ("Those most likely to support him voted early.", "hedging", 0),
-    ("The deal will likely pass.", "hedging", 1),
+    ("The deal will likely pass.", "hedging", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("You might think the seats would swing.", "hedging", 0),
     ("The vote might slip to March.", "hedging", 1),
     ("Finish the review as soon as possible.", "hedging", 0),
-    ("A deal is possible this week.", "hedging", 1),
+    ("A deal is possible this week.", "hedging", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("We think of racism as personal prejudice.", "hedging", 0),
     ("It is really important not to engage.", "boosters", 0),
     ("Simply put, voters cared.", "boosters", 0),
@@ -438,12 +434,12 @@ def test_dimension_rules_1_2_0(text, category, n):
     ("The story was fabricated.", "discrediting", "fabricated", True),
     ("Officials were convicted of creating false absentee ballots.", "discrediting", "false", False),
     ("Russia used false identities on social media.", "discrediting", "false", False),
-    ("The claim is false.", "discrediting", "false", True),
+    ("The claim is false.", "discrediting", "false", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The only path to saving the planet lies in broader change.", "discrediting", "lies", False),
     ("A belief that lies at the core of our profession.", "discrediting", "lies", False),
-    ("The ad is full of lies.", "discrediting", "lies", True),
+    ("The ad is full of lies.", "discrediting", "lies", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Voters who intentionally misrepresent themselves at polling places.", "discrediting", "misrepresent*", False),
-    ("The report misrepresented the data.", "discrediting", "misrepresent*", True),
+    ("The report misrepresented the data.", "discrediting", "misrepresent*", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("They assert that Mr. Trump used the power of his office.", "doubt_attribution", "assert", False),
     ("Twenty-six states have asserted that Congress cannot force them.", "doubt_attribution", "asserted", False),
     ("The interior of properties owned and allegedly defaced by him.", "doubt_attribution", "allegedly", False),
@@ -452,22 +448,22 @@ def test_dimension_rules_1_2_0(text, category, n):
     ("It creates what they call social distancing.", "doubt_attribution", "what they call", False),
     ("Everybody is cynical and few people change their minds.", "insinuation", "cynical", False),
     ("Children in Frog Hollow were four times more likely to be imprisoned.", "insinuation", "hollow", False),
-    ("The pledge rang like hollow promises.", "insinuation", "hollow", True),
+    ("The pledge rang like hollow promises.", "insinuation", "hollow", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Footage purportedly of CIA officers in Dubai.", "insinuation", "purportedly", False),
     ("McCain, the self-appointed timekeeper, interrupted.", "insinuation", "self-appointed", False),
     ("He is deeply religious.", "intensifiers", "deeply", False),
-    ("It is a deeply cynical ploy.", "intensifiers", "deeply", True),
+    ("It is a deeply cynical ploy.", "intensifiers", "deeply", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Barring a scandal or another extraordinary event.", "intensifiers", "extraordinary", False),
-    ("It was an extraordinary betrayal.", "intensifiers", "extraordinary", True),
+    ("It was an extraordinary betrayal.", "intensifiers", "extraordinary", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("They were the Navy's worst accidents at sea since the 1970s.", "intensifiers", "worst", False),
     ("A margin of a little more than 5,000 votes.", "intensifiers", "little more than", False),
     ("He interviewed members of radical movements all over the globe.", "loaded_language", "radical", False),
-    ("It is a radical agenda.", "loaded_language", "radical", True),
+    ("It is a radical agenda.", "loaded_language", "radical", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The central bank would slash rates by 50 basis points.", "loaded_language", "slash", False),
     ("Vendors with subpar products are turned away.", "loaded_language", "subpar", False),
-    ("It delivered a devastating assessment of the man.", "loaded_language", "devastating", True),
+    ("It delivered a devastating assessment of the man.", "loaded_language", "devastating", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Keys banging on the door woke her that first morning.", "partisan_labels", "woke", False),
-    ("The woke crowd objected.", "partisan_labels", "woke", True),
+    ("The woke crowd objected.", "partisan_labels", "woke", False),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_index_rules_1_3_0(text, category, entry, hit):
     assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
@@ -504,8 +500,8 @@ def test_partisan_labels_pruned_in_1_3_0(text):
     ("Conservatives lit up talk radio, worrying whether his record would hold.", "threat", 0),
     ("Politically risky stands.", "threat", 0),
     ("The spill followed a deadly blast.", "threat", 0),
-    ("A worrying trend is emerging.", "threat", 1),
-    ("The fears of a new war are growing.", "threat", 1),
+    ("A worrying trend is emerging.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
+    ("The fears of a new war are growing.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_dimension_rules_1_3_0(text, category, n):
     assert count("framing-dimensions", text)[category] == n
@@ -519,36 +515,36 @@ def test_dimension_rules_1_3_0(text, category, n):
     ("Trump claimed an absolute right to share the information.", "doubt_attribution", "claimed", True),
     ("She could leave after the students had been dismissed.", "doubt_attribution", "dismissed", False),
     ("A judge dismissed the lawsuit.", "doubt_attribution", "dismissed", False),
-    ("The senator dismissed the report as partisan.", "doubt_attribution", "dismissed", True),
+    ("The senator dismissed the report as partisan.", "doubt_attribution", "dismissed", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("They did not insist on a script.", "doubt_attribution", "insist", False),
     ("He has insisted on a tough line on Russia.", "doubt_attribution", "insisted", False),
     ("He insisted that the call was perfect.", "doubt_attribution", "insisted", True),
     ("Glitches led to erroneous data being sent to insurers.", "discrediting", "erroneous", False),
-    ("He repeated his erroneous claim.", "discrediting", "erroneous", True),
+    ("He repeated his erroneous claim.", "discrediting", "erroneous", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("An earlier version of this article incorrectly said the photo was from Miami.", "discrediting",
      "incorrectly", False),
-    ("The senator incorrectly said the law had passed.", "discrediting", "incorrectly", True),
+    ("The senator incorrectly said the law had passed.", "discrediting", "incorrectly", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Fact-checkers identify false and misleading information.", "discrediting", "false", False),
     ("All of this over faux-Tuscan decor.", "insinuation", "faux", False),
-    ("It was faux outrage.", "insinuation", "faux", True),
+    ("It was faux outrage.", "insinuation", "faux", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Posters with a sham quote attributed to Clinton.", "insinuation", "sham", False),
-    ("It was a sham trial.", "insinuation", "sham", True),
+    ("It was a sham trial.", "insinuation", "sham", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("An agreement that does not cut too deeply into the programs.", "intensifiers", "deeply", False),
-    ("He is less deeply ideological.", "intensifiers", "deeply", True),
+    ("He is less deeply ideological.", "intensifiers", "deeply", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The downside risks are non-negligible.", "intensifiers", "negligible", False),
     ("States were not thoroughly policing the rule.", "intensifiers", "thoroughly", False),
-    ("It was a thoroughly dishonest campaign.", "intensifiers", "thoroughly", True),
+    ("It was a thoroughly dishonest campaign.", "intensifiers", "thoroughly", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The lira is the worst performing currency of 2018.", "intensifiers", "worst", False),
     ("A trial with corrupt intentions.", "loaded_language", "corrupt", False),
-    ("A corrupt politician.", "loaded_language", "corrupt", True),
+    ("A corrupt politician.", "loaded_language", "corrupt", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Diplomat Gregory Hicks testified.", "loaded_language", "hicks", False),
     ("Theft and other unfair trade practices.", "loaded_language", "unfair", False),
-    ("The ruling was unfair to voters.", "loaded_language", "unfair", True),
+    ("The ruling was unfair to voters.", "loaded_language", "unfair", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Politicians talk about regulating Big Tech.", "partisan_labels", "big tech", False),
     ("Without the filters of mainstream media outlets.", "partisan_labels", "mainstream media", False),
-    ("He berated the mainstream media again.", "partisan_labels", "mainstream media", True),
+    ("He berated the mainstream media again.", "partisan_labels", "mainstream media", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Star power doesn't necessarily trickle down.", "partisan_labels", "trickle-down", False),
-    ("They revived trickle-down economics.", "partisan_labels", "trickle-down", True),
+    ("They revived trickle-down economics.", "partisan_labels", "trickle-down", False),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_index_rules_1_4_0(text, category, entry, hit):
     assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
@@ -558,28 +554,28 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("Employers had difficulties finding workers for certain roles.", "boosters", 0),
     ("We know for certain that the plan failed.", "boosters", 1),
     ("They are firmly aligned with the party.", "boosters", 0),
-    ("I firmly believe this is right.", "boosters", 1),
+    ("I firmly believe this is right.", "boosters", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Even without conclusive proof of chemical weapons use.", "boosters", 0),
     ("He proved unable to stand out.", "boosters", 0),
     ("The test proved that the drug works.", "boosters", 1),
     ("There is a plan to make sure that prisons stay full.", "boosters", 0),
-    ("I am sure that he lied.", "boosters", 1),
+    ("I am sure that he lied.", "boosters", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("If Republicans truly care about self-government.", "boosters", 0),
     ("The government was ready to battle the coronavirus.", "escalation", 0),
     ("Firefighters had to retreat from battling fires.", "escalation", 0),
-    ("The two leaders battled over the budget.", "escalation", 1),
+    ("The two leaders battled over the budget.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Pershing, when confronted with an outbreak of terrorism.", "escalation", 0),
-    ("Protesters confronted the police.", "escalation", 1),
+    ("Protesters confronted the police.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Truman did not ask Congress to declare war.", "escalation", 0),
     ("The president declared war on the press.", "escalation", 1),
     ("Biden's vote to go to war with Iraq.", "escalation", 0),
     ("Lawmakers who defy their preferences on the issue.", "escalation", 0),
     ("The company defied the odds.", "escalation", 0),
-    ("The governor defied the court order.", "escalation", 1),
+    ("The governor defied the court order.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Leaning into ever-escalating feelings of victimhood.", "escalation", 0),
     ("The practice of face-down restraint is legal.", "escalation", 0),
     ("Interceptors to protect an offensive missile base.", "escalation", 0),
-    ("The White House launched a charm offensive.", "escalation", 1),
+    ("The White House launched a charm offensive.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The campaign went on the offensive.", "escalation", 1),
     ("The video would provoke protests.", "escalation", 0),
     ("The drills are meant to provoke Beijing.", "escalation", 1),
@@ -589,14 +585,76 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("To force as many Republicans as possible to vote.", "hedging", 0),
     ("Agencies guide tough decisions during a crisis.", "threat", 0),
     ("He works for the International Crisis Group.", "threat", 0),
-    ("The border crisis is worsening.", "threat", 1),
+    ("The border crisis is worsening.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Tips for thinking about natural disasters.", "threat", 0),
     ("Mr. Kasich's last year at the doomed bank.", "threat", 0),
     ("The plan is doomed to fail.", "threat", 1),
     ("The proposals aren't scaring off wealthy contributors.", "threat", 0),
     ("It is a scary moment.", "threat", 1),
     ("A tenant stood outside worrying how she would pay the rent.", "threat", 0),
-    ("The numbers are deeply worrying.", "threat", 1),
+    ("The numbers are deeply worrying.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
 def test_dimension_rules_1_4_0(text, category, n):
     assert count("framing-dimensions", text)[category] == n
+
+
+# ------------------------------------------------------------------ 1.5.0 (fourth coding; README, revision 1.5.0)
+
+@pytest.mark.parametrize("text, n", [
+    ("Last year he made good on that threat.", 0),             # an actor's threat (round 4)
+    ("His threat to use military force worked.", 0),
+    ("The senator made a threat to the governor.", 0),
+    ("She repeated her threat to veto the bill.", 0),
+    ("The group issued a threat against the city.", 0),
+    ("Climate change is an existential threat.", 1),
+    ("The virus is a threat to public health.", 1),
+    ("The crisis between the two states deepened.", 0),        # crisis dropped (19/42)
+    ("Investors' fears grew.", 0),                             # fears dropped (14/22)
+    ("They were afraid of the new law.", 0),                   # reported emotion
+    ("The plan would wipe out student debt.", 1),              # kept: wipe out 2/2 coded correct
+    ("It was a terrifying accident.", 0),
+    ("The situation is dangerous.", 1),
+])
+def test_threat_keeps_appeals_to_public_danger(text, n):
+    assert count("framing-dimensions", text)["threat"] == n
+
+
+@pytest.mark.parametrize("text, n", [
+    ("Militias are fighting in the north.", 0),                # literal military use (round 4)
+    ("The army launched an offensive.", 0),
+    ("Russia expelled two diplomats.", 1),                     # kept: expels 2/2 coded correct
+    ("The fighting between armed groups went on.", 0),
+    ("The rivalry between the two clubs is old.", 0),
+    ("She confronted the fact that it failed.", 0),
+    ("The firm severed ties with its supplier.", 0),
+    ("They fight discrimination at work.", 0),
+    ("Tensions escalated between the capitals.", 1),
+    ("The two parties are locked in a standoff.", 1),
+])
+def test_escalation_drops_literal_uses(text, n):
+    assert count("framing-dimensions", text)["escalation"] == n
+
+
+@pytest.mark.parametrize("text, category, entry, hit", [
+    ("Party elites were reluctant to weigh in.", "loaded_language", "elites", False),
+    ("Abortion is a divisive issue.", "loaded_language", "divisive", False),
+    ("The decision caused an outcry.", "loaded_language", "outcry", False),
+    ("Residents were shocked by the news.", "loaded_language", "shocked", False),
+    ("Extremist groups were monitored.", "loaded_language", "extremist", False),
+    ("Predatory lending ruined many families.", "loaded_language", "predatory", False),
+    ("It was a predatory scheme.", "loaded_language", "predatory", True),
+    ("It was an outrageous claim.", "loaded_language", "outrageous", True),
+    ("Antifa was designated a terrorist group.", "partisan_labels", "antifa", False),
+    ("White nationalists marched.", "partisan_labels", "white nationalists", False),
+    ("Sanders is a democratic socialist.", "partisan_labels", "democratic socialist", False),
+    ("The top one percent earns more.", "partisan_labels", "one percent", False),
+    ("The far-left wing objected.", "partisan_labels", "far-left", True),
+    ("It was the largest ever recorded.", "intensifiers", "largest ever", False),
+    ("It is one of the worst hotspots.", "intensifiers", "one of the worst", False),
+    ("It was a record-breaking year.", "intensifiers", "record-breaking", False),
+    ("He rejected it outright.", "intensifiers", "outright", False),
+    ("They asked again and again.", "intensifiers", "again and again", False),
+    ("It was an utterly absurd plan.", "intensifiers", "utterly", True),
+])
+def test_index_drops_1_5_0(text, category, entry, hit):
+    assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
