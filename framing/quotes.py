@@ -385,7 +385,10 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
         check_str(f"texts[{i}]", text, empty=True)
     encoded = [text.encode("utf-16-le", "surrogatepass") for text in texts]
     # each text followed by one U+0000 (neither a mark nor a letter/digit), so no text sees its neighbours
-    units = np.frombuffer(b"\0\0".join(encoded) + b"\0\0", dtype=np.uint16)
+    # (one copy: the empty last piece gives the last U+0000)
+    encoded.append(b"")
+    units = np.frombuffer(b"\0\0".join(encoded), dtype=np.uint16)
+    encoded.pop()
     starts = np.cumsum([0] + [len(e) // 2 + 1 for e in encoded]).tolist()
     # quote marks and paragraph ends: one pass for the code units that may be one, then their class
     maybe = units == 10

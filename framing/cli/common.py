@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import functools
 import io
 import sys
 import warnings
@@ -233,7 +234,7 @@ def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], lis
         dtype = series.dtype
         if isinstance(dtype, np.dtype) and dtype.kind in "iu":
             values = series.to_numpy()
-            out.append(lambda a, b, values=values: values[a:b].astype(str).tolist())
+            out.append(lambda a, b, values=values: _int_cells(values[a:b]))
         elif isinstance(dtype, np.dtype) and dtype == np.float64:
             values = series.to_numpy()
             out.append(lambda a, b, values=values: _float_cells(values[a:b]))
@@ -248,6 +249,21 @@ def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], lis
         else:
             return None
     return out
+
+
+def _int_cells(values: np.ndarray) -> list[str]:
+    # counts are small: their text from a table; other integers formatted once per distinct value
+    if not len(values):
+        return []
+    if values.min() >= 0 and values.max() < 1024:
+        return _small_ints()[values].tolist()
+    distinct, inverse = np.unique(values, return_inverse=True)
+    return distinct.astype(str).astype(object)[inverse.reshape(-1)].tolist()
+
+
+@functools.cache
+def _small_ints() -> np.ndarray:
+    return np.array([str(i) for i in range(1024)], dtype=object)
 
 
 def _float_cells(values: np.ndarray) -> list[str]:

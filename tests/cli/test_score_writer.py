@@ -93,3 +93,13 @@ def test_writer_to_standard_output(monkeypatch):
 def test_writer_names_a_bad_suffix(tmp_path):
     with pytest.raises(ValueError, match=r"--output .*rows\.txt: use a \.csv, \.tsv or \.parquet file name"):
         write_table(awkward_frame(2), str(tmp_path / "rows.txt"))
+
+
+@pytest.mark.parametrize("ints", [[0, 1023], [0, 1024], [-1, 5], [2 ** 62, 3], [7, 7]])
+def test_integer_cells_small_and_large(tmp_path, ints):
+    for dtype in (np.int64, np.int32, np.uint64) if min(ints) >= 0 else (np.int64, np.int32):
+        frame = pd.DataFrame({"n": np.array(ints * 3, dtype=dtype if max(ints) < 2 ** 31 or dtype != np.int32 else np.int64),
+                              "s": ["a"] * (3 * len(ints))})
+        path = tmp_path / "i.csv"
+        write_table(frame, str(path))
+        assert path.read_bytes() == via_pandas(frame, ",")
