@@ -403,9 +403,19 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
     if len(at):
         # rule 1 as ``_SCAN`` reads it: a single mark with a letter/digit on both sides is never found
         alnum = _alnum_units()
-        apostrophe = (_UNIT_KIND[units[at]] == _SINGLE_MARK) & alnum[units[at - 1]] & alnum[units[at + 1]]
-        at = at[~apostrophe]
+        single = _UNIT_KIND[units[at]] == _SINGLE_MARK
+        apostrophe = single & alnum[units[at - 1]] & alnum[units[at + 1]]
+        keep = ~apostrophe
+        # the single marks an elision may follow (its first character next): only there is the pattern
+        # matched; every other candidate is a match of one character
+        elide = (single & _elision_start_units()[units[at + 1]])[keep]
+        at = at[keep]
+        elisions = at[elide]
+    else:
+        elisions = at
     bounds = np.searchsorted(at, starts).tolist()
+    elision_bounds = np.searchsorted(elisions, starts).tolist()
+    elision_list = elisions.tolist()
     positions = at.tolist()
     break_bounds = np.searchsorted(breaks, starts).tolist()
     break_list = breaks.tolist()
@@ -421,23 +431,31 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
             if marks:
                 ends = [p - start for p in break_list[break_bounds[i] : break_bounds[i + 1]]]
                 ends.append(len(text))
-                out.append(_merged(_found(text, _candidate_spans(text, marks), ends)))
+                if elision_bounds[i] == elision_bounds[i + 1]:
+                    spans: Iterable[tuple[int, int]] = zip(marks, map((1).__add__, marks))
+                else:
+                    elide = {p - start for p in elision_list[elision_bounds[i] : elision_bounds[i + 1]]}
+                    spans = _candidate_spans(text, marks, elide)
+                out.append(_merged(_found(text, spans, ends)))
             else:
                 out.append(())
     return out
 
 
-def _candidate_spans(text: str, candidates: list[int]) -> Iterator[tuple[int, int]]:
+def _candidate_spans(text: str, candidates: list[int], elide: set[int] | None = None) -> Iterator[tuple[int, int]]:
     """The spans of the matches of ``_SCAN.finditer(text)``, given (sorted)
     offsets that include every offset where a match starts, and at which
     no single mark has a letter/digit on both sides: the pattern is tried
     at each single mark past the end of the previous match (an elision
-    may follow it); a double mark is a match of its own."""
+    may follow it); a double mark is a match of its own.  ``elide``: the
+    single marks followed by a character that may begin an elision, if
+    known (the pattern is tried only there; any other mark is a match of
+    one character)."""
     match = _SCAN.match
     since = 0
     for i in candidates:
         if i >= since:
-            if text[i] in _SINGLES:
+            if (text[i] in _SINGLES) if elide is None else (i in elide):
                 found = match(text, i)
                 if found is None:
                     continue
@@ -453,6 +471,16 @@ _UNIT_KIND = np.zeros(65536, dtype=np.uint8)
 _UNIT_KIND[[ord(c) for c in _NEWLINES]] = _BREAK
 _UNIT_KIND[[ord(c) for c in f'"{_D_OPEN}{_D_CLOSE}']] = _MARK
 _UNIT_KIND[[ord(c) for c in _SINGLES]] = _SINGLE_MARK
+
+
+@functools.cache
+def _elision_start_units() -> np.ndarray:
+    """Per UTF-16 code unit, whether it may begin the elision that the
+    pattern reads after a single mark (``\\d``, ``e``/``t`` in any case,
+    ``n``/``N``), by the pattern's own rules; built on first use.  A
+    single mark not followed by one is a match of one character."""
+    first = re.compile(r"\d|(?i:e|t)|[nN]")
+    return np.fromiter((first.match(chr(c)) is not None for c in range(65536)), dtype=bool, count=65536)
 
 
 @functools.cache

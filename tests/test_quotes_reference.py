@@ -64,6 +64,7 @@ def test_spans_equal_the_reference_on_allsides_articles() -> None:
 @example(["", "a'b", "x'n' y \"z", "\U0001F600 \"smile\" 'x'", "\u2028\"a\u2029b\""])
 @example(["end'", "'start", "\"", "'"])
 @example(["\ud800'a \"\udc00\"", "a\ud83d\ude00's \"q\"", "x\udfff'\ud800y"])
+@example(["‘Tis x", "(’90s) '08s", "'em' ‘N' 'ſx' 'K", "'٣٤s ' ‘E", "a' 'n' b'"])
 def test_many_texts_equal_the_reference(texts: list[str]) -> None:
     """quoted_intervals_many (candidates found with numpy over the UTF-16
     code units of all the texts) gives each text's reference intervals;
