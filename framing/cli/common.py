@@ -13,6 +13,7 @@ import contextlib
 import csv
 import functools
 import io
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -174,8 +175,16 @@ def write_table(frame: pd.DataFrame, output: str | None) -> None:
                 f"writing {output}: Parquet output needs pyarrow (pip install 'framing-toolkit[parquet]')"
             ) from exc
     elif path.suffix in (".csv", ".tsv"):
-        with open(path, "w", encoding="utf-8", newline="") as stream:
-            _write_csv(frame, stream, "\t" if path.suffix == ".tsv" else ",")
+        sep = "\t" if path.suffix == ".tsv" else ","
+        if "://" in output:  # a URL: pandas (fsspec)
+            frame.to_csv(output, index=False, sep=sep, lineterminator="\n")
+            return
+        # the file as pandas opens it: "~" expanded, the same error for a missing directory
+        target = Path(os.path.expanduser(output))
+        if not target.parent.is_dir():
+            raise OSError(f"Cannot save file into a non-existent directory: '{target.parent}'")
+        with open(target, "w", encoding="utf-8", newline="") as stream:
+            _write_csv(frame, stream, sep)
     else:
         raise ValueError(f"--output {output}: use a .csv, .tsv or .parquet file name")
 

@@ -103,3 +103,15 @@ def test_integer_cells_small_and_large(tmp_path, ints):
         path = tmp_path / "i.csv"
         write_table(frame, str(path))
         assert path.read_bytes() == via_pandas(frame, ",")
+
+
+def test_writer_opens_files_as_pandas_does(tmp_path, monkeypatch):
+    frame = awkward_frame(5)
+    with pytest.raises(OSError, match=r"Cannot save file into a non-existent directory: '.*no/such'"):
+        write_table(frame, str(tmp_path / "no" / "such" / "rows.csv"))
+    (tmp_path / "adir.csv").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"\[Errno 21\] Is a directory: '.*adir\.csv'"):
+        write_table(frame, str(tmp_path / "adir.csv"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_table(frame, "~/home.csv")
+    assert (tmp_path / "home.csv").read_bytes() == via_pandas(frame, ",")
