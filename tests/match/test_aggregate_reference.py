@@ -36,7 +36,7 @@ def naive_aggregate(scores: pd.DataFrame, *, by: str = "outlet", corpus: pd.Data
         else:
             pooled = scale * count / tokens if tokens else math.nan
         rows.append({"by": by, "group": group, "part": part, "voice": voice, "category": category,
-                     "n_docs": int(len(scored)), "count": count, "negated": int(scored["negated"].sum()),
+                     "n_docs": len(scored), "count": count, "negated": int(scored["negated"].sum()),
                      "tokens": tokens, "pooled_rate": pooled,
                      "mean_rate": float(scored["rate"].mean()) if len(scored) else math.nan,
                      "denominator": denominator})
