@@ -330,3 +330,8 @@ def test_real_news_texts_are_well_formed() -> None:
 def test_quoted_intervals_many_rejects_bad_texts(texts, message) -> None:
     with pytest.raises(TypeError, match=re.escape(message)):
         quoted_intervals_many(texts)
+
+
+@pytest.mark.parametrize("texts", [[], [""], ["", ""], ['"a"'], ["", '"a" b', "", "x \u201cy\u201d"]])
+def test_quoted_intervals_many_of_few_or_empty_texts(texts) -> None:
+    assert quoted_intervals_many(texts) == [quoted_intervals(text) for text in texts]

@@ -64,9 +64,21 @@ def test_spans_equal_the_reference_on_allsides_articles() -> None:
 @example(["", "a'b", "x'n' y \"z", "\U0001F600 \"smile\" 'x'", "\u2028\"a\u2029b\""])
 @example(["end'", "'start", "\"", "'"])
 @example(["\ud800'a \"\udc00\"", "a\ud83d\ude00's \"q\"", "x\udfff'\ud800y"])
+@example(["‘Tis x", "(’90s) '08s", "'em' ‘N' 'ſx' 'K", "'٣٤s ' ‘E", "a' 'n' b'"])
 def test_many_texts_equal_the_reference(texts: list[str]) -> None:
     """quoted_intervals_many (candidates found with numpy over the UTF-16
     code units of all the texts) gives each text's reference intervals;
     neighbouring texts do not see each other's characters."""
     assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
     assert quoted_intervals_many(texts) == [quoted_intervals(text) for text in texts]
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(PIECES, max_size=40).map("".join), min_size=1, max_size=4))
+@example(["\"a \u201eb\u201c c\u201d", "'x' \u2018y\u2019 z'", "(\"q\") -\u2018r\u2019 \u00abs\u00bb"])
+@example(["said:\"Yes\" 12\" \"", "\u201cno \u2018way\u2019\u201d", "\"'a' b\"\n'c", "\u201e\u201c\u201d\u201c"])
+def test_many_texts_of_marks_equal_the_reference(texts: list[str]) -> None:
+    """Texts dense in marks, contexts and paragraph ends, several at once:
+    the marks' classes and contexts read with numpy (one-character matches)
+    or the pattern (elisions) give the reference intervals."""
+    assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]

@@ -343,16 +343,38 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
     denominator = denominators[0] if len(denominators) else DEFAULTS["normalize"]
     scale = NORMALIZATIONS[denominator]
     category_order = {c: i for i, c in enumerate(pd.unique(frame["category"]))}
-    rows = []
+    # One groupby for the keys (first-appearance order, as iterating it would give), then the sums over each
+    # group's documents with tokens from the rows sorted by group (stable: each group's rows in input order).
+    # The mean rate is numpy's sum of the group's rates (NaN as 0) over their count, exactly what
+    # ``Series.mean`` computes for the group's slice; integer sums are exact.
     grouped = frame.groupby([by, "part", "voice", "category"], sort=False, dropna=False)
-    for (group, part, voice, category), sub in grouped:
-        scored = sub[sub["tokens"] > 0]
-        tokens = int(scored["tokens"].sum())
-        count = int(scored["count"].sum())
+    keys = grouped.size().index
+    codes = grouped.ngroup().to_numpy()
+    scored = frame["tokens"].to_numpy() > 0
+    order = np.argsort(codes[scored], kind="stable")
+    bounds = np.searchsorted(codes[scored][order], np.arange(len(keys) + 1), side="left")
+    n_docs = np.diff(bounds)
+
+    def sums(column: str) -> list[int]:
+        values = frame[column].to_numpy()[scored][order]
+        total = np.concatenate([np.zeros(1, dtype=values.dtype), np.cumsum(values)])
+        return [int(v) for v in total[bounds[1:]] - total[bounds[:-1]]]
+
+    rates = np.asarray(frame["rate"].to_numpy()[scored][order], dtype=np.float64)
+    valid = ~np.isnan(rates)
+    rates = np.where(valid, rates, 0.0)
+    n_valid = np.concatenate([[0], np.cumsum(valid)])
+    rows = []
+    for i, ((group, part, voice, category), tokens, count, negated) in enumerate(
+        zip(keys, sums("tokens"), sums("count"), sums("negated"))
+    ):
+        start, stop = int(bounds[i]), int(bounds[i + 1])
         if denominator == "raw":
             pooled = float(count) if tokens else math.nan
         else:
             pooled = scale * count / tokens if tokens else math.nan
+        n_rates = int(n_valid[stop] - n_valid[start])
+        mean = float(np.add.reduce(rates[start:stop]) / n_rates) if n_rates else math.nan
         rows.append(
             {
                 "by": by,
@@ -360,12 +382,12 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
                 "part": part,
                 "voice": voice,
                 "category": category,
-                "n_docs": int(len(scored)),
+                "n_docs": int(n_docs[i]),
                 "count": count,
-                "negated": int(scored["negated"].sum()),
+                "negated": negated,
                 "tokens": tokens,
                 "pooled_rate": pooled,
-                "mean_rate": float(scored["rate"].mean()) if len(scored) else math.nan,
+                "mean_rate": mean,
                 "denominator": denominator,
             }
         )
