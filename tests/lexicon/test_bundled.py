@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.5.0", "framing-dimensions": "1.5.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.6.0", "framing-dimensions": "1.6.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -102,8 +102,9 @@ def test_could_is_no_hedge_since_1_5_0():
 
 
 def test_threat_negator_window_reaches_three_tokens():
-    assert count("framing-dimensions", "It is not an immediate threat.")["threat"] == 0
-    assert count("framing-dimensions", "It is an immediate threat.")["threat"] == 1
+    # 1.6.0 dropped bare threat (README, revision 1.6.0); the window is the category's, any entry shows it
+    assert count("framing-dimensions", "It is not an immediate catastrophe.")["threat"] == 0
+    assert count("framing-dimensions", "It is an immediate catastrophe.")["threat"] == 1
 
 
 @pytest.mark.parametrize("text", ["He was charged under the regime.", "The alleged robbery took place at night.",
@@ -142,38 +143,27 @@ def test_the_context_rules_are_in_the_files():
     # heated, battle*, confront*, declare* war, defie*/defy, escalating, face down, offensive;
     # boosters:firmly, for certain, proved, sure that, to be clear, truly; threat:crisis, fears, worrying,
     # scare*, scared
-    assert set(dims) == {"escalation:fight", "threat:threat", "boosters:of course",
+    # 1.6.0 (README, revision 1.6.0: every entry of six categories coded, kept iff >= 80% of its units both
+    # coders marked correct) dropped threat:threat, insecurity and the provoke family of escalation
+    assert set(dims) == {"escalation:fight", "boosters:of course",
                          # 1.2.0 (README, revision 1.2.0)
                          "hedging:might",
                          # 1.3.0 (README, revision 1.3.0)
-                         "boosters:indeed", "threat:insecurity",
+                         "boosters:indeed",
                          # 1.4.0 (README, revision 1.4.0)
-                         "escalation:provoke", "escalation:provoked", "escalation:provokes", "escalation:provoking",
                          "hedging:indicate", "hedging:indicates", "threat:doomed"}
     assert dims["escalation:fight"] == {"not_followed_by": STOP_FIGHT}
-    # 1.5.0: an actor's threat (his threat, made a threat, threat to veto) is no threat appeal
-    threat = dims["threat:threat"]
-    assert threat["not_preceded_by"][:4] == ("death", "bomb", "terror", "credible")
-    assert {"his", "their", "that", "made", "veto"} <= set(threat["not_preceded_by"])
-    assert {"threat to veto", "threat to sue", "threat to resign", "threat to use"} <= set(threat["exceptions"])
     index = rules("framing-bias-cues")
     # 1.5.0 dropped discrediting:lying, lies, false, misrepresent*, erroneous, incorrectly;
     # doubt_attribution:claiming, contend, implied, implies, implying, dismissed; insinuation:hollow, faux, sham;
     # intensifiers:worst, deeply, extraordinary, negligible, thoroughly; loaded_language:radical, corrupt, unfair;
     # partisan_labels:woke, mainstream media, trickle-down (README, revision 1.5.0)
-    assert set(index) == {"loaded_language:beast", "loaded_language:regime", "discrediting:unsupported",
-                          "doubt_attribution:claimed",
-                          # 1.2.0 (README, revision 1.2.0)
-                          "discrediting:lied",
+    # 1.6.0 (README, revision 1.6.0) dropped loaded_language:beast, regime, predatory and discrediting:lied
+    assert set(index) == {"discrediting:unsupported", "doubt_attribution:claimed",
                           # 1.4.0 (README, revision 1.4.0)
                           "doubt_attribution:insist", "doubt_attribution:insisted",
-                          "doubt_attribution:insisting", "doubt_attribution:insists",
-                          # 1.5.0 (README, revision 1.5.0)
-                          "loaded_language:predatory"}
-    assert index["loaded_language:beast"] == {"exceptions": ("daily beast", "beast mode", "beauty and the beast")}
-    assert "brutal" in index["loaded_language:regime"]["preceded_by"]
+                          "doubt_attribution:insisting", "doubt_attribution:insists"}
     assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
-    assert index["loaded_language:predatory"]["not_followed_by"][:2] == ("lending", "lender")
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
@@ -201,8 +191,9 @@ def test_daily_beast_is_no_beast(name):
     assert entries_of(name, "The Daily Beast reported the story.") == []
 
 
-def test_beast_outside_the_name_is_loaded_language():
-    assert ("loaded_language", "beast") in entries_of("framing-bias-cues", "He called the senator a beast.")
+def test_beast_is_no_entry_since_1_6_0():
+    # 1.6.0 dropped beast (README, revision 1.6.0: below 80% of its coded units correct)
+    assert entries_of("framing-bias-cues", "He called the senator a beast.") == []
 
 
 @pytest.mark.parametrize("text, n", [
@@ -232,7 +223,7 @@ def test_fight_is_escalation_unless_a_cause_follows(text, n):
 @pytest.mark.parametrize("text, n", [
     ("She received death threats.", 0),
     ("Police investigated a bomb threat.", 0),
-    ("The virus is a threat to the economy.", 1),
+    ("The virus is a threat to the economy.", 0),   # 1.6.0: threat dropped (README, revision 1.6.0)
     ("Threats to democracy are growing.", 0),   # 1.3.0: threats dropped (0/2 coded correct)
 ])
 def test_threat_rules(text, n):
@@ -255,7 +246,7 @@ def test_lying_exceptions(text, hit):
 
 
 @pytest.mark.parametrize("text, hit", [
-    ("The brutal regime jailed its critics.", True),
+    ("The brutal regime jailed its critics.", False),   # 1.6.0: regime dropped (README, revision 1.6.0)
     ("The Iranian regime announced new talks.", False),
     ("He was charged under the regime.", False),
 ])
@@ -310,7 +301,7 @@ def test_lying_legal_uses_are_no_discrediting(text, hit):
 @pytest.mark.parametrize("text, entry, hit", [
     ("Flynn lied to the FBI about the call.", "lied", False),
     ("He lied under oath.", "lied", False),
-    ("The governor lied about the budget.", "lied", True),
+    ("The governor lied about the budget.", "lied", False),   # 1.6.0: dropped (README, revision 1.6.0)
     ("If there is no interview, there's no lies to worry about.", "lies", False),
     ("The ad is full of lies.", "lies", False),   # 1.5.0: dropped (README, revision 1.5.0)
     ("He was charged with making false statements.", "false", False),
@@ -381,8 +372,8 @@ def test_partisan_labels_pruned_in_1_2_0(text):
                                   "He called them fascists.",
                                   # house-style immigration terms: kept, the coders coded all 8 hits correct
                                   "Undocumented immigrants crossed the border.",
-                                  "Illegal immigrants crossed the border.", "Workers here are undocumented.",
-                                  "The socialist activist spoke."])
+                                  "Illegal immigrants crossed the border.", "Workers here are undocumented."])
+# 1.6.0 dropped socialist (README, revision 1.6.0)
 def test_partisan_labels_kept(text):
     assert count("framing-bias-cues", text)["partisan_labels"] == 1
 
@@ -567,7 +558,7 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("Pershing, when confronted with an outbreak of terrorism.", "escalation", 0),
     ("Protesters confronted the police.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Truman did not ask Congress to declare war.", "escalation", 0),
-    ("The president declared war on the press.", "escalation", 1),
+    ("The president declared war on the press.", "escalation", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("Biden's vote to go to war with Iraq.", "escalation", 0),
     ("Lawmakers who defy their preferences on the issue.", "escalation", 0),
     ("The company defied the odds.", "escalation", 0),
@@ -578,7 +569,7 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("The White House launched a charm offensive.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("The campaign went on the offensive.", "escalation", 1),
     ("The video would provoke protests.", "escalation", 0),
-    ("The drills are meant to provoke Beijing.", "escalation", 1),
+    ("The drills are meant to provoke Beijing.", "escalation", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("Pelosi didn't indicate she'd changed her mind.", "hedging", 0),
     ("It was Pauli Murray, as the text now indicates.", "hedging", 0),
     ("The data indicate a slowdown.", "hedging", 1),
@@ -590,7 +581,7 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("Mr. Kasich's last year at the doomed bank.", "threat", 0),
     ("The plan is doomed to fail.", "threat", 1),
     ("The proposals aren't scaring off wealthy contributors.", "threat", 0),
-    ("It is a scary moment.", "threat", 1),
+    ("It is a scary moment.", "threat", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("A tenant stood outside worrying how she would pay the rent.", "threat", 0),
     ("The numbers are deeply worrying.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
 ])
@@ -607,13 +598,13 @@ def test_dimension_rules_1_4_0(text, category, n):
     ("She repeated her threat to veto the bill.", 0),
     ("The group issued a threat against the city.", 0),
     ("Climate change is an existential threat.", 1),
-    ("The virus is a threat to public health.", 1),
+    ("The virus is a threat to public health.", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("The crisis between the two states deepened.", 0),        # crisis dropped (19/42)
     ("Investors' fears grew.", 0),                             # fears dropped (14/22)
     ("They were afraid of the new law.", 0),                   # reported emotion
-    ("The plan would wipe out student debt.", 1),              # kept: wipe out 2/2 coded correct
+    ("The plan would wipe out student debt.", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("It was a terrifying accident.", 0),
-    ("The situation is dangerous.", 1),
+    ("The situation is dangerous.", 0),   # 1.6.0: dropped (README, revision 1.6.0)
 ])
 def test_threat_keeps_appeals_to_public_danger(text, n):
     assert count("framing-dimensions", text)["threat"] == n
@@ -622,7 +613,7 @@ def test_threat_keeps_appeals_to_public_danger(text, n):
 @pytest.mark.parametrize("text, n", [
     ("Militias are fighting in the north.", 0),                # literal military use (round 4)
     ("The army launched an offensive.", 0),
-    ("Russia expelled two diplomats.", 1),                     # kept: expels 2/2 coded correct
+    ("Russia expelled two diplomats.", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("The fighting between armed groups went on.", 0),
     ("The rivalry between the two clubs is old.", 0),
     ("She confronted the fact that it failed.", 0),
@@ -642,7 +633,7 @@ def test_escalation_drops_literal_uses(text, n):
     ("Residents were shocked by the news.", "loaded_language", "shocked", False),
     ("Extremist groups were monitored.", "loaded_language", "extremist", False),
     ("Predatory lending ruined many families.", "loaded_language", "predatory", False),
-    ("It was a predatory scheme.", "loaded_language", "predatory", True),
+    ("It was a predatory scheme.", "loaded_language", "predatory", False),   # 1.6.0: dropped (README, revision 1.6.0)
     ("It was an outrageous claim.", "loaded_language", "outrageous", True),
     ("Antifa was designated a terrorist group.", "partisan_labels", "antifa", False),
     ("White nationalists marched.", "partisan_labels", "white nationalists", False),
@@ -658,3 +649,27 @@ def test_escalation_drops_literal_uses(text, n):
 ])
 def test_index_drops_1_5_0(text, category, entry, hit):
     assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
+
+
+def test_1_6_0_keeps_only_entries_the_coders_found_correct():
+    # revision 1.6.0 (README): in six categories an entry stays iff at least 80% of its units coded in any
+    # round (corpora/validation/1.1.0 ... 1.5.0 and 1.6.0-per-entry) were coded correct by both coders
+    import pandas as pd
+
+    folder = REPO / "corpora" / "validation"
+    pairs = {"1.1.0": "ab", "1.2.0": "cd", "1.3.0": "ef", "1.4.0": "gh", "1.5.0": "ij", "1.6.0-per-entry": "kl"}
+    units = []
+    for version, (x, y) in pairs.items():
+        for sheet in ("bias-cues", "dimensions"):
+            a = pd.read_csv(folder / version / f"{sheet}-coder_{x}.csv", keep_default_na=False, dtype=str)
+            b = pd.read_csv(folder / version / f"{sheet}-coder_{y}.csv", keep_default_na=False, dtype=str)
+            both = a[["unit_id", "category", "entry", "correct"]].merge(b[["unit_id", "correct"]], on="unit_id")
+            assert len(both) == len(a) == len(b)
+            units.append(both.assign(ok=(both["correct_x"] == "1") & (both["correct_y"] == "1")))
+    pooled = pd.concat(units).groupby(["category", "entry"])["ok"].agg(["size", "mean"])
+    ruled = {"loaded_language", "discrediting", "intensifiers", "partisan_labels", "escalation", "threat"}
+    for name in NEW:
+        for entry in load_lexicon(name).entries:
+            if entry.category in ruled:
+                assert (entry.category, entry.term) in pooled.index, entry.term
+                assert pooled.loc[(entry.category, entry.term), "mean"] >= 0.8, entry.term
