@@ -68,8 +68,13 @@ def _cmd_score(args: argparse.Namespace) -> int:
     progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
     if args.scheduler is not None and args.engine != "dask":
         raise ValueError("--scheduler: only used with --engine dask")
+    if args.engine is None and args.by == "outlet":
+        # the default: constant-memory streaming, the rows written per chunk (DEFAULTS["engine"], as for
+        # compare and keyness); other --by columns need the corpus's metadata in memory
+        args.engine = DEFAULTS["engine"]
     if args.read_in is not None and args.engine is None:
-        raise ValueError("--read-in: only used with --engine local or --engine dask")
+        raise ValueError(f"--read-in: only used with --engine local or --engine dask (the default with --by outlet); "
+                         f"got --by {args.by}")
     if args.engine is not None:
         return _score_engine(args, lexicon, progress)
     frame = None
@@ -183,7 +188,8 @@ def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
     if args.by_output:
         write_table(agg, args.by_output)
     n_docs = int(agg.groupby("group")["n_docs"].max().sum()) if len(agg) else 0
-    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_docs} documents with tokens")
+    n_kept = sum(report.n_kept for report in reports)
+    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_kept} documents, {n_docs} with tokens")
     print(_outlet_table(agg))
     if args.output:
         print(f"per-document scores written to {args.output}")
@@ -254,7 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "cluster; the workers read their own parts of a JSONL corpus (a .jsonl file is cut into "
                         "byte ranges, a .jsonl.gz file is one part: shard a large corpus into several .jsonl.gz "
                         "files and pass a quoted pattern such as 'shards/*.jsonl.gz'); other formats are read by "
-                        "the main process (default: the in-memory path)")
+                        "the main process (default: local with --by outlet; with another --by the corpus is read "
+                        "into memory)")
     p.add_argument("--read-in", choices=["workers", "main"], default=None,
                    help="with --engine: who reads the corpus (default: workers; main: the main process parses "
                         "every record and ships the texts, for clusters without a shared file system)")

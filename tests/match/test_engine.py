@@ -103,16 +103,23 @@ def test_dask_engine_equals_local_engine(tmp_path):
 
 
 def test_cli_engine_writes_the_same_rows(tmp_path, capsys):
+    # framing score streams by default (--by outlet: the local engine); its rows and table are those of the
+    # in-memory library path, with one process or several
     from framing.cli.app import main
+    from framing.cli.common import write_table
 
-    old, new = tmp_path / "old.csv", tmp_path / "new.csv"
-    old_agg, new_agg = tmp_path / "old_agg.csv", tmp_path / "new_agg.csv"
-    assert main(["score", str(SAMPLE), "-o", str(old), "--by-output", str(old_agg), "--quiet"]) == 0
-    assert main(["score", str(SAMPLE), "--engine", "local", "--n-jobs", "2", "-o", str(new), "--by-output",
-                 str(new_agg), "--quiet"]) == 0
-    assert new.read_bytes() == old.read_bytes()
-    assert_tables(pd.read_csv(new_agg), pd.read_csv(old_agg))
-    assert "documents with tokens" in capsys.readouterr().out
+    frame = read_corpus(SAMPLE).frame
+    reference = score(frame, "framing-cues")
+    ref, ref_agg = tmp_path / "ref.csv", tmp_path / "ref_agg.csv"
+    write_table(reference, str(ref))
+    write_table(aggregate(reference), str(ref_agg))
+    for argv in ([], ["--engine", "local", "--n-jobs", "2"]):
+        new, new_agg = tmp_path / "new.csv", tmp_path / "new_agg.csv"
+        assert main(["score", str(SAMPLE), *argv, "-o", str(new), "--by-output", str(new_agg), "--quiet"]) == 0
+        assert new.read_bytes() == ref.read_bytes()
+        assert_tables(pd.read_csv(new_agg), pd.read_csv(ref_agg))
+        n_tokens = int((reference.drop_duplicates("doc_id")["tokens"] > 0).sum())
+        assert f"{len(frame)} documents, {n_tokens} with tokens" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("argv, message", [
