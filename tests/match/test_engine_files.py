@@ -148,8 +148,12 @@ def test_cli_reads_in_workers_and_in_main(tmp_path, capsys):
 def test_cli_errors_and_hints(tmp_path, capsys):
     from framing.cli.app import main
 
-    assert main(["score", str(SAMPLE), "--read-in", "main"]) == 1
-    assert "--read-in: only used with --engine local or --engine dask" in capsys.readouterr().err
+    # --by outlet (the default) streams on the local engine, so --read-in applies; another --by reads into memory
+    assert main(["score", str(SAMPLE), "--read-in", "main", "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["score", str(SAMPLE), "--read-in", "main", "--by", "outlet_group"]) == 1
+    assert ("--read-in: only used with --engine local or --engine dask (the default with --by outlet); "
+            "got --by outlet_group") in capsys.readouterr().err
     path = tmp_path / "no_outlet.jsonl"
     path.write_text(json.dumps({"doc_id": "a", "text": "a crisis"}) + "\n")
     assert main(["score", str(path), "--engine", "local", "--n-jobs", "2"]) == 1
