@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.6.0", "framing-dimensions": "1.6.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.7.0", "framing-dimensions": "1.7.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -145,24 +145,22 @@ def test_the_context_rules_are_in_the_files():
     # scare*, scared
     # 1.6.0 (README, revision 1.6.0: every entry of six categories coded, kept iff >= 80% of its units both
     # coders marked correct) dropped threat:threat, insecurity and the provoke family of escalation
-    assert set(dims) == {"escalation:fight", "boosters:of course",
+    # 1.7.0 (README, revision 1.7.0) dropped escalation:fight, hedging:indicate, indicates and threat:doomed
+    assert set(dims) == {"boosters:of course",
                          # 1.2.0 (README, revision 1.2.0)
                          "hedging:might",
                          # 1.3.0 (README, revision 1.3.0)
-                         "boosters:indeed",
-                         # 1.4.0 (README, revision 1.4.0)
-                         "hedging:indicate", "hedging:indicates", "threat:doomed"}
-    assert dims["escalation:fight"] == {"not_followed_by": STOP_FIGHT}
+                         "boosters:indeed"}
     index = rules("framing-bias-cues")
     # 1.5.0 dropped discrediting:lying, lies, false, misrepresent*, erroneous, incorrectly;
     # doubt_attribution:claiming, contend, implied, implies, implying, dismissed; insinuation:hollow, faux, sham;
     # intensifiers:worst, deeply, extraordinary, negligible, thoroughly; loaded_language:radical, corrupt, unfair;
     # partisan_labels:woke, mainstream media, trickle-down (README, revision 1.5.0)
     # 1.6.0 (README, revision 1.6.0) dropped loaded_language:beast, regime, predatory and discrediting:lied
+    # 1.7.0 dropped doubt_attribution:insist (README, revision 1.7.0)
     assert set(index) == {"discrediting:unsupported", "doubt_attribution:claimed",
                           # 1.4.0 (README, revision 1.4.0)
-                          "doubt_attribution:insist", "doubt_attribution:insisted",
-                          "doubt_attribution:insisting", "doubt_attribution:insists"}
+                          "doubt_attribution:insisted", "doubt_attribution:insisting", "doubt_attribution:insists"}
     assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
@@ -212,7 +210,7 @@ def test_could_hedges_only_before_the_listed_words(text, n):
     ("The group works to fight poverty.", 0),
     ("They fight for their rights.", 0),
     ("Firefighters fight wildfires in the hills.", 0),
-    ("The senators fight bitterly over the bill.", 1),
+    ("The senators fight bitterly over the bill.", 0),   # 1.7.0: dropped (README, revision 1.7.0)
     ("She fights the ruling in court.", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("He vowed to fight back.", 1),
 ])
@@ -567,19 +565,19 @@ def test_index_rules_1_4_0(text, category, entry, hit):
     ("The practice of face-down restraint is legal.", "escalation", 0),
     ("Interceptors to protect an offensive missile base.", "escalation", 0),
     ("The White House launched a charm offensive.", "escalation", 0),   # 1.5.0: dropped (README, revision 1.5.0)
-    ("The campaign went on the offensive.", "escalation", 1),
+    ("The campaign went on the offensive.", "escalation", 0),   # 1.7.0: dropped (README, revision 1.7.0)
     ("The video would provoke protests.", "escalation", 0),
     ("The drills are meant to provoke Beijing.", "escalation", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("Pelosi didn't indicate she'd changed her mind.", "hedging", 0),
     ("It was Pauli Murray, as the text now indicates.", "hedging", 0),
-    ("The data indicate a slowdown.", "hedging", 1),
+    ("The data indicate a slowdown.", "hedging", 0),   # 1.7.0: dropped (README, revision 1.7.0)
     ("To force as many Republicans as possible to vote.", "hedging", 0),
     ("Agencies guide tough decisions during a crisis.", "threat", 0),
     ("He works for the International Crisis Group.", "threat", 0),
     ("The border crisis is worsening.", "threat", 0),   # 1.5.0: dropped (README, revision 1.5.0)
     ("Tips for thinking about natural disasters.", "threat", 0),
     ("Mr. Kasich's last year at the doomed bank.", "threat", 0),
-    ("The plan is doomed to fail.", "threat", 1),
+    ("The plan is doomed to fail.", "threat", 0),   # 1.7.0: dropped (README, revision 1.7.0)
     ("The proposals aren't scaring off wealthy contributors.", "threat", 0),
     ("It is a scary moment.", "threat", 0),   # 1.6.0: dropped (README, revision 1.6.0)
     ("A tenant stood outside worrying how she would pay the rent.", "threat", 0),
@@ -651,13 +649,14 @@ def test_index_drops_1_5_0(text, category, entry, hit):
     assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
 
 
-def test_1_6_0_keeps_only_entries_the_coders_found_correct():
+def test_1_6_0_and_1_7_0_keep_only_entries_the_coders_found_correct():
     # revision 1.6.0 (README): in six categories an entry stays iff at least 80% of its units coded in any
     # round (corpora/validation/1.1.0 ... 1.5.0 and 1.6.0-per-entry) were coded correct by both coders
     import pandas as pd
 
     folder = REPO / "corpora" / "validation"
-    pairs = {"1.1.0": "ab", "1.2.0": "cd", "1.3.0": "ef", "1.4.0": "gh", "1.5.0": "ij", "1.6.0-per-entry": "kl"}
+    pairs = {"1.1.0": "ab", "1.2.0": "cd", "1.3.0": "ef", "1.4.0": "gh", "1.5.0": "ij", "1.6.0-per-entry": "kl",
+             "1.6.0": "mn", "1.7.0-per-entry": "pq"}
     units = []
     for version, (x, y) in pairs.items():
         for sheet in ("bias-cues", "dimensions"):
@@ -665,11 +664,16 @@ def test_1_6_0_keeps_only_entries_the_coders_found_correct():
             b = pd.read_csv(folder / version / f"{sheet}-coder_{y}.csv", keep_default_na=False, dtype=str)
             both = a[["unit_id", "category", "entry", "correct"]].merge(b[["unit_id", "correct"]], on="unit_id")
             assert len(both) == len(a) == len(b)
-            units.append(both.assign(ok=(both["correct_x"] == "1") & (both["correct_y"] == "1")))
-    pooled = pd.concat(units).groupby(["category", "entry"])["ok"].agg(["size", "mean"])
-    ruled = {"loaded_language", "discrediting", "intensifiers", "partisan_labels", "escalation", "threat"}
+            units.append(both.assign(ok=(both["correct_x"] == "1") & (both["correct_y"] == "1"),
+                                     rounds=list(pairs).index(version) + 1))
+    units = pd.concat(units)
+    # 1.6.0: these six categories, on the codes up to 1.6.0-per-entry; 1.7.0: doubt_attribution, hedging, escalation
+    # and threat, on every code up to 1.7.0-per-entry (the 1.6.0 test sample included)
+    ruled = {"loaded_language": 6, "discrediting": 6, "intensifiers": 6, "partisan_labels": 6,
+             "doubt_attribution": 8, "hedging": 8, "escalation": 8, "threat": 8}
     for name in NEW:
         for entry in load_lexicon(name).entries:
             if entry.category in ruled:
-                assert (entry.category, entry.term) in pooled.index, entry.term
-                assert pooled.loc[(entry.category, entry.term), "mean"] >= 0.8, entry.term
+                mine = units[(units["category"] == entry.category) & (units["entry"] == entry.term)
+                             & (units["rounds"] <= ruled[entry.category])]
+                assert len(mine) and mine["ok"].mean() >= 0.8, entry.term
