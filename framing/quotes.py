@@ -253,7 +253,7 @@ def _paragraph_end(text: str, start: int, n: int) -> int:
     return end
 
 
-def _close_double(stack: list[tuple[int, str, str | int]], found: list[tuple[int, int, str, bool]], end: int) -> None:
+def _close_double(stack: list[tuple[int, str, str]], found: list[tuple[int, int, str, bool]], end: int) -> None:
     """Close the nearest open double span at ``end`` (single spans opened
     inside it are dropped unclosed, as the rules say)."""
     while True:
@@ -263,7 +263,7 @@ def _close_double(stack: list[tuple[int, str, str | int]], found: list[tuple[int
             return
 
 
-def _unclosed(stack: list[tuple[int, str, str | int]], found: list[tuple[int, int, str, bool]], at: int) -> None:
+def _unclosed(stack: list[tuple[int, str, str]], found: list[tuple[int, int, str, bool]], at: int) -> None:
     """Rule 8: the double spans still open end, unclosed, at ``at`` (a
     paragraph end or the end of the text)."""
     found.extend((start, at, DOUBLE, False) for start, kind, _ in stack if kind == DOUBLE)
@@ -359,13 +359,9 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
     texts are located together with numpy over their UTF-16 code units
     (a regular expression's character class reads one character at a
     time), the single marks between two letters/digits (apostrophes,
-    rule 1) are dropped there, and so are read each mark's class and the
-    characters around it (space, letter/digit, opening context).  The
-    module's pattern is matched only at single marks followed by a
-    character that may begin an elision; the rules of a text without
-    such a mark run on the marks' codes alone.  Texts with characters
-    outside the Basic Multilingual Plane are scanned with the pattern
-    alone.
+    rule 1) are dropped there, and the module's pattern is matched only
+    at the remaining candidates.  Texts with characters outside the Basic
+    Multilingual Plane are scanned with the pattern alone.
 
     Parameters
     ----------
@@ -417,7 +413,6 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
         elisions = at[elide]
     else:
         elisions = at
-    codes = _mark_codes(units, at, np.asarray(starts, dtype=np.int64)).tolist()
     bounds = np.searchsorted(at, starts).tolist()
     elision_bounds = np.searchsorted(elisions, starts).tolist()
     elision_list = elisions.tolist()
@@ -437,11 +432,11 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
                 ends = [p - start for p in break_list[break_bounds[i] : break_bounds[i + 1]]]
                 ends.append(len(text))
                 if elision_bounds[i] == elision_bounds[i + 1]:
-                    # every candidate a one-character match: the marks' classes and contexts were read with numpy
-                    out.append(_merged(_found_coded(marks, codes[bounds[i] : bounds[i + 1]], ends)))
+                    spans: Iterable[tuple[int, int]] = zip(marks, map((1).__add__, marks))
                 else:
                     elide = {p - start for p in elision_list[elision_bounds[i] : elision_bounds[i + 1]]}
-                    out.append(_merged(_found(text, _candidate_spans(text, marks, elide), ends)))
+                    spans = _candidate_spans(text, marks, elide)
+                out.append(_merged(_found(text, spans, ends)))
             else:
                 out.append(())
     return out
@@ -476,113 +471,6 @@ _UNIT_KIND = np.zeros(65536, dtype=np.uint8)
 _UNIT_KIND[[ord(c) for c in _NEWLINES]] = _BREAK
 _UNIT_KIND[[ord(c) for c in f'"{_D_OPEN}{_D_CLOSE}']] = _MARK
 _UNIT_KIND[[ord(c) for c in _SINGLES]] = _SINGLE_MARK
-
-# the class of each mark for _found_coded (shifted left by _CODE_SHIFT in a mark's code)
-_C_STRAIGHT, _C_APOSTROPHE, _C_LEFT_SINGLE, _C_RIGHT_SINGLE, _C_LEFT_DOUBLE, _C_LOW_DOUBLE, _C_OPEN, _C_CLOSE = range(1, 9)
-_MARK_CLASS = np.zeros(65536, dtype=np.int64)
-_MARK_CLASS[[ord(c) for c in '"\'\u2018\u2019\u201c\u201e']] = [_C_STRAIGHT, _C_APOSTROPHE, _C_LEFT_SINGLE,
-                                                                 _C_RIGHT_SINGLE, _C_LEFT_DOUBLE, _C_LOW_DOUBLE]
-_MARK_CLASS[[ord(c) for c in "\u201f\u00ab"]] = _C_OPEN
-_MARK_CLASS[[ord(c) for c in _D_CLOSE]] = _C_CLOSE
-# the context bits of a mark's code (what _found reads around the mark)
-_OPENING = 1  # i == 0, or the character before is a space or in _OPEN_BEFORE (the static part of rules 4 and 5)
-_AFTER_NONSPACE = 2  # a character follows and it is not a space
-_AFTER_ALNUM = 4  # a character follows and it is a letter/digit
-_PREV_NONSPACE = 8  # i > 0 and the character before is not a space
-_PREV_OTHER = 16  # i > 0 and the character before is neither a space nor a letter/digit (rule 4c)
-_CODE_SHIFT = 5
-
-
-def _mark_codes(units: np.ndarray, at: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """Per candidate mark at ``units[at]`` (each text followed by one
-    code unit, ``starts`` the offsets of the texts and then the end): its
-    class shifted by ``_CODE_SHIFT``, or'ed with its context bits."""
-    if not len(at):
-        return np.zeros(0, dtype=np.int64)
-    space, alnum = _space_units(), _alnum_units()
-    text = np.searchsorted(starts, at, side="right") - 1
-    first = at == starts[text]
-    last = at == starts[text + 1] - 2  # the text's last character: nothing follows
-    prev, after = units[at - 1], units[at + 1]
-    prev_space = space[prev] & ~first
-    prev_nonspace = ~space[prev] & ~first
-    codes = _MARK_CLASS[units[at]] << _CODE_SHIFT
-    codes |= first | prev_space | (_OPEN_BEFORE_UNITS[prev] & ~first)
-    codes |= (~space[after] & ~last).astype(np.int64) << 1
-    codes |= (alnum[after] & ~last).astype(np.int64) << 2
-    codes |= prev_nonspace.astype(np.int64) << 3
-    codes |= (prev_nonspace & ~alnum[prev]).astype(np.int64) << 4
-    return codes
-
-
-_OPEN_BEFORE_UNITS = np.zeros(65536, dtype=bool)
-_OPEN_BEFORE_UNITS[[ord(c) for c in _OPEN_BEFORE]] = True
-
-
-@functools.cache
-def _space_units() -> np.ndarray:
-    """``str.isspace`` per UTF-16 code unit, built on first use."""
-    return np.fromiter((chr(c).isspace() for c in range(65536)), dtype=bool, count=65536)
-
-
-def _found_coded(marks: list[int], codes: list[int], ends: list[int]) -> list[tuple[int, int, str, bool]]:
-    """:func:`_found` for marks that are one-character matches, read from
-    their codes (:func:`_mark_codes`) instead of the text: the same rules
-    in the same order (tests compare the two)."""
-    found: list[tuple[int, int, str, bool]] = []
-    stack: list[tuple[int, str, int]] = []  # (start, kind, class of the opening mark)
-    doubles = 0
-    last_open = -2
-    since = 0
-    ahead = -1
-    for i, code in zip(marks, codes):
-        if stack:
-            if ahead < since:
-                ahead = ends[bisect_left(ends, since)]
-            if ahead < i:
-                _unclosed(stack, found, ahead)
-                stack = []
-                doubles = 0
-        since = i + 1
-        mark = code >> _CODE_SHIFT
-        if mark == _C_STRAIGHT:
-            # rule 4
-            if code & _AFTER_NONSPACE and (code & _OPENING or i - 1 == last_open):
-                stack.append((i, DOUBLE, mark))
-                last_open = i
-                doubles += 1
-            elif doubles:
-                _close_double(stack, found, i + 1)
-                doubles -= 1
-            elif code & _AFTER_ALNUM and code & _PREV_OTHER:
-                stack.append((i, DOUBLE, mark))
-                last_open = i
-                doubles += 1
-        elif mark <= _C_RIGHT_SINGLE:
-            # rules 5 and 6
-            if mark != _C_RIGHT_SINGLE and code & _AFTER_NONSPACE and (code & _OPENING or i - 1 == last_open):
-                stack.append((i, SINGLE, mark))
-                last_open = i
-            elif (mark != _C_LEFT_SINGLE and code & _PREV_NONSPACE and not code & _AFTER_ALNUM
-                  and stack and stack[-1][1] == SINGLE):
-                found.append((stack.pop()[0], i + 1, SINGLE, True))
-        elif mark == _C_CLOSE or (mark == _C_LEFT_DOUBLE and doubles and code & _PREV_NONSPACE
-                                  and not code & _AFTER_ALNUM
-                                  and next(m for _, kind, m in reversed(stack) if kind == DOUBLE) == _C_LOW_DOUBLE):
-            # rule 3, and rule 2's exception (the nearest open double span was opened by „)
-            if doubles:
-                _close_double(stack, found, i + 1)
-                doubles -= 1
-        else:
-            # rule 2
-            stack.append((i, DOUBLE, mark))
-            last_open = i
-            doubles += 1
-    if stack:
-        if ahead < since:
-            ahead = ends[bisect_left(ends, since)]
-        _unclosed(stack, found, ahead)
-    return found
 
 
 @functools.cache

@@ -79,6 +79,6 @@ def test_many_texts_equal_the_reference(texts: list[str]) -> None:
 @example(["said:\"Yes\" 12\" \"", "\u201cno \u2018way\u2019\u201d", "\"'a' b\"\n'c", "\u201e\u201c\u201d\u201c"])
 def test_many_texts_of_marks_equal_the_reference(texts: list[str]) -> None:
     """Texts dense in marks, contexts and paragraph ends, several at once:
-    the marks' classes and contexts read with numpy (one-character matches)
-    or the pattern (elisions) give the reference intervals."""
+    the pattern tried only where an elision may start gives the reference
+    intervals."""
     assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
