@@ -360,8 +360,10 @@ def quoted_intervals_many(texts: Sequence[str]) -> list[tuple[tuple[int, int], .
     (a regular expression's character class reads one character at a
     time), the single marks between two letters/digits (apostrophes,
     rule 1) are dropped there, and the module's pattern is matched only
-    at the remaining candidates.  Texts with characters outside the Basic
-    Multilingual Plane are scanned with the pattern alone.
+    at single marks followed by a character that may begin an elision
+    (every other candidate is a match of one character).  Texts with
+    characters outside the Basic Multilingual Plane are scanned with the
+    pattern alone.
 
     Parameters
     ----------
