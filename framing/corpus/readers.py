@@ -838,10 +838,16 @@ def _text_lines(path: Path, session: _Session, *span: int | None) -> Iterator[tu
 def _jsonl_items(path: Path, session: _Session, *span: int | None) -> Iterator[_Item]:
     source = str(path)
     loads = json.loads
-    for lineno, line in _text_lines(path, session, *span):
-        if isinstance(line, CorpusError):
-            yield _Item(lineno, line, source)
-            continue
+    encoding = session.opts.encoding
+    for lineno, start, raw in _raw_lines(path, session, *span):  # decoded here as _text_lines does, one step less
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError:
+            try:
+                line = session.decode(raw, source, lineno, start)  # the fallback encoding, or the error
+            except CorpusError as err:
+                yield _Item(lineno, err, source)
+                continue
         try:
             record = loads(line)
         except json.JSONDecodeError as exc:
