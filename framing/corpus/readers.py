@@ -579,20 +579,21 @@ class _Session:
         self.skipped.append(SkippedRecord(err.line, err.doc_id, err.field, err.reason, str(err), err.source))
 
     def run(self, items: Iterable[_Item]) -> Iterator[Document]:
+        build, dedupe, kept_lines = self.build, self.opts.dedupe, self.kept_lines
         for item in items:
             self.n_read += 1
             try:
                 if isinstance(item.record, CorpusError):
                     raise item.record
-                doc = self.build(item)
+                doc = build(item)
             except CorpusError as err:
                 self.fail(err)
                 continue
-            if self.opts.dedupe and self.duplicate(doc):
+            if dedupe and self.duplicate(doc):
                 continue
             self.n_kept += 1
-            if self.kept_lines is not None:
-                self.kept_lines.append(item.number)
+            if kept_lines is not None:
+                kept_lines.append(item.number)
             yield doc
 
     def duplicate(self, doc: Document) -> bool:
@@ -838,6 +839,7 @@ def _text_lines(path: Path, session: _Session, *span: int | None) -> Iterator[tu
 def _jsonl_items(path: Path, session: _Session, *span: int | None) -> Iterator[_Item]:
     source = str(path)
     loads = json.loads
+    decode = json.JSONDecoder().decode  # what json.loads calls for a str, without its checks of the argument
     encoding = session.opts.encoding
     for lineno, start, raw in _raw_lines(path, session, *span):  # decoded here as _text_lines does, one step less
         try:
@@ -849,7 +851,7 @@ def _jsonl_items(path: Path, session: _Session, *span: int | None) -> Iterator[_
                 yield _Item(lineno, err, source)
                 continue
         try:
-            record = loads(line)
+            record = loads(line) if line.startswith("\ufeff") else decode(line)  # json.loads names a BOM
         except json.JSONDecodeError as exc:
             if not line.strip():
                 continue
