@@ -190,3 +190,13 @@ def test_random_records_equal_general_path(tmp_path, records, options):
         slow = _outcome(path, **options)
     assert _same(fast[0], slow[0])
     assert fast[1:] == slow[1:]
+
+
+def test_byte_order_mark_inside_the_file_is_malformed_json(tmp_path):
+    """json.loads still reads a line that starts with a BOM (its own error)."""
+    path = tmp_path / "bom.jsonl"
+    path.write_text('{"doc_id": "a", "outlet": "X", "text": "t"}\n\ufeff{"doc_id": "b", "outlet": "X", "text": "t"}\n',
+                    encoding="utf-8")
+    with pytest.raises(CorpusError, match=r"bom\.jsonl, line 2: malformed JSON \(Unexpected UTF-8 BOM \(decode using "
+                                          r"utf-8-sig\) at column 1\)"):
+        list(iter_documents(path))
