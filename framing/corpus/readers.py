@@ -808,7 +808,8 @@ def _raw_lines(path: Path, session: _Session, start: int = 0, end: int | None = 
     source = str(path)
     offset = start
     try:
-        with (_open(path, _LINE_BUFFER) if start == 0 and end is None else path.open("rb", buffering=_LINE_BUFFER)) as fh:
+        whole = start == 0 and end is None
+        with (_open(path, _LINE_BUFFER) if whole else path.open("rb", buffering=_LINE_BUFFER)) as fh:
             if start:
                 fh.seek(start)
             for lineno, raw in enumerate(fh, start=first_line):
