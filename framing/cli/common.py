@@ -28,7 +28,7 @@ from ..records import KNOWN_FIELDS
 from ..text import SEGMENTATIONS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
+__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "CorpusStream", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
            "reader_kwargs", "option_hints"]
 
 
@@ -160,6 +160,60 @@ def read_corpus_args(args: argparse.Namespace, path: str | None = None):
                              progress=show_progress(args))
     show_report(corpus.report)
     return corpus
+
+
+class CorpusStream:
+    """The corpus named by ``args.corpus`` read as a stream
+    (:func:`framing.corpus.readers.iter_documents` with the reader
+    options of :func:`read_corpus_args`), keeping each document's
+    metadata as it passes, never its text (issue 13).
+
+    Iterate over it once (e.g. ``framing.match.score(stream, ...)``,
+    within :func:`option_hints`); then :meth:`frame` is
+    ``read_corpus_args(args).frame`` without the text parts (the columns
+    of :data:`framing.experiment.textstore.TEXT_COLUMNS`), same columns,
+    order and dtypes; :attr:`columns` are all the columns of that frame,
+    text parts included; :meth:`show_report` prints the read report as
+    :func:`read_corpus_args` does.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from ..corpus.readers import iter_documents
+        from ..experiment.textstore import TEXT_COLUMNS
+
+        self._text = frozenset(TEXT_COLUMNS)
+        self._reports: list = []
+        self._documents = iter_documents(args.corpus, **reader_kwargs(args), report=self._reports.append)
+        self._values: dict[str, list] = {name: [] for name in KNOWN_FIELDS if name not in self._text}
+        self._extra: list[str] = []
+        self._n = 0
+
+    def __iter__(self):
+        values, extra, text = self._values, self._extra, self._text
+        for doc in self._documents:
+            for key in doc.extra:
+                if key not in values and key not in KNOWN_FIELDS:
+                    values[key] = [None] * self._n
+                    extra.append(key)
+            row = doc.to_row()
+            for name, column in values.items():
+                column.append(row.get(name))
+            self._n += 1
+            yield doc
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns of the whole corpus frame (text parts included)."""
+        return list(KNOWN_FIELDS) + self._extra
+
+    def frame(self) -> pd.DataFrame:
+        """The metadata table of the documents read (range index)."""
+        names = [c for c in self.columns if c not in self._text]
+        return pd.DataFrame({name: self._values[name] for name in names}, columns=names)
+
+    def show_report(self) -> None:
+        for report in self._reports:
+            show_report(report)
 
 
 def write_table(frame: pd.DataFrame, output: str | None) -> None:
