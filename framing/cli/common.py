@@ -28,7 +28,7 @@ from ..records import KNOWN_FIELDS
 from ..text import SEGMENTATIONS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "CorpusStream", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
+__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "CorpusStream", "corpus_chunks", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
            "reader_kwargs", "option_hints"]
 
 
@@ -202,6 +202,11 @@ class CorpusStream:
             yield doc
 
     @property
+    def n_documents(self) -> int:
+        """The documents read so far."""
+        return self._n
+
+    @property
     def columns(self) -> list[str]:
         """The columns of the whole corpus frame (text parts included)."""
         return list(KNOWN_FIELDS) + self._extra
@@ -214,6 +219,40 @@ class CorpusStream:
     def show_report(self) -> None:
         for report in self._reports:
             show_report(report)
+
+
+def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None = None,
+                  rows: int | None = None) -> Iterator[pd.DataFrame]:
+    """The corpus named by ``args.corpus`` read again as a stream, as
+    DataFrames of ``rows`` documents (default: the runner's chunk size)
+    with the columns ``doc_id`` and ``part`` (the values of
+    ``read_corpus_args(args).frame``), in corpus order; with ``doc_ids``
+    only those documents.  For a second pass after :class:`CorpusStream`:
+    the read's report and warnings were shown by the first pass, so this
+    one's are not shown again."""
+    from ..corpus.readers import iter_documents
+    from ..experiment.textstore import CHUNK_ROWS
+
+    rows = CHUNK_ROWS if rows is None else rows
+    with option_hints():
+        documents = iter_documents(args.corpus, **reader_kwargs(args), report=lambda report: None)
+    done = False
+    while not done:
+        ids: list[str] = []
+        texts: list = []
+        # the warnings of the first pass, not shown twice (no yield inside the context)
+        with warnings.catch_warnings(), option_hints():
+            warnings.simplefilter("ignore")
+            while len(ids) < rows:
+                doc = next(documents, None)
+                if doc is None:
+                    done = True
+                    break
+                if doc_ids is None or doc.doc_id in doc_ids:
+                    ids.append(doc.doc_id)
+                    texts.append(getattr(doc, part))
+        if ids:
+            yield pd.DataFrame({"doc_id": ids, part: texts}, columns=["doc_id", part])
 
 
 def write_table(frame: pd.DataFrame, output: str | None) -> None:

@@ -49,8 +49,8 @@ from ..vocab import (
     KEYNESS_VARIANCES,
     UNMATCHED,
 )
-from .common import (CorpusStream, Progress, corpus_options, option_hints, print_warnings, read_corpus_args, show_progress,
-                     write_table)
+from .common import (CorpusStream, Progress, corpus_chunks, corpus_options, option_hints, print_warnings,
+                     read_corpus_args, show_progress, write_table)
 
 __all__ = ["COMPARE_OPTIONS", "KEYNESS_OPTIONS", "comparison_from_args", "format_comparison", "keyness_from_args",
            "register"]
@@ -357,17 +357,38 @@ def _read_words(path: str | None) -> list[str] | None:
         raise ValueError(f"--stop-words {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
+def _read_metadata(args: argparse.Namespace) -> tuple[CorpusStream, pd.DataFrame]:
+    """The corpus read as a stream for its metadata table (no text
+    parts; :class:`~framing.cli.common.CorpusStream`), with the read's
+    progress bar and report as :func:`~framing.cli.common.read_corpus_args`."""
+    progress = Progress(None, stream=sys.stderr, enabled=show_progress(args), label="reading")
+    with option_hints():
+        stream = CorpusStream(args)
+        for _ in stream:
+            progress(1)
+    progress.close()
+    stream.show_report()
+    return stream, stream.frame()
+
+
 def _cmd_keyness(args: argparse.Namespace) -> int:
     from ..experiment.analyses import compute_keyness
+    from ..experiment.textstore import TEXT_COLUMNS
     from ..seeds import derive_seed
 
     seed = check_int("--seed", args.seed, low=0)
     entry = keyness_from_args(args)
     engine = _engine(args)
-    corpus = read_corpus_args(args)
-    frame = corpus.frame
+    stream = None
+    if engine.local and args.by not in TEXT_COLUMNS:
+        # two reads of the corpus as a stream (issue 13): its metadata, then the counted part chunk by chunk
+        stream, frame = _read_metadata(args)
+        columns = stream.columns
+    else:  # Dask tasks get chunks of the table; a text part as the groups: the whole corpus in memory
+        frame = read_corpus_args(args).frame
+        columns = list(frame.columns)
     if args.by not in frame.columns:
-        raise ValueError(f"--by {args.by}: not a column of the corpus; it has {sorted(frame.columns)}")
+        raise ValueError(f"--by {args.by}: not a column of the corpus; it has {sorted(columns)}")
     if args.groups:
         wanted = [g.strip() for g in args.groups.split(",") if g.strip()]
         present = sorted(frame[args.by].dropna().astype(str).unique())
@@ -378,7 +399,10 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         chunked = {}
-        if not engine.local:  # the terms counted per chunk as Dask tasks, merged here
+        if stream is not None:  # the terms counted per chunk of the second read, merged here
+            kept = None if len(frame) == stream.n_documents else set(frame["doc_id"])
+            chunked = {"chunks": lambda: corpus_chunks(args, args.part, kept), "engine": engine}
+        elif not engine.local:  # the terms counted per chunk as Dask tasks, merged here
             columns = ["doc_id", *([args.part] if args.part in frame.columns else [])]
             chunked = {"chunks": lambda: _frame_chunks(frame, columns), "engine": engine}
         with engine:

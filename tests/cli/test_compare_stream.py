@@ -145,3 +145,79 @@ def test_streamed_compare_reports_bad_records(tmp_path, capsys):
     captured = capsys.readouterr()
     assert "75 documents" in captured.out
     assert "76 records read, 75 kept, 1 skipped" in captured.err
+
+
+# ---- framing keyness: the metadata from a first read, the counted part from a second, chunk by chunk
+
+
+def _keyness_in_memory(argv: list[str], tmp_path) -> bytes:
+    from framing.cli.stats import keyness_from_args
+    from framing.experiment.analyses import compute_keyness
+
+    args = _args(argv)
+    entry = keyness_from_args(args)
+    frame = read_corpus(args.corpus, **reader_kwargs(args)).frame
+    if args.groups:
+        frame = frame[frame[args.by].astype(str).isin(args.groups.split(","))].reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = compute_keyness(entry, frame, part=args.part, random_state=derive_seed(args.seed, "keyness", entry.id),
+                                segmentation=args.segmentation)
+    path = tmp_path / "memory.csv"
+    write_table(table, str(path))
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("options", [
+    ["--min-count", "5"],
+    ["--min-count", "3", "--method", "log_odds", "--ngram", "2", "--groups", "civic-sentinel,harbor-watch"],
+    ["--min-count", "2", "--method", "g2", "--part", "title", "--by", "outlet_group"],
+])
+def test_streamed_keyness_equals_the_in_memory_computation(options, tmp_path, capsys):
+    argv = ["keyness", SAMPLE, "--quiet", *options]
+    expected = _keyness_in_memory(argv, tmp_path)
+    out = tmp_path / "keyness.csv"
+    assert main([*argv, "-o", str(out)]) == 0
+    assert out.read_bytes() == expected
+    assert " documents, " in capsys.readouterr().out
+
+
+def test_corpus_chunks_are_the_part_of_the_kept_documents_in_order():
+    from framing.cli.common import corpus_chunks
+
+    args = _args(["keyness", SAMPLE, "--min-count", "2"])
+    whole = read_corpus(SAMPLE).frame
+    chunks = list(corpus_chunks(args, "title", rows=10))
+    assert [len(c) for c in chunks] == [10] * 7 + [5]
+    pd.testing.assert_frame_equal(pd.concat(chunks, ignore_index=True), whole[["doc_id", "title"]])
+    kept = set(whole["doc_id"][::2])
+    chunks = list(corpus_chunks(args, "text", kept, rows=1000))
+    assert len(chunks) == 1 and chunks[0]["doc_id"].tolist() == whole["doc_id"][::2].tolist()
+
+
+def test_streamed_keyness_shows_the_read_report_and_warnings_once(tmp_path, capsys):
+    lines = open(SAMPLE, encoding="utf-8").read().splitlines()
+    corpus = tmp_path / "bad.jsonl"
+    corpus.write_text("\n".join([lines[0], "{not json", *lines[1:]]) + "\n", encoding="utf-8")
+    assert main(["keyness", str(corpus), "--quiet", "--min-count", "5", "--on-error", "warn"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: ") == 1 and err.count("76 records read, 75 kept, 1 skipped") == 2  # warning, report
+    assert main(["keyness", str(corpus), "--quiet", "--min-count", "5"]) == 1
+    assert "line 2" in capsys.readouterr().err
+
+
+def test_streamed_keyness_warns_of_a_fallback_encoding_once(tmp_path, capsys):
+    lines = open(SAMPLE, encoding="utf-8").read().splitlines()
+    corpus = tmp_path / "cp.jsonl"
+    corpus.write_bytes(("\n".join(lines[:-1]) + "\n").encode() + lines[-1].replace("Lorandia", "Lorand\u00eda").encode("cp1252")
+                       + b"\n")
+    assert main(["keyness", str(corpus), "--quiet", "--min-count", "5", "--fallback-encoding", "cp1252"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("not valid utf-8 at byte offset") == 1, err  # the first read's warning, not the second's
+
+
+def test_streamed_keyness_errors_name_every_column(capsys):
+    assert main(["keyness", SAMPLE, "--quiet", "--min-count", "2", "--by", "colour"]) == 1
+    err = capsys.readouterr().err
+    assert "--by colour: not a column of the corpus; it has ['authors', 'boilerplate', 'captions', 'date'" in err
+    assert "'text', 'title'" in err
