@@ -189,7 +189,7 @@ class CorpusStream:
         self._n = 0
 
     def __iter__(self):
-        values, extra, text = self._values, self._extra, self._text
+        values, extra = self._values, self._extra
         for doc in self._documents:
             for key in doc.extra:
                 if key not in values and key not in KNOWN_FIELDS:
