@@ -222,14 +222,16 @@ class CorpusStream:
 
 
 def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None = None,
-                  rows: int | None = None) -> Iterator[pd.DataFrame]:
+                  rows: int | None = None, expected: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
     """The corpus named by ``args.corpus`` read again as a stream, as
     DataFrames of ``rows`` documents (default: the runner's chunk size)
     with the columns ``doc_id`` and ``part`` (the values of
     ``read_corpus_args(args).frame``), in corpus order; with ``doc_ids``
     only those documents.  For a second pass after :class:`CorpusStream`:
     the read's report and warnings were shown by the first pass, so this
-    one's are not shown again."""
+    one's are not shown again.  ``expected``: the ``doc_id`` of every
+    document of the first pass, in order; a corpus that reads otherwise
+    now (changed between the two reads) raises ValueError."""
     from ..corpus.readers import iter_documents
     from ..experiment.textstore import CHUNK_ROWS
 
@@ -237,6 +239,7 @@ def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None 
     with option_hints():
         documents = iter_documents(args.corpus, **reader_kwargs(args), report=lambda report: None)
     done = False
+    seen = 0
     while not done:
         ids: list[str] = []
         texts: list = []
@@ -247,7 +250,15 @@ def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None 
                 doc = next(documents, None)
                 if doc is None:
                     done = True
+                    if expected is not None and seen != len(expected):
+                        raise ValueError(f"{args.corpus}: the corpus changed between its two reads ({seen} documents, "
+                                         f"were {len(expected)})")
                     break
+                if expected is not None and (seen >= len(expected) or doc.doc_id != expected[seen]):
+                    was = expected[seen] if seen < len(expected) else None
+                    raise ValueError(f"{args.corpus}: the corpus changed between its two reads (document {seen + 1} "
+                                     f"is {doc.doc_id!r}, was {was!r})")
+                seen += 1
                 if doc_ids is None or doc.doc_id in doc_ids:
                     ids.append(doc.doc_id)
                     texts.append(getattr(doc, part))

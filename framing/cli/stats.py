@@ -383,6 +383,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
     if engine.local and args.by not in TEXT_COLUMNS:
         # two reads of the corpus as a stream (issue 13): its metadata, then the counted part chunk by chunk
         stream, frame = _read_metadata(args)
+        first = frame["doc_id"].tolist()  # the second read must see the same documents
         columns = stream.columns
     else:  # Dask tasks get chunks of the table; a text part as the groups: the whole corpus in memory
         frame = read_corpus_args(args).frame
@@ -401,7 +402,7 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
         chunked = {}
         if stream is not None:  # the terms counted per chunk of the second read, merged here
             kept = None if len(frame) == stream.n_documents else set(frame["doc_id"])
-            chunked = {"chunks": lambda: corpus_chunks(args, args.part, kept), "engine": engine}
+            chunked = {"chunks": lambda: corpus_chunks(args, args.part, kept, expected=first), "engine": engine}
         elif not engine.local:  # the terms counted per chunk as Dask tasks, merged here
             columns = ["doc_id", *([args.part] if args.part in frame.columns else [])]
             chunked = {"chunks": lambda: _frame_chunks(frame, columns), "engine": engine}

@@ -221,3 +221,15 @@ def test_streamed_keyness_errors_name_every_column(capsys):
     err = capsys.readouterr().err
     assert "--by colour: not a column of the corpus; it has ['authors', 'boilerplate', 'captions', 'date'" in err
     assert "'text', 'title'" in err
+
+
+def test_second_read_must_see_the_first_reads_documents():
+    from framing.cli.common import corpus_chunks
+
+    args = _args(["keyness", SAMPLE, "--min-count", "2"])
+    ids = [d["doc_id"] for d in map(json.loads, open(SAMPLE, encoding="utf-8"))]
+    assert [c for chunk in corpus_chunks(args, "text", expected=ids) for c in chunk["doc_id"]] == ids
+    with pytest.raises(ValueError, match=f"the corpus changed between its two reads \\(document 1 is '{ids[0]}', was 'x'\\)"):
+        list(corpus_chunks(args, "text", expected=["x", *ids[1:]]))
+    with pytest.raises(ValueError, match=f"the corpus changed between its two reads \\({len(ids)} documents, were {len(ids) + 1}\\)"):
+        list(corpus_chunks(args, "text", expected=[*ids, "y"]))
