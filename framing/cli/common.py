@@ -28,7 +28,7 @@ from ..records import KNOWN_FIELDS
 from ..text import SEGMENTATIONS
 from ..vocab import DEFAULTS, ON_ERROR, PARTS, VOICES
 
-__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
+__all__ = ["Progress", "show_progress", "warning_line", "print_warnings", "one_line_warnings", "corpus_options", "read_corpus_args", "CorpusStream", "corpus_chunks", "write_table", "show_report", "parse_fields", "reader_options", "segmentation_option",
            "reader_kwargs", "option_hints"]
 
 
@@ -160,6 +160,110 @@ def read_corpus_args(args: argparse.Namespace, path: str | None = None):
                              progress=show_progress(args))
     show_report(corpus.report)
     return corpus
+
+
+class CorpusStream:
+    """The corpus named by ``args.corpus`` read as a stream
+    (:func:`framing.corpus.readers.iter_documents` with the reader
+    options of :func:`read_corpus_args`), keeping each document's
+    metadata as it passes, never its text (issue 13).
+
+    Iterate over it once (e.g. ``framing.match.score(stream, ...)``,
+    within :func:`option_hints`); then :meth:`frame` is
+    ``read_corpus_args(args).frame`` without the text parts (the columns
+    of :data:`framing.experiment.textstore.TEXT_COLUMNS`), same columns,
+    order and dtypes; :attr:`columns` are all the columns of that frame,
+    text parts included; :meth:`show_report` prints the read report as
+    :func:`read_corpus_args` does.
+    """
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from ..corpus.readers import iter_documents
+        from ..experiment.textstore import TEXT_COLUMNS
+
+        self._text = frozenset(TEXT_COLUMNS)
+        self._reports: list = []
+        self._documents = iter_documents(args.corpus, **reader_kwargs(args), report=self._reports.append)
+        self._values: dict[str, list] = {name: [] for name in KNOWN_FIELDS if name not in self._text}
+        self._extra: list[str] = []
+        self._n = 0
+
+    def __iter__(self):
+        values, extra = self._values, self._extra
+        for doc in self._documents:
+            for key in doc.extra:
+                if key not in values and key not in KNOWN_FIELDS:
+                    values[key] = [None] * self._n
+                    extra.append(key)
+            row = doc.to_row()
+            for name, column in values.items():
+                column.append(row.get(name))
+            self._n += 1
+            yield doc
+
+    @property
+    def n_documents(self) -> int:
+        """The documents read so far."""
+        return self._n
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns of the whole corpus frame (text parts included)."""
+        return list(KNOWN_FIELDS) + self._extra
+
+    def frame(self) -> pd.DataFrame:
+        """The metadata table of the documents read (range index)."""
+        names = [c for c in self.columns if c not in self._text]
+        return pd.DataFrame({name: self._values[name] for name in names}, columns=names)
+
+    def show_report(self) -> None:
+        for report in self._reports:
+            show_report(report)
+
+
+def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None = None,
+                  rows: int | None = None, expected: Sequence[str] | None = None) -> Iterator[pd.DataFrame]:
+    """The corpus named by ``args.corpus`` read again as a stream, as
+    DataFrames of ``rows`` documents (default: the runner's chunk size)
+    with the columns ``doc_id`` and ``part`` (the values of
+    ``read_corpus_args(args).frame``), in corpus order; with ``doc_ids``
+    only those documents.  For a second pass after :class:`CorpusStream`:
+    the read's report and warnings were shown by the first pass, so this
+    one's are not shown again.  ``expected``: the ``doc_id`` of every
+    document of the first pass, in order; a corpus that reads otherwise
+    now (changed between the two reads) raises ValueError."""
+    from ..corpus.readers import iter_documents
+    from ..experiment.textstore import CHUNK_ROWS
+
+    rows = CHUNK_ROWS if rows is None else rows
+    with option_hints():
+        documents = iter_documents(args.corpus, **reader_kwargs(args), report=lambda report: None)
+    done = False
+    seen = 0
+    while not done:
+        ids: list[str] = []
+        texts: list = []
+        # the warnings of the first pass, not shown twice (no yield inside the context)
+        with warnings.catch_warnings(), option_hints():
+            warnings.simplefilter("ignore")
+            while len(ids) < rows:
+                doc = next(documents, None)
+                if doc is None:
+                    done = True
+                    if expected is not None and seen != len(expected):
+                        raise ValueError(f"{args.corpus}: the corpus changed between its two reads ({seen} documents, "
+                                         f"were {len(expected)})")
+                    break
+                if expected is not None and (seen >= len(expected) or doc.doc_id != expected[seen]):
+                    was = expected[seen] if seen < len(expected) else None
+                    raise ValueError(f"{args.corpus}: the corpus changed between its two reads (document {seen + 1} "
+                                     f"is {doc.doc_id!r}, was {was!r})")
+                seen += 1
+                if doc_ids is None or doc.doc_id in doc_ids:
+                    ids.append(doc.doc_id)
+                    texts.append(getattr(doc, part))
+        if ids:
+            yield pd.DataFrame({"doc_id": ids, part: texts}, columns=["doc_id", part])
 
 
 def write_table(frame: pd.DataFrame, output: str | None) -> None:

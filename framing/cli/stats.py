@@ -49,7 +49,8 @@ from ..vocab import (
     KEYNESS_VARIANCES,
     UNMATCHED,
 )
-from .common import Progress, corpus_options, print_warnings, read_corpus_args, show_progress, write_table
+from .common import (CorpusStream, Progress, corpus_chunks, corpus_options, option_hints, print_warnings,
+                     read_corpus_args, show_progress, write_table)
 
 __all__ = ["COMPARE_OPTIONS", "KEYNESS_OPTIONS", "comparison_from_args", "format_comparison", "keyness_from_args",
            "register"]
@@ -196,15 +197,19 @@ def _frame_chunks(frame: pd.DataFrame, columns: list[str]):
         yield frame.iloc[start:start + CHUNK_ROWS][columns].reset_index(drop=True)
 
 
-def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None) -> pd.DataFrame:
+def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None, *,
+                       columns: list[str] | None = None) -> pd.DataFrame:
     """``--min-docs N``: leave out the groups of ``by`` with fewer than N
     documents, saying which on stderr (the config's equivalent for outlets
-    is ``[corpus] min_docs`` with ``drop_small_outlets = true``)."""
+    is ``[corpus] min_docs`` with ``drop_small_outlets = true``).
+    ``columns``: the corpus's columns named in errors (default: the
+    frame's; a metadata table's corpus also has the text parts)."""
     if min_docs is None:
         return frame
     min_docs = check_int("--min-docs", min_docs, low=1)
     if by not in frame.columns:
-        raise ValueError(f"--by {by}: not a column of the corpus; columns: {', '.join(map(str, frame.columns))}")
+        named = frame.columns if columns is None else columns
+        raise ValueError(f"--by {by}: not a column of the corpus; columns: {', '.join(map(str, named))}")
     sizes = frame[by].astype(str).value_counts()
     small = sizes[sizes < min_docs].sort_index()
     if small.empty:
@@ -218,9 +223,38 @@ def _drop_small_groups(frame: pd.DataFrame, by: str, min_docs: int | None) -> pd
     return kept
 
 
+def _stream_scores(args: argparse.Namespace, lexicon, entry, options: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``framing compare``'s scores and corpus table, reading the corpus
+    as a stream (:class:`~framing.cli.common.CorpusStream`): the scores
+    of every document, then those of the groups ``--min-docs`` keeps, and
+    the metadata table of the kept documents (no text parts).  Equal to
+    scoring ``_drop_small_groups(read_corpus_args(args).frame, ...)``;
+    a grouping column missing from the corpus raises the error
+    :func:`~framing.experiment.analyses.compute_comparison` gives, naming
+    every column of the corpus."""
+    from ..match.scoring import score
+
+    progress = Progress(None, stream=sys.stderr, enabled=show_progress(args))
+    with option_hints():
+        stream = CorpusStream(args)
+        scores = score(stream, lexicon, n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation,
+                       **options)
+    progress.close()
+    stream.show_report()
+    meta = stream.frame()
+    frame = _drop_small_groups(meta, args.by, args.min_docs, columns=stream.columns)
+    if frame is not meta:
+        scores = scores[scores["doc_id"].isin(set(frame["doc_id"]))].reset_index(drop=True)
+    for key, name in (("by", entry.by), ("strata", entry.strata), ("pair_on", entry.pair_on),
+                      ("cluster", entry.cluster)):
+        if name and name not in frame.columns:
+            raise ValueError(f"{key}: no column {name!r} in the corpus; columns: {', '.join(map(str, stream.columns))}")
+    return scores, frame
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from ..experiment.analyses import comparison_table_names, compute_comparison
-    from ..experiment.textstore import concat_rows
+    from ..experiment.textstore import TEXT_COLUMNS, concat_rows
     from ..lexicon.files import load_lexicon
     from ..match.matcher import compile_lexicon
     from ..match.scoring import score
@@ -235,14 +269,20 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                          f"{'with --paired' if entry.pair_on else 'with --no-omnibus'}; leave the option out")
     engine = _engine(args, n_workers=args.n_jobs)
     lexicon = load_lexicon(args.lexicon)
-    corpus = read_corpus_args(args)
-    frame = _drop_small_groups(corpus.frame, args.by, args.min_docs)
-    progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
     options = dict(normalize=DEFAULTS["normalize"], voice=args.voice, part=args.part)
-    if engine.local:
+    named = [entry.by, entry.strata, entry.pair_on, entry.cluster]
+    if engine.local and not any(name in TEXT_COLUMNS for name in named if name):
+        # stream (issue 13): score the documents as they are read, keeping their metadata, never the texts
+        scores, frame = _stream_scores(args, lexicon, entry, options)
+    elif engine.local:  # a text part as a grouping column: the whole corpus in memory
+        frame = _drop_small_groups(read_corpus_args(args).frame, args.by, args.min_docs)
+        progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
         scores = score(frame, lexicon, n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation,
                        **options)
+        progress.close()
     else:  # one Dask task per chunk, merged in corpus order
+        frame = _drop_small_groups(read_corpus_args(args).frame, args.by, args.min_docs)
+        progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
         with engine:
             matcher = compile_lexicon(lexicon, segmentation=args.segmentation)
             columns = ["doc_id", "outlet", *([args.part] if args.part in frame.columns else [])]
@@ -252,7 +292,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                 tables.append(table)
                 progress(table["doc_id"].nunique())
             scores = concat_rows(tables) if tables else score(frame, matcher, progress=False, **options)
-    progress.close()
+        progress.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -317,17 +357,39 @@ def _read_words(path: str | None) -> list[str] | None:
         raise ValueError(f"--stop-words {path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
 
 
+def _read_metadata(args: argparse.Namespace) -> tuple[CorpusStream, pd.DataFrame]:
+    """The corpus read as a stream for its metadata table (no text
+    parts; :class:`~framing.cli.common.CorpusStream`), with the read's
+    progress bar and report as :func:`~framing.cli.common.read_corpus_args`."""
+    progress = Progress(None, stream=sys.stderr, enabled=show_progress(args), label="reading")
+    with option_hints():
+        stream = CorpusStream(args)
+        for _ in stream:
+            progress(1)
+    progress.close()
+    stream.show_report()
+    return stream, stream.frame()
+
+
 def _cmd_keyness(args: argparse.Namespace) -> int:
     from ..experiment.analyses import compute_keyness
+    from ..experiment.textstore import TEXT_COLUMNS
     from ..seeds import derive_seed
 
     seed = check_int("--seed", args.seed, low=0)
     entry = keyness_from_args(args)
     engine = _engine(args)
-    corpus = read_corpus_args(args)
-    frame = corpus.frame
+    stream = None
+    if engine.local and args.by not in TEXT_COLUMNS:
+        # two reads of the corpus as a stream (issue 13): its metadata, then the counted part chunk by chunk
+        stream, frame = _read_metadata(args)
+        first = frame["doc_id"].tolist()  # the second read must see the same documents
+        columns = stream.columns
+    else:  # Dask tasks get chunks of the table; a text part as the groups: the whole corpus in memory
+        frame = read_corpus_args(args).frame
+        columns = list(frame.columns)
     if args.by not in frame.columns:
-        raise ValueError(f"--by {args.by}: not a column of the corpus; it has {sorted(frame.columns)}")
+        raise ValueError(f"--by {args.by}: not a column of the corpus; it has {sorted(columns)}")
     if args.groups:
         wanted = [g.strip() for g in args.groups.split(",") if g.strip()]
         present = sorted(frame[args.by].dropna().astype(str).unique())
@@ -338,7 +400,10 @@ def _cmd_keyness(args: argparse.Namespace) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         chunked = {}
-        if not engine.local:  # the terms counted per chunk as Dask tasks, merged here
+        if stream is not None:  # the terms counted per chunk of the second read, merged here
+            kept = None if len(frame) == stream.n_documents else set(frame["doc_id"])
+            chunked = {"chunks": lambda: corpus_chunks(args, args.part, kept, expected=first), "engine": engine}
+        elif not engine.local:  # the terms counted per chunk as Dask tasks, merged here
             columns = ["doc_id", *([args.part] if args.part in frame.columns else [])]
             chunked = {"chunks": lambda: _frame_chunks(frame, columns), "engine": engine}
         with engine:
