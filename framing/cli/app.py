@@ -179,7 +179,7 @@ def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
     reports = []
     with option_hints():
         agg = score_files(args.corpus, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                          engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, read_in=args.read_in or "workers",
+                          engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, read_in=args.read_in or "auto",
                           output=args.output, progress=progress, report=reports.append, segmentation=args.segmentation,
                           **reader_kwargs(args))
     progress.close()
@@ -262,9 +262,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "files and pass a quoted pattern such as 'shards/*.jsonl.gz'); other formats are read by "
                         "the main process (default: local with --by outlet; with another --by the corpus is read "
                         "into memory)")
-    p.add_argument("--read-in", choices=["workers", "main"], default=None,
-                   help="with --engine: who reads the corpus (default: workers; main: the main process parses "
-                        "every record and ships the texts, for clusters without a shared file system)")
+    p.add_argument("--read-in", choices=["workers", "main", "auto"], default=None,
+                   help="with --engine: who reads the corpus (workers: each its own parts; main: the main process "
+                        "parses every record and ships the texts, for clusters without a shared file system; "
+                        "default auto: the workers, unless there are fewer parts than --n-jobs, e.g. one .jsonl.gz "
+                        "file, when the main process reads)")
     p.add_argument("--scheduler", metavar="ADDRESS", default=None,
                    help="Dask scheduler address for --engine dask, e.g. tcp://host:8786 (default: a local cluster)")
     p.set_defaults(func=_cmd_score)

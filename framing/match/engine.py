@@ -111,7 +111,10 @@ from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 __all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "OutletSums", "Partition", "local_cluster", "read_and_score_part",
            "score_files", "score_partition", "score_stream"]
 
-READ_IN = ("workers", "main")
+#: Who reads a JSONL corpus in :func:`score_files`: ``"workers"`` (each its own parts), ``"main"`` (the
+#: main process parses and ships the texts) or ``"auto"``: the workers, unless the local engine has more
+#: workers than the corpus has parts (one ``.jsonl.gz`` file is one part), when the main process reads.
+READ_IN = ("workers", "main", "auto")
 
 _SCALE_BITS = 1074  # every finite float64 is an integer multiple of 2**-1074
 
@@ -775,9 +778,12 @@ def score_files(
         A corpus file, or a glob pattern of JSONL files.
     lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress, segmentation
         As for :func:`score_stream` (``output`` may also be ``.parquet``).
-    read_in : {"workers", "main"}
-        Who reads the corpus (``"main"``: the previous path, kept for
-        comparison and for clusters without a shared file system).
+    read_in : {"workers", "main", "auto"}
+        Who reads the corpus (``"main"``: the main process, for clusters
+        without a shared file system; ``"auto"``: the workers, unless
+        the local engine has more workers than the corpus has parts, e.g.
+        one ``.jsonl.gz`` file with ``n_jobs=2``: then the main process
+        reads and the workers only score, so every worker is busy).
     part_bytes : int
         Target size of the byte ranges of an uncompressed JSONL file.
     report : callable, optional
@@ -803,6 +809,8 @@ def score_files(
     parts = None if read_in == "main" else plan_parts(path, format=format,
                                                       part_bytes=part_bytes if engine == "local" else 1 << 62,
                                                       min_parts=n_jobs if engine == "local" else 1)
+    if read_in == "auto" and engine == "local" and parts is not None and len(parts) < n_jobs:
+        parts = None  # fewer parts than workers (a .jsonl.gz file is one part): the main process reads
     if parts is None:
         if on_error == "skip" and report is None:
             report = lambda rep: None  # noqa: E731 (the caller asked for no report)

@@ -168,3 +168,25 @@ def test_dask_engine_on_its_own_local_cluster(tmp_path):
     rows, table and report equal the local engine's."""
     pytest.importorskip("distributed")
     same(files(SAMPLE, tmp_path, engine="dask", part_bytes=400, name="dask"), files(SAMPLE, tmp_path, n_jobs=2))
+
+
+def test_read_in_auto_lets_the_main_process_read_a_corpus_of_fewer_parts_than_workers(tmp_path, monkeypatch):
+    # one .jsonl.gz file is one part: with two local workers "auto" reads it in the main process (both workers
+    # score), an uncompressed file cut into parts is read by the workers; the same rows, table and report
+    import framing.match.engine as engine_module
+
+    gz = tmp_path / "corpus.jsonl.gz"
+    with open(SAMPLE, "rb") as src, gzip.open(gz, "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    streamed = []
+    real = engine_module.score_stream
+    monkeypatch.setattr(engine_module, "score_stream", lambda *a, **k: streamed.append(1) or real(*a, **k))
+    auto = files(gz, tmp_path, name="auto", n_jobs=2, read_in="auto")
+    assert streamed == [1]
+    same(auto, files(gz, tmp_path, name="workers", n_jobs=2, read_in="workers"))
+    same(auto, previous(gz, tmp_path))
+    streamed.clear()
+    same(files(SAMPLE, tmp_path, name="cut", n_jobs=2, part_bytes=500, read_in="auto"), previous(SAMPLE, tmp_path))
+    assert streamed == []
+    with pytest.raises(ValueError, match="read_in: expected one of"):
+        score_files(SAMPLE, read_in="both")
