@@ -16,7 +16,7 @@ from tests.paths import REPO
 PACKAGE = REPO / "framing"
 #: Stages in the order data flows; a stage may import the base and earlier stages only.
 STAGES = ("corpus", "lexicon", "match", "stats", "classify", "report", "experiment", "cli")
-BASE = ("records", "text", "quotes", "vocab", "check", "seeds", "progress", "display")
+BASE = ("records", "text", "quotes", "vocab", "check", "seeds", "progress", "display", "csvtext")
 
 
 def _module_name(path: Path) -> str:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import functools
-import io
 import os
 import sys
 import warnings
@@ -23,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..corpus.readers import FORMATS, CorpusError
+from ..csvtext import CsvField, float_cells
 from ..progress import reporter
 from ..records import KNOWN_FIELDS
 from ..text import SEGMENTATIONS
@@ -307,31 +306,11 @@ def _write_csv(frame: pd.DataFrame, stream: TextIO, sep: str) -> None:
     if columns is None:
         frame.to_csv(stream, index=False, sep=sep, lineterminator="\n")
         return
-    quote = _CsvField(sep)
+    quote = CsvField(sep)
     stream.write(sep.join(quote(str(c)) for c in frame.columns) + "\n")
     for start in range(0, len(frame), _CSV_ROWS):
         cells = [column(start, start + _CSV_ROWS) for column in columns]
         stream.write("\n".join(map(sep.join, zip(*cells))) + "\n")
-
-
-class _CsvField:
-    """One field as :mod:`csv` (``QUOTE_MINIMAL``, pandas' settings) writes
-    it between others."""
-
-    def __init__(self, sep: str) -> None:
-        self.sep = sep
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n", delimiter=sep, quoting=csv.QUOTE_MINIMAL,
-                                 doublequote=True, quotechar='"', escapechar=None)
-        self.special = (sep, '"', "\n", "\r")
-
-    def __call__(self, value: str) -> str:
-        if not any(c in value for c in self.special):
-            return value
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow([value, ""])  # never a lone field (an empty one would be quoted)
-        return self.buffer.getvalue()[:-len(self.sep) - 1]
 
 
 def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], list[str]]] | None:
@@ -340,7 +319,7 @@ def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], lis
     has fewer than two columns: a lone empty field is quoted)."""
     if frame.shape[1] < 2 or not frame.columns.is_unique or not all(isinstance(c, str) for c in frame.columns):
         return None
-    quote = _CsvField(sep)
+    quote = CsvField(sep)
     out: list[Callable[[int, int], list[str]]] = []
     for name in frame.columns:
         series = frame[name]
@@ -350,7 +329,7 @@ def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], lis
             out.append(lambda a, b, values=values: _int_cells(values[a:b]))
         elif isinstance(dtype, np.dtype) and dtype == np.float64:
             values = series.to_numpy()
-            out.append(lambda a, b, values=values: _float_cells(values[a:b]))
+            out.append(lambda a, b, values=values: float_cells(values[a:b]))
         elif dtype == object or isinstance(dtype, pd.StringDtype):
             codes, uniques = pd.factorize(series, use_na_sentinel=True)
             uniques = list(uniques)
@@ -377,16 +356,6 @@ def _int_cells(values: np.ndarray) -> list[str]:
 @functools.cache
 def _small_ints() -> np.ndarray:
     return np.array([str(i) for i in range(1024)], dtype=object)
-
-
-def _float_cells(values: np.ndarray) -> list[str]:
-    # each distinct value (by its bits: -0.0 and every NaN kept apart) formatted once
-    values = np.ascontiguousarray(values, dtype=np.float64)
-    _, first, inverse = np.unique(values.view(np.int64), return_index=True, return_inverse=True)
-    distinct = values[first]
-    text = distinct.astype(str).astype(object)
-    text[np.isnan(distinct)] = ""
-    return text[inverse.reshape(-1)].tolist()
 
 
 def show_report(report) -> None:

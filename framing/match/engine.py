@@ -83,9 +83,7 @@ binary digit; every other column is identical.
 
 from __future__ import annotations
 
-import csv
 import importlib.util
-import io
 import itertools
 import math
 import os
@@ -102,6 +100,7 @@ import pandas as pd
 from ..check import check_choice, check_int
 from ..corpus.readers import (PART_BYTES, CorpusError, InputPart, PartOutcome, PartsMerger, ReadReport,
                               iter_documents, iter_part, plan_parts)
+from ..csvtext import CsvField, float_cells
 from ..lexicon.model import Lexicon
 from ..records import Document
 from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
@@ -306,38 +305,16 @@ def _outlet_sums(cats: tuple[str, ...], outlet_codes: np.ndarray, outlet_names: 
 
 class _CsvFormat:
     """Rows as the bytes of ``DataFrame.to_csv(index=False, lineterminator="\\n")``
-    (UTF-8), built from the arrays: fields quoted by a ``csv.writer`` with
-    pandas' settings, integers as ``str``, floats as numpy's ``astype(str)``
-    with NaN empty (what pandas writes).  A test compares the two."""
+    (UTF-8), built from the arrays (:mod:`framing.csvtext`: fields quoted
+    as pandas' ``csv.writer`` does, integers as ``str``, floats as numpy's
+    ``astype(str)`` with NaN empty).  A test compares the two."""
 
     def __init__(self, sep: str) -> None:
         self.sep = sep
-        self.buffer = io.StringIO()
-        self.writer = csv.writer(self.buffer, lineterminator="\n", delimiter=sep, quoting=csv.QUOTE_MINIMAL,
-                                 doublequote=True, quotechar='"', escapechar=None)
-        self.special = (sep, '"', "\n", "\r")
-
-    def field(self, value: str) -> str:
-        if not any(c in value for c in self.special):
-            return value
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        self.writer.writerow([value, ""])  # never a lone field (an empty one would be quoted)
-        return self.buffer.getvalue()[:-len(self.sep) - 1]
+        self.field = CsvField(sep)
 
     def header(self) -> bytes:
         return (self.sep.join(self.field(c) for c in SCORE_COLUMNS) + "\n").encode("utf-8")
-
-    @staticmethod
-    def _floats(values: np.ndarray) -> list[str]:
-        # each distinct value (by its bits: -0.0 and every NaN kept apart) formatted once; weights take a few
-        # dozen values and about half the rates are 0.0
-        values = np.ascontiguousarray(values, dtype=np.float64)
-        _, first, inverse = np.unique(values.view(np.int64), return_index=True, return_inverse=True)
-        distinct = values[first]
-        text = distinct.astype(str)
-        text[np.isnan(distinct)] = ""
-        return text[inverse.reshape(-1)].tolist()
 
     def body(self, rows: _Rows, *, part: str, voice: str, normalize: str) -> bytes:
         if not len(rows):
@@ -349,7 +326,7 @@ class _CsvFormat:
         cats = [f"{field(c)}{sep}" for c in rows.categories]
         tail = f"{sep}{field(normalize)}\n"
         tokens = [f"{sep}{t}{sep}" for t in rows.tokens.tolist()]
-        weight, rate = self._floats(rows.weight), self._floats(rows.rates(normalize))
+        weight, rate = float_cells(rows.weight), float_cells(rows.rates(normalize))
         count, negated = rows.count.tolist(), rows.negated.tolist()
         out = []
         add = out.append
