@@ -4,7 +4,7 @@ The package is laid out by stage, in the order data flows through it;
 a stage imports only the base and the stages before it::
 
     records, text, quotes, vocab, check, seeds,     the base
-    progress, display
+    progress, display, csvtext
     corpus/      news collections → documents
     lexicon/     framing-cue lexicons and their files
     match/       documents → cue hits, counts, term matrices
