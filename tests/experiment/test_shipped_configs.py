@@ -48,7 +48,57 @@ def test_demo_runs_on_the_bundled_sample_only():
     assert entry.sample is not None and entry.sample.coding_page and not entry.sheets and entry.spans is None
 
 
-@pytest.mark.parametrize("version", ["1.1.0", "1.2.0", "1.3.0", "1.4.0", "1.5.0", "1.6.0", "1.7.0"])
+#: version -> (its two coders, consensus (correct, coded) per category of each sheet, overall alpha per sheet)
+SHIPPED_ROUNDS = {
+    "1.1.0": (("a", "b"), {
+        "bias-cues": {"loaded_language": (14, 25), "discrediting": (19, 30), "insinuation": (9, 29),
+                      "doubt_attribution": (21, 28), "intensifiers": (18, 26), "partisan_labels": (19, 28)},
+        "dimensions": {"hedging": (18, 29), "escalation": (28, 30), "boosters": (18, 26), "threat": (11, 27)},
+    }, {"bias-cues": 0.839, "dimensions": 0.852}),
+    "1.2.0": (("c", "d"), {
+        "bias-cues": {"loaded_language": (20, 25), "discrediting": (23, 29), "insinuation": (16, 28),
+                      "doubt_attribution": (17, 29), "intensifiers": (22, 28), "partisan_labels": (18, 29)},
+        "dimensions": {"hedging": (23, 28), "escalation": (28, 29), "boosters": (19, 30), "threat": (11, 27)},
+    }, {"bias-cues": 0.848, "dimensions": 0.881}),
+    # 277 of the 300 units drawn with seed 2028: the 23 that lay within the context of a
+    # unit coded in rounds 1.1.0/1.2.0 were removed before coding (corpora/README.md)
+    "1.3.0": (("e", "f"), {
+        "bias-cues": {"loaded_language": (23, 26), "discrediting": (20, 24), "insinuation": (21, 23),
+                      "doubt_attribution": (20, 26), "intensifiers": (23, 27), "partisan_labels": (21, 24)},
+        "dimensions": {"hedging": (26, 30), "escalation": (19, 28), "boosters": (20, 27), "threat": (21, 28)},
+    }, {"bias-cues": 0.742, "dimensions": 0.953}),
+    # 458 of the 500 units drawn with seed 2029 (50 per category): 42 within the context of
+    # a unit coded in an earlier round were removed before coding
+    "1.4.0": (("g", "h"), {
+        "bias-cues": {"loaded_language": (33, 45), "discrediting": (33, 41), "insinuation": (34, 38),
+                      "doubt_attribution": (40, 48), "intensifiers": (30, 40), "partisan_labels": (28, 38)},
+        "dimensions": {"hedging": (41, 49), "escalation": (33, 47), "boosters": (39, 46), "threat": (17, 37)},
+    }, {"bias-cues": 0.838, "dimensions": 0.824}),
+    # 431 of the 500 units drawn with seed 2030 (50 per category): 69 within the context of
+    # a unit coded in an earlier round were removed before coding
+    "1.5.0": (("i", "j"), {
+        "bias-cues": {"loaded_language": (29, 43), "discrediting": (29, 39), "insinuation": (21, 24),
+                      "doubt_attribution": (39, 45), "intensifiers": (28, 44), "partisan_labels": (28, 37)},
+        "dimensions": {"hedging": (37, 44), "escalation": (37, 48), "boosters": (41, 47), "threat": (28, 45)},
+    }, {"bias-cues": 0.903, "dimensions": 0.912}),
+    # 386 of the 500 units drawn with seed 2031 (50 per category): 114 within the context of
+    # a unit coded in an earlier round were removed before coding
+    "1.6.0": (("m", "n"), {
+        "bias-cues": {"loaded_language": (41, 44), "discrediting": (32, 35), "insinuation": (14, 15),
+                      "doubt_attribution": (29, 38), "intensifiers": (39, 41), "partisan_labels": (31, 34)},
+        "dimensions": {"hedging": (34, 43), "escalation": (29, 42), "boosters": (39, 42), "threat": (30, 40)},
+    }, {"bias-cues": 0.839, "dimensions": 0.915}),
+    # 325 of the 500 units drawn with seed 2032 (50 per category): 175 within the context of
+    # a unit coded in an earlier round were removed before coding
+    "1.7.0": (("r", "s"), {
+        "bias-cues": {"loaded_language": (23, 39), "discrediting": (21, 23), "insinuation": (6, 10),
+                      "doubt_attribution": (25, 32), "intensifiers": (32, 35), "partisan_labels": (29, 31)},
+        "dimensions": {"hedging": (41, 44), "escalation": (38, 41), "boosters": (33, 35), "threat": (23, 27)},
+    }, {"bias-cues": 0.947, "dimensions": 0.810}),
+}
+
+
+@pytest.mark.parametrize("version", list(SHIPPED_ROUNDS))
 def test_shipped_coded_sheets_give_the_readme_precision_table(version):
     # corpora/validation holds the two coders' codes of experiments/lexicon_validation.toml's
     # sample (context columns blank); the README's precision-in-context table comes from them
@@ -56,67 +106,7 @@ def test_shipped_coded_sheets_give_the_readme_precision_table(version):
     from framing.stats.validation import validate_sheets
 
     folder = REPO / "corpora" / "validation" / version
-    coders = {"1.1.0": ("a", "b"), "1.2.0": ("c", "d"), "1.3.0": ("e", "f"), "1.4.0": ("g", "h"),
-              "1.5.0": ("i", "j"), "1.6.0": ("m", "n"),
-              "1.7.0": ("r", "s")}[version]
-    expected = {
-        "bias-cues": {"loaded_language": (14, 25), "discrediting": (19, 30), "insinuation": (9, 29),
-                      "doubt_attribution": (21, 28), "intensifiers": (18, 26), "partisan_labels": (19, 28)},
-        "dimensions": {"hedging": (18, 29), "escalation": (28, 30), "boosters": (18, 26), "threat": (11, 27)},
-    }
-    alphas = {"bias-cues": 0.839, "dimensions": 0.852}
-    if version == "1.2.0":
-        expected = {
-            "bias-cues": {"loaded_language": (20, 25), "discrediting": (23, 29), "insinuation": (16, 28),
-                          "doubt_attribution": (17, 29), "intensifiers": (22, 28), "partisan_labels": (18, 29)},
-            "dimensions": {"hedging": (23, 28), "escalation": (28, 29), "boosters": (19, 30), "threat": (11, 27)},
-        }
-        alphas = {"bias-cues": 0.848, "dimensions": 0.881}
-    if version == "1.3.0":
-        # 277 of the 300 units drawn with seed 2028: the 23 that lay within the context of a
-        # unit coded in rounds 1.1.0/1.2.0 were removed before coding (corpora/README.md)
-        expected = {
-            "bias-cues": {"loaded_language": (23, 26), "discrediting": (20, 24), "insinuation": (21, 23),
-                          "doubt_attribution": (20, 26), "intensifiers": (23, 27), "partisan_labels": (21, 24)},
-            "dimensions": {"hedging": (26, 30), "escalation": (19, 28), "boosters": (20, 27), "threat": (21, 28)},
-        }
-        alphas = {"bias-cues": 0.742, "dimensions": 0.953}
-    if version == "1.4.0":
-        # 458 of the 500 units drawn with seed 2029 (50 per category): 42 within the context of
-        # a unit coded in an earlier round were removed before coding
-        expected = {
-            "bias-cues": {"loaded_language": (33, 45), "discrediting": (33, 41), "insinuation": (34, 38),
-                          "doubt_attribution": (40, 48), "intensifiers": (30, 40), "partisan_labels": (28, 38)},
-            "dimensions": {"hedging": (41, 49), "escalation": (33, 47), "boosters": (39, 46), "threat": (17, 37)},
-        }
-        alphas = {"bias-cues": 0.838, "dimensions": 0.824}
-    if version == "1.5.0":
-        # 431 of the 500 units drawn with seed 2030 (50 per category): 69 within the context of
-        # a unit coded in an earlier round were removed before coding
-        expected = {
-            "bias-cues": {"loaded_language": (29, 43), "discrediting": (29, 39), "insinuation": (21, 24),
-                          "doubt_attribution": (39, 45), "intensifiers": (28, 44), "partisan_labels": (28, 37)},
-            "dimensions": {"hedging": (37, 44), "escalation": (37, 48), "boosters": (41, 47), "threat": (28, 45)},
-        }
-        alphas = {"bias-cues": 0.903, "dimensions": 0.912}
-    if version == "1.6.0":
-        # 386 of the 500 units drawn with seed 2031 (50 per category): 114 within the context of
-        # a unit coded in an earlier round were removed before coding
-        expected = {
-            "bias-cues": {"loaded_language": (41, 44), "discrediting": (32, 35), "insinuation": (14, 15),
-                          "doubt_attribution": (29, 38), "intensifiers": (39, 41), "partisan_labels": (31, 34)},
-            "dimensions": {"hedging": (34, 43), "escalation": (29, 42), "boosters": (39, 42), "threat": (30, 40)},
-        }
-        alphas = {"bias-cues": 0.839, "dimensions": 0.915}
-    if version == "1.7.0":
-        # 325 of the 500 units drawn with seed 2032 (50 per category): 175 within the context of
-        # a unit coded in an earlier round were removed before coding
-        expected = {
-            "bias-cues": {"loaded_language": (23, 39), "discrediting": (21, 23), "insinuation": (6, 10),
-                          "doubt_attribution": (25, 32), "intensifiers": (32, 35), "partisan_labels": (29, 31)},
-            "dimensions": {"hedging": (41, 44), "escalation": (38, 41), "boosters": (33, 35), "threat": (23, 27)},
-        }
-        alphas = {"bias-cues": 0.947, "dimensions": 0.810}
+    coders, expected, alphas = SHIPPED_ROUNDS[version]
     for name, categories in expected.items():
         sheets = [read_sheet(folder / f"{name}-coder_{c}.csv") for c in coders]
         assert all((sheet["left"] == "").all() and (sheet["right"] == "").all() for sheet in sheets)
