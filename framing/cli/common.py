@@ -170,50 +170,39 @@ class CorpusStream:
     Iterate over it once (e.g. ``framing.match.score(stream, ...)``,
     within :func:`option_hints`); then :meth:`frame` is
     ``read_corpus_args(args).frame`` without the text parts (the columns
-    of :data:`framing.experiment.textstore.TEXT_COLUMNS`), same columns,
+    of :data:`framing.vocab.PARTS`; :class:`framing.corpus.metadata.MetadataRows`), same columns,
     order and dtypes; :attr:`columns` are all the columns of that frame,
     text parts included; :meth:`show_report` prints the read report as
     :func:`read_corpus_args` does.
     """
 
     def __init__(self, args: argparse.Namespace) -> None:
+        from ..corpus.metadata import MetadataRows
         from ..corpus.readers import iter_documents
-        from ..experiment.textstore import TEXT_COLUMNS
 
-        self._text = frozenset(TEXT_COLUMNS)
         self._reports: list = []
         self._documents = iter_documents(args.corpus, **reader_kwargs(args), report=self._reports.append)
-        self._values: dict[str, list] = {name: [] for name in KNOWN_FIELDS if name not in self._text}
-        self._extra: list[str] = []
-        self._n = 0
+        self._metadata = MetadataRows()
 
     def __iter__(self):
-        values, extra = self._values, self._extra
+        add = self._metadata.add
         for doc in self._documents:
-            for key in doc.extra:
-                if key not in values and key not in KNOWN_FIELDS:
-                    values[key] = [None] * self._n
-                    extra.append(key)
-            row = doc.to_row()
-            for name, column in values.items():
-                column.append(row.get(name))
-            self._n += 1
+            add(doc)
             yield doc
 
     @property
     def n_documents(self) -> int:
         """The documents read so far."""
-        return self._n
+        return self._metadata.n
 
     @property
     def columns(self) -> list[str]:
         """The columns of the whole corpus frame (text parts included)."""
-        return list(KNOWN_FIELDS) + self._extra
+        return self._metadata.columns
 
     def frame(self) -> pd.DataFrame:
         """The metadata table of the documents read (range index)."""
-        names = [c for c in self.columns if c not in self._text]
-        return pd.DataFrame({name: self._values[name] for name in names}, columns=names)
+        return self._metadata.frame()
 
     def show_report(self) -> None:
         for report in self._reports:

@@ -7,6 +7,8 @@
   captions and boilerplate told apart, so captions and credits are never
   counted as the outlet's framing.
 * :mod:`.dedupe` — exact and near (MinHash) duplicates.
+* :mod:`.metadata` — a corpus's metadata table collected one document
+  at a time (streaming readers that never hold the text).
 * :mod:`.repeated` — each outlet's repeated lines (page furniture in
   already-extracted text) moved from ``text`` to ``boilerplate``.
 * :mod:`.datasets` — published dataset layouts (BABE, AllSides/Baly et al.,

@@ -67,7 +67,8 @@ from ..corpus.readers import CorpusWarning, ReadReport, iter_documents, iter_rec
 from ..corpus.repeated import LineCounts, remove_repeated_lines
 from ..corpus.datasets import DATASET_FORMATS, iter_dataset, load_dataset
 from ..corpus.dedupe import find_near_duplicates
-from ..records import Document, KNOWN_FIELDS
+from ..corpus.metadata import MetadataRows
+from ..records import Document
 from ..text import count_tokens
 
 __all__ = ["apply_filters", "flag_dates", "load_corpus", "load_corpus_store", "mask_outlet_names",
@@ -205,24 +206,15 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
     remove = config.repeated_lines == "remove"
     # pass 1: metadata, line hashes
     reports: list[ReadReport] = []
-    columns: dict[str, list[Any]] = {name: [] for name in KNOWN_FIELDS if name not in TEXT_COLUMNS}
-    extra: list[str] = []
+    metadata = MetadataRows()
     counts = LineCounts() if remove else None
     buffer: list[str] = []
     has = {name: [] for name in ("title", "captions", "boilerplate")}  # a text in the part (its column's dtype)
-    n = 0
     for doc in _documents(config, reports.append):
         has["title"].append(doc.title is not None)
         has["captions"].append(doc.captions is not None)
         has["boilerplate"].append(doc.boilerplate is not None)
-        for key in doc.extra:
-            if key not in columns and key not in KNOWN_FIELDS:
-                columns[key] = [None] * n
-                extra.append(key)
-        row = doc.to_row()
-        for name, values in columns.items():
-            values.append(row.get(name))
-        n += 1
+        metadata.add(doc)
         if counts is not None:
             buffer.append(doc.text)
             if len(buffer) >= chunk_rows:
@@ -232,10 +224,9 @@ def load_corpus_store(config: CorpusConfig, folder: Path, *, seed: int,
         counts.add(buffer)
     del buffer
     report = reports[0]
-    full = list(KNOWN_FIELDS) + extra
-    meta_columns = [c for c in full if c not in TEXT_COLUMNS]
-    meta_all = pd.DataFrame({name: columns[name] for name in meta_columns}, columns=meta_columns)
-    del columns
+    n, full = metadata.n, metadata.columns
+    meta_all = metadata.frame()
+    del metadata
     for kind, pairs in (("include", config.filters.include), ("exclude", config.filters.exclude)):
         for column, _ in pairs:
             if column not in full:
