@@ -19,7 +19,7 @@ NEW = ("framing-bias-cues", "framing-dimensions")
 INDEX_CATEGORIES = ("loaded_language", "discrediting", "insinuation", "doubt_attribution", "intensifiers",
                     "partisan_labels")
 DIMENSION_CATEGORIES = ("hedging", "escalation", "boosters", "threat")
-VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.7.0", "framing-dimensions": "1.7.0"}
+VERSIONS = {"framing-cues": "1.0.0", "framing-bias-cues": "1.8.0", "framing-dimensions": "1.7.0"}
 
 
 def test_bundled_names_include_the_revision():
@@ -157,11 +157,11 @@ def test_the_context_rules_are_in_the_files():
     # intensifiers:worst, deeply, extraordinary, negligible, thoroughly; loaded_language:radical, corrupt, unfair;
     # partisan_labels:woke, mainstream media, trickle-down (README, revision 1.5.0)
     # 1.6.0 (README, revision 1.6.0) dropped loaded_language:beast, regime, predatory and discrediting:lied
-    # 1.7.0 dropped doubt_attribution:insist (README, revision 1.7.0)
-    assert set(index) == {"discrediting:unsupported", "doubt_attribution:claimed",
+    # 1.7.0 dropped doubt_attribution:insist (README, revision 1.7.0); 1.8.0 dropped doubt_attribution:claimed
+    # (22 of its 28 coded units correct: 0.79; README, revision 1.8.0)
+    assert set(index) == {"discrediting:unsupported",
                           # 1.4.0 (README, revision 1.4.0)
                           "doubt_attribution:insisted", "doubt_attribution:insisting", "doubt_attribution:insists"}
-    assert "the" not in index["doubt_attribution:claimed"]["not_followed_by"]
     # the phrases that bare could replaces are gone, so no term is listed twice
     hedges = {e.term for e in load_lexicon("framing-dimensions").entries if e.category == "hedging"}
     assert not hedges & {"could be", "could have", "could potentially", "could well", "could soon"}
@@ -253,8 +253,8 @@ def test_regime_only_with_an_evaluative_word_before_it(text, hit):
 
 
 @pytest.mark.parametrize("text, hit", [
-    ("The minister claimed the figures were accurate.", True),   # the category's own example
-    ("He claimed that the vote was rigged.", True),
+    ("The minister claimed the figures were accurate.", False),   # 1.8.0: claimed dropped (README, revision 1.8.0)
+    ("He claimed that the vote was rigged.", False),
     ("The group claimed responsibility for the attack.", False),
     ("The storm claimed lives across the state.", False),
 ])
@@ -501,7 +501,7 @@ def test_dimension_rules_1_3_0(text, category, n):
 @pytest.mark.parametrize("text, category, entry, hit", [
     ("Pete Buttigieg has claimed, among the moderate candidates, a sense of momentum.", "doubt_attribution",
      "claimed", False),
-    ("Trump claimed an absolute right to share the information.", "doubt_attribution", "claimed", True),
+    ("Trump claimed an absolute right to share the information.", "doubt_attribution", "claimed", False),  # 1.8.0: dropped
     ("She could leave after the students had been dismissed.", "doubt_attribution", "dismissed", False),
     ("A judge dismissed the lawsuit.", "doubt_attribution", "dismissed", False),
     ("The senator dismissed the report as partisan.", "doubt_attribution", "dismissed", False),   # 1.5.0: dropped (README, revision 1.5.0)
@@ -649,17 +649,19 @@ def test_index_drops_1_5_0(text, category, entry, hit):
     assert ((category, entry) in entries_of("framing-bias-cues", text)) is hit
 
 
-def test_1_6_0_and_1_7_0_keep_only_entries_the_coders_found_correct():
+def test_1_6_0_to_1_8_0_keep_only_entries_the_coders_found_correct():
     # revision 1.6.0 (README): in six categories an entry stays iff at least 80% of its units coded in any
     # round (corpora/validation/1.1.0 ... 1.5.0 and 1.6.0-per-entry) were coded correct by both coders
     import pandas as pd
 
     folder = REPO / "corpora" / "validation"
     pairs = {"1.1.0": "ab", "1.2.0": "cd", "1.3.0": "ef", "1.4.0": "gh", "1.5.0": "ij", "1.6.0-per-entry": "kl",
-             "1.6.0": "mn", "1.7.0-per-entry": "pq"}
+             "1.6.0": "mn", "1.7.0-per-entry": "pq", "1.7.0": "rs", "1.8.0-per-entry": "tu"}
     units = []
     for version, (x, y) in pairs.items():
         for sheet in ("bias-cues", "dimensions"):
+            if not (folder / version / f"{sheet}-coder_{x}.csv").exists():
+                continue  # 1.8.0-per-entry coded bias-cues only
             a = pd.read_csv(folder / version / f"{sheet}-coder_{x}.csv", keep_default_na=False, dtype=str)
             b = pd.read_csv(folder / version / f"{sheet}-coder_{y}.csv", keep_default_na=False, dtype=str)
             both = a[["unit_id", "category", "entry", "correct"]].merge(b[["unit_id", "correct"]], on="unit_id")
@@ -668,9 +670,10 @@ def test_1_6_0_and_1_7_0_keep_only_entries_the_coders_found_correct():
                                      rounds=list(pairs).index(version) + 1))
     units = pd.concat(units)
     # 1.6.0: these six categories, on the codes up to 1.6.0-per-entry; 1.7.0: doubt_attribution, hedging, escalation
-    # and threat, on every code up to 1.7.0-per-entry (the 1.6.0 test sample included)
-    ruled = {"loaded_language": 6, "discrediting": 6, "intensifiers": 6, "partisan_labels": 6,
-             "doubt_attribution": 8, "hedging": 8, "escalation": 8, "threat": 8}
+    # and threat, on every code up to 1.7.0-per-entry (the 1.6.0 test sample included); 1.8.0: loaded_language,
+    # doubt_attribution and insinuation, on every code up to 1.8.0-per-entry (the 1.7.0 test sample included)
+    ruled = {"discrediting": 6, "intensifiers": 6, "partisan_labels": 6, "hedging": 8, "escalation": 8, "threat": 8,
+             "loaded_language": 10, "doubt_attribution": 10, "insinuation": 10}
     for name in NEW:
         for entry in load_lexicon(name).entries:
             if entry.category in ruled:
