@@ -28,8 +28,8 @@ def data_env(tmp_path):
 
 def test_every_shipped_config_is_valid(data_env):
     names = sorted(p.name for p in EXPERIMENTS.glob("*.toml"))
-    assert names == ["allsides.toml", "babe.toml", "demo.toml", "lexicon_validation.toml", "narrative_frames.toml",
-                     "newswcl50.toml"]
+    assert names == ["allsides.toml", "babe.toml", "demo.toml", "lexicon_validation.toml",
+                     "lexicon_validation_climate.toml", "narrative_frames.toml", "newswcl50.toml"]
     for path in EXPERIMENTS.glob("*.toml"):
         config = load_config(path, env=data_env)
         assert config.name == path.stem
@@ -95,6 +95,13 @@ SHIPPED_ROUNDS = {
                       "doubt_attribution": (25, 32), "intensifiers": (32, 35), "partisan_labels": (29, 31)},
         "dimensions": {"hedging": (41, 44), "escalation": (38, 41), "boosters": (33, 35), "threat": (23, 27)},
     }, {"bias-cues": 0.947, "dimensions": 0.810}),
+    # experiments/lexicon_validation_climate.toml: another corpus (Narrative Frames climate articles), seed 2033,
+    # 50 per category (insinuation: all 44 hits); 494 units, none removed
+    "1.8.0": (("v", "w"), {
+        "bias-cues": {"loaded_language": (34, 49), "discrediting": (49, 50), "insinuation": (44, 44),
+                      "doubt_attribution": (46, 50), "intensifiers": (45, 49), "partisan_labels": (47, 50)},
+        "dimensions": {"hedging": (38, 48), "escalation": (34, 46), "boosters": (45, 48), "threat": (40, 50)},
+    }, {"bias-cues": 0.961, "dimensions": 0.873}),
 }
 
 
