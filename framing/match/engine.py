@@ -93,7 +93,6 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
@@ -143,6 +142,8 @@ def _exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[i
     return out
 
 
+_LIST_FIELDS = ("authors", "tags")
+_BY_FIELDS = tuple(f for f in KNOWN_FIELDS if f not in PARTS and f not in _LIST_FIELDS)  # always in a corpus frame
 _ABSENT = (None, None)
 """The group key of a document without the ``by`` column (its value in the corpus frame is None)."""
 
@@ -164,10 +165,6 @@ def check_by(by: Any, name: str = "by") -> str:
         raise ValueError(f"{name}: expected a metadata column of the corpus, got {by!r} (a column of the scores: "
                          f"{', '.join(c for c in SCORE_COLUMNS if c not in ('doc_id', 'outlet'))})")
     return by
-
-
-_LIST_FIELDS = ("authors", "tags")
-_BY_FIELDS = tuple(f for f in KNOWN_FIELDS if f not in PARTS and f not in _LIST_FIELDS)
 
 
 def _group_key(doc: Document, by: str) -> Any:
@@ -263,17 +260,19 @@ class GroupSums:
                               "category": np.tile(np.array(self.categories, dtype=object), len(keys))})
         grouped = frame.groupby(["by", "part", "voice", "category"], sort=False, dropna=False)
         labels = grouped.size().index
-        codes = grouped.ngroup().to_numpy()
-        n_docs, tokens = [0] * len(labels), [0] * len(labels)
-        count, negated, rate_sum = [0] * len(labels), [0] * len(labels), [0] * len(labels)
-        for i, key in enumerate(keys):
-            for j in range(k):
-                g = codes[i * k + j]
-                n_docs[g] += self.n_docs[key]
-                tokens[g] += self.tokens[key]
-                count[g] += self.count[key][j]
-                negated[g] += self.negated[key][j]
-                rate_sum[g] += self.rate_sum[key][j]
+        codes = grouped.ngroup().to_numpy().tolist()  # the group of each key's category j at i * k + j
+        m = len(labels)
+        n_docs, tokens, count, negated, rate_sum = [0] * m, [0] * m, [0] * m, [0] * m, [0] * m
+        for g, n, tok, cnt, neg, rate in zip(codes, (self.n_docs[key] for key in keys for _ in range(k)),
+                                             (self.tokens[key] for key in keys for _ in range(k)),
+                                             (c for key in keys for c in self.count[key]),
+                                             (c for key in keys for c in self.negated[key]),
+                                             (r for key in keys for r in self.rate_sum[key])):
+            n_docs[g] += n
+            tokens[g] += tok
+            count[g] += cnt
+            negated[g] += neg
+            rate_sum[g] += rate
         scale = NORMALIZATIONS[denominator]
         rows = []
         for g, (group, part_, voice_, category) in enumerate(labels):
@@ -282,7 +281,8 @@ class GroupSums:
                 pooled = float(cnt) if tok else math.nan
             else:
                 pooled = scale * cnt / tok if tok else math.nan
-            mean = float(Fraction(rate_sum[g], n << _SCALE_BITS)) if n else math.nan
+            # int / int is correctly rounded: the exact mean rounded once
+            mean = rate_sum[g] / (n << _SCALE_BITS) if n else math.nan
             rows.append({"by": self.by, "group": group, "part": part_, "voice": voice_, "category": category,
                          "n_docs": n, "count": cnt, "negated": negated[g], "tokens": tok, "pooled_rate": pooled,
                          "mean_rate": mean, "denominator": denominator})
