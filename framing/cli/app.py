@@ -42,7 +42,8 @@ def _outlet_table(agg: pd.DataFrame) -> str:
     categories = list(pd.unique(agg["category"]))
     wide = agg.pivot(index="group", columns="category", values="pooled_rate")[categories]
     rates = wide.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
-    counts = agg.groupby("group", sort=True, dropna=False)[["n_docs", "tokens"]].max().rename(columns={"n_docs": "documents"})
+    counts = agg.groupby("group", sort=True, dropna=False)[["n_docs", "tokens"]].max()
+    counts = counts.rename(columns={"n_docs": "documents"})
     table = pd.concat([counts.astype(str), rates], axis=1)
     if len(table) <= len(categories):
         table = table.T
@@ -210,8 +211,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet",
-                       description="Score every document on every lexicon category; print a per-outlet table.")
+    p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet (or --by group)",
+                       description="Score every document on every lexicon category; print a table per outlet (or "
+                                   "per --by group).")
     corpus_options(p)
     p.add_argument("--normalize", choices=list(NORMALIZATIONS), default=DEFAULTS["normalize"],
                    help=f"denominator of the rate (default: {DEFAULTS['normalize']})")
@@ -225,10 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
                    help="where the corpus is scored, streamed in constant memory: local worker processes "
-                        "(--n-jobs) or a Dask cluster; the workers read their own parts of a JSONL corpus (a .jsonl file is cut into "
-                        "byte ranges, a .jsonl.gz file is one part: shard a large corpus into several .jsonl.gz "
-                        "files and pass a quoted pattern such as 'shards/*.jsonl.gz'); other formats are read by "
-                        f"the main process (default: {DEFAULTS['engine']})")
+                        "(--n-jobs) or a Dask cluster; the workers read their own parts of a JSONL corpus (a "
+                        ".jsonl file is cut into byte ranges, a .jsonl.gz file is one part: shard a large corpus "
+                        "into several .jsonl.gz files and pass a quoted pattern such as 'shards/*.jsonl.gz'); "
+                        f"other formats are read by the main process (default: {DEFAULTS['engine']})")
     p.add_argument("--read-in", choices=["workers", "main", "auto"], default=None,
                    help="who reads the corpus (workers: each its own parts; main: the main process "
                         "parses every record and ships the texts, for clusters without a shared file system; "

@@ -109,8 +109,8 @@ from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
 from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 
-__all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "OutletSums", "Partition", "check_by", "local_cluster", "read_and_score_part",
-           "score_files", "score_partition", "score_stream"]
+__all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "Partition", "check_by", "local_cluster",
+           "read_and_score_part", "score_files", "score_partition", "score_stream"]
 
 #: Who reads a JSONL corpus in :func:`score_files`: ``"workers"`` (each its own parts), ``"main"`` (the
 #: main process parses and ships the texts) or ``"auto"``: the workers, unless the local engine has more
@@ -290,10 +290,6 @@ class GroupSums:
         order = {c: i for i, c in enumerate(self.categories)}
         out["_order"] = out["category"].map(order)
         return out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
-
-
-OutletSums = GroupSums
-"""The former name of :class:`GroupSums` (``by="outlet"``)."""
 
 
 @dataclass(frozen=True)

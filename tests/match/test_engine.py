@@ -11,7 +11,7 @@ import pytest
 
 from framing.corpus.readers import iter_documents, read_corpus
 from framing.match import aggregate, score
-from framing.match.engine import OutletSums, score_partition, score_stream
+from framing.match.engine import GroupSums, score_partition, score_stream
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample" / "articles.jsonl"
 
@@ -68,7 +68,7 @@ def test_compact_dtypes():
 
 def test_merge_rejects_other_categories():
     with pytest.raises(ValueError, match="categories differ"):
-        OutletSums(("a",)).merge(OutletSums(("b",)))
+        GroupSums(("a",)).merge(GroupSums(("b",)))
 
 
 def test_errors(tmp_path):

@@ -140,7 +140,8 @@ def test_dask_engine_by_column(tmp_path):
     ("title", ValueError, r"by: expected a metadata column of the corpus, not a text part \(text, title, captions, "
                           r"boilerplate\), got 'title'"),
     ("text", ValueError, "not a text part"),
-    ("authors", ValueError, r"by: expected a column with one value per document, got 'authors' \(a list per document\)"),
+    ("authors", ValueError,
+     r"by: expected a column with one value per document, got 'authors' \(a list per document\)"),
     ("tags", ValueError, "got 'tags'"),
     ("rate", ValueError, r"by: expected a metadata column of the corpus, got 'rate' \(a column of the scores"),
     ("", ValueError, "by: expected a non-empty string, got ''"),
