@@ -42,7 +42,8 @@ def _outlet_table(agg: pd.DataFrame) -> str:
     categories = list(pd.unique(agg["category"]))
     wide = agg.pivot(index="group", columns="category", values="pooled_rate")[categories]
     rates = wide.apply(lambda col: col.map(lambda v: "" if pd.isna(v) else f"{v:.2f}"))
-    counts = agg.groupby("group", sort=True)[["n_docs", "tokens"]].max().rename(columns={"n_docs": "documents"})
+    counts = agg.groupby("group", sort=True, dropna=False)[["n_docs", "tokens"]].max()
+    counts = counts.rename(columns={"n_docs": "documents"})
     table = pd.concat([counts.astype(str), rates], axis=1)
     if len(table) <= len(categories):
         table = table.T
@@ -60,46 +61,40 @@ def _outlet_table(agg: pd.DataFrame) -> str:
 
 
 def _cmd_score(args: argparse.Namespace) -> int:
-    from ..corpus.readers import iter_documents
+    """``framing score``: constant-memory streaming by any ``--by`` column
+    (:func:`framing.match.engine.score_files`: workers read their own
+    parts of a JSONL corpus; other formats are read in the main process;
+    ``--engine`` default ``DEFAULTS["engine"]``, as for compare and
+    keyness).  The rows file is the same whatever ``--by``."""
     from ..lexicon.files import load_lexicon
-    from ..match.scoring import aggregate, score
+    from ..match.engine import check_by, score_files
 
-    lexicon = load_lexicon(args.lexicon)
-    progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    check_by(args.by, "--by")
     if args.scheduler is not None and args.engine != "dask":
         raise ValueError("--scheduler: only used with --engine dask")
-    if args.engine is None and args.by == "outlet":
-        # the default: constant-memory streaming, the rows written per chunk (DEFAULTS["engine"], as for
-        # compare and keyness); other --by columns need the corpus's metadata in memory
-        args.engine = DEFAULTS["engine"]
-    if args.read_in is not None and args.engine is None:
-        raise ValueError(f"--read-in: only used with --engine local or --engine dask (the default with --by outlet); "
-                         f"got --by {args.by}")
-    if args.engine is not None:
-        return _score_engine(args, lexicon, progress)
-    frame = None
-    if args.by == "outlet":
-        # stream: the corpus is never held in memory
-        reports = []
+    lexicon = load_lexicon(args.lexicon)
+    progress = Progress(None, stream=sys.stderr, enabled=sys.stderr.isatty() and not args.quiet)
+    reports = []
+    try:
         with option_hints():
-            documents = iter_documents(args.corpus, **reader_kwargs(args), report=reports.append)
-            scores = score(documents, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                           n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
-        for report in reports:
-            show_report(report)
-    else:
-        frame = read_corpus_args(args).frame
-        progress.total = len(frame)
-        scores = score(frame, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                       n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation)
+            agg = score_files(args.corpus, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
+                              engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler,
+                              read_in=args.read_in or "auto", output=args.output, progress=progress,
+                              report=reports.append, segmentation=args.segmentation, by=args.by,
+                              **reader_kwargs(args))
+    except ValueError as err:
+        if str(err).startswith("by: "):  # the column's values (found while reading), named as on the command line
+            raise ValueError(f"--{err}") from None
+        raise
     progress.close()
-    if args.output:
-        write_table(scores, args.output)
-    agg = aggregate(scores, by=args.by, corpus=frame)
+    for report in reports:
+        show_report(report)
     if args.by_output:
         write_table(agg, args.by_output)
-    n_docs = scores["doc_id"].nunique()
-    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_docs} documents")
+    # documents with tokens: each group has one row per category
+    n_docs = int(agg.loc[agg["category"] == agg["category"].iloc[0], "n_docs"].sum()) if len(agg) else 0
+    n_kept = sum(report.n_kept for report in reports)
+    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_kept} documents, {n_docs} with tokens")
     print(_outlet_table(agg))
     if args.output:
         print(f"per-document scores written to {args.output}")
@@ -168,34 +163,6 @@ def _with_file_offsets(table: pd.DataFrame, frame: pd.DataFrame, root: Path, arg
     return out
 
 
-def _score_engine(args: argparse.Namespace, lexicon, progress) -> int:
-    """``framing score --engine local|dask``: constant-memory streaming
-    (:func:`framing.match.engine.score_files`: workers read their own
-    parts of a JSONL corpus; other formats are read in the main process)."""
-    from ..match.engine import score_files
-
-    if args.by != "outlet":
-        raise ValueError(f"--engine: aggregates by outlet only; got --by {args.by}")
-    reports = []
-    with option_hints():
-        agg = score_files(args.corpus, lexicon, normalize=args.normalize, voice=args.voice, part=args.part,
-                          engine=args.engine, n_jobs=args.n_jobs, scheduler=args.scheduler, read_in=args.read_in or "auto",
-                          output=args.output, progress=progress, report=reports.append, segmentation=args.segmentation,
-                          **reader_kwargs(args))
-    progress.close()
-    for report in reports:
-        show_report(report)
-    if args.by_output:
-        write_table(agg, args.by_output)
-    n_docs = int(agg.groupby("group")["n_docs"].max().sum()) if len(agg) else 0
-    n_kept = sum(report.n_kept for report in reports)
-    print(f"{lexicon.name} {lexicon.version} on {args.corpus}: {n_kept} documents, {n_docs} with tokens")
-    print(_outlet_table(agg))
-    if args.output:
-        print(f"per-document scores written to {args.output}")
-    return 0
-
-
 def _cmd_hits(args: argparse.Namespace) -> int:
     from ..lexicon.files import load_lexicon
     from ..match.scoring import hits
@@ -244,26 +211,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
-    p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet",
-                       description="Score every document on every lexicon category; print a per-outlet table.")
+    p = sub.add_parser("score", help="score documents on lexicon categories and print rates per outlet (or --by group)",
+                       description="Score every document on every lexicon category; print a table per outlet (or "
+                                   "per --by group).")
     corpus_options(p)
     p.add_argument("--normalize", choices=list(NORMALIZATIONS), default=DEFAULTS["normalize"],
                    help=f"denominator of the rate (default: {DEFAULTS['normalize']})")
-    p.add_argument("--by", default=DEFAULTS["by"],
-                   help="corpus column to aggregate by (default: outlet; the corpus is then streamed, "
-                        "otherwise read into memory)")
+    p.add_argument("--by", default=DEFAULTS["by"], metavar="COLUMN",
+                   help="corpus column to aggregate by: outlet (default), doc_id, a metadata field (date, genre, "
+                        "story_id, topic, lang, url, a --field mapped one) or any other key of the records (e.g. "
+                        "bias, outlet_group); not the text parts nor authors/tags; the corpus is streamed in "
+                        "constant memory whatever the column")
     p.add_argument("--n-jobs", type=int, default=1, help="worker processes (default: 1)")
     p.add_argument("--output", "-o", help="write per-document scores (.csv, .tsv or .parquet)")
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
-    p.add_argument("--engine", choices=ENGINES, default=None,
-                   help="constant-memory streaming scoring on local worker processes (--n-jobs) or a Dask "
-                        "cluster; the workers read their own parts of a JSONL corpus (a .jsonl file is cut into "
-                        "byte ranges, a .jsonl.gz file is one part: shard a large corpus into several .jsonl.gz "
-                        "files and pass a quoted pattern such as 'shards/*.jsonl.gz'); other formats are read by "
-                        "the main process (default: local with --by outlet; with another --by the corpus is read "
-                        "into memory)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
+                   help="where the corpus is scored, streamed in constant memory: local worker processes "
+                        "(--n-jobs) or a Dask cluster; the workers read their own parts of a JSONL corpus (a "
+                        ".jsonl file is cut into byte ranges, a .jsonl.gz file is one part: shard a large corpus "
+                        "into several .jsonl.gz files and pass a quoted pattern such as 'shards/*.jsonl.gz'); "
+                        f"other formats are read by the main process (default: {DEFAULTS['engine']})")
     p.add_argument("--read-in", choices=["workers", "main", "auto"], default=None,
-                   help="with --engine: who reads the corpus (workers: each its own parts; main: the main process "
+                   help="who reads the corpus (workers: each its own parts; main: the main process "
                         "parses every record and ships the texts, for clusters without a shared file system; "
                         "default auto: the workers, unless there are fewer parts than --n-jobs, e.g. one .jsonl.gz "
                         "file, when the main process reads)")

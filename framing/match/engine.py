@@ -1,10 +1,13 @@
 """Constant-memory scoring on a local process pool or a Dask cluster.
 
 :func:`score_files` and :func:`score_stream` score a corpus and reduce
-it, chunk by chunk, to per-outlet sums; per-document rows are written to
+it, chunk by chunk, to per-group sums (by outlet, or by any metadata
+column of the documents: ``by=``); per-document rows are written to
 a CSV/TSV/Parquet file as chunks finish (never held whole; Parquet row
 groups have a fixed size, so the file does not depend on the chunking).
-Both return the table of :func:`framing.match.aggregate` ``(by="outlet")``.
+Both return the table of :func:`framing.match.aggregate` ``(by=by)`` on
+the corpus frame (:class:`GroupSums`: the groups are typed, missing
+values grouped and sorted by pandas as there, from the distinct values).
 
 What runs where
 ---------------
@@ -20,7 +23,7 @@ own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
 chunk, returning compact rows (int32/float64 arrays), the rows already
 formatted for the rows file (the CSV/TSV bytes, or pyarrow tables for
 Parquet: formatting is the workers' work, not the main process's), the
-part's :class:`OutletSums` and the part's read outcome (counts, skipped records, notes, kept ``doc_id``
+part's :class:`GroupSums` and the part's read outcome (counts, skipped records, notes, kept ``doc_id``
 values with their lines and 64-bit hashes).  The main process merges the
 parts in input order (:class:`framing.corpus.readers.PartsMerger`: a
 ``doc_id`` repeated across parts raises, or is skipped and its rows and
@@ -37,14 +40,14 @@ folders) and ``read_in="main"`` use :func:`score_stream` below.
   all of the reader's validation, duplicate ids and its report), cuts it
   into chunks of ``chunk_size`` documents, keeps at most ``2 × workers``
   chunks in flight, writes per-document rows in input order and adds
-  each chunk's :class:`OutletSums` to the running total.  Its memory is
-  bounded by the chunks in flight and the number of outlets, not by the
+  each chunk's :class:`GroupSums` to the running total.  Its memory is
+  bounded by the chunks in flight and the number of groups, not by the
   corpus size (the reader alone keeps the set of seen ``doc_id``).
 * **Workers** run the chunk function (:func:`score_partition` is its
   public form): one scan of the chunk
   (:func:`framing.match.scoring.score_texts`, the map step of
   :func:`framing.match.score`), compact per-document rows (int32 counts),
-  the rows formatted for the rows file and the chunk's per-outlet sums.
+  the rows formatted for the rows file and the chunk's per-group sums.
   The lexicon is compiled once per worker process.
 * ``engine="local"``: ``n_jobs`` worker processes
   (``n_jobs=1``: in the main process).
@@ -90,25 +93,24 @@ import os
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
 
-from ..check import check_choice, check_int
+from ..check import check_choice, check_int, check_str
 from ..corpus.readers import (PART_BYTES, CorpusError, InputPart, PartOutcome, PartsMerger, ReadReport,
                               iter_documents, iter_part, plan_parts)
 from ..csvtext import CsvField, float_cells
 from ..lexicon.model import Lexicon
-from ..records import Document
+from ..records import KNOWN_FIELDS, Document
 from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
 from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
 
-__all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "OutletSums", "Partition", "local_cluster", "read_and_score_part",
-           "score_files", "score_partition", "score_stream"]
+__all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "Partition", "check_by", "local_cluster",
+           "read_and_score_part", "score_files", "score_partition", "score_stream"]
 
 #: Who reads a JSONL corpus in :func:`score_files`: ``"workers"`` (each its own parts), ``"main"`` (the
 #: main process parses and ships the texts) or ``"auto"``: the workers, unless the local engine has more
@@ -140,60 +142,164 @@ def _exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[i
     return out
 
 
+_LIST_FIELDS = ("authors", "tags")
+_BY_FIELDS = tuple(f for f in KNOWN_FIELDS if f not in PARTS and f not in _LIST_FIELDS)  # always in a corpus frame
+_ABSENT = (None, None)
+"""The group key of a document without the ``by`` column (its value in the corpus frame is None)."""
+
+
+def check_by(by: Any, name: str = "by") -> str:
+    """``by`` of :func:`score_stream` and :func:`score_files`: a metadata
+    column of the corpus frame (:func:`framing.corpus.read_corpus`) with
+    one value per document: ``doc_id``, ``outlet``, a known field (not
+    the text parts :data:`framing.vocab.PARTS`, nor the lists ``authors``
+    and ``tags``) or a key of the records.  ``name`` names it in errors
+    (the command line's ``--by``)."""
+    by = check_str(name, by)
+    if by in PARTS:
+        raise ValueError(f"{name}: expected a metadata column of the corpus, not a text part "
+                         f"({', '.join(PARTS)}), got {by!r}")
+    if by in _LIST_FIELDS:
+        raise ValueError(f"{name}: expected a column with one value per document, got {by!r} (a list per document)")
+    if by in SCORE_COLUMNS and by not in ("doc_id", "outlet"):
+        raise ValueError(f"{name}: expected a metadata column of the corpus, got {by!r} (a column of the scores: "
+                         f"{', '.join(c for c in SCORE_COLUMNS if c not in ('doc_id', 'outlet'))})")
+    return by
+
+
+def _group_key(doc: Document, by: str) -> Any:
+    """The key of ``doc``'s group: its ``by`` value as the corpus frame has
+    it (:meth:`framing.records.Document.to_row`), tagged with its type so
+    that 1, 1.0 and True stay apart until pandas types the column
+    (:meth:`GroupSums.table`); :data:`_ABSENT` without the column."""
+    extra = doc.extra
+    if by in extra:
+        value = extra[by]
+    elif by in KNOWN_FIELDS:
+        value = getattr(doc, by)
+    else:
+        return _ABSENT
+    if value is None:
+        return (type(None), None)
+    if isinstance(value, float) and math.isnan(value):
+        return (float, "nan")
+    try:
+        hash(value)
+    except TypeError:
+        raise ValueError(f"by: expected one value per document in column {by!r}, got a {type(value).__name__} in "
+                         f"document {doc.doc_id!r}: {str(value)[:60]}") from None
+    return (type(value), value)
+
+
+def _group_value(key: Any, by: str) -> Any:
+    """The value behind a group key (the outlet itself for ``by="outlet"``)."""
+    if by == "outlet":
+        return key
+    if key == (float, "nan"):
+        return math.nan
+    return key[1]
+
+
 @dataclass
-class OutletSums:
-    """Per-outlet sums over scored documents (documents with at least one
-    token), one value per lexicon category; ``merge`` is associative and
-    commutative (exact arithmetic)."""
+class GroupSums:
+    """Per-group sums over scored documents (documents with at least one
+    token), one value per lexicon category, the groups being the values
+    of the corpus column ``by`` (keyed by :func:`_group_key`, in order of
+    first appearance); ``merge`` is associative and commutative (exact
+    arithmetic).  ``columns``: the extra columns seen while no document
+    had ``by`` (for the error of a column no document has)."""
 
     categories: tuple[str, ...]
-    n_docs: dict[str, int] = field(default_factory=dict)
-    tokens: dict[str, int] = field(default_factory=dict)
-    count: dict[str, list[int]] = field(default_factory=dict)
-    negated: dict[str, list[int]] = field(default_factory=dict)
-    rate_sum: dict[str, list[int]] = field(default_factory=dict)  # exact, in units of 2**-1074
+    by: str = DEFAULTS["by"]
+    n_docs: dict[Any, int] = field(default_factory=dict)
+    tokens: dict[Any, int] = field(default_factory=dict)
+    count: dict[Any, list[int]] = field(default_factory=dict)
+    negated: dict[Any, list[int]] = field(default_factory=dict)
+    rate_sum: dict[Any, list[int]] = field(default_factory=dict)  # exact, in units of 2**-1074
+    columns: dict[str, None] = field(default_factory=dict)
 
-    def merge(self, other: "OutletSums") -> "OutletSums":
+    def merge(self, other: "GroupSums") -> "GroupSums":
         if other.categories != self.categories:
             raise ValueError(f"categories differ: {self.categories} vs {other.categories}")
+        if other.by != self.by:
+            raise ValueError(f"by differs: {self.by!r} vs {other.by!r}")
         k = len(self.categories)
-        for outlet in other.n_docs:
-            if outlet not in self.n_docs:
-                self.n_docs[outlet], self.tokens[outlet] = 0, 0
-                self.count[outlet], self.negated[outlet], self.rate_sum[outlet] = [0] * k, [0] * k, [0] * k
-            self.n_docs[outlet] += other.n_docs[outlet]
-            self.tokens[outlet] += other.tokens[outlet]
+        for key in other.n_docs:
+            if key not in self.n_docs:
+                self.n_docs[key], self.tokens[key] = 0, 0
+                self.count[key], self.negated[key], self.rate_sum[key] = [0] * k, [0] * k, [0] * k
+            self.n_docs[key] += other.n_docs[key]
+            self.tokens[key] += other.tokens[key]
             for mine, theirs in ((self.count, other.count), (self.negated, other.negated),
                                  (self.rate_sum, other.rate_sum)):
-                mine[outlet] = [a + b for a, b in zip(mine[outlet], theirs[outlet])]
+                mine[key] = [a + b for a, b in zip(mine[key], theirs[key])]
+        self.columns.update(other.columns)
         return self
 
+    def check_found(self) -> None:
+        """Raise ValueError when documents were summed and none has the
+        column ``by`` (the corpus frame would have no such column)."""
+        if self.n_docs and self.by not in KNOWN_FIELDS and all(key == _ABSENT for key in self.n_docs):
+            allowed = list(dict.fromkeys([*_BY_FIELDS, *self.columns]))
+            raise ValueError(f"by: expected a column of the corpus ({', '.join(allowed)}), got {self.by!r}: "
+                             f"no document has it")
+
     def table(self, *, part: str, voice: str, denominator: str) -> pd.DataFrame:
-        """The table of :func:`framing.match.aggregate` ``(by="outlet")``."""
+        """The table of :func:`framing.match.aggregate` ``(by=self.by)``:
+        the groups are typed, grouped (missing values one group) and
+        sorted by pandas as ``aggregate`` does on the corpus frame, from
+        the distinct values (the column's type does not depend on how
+        often each value occurs)."""
+        keys = list(self.n_docs)
+        k = len(self.categories)
+        if not keys:
+            return pd.DataFrame([], columns=list(AGGREGATE_COLUMNS))
+        values = [_group_value(key, self.by) for key in keys]
+        # one row per group key and category, as aggregate's frame has one per document and category
+        frame = pd.DataFrame({"by": [v for v in values for _ in range(k)], "part": part, "voice": voice,
+                              "category": np.tile(np.array(self.categories, dtype=object), len(keys))})
+        grouped = frame.groupby(["by", "part", "voice", "category"], sort=False, dropna=False)
+        labels = grouped.size().index
+        codes = grouped.ngroup().to_numpy().tolist()  # the group of each key's category j at i * k + j
+        m = len(labels)
+        n_docs, tokens, count, negated, rate_sum = [0] * m, [0] * m, [0] * m, [0] * m, [0] * m
+        for g, n, tok, cnt, neg, rate in zip(codes, (self.n_docs[key] for key in keys for _ in range(k)),
+                                             (self.tokens[key] for key in keys for _ in range(k)),
+                                             (c for key in keys for c in self.count[key]),
+                                             (c for key in keys for c in self.negated[key]),
+                                             (r for key in keys for r in self.rate_sum[key])):
+            n_docs[g] += n
+            tokens[g] += tok
+            count[g] += cnt
+            negated[g] += neg
+            rate_sum[g] += rate
         scale = NORMALIZATIONS[denominator]
         rows = []
-        for outlet in sorted(self.n_docs):
-            n, tokens = self.n_docs[outlet], self.tokens[outlet]
-            for j, category in enumerate(self.categories):
-                count = self.count[outlet][j]
-                if denominator == "raw":
-                    pooled = float(count) if tokens else math.nan
-                else:
-                    pooled = scale * count / tokens if tokens else math.nan
-                mean = float(Fraction(self.rate_sum[outlet][j], n << _SCALE_BITS)) if n else math.nan
-                rows.append(("outlet", outlet, part, voice, category, n, count, self.negated[outlet][j], tokens,
-                             pooled, mean, denominator))
-        return pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+        for g, (group, part_, voice_, category) in enumerate(labels):
+            n, tok, cnt = n_docs[g], tokens[g], count[g]
+            if denominator == "raw":
+                pooled = float(cnt) if tok else math.nan
+            else:
+                pooled = scale * cnt / tok if tok else math.nan
+            # int / int is correctly rounded: the exact mean rounded once
+            mean = rate_sum[g] / (n << _SCALE_BITS) if n else math.nan
+            rows.append({"by": self.by, "group": group, "part": part_, "voice": voice_, "category": category,
+                         "n_docs": n, "count": cnt, "negated": negated[g], "tokens": tok, "pooled_rate": pooled,
+                         "mean_rate": mean, "denominator": denominator})
+        out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+        order = {c: i for i, c in enumerate(self.categories)}
+        out["_order"] = out["category"].map(order)
+        return out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
 
 
 @dataclass(frozen=True)
 class Partition:
     """What a worker returns for a chunk: compact per-document rows
     (``SCORE_COLUMNS``; int32 counts, categorical labels) and the chunk's
-    per-outlet sums."""
+    per-group sums."""
 
     rows: pd.DataFrame
-    sums: OutletSums
+    sums: GroupSums
 
 
 @dataclass(frozen=True)
@@ -201,7 +307,9 @@ class _Rows:
     """The per-document values of ``n`` scored documents, as compact arrays
     (what the rows file is made of; the labels are the call's): ``count``,
     ``negated`` and ``weight`` hold ``n × k`` values in document then
-    category order."""
+    category order; ``group_codes`` index ``group_keys``, the documents'
+    keys of the column ``by`` (for ``by="outlet"`` the outlet codes and
+    names)."""
 
     categories: tuple[str, ...]
     doc_ids: list[str]
@@ -211,6 +319,9 @@ class _Rows:
     negated: np.ndarray  # int32
     weight: np.ndarray  # float64
     tokens: np.ndarray  # int32, per document
+    by: str
+    group_codes: np.ndarray  # int64, per document
+    group_keys: list[Any]
 
     def __len__(self) -> int:
         return len(self.doc_ids)
@@ -225,9 +336,9 @@ class _Rows:
                 return np.where(tok > 0, cnt.astype(float), np.nan)
             return np.where(tok > 0, NORMALIZATIONS[normalize] * cnt / np.maximum(tok, 1), np.nan)
 
-    def sums(self, normalize: str) -> OutletSums:
-        return _outlet_sums(self.categories, self.outlet_codes, self.outlet_names, self.tokens.astype(np.int64),
-                            self.count.astype(np.int64), self.negated.astype(np.int64), self.rates(normalize))
+    def sums(self, normalize: str) -> GroupSums:
+        return _group_sums(self.categories, self.by, self.group_codes, self.group_keys, self.tokens.astype(np.int64),
+                           self.count.astype(np.int64), self.negated.astype(np.int64), self.rates(normalize))
 
     def frame(self, *, part: str, voice: str, normalize: str) -> pd.DataFrame:
         """The rows as a DataFrame (``SCORE_COLUMNS``, compact dtypes)."""
@@ -248,58 +359,73 @@ class _Rows:
 
     def select(self, keep: np.ndarray) -> _Rows:
         """The documents where ``keep`` (bool per document) is true; outlets
-        left without a document are dropped from ``outlet_names``."""
+        and groups left without a document are dropped."""
         k = len(self.categories)
         cells = np.repeat(keep, k)
         used, codes = np.unique(self.outlet_codes[keep], return_inverse=True)
-        return _Rows(self.categories, [d for d, x in zip(self.doc_ids, keep.tolist()) if x],
-                     codes.astype(np.int64).reshape(-1), [self.outlet_names[i] for i in used.tolist()],
-                     self.count[cells], self.negated[cells], self.weight[cells], self.tokens[keep])
+        outlet_codes, outlet_names = codes.astype(np.int64).reshape(-1), [self.outlet_names[i] for i in used.tolist()]
+        if self.by == "outlet":
+            group_codes, group_keys = outlet_codes, outlet_names
+        else:
+            used, codes = np.unique(self.group_codes[keep], return_inverse=True)
+            group_codes, group_keys = codes.astype(np.int64).reshape(-1), [self.group_keys[i] for i in used.tolist()]
+        return _Rows(self.categories, [d for d, x in zip(self.doc_ids, keep.tolist()) if x], outlet_codes,
+                     outlet_names, self.count[cells], self.negated[cells], self.weight[cells], self.tokens[keep],
+                     self.by, group_codes, group_keys)
 
 
-def _score_rows(matcher: Matcher, records: list[tuple[str, str, str | None]], voice: str) -> _Rows:
-    """Score ``(doc_id, outlet, text)`` records: one scan of the chunk."""
+def _score_rows(matcher: Matcher, records: list[tuple[str, str, str | None, Any]], voice: str, by: str) -> _Rows:
+    """Score ``(doc_id, outlet, text, group key)`` records: one scan of the chunk."""
     cats = tuple(matcher.categories)
-    count, negated, weight, tokens = score_texts(matcher, [t for _, _, t in records], voice)
-    outlet_codes, outlet_names = pd.factorize(np.array([o for _, o, _ in records], dtype=object))
-    return _Rows(cats, [d for d, _, _ in records], np.asarray(outlet_codes, dtype=np.int64), outlet_names.tolist(),
+    count, negated, weight, tokens = score_texts(matcher, [r[2] for r in records], voice)
+    outlet_codes, outlet_names = pd.factorize(np.array([r[1] for r in records], dtype=object))
+    outlet_codes, outlet_names = np.asarray(outlet_codes, dtype=np.int64), outlet_names.tolist()
+    if by == "outlet":
+        group_codes, group_keys = outlet_codes, outlet_names
+    else:
+        index: dict[Any, int] = {}
+        group_codes = np.array([index.setdefault(r[3], len(index)) for r in records], dtype=np.int64)
+        group_keys = list(index)
+    return _Rows(cats, [r[0] for r in records], outlet_codes, outlet_names,
                  np.asarray(count).reshape(-1).astype(np.int32), np.asarray(negated).reshape(-1).astype(np.int32),
-                 np.asarray(weight, dtype=np.float64).reshape(-1), np.asarray(tokens).astype(np.int32))
+                 np.asarray(weight, dtype=np.float64).reshape(-1), np.asarray(tokens).astype(np.int32), by,
+                 group_codes, group_keys)
 
 
 def score_partition(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None]], *, voice: str,
                     part: str, normalize: str) -> Partition:
-    """The pure chunk function: score ``(doc_id, outlet, text)`` records.
+    """The pure chunk function: score ``(doc_id, outlet, text)`` records
+    (sums by outlet).
 
     The rows equal those of :func:`framing.match.score` for the same
     documents (in compact dtypes).
     """
-    rows = _score_rows(compile_lexicon(lexicon), records, voice)
+    rows = _score_rows(compile_lexicon(lexicon), [(d, o, t, o) for d, o, t in records], voice, "outlet")
     return Partition(rows.frame(part=part, voice=voice, normalize=normalize), rows.sums(normalize))
 
 
-def _outlet_sums(cats: tuple[str, ...], outlet_codes: np.ndarray, outlet_names: list[str], tokens: np.ndarray,
-                 cnt: np.ndarray, negated: np.ndarray, rate: np.ndarray) -> OutletSums:
-    """Per-outlet sums of ``n`` documents (``tokens`` per document;
+def _group_sums(cats: tuple[str, ...], by: str, group_codes: np.ndarray, group_keys: list[Any], tokens: np.ndarray,
+                cnt: np.ndarray, negated: np.ndarray, rate: np.ndarray) -> GroupSums:
+    """Per-group sums of ``n`` documents (``tokens`` per document;
     ``cnt``, ``negated``, ``rate`` per document and category)."""
     k = len(cats)
-    n = len(outlet_codes)
-    sums = OutletSums(cats)
+    n = len(group_codes)
+    sums = GroupSums(cats, by)
     scored = tokens > 0
-    m = len(outlet_names)
-    doc_n = np.bincount(outlet_codes[scored], minlength=m)
-    doc_tokens = np.bincount(outlet_codes[scored], weights=np.asarray(tokens)[scored], minlength=m)
+    m = len(group_keys)
+    doc_n = np.bincount(group_codes[scored], minlength=m)
+    doc_tokens = np.bincount(group_codes[scored], weights=np.asarray(tokens)[scored], minlength=m)
     kept = np.repeat(scored, k)
-    cell = (np.repeat(outlet_codes, k) * k + np.tile(np.arange(k), n))[kept]
+    cell = (np.repeat(group_codes, k) * k + np.tile(np.arange(k), n))[kept]
     cell_count = np.bincount(cell, weights=cnt[kept], minlength=m * k).astype(np.int64)
     cell_neg = np.bincount(cell, weights=negated[kept], minlength=m * k).astype(np.int64)
     rate_sums = _exact_sums(rate[kept], cell, m * k)
-    for i, outlet in enumerate(outlet_names):
-        sums.n_docs[outlet] = int(doc_n[i])
-        sums.tokens[outlet] = int(round(doc_tokens[i]))
-        sums.count[outlet] = cell_count[i * k:(i + 1) * k].tolist()
-        sums.negated[outlet] = cell_neg[i * k:(i + 1) * k].tolist()
-        sums.rate_sum[outlet] = rate_sums[i * k:(i + 1) * k]
+    for i, key in enumerate(group_keys):
+        sums.n_docs[key] = int(doc_n[i])
+        sums.tokens[key] = int(round(doc_tokens[i]))
+        sums.count[key] = cell_count[i * k:(i + 1) * k].tolist()
+        sums.negated[key] = cell_neg[i * k:(i + 1) * k].tolist()
+        sums.rate_sum[key] = rate_sums[i * k:(i + 1) * k]
     return sums
 
 
@@ -373,30 +499,45 @@ def _body(rows: _Rows, kind: str | None, *, part: str, voice: str, normalize: st
 
 @dataclass(frozen=True)
 class _Scored:
-    """Scored documents: their rows (arrays), their per-outlet sums and the
+    """Scored documents: their rows (arrays), their per-group sums and the
     rows formatted for the rows file (``body``; None without one), all
     made where the documents were scored."""
 
     rows: _Rows
-    sums: OutletSums
+    sums: GroupSums
     body: Any
 
 
-def _score_chunk(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None]], *, voice: str,
-                 part: str, normalize: str, kind: str | None) -> _Scored:
+def _score_chunk(lexicon: Lexicon | Matcher | str, records: list[tuple[str, str, str | None, Any]], *, voice: str,
+                 part: str, normalize: str, kind: str | None, by: str) -> _Scored:
     """The chunk function of :func:`score_stream` (local pool and Dask)."""
-    rows = _score_rows(compile_lexicon(lexicon), records, voice)
+    rows = _score_rows(compile_lexicon(lexicon), records, voice, by)
     return _Scored(rows, rows.sums(normalize), _body(rows, kind, part=part, voice=voice, normalize=normalize))
 
 
-def _records(documents: Iterable[Document], part: str) -> Iterator[tuple[str, str, str | None]]:
+def _records(documents: Iterable[Document], part: str, by: str,
+             columns: dict[str, None]) -> Iterator[tuple[str, str, str | None, Any]]:
+    """``(doc_id, outlet, text of part, group key)`` of each document
+    (:func:`_group_key`; the outlet for ``by="outlet"``); while no
+    document has the column ``by``, the extra keys seen go to ``columns``."""
+    found = by in KNOWN_FIELDS
     for i, doc in enumerate(documents):
         if not isinstance(doc, Document):
             raise TypeError(f"corpus item {i} is a {type(doc).__name__}, expected framing.records.Document")
         text = getattr(doc, part)
         if text is not None and not isinstance(text, str):
             raise TypeError(f"document {doc.doc_id!r}: {part} must be a string, got {type(text).__name__}")
-        yield doc.doc_id, doc.outlet, text
+        if by == "outlet":
+            yield doc.doc_id, doc.outlet, text, doc.outlet
+            continue
+        key = _group_key(doc, by)
+        if not found:
+            if key == _ABSENT:
+                columns.update(dict.fromkeys(doc.extra))
+            else:
+                found = True
+                columns.clear()
+        yield doc.doc_id, doc.outlet, text, key
 
 
 def _chunks(records: Iterator[Any], size: int) -> Iterator[list[Any]]:
@@ -427,33 +568,34 @@ def _init_worker(lexicon: Lexicon | Matcher) -> None:
     compile_lexicon(lexicon)
 
 
-def _local_task(records: list, voice: str, part: str, normalize: str, kind: str | None) -> _Scored:
-    return _score_chunk(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize, kind=kind)
+def _local_task(records: list, voice: str, part: str, normalize: str, kind: str | None, by: str) -> _Scored:
+    return _score_chunk(_WORKER["lexicon"], records, voice=voice, part=part, normalize=normalize, kind=kind, by=by)
 
 
 @dataclass(frozen=True)
 class _PartScores:
     """What a worker returns for one input part: the rows of each chunk,
-    the part's per-outlet sums, its rows formatted for the rows file
+    the part's per-group sums, its rows formatted for the rows file
     (:class:`_Scored`; the CSV bytes of the whole part, or one pyarrow
     Table per chunk) and its read outcome."""
 
     chunks: list[_Rows]
-    sums: OutletSums
+    sums: GroupSums
     body: Any
     outcome: PartOutcome
 
 
 def _read_and_score(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
-                    normalize: str, chunk_size: int, reader: dict[str, Any], kind: str | None) -> _PartScores:
+                    normalize: str, chunk_size: int, reader: dict[str, Any], kind: str | None,
+                    by: str) -> _PartScores:
     matcher = compile_lexicon(lexicon)
     outcomes: list[PartOutcome] = []
     chunks: list[_Rows] = []
-    sums = OutletSums(tuple(matcher.categories))
+    sums = GroupSums(tuple(matcher.categories), by)
     documents = iter_part(input_part, report=outcomes.append, **reader)
     try:
-        for chunk in _chunks(_records(documents, part), chunk_size):
-            rows = _score_rows(matcher, chunk, voice)
+        for chunk in _chunks(_records(documents, part, by, sums.columns), chunk_size):
+            rows = _score_rows(matcher, chunk, voice, by)
             chunks.append(rows)
             sums.merge(rows.sums(normalize))
     except CorpusError:
@@ -471,15 +613,16 @@ def _read_and_score(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, 
 
 def read_and_score_part(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
                         normalize: str, chunk_size: int, reader: dict[str, Any],
-                        output_kind: str | None = None) -> _PartScores:
+                        output_kind: str | None = None, by: str = DEFAULTS["by"]) -> _PartScores:
     """Read one part of a JSONL corpus (:func:`framing.corpus.readers.iter_part`
     with the ``reader`` options) and score it chunk by chunk
-    (:func:`score_partition`).  A bad record that stops the read is in
-    the outcome, for the main process to raise in input order.
-    ``output_kind`` (``"csv"``, ``"tsv"``, ``"parquet"`` or None) has the
-    rows formatted here for the main process's rows file."""
+    (:func:`score_partition`), summing by the column ``by``.  A bad record
+    that stops the read is in the outcome, for the main process to raise
+    in input order.  ``output_kind`` (``"csv"``, ``"tsv"``, ``"parquet"``
+    or None) has the rows formatted here for the main process's rows
+    file."""
     return _read_and_score(lexicon, input_part, voice=voice, part=part, normalize=normalize, chunk_size=chunk_size,
-                           reader=reader, kind=output_kind)
+                           reader=reader, kind=output_kind, by=by)
 
 
 def _local_part_task(input_part: InputPart, options: dict[str, Any]) -> _PartScores:
@@ -631,9 +774,10 @@ def score_stream(
     output: str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
     segmentation: str | None = None,
+    by: str = DEFAULTS["by"],
 ) -> pd.DataFrame:
-    """Score a stream of documents in bounded memory; return per-outlet
-    aggregates.
+    """Score a stream of documents in bounded memory; return per-group
+    aggregates (by outlet unless ``by`` names another column).
 
     Parameters
     ----------
@@ -656,22 +800,38 @@ def score_stream(
         file :func:`framing.match.score` + ``to_csv`` writes).
     progress : callable, optional
         Called with the number of documents finished after each chunk.
+    by : str, default "outlet"
+        The corpus column to aggregate by (:func:`check_by`): ``doc_id``,
+        ``outlet``, a known metadata field (``date``, ``genre``,
+        ``topic``, ...) or any other key of the records (``bias``,
+        ``outlet_group``, a ``fields``-mapped column ...).  The workers
+        sum by its values; the rows file is the same whatever ``by``.
 
     Returns
     -------
     DataFrame
-        ``AGGREGATE_COLUMNS`` by outlet, as :func:`framing.match.aggregate`
-        (``mean_rate`` is the exactly rounded mean; see the module
-        docstring).
+        ``AGGREGATE_COLUMNS`` by ``by``, as :func:`framing.match.aggregate`
+        ``(score(frame), by=by, corpus=frame)`` on the corpus frame of
+        :func:`framing.corpus.read_corpus` (the groups typed, missing
+        values grouped and sorted as there; ``mean_rate`` is the exactly
+        rounded mean, see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        ``by`` is a text part, a list column (``authors``, ``tags``) or a
+        column of the scores; a document holds a list or mapping in the
+        column; no document has the column.
     """
     n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
                                     chunk_size=chunk_size, scheduler=scheduler)
+    by = check_by(by)
     matcher = compile_lexicon(lexicon, segmentation=segmentation)
     lex = matcher  # sent to workers as its lexicon and segmentation (Matcher.__reduce__)
     writer = _Writer(output)
-    total = OutletSums(tuple(matcher.categories))
-    chunks = _chunks(_records(documents, part), chunk_size)
-    options = {"voice": voice, "part": part, "normalize": normalize, "kind": writer.kind}
+    total = GroupSums(tuple(matcher.categories), by)
+    chunks = _chunks(_records(documents, part, by, total.columns), chunk_size)
+    options = {"voice": voice, "part": part, "normalize": normalize, "kind": writer.kind, "by": by}
     closers: list[Any] = []
     try:
         if engine == "dask":
@@ -686,8 +846,8 @@ def score_stream(
         else:
             pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_init_worker, initargs=(lex,))
             closers.append(pool)
-            yield_from = _ordered(lambda chunk: pool.submit(_local_task, chunk, voice, part, normalize, writer.kind),
-                                  chunks, 2 * n_jobs)
+            yield_from = _ordered(lambda chunk: pool.submit(_local_task, chunk, voice, part, normalize, writer.kind,
+                                                            by), chunks, 2 * n_jobs)
         for result in yield_from:
             writer.write_body(result.body)
             total.merge(result.sums)
@@ -696,6 +856,7 @@ def score_stream(
     finally:
         writer.close(SCORE_COLUMNS)
         _close_all(closers)
+    total.check_found()
     return total.table(part=part, voice=voice, denominator=normalize)
 
 
@@ -723,9 +884,10 @@ def score_files(
     fallback_encoding: str | None = None,
     outlet: str | None = None,
     id_prefix: str | None = None,
+    by: str = DEFAULTS["by"],
 ) -> pd.DataFrame:
     """Score a corpus file whose parts the workers read themselves; return
-    per-outlet aggregates.
+    per-group aggregates (by outlet unless ``by`` names another column).
 
     A JSONL corpus is cut into parts without parsing it
     (:func:`framing.corpus.readers.plan_parts`: byte ranges of about
@@ -733,7 +895,7 @@ def score_files(
     file, a glob pattern of shards).  Each worker reads its part with the
     corpus reader's own code (:func:`framing.corpus.readers.iter_part`)
     and scores it; the main process only merges, in input order: the
-    per-document rows (written to ``output``), the exact per-outlet sums
+    per-document rows (written to ``output``), the exact per-group sums
     and the read reports
     (:class:`framing.corpus.readers.PartsMerger`: duplicate ``doc_id``
     across parts, skipped records, warnings).  Tables, the rows file, the
@@ -753,7 +915,7 @@ def score_files(
     ----------
     path : path or str
         A corpus file, or a glob pattern of JSONL files.
-    lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress, segmentation
+    lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress, segmentation, by
         As for :func:`score_stream` (``output`` may also be ``.parquet``).
     read_in : {"workers", "main", "auto"}
         Who reads the corpus (``"main"``: the main process, for clusters
@@ -778,9 +940,10 @@ def score_files(
               "outlet": outlet, "id_prefix": id_prefix}
     options = {"normalize": normalize, "voice": voice, "part": part, "engine": engine, "n_jobs": n_jobs,
                "scheduler": scheduler, "chunk_size": chunk_size, "output": output, "progress": progress,
-               "segmentation": segmentation}
+               "segmentation": segmentation, "by": by}
     n_jobs, chunk_size = _check_run(normalize=normalize, voice=voice, part=part, engine=engine, n_jobs=n_jobs,
                                     chunk_size=chunk_size, scheduler=scheduler)
+    by = check_by(by)
     # Dask: here only whether the corpus can be cut (one part a file, no line counted); it is cut once the
     # number of workers is known
     parts = None if read_in == "main" else plan_parts(path, format=format,
@@ -798,9 +961,9 @@ def score_files(
     source = str(Path(path)) if Path(path).exists() else str(path)
     merger = PartsMerger(source, report=report, **reader)
     writer = _Writer(output)
-    total = OutletSums(tuple(matcher.categories))
+    total = GroupSums(tuple(matcher.categories), by)
     style = {"voice": voice, "part": part, "normalize": normalize}
-    task = {**style, "chunk_size": chunk_size, "reader": reader}
+    task = {**style, "chunk_size": chunk_size, "reader": reader, "by": by}
     closers: list[Any] = []
     try:
         if engine == "dask":
@@ -832,10 +995,12 @@ def score_files(
                     writer.write(piece, **style)
                     total.merge(piece.sums(normalize))
                     done += n
+                total.columns.update(result.sums.columns)
             if progress is not None:
                 progress(len(result.outcome.doc_ids) - len(drop))
         merger.finish()
     finally:
         writer.close(SCORE_COLUMNS)
         _close_all(closers)
+    total.check_found()
     return total.table(part=part, voice=voice, denominator=normalize)

@@ -11,7 +11,7 @@ import pytest
 
 from framing.corpus.readers import iter_documents, read_corpus
 from framing.match import aggregate, score
-from framing.match.engine import OutletSums, score_partition, score_stream
+from framing.match.engine import GroupSums, score_partition, score_stream
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample" / "articles.jsonl"
 
@@ -68,7 +68,7 @@ def test_compact_dtypes():
 
 def test_merge_rejects_other_categories():
     with pytest.raises(ValueError, match="categories differ"):
-        OutletSums(("a",)).merge(OutletSums(("b",)))
+        GroupSums(("a",)).merge(GroupSums(("b",)))
 
 
 def test_errors(tmp_path):
@@ -125,7 +125,13 @@ def test_cli_engine_writes_the_same_rows(tmp_path, capsys):
 @pytest.mark.parametrize("argv, message", [
     (["--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
     (["--engine", "local", "--scheduler", "tcp://x:8786"], "--scheduler: only used with --engine dask"),
-    (["--engine", "local", "--by", "topic"], "--engine: aggregates by outlet only; got --by topic"),
+    (["--by", "title"], "--by: expected a metadata column of the corpus, not a text part (text, title, captions, "
+                        "boilerplate), got 'title'"),
+    (["--engine", "local", "--by", "tags"], "--by: expected a column with one value per document, got 'tags'"),
+    (["--by", "count"], "--by: expected a metadata column of the corpus, got 'count' (a column of the scores"),
+    (["--by", "nope", "--n-jobs", "2"], "--by: expected a column of the corpus (doc_id, outlet, date, url, genre, "
+                                        "story_id, topic, lang, outlet_name, outlet_group), got 'nope': no document "
+                                        "has it"),
 ])
 def test_cli_engine_errors(argv, message, capsys):
     from framing.cli.app import main

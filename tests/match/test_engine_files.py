@@ -148,12 +148,15 @@ def test_cli_reads_in_workers_and_in_main(tmp_path, capsys):
 def test_cli_errors_and_hints(tmp_path, capsys):
     from framing.cli.app import main
 
-    # --by outlet (the default) streams on the local engine, so --read-in applies; another --by reads into memory
-    assert main(["score", str(SAMPLE), "--read-in", "main", "--quiet"]) == 0
+    # every --by streams on the local engine (the default), so --read-in applies to any of them
+    tables = []
+    for read_in in ("main", "workers"):
+        agg = tmp_path / f"{read_in}_by.csv"
+        assert main(["score", str(SAMPLE), "--read-in", read_in, "--by", "outlet_group", "--n-jobs", "2", "--quiet",
+                     "--by-output", str(agg)]) == 0
+        tables.append(agg.read_bytes())
+    assert tables[0] == tables[1] and b"opinionated" in tables[0]
     capsys.readouterr()
-    assert main(["score", str(SAMPLE), "--read-in", "main", "--by", "outlet_group"]) == 1
-    assert ("--read-in: only used with --engine local or --engine dask (the default with --by outlet); "
-            "got --by outlet_group") in capsys.readouterr().err
     path = tmp_path / "no_outlet.jsonl"
     path.write_text(json.dumps({"doc_id": "a", "text": "a crisis"}) + "\n")
     assert main(["score", str(path), "--engine", "local", "--n-jobs", "2"]) == 1
