@@ -107,7 +107,7 @@ from ..lexicon.model import Lexicon
 from ..records import KNOWN_FIELDS, Document
 from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
-from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, score_texts
+from .scoring import AGGREGATE_COLUMNS, EXACT_SCALE_BITS, SCORE_COLUMNS, exact_sums, score_texts
 
 __all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "Partition", "check_by", "local_cluster",
            "read_and_score_part", "score_files", "score_partition", "score_stream"]
@@ -116,31 +116,6 @@ __all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "Partition", 
 #: main process parses and ships the texts) or ``"auto"``: the workers, unless the local engine has more
 #: workers than the corpus has parts (one ``.jsonl.gz`` file is one part), when the main process reads.
 READ_IN = ("workers", "main", "auto")
-
-_SCALE_BITS = 1074  # every finite float64 is an integer multiple of 2**-1074
-
-
-def _exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[int]:
-    """``sum(values[groups == g]) * 2**1074`` exactly, as Python ints, for
-    finite non-negative float64 ``values``."""
-    out = [0] * n_groups
-    if not values.size:
-        return out
-    mantissa, exponent = np.frexp(values)
-    whole = (mantissa * float(1 << 53)).astype(np.int64)  # exact: values == whole * 2**(exponent-53)
-    shift = exponent.astype(np.int64) + (_SCALE_BITS - 53)
-    high, low = np.divmod(whole, np.int64(1 << 27))  # int64 sums stay exact up to 2**36 values
-    key = groups.astype(np.int64) * 4096 + shift
-    order = np.argsort(key, kind="stable")
-    key = key[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    high_sums = np.add.reduceat(high[order], starts)
-    low_sums = np.add.reduceat(low[order], starts)
-    for k, h, lo in zip(key[starts].tolist(), high_sums.tolist(), low_sums.tolist()):
-        g, s = divmod(k, 4096)
-        out[g] += (h << (s + 27)) + (lo << s)
-    return out
-
 
 _LIST_FIELDS = ("authors", "tags")
 _BY_FIELDS = tuple(f for f in KNOWN_FIELDS if f not in PARTS and f not in _LIST_FIELDS)  # always in a corpus frame
@@ -282,7 +257,7 @@ class GroupSums:
             else:
                 pooled = scale * cnt / tok if tok else math.nan
             # int / int is correctly rounded: the exact mean rounded once
-            mean = rate_sum[g] / (n << _SCALE_BITS) if n else math.nan
+            mean = rate_sum[g] / (n << EXACT_SCALE_BITS) if n else math.nan
             rows.append({"by": self.by, "group": group, "part": part_, "voice": voice_, "category": category,
                          "n_docs": n, "count": cnt, "negated": negated[g], "tokens": tok, "pooled_rate": pooled,
                          "mean_rate": mean, "denominator": denominator})
@@ -419,7 +394,7 @@ def _group_sums(cats: tuple[str, ...], by: str, group_codes: np.ndarray, group_k
     cell = (np.repeat(group_codes, k) * k + np.tile(np.arange(k), n))[kept]
     cell_count = np.bincount(cell, weights=cnt[kept], minlength=m * k).astype(np.int64)
     cell_neg = np.bincount(cell, weights=negated[kept], minlength=m * k).astype(np.int64)
-    rate_sums = _exact_sums(rate[kept], cell, m * k)
+    rate_sums = exact_sums(rate[kept], cell, m * k)
     for i, key in enumerate(group_keys):
         sums.n_docs[key] = int(doc_n[i])
         sums.tokens[key] = int(round(doc_tokens[i]))

@@ -55,7 +55,9 @@ __all__ = [
     "AGGREGATE_COLUMNS",
     "KWIC_COLUMNS",
     "score_texts",
+    "EXACT_SCALE_BITS",
     "aggregate",
+    "exact_sums",
     "hits",
     "kwic",
     "score",
@@ -286,6 +288,39 @@ def score(
     )
 
 
+#: every finite float64 is an integer multiple of 2**-1074: :func:`exact_sums` scales by 2**1074
+EXACT_SCALE_BITS = 1074
+
+
+def exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[int]:
+    """``sum(values[groups == g]) * 2**1074`` exactly, as Python ints, for
+    finite non-negative float64 ``values`` and int ``groups`` in ``[0, n_groups)``.
+
+    The group mean ``total / (n << EXACT_SCALE_BITS)`` (int / int) is then
+    the exact mean correctly rounded once, whatever the order or the
+    chunking of the values: :func:`aggregate` and the streaming engine
+    (:mod:`framing.match.engine`, which adds chunks' sums) give the same
+    float."""
+    out = [0] * n_groups
+    if not values.size:
+        return out
+    mantissa, exponent = np.frexp(values)
+    whole = (mantissa * float(1 << 53)).astype(np.int64)  # exact: values == whole * 2**(exponent-53)
+    shift = exponent.astype(np.int64) + (EXACT_SCALE_BITS - 53)
+    high, low = np.divmod(whole, np.int64(1 << 27))  # int64 sums stay exact up to 2**36 values
+    key = groups.astype(np.int64) * 4096 + shift
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    high_sums = np.add.reduceat(high[order], starts)
+    low_sums = np.add.reduceat(low[order], starts)
+    for k, h, lo in zip(key[starts].tolist(), high_sums.tolist(), low_sums.tolist()):
+        g, s = divmod(k, 4096)
+        out[g] += (h << (s + 27)) + (lo << s)
+    return out
+
+
+
 def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """Aggregate per-document scores to groups (outlets by default):
     descriptive sums and rates, no uncertainty.
@@ -318,7 +353,7 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
         name), ``group``, ``part``, ``voice``, ``category``, ``n_docs``
         (documents with at least one token), ``count``, ``negated``,
         ``tokens``, ``pooled_rate`` (total count / total tokens, on the
-        scores' denominator scale) and ``mean_rate`` (mean of per-document
+        scores' denominator scale) and ``mean_rate`` (exact mean of per-document
         rates: each document weighs the same), ``denominator``.  Sorted
         by group then category order.  Pooled and mean rates are
         descriptive; for inference use :mod:`framing.stats`.
@@ -345,8 +380,8 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
     category_order = {c: i for i, c in enumerate(pd.unique(frame["category"]))}
     # One groupby for the keys (first-appearance order, as iterating it would give), then the sums over each
     # group's documents with tokens from the rows sorted by group (stable: each group's rows in input order).
-    # The mean rate is numpy's sum of the group's rates (NaN as 0) over their count, exactly what
-    # ``Series.mean`` computes for the group's slice; integer sums are exact.
+    # The mean rate is the exact mean of the group's rates (NaN left out), rounded once (exact_sums), so the
+    # streaming engine's chunked sums give the same float; integer sums are exact.
     grouped = frame.groupby([by, "part", "voice", "category"], sort=False, dropna=False)
     keys = grouped.size().index
     codes = grouped.ngroup().to_numpy()
@@ -362,8 +397,8 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
 
     rates = np.asarray(frame["rate"].to_numpy()[scored][order], dtype=np.float64)
     valid = ~np.isnan(rates)
-    rates = np.where(valid, rates, 0.0)
     n_valid = np.concatenate([[0], np.cumsum(valid)])
+    rate_sums = exact_sums(rates[valid], np.repeat(np.arange(len(keys)), n_docs)[valid], len(keys))
     rows = []
     for i, ((group, part, voice, category), tokens, count, negated) in enumerate(
         zip(keys, sums("tokens"), sums("count"), sums("negated"))
@@ -374,7 +409,7 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
         else:
             pooled = scale * count / tokens if tokens else math.nan
         n_rates = int(n_valid[stop] - n_valid[start])
-        mean = float(np.add.reduce(rates[start:stop]) / n_rates) if n_rates else math.nan
+        mean = rate_sums[i] / (n_rates << EXACT_SCALE_BITS) if n_rates else math.nan
         rows.append(
             {
                 "by": by,

@@ -2,11 +2,14 @@
 the per-group loop it replaced: the same frame, values, dtypes and order,
 bit for bit, on hand-made scores with NaN rates, zero-token documents,
 several parts and voices, NaN and integer groups and many documents per
-group (numpy's pairwise sums)."""
+group.  ``mean_rate`` is the exact mean of the rates, rounded once (the
+reference computes it with ``fractions.Fraction``), as the streaming
+engine gives it."""
 
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -38,13 +41,18 @@ def naive_aggregate(scores: pd.DataFrame, *, by: str = "outlet", corpus: pd.Data
         rows.append({"by": by, "group": group, "part": part, "voice": voice, "category": category,
                      "n_docs": len(scored), "count": count, "negated": int(scored["negated"].sum()),
                      "tokens": tokens, "pooled_rate": pooled,
-                     "mean_rate": float(scored["rate"].mean()) if len(scored) else math.nan,
+                     "mean_rate": exact_mean(scored["rate"]),
                      "denominator": denominator})
     out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
     if len(out):
         out["_order"] = out["category"].map(category_order)
         out = out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
     return out
+
+
+def exact_mean(rates: pd.Series) -> float:
+    values = [Fraction(float(x)) for x in rates if not math.isnan(x)]
+    return float(sum(values) / len(values)) if values else math.nan
 
 
 def scores_frame(seed: int, n_docs: int, *, normalize: str = "per_1000_tokens", n_outlets: int = 5,

@@ -57,12 +57,9 @@ def in_memory(path, by, **reader):
 
 
 def assert_same_table(got: pd.DataFrame, want: pd.DataFrame):
-    """Identical but ``mean_rate``, the exactly rounded mean here and a
-    floating-point sum in ``aggregate`` (the last binary digit may differ)."""
-    exact = [c for c in want.columns if c != "mean_rate"]
-    pd.testing.assert_frame_equal(got[exact], want[exact], check_exact=True)
-    assert got["mean_rate"].dtype == want["mean_rate"].dtype
-    np.testing.assert_allclose(got["mean_rate"], want["mean_rate"], rtol=1e-14, atol=0)
+    """Identical, bit for bit (``mean_rate`` is the exact mean rounded once
+    on both paths: ``framing.match.scoring.exact_sums``)."""
+    pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
 CASES = [  # (by, reader options)
