@@ -192,3 +192,17 @@ print(json.dumps([quotes.COMPILED, quotes.quoted_intervals(text), quotes.quoted_
     assert many == [intervals, []]
     assert spans == [[s.start, s.end, s.kind, s.depth, s.closed] for s in quotes.quote_spans(text)]
     assert spans == [[8, 18, "double", 0, True], [12, 17, "single", 1, True], [29, 34, "double", 0, False]]
+
+
+def test_the_manifest_records_the_implementation_but_the_run_hash_does_not(monkeypatch) -> None:
+    from framing.experiment import runner
+    from framing.experiment.config import load_config
+
+    config = load_config(REPO / "experiments" / "demo.toml")
+    assert runner._environment(config)["quotes"] == ("compiled" if quotes.COMPILED else "python")
+    hashes = set()
+    for compiled, name in ((True, "compiled"), (False, "python")):
+        monkeypatch.setattr(runner, "QUOTES_COMPILED", compiled)
+        assert runner._environment(config)["quotes"] == name
+        hashes.add(runner.plan_run(config, runs_dir=REPO / "runs").run_hash)
+    assert len(hashes) == 1
