@@ -25,8 +25,8 @@
 #define C_MARK 1
 #define C_BREAK 2
 
-static unsigned char LOW[256];     /* class of U+0000..U+00FF */
-static unsigned char HIGH[0x12];   /* class of U+2018..U+2029 */
+static unsigned char BMP[0x10000];  /* class of each BMP character (0: neither) */
+#define LOW BMP                      /* U+0000..U+00FF */
 
 static PyObject *DOUBLE_STR;       /* "double" */
 static PyObject *SINGLE_STR;       /* "single" */
@@ -263,30 +263,39 @@ elision_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t i)
 }
 
 /* The next offset at or after ``i`` holding a quote mark or a paragraph
- * end (``n``: none). */
+ * end (``n``: none).  Eight characters at a time: their table entries
+ * OR-ed, one branch per eight (most eights hold neither). */
+#define SCAN_EIGHT(TABLE)                                                        \
+    while (i + 8 <= n) {                                                         \
+        if (TABLE[p[i]] | TABLE[p[i + 1]] | TABLE[p[i + 2]] | TABLE[p[i + 3]]    \
+            | TABLE[p[i + 4]] | TABLE[p[i + 5]] | TABLE[p[i + 6]] | TABLE[p[i + 7]]) { \
+            break;                                                               \
+        }                                                                        \
+        i += 8;                                                                  \
+    }
+
 static Py_ssize_t
 next_special(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
 {
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *p = (const Py_UCS1 *)data;
+        SCAN_EIGHT(LOW)
         while (i < n && !LOW[p[i]]) {
             i++;
         }
     }
     else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *p = (const Py_UCS2 *)data;
-        for (; i < n; i++) {
-            Py_UCS2 c = p[i];
-            if (c < 256 ? LOW[c] : (unsigned)(c - 0x2018) < 0x12u && HIGH[c - 0x2018]) {
-                break;
-            }
+        SCAN_EIGHT(BMP)
+        while (i < n && !BMP[p[i]]) {
+            i++;
         }
     }
     else {
         const Py_UCS4 *p = (const Py_UCS4 *)data;
         for (; i < n; i++) {
             Py_UCS4 c = p[i];
-            if (c < 256 ? LOW[c] : (c - 0x2018u) < 0x12u && HIGH[c - 0x2018]) {
+            if (c < 0x10000 && BMP[c]) {
                 break;
             }
         }
@@ -297,13 +306,7 @@ next_special(int kind, const void *data, Py_ssize_t i, Py_ssize_t n)
 static inline unsigned char
 char_class(Py_UCS4 c)
 {
-    if (c < 256) {
-        return LOW[c];
-    }
-    if (c - 0x2018u < 0x12u) {
-        return HIGH[c - 0x2018];
-    }
-    return 0;
+    return c < 0x10000 ? BMP[c] : 0;
 }
 
 /* The stack machine: fills m->found as quotes._found does; -1 on error. */
@@ -556,21 +559,20 @@ PyInit__cquotes(void)
 {
     const char *marks = "\"'";
     int k;
-    LOW['\n'] = C_BREAK;
-    LOW['\r'] = C_BREAK;
+    BMP['\n'] = C_BREAK;
+    BMP['\r'] = C_BREAK;
+    BMP[0x2028] = C_BREAK;
+    BMP[0x2029] = C_BREAK;
     for (k = 0; marks[k]; k++) {
-        LOW[(unsigned char)marks[k]] = C_MARK;
+        BMP[(unsigned char)marks[k]] = C_MARK;
     }
-    LOW[0xAB] = C_MARK;  /* « */
-    LOW[0xBB] = C_MARK;  /* » */
-    for (k = 0x2018; k <= 0x2019; k++) {
-        HIGH[k - 0x2018] = C_MARK;  /* ‘ ’ */
-    }
+    BMP[0xAB] = C_MARK;  /* « */
+    BMP[0xBB] = C_MARK;  /* » */
+    BMP[0x2018] = C_MARK;  /* ‘ */
+    BMP[0x2019] = C_MARK;  /* ’ */
     for (k = 0x201C; k <= 0x201F; k++) {
-        HIGH[k - 0x2018] = C_MARK;  /* “ ” „ ‟ */
+        BMP[k] = C_MARK;  /* “ ” „ ‟ */
     }
-    HIGH[0x2028 - 0x2018] = C_BREAK;
-    HIGH[0x2029 - 0x2018] = C_BREAK;
     if (DOUBLE_STR == NULL) {
         DOUBLE_STR = PyUnicode_InternFromString("double");
         SINGLE_STR = PyUnicode_InternFromString("single");
