@@ -99,8 +99,9 @@ Speed: in Python, one compiled regular expression scans the text for
 quote marks only, and paragraph ends are looked up with ``str.find``
 only while a span is open, so the Python work is proportional to the
 number of marks, and the whole scan is linear in the text length.  In C
-the scan is one table lookup per character (about 15 times faster on
-news text).
+the scan is one table lookup per character: :func:`quoted_intervals_many`
+of 20,000 AllSides articles (123 MB) takes about 0.11 CPU-s, against
+0.9 in Python.
 """
 
 from __future__ import annotations
