@@ -313,9 +313,17 @@ char_class(Py_UCS4 c)
 static int
 run(Machine *m, PyObject *text)
 {
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind;
+    const void *data;
+    Py_ssize_t n;
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(text) < 0) {  /* a legacy str built from wchar_t (3.11 and older) */
+        return -1;
+    }
+#endif
+    kind = PyUnicode_KIND(text);
+    data = PyUnicode_DATA(text);
+    n = PyUnicode_GET_LENGTH(text);
     Py_ssize_t i = 0;
     Py_ssize_t pending = -1;    /* the first paragraph end after the last match, while a span is open */
     Py_ssize_t last_open = -2;  /* offset of the last mark that opened a span */
