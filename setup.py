@@ -6,8 +6,8 @@ The extension is optional: where it cannot be built (no C compiler, no
 Python headers) setuptools warns and installs framing without it, and
 :mod:`framing.quotes` runs its Python implementation (the same results,
 slower; ``framing.quotes.COMPILED`` says which one runs).  To build it in a
-source checkout: ``python setup.py build_ext --inplace``, or install with
-``pip install -e .``.
+source checkout: ``pip install -e .``, or ``python setup.py build_ext
+--inplace`` with setuptools >= 77 (pyproject.toml's license field).
 """
 
 from setuptools import Extension, setup
