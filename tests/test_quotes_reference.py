@@ -1,4 +1,5 @@
-"""The fast quote detection equals the previous implementation
+"""The fast quote detection (compiled or Python, whichever runs, and the
+Python one also when the compiled one runs) equals the previous implementation
 (tests/quotes_reference.py) span for span, on random texts made of quote
 marks of every kind, paragraph ends, letters, digits, elision tails and
 opening-context characters."""
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from framing import quotes
 from framing.quotes import quote_spans, quoted_intervals, quoted_intervals_many
 
 from .paths import SHARED
@@ -37,6 +39,7 @@ def _spans(text: str) -> list[tuple[int, int, str, int, bool]]:
 def test_spans_equal_the_reference_on_random_texts(text: str) -> None:
     assert _spans(text) == reference_spans(text)
     assert quoted_intervals(text) == reference_intervals(text)
+    assert quotes._merged(quotes._found(text)) == reference_intervals(text)  # the Python implementation
 
 
 @settings(max_examples=1000, deadline=None)
@@ -57,6 +60,7 @@ def test_spans_equal_the_reference_on_allsides_articles() -> None:
             assert _spans(text) == reference_spans(text)
             texts.append(text)
     assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
+    assert quotes._intervals_many(texts) == [reference_intervals(text) for text in texts]
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -71,6 +75,8 @@ def test_many_texts_equal_the_reference(texts: list[str]) -> None:
     neighbouring texts do not see each other's characters."""
     assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
     assert quoted_intervals_many(texts) == [quoted_intervals(text) for text in texts]
+    # the Python implementation too, when the compiled one is active
+    assert quotes._intervals_many(texts) == [reference_intervals(text) for text in texts]
 
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -82,3 +88,4 @@ def test_many_texts_of_marks_equal_the_reference(texts: list[str]) -> None:
     the pattern tried only where an elision may start gives the reference
     intervals."""
     assert quoted_intervals_many(texts) == [reference_intervals(text) for text in texts]
+    assert quotes._intervals_many(texts) == [reference_intervals(text) for text in texts]

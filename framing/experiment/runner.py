@@ -58,6 +58,7 @@ from typing import Any, Callable, Sequence
 
 
 from .. import __version__
+from ..quotes import COMPILED as QUOTES_COMPILED
 from ..seeds import SCHEME as SEED_SCHEME
 from ..text import segmenter_version
 from ..vocab import EMBEDDING_MODELS
@@ -250,7 +251,10 @@ def _environment(config: Config) -> dict[str, Any]:
     ``runtime.engine = "dask"`` dask's and distributed's (of this process;
     the workers need the same framing version); with a classifier's
     ``embeddings``, the versions of the package that ships the model's
-    weights, sentence-transformers, transformers and torch."""
+    weights, sentence-transformers, transformers and torch.  ``quotes``:
+    which implementation of the quote rules ran, ``"compiled"`` or
+    ``"python"`` (:data:`framing.quotes.COMPILED`; the same results
+    either way, so the run hash does not include it)."""
     packages = _packages()
     if config.preprocessing.segmentation == "jieba":
         packages["jieba"] = _package_version("jieba")
@@ -266,6 +270,7 @@ def _environment(config: Config) -> dict[str, Any]:
         "platform": platform.platform(),
         "machine": platform.machine(),
         "packages": packages,
+        "quotes": "compiled" if QUOTES_COMPILED else "python",
     }
 
 
