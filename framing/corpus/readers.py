@@ -13,7 +13,7 @@ Formats
     sniffed from the header line among ``, ; <tab> |``, ties in that
     order, unless ``delimiter=`` is given; an Excel ``sep=X`` first line
     is honoured), ``.tsv``/``.tab``, ``.parquet`` (needs the optional
-    pyarrow, streamed by batches), a DataFrame, a directory of ``.txt``
+    pyarrow, streamed one row group at a time, by batches), a DataFrame, a directory of ``.txt``
     files, or one ``.txt`` file (``"txt"``: one document, read like a
     file of a folder, ``doc_id`` = the file stem, ``outlet`` from
     ``outlet=``).  Gzip compression is detected from the file's magic
@@ -1467,7 +1467,8 @@ class InputPart:
 class PartOutcome:
     """What reading one :class:`InputPart` gave, for the main process
     (:class:`PartsMerger`): counts, skipped records and aggregated notes
-    as the part's own read saw them, the line, ``doc_id`` and 64-bit
+    as the part's own read saw them, the line (a Parquet part: the
+    0-based row), ``doc_id`` and 64-bit
     ``doc_id`` hash (:func:`doc_id_hashes`) of every kept document in
     order, the bad record or structural problem that stopped the read
     (``error``), and the fallback-decoding warning it held back."""
@@ -1771,9 +1772,10 @@ class PartsMerger:
 
     :meth:`add` checks each kept ``doc_id`` against the earlier parts (a
     set of 64-bit hashes, 12 bytes a document, verified by re-reading the
-    earlier part on a hit, which also gives its line): under ``on_error="raise"`` it raises the first error in input
-    order (a duplicate ``doc_id`` naming both lines, or the part's own
-    error), as the serial read would; otherwise it returns the positions
+    earlier part on a hit, which also gives its line, or row for
+    Parquet): under ``on_error="raise"`` it raises the first error in input
+    order (a duplicate ``doc_id`` naming both lines or rows, or the part's
+    own error), as the serial read would; otherwise it returns the positions
     of the documents to drop as duplicates and lists them as skipped.
     :meth:`finish` returns the :class:`ReadReport` with the checks and
     warnings of the serial read.  Options are those given to
