@@ -13,7 +13,7 @@ Formats
     sniffed from the header line among ``, ; <tab> |``, ties in that
     order, unless ``delimiter=`` is given; an Excel ``sep=X`` first line
     is honoured), ``.tsv``/``.tab``, ``.parquet`` (needs the optional
-    pyarrow, streamed by batches), a DataFrame, a directory of ``.txt``
+    pyarrow, streamed one row group at a time, by batches), a DataFrame, a directory of ``.txt``
     files, or one ``.txt`` file (``"txt"``: one document, read like a
     file of a folder, ``doc_id`` = the file stem, ``outlet`` from
     ``outlet=``).  Gzip compression is detected from the file's magic
@@ -116,6 +116,7 @@ Duplicates
 from __future__ import annotations
 
 import ast
+import bisect
 import codecs
 import csv
 import datetime as dt
@@ -127,7 +128,7 @@ import math
 import re
 import warnings
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
@@ -1020,17 +1021,23 @@ def _frame_items(frame: pd.DataFrame, source: str) -> Iterator[_Item]:
         yield _Item(row, record, source)
 
 
-def _parquet_items(path: Path) -> Iterator[_Item]:
+def _parquet_items(path: Path, row_groups: tuple[int, int] | None = None, first_row: int = 0) -> Iterator[_Item]:
+    """The rows of a Parquet file (or of its row groups ``[first, stop)``,
+    whose first row is ``first_row``), read one row group at a time in
+    batches of 2,048 rows, so that a whole read and a read by parts see
+    the same batches (and report a broken batch at the same row)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    row = 0
+    row = first_row
     try:
-        batches = pq.ParquetFile(path).iter_batches(batch_size=2048)
-        for batch in batches:
-            for record in batch.to_pylist():
-                yield _Item(row, record, str(path))
-                row += 1
+        file = pq.ParquetFile(path)
+        groups = range(file.metadata.num_row_groups) if row_groups is None else range(*row_groups)
+        for group in groups:
+            for batch in file.iter_batches(batch_size=2048, row_groups=[group]):
+                for record in batch.to_pylist():
+                    yield _Item(row, record, str(path))
+                    row += 1
     except (pa.ArrowException, OSError) as exc:
         raise CorpusError(f"not a readable Parquet file ({exc})", source=str(path), line=row or None, unit="row",
                           reason="malformed file") from None
@@ -1168,10 +1175,14 @@ def _prepare(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Sess
     if kind == "json":
         return session, _json_items(path, session)
     if kind == "parquet":
-        if importlib.util.find_spec("pyarrow") is None:
-            raise ImportError(f"reading {path} needs pyarrow: pip install framing-toolkit[parquet]")
+        _need_pyarrow(path)
         return session, _parquet_items(path)
     return session, _csv_items(path, session, opts.delimiter or ("\t" if kind == "tsv" else None))
+
+
+def _need_pyarrow(path: Path) -> None:
+    if importlib.util.find_spec("pyarrow") is None:
+        raise ImportError(f"reading {path} needs pyarrow: pip install framing-toolkit[parquet]")
 
 
 def _stream(path_or_df: Any, format: str | None, opts: _Options) -> tuple[_Session, Iterator[Document]]:
@@ -1417,20 +1428,30 @@ def validate_frame(df: pd.DataFrame, *, fields: Mapping[str, str | None] | None 
 # ---------------------------------------------------------------- partitions
 
 PART_BYTES = 32 * 2**20
-"""Default size of the byte ranges :func:`plan_parts` cuts an uncompressed JSONL file into."""
+"""Default size of the parts :func:`plan_parts` cuts a corpus into: bytes of
+an uncompressed JSONL file, uncompressed bytes of Parquet row groups."""
 
 _GLOB = re.compile(r"[*?\[]")
+_PART_UNITS = {"jsonl": "line", "parquet": "row"}  # the kinds of InputPart and the unit of their locations
 
 
 @dataclass(frozen=True)
 class InputPart:
-    """A part of a JSONL corpus that a worker reads on its own.
+    """A part of a JSONL or Parquet corpus that a worker reads on its own.
 
-    ``end=None``: the whole file ``path`` (gzip detected from the magic
-    bytes, as for every read); otherwise the lines of the byte range
-    ``[start, end)`` of an uncompressed file, where ``start`` is the first
-    byte of line ``first_line``.  ``index`` is the part's place in input
-    order.
+    ``kind="jsonl"`` (the default): ``end=None`` is the whole file ``path``
+    (gzip detected from the magic bytes, as for every read); otherwise
+    the lines of the byte range ``[start, end)`` of an uncompressed file,
+    where ``start`` is the first byte of line ``first_line``.
+
+    ``kind="parquet"``: the whole row groups ``row_groups = (first,
+    stop)`` (``range(first, stop)``) of the Parquet file ``path``, whose
+    first row is ``first_line`` (the reader's location of a Parquet
+    record: its 0-based row); ``row_groups=None`` is the whole file (a
+    file whose metadata cannot be read: its read raises the reader's
+    error).  ``start`` and ``end`` are not used.
+
+    ``index`` is the part's place in input order.
     """
 
     path: str
@@ -1438,13 +1459,16 @@ class InputPart:
     end: int | None = None
     first_line: int = 1
     index: int = 0
+    kind: str = "jsonl"
+    row_groups: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
 class PartOutcome:
     """What reading one :class:`InputPart` gave, for the main process
     (:class:`PartsMerger`): counts, skipped records and aggregated notes
-    as the part's own read saw them, the line, ``doc_id`` and 64-bit
+    as the part's own read saw them, the line (a Parquet part: the
+    0-based row), ``doc_id`` and 64-bit
     ``doc_id`` hash (:func:`doc_id_hashes`) of every kept document in
     order, the bad record or structural problem that stopped the read
     (``error``), and the fallback-decoding warning it held back."""
@@ -1469,10 +1493,45 @@ def doc_id_hashes(doc_ids: Iterable[str]) -> np.ndarray:
                      for d in doc_ids], dtype=np.uint64)
 
 
-def _jsonl_kind(path: Path, format: str | None) -> bool:
+def _kind(path: Path, format: str | None) -> str | None:
+    """The format a file is read as (``format=``, else its suffix)."""
     name = path.name.lower()
     suffix = Path(name[:-3] if name.endswith(".gz") else name).suffix
-    return (format or _SUFFIXES.get(suffix)) == "jsonl"
+    return format or _SUFFIXES.get(suffix)
+
+
+def _row_group_parts(path: Path, part_bytes: int, min_parts: int) -> list[InputPart]:
+    """Consecutive whole row groups of a Parquet file packed into parts of
+    about ``part_bytes`` uncompressed bytes (``total_byte_size``), at least
+    ``min_parts`` when there are as many groups; one whole-file part when
+    the metadata cannot be read (its read then raises the reader's error)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path).metadata
+        sizes = [meta.row_group(g).total_byte_size for g in range(meta.num_row_groups)]
+        rows = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+    except (pa.ArrowException, OSError):
+        return [InputPart(str(path), kind="parquet", first_line=0)]
+    n_groups, total = len(sizes), sum(sizes)
+    if total == 0:  # no sizes recorded: every group weighs the same
+        sizes, total = [1] * n_groups, n_groups
+    n = min(n_groups, max(min_parts, -(-total // part_bytes)))
+    # cut before group g where the running size is nearest to total * i / n (the earlier group on a tie),
+    # leaving at least one group to each part
+    ends = list(itertools.accumulate(sizes))
+    cuts = [0]
+    for i in range(1, n):
+        target = total * i / n
+        low, high = cuts[-1] + 1, n_groups - (n - i)
+        after = bisect.bisect_left(ends, target)  # ends[after] >= target > ends[after - 1]
+        near = {min(max(g, low), high) for g in (after, after + 1)}
+        cuts.append(min(near, key=lambda g: (abs(ends[g - 1] - target), g)))
+    cuts.append(n_groups)
+    firsts = [0, *itertools.accumulate(rows)]
+    return [InputPart(str(path), first_line=firsts[a], kind="parquet", row_groups=(a, b))
+            for a, b in zip(cuts, cuts[1:])]
 
 
 def _cut(path: Path, part_bytes: int, min_parts: int, first: int) -> list[InputPart]:
@@ -1530,8 +1589,8 @@ def _cut(path: Path, part_bytes: int, min_parts: int, first: int) -> list[InputP
 
 def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_BYTES,
                min_parts: int = 1) -> tuple[InputPart, ...] | None:
-    """Cut a JSONL corpus into parts that workers read on their own,
-    without parsing any record.
+    """Cut a JSONL or Parquet corpus into parts that workers read on their
+    own, without parsing any record.
 
     An uncompressed ``.jsonl``/``.ndjson`` file (or ``format="jsonl"``) is
     cut into byte ranges of about ``part_bytes`` (at least ``min_parts``)
@@ -1541,11 +1600,21 @@ def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_B
     (``"shards/*.jsonl.gz"``, quoted on the command line) names one or
     more JSONL files, taken in sorted order, each cut the same way.
 
+    A ``.parquet`` file (or ``format="parquet"``) is cut into whole row
+    groups (from its metadata only): consecutive groups packed into parts
+    of about ``part_bytes`` of uncompressed data (the groups'
+    ``total_byte_size``), at least ``min_parts`` parts when the file has
+    as many groups, each knowing its group range and first row
+    (:class:`InputPart`).  A file of one row group is one part; a file
+    whose metadata cannot be read is one part, whose read raises the
+    reader's error.  Parquet files are taken one at a time (not by a
+    pattern).
+
     Returns
     -------
     tuple of InputPart, or None
         ``None`` when the corpus cannot be cut (a DataFrame, a folder,
-        JSON, CSV/TSV, Parquet, a ``.txt`` file): read it with
+        JSON, CSV/TSV, a ``.txt`` file): read it with
         :func:`iter_documents` in one process.
 
     Raises
@@ -1554,6 +1623,8 @@ def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_B
         If the path does not exist or the pattern matches no file.
     ValueError
         A pattern matching a file that is not JSONL, or a bad option.
+    ImportError
+        For a Parquet file without pyarrow (as reading it).
     """
     if isinstance(path, pd.DataFrame):
         return None
@@ -1572,15 +1643,21 @@ def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_B
                        if p.is_file())
         if not files:
             raise FileNotFoundError(f"corpus {text}: no file matches the pattern")
-        other = [str(p) for p in files if not _jsonl_kind(p, format)]
+        other = [str(p) for p in files if _kind(p, format) != "jsonl"]
         if other:
             raise ValueError(f"corpus {text}: a pattern must match JSONL files only (.jsonl, .ndjson, optionally "
-                             f"+ .gz), got {other[0]}")
+                             f"+ .gz; Parquet files are taken one at a time), got {other[0]}")
     else:
         one = Path(text)
         if not one.exists():
             raise FileNotFoundError(f"corpus {one} does not exist")
-        if one.is_dir() or not _jsonl_kind(one, format):
+        if one.is_dir():
+            return None
+        kind = _kind(one, format)
+        if kind == "parquet":
+            _need_pyarrow(one)
+            return tuple(replace(p, index=i) for i, p in enumerate(_row_group_parts(one, part_bytes, min_parts)))
+        if kind != "jsonl":
             return None
         files = [one]
     parts: list[InputPart] = []
@@ -1593,8 +1670,10 @@ def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_B
 def iter_part(part: InputPart, *, report: Callable[[PartOutcome], None], fields: Mapping[str, str | None] | None = None,
               on_error: str = DEFAULTS["on_error"], encoding: str = "utf-8", fallback_encoding: str | None = None,
               outlet: str | None = None, id_prefix: str | None = None) -> Iterator[Document]:
-    """Stream the documents of one part of a JSONL corpus, read by the
-    same code and with the same options as :func:`iter_documents`.
+    """Stream the documents of one part of a JSONL or Parquet corpus
+    (:func:`plan_parts`), read by the same code and with the same options
+    as :func:`iter_documents` (for Parquet: only the part's row groups,
+    locations are 0-based rows).
 
     The part is read as if on its own: a ``doc_id`` is checked against
     the part's earlier records only, and the fallback-decoding warning is
@@ -1606,11 +1685,17 @@ def iter_part(part: InputPart, *, report: Callable[[PartOutcome], None], fields:
     """
     if not callable(report):
         raise TypeError(f"report: expected a callable receiving the PartOutcome, got {type(report).__name__}")
+    if part.kind not in _PART_UNITS:
+        raise ValueError(f"part.kind: expected one of {', '.join(map(repr, _PART_UNITS))}, got {part.kind!r}")
     opts = _options(fields, on_error, encoding, fallback_encoding, outlet, id_prefix, False, None, "auto", None)
     path = Path(part.path)
-    session = _Session(str(path), opts, "line", _stem(path), _EMPTY["jsonl"])
+    session = _Session(str(path), opts, _PART_UNITS[part.kind], _stem(path), _EMPTY[part.kind])
     session.deferred, session.kept_lines = [], []
-    span = () if part.end is None else (part.start, part.end, part.first_line)
+    if part.kind == "parquet":
+        _need_pyarrow(path)
+        items = _parquet_items(path, part.row_groups, part.first_line)
+    else:
+        items = _jsonl_items(path, session, *(() if part.end is None else (part.start, part.end, part.first_line)))
     ids: list[str] = []
 
     def outcome(error: CorpusError | None) -> PartOutcome:
@@ -1621,7 +1706,7 @@ def iter_part(part: InputPart, *, report: Callable[[PartOutcome], None], fields:
 
     def generate() -> Iterator[Document]:
         try:
-            for doc in session.run(_jsonl_items(path, session, *span)):
+            for doc in session.run(items):
                 ids.append(doc.doc_id)
                 yield doc
         except CorpusError as err:
@@ -1687,9 +1772,10 @@ class PartsMerger:
 
     :meth:`add` checks each kept ``doc_id`` against the earlier parts (a
     set of 64-bit hashes, 12 bytes a document, verified by re-reading the
-    earlier part on a hit, which also gives its line): under ``on_error="raise"`` it raises the first error in input
-    order (a duplicate ``doc_id`` naming both lines, or the part's own
-    error), as the serial read would; otherwise it returns the positions
+    earlier part on a hit, which also gives its line, or row for
+    Parquet): under ``on_error="raise"`` it raises the first error in input
+    order (a duplicate ``doc_id`` naming both lines or rows, or the part's
+    own error), as the serial read would; otherwise it returns the positions
     of the documents to drop as duplicates and lists them as skipped.
     :meth:`finish` returns the :class:`ReadReport` with the checks and
     warnings of the serial read.  Options are those given to
@@ -1704,6 +1790,7 @@ class PartsMerger:
         self.notes: dict[str, list[Any]] = {}
         self.seen = _Seen()
         self.parts: dict[int, InputPart] = {}
+        self.kind = "jsonl"  # of the parts added (a Parquet file is read alone)
         self.warned = False
         self._cache: tuple[int, PartOutcome] | None = None
 
@@ -1723,8 +1810,8 @@ class PartsMerger:
         return None
 
     def _where(self, outcome: PartOutcome, index: int, line: int) -> str:
-        path = self.parts[index].path
-        return f"line {line}" if path == outcome.part.path else f"{path} line {line}"
+        path, unit = self.parts[index].path, _PART_UNITS[self.parts[index].kind]
+        return f"{unit} {line}" if path == outcome.part.path else f"{path} {unit} {line}"
 
     def add(self, outcome: PartOutcome) -> tuple[int, ...]:
         """Account for the next part; return the positions (in
@@ -1741,11 +1828,12 @@ class PartsMerger:
                 dupes.append((outcome.lines[position], position, where))
                 first_at[doc_id] = where
         self.parts[part.index] = part
-        source = str(Path(part.path))
+        self.kind = part.kind
+        source, unit = str(Path(part.path)), _PART_UNITS[part.kind]
 
         def duplicate(doc_id: str, line: int, where: str) -> CorpusError:
             return CorpusError(f"duplicate doc_id {doc_id!r} (first at {where})", source=source, line=line,
-                               field="doc_id", reason="duplicate doc_id", doc_id=doc_id)
+                               field="doc_id", reason="duplicate doc_id", unit=unit, doc_id=doc_id)
 
         error = outcome.error  # a bad record under on_error="raise", or a structural problem
         stop = math.inf if error is None or error.line is None else error.line
@@ -1787,6 +1875,6 @@ class PartsMerger:
                          tuple(_note_texts(self.notes)))
         if self.report is not None:
             self.report(rep)
-        _check_records(_EMPTY["jsonl"], rep)
+        _check_records(_EMPTY[self.kind], rep)
         _warn_summary(rep, self.on_error, self.report, True)
         return rep

@@ -12,12 +12,14 @@ values grouped and sorted by pandas as there, from the distinct values).
 What runs where
 ---------------
 :func:`score_files` (``framing score --engine``): the **workers read
-their own input**.  The main process cuts a JSONL corpus into parts
-without parsing it (:func:`framing.corpus.readers.plan_parts`: byte
-ranges at line boundaries of an uncompressed file, each with its first
-line number; one part per ``.jsonl.gz`` file, since gzip cannot be read
-from the middle, so shard a large corpus into several ``.jsonl.gz``
-files; a glob pattern of shards).  Each worker runs
+their own input**.  The main process cuts a JSONL or Parquet corpus
+into parts without parsing it (:func:`framing.corpus.readers.plan_parts`:
+byte ranges at line boundaries of an uncompressed JSONL file, each with
+its first line number; one part per ``.jsonl.gz`` file, since gzip
+cannot be read from the middle, so shard a large corpus into several
+``.jsonl.gz`` files; a glob pattern of shards; consecutive whole row
+groups of a Parquet file, from its metadata, each with its first row).
+Each worker runs
 :func:`read_and_score_part`: it reads its part with the corpus reader's
 own code (:func:`framing.corpus.readers.iter_part`) and scores it chunk by
 chunk, returning compact rows (int32/float64 arrays), the rows already
@@ -31,8 +33,8 @@ sums removed, exactly as the serial read would; the first error in input
 order is the one raised), writes the formatted rows as they are and
 adds the sums (only a part with skipped duplicates is re-formatted there).  Its memory
 is the parts in flight (``2 × workers``) plus 28 bytes per kept document
-for duplicate detection.  Other formats (JSON, CSV/TSV, Parquet,
-folders) and ``read_in="main"`` use :func:`score_stream` below.
+for duplicate detection.  Other formats (JSON, CSV/TSV, folders) and
+``read_in="main"`` use :func:`score_stream` below.
 
 :func:`score_stream` scores an iterable of documents:
 
@@ -589,7 +591,7 @@ def _read_and_score(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, 
 def read_and_score_part(lexicon: Lexicon | Matcher | str, input_part: InputPart, *, voice: str, part: str,
                         normalize: str, chunk_size: int, reader: dict[str, Any],
                         output_kind: str | None = None, by: str = DEFAULTS["by"]) -> _PartScores:
-    """Read one part of a JSONL corpus (:func:`framing.corpus.readers.iter_part`
+    """Read one part of a JSONL or Parquet corpus (:func:`framing.corpus.readers.iter_part`
     with the ``reader`` options) and score it chunk by chunk
     (:func:`score_partition`), summing by the column ``by``.  A bad record
     that stops the read is in the outcome, for the main process to raise
@@ -864,10 +866,12 @@ def score_files(
     """Score a corpus file whose parts the workers read themselves; return
     per-group aggregates (by outlet unless ``by`` names another column).
 
-    A JSONL corpus is cut into parts without parsing it
+    A JSONL or Parquet corpus is cut into parts without parsing it
     (:func:`framing.corpus.readers.plan_parts`: byte ranges of about
-    ``part_bytes`` of an uncompressed file, one part per ``.jsonl.gz``
-    file, a glob pattern of shards).  Each worker reads its part with the
+    ``part_bytes`` of an uncompressed JSONL file, one part per
+    ``.jsonl.gz`` file, a glob pattern of shards, consecutive whole row
+    groups of about ``part_bytes`` of uncompressed data of a Parquet
+    file).  Each worker reads its part with the
     corpus reader's own code (:func:`framing.corpus.readers.iter_part`)
     and scores it; the main process only merges, in input order: the
     per-document rows (written to ``output``), the exact per-group sums
@@ -878,28 +882,33 @@ def score_files(
     ``score_stream(iter_documents(path, ...))``, for any ``n_jobs``,
     engine and number of parts.  Gzip is not seekable: shard a large
     corpus into several ``.jsonl.gz`` files (``"shards/*.jsonl.gz"``) to
-    read it in parallel.  With ``engine="dask"`` the workers open the
+    read it in parallel; a Parquet file is read in parallel when it has
+    several row groups (write it with ``row_group_size=`` of some
+    thousand rows).  With ``engine="dask"`` the workers open the
     files themselves, so the path must be readable on every worker (a
     shared file system); ``read_in="main"`` ships the texts instead.
 
-    Other formats (JSON, CSV/TSV, Parquet, folders, ``.txt``) and
+    Other formats (JSON, CSV/TSV, folders, ``.txt``) and
     ``read_in="main"`` fall back to reading in the main process:
     ``score_stream(iter_documents(path, ...))``.
 
     Parameters
     ----------
     path : path or str
-        A corpus file, or a glob pattern of JSONL files.
+        A corpus file (JSONL and Parquet files are read by parts), or a
+        glob pattern of JSONL files.
     lexicon, normalize, voice, part, engine, n_jobs, scheduler, chunk_size, output, progress, segmentation, by
         As for :func:`score_stream` (``output`` may also be ``.parquet``).
     read_in : {"workers", "main", "auto"}
         Who reads the corpus (``"main"``: the main process, for clusters
         without a shared file system; ``"auto"``: the workers, unless
         the local engine has more workers than the corpus has parts, e.g.
-        one ``.jsonl.gz`` file with ``n_jobs=2``: then the main process
-        reads and the workers only score, so every worker is busy).
+        one ``.jsonl.gz`` file, or a Parquet file of one row group, with
+        ``n_jobs=2``: then the main process reads and the workers only
+        score, so every worker is busy).
     part_bytes : int
-        Target size of the byte ranges of an uncompressed JSONL file.
+        Target size of the byte ranges of an uncompressed JSONL file, and
+        of the uncompressed data of a part's Parquet row groups.
     report : callable, optional
         Called with the :class:`framing.corpus.ReadReport` of the whole read.
     format, fields, on_error, encoding, fallback_encoding, outlet, id_prefix
