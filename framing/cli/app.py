@@ -63,7 +63,7 @@ def _outlet_table(agg: pd.DataFrame) -> str:
 def _cmd_score(args: argparse.Namespace) -> int:
     """``framing score``: constant-memory streaming by any ``--by`` column
     (:func:`framing.match.engine.score_files`: workers read their own
-    parts of a JSONL corpus; other formats are read in the main process;
+    parts of a JSONL or Parquet corpus; other formats are read in the main process;
     ``--engine`` default ``DEFAULTS["engine"]``, as for compare and
     keyness).  The rows file is the same whatever ``--by``."""
     from ..lexicon.files import load_lexicon
@@ -227,9 +227,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by-output", help="write the aggregated table (.csv, .tsv or .parquet)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULTS["engine"],
                    help="where the corpus is scored, streamed in constant memory: local worker processes "
-                        "(--n-jobs) or a Dask cluster; the workers read their own parts of a JSONL corpus (a "
-                        ".jsonl file is cut into byte ranges, a .jsonl.gz file is one part: shard a large corpus "
-                        "into several .jsonl.gz files and pass a quoted pattern such as 'shards/*.jsonl.gz'); "
+                        "(--n-jobs) or a Dask cluster; the workers read their own parts of a JSONL or Parquet corpus "
+                        "(a .jsonl file is cut into byte ranges, a .jsonl.gz file is one part: shard a large corpus "
+                        "into several .jsonl.gz files and pass a quoted pattern such as 'shards/*.jsonl.gz'; a "
+                        ".parquet file is cut into whole row groups); "
                         f"other formats are read by the main process (default: {DEFAULTS['engine']})")
     p.add_argument("--read-in", choices=["workers", "main", "auto"], default=None,
                    help="who reads the corpus (workers: each its own parts; main: the main process "

@@ -355,7 +355,7 @@ class ChunkEngine:
             yield from self._map_pool(function, chunks, shared, options)
             return
         client = self._connect()
-        sent = client.scatter(list(shared), broadcast=True) if shared else []
+        sent = client.scatter(list(shared), broadcast=True, hash=False) if shared else []  # a fresh key per call
         limit = 2 * max(1, sum(client.nthreads().values()))
         pending: deque = deque()
         try:

@@ -813,7 +813,8 @@ def score_stream(
     try:
         if engine == "dask":
             client, closers = _dask_client(scheduler)
-            [lex_future] = client.scatter([lex], broadcast=True)
+            # a fresh key per call: a content-hash key shared with an earlier call that failed can be released under it
+            [lex_future] = client.scatter([lex], broadcast=True, hash=False)
             workers = max(1, sum(client.nthreads().values()))
             results = _ordered(lambda chunk: client.submit(_score_chunk, lex_future, chunk, pure=False, **options),
                                chunks, 2 * workers)
@@ -954,7 +955,8 @@ def score_files(
             client, closers = _dask_client(scheduler)
             workers = max(1, sum(client.nthreads().values()))
             parts = plan_parts(path, format=format, part_bytes=part_bytes, min_parts=workers)
-            [lex_future] = client.scatter([lex], broadcast=True)
+            # a fresh key per call: a content-hash key shared with an earlier call that failed can be released under it
+            [lex_future] = client.scatter([lex], broadcast=True, hash=False)
             results = _ordered(lambda p: client.submit(read_and_score_part, lex_future, p, pure=False,
                                                        output_kind=writer.kind, **task), parts, 2 * workers)
         elif n_jobs == 1:
