@@ -1021,20 +1021,28 @@ def _frame_items(frame: pd.DataFrame, source: str) -> Iterator[_Item]:
         yield _Item(row, record, source)
 
 
+_PARQUET_BATCH = 128  # rows a batch
+_PARQUET_BUFFER = 1 << 20  # bytes of a column chunk read at a time
+
+
 def _parquet_items(path: Path, row_groups: tuple[int, int] | None = None, first_row: int = 0) -> Iterator[_Item]:
     """The rows of a Parquet file (or of its row groups ``[first, stop)``,
     whose first row is ``first_row``), read one row group at a time in
-    batches of 2,048 rows, so that a whole read and a read by parts see
-    the same batches (and report a broken batch at the same row)."""
+    batches of 128 rows, so that a whole read and a read by parts see
+    the same batches (and report a broken batch at the same row).  Column
+    chunks are streamed through a 1 MiB buffer, not pre-buffered whole,
+    which bounds a worker's memory: ``framing score --n-jobs 2`` on 100k
+    AllSides articles in 5,000-row groups, largest process 313-327 MiB
+    with pre-buffered 2,048-row batches, 235 MiB so (same CPU time)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     row = first_row
     try:
-        file = pq.ParquetFile(path)
+        file = pq.ParquetFile(path, buffer_size=_PARQUET_BUFFER, pre_buffer=False)
         groups = range(file.metadata.num_row_groups) if row_groups is None else range(*row_groups)
         for group in groups:
-            for batch in file.iter_batches(batch_size=2048, row_groups=[group]):
+            for batch in file.iter_batches(batch_size=_PARQUET_BATCH, row_groups=[group]):
                 for record in batch.to_pylist():
                     yield _Item(row, record, str(path))
                     row += 1
