@@ -282,7 +282,7 @@ def validation_section(w: Any, result: ValidationResult):
     disagreements, recall and the span evaluation, each linking its full
     table."""
     from ..report.coding import coding_page
-    from ..report.html import Section, TableBlock, TextBlock, validation_readings
+    from ..report.html import Section, TextBlock, validation_readings
     from ..stats.validation import CONSENSUS
 
     entry, tables = result.entry, result.tables

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from framing.corpus.readers import (CorpusError, CorpusWarning, InputPart, PartsMerger, doc_id_hashes,
+from framing.corpus.readers import (CorpusError, InputPart, PartsMerger, doc_id_hashes,
                                     iter_documents, iter_part, plan_parts)
 
 SAMPLE = Path(__file__).resolve().parents[2] / "corpora" / "sample" / "articles.jsonl"

@@ -8,7 +8,6 @@ import json
 import warnings
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from framing.corpus.readers import CorpusError, plan_parts

@@ -4,7 +4,6 @@ import math
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 import scipy.stats
 
