@@ -109,7 +109,7 @@ from ..lexicon.model import Lexicon
 from ..records import KNOWN_FIELDS, Document
 from ..vocab import DEFAULTS, ENGINES, NORMALIZATIONS, PARTS, VOICES
 from .matcher import Matcher, compile_lexicon
-from .scoring import AGGREGATE_COLUMNS, EXACT_SCALE_BITS, SCORE_COLUMNS, exact_sums, score_texts
+from .scoring import AGGREGATE_COLUMNS, SCORE_COLUMNS, aggregate_table, exact_sums, score_texts
 
 __all__ = ["DASK_START_METHOD", "ENGINES", "READ_IN", "GroupSums", "Partition", "check_by", "local_cluster",
            "read_and_score_part", "score_files", "score_partition", "score_stream"]
@@ -250,23 +250,10 @@ class GroupSums:
             count[g] += cnt
             negated[g] += neg
             rate_sum[g] += rate
-        scale = NORMALIZATIONS[denominator]
-        rows = []
-        for g, (group, part_, voice_, category) in enumerate(labels):
-            n, tok, cnt = n_docs[g], tokens[g], count[g]
-            if denominator == "raw":
-                pooled = float(cnt) if tok else math.nan
-            else:
-                pooled = scale * cnt / tok if tok else math.nan
-            # int / int is correctly rounded: the exact mean rounded once
-            mean = rate_sum[g] / (n << EXACT_SCALE_BITS) if n else math.nan
-            rows.append({"by": self.by, "group": group, "part": part_, "voice": voice_, "category": category,
-                         "n_docs": n, "count": cnt, "negated": negated[g], "tokens": tok, "pooled_rate": pooled,
-                         "mean_rate": mean, "denominator": denominator})
-        out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
-        order = {c: i for i, c in enumerate(self.categories)}
-        out["_order"] = out["category"].map(order)
-        return out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+        # every scored document has a rate (it has tokens): n_docs rates per cell
+        return aggregate_table(self.by, labels, n_docs=n_docs, tokens=tokens, count=count, negated=negated,
+                               rate_sums=rate_sum, n_rates=n_docs, denominator=denominator,
+                               category_order={c: i for i, c in enumerate(self.categories)})
 
 
 @dataclass(frozen=True)

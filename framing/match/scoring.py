@@ -33,7 +33,7 @@ import math
 import pickle
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -57,6 +57,7 @@ __all__ = [
     "score_texts",
     "EXACT_SCALE_BITS",
     "aggregate",
+    "aggregate_table",
     "exact_sums",
     "hits",
     "kwic",
@@ -320,6 +321,36 @@ def exact_sums(values: np.ndarray, groups: np.ndarray, n_groups: int) -> list[in
     return out
 
 
+def aggregate_table(by: str, keys: Iterable[tuple[Any, str, str, str]], *, n_docs: Sequence[int],
+                    tokens: Sequence[int], count: Sequence[int], negated: Sequence[int], rate_sums: Sequence[int],
+                    n_rates: Sequence[int], denominator: str, category_order: Mapping[str, int]) -> pd.DataFrame:
+    """The table of :func:`aggregate` from per-cell sums: one row per
+    ``(group, part, voice, category)`` key with its documents with tokens
+    (``n_docs``), integer sums, the exact rate sum (:func:`exact_sums`)
+    of its ``n_rates`` defined rates; pooled rate = count / tokens on the
+    ``denominator`` scale, mean rate = the exact mean rounded once.
+    Sorted by group, then ``category_order``.  :func:`aggregate` and the
+    streaming engine (:class:`framing.match.engine.GroupSums`) both build
+    their table here."""
+    scale = NORMALIZATIONS[denominator]
+    rows = []
+    for i, (group, part, voice, category) in enumerate(keys):
+        cnt, tok, n_rate = count[i], tokens[i], n_rates[i]
+        if denominator == "raw":
+            pooled = float(cnt) if tok else math.nan
+        else:
+            pooled = scale * cnt / tok if tok else math.nan
+        # int / int is correctly rounded: the exact mean rounded once
+        mean = rate_sums[i] / (n_rate << EXACT_SCALE_BITS) if n_rate else math.nan
+        rows.append({"by": by, "group": group, "part": part, "voice": voice, "category": category,
+                     "n_docs": n_docs[i], "count": cnt, "negated": negated[i], "tokens": tok,
+                     "pooled_rate": pooled, "mean_rate": mean, "denominator": denominator})
+    out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+    if len(out):
+        out["_order"] = out["category"].map(category_order)
+        out = out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    return out
+
 
 def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.DataFrame | None = None) -> pd.DataFrame:
     """Aggregate per-document scores to groups (outlets by default):
@@ -376,7 +407,6 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
     if len(denominators) > 1:
         raise ValueError(f"scores mix denominators {sorted(denominators)}; aggregate one scoring at a time")
     denominator = denominators[0] if len(denominators) else DEFAULTS["normalize"]
-    scale = NORMALIZATIONS[denominator]
     category_order = {c: i for i, c in enumerate(pd.unique(frame["category"]))}
     # One groupby for the keys (first-appearance order, as iterating it would give), then the sums over each
     # group's documents with tokens from the rows sorted by group (stable: each group's rows in input order).
@@ -399,38 +429,9 @@ def aggregate(scores: pd.DataFrame, *, by: str = DEFAULTS["by"], corpus: pd.Data
     valid = ~np.isnan(rates)
     n_valid = np.concatenate([[0], np.cumsum(valid)])
     rate_sums = exact_sums(rates[valid], np.repeat(np.arange(len(keys)), n_docs)[valid], len(keys))
-    rows = []
-    for i, ((group, part, voice, category), tokens, count, negated) in enumerate(
-        zip(keys, sums("tokens"), sums("count"), sums("negated"))
-    ):
-        start, stop = int(bounds[i]), int(bounds[i + 1])
-        if denominator == "raw":
-            pooled = float(count) if tokens else math.nan
-        else:
-            pooled = scale * count / tokens if tokens else math.nan
-        n_rates = int(n_valid[stop] - n_valid[start])
-        mean = rate_sums[i] / (n_rates << EXACT_SCALE_BITS) if n_rates else math.nan
-        rows.append(
-            {
-                "by": by,
-                "group": group,
-                "part": part,
-                "voice": voice,
-                "category": category,
-                "n_docs": int(n_docs[i]),
-                "count": count,
-                "negated": negated,
-                "tokens": tokens,
-                "pooled_rate": pooled,
-                "mean_rate": mean,
-                "denominator": denominator,
-            }
-        )
-    out = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
-    if len(out):
-        out["_order"] = out["category"].map(category_order)
-        out = out.sort_values(["group", "_order"], kind="mergesort").drop(columns="_order").reset_index(drop=True)
-    return out
+    return aggregate_table(by, keys, n_docs=n_docs.tolist(), tokens=sums("tokens"), count=sums("count"),
+                           negated=sums("negated"), rate_sums=rate_sums, n_rates=np.diff(n_valid[bounds]).tolist(),
+                           denominator=denominator, category_order=category_order)
 
 
 def _size(corpus: Any) -> int | None:
