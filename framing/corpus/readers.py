@@ -128,7 +128,7 @@ import math
 import re
 import warnings
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
@@ -1538,8 +1538,8 @@ def _row_group_parts(path: Path, part_bytes: int, min_parts: int) -> list[InputP
         cuts.append(min(near, key=lambda g: (abs(ends[g - 1] - target), g)))
     cuts.append(n_groups)
     firsts = [0, *itertools.accumulate(rows)]
-    return [InputPart(str(path), first_line=firsts[a], kind="parquet", row_groups=(a, b))
-            for a, b in zip(cuts, cuts[1:])]
+    return [InputPart(str(path), first_line=firsts[a], index=i, kind="parquet", row_groups=(a, b))
+            for i, (a, b) in enumerate(zip(cuts, cuts[1:]))]
 
 
 def _cut(path: Path, part_bytes: int, min_parts: int, first: int) -> list[InputPart]:
@@ -1664,7 +1664,7 @@ def plan_parts(path: Any, *, format: str | None = None, part_bytes: int = PART_B
         kind = _kind(one, format)
         if kind == "parquet":
             _need_pyarrow(one)
-            return tuple(replace(p, index=i) for i, p in enumerate(_row_group_parts(one, part_bytes, min_parts)))
+            return tuple(_row_group_parts(one, part_bytes, min_parts))
         if kind != "jsonl":
             return None
         files = [one]
