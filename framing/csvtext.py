@@ -1,11 +1,10 @@
 """CSV text exactly as :meth:`pandas.DataFrame.to_csv` writes it, cell by cell.
 
-The rows files of :mod:`framing.match.engine` and the CLI's tables
-(:func:`framing.cli.common.write_table`) are written from arrays without
-pandas' per-cell formatting, byte for byte what ``to_csv(index=False,
-lineterminator="\\n")`` writes: fields quoted by a :mod:`csv` writer
-with pandas' settings, floats as numpy's ``astype(str)`` with NaN empty.
-Tests compare both writers with pandas.
+The rows files of :mod:`framing.match.engine` are written from arrays
+without pandas' per-cell formatting, byte for byte what
+``to_csv(index=False, lineterminator="\\n")`` writes: fields quoted by a
+:mod:`csv` writer with pandas' settings, floats as numpy's
+``astype(str)`` with NaN empty.  Tests compare the writer with pandas.
 """
 
 from __future__ import annotations

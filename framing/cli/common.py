@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
-import os
 import sys
 import warnings
 from pathlib import Path
-from typing import Callable, Iterator, Sequence, TextIO
+from typing import Iterator, Sequence, TextIO
 
-import numpy as np
 import pandas as pd
 
 from ..corpus.readers import FORMATS, CorpusError
-from ..csvtext import CsvField, float_cells
 from ..progress import reporter
 from ..records import KNOWN_FIELDS
 from ..text import SEGMENTATIONS
@@ -256,7 +252,7 @@ def corpus_chunks(args: argparse.Namespace, part: str, doc_ids: set[str] | None 
 
 def write_table(frame: pd.DataFrame, output: str | None) -> None:
     if output is None:
-        _write_csv(frame, sys.stdout, ",")
+        frame.to_csv(sys.stdout, index=False, lineterminator="\n")
         return
     path = Path(output)
     if path.suffix == ".parquet":
@@ -267,84 +263,9 @@ def write_table(frame: pd.DataFrame, output: str | None) -> None:
                 f"writing {output}: Parquet output needs pyarrow (pip install 'framing-toolkit[parquet]')"
             ) from exc
     elif path.suffix in (".csv", ".tsv"):
-        sep = "\t" if path.suffix == ".tsv" else ","
-        if "://" in output:  # a URL: pandas (fsspec)
-            frame.to_csv(output, index=False, sep=sep, lineterminator="\n")
-            return
-        # the file as pandas opens it: "~" expanded, the same error for a missing directory
-        target = Path(os.path.expanduser(output))
-        if not target.parent.is_dir():
-            raise OSError(f"Cannot save file into a non-existent directory: '{target.parent}'")
-        with open(target, "w", encoding="utf-8", newline="") as stream:
-            _write_csv(frame, stream, sep)
+        frame.to_csv(path, index=False, sep="\t" if path.suffix == ".tsv" else ",", lineterminator="\n")
     else:
         raise ValueError(f"--output {output}: use a .csv, .tsv or .parquet file name")
-
-
-#: Rows formatted and written at a time by the fast CSV writer (bounds its memory).
-_CSV_ROWS = 1 << 16
-
-
-def _write_csv(frame: pd.DataFrame, stream: TextIO, sep: str) -> None:
-    """``frame.to_csv(stream, index=False, sep=sep, lineterminator="\\n")``,
-    byte for byte: for frames of string, integer and float64 columns (the
-    per-document scores) each distinct string is quoted once and each
-    distinct float formatted once (``astype(str)``, NaN empty: what
-    pandas writes), in blocks of rows; any other frame goes to pandas."""
-    columns = _csv_columns(frame, sep)
-    if columns is None:
-        frame.to_csv(stream, index=False, sep=sep, lineterminator="\n")
-        return
-    quote = CsvField(sep)
-    stream.write(sep.join(quote(str(c)) for c in frame.columns) + "\n")
-    for start in range(0, len(frame), _CSV_ROWS):
-        cells = [column(start, start + _CSV_ROWS) for column in columns]
-        stream.write("\n".join(map(sep.join, zip(*cells))) + "\n")
-
-
-def _csv_columns(frame: pd.DataFrame, sep: str) -> list[Callable[[int, int], list[str]]] | None:
-    """Per column, a function of a row range giving its CSV cells; None
-    when some column is not strings, integers or float64 (or the frame
-    has fewer than two columns: a lone empty field is quoted)."""
-    if frame.shape[1] < 2 or not frame.columns.is_unique or not all(isinstance(c, str) for c in frame.columns):
-        return None
-    quote = CsvField(sep)
-    out: list[Callable[[int, int], list[str]]] = []
-    for name in frame.columns:
-        series = frame[name]
-        dtype = series.dtype
-        if isinstance(dtype, np.dtype) and dtype.kind in "iu":
-            values = series.to_numpy()
-            out.append(lambda a, b, values=values: _int_cells(values[a:b]))
-        elif isinstance(dtype, np.dtype) and dtype == np.float64:
-            values = series.to_numpy()
-            out.append(lambda a, b, values=values: float_cells(values[a:b]))
-        elif dtype == object or isinstance(dtype, pd.StringDtype):
-            codes, uniques = pd.factorize(series, use_na_sentinel=True)
-            uniques = list(uniques)
-            if not all(isinstance(u, str) for u in uniques):
-                return None
-            # the missing values (code -1) are written as pandas' na_rep, the empty string
-            cells = np.array([quote(u) for u in uniques] + [""], dtype=object)
-            out.append(lambda a, b, codes=codes, cells=cells: cells[codes[a:b]].tolist())
-        else:
-            return None
-    return out
-
-
-def _int_cells(values: np.ndarray) -> list[str]:
-    # counts are small: their text from a table; other integers formatted once per distinct value
-    if not len(values):
-        return []
-    if values.min() >= 0 and values.max() < 1024:
-        return _small_ints()[values].tolist()
-    distinct, inverse = np.unique(values, return_inverse=True)
-    return distinct.astype(str).astype(object)[inverse.reshape(-1)].tolist()
-
-
-@functools.cache
-def _small_ints() -> np.ndarray:
-    return np.array([str(i) for i in range(1024)], dtype=object)
 
 
 def show_report(report) -> None:
