@@ -274,24 +274,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if engine.local and not any(name in TEXT_COLUMNS for name in named if name):
         # stream (issue 13): score the documents as they are read, keeping their metadata, never the texts
         scores, frame = _stream_scores(args, lexicon, entry, options)
-    elif engine.local:  # a text part as a grouping column: the whole corpus in memory
+    else:  # a text part as a grouping column, or Dask: the whole corpus in memory
         frame = _drop_small_groups(read_corpus_args(args).frame, args.by, args.min_docs)
         progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
-        scores = score(frame, lexicon, n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation,
-                       **options)
-        progress.close()
-    else:  # one Dask task per chunk, merged in corpus order
-        frame = _drop_small_groups(read_corpus_args(args).frame, args.by, args.min_docs)
-        progress = Progress(len(frame), stream=sys.stderr, enabled=show_progress(args))
-        with engine:
-            matcher = compile_lexicon(lexicon, segmentation=args.segmentation)
-            columns = ["doc_id", "outlet", *([args.part] if args.part in frame.columns else [])]
-            tables = []
-            for table in engine.map(score, _frame_chunks(frame, columns), matcher, n_jobs=1, progress=False,
-                                    **options):
-                tables.append(table)
-                progress(table["doc_id"].nunique())
-            scores = concat_rows(tables) if tables else score(frame, matcher, progress=False, **options)
+        if engine.local:
+            scores = score(frame, lexicon, n_jobs=args.n_jobs, progress=progress, segmentation=args.segmentation,
+                           **options)
+        else:  # one Dask task per chunk, merged in corpus order
+            with engine:
+                matcher = compile_lexicon(lexicon, segmentation=args.segmentation)
+                columns = ["doc_id", "outlet", *([args.part] if args.part in frame.columns else [])]
+                tables = []
+                for table in engine.map(score, _frame_chunks(frame, columns), matcher, n_jobs=1, progress=False,
+                                        **options):
+                    tables.append(table)
+                    progress(table["doc_id"].nunique())
+                scores = concat_rows(tables) if tables else score(frame, matcher, progress=False, **options)
         progress.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
