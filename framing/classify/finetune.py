@@ -47,7 +47,6 @@ which can also change the last digits of a text's probability.
 
 from __future__ import annotations
 
-
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import NotFittedError
