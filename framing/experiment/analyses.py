@@ -502,7 +502,7 @@ def comparison_data(cmp: ComparisonConfig, scores: pd.DataFrame, frame: pd.DataF
     if cmp.categories:
         categories, left_out = list(cmp.categories), []
     else:
-        totals = scores.groupby("category", sort=True)["count"].sum()
+        totals = scores.groupby("category", sort=True, observed=True)["count"].sum()
         categories = [str(c) for c, n in totals.items() if n > 0]
         left_out = [str(c) for c, n in totals.items() if n == 0]
     n_undated = 0

@@ -31,8 +31,11 @@ passage-texts  corpus key, part, the doc ids the report's passages can
                quote (:func:`~framing.experiment.helpers.passage_documents`)
 =============  ==============================================================
 
-Memory: only the corpus metadata stays in memory; scores, hits and
-keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
+Memory: only the corpus metadata and the per-document scores stay in
+memory, the scores in compact dtypes (categorical labels, int32 counts:
+about 40 bytes a row, 10 rows a document with ten categories;
+:func:`framing.match.scoring.compact_scores`, stored in the cache as
+codes); scores, hits and keyness counts read the texts chunk by chunk (``chunk_rows`` documents)
 and merge per-chunk results in corpus order (scores and hits are per
 document; term counts are summed by term before the cut-offs, and
 token-level keyness keeps only each group's sums, never a documents ×
@@ -142,7 +145,8 @@ class CorpusResult:
 
 @dataclass(frozen=True)
 class LexiconResult:
-    """Per-document scores and the per-outlet summary of one lexicon."""
+    """Per-document scores (compact dtypes, :meth:`Stages.scores`) and the
+    per-outlet summary of one lexicon."""
 
     id: str
     scores: pd.DataFrame
@@ -481,7 +485,7 @@ class Stages:
     def _scored(self, lex_id: str) -> tuple[pd.DataFrame, str]:
         if lex_id in self._scores:
             return self._scores[lex_id]
-        from ..match.scoring import score
+        from ..match.scoring import compact_scores, concat_scores, score
 
         corpus = self.corpus()
         pre = self._config.preprocessing
@@ -492,18 +496,20 @@ class Stages:
         def compute() -> pd.DataFrame:
             bar = self._progress(f"scoring ({lex_id})", len(corpus.meta)) if self._progress else None
             options = dict(normalize=pre.normalize, voice=pre.voice, part=pre.part)
-            try:  # per chunk of documents, concatenated in corpus order (scores are per document)
+            try:  # per chunk of documents, each made compact as it comes, stacked in corpus order
                 if self.engine().pooled:  # one task per chunk (per piece on the local pool)
-                    return concat_rows(self._mapped(score, (pre.part,), self.lexicon(lex_id), bar=bar, n_jobs=1,
-                                                    progress=False, **options))
-                return concat_rows([score(chunk, self.lexicon(lex_id), n_jobs=self._config.runtime.n_jobs,
-                                          progress=bar, **options)
-                                    for chunk in self._chunks((pre.part,))])
+                    tables = self._mapped_lazily(score, (pre.part,), self.lexicon(lex_id), bar=bar, n_jobs=1,
+                                                 progress=False, **options)
+                else:
+                    tables = (score(chunk, self.lexicon(lex_id), n_jobs=self._config.runtime.n_jobs, progress=bar,
+                                    **options) for chunk in self._chunks((pre.part,)))
+                return concat_scores([compact_scores(table) for table in tables])
             finally:
                 if bar is not None:
                     bar.close()
 
-        frame = self._frame("scores", key, compute)
+        # compact dtypes (categorical labels, int32 counts) whether computed or read from an older cache
+        frame = compact_scores(self._frame("scores", key, compute))
         self._timed("scores", started)
         self._log(f"scores ({lex_id}): {frame['doc_id'].nunique()} documents × "
                   f"{frame['category'].nunique()} categories")
@@ -511,7 +517,10 @@ class Stages:
         return self._scores[lex_id]
 
     def scores(self, lex_id: str) -> pd.DataFrame:
-        """Per-document scores with one lexicon (``[preprocessing]`` options)."""
+        """Per-document scores with one lexicon (``[preprocessing]`` options),
+        in compact dtypes (:func:`framing.match.scoring.compact_scores`:
+        categorical labels, int32 counts; the values of
+        :func:`framing.match.score`)."""
         return self._scored(lex_id)[0]
 
     def hit_store(self, lex_id: str) -> TextStore:

@@ -22,7 +22,8 @@ Stage cache
     :class:`StageCache` stores DataFrames and JSON values under a content
     key in ``<cache_dir>/<stage>/<key>.npz`` / ``.json``.  DataFrames are
     stored without pickle (:func:`frame_to_bytes`): numeric and boolean
-    columns as NumPy arrays, every other column as JSON text, with the
+    columns as NumPy arrays, categorical columns as their codes (an
+    array) and their categories (JSON), every other column as JSON text, with the
     dtypes recorded, so loading a cache file never executes code and
     returns a frame equal to the one stored (``pandas.testing`` equal,
     dtypes included).
@@ -224,6 +225,12 @@ def frame_to_bytes(frame: pd.DataFrame) -> bytes:
         if isinstance(dtype, np.dtype) and dtype.kind in _NUMERIC_KINDS:
             arrays[f"c{i}"] = series.to_numpy()
             meta["kinds"].append("array")
+        elif isinstance(dtype, pd.CategoricalDtype):  # codes as an array, the categories once as JSON
+            arrays[f"c{i}"] = series.cat.codes.to_numpy()
+            categories = {"values": [_json_cell(v) for v in dtype.categories.tolist()],
+                          "dtype": str(dtype.categories.dtype), "ordered": bool(dtype.ordered)}
+            arrays[f"k{i}"] = np.frombuffer(json.dumps(categories, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+            meta["kinds"].append("categorical")
         else:
             cells = [_json_cell(v) for v in series.tolist()]
             arrays[f"c{i}"] = np.frombuffer(json.dumps(cells, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
@@ -249,6 +256,10 @@ def frame_from_bytes(data: bytes) -> pd.DataFrame:
             raw = npz[f"c{i}"]
             if kind == "array":
                 columns[name] = pd.Series(raw, dtype=np.dtype(dtype))
+            elif kind == "categorical":
+                spec = json.loads(npz[f"k{i}"].tobytes().decode("utf-8"))
+                categories = pd.Index(spec["values"], dtype=spec["dtype"])
+                columns[name] = pd.Series(pd.Categorical.from_codes(raw, categories, ordered=spec["ordered"]))
             else:
                 columns[name] = _restore(json.loads(raw.tobytes().decode("utf-8")), dtype)
     return pd.DataFrame(columns, columns=meta["columns"])

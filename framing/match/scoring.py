@@ -58,6 +58,8 @@ __all__ = [
     "EXACT_SCALE_BITS",
     "aggregate",
     "aggregate_table",
+    "compact_scores",
+    "concat_scores",
     "exact_sums",
     "hits",
     "kwic",
@@ -287,6 +289,100 @@ def score(
         },
         columns=list(SCORE_COLUMNS),
     )
+
+
+#: The label columns of a scores table that :func:`compact_scores` holds as pandas Categorical.
+LABEL_COLUMNS = ("doc_id", "outlet", "part", "voice", "category", "denominator")
+#: The integer columns of a scores table that :func:`compact_scores` holds as int32 when every value fits.
+COUNT_COLUMNS = ("count", "negated", "tokens")
+
+
+def _compact_column(column: pd.Series, name: str) -> pd.Series:
+    if name in LABEL_COLUMNS:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            return column
+        return column.astype("category")  # categories sorted, each distinct value stored once
+    if name in COUNT_COLUMNS and column.dtype.kind in "iu" and column.dtype.itemsize > 4:
+        info = np.iinfo(np.int32)
+        if not len(column) or (int(column.min()) >= info.min and int(column.max()) <= info.max):
+            return column.astype(np.int32)
+    return column
+
+
+def compact_scores(scores: pd.DataFrame) -> pd.DataFrame:
+    """A scores table (:func:`score`) with compact dtypes and the same values.
+
+    The label columns (:data:`LABEL_COLUMNS`: ``doc_id``, ``outlet``,
+    ``part``, ``voice``, ``category``, ``denominator``) become pandas
+    Categorical columns (sorted categories: a document id or an outlet
+    name is stored once, not once per row), the counts
+    (:data:`COUNT_COLUMNS`) int32 when every value fits (else they stay
+    int64); ``weight`` and ``rate`` stay float64 and any other column is
+    kept as it is.  A table of ten categories takes about 40 bytes a row
+    instead of about 130 with string columns (the experiment runner holds
+    its per-document scores this way: 10 rows per document).  Values,
+    row order and the CSV text written from the table are unchanged;
+    compacting a compact table returns it unchanged.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        A table with (at least) the columns of :data:`SCORE_COLUMNS`.
+
+    Returns
+    -------
+    DataFrame
+        The same rows and columns, with a range index.
+
+    Raises
+    ------
+    TypeError
+        If ``scores`` is not a DataFrame.
+    ValueError
+        If a column of :data:`SCORE_COLUMNS` is missing.
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise TypeError(f"scores: expected a pandas DataFrame from framing.match.scoring.score, "
+                        f"got {type(scores).__name__}")
+    missing = [c for c in SCORE_COLUMNS if c not in scores.columns]
+    if missing:
+        raise ValueError(f"scores: missing columns {missing}; pass the output of framing.match.scoring.score")
+    return pd.DataFrame({name: _compact_column(scores[name], name).reset_index(drop=True) for name in scores.columns},
+                        columns=scores.columns)
+
+
+def concat_scores(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """Per-chunk scores tables stacked in order, compact (:func:`compact_scores`).
+
+    The label columns' categories are the sorted union of the tables'
+    (``pandas.api.types.union_categoricals``), so no column falls back to
+    strings when chunks hold different outlets or documents.  The tables
+    must have the same columns in the same order.
+
+    Raises
+    ------
+    ValueError
+        For no table, or tables whose columns differ.
+    """
+    from pandas.api.types import union_categoricals
+
+    if not len(tables):
+        raise ValueError("tables: expected at least one scores table, got none")
+    columns = list(tables[0].columns)
+    for i, table in enumerate(tables):
+        if list(table.columns) != columns:
+            raise ValueError(f"tables[{i}]: columns {list(table.columns)} differ from tables[0]'s {columns}")
+    compact = [compact_scores(t) for t in tables]
+    if len(compact) == 1:
+        return compact[0]
+    out = {}
+    for name in columns:
+        pieces = [t[name] for t in compact]
+        if all(isinstance(p.dtype, pd.CategoricalDtype) for p in pieces):
+            out[name] = pd.Series(union_categoricals(pieces, sort_categories=True), name=name)
+        else:
+            out[name] = pd.concat(pieces, ignore_index=True)
+    return pd.DataFrame(out, columns=columns)
 
 
 #: every finite float64 is an integer multiple of 2**-1074: :func:`exact_sums` scales by 2**1074

@@ -109,6 +109,23 @@ def test_frame_codec_round_trip_exactly_without_pickle(tmp_path):
         assert all(npz[name].dtype != object for name in npz.files)
 
 
+def test_frame_codec_round_trips_categoricals_as_codes(tmp_path):
+    frame = pd.DataFrame({
+        "doc_id": pd.Categorical(["b", "a", "b", None], categories=["a", "b", "z"]),  # unobserved "z", a missing cell
+        "level": pd.Categorical(["lo", "hi", "lo", "hi"], categories=["lo", "hi"], ordered=True),
+        "n": pd.Categorical([3, 1, 3, 2]),  # non-string categories
+        "count": np.array([1, 2, 3, 4], dtype=np.int32),
+    })
+    data = frame_to_bytes(frame)
+    back = frame_from_bytes(data)
+    pd.testing.assert_frame_equal(back, frame)
+    assert list(back["doc_id"].cat.categories) == ["a", "b", "z"] and back["level"].cat.ordered
+    path = tmp_path / "f.npz"
+    path.write_bytes(data)
+    with np.load(path, allow_pickle=False) as npz:  # codes as an integer array, not one JSON cell per row
+        assert npz["c0"].dtype.kind == "i" and len(npz["c0"]) == 4
+
+
 def test_frame_codec_rejects_unstorable_cells():
     frame = pd.DataFrame({"x": pd.Series([object()], dtype=object)})
     with pytest.raises(TypeError, match="cannot store a cell of type object"):
