@@ -207,6 +207,13 @@ top level
     hash is unchanged).
 ``[outputs]``
     ``tables`` distinct "csv" | "parquet", must contain "csv", = ["csv"];
+    ``large_rows`` int >= 1 = 1000000 and ``large_tables`` non-empty
+    distinct "csv" | "parquet" = ["parquet"]: a table of more than
+    ``large_rows`` rows (the per-document scores of a large corpus) is
+    written in the formats of ``large_tables`` instead of ``tables``
+    (``["csv"]`` keeps CSV; the report links the first and its note says
+    so; both keys are left out of the canonical form at their defaults, so
+    configs without them keep their run hash);
     ``figures`` distinct "png" | "svg" | "pdf" = ["png", "svg"] (may be
     empty); ``report`` bool = true; ``report_rows`` int >= 1 = 50;
     ``examples`` int >= 0 = 2; ``dpi`` int in 50..600 = 150.
@@ -329,7 +336,7 @@ from ..vocab import (
 )
 
 __all__ = [
-    "DATE_RANGE", "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
+    "DATE_RANGE", "LARGE_ROWS", "LARGE_TABLES", "SCHEMA_VERSION", "ConfigError", "FiltersConfig", "CorpusConfig", "PreprocessingConfig", "LexiconConfig",
     "ComparisonConfig", "KeynessConfig", "ClassifierConfig", "ValidationSampleConfig", "ValidationSpansConfig",
     "ValidationConfig", "OutputsConfig", "RuntimeConfig", "Config",
     "derive_seed", "read_toml", "config_from_dict", "parse_assignment", "apply_overrides", "expand_sweeps",
@@ -342,6 +349,11 @@ SCHEMA_VERSION = 1
 #: carry, ``[from, to)``.  Fixed (not "next year") so that a config means the
 #: same on every day; raise ``to`` for newer corpora.
 DATE_RANGE: tuple[str, str] = ("1990-01-01", "2030-01-01")
+#: The default ``[outputs] large_rows``: a table of more rows than this is
+#: "large" and written in the formats of ``large_tables``.
+LARGE_ROWS = 1_000_000
+#: The default ``[outputs] large_tables``: the formats of a large table.
+LARGE_TABLES: tuple[str, ...] = ("parquet",)
 
 
 class ConfigError(ValueError):
@@ -539,6 +551,8 @@ class OutputsConfig:
     report_rows: int
     examples: int
     dpi: int
+    large_rows: int = LARGE_ROWS
+    large_tables: tuple[str, ...] = LARGE_TABLES
 
 
 @dataclass(frozen=True, slots=True)
@@ -579,6 +593,7 @@ def _plain(value: Any, name: str = "") -> Any:
 #: stage cache keys.
 _OMITTED_AT_DEFAULT: dict[str, tuple[tuple[str, Any], ...]] = {
     "ClassifierConfig": (("embeddings", ""), ("embedding_pooling", EMBEDDING_POOLINGS[0])),
+    "OutputsConfig": (("large_rows", LARGE_ROWS), ("large_tables", list(LARGE_TABLES))),
 }
 
 
@@ -879,6 +894,9 @@ _OUTPUTS = {
     "report_rows": _K("int", 50, low=1),
     "examples": _K("int", 2, low=0),
     "dpi": _K("int", 150, low=50, high=600),
+    "large_rows": _K("int", LARGE_ROWS, low=1),
+    "large_tables": _K("strs", list(LARGE_TABLES), choices=("csv", "parquet"), nonempty=True, unique=True,
+                       what="table format"),
 }
 _RUNTIME = {
     "n_jobs": _K("int", 1, low=1),
@@ -1699,7 +1717,8 @@ def config_from_dict(raw: Mapping[str, Any], *, source: str | os.PathLike[str] |
         comparisons=tuple(_entries(check, top["comparisons"], "comparisons", _COMPARISON, comparison)),
         keyness=tuple(_entries(check, top["keyness"], "keyness", _KEYNESS, keyness)),
         classifiers=tuple(_entries(check, top["classifiers"], "classifiers", _CLASSIFIER, classifier)),
-        outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"])}),
+        outputs=OutputsConfig(**{**outputs, "tables": tuple(outputs["tables"]), "figures": tuple(outputs["figures"]),
+                                 "large_tables": tuple(outputs["large_tables"])}),
         runtime=RuntimeConfig(**{**runtime, "cache_dir": cache_dir, "scheduler": runtime["scheduler"] or None}),
         validation=_validation(check, top["validation"], base, env, lexicon_ids),
     )

@@ -8,44 +8,202 @@ classifiers, lexicon validations — every table and figure (the sections of
 computes a statistic.  Figures come from :mod:`framing.report.figures`
 (rendered with :func:`framing.report.figures.figure_bytes`, byte-stable),
 the report from :mod:`framing.report`.  The report inlines a PNG of every
-figure and links the files of the configured formats and the full CSV
-tables.
+figure and links each table's file (the first format written).
+
+Files go to a sink: :class:`FolderSink` (a run's staging folder: every
+file written atomically, its SHA-256 recorded for the manifest) or
+:class:`MemorySink` (tests).  A sink has ``put(rel, data)`` for a file
+made whole in memory (config, figures, the report) and ``stream(rel,
+write)`` for a file written piece by piece: ``write`` is handed a
+write-only binary file.
+
+Tables are written per slice of :data:`SLICE_ROWS` rows, so a large table
+never exists whole as text or as one Arrow table:
+
+CSV (:func:`write_csv`)
+    ``\\n`` line ends, UTF-8, header once; the bytes are exactly
+    ``frame.to_csv(index=False, lineterminator="\\n").encode("utf-8")``.
+    (A frame with a datetime-like column is handed to one ``to_csv``
+    call, which pandas writes per its own chunks: the text of such a
+    column depends on the rows formatted together.)
+Parquet (:func:`write_parquet`)
+    One row group per slice (``pyarrow.parquet.ParquetWriter``, zstd,
+    byte-identical for the same frame and pyarrow version).  Columns keep
+    their dtypes: integer widths stay, categoricals stay dictionary
+    columns (read back as categoricals, unobserved categories kept),
+    except a categorical of more than :data:`PARQUET_MAX_CATEGORIES`
+    categories (a ``doc_id`` of a large corpus), which is written as plain
+    values: a dictionary column would repeat every category in every row
+    group.  Parquet's own per-row-group dictionary encoding still stores
+    such a column compactly; it reads back as plain values (strings for
+    string categories).
+
+A table of more than ``outputs.large_rows`` rows is written in the
+formats of ``outputs.large_tables`` (default Parquet only) instead of
+``outputs.tables``, and its note in the report says so.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Protocol
 
 import pandas as pd
 
 from .. import __version__
 from .helpers import EXPLORER_ENTRIES, EXPLORER_PASSAGES, MAX_PASSAGE_OUTLETS, passage_cells, slug
 from .sections import classifier_section, comparison_section, keyness_section, lexicon_section, validation_section
-from .store import canonical_bytes, sha256_bytes, write_atomic
+from .store import canonical_bytes, sha256_bytes, write_atomic, write_stream
 from .textstore import release_memory
 
 if TYPE_CHECKING:
     from .config import OutputsConfig
     from .stages import RunTables
 
-__all__ = ["Writer", "build_outputs", "table_bytes", "write_outputs"]
+__all__ = ["PARQUET_MAX_CATEGORIES", "SLICE_ROWS", "TABLE_WRITERS", "FolderSink", "MemorySink", "Sink", "Writer",
+           "build_outputs", "table_bytes", "write_csv", "write_outputs", "write_parquet"]
 
 #: Resolution of the PNG inlined in the report: 8-point axis text is 11 px
 #: shown at its natural size (the configured formats keep ``outputs.dpi``).
 REPORT_DPI = 100
 #: Reader warnings shown in the report (all are in run.log).
 MAX_WARNINGS_SHOWN = 20
+#: Rows per slice when a table is written: CSV text is made and written
+#: this many rows at a time, and each Parquet row group holds this many.
+SLICE_ROWS = 65_536
+#: A categorical column with more categories than this is written to
+#: Parquet as plain values, not as a dictionary column (see module notes).
+PARQUET_MAX_CATEGORIES = 4_096
+#: Names of the table formats in the report's notes.
+FORMAT_NAMES = {"csv": "CSV", "parquet": "Parquet"}
+
+
+class Sink(Protocol):
+    """Where a run's files go (see the module notes)."""
+
+    def put(self, rel: str, data: bytes) -> None: ...
+
+    def stream(self, rel: str, write: Callable[[BinaryIO], Any]) -> None: ...
+
+
+class FolderSink:
+    """Writes files under ``root`` atomically and records their SHA-256
+    (``outputs``: relative path → hex digest, the manifest's outputs)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.outputs: dict[str, str] = {}
+
+    def put(self, rel: str, data: bytes) -> None:
+        write_atomic(self.root / rel, data)
+        self.outputs[rel] = sha256_bytes(data)
+
+    def stream(self, rel: str, write: Callable[[BinaryIO], Any]) -> None:
+        self.outputs[rel] = write_stream(self.root / rel, write)
+
+
+class MemorySink:
+    """Keeps the files in memory (``files``: relative path → bytes)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    def put(self, rel: str, data: bytes) -> None:
+        self.files[rel] = bytes(data)
+
+    def stream(self, rel: str, write: Callable[[BinaryIO], Any]) -> None:
+        buffer = io.BytesIO()
+        write(buffer)
+        self.files[rel] = buffer.getvalue()
+
+
+def _slices(n_rows: int) -> range:
+    """Start rows of the slices (one, empty, for an empty table)."""
+    return range(0, max(n_rows, 1), SLICE_ROWS)
+
+
+def _datetime_like(dtype: Any) -> bool:
+    if isinstance(dtype, pd.CategoricalDtype):
+        return False  # formatted from its categories, whole
+    return isinstance(dtype, (pd.DatetimeTZDtype, pd.PeriodDtype)) or getattr(dtype, "kind", "") in "mM"
+
+
+def write_csv(frame: pd.DataFrame, file: BinaryIO) -> None:
+    """Write ``frame`` as CSV into a binary file, :data:`SLICE_ROWS` rows
+    at a time (the same bytes as one ``to_csv``; see the module notes)."""
+    if any(_datetime_like(dtype) for dtype in frame.dtypes):
+        text = io.TextIOWrapper(file, encoding="utf-8", newline="", write_through=True)
+        frame.to_csv(text, index=False, lineterminator="\n")
+        text.flush()
+        text.detach()
+        return
+    for start in _slices(len(frame)):
+        piece = frame.iloc[start:start + SLICE_ROWS]
+        file.write(piece.to_csv(index=False, header=start == 0, lineterminator="\n").encode("utf-8"))
+
+
+def _plain_categoricals(frame: pd.DataFrame) -> list[int]:
+    """Positions of the categorical columns written as plain values."""
+    return [i for i, dtype in enumerate(frame.dtypes)
+            if isinstance(dtype, pd.CategoricalDtype) and len(dtype.categories) > PARQUET_MAX_CATEGORIES]
+
+
+def _parquet_piece(frame: pd.DataFrame, start: int, plain: list[int]) -> pd.DataFrame:
+    piece = frame.iloc[start:start + SLICE_ROWS]
+    if plain:
+        piece = piece.copy()
+        for i in plain:
+            piece.isetitem(i, piece.iloc[:, i].astype(object))
+    return piece
+
+
+def _parquet_schema(frame: pd.DataFrame, plain: list[int]):
+    """The Arrow schema of the whole table: the first slice's, with each
+    plain categorical as its categories' type and each object column's
+    type inferred from all its values (a first slice of only missing
+    values would say null)."""
+    import pyarrow as pa
+
+    first = frame.iloc[:SLICE_ROWS]
+    fields = list(pa.Schema.from_pandas(first, preserve_index=False).remove_metadata())
+    for i, dtype in enumerate(frame.dtypes):
+        if i in plain:
+            fields[i] = fields[i].with_type(fields[i].type.value_type)
+        elif dtype == object:
+            fields[i] = fields[i].with_type(pa.infer_type(frame.iloc[:, i].to_numpy(), from_pandas=True))
+    # the pandas metadata (column names and dtypes for read_parquet) made for these types
+    return pa.Table.from_pandas(_parquet_piece(first, 0, plain), schema=pa.schema(fields),
+                                preserve_index=False).schema
+
+
+def write_parquet(frame: pd.DataFrame, file: BinaryIO) -> None:
+    """Write ``frame`` as Parquet into a binary file, one row group of
+    :data:`SLICE_ROWS` rows at a time (see the module notes)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    plain = _plain_categoricals(frame)
+    schema = _parquet_schema(frame, plain)
+    with pq.ParquetWriter(file, schema, compression="zstd") as writer:
+        for start in _slices(len(frame)):
+            table = pa.Table.from_pandas(_parquet_piece(frame, start, plain), schema=schema, preserve_index=False)
+            writer.write_table(table, row_group_size=SLICE_ROWS)
+
+
+#: The table writers by format: ``write(frame, file)``.
+TABLE_WRITERS: dict[str, Callable[[pd.DataFrame, BinaryIO], None]] = {"csv": write_csv, "parquet": write_parquet}
 
 
 def table_bytes(frame: pd.DataFrame, fmt: str) -> bytes:
-    """A table's file in one format: CSV with ``\\n`` line ends, or Parquet."""
-    if fmt == "csv":
-        return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+    """A table's whole file in one format (:data:`TABLE_WRITERS`), in
+    memory: for small tables and tests (a run streams its tables)."""
+    if fmt not in TABLE_WRITERS:
+        raise ValueError(f"fmt: expected one of {', '.join(TABLE_WRITERS)}, got {fmt!r}")
     buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
+    TABLE_WRITERS[fmt](frame, buffer)
     return buffer.getvalue()
 
 
@@ -53,26 +211,40 @@ class Writer:
     """Writes tables and figures in the configured formats and returns
     their report blocks (what :mod:`framing.experiment.sections` is handed)."""
 
-    def __init__(self, outputs: OutputsConfig, put: Callable[[str, bytes], None]) -> None:
+    def __init__(self, outputs: OutputsConfig, sink: Sink) -> None:
         from ..report.figures import figure_bytes
 
-        self.put = put
+        self.sink = sink
         self.outputs = outputs
         self._figure_bytes = figure_bytes
 
+    def put(self, rel: str, data: bytes) -> None:
+        """Write one file made whole in memory (a figure, a coding page)."""
+        self.sink.put(rel, data)
+
     def table(self, name: str, frame: pd.DataFrame, title: str, *, note: str = "", shown: pd.DataFrame | None = None,
               collapsed: bool = False):
-        """Write a table in the configured formats and return its report
-        block: ``shown`` (default the table) in the page, linking the
-        full file; ``collapsed`` puts it behind a ``<details>``."""
+        """Write a table in the configured formats (``outputs.tables``, or
+        ``outputs.large_tables`` for a table of more than
+        ``outputs.large_rows`` rows, which the note then says) and return
+        its report block: ``shown`` (default the table) in the page,
+        linking the first file written; ``collapsed`` puts it behind a
+        ``<details>``."""
         from ..report.html import TableBlock
 
+        large = len(frame) > self.outputs.large_rows
+        formats = self.outputs.large_tables if large else self.outputs.tables
         href = ""
-        for fmt in self.outputs.tables:
+        for fmt in formats:
             rel = f"tables/{slug(name)}.{fmt}"
-            self.put(rel, table_bytes(frame, fmt))
+            self.sink.stream(rel, partial(TABLE_WRITERS[fmt], frame))
             href = href or rel
-        release_memory()  # the file's bytes (pyarrow-backed text columns write through pyarrow's pool)
+            release_memory()  # the slices' text and Arrow buffers (pyarrow's pool)
+        if large:
+            written = " and ".join(FORMAT_NAMES[fmt] for fmt in formats)
+            note = (f"{note} " if note else "") + (
+                f"{len(frame):,} rows, more than outputs.large_rows = {self.outputs.large_rows:,}: written as "
+                f"{written} (outputs.large_tables).")
         return TableBlock(title=title, frame=frame if shown is None else shown, href=href, note=note,
                           max_rows=self.outputs.report_rows, collapsed=collapsed)
 
@@ -192,12 +364,13 @@ def config_text(tables: RunTables) -> str:
     return json.dumps(tables.config.identity(), indent=2, sort_keys=True, ensure_ascii=False)
 
 
-def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
-    """Write every table and figure, then the report (see module notes)."""
+def build_outputs(tables: RunTables, sink: Sink) -> None:
+    """Write every table and figure, then the report, into ``sink`` (see
+    the module notes)."""
     from ..report.explorer import explorer_data
     from ..report.html import ReportData, Section, TextBlock, render_report, select_passages
 
-    w = Writer(tables.config.outputs, put)
+    w = Writer(tables.config.outputs, sink)
     cfg = tables.config
     sections = [lexicon_section(w, result, cfg.preprocessing) for result in tables.lexicons]
     sections += [comparison_section(w, result) for result in tables.comparisons]
@@ -229,18 +402,13 @@ def build_outputs(tables: RunTables, put: Callable[[str, bytes], None]) -> None:
                                 max_entries=EXPLORER_ENTRIES, counts=tables.passage_counts)
                   if cfg.outputs.examples and not tables.passage_hits.empty else None),
     )
-    put("report.html", render_report(data).encode("utf-8"))
+    sink.put("report.html", render_report(data).encode("utf-8"))
 
 
 def write_outputs(tables: RunTables, staging: Path) -> dict[str, str]:
     """Write ``config.json`` and every output under ``staging``; return the
     checked outputs (relative path → SHA-256)."""
-    outputs: dict[str, str] = {}
-
-    def put(rel: str, data: bytes) -> None:
-        write_atomic(staging / rel, data)
-        outputs[rel] = sha256_bytes(data)
-
-    put("config.json", canonical_bytes(tables.config.identity()))
-    build_outputs(tables, put)
-    return outputs
+    sink = FolderSink(staging)
+    sink.put("config.json", canonical_bytes(tables.config.identity()))
+    build_outputs(tables, sink)
+    return sink.outputs

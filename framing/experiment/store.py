@@ -15,9 +15,12 @@ Hashes
 Atomic writes
     :func:`write_atomic` writes to a temporary file in the target folder,
     flushes and ``fsync``\\ s it, then renames it over the target
-    (:func:`os.replace`), so a reader never sees a half-written file.  A
-    whole run is built in a staging folder and renamed into place at the
-    end (see :mod:`framing.experiment.runner`).
+    (:func:`os.replace`), so a reader never sees a half-written file.
+    :func:`write_stream` does the same for a file written piece by piece
+    (a table's CSV slices, its Parquet row groups) and returns the file's
+    SHA-256, computed from the bytes as they are written: no whole-file
+    buffer and no second read.  A whole run is built in a staging folder
+    and renamed into place at the end (see :mod:`framing.experiment.runner`).
 Stage cache
     :class:`StageCache` stores DataFrames and JSON values under a content
     key in ``<cache_dir>/<stage>/<key>.npz`` / ``.json``.  DataFrames are
@@ -42,7 +45,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -61,6 +64,7 @@ __all__ = [
     "sha256_bytes",
     "verify_run",
     "write_atomic",
+    "write_stream",
 ]
 
 MANIFEST_SCHEMA = 1
@@ -184,6 +188,81 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class _HashingFile(io.RawIOBase):
+    """A write-only binary file that hashes what it passes on to ``handle``
+    (what :func:`write_stream` hands a writer callback; pyarrow accepts
+    it as a Python file object)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        super().__init__()
+        self._handle = handle
+        self._digest = hashlib.sha256()
+        self._size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:  # bytes, bytearray or memoryview (pyarrow hands buffers)
+        view = memoryview(data).cast("B")
+        self._handle.write(view)
+        self._digest.update(view)
+        self._size += len(view)
+        return len(view)
+
+    def tell(self) -> int:
+        return self._size
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
+def write_stream(path: Path, source: Callable[[BinaryIO], Any] | Iterable[bytes]) -> str:
+    """Write a file piece by piece, atomically, and return its SHA-256.
+
+    Parameters
+    ----------
+    path : Path
+        The target; written through a temporary file in its folder, which
+        is flushed, ``fsync``\\ ed and renamed over it (as
+        :func:`write_atomic`).  On any error the temporary file is removed
+        and the target is left as it was.
+    source : callable or iterable of bytes
+        Either a callback handed a write-only binary file (call its
+        ``write``; pyarrow's writers accept it) or an iterable of byte
+        chunks, written in order.
+
+    Returns
+    -------
+    str
+        SHA-256 (hex) of the bytes written, hashed as they are written
+        (equal to :func:`file_sha256` of the file).
+    """
+    path = Path(path)
+    if not callable(source) and isinstance(source, (bytes, bytearray, memoryview, str)):
+        raise TypeError(f"source: expected a writer callback or an iterable of byte chunks, got "
+                        f"{type(source).__name__} (use write_atomic for one bytes value)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            sink = _HashingFile(handle)
+            if callable(source):
+                source(sink)
+            else:
+                for i, chunk in enumerate(source):
+                    if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                        raise TypeError(f"source: chunk {i} is {type(chunk).__name__}, expected bytes")
+                    sink.write(chunk)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, default_mode())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return sink.hexdigest()
 
 
 # ------------------------------------------------------------ frame codec

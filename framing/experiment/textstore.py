@@ -8,10 +8,10 @@ documents in corpus order, read back chunk by chunk by the stages that
 need text (scores, hits, keyness counts, passages, classifiers,
 validation samples).  A cached run reads none of them.
 
-Chunks are Parquet files when ``pyarrow`` is installed (``.parquet``),
-else stage-cache frames (``.npz``, :func:`~framing.experiment.store.frame_to_bytes`,
-no pickle); both give back the stored frame exactly (object columns of
-``str`` / ``None``).  A store is written into a temporary folder that is
+Chunks are Parquet files (``.parquet``; pyarrow is a core dependency),
+or stage-cache frames (``.npz``, :func:`~framing.experiment.store.frame_to_bytes`,
+no pickle) in an install where pyarrow cannot be imported; both give
+back the stored frame exactly (object columns of ``str`` / ``None``).  A store is written into a temporary folder that is
 renamed into place when complete, so a folder with ``store.json`` is a
 whole store.
 """

@@ -397,6 +397,14 @@ ERRORS = [
     (MINIMAL + "[outputs]\ntables = ['parquet']\n", r"outputs\.tables: must contain \"csv\""),
     (MINIMAL + "[outputs]\nfigures = ['jpg']\n", r"outputs\.figures\[0\]: unknown figure format 'jpg'.* allowed: png, svg, pdf"),
     (MINIMAL + "[outputs]\ndpi = 1000\n", r"outputs\.dpi: expected an integer in 50\.\.600, got 1000"),
+    (MINIMAL + "[outputs]\nlarge_rows = 0\n", r"outputs\.large_rows: expected an integer >= 1, got 0"),
+    (MINIMAL + "[outputs]\nlarge_rows = 1.5\n", r"outputs\.large_rows: expected an integer, got a float"),
+    (MINIMAL + "[outputs]\nlarge_tables = []\n", r"outputs\.large_tables: expected a non-empty array, got \[\]"),
+    (MINIMAL + "[outputs]\nlarge_tables = ['xlsx']\n",
+     r"outputs\.large_tables\[0\]: unknown table format 'xlsx'.* allowed: csv, parquet"),
+    (MINIMAL + "[outputs]\nlarge_tables = ['csv', 'csv']\n", r"outputs\.large_tables\[1\]: 'csv' is listed twice"),
+    (MINIMAL + "[outputs]\nlarge_tables = 'parquet'\n",
+     r"outputs\.large_tables: expected an array of strings, got a string"),
     (MINIMAL + "[runtime]\nn_jobs = 0\n", r"runtime\.n_jobs: expected an integer >= 1, got 0"),
     (MINIMAL + "[runtime]\ncache_dir = '$NOPE_VAR/x'\n", r"runtime\.cache_dir: environment variable NOPE_VAR is not set"),
     (top("preprocessing = 3\n"), r"preprocessing: expected a table, got an integer \(3\)"),
@@ -826,3 +834,20 @@ def test_classifier_embedding_keys(project):
 def test_classifier_embedding_key_errors(project, text, message):
     with pytest.raises(ConfigError, match=message):
         load(project, MINIMAL + f"[[classifiers]]\nlabel = 'bias'\n{text}\n")
+
+
+def test_large_table_keys_default_and_stay_out_of_the_canonical_form(project):
+    plain = load(project, MINIMAL)
+    assert (plain.outputs.large_rows, plain.outputs.large_tables) == (1_000_000, ("parquet",))
+    # left out at their defaults: configs written before them keep their run hash and cache keys
+    assert not {"large_rows", "large_tables"} & set(plain.to_dict()["outputs"])
+    same = load(project, MINIMAL + "[outputs]\nlarge_rows = 1000000\nlarge_tables = ['parquet']\n")
+    assert canonical_json(same.identity()) == canonical_json(plain.identity())
+    cfg = load(project, MINIMAL + "[outputs]\nlarge_rows = 5\nlarge_tables = ['csv', 'parquet']\n")
+    assert (cfg.outputs.large_rows, cfg.outputs.large_tables) == (5, ("csv", "parquet"))
+    out = cfg.to_dict()["outputs"]
+    assert (out["large_rows"], out["large_tables"]) == (5, ["csv", "parquet"])
+    assert canonical_json(cfg.identity()) != canonical_json(plain.identity())
+    assert config_from_dict(json.loads(json.dumps(cfg.to_dict())), source=cfg.source, base_dir=project, env={}) == cfg
+    override = load(project, MINIMAL, overrides=["outputs.large_tables=['csv']", "outputs.large_rows=10"])
+    assert (override.outputs.large_rows, override.outputs.large_tables) == (10, ("csv",))

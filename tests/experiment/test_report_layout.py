@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from framing.experiment.outputs import Writer
+from framing.experiment.outputs import MemorySink, Writer
 from framing.experiment.sections import by_documents, comparison_section, keyness_section, lexicon_section
 from framing.report.figures import MAX_FIGURE_PIXELS
 from framing.report.html import FigureBlock, ReportData, TableBlock, render_report
@@ -99,20 +99,13 @@ def comparison(cid: str, pairs: pd.DataFrame, summary: pd.DataFrame, *, pair_on:
     return SimpleNamespace(entry=entry, tables=tables, left_out=(), n_outside=0, n_undated=0)
 
 
-class Recorder:
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
-
-    def __call__(self, rel: str, data: bytes) -> None:
-        self.files[rel] = data
-
-
 def many_outlet_sections(figures=("png",)):
     rng = np.random.default_rng(7)
     groups = outlets()
     summary = summary_table(groups, rng)
-    put = Recorder()
-    w = Writer(SimpleNamespace(tables=("csv",), figures=figures, dpi=150, report_rows=50), put)
+    put = MemorySink()
+    w = Writer(SimpleNamespace(tables=("csv",), figures=figures, dpi=150, report_rows=50, large_rows=1_000_000,
+                               large_tables=("parquet",)), put)
     scores = pd.DataFrame({"doc_id": ["d1"], "outlet": [groups[0]], "category": ["threat"], "count": [1]})
     sections = [
         lexicon_section(w, SimpleNamespace(id="cues", summary=summary, scores=scores),

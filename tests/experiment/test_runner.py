@@ -364,7 +364,6 @@ def test_many_outlets_keep_the_report_readable(project, monkeypatch):
 
 
 def test_tables_can_also_be_written_as_parquet(project):
-    pytest.importorskip("pyarrow", reason="Parquet tables need the parquet extra (pyarrow)")
     import pandas as pd
 
     result = _run(project, "keyness=[]", "comparisons=[]", "outputs.tables=['csv', 'parquet']")
@@ -372,3 +371,36 @@ def test_tables_can_also_be_written_as_parquet(project):
     csv = pd.read_csv(result.run_dir / "tables" / "summary-lexicon.csv")
     parquet = pd.read_parquet(result.run_dir / "tables" / "summary-lexicon.parquet")
     assert list(parquet.columns) == list(csv.columns) and len(parquet) == len(csv)
+
+
+def test_large_tables_are_written_as_parquet_and_verified(project, capsys):
+    import pandas as pd
+
+    from framing.experiment.store import file_sha256
+
+    # the per-document scores (54 rows) are large, every other table (18 rows at most) is not
+    result = _run(project, "keyness=[]", "outputs.large_rows=20")
+    names = set(result.outputs)
+    assert "tables/scores-lexicon.parquet" in names and "tables/scores-lexicon.csv" not in names
+    assert not (result.run_dir / "tables" / "scores-lexicon.csv").exists()
+    tables = sorted(rel for rel in names if rel.startswith("tables/"))
+    assert [rel for rel in tables if not rel.endswith(".csv")] == ["tables/scores-lexicon.parquet"]
+    assert "tables/summary-lexicon.csv" in names and "tables/within-timeseries.csv" in names
+    listed = read_manifest(result.run_dir)["outputs"]
+    assert set(listed) == names
+    assert listed["tables/scores-lexicon.parquet"] == file_sha256(result.run_dir / "tables" / "scores-lexicon.parquet")
+    assert verify(result.run_dir).ok
+    assert main(["verify", str(result.run_dir)]) == 0 and "all match" in capsys.readouterr().out
+    html = (result.run_dir / "report.html").read_text(encoding="utf-8")
+    assert 'href="tables/scores-lexicon.parquet"' in html and 'href="tables/summary-lexicon.csv"' in html
+    assert "54 rows, more than outputs.large_rows = 20: written as Parquet (outputs.large_tables)." in html
+    scores = pd.read_parquet(result.run_dir / "tables" / "scores-lexicon.parquet")
+    assert len(scores) == 54
+
+    both = _run(project, "keyness=[]", "outputs.large_rows=20", "outputs.large_tables=['csv', 'parquet']")
+    assert {"tables/scores-lexicon.csv", "tables/scores-lexicon.parquet"} <= set(both.outputs)
+    assert both.run_hash != result.run_hash and verify(both.run_dir).ok
+    csv = pd.read_csv(both.run_dir / "tables" / "scores-lexicon.csv")
+    assert list(csv.columns) == list(scores.columns) and csv["doc_id"].tolist() == scores["doc_id"].astype(str).tolist()
+    html = (both.run_dir / "report.html").read_text(encoding="utf-8")
+    assert 'href="tables/scores-lexicon.csv"' in html and "written as CSV and Parquet" in html

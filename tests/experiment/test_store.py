@@ -13,12 +13,14 @@ from framing.experiment.store import (
     HashCache,
     StageCache,
     canonical_bytes,
+    file_sha256,
     frame_from_bytes,
     frame_to_bytes,
     path_sha256,
     read_manifest,
     verify_run,
     write_atomic,
+    write_stream,
 )
 
 
@@ -83,6 +85,47 @@ def test_write_atomic_leaves_no_temporary_files(tmp_path):
         assert target.stat().st_mode & 0o777 == 0o644  # as an ordinary open() would, not mkstemp's 0600
     finally:
         os.umask(old)
+
+
+def test_write_stream_hashes_what_it_writes_from_chunks_or_a_callback(tmp_path):
+    target = tmp_path / "sub" / "t.csv"
+    chunks = [b"a,b\n", bytearray(b"1,2\n"), memoryview(b"3,4\n")]
+    digest = write_stream(target, iter(chunks))
+    assert target.read_bytes() == b"a,b\n1,2\n3,4\n"
+    assert digest == hashlib.sha256(b"a,b\n1,2\n3,4\n").hexdigest() == file_sha256(target)
+
+    def write(handle):
+        for i in range(1000):
+            assert handle.tell() == 6 * i
+            handle.write(f"{i:05d}\n".encode())
+
+    digest = write_stream(target, write)
+    assert digest == file_sha256(target) and target.stat().st_size == 6000
+    assert sorted(p.name for p in target.parent.iterdir()) == ["t.csv"]
+    old = os.umask(0o022)
+    try:
+        write_stream(target, [b"x"])
+        assert target.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)
+
+
+def test_write_stream_failure_keeps_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "t.csv"
+    write_atomic(target, b"old")
+
+    def broken(handle):
+        handle.write(b"half")
+        raise RuntimeError("writer died")
+
+    with pytest.raises(RuntimeError, match="writer died"):
+        write_stream(target, broken)
+    with pytest.raises(TypeError, match=r"source: chunk 1 is str, expected bytes"):
+        write_stream(target, [b"a", "b"])
+    with pytest.raises(TypeError, match=r"source: expected a writer callback or an iterable of byte chunks, got "
+                                        r"bytes \(use write_atomic"):
+        write_stream(target, b"whole")
+    assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["t.csv"]
 
 
 def _sample_frame() -> pd.DataFrame:
