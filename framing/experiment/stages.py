@@ -327,7 +327,7 @@ class Stages:
 
     def _timed(self, name: str, started: float) -> None:
         self._timings[name] = self._timings.get(name, 0.0) + time.monotonic() - started
-        release_memory()  # a stage ends: what it freed goes back to the system
+        release_memory(heap=True)  # a stage ends: what it freed goes back to the system
 
     def _frame(self, stage: str, key: str, compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
         frame = self._cache.get_frame(stage, key)
@@ -814,7 +814,7 @@ class Stages:
         validation = tuple(self.validation(entry) for entry in cfg.validation)
         shown = self.passage_hits(cfg.lexicons[0].id)
         texts = self.passage_texts(shown.documents)
-        release_memory()
+        release_memory(heap=True)
         return RunTables(config=cfg, run_hash=self._plan.run_hash,
                          lexicon_sources=MappingProxyType({k: v["source"] for k, v in self._plan.lexicons.items()}),
                          corpus=corpus, lexicons=lexicons, comparisons=comparisons, keyness=keyness,

@@ -121,3 +121,12 @@ def test_a_cached_corpus_keeps_the_order_of_its_facts(project):
     again = run(config, runs_dir=project / "runs")
     assert "corpus-facts" in again.cache_hits
     assert (again.run_dir / "report.html").read_bytes() == report
+
+
+def test_release_memory_changes_nothing_and_trims_the_heap_on_request():
+    from framing.experiment.textstore import release_memory
+
+    values = np.arange(10)
+    release_memory()
+    release_memory(heap=True)  # also glibc's malloc_trim where there is one; nothing elsewhere
+    np.testing.assert_array_equal(values, np.arange(10))
