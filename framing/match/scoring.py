@@ -92,6 +92,11 @@ def _records(corpus: Any, part: str) -> Iterator[tuple[str, str, str | None]]:
         for column in ("doc_id", "outlet"):
             if column not in corpus.columns:
                 raise ValueError(f"corpus DataFrame has no {column!r} column; columns: {', '.join(map(str, corpus.columns))}")
+            missing = corpus[column].isna().to_numpy()
+            if missing.any():  # str() would turn it into a label "nan" / "None"
+                row = int(np.flatnonzero(missing)[0])
+                raise ValueError(f"corpus DataFrame: {column!r} is missing in {int(missing.sum())} row(s), the first "
+                                 f"at position {row}; every document needs one (fill it in or drop the row)")
         if part not in corpus.columns:
             if part == "text":
                 raise ValueError("corpus DataFrame has no 'text' column")

@@ -102,6 +102,12 @@ def test_score_bad_corpus(lexicon):
         score(pd.DataFrame({"doc_id": ["1"], "outlet": ["A"], "text": [3]}), lexicon)
     with pytest.raises(TypeError, match="lexicon: expected a Lexicon, a Matcher, a bundled lexicon name or a file path, got int"):
         score(pd.DataFrame({"doc_id": ["1"], "outlet": ["A"], "text": ["x"]}), 3)
+    # a missing outlet or id is refused, not scored under a label "nan" / "None"
+    with pytest.raises(ValueError, match=r"corpus DataFrame: 'outlet' is missing in 2 row\(s\), the first at position 1; "
+                                         r"every document needs one"):
+        score(pd.DataFrame({"doc_id": ["1", "2", "3"], "outlet": ["A", None, float("nan")], "text": ["x"] * 3}), lexicon)
+    with pytest.raises(ValueError, match=r"'doc_id' is missing in 1 row\(s\), the first at position 0"):
+        score(pd.DataFrame({"doc_id": [None, "2"], "outlet": ["A", "B"], "text": ["x", "y"]}), lexicon)
 
 
 def test_aggregate(corpus, lexicon):
