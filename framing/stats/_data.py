@@ -80,6 +80,19 @@ class RateTable:
         return sorted(set(self.groups.tolist()))
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """``values.astype(str)``, except that a categorical column stays
+    categorical with its categories as ``str``: one conversion per
+    category instead of one string per row (the experiment runner holds
+    its per-document scores with categorical labels,
+    :func:`framing.match.scoring.compact_scores`)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        categories = values.cat.categories.astype(str)
+        if categories.is_unique:  # e.g. 1 and "1" would merge: then strings per row, as for any column
+            return values.cat.rename_categories(categories)
+    return values.astype(str)
+
+
 def _corpus_frame(corpus: Any) -> pd.DataFrame | None:
     if corpus is None:
         return None
@@ -94,7 +107,7 @@ def _corpus_frame(corpus: Any) -> pd.DataFrame | None:
 def _select(frame: pd.DataFrame, column: str, value: str | None, param: str) -> pd.DataFrame:
     if column not in frame.columns:
         return frame
-    present = sorted(frame[column].dropna().astype(str).unique())
+    present = sorted(_text(frame[column].dropna()).unique())
     if value is None:
         if len(present) > 1:
             raise ValueError(
@@ -103,7 +116,7 @@ def _select(frame: pd.DataFrame, column: str, value: str | None, param: str) -> 
         return frame
     if value not in present:
         raise ValueError(f"{param}={value!r} is not in the scores; they hold {present}")
-    return frame[frame[column].astype(str) == value]
+    return frame[(_text(frame[column]) == value).to_numpy()]
 
 
 def rate_table(
@@ -148,7 +161,7 @@ def rate_table(
     frame = _select(frame, "voice", voice, "voice")
     if frame.empty:
         raise ValueError("scores: the table is empty; nothing to compare")
-    denominators = sorted(frame["denominator"].astype(str).unique())
+    denominators = sorted(_text(frame["denominator"]).unique())
     if len(denominators) > 1:
         raise ValueError(f"scores: mixed denominators {denominators}; compare one scoring at a time")
     denominator = denominators[0]
@@ -163,7 +176,7 @@ def rate_table(
     label = {name: (labels or {}).get(name, name) for name in wanted}
     columns = {name: col for name, col in wanted.items() if col is not None}
     corpus_frame = _corpus_frame(corpus)
-    frame = frame.assign(doc_id=frame["doc_id"].astype(str))
+    frame = frame.assign(doc_id=_text(frame["doc_id"]))
     joined: list[str] = []
     for param, col in columns.items():
         if col in frame.columns or col in joined:
@@ -177,16 +190,23 @@ def rate_table(
     if joined:  # one join for every column the corpus supplies
         keys = corpus_frame[["doc_id", *joined]].drop_duplicates("doc_id")
         keys = keys.assign(doc_id=keys["doc_id"].astype(str))
-        frame = frame.merge(keys, on="doc_id", how="left", validate="many_to_one")
+        ids = frame["doc_id"]
+        if isinstance(ids.dtype, pd.CategoricalDtype) and not ids.isna().any():
+            # compact scores: look each distinct document up once, then spread by its codes
+            per_doc = keys.set_index("doc_id").reindex(ids.cat.categories)
+            codes = ids.cat.codes.to_numpy()
+            frame = frame.assign(**{col: per_doc[col].to_numpy()[codes] for col in joined})
+        else:
+            frame = frame.merge(keys, on="doc_id", how="left", validate="many_to_one")
 
-    all_categories = list(pd.unique(frame["category"].astype(str)))
+    all_categories = [str(c) for c in pd.unique(_text(frame["category"]))]
     if categories is not None:
         if isinstance(categories, str):
             categories = [categories]
         unknown = [c for c in categories if c not in all_categories]
         if unknown:
             raise ValueError(f"categories: {unknown} not in the scores; they hold {all_categories}")
-        frame = frame[frame["category"].astype(str).isin(list(categories))]
+        frame = frame[_text(frame["category"]).isin(list(categories)).to_numpy()]
         cats = list(categories)
     else:
         cats = all_categories
@@ -194,7 +214,7 @@ def rate_table(
     doc_codes, doc_ids = pd.factorize(frame["doc_id"], sort=False)
     cat_index = {c: i for i, c in enumerate(cats)}
     # a lookup per distinct category, not per row
-    row_codes, row_categories = pd.factorize(frame["category"].astype(str))
+    row_codes, row_categories = pd.factorize(_text(frame["category"]))
     cat_codes = np.array([cat_index[c] for c in row_categories], dtype=np.int64)[row_codes]
     n, k = len(doc_ids), len(cats)
     rates = np.full((n, k), np.nan)

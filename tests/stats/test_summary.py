@@ -156,3 +156,21 @@ def test_aggregate_and_summarize_agree_on_the_point_values():
     assert np.allclose(joined["pooled_rate_agg"], joined["pooled_rate_sum"], equal_nan=True)
     assert (joined["n_docs_agg"] == joined["n_docs_sum"]).all()
     assert {"mean_low", "pooled_high"} <= set(est.columns) and not {"mean_low", "pooled_high"} & set(sums.columns)
+
+
+def test_compact_scores_same_tables_and_errors(two_groups):
+    """Categorical labels and int32 counts (what the runner holds,
+    framing.match.scoring.compact_scores) read like plain columns: corpus
+    joins look each document up once, errors name the same document."""
+    from framing.match.scoring import compact_scores
+
+    scores = make_scores([("a1", "A", "x", 1, 100), ("a2", "A", "x", 2, 100), ("b1", "B", "x", 0, 100),
+                          ("b2", "B", "x", 4, 100), ("a1", "A", "y", 3, 100), ("a2", "A", "y", 0, 100),
+                          ("b1", "B", "y", 1, 100), ("b2", "B", "y", 2, 100)])
+    compact = compact_scores(scores)
+    corpus = pd.DataFrame({"doc_id": ["b2", "a1", "a2", "b1"], "side": ["R", "L", "L", "R"]})
+    for options in (dict(by="side", corpus=corpus), dict(by="outlet", categories=["y"]), dict(by="outlet")):
+        pd.testing.assert_frame_equal(summarize(compact, n_resamples=50, random_state=1, **options),
+                                      summarize(scores, n_resamples=50, random_state=1, **options))
+    with pytest.raises(ValueError, match="by='side': document 'a1' has no value"):
+        summarize(compact_scores(two_groups), by="side", corpus=pd.DataFrame({"doc_id": ["a2"], "side": ["L"]}))
