@@ -37,6 +37,7 @@ Manifest
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -45,7 +46,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Mapping
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pandas as pd
@@ -173,14 +174,17 @@ def default_mode(*, folder: bool = False) -> int:
     return (0o777 if folder else 0o666) & ~mask
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename."""
+@contextlib.contextmanager
+def _atomic_file(path: Path) -> Iterator[BinaryIO]:
+    """A binary file for ``path``: a temporary file in its folder, flushed,
+    ``fsync``\ ed and renamed over ``path`` when the block ends; removed
+    (and ``path`` left as it was) when the block raises."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, default_mode())
@@ -188,6 +192,12 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    with _atomic_file(path) as handle:
+        handle.write(data)
 
 
 class _HashingFile(io.RawIOBase):
@@ -239,29 +249,18 @@ def write_stream(path: Path, source: Callable[[BinaryIO], Any] | Iterable[bytes]
         SHA-256 (hex) of the bytes written, hashed as they are written
         (equal to :func:`file_sha256` of the file).
     """
-    path = Path(path)
     if not callable(source) and isinstance(source, (bytes, bytearray, memoryview, str)):
         raise TypeError(f"source: expected a writer callback or an iterable of byte chunks, got "
                         f"{type(source).__name__} (use write_atomic for one bytes value)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            sink = _HashingFile(handle)
-            if callable(source):
-                source(sink)
-            else:
-                for i, chunk in enumerate(source):
-                    if not isinstance(chunk, (bytes, bytearray, memoryview)):
-                        raise TypeError(f"source: chunk {i} is {type(chunk).__name__}, expected bytes")
-                    sink.write(chunk)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, default_mode())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with _atomic_file(path) as handle:
+        sink = _HashingFile(handle)
+        if callable(source):
+            source(sink)
+        else:
+            for i, chunk in enumerate(source):
+                if not isinstance(chunk, (bytes, bytearray, memoryview)):
+                    raise TypeError(f"source: chunk {i} is {type(chunk).__name__}, expected bytes")
+                sink.write(chunk)
     return sink.hexdigest()
 
 
