@@ -496,20 +496,21 @@ class Stages:
         def compute() -> pd.DataFrame:
             bar = self._progress(f"scoring ({lex_id})", len(corpus.meta)) if self._progress else None
             options = dict(normalize=pre.normalize, voice=pre.voice, part=pre.part)
-            try:  # per chunk of documents, each made compact as it comes, stacked in corpus order
+            try:  # per chunk of documents, stacked in corpus order
                 if self.engine().pooled:  # one task per chunk (per piece on the local pool)
                     tables = self._mapped_lazily(score, (pre.part,), self.lexicon(lex_id), bar=bar, n_jobs=1,
                                                  progress=False, **options)
                 else:
                     tables = (score(chunk, self.lexicon(lex_id), n_jobs=self._config.runtime.n_jobs, progress=bar,
                                     **options) for chunk in self._chunks((pre.part,)))
-                return concat_scores([compact_scores(table) for table in tables])
+                return concat_scores(tables)  # each chunk made compact as it comes
             finally:
                 if bar is not None:
                     bar.close()
 
-        # compact dtypes (categorical labels, int32 counts) whether computed or read from an older cache
-        frame = compact_scores(self._frame("scores", key, compute))
+        frame = self._frame("scores", key, compute)
+        if not isinstance(frame["doc_id"].dtype, pd.CategoricalDtype):  # a cache written before compact scores
+            frame = compact_scores(frame)
         self._timed("scores", started)
         self._log(f"scores ({lex_id}): {frame['doc_id'].nunique()} documents × "
                   f"{frame['category'].nunique()} categories")

@@ -356,9 +356,11 @@ def compact_scores(scores: pd.DataFrame) -> pd.DataFrame:
                         columns=scores.columns)
 
 
-def concat_scores(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
+def concat_scores(tables: Iterable[pd.DataFrame]) -> pd.DataFrame:
     """Per-chunk scores tables stacked in order, compact (:func:`compact_scores`).
 
+    Each table is made compact as it is taken from ``tables`` (which may
+    be a generator: only compact tables are held while the rest come).
     The label columns' categories are the sorted union of the tables'
     (``pandas.api.types.union_categoricals``), so no column falls back to
     strings when chunks hold different outlets or documents.  The tables
@@ -371,13 +373,16 @@ def concat_scores(tables: Sequence[pd.DataFrame]) -> pd.DataFrame:
     """
     from pandas.api.types import union_categoricals
 
-    if not len(tables):
-        raise ValueError("tables: expected at least one scores table, got none")
-    columns = list(tables[0].columns)
+    compact: list[pd.DataFrame] = []
+    columns: list[Any] = []
     for i, table in enumerate(tables):
-        if list(table.columns) != columns:
+        if not compact:
+            columns = list(table.columns)
+        elif list(table.columns) != columns:
             raise ValueError(f"tables[{i}]: columns {list(table.columns)} differ from tables[0]'s {columns}")
-    compact = [compact_scores(t) for t in tables]
+        compact.append(compact_scores(table))
+    if not compact:
+        raise ValueError("tables: expected at least one scores table, got none")
     if len(compact) == 1:
         return compact[0]
     out = {}
